@@ -1,0 +1,3 @@
+import { runCheck } from './cli/index.ts';
+
+process.exitCode = await runCheck(process.argv.slice(2));

@@ -1,0 +1,3 @@
+export * from './check-command.ts';
+export * from './parse-args.ts';
+export * from './synth-command.ts';

@@ -1,0 +1,37 @@
+import type { ImageConfig, ResourceConfig, WorkloadConfig } from './types.ts';
+
+/*
+ * Figures from the spec, shared by every environment. An environment file starts from these and
+ * states only what differs.
+ */
+
+/** Release of the Crumpet images (spec section 3). */
+export const CRUMPET_RELEASE = 'v0.1.0';
+
+/** Image of a Crumpet component: `ghcr.io/crumpet/<name>:<release>`. */
+export function crumpetImage(name: string, digest?: string): ImageConfig {
+  return { repository: `ghcr.io/crumpet/${name}`, tag: CRUMPET_RELEASE, ...(digest ? { digest } : {}) };
+}
+
+/** Guaranteed QoS: requests equal limits, so the scheduler's figures are the ones that hold. */
+function guaranteed(cpu: string, memory: string): ResourceConfig {
+  return { requests: { cpu, memory }, limits: { cpu, memory } };
+}
+
+/** Resources per container, spec section 12 (web and Kubo are not sized there: our figures). */
+export const SPEC_RESOURCES = {
+  cinNode: guaranteed('2', '4Gi'),
+  pinOrchestrator: guaranteed('1', '512Mi'),
+  watcher: guaranteed('500m', '256Mi'),
+  envoyEdge: guaranteed('2', '2Gi'),
+  web: guaranteed('500m', '512Mi'),
+  kubo: guaranteed('1', '2Gi'),
+} as const satisfies Record<string, ResourceConfig>;
+
+/** A stateless workload with the spec's resources. */
+export function workload(image: ImageConfig, replicas: number, resources: ResourceConfig): WorkloadConfig {
+  return { image, replicas, resources };
+}
+
+export const ENVOY_IMAGE = { repository: 'docker.io/envoyproxy/envoy', tag: 'distroless-v1.32.3' } as const;
+export const KUBO_IMAGE = { repository: 'docker.io/ipfs/kubo', tag: 'v0.32.1' } as const;

@@ -1,0 +1,3 @@
+export * from './load.ts';
+export * from './overrides.ts';
+export * from './types.ts';

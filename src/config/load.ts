@@ -1,0 +1,153 @@
+import { readdirSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { Quantity } from '../lib/values/index.ts';
+import { applyOverrides, formatPath, NO_OVERRIDES, OverrideError, type Overrides, type PathSegment } from './overrides.ts';
+import { platformConfigSchema } from './schema.ts';
+import type { ImageConfig, PlatformConfig, ResourceConfig } from './types.ts';
+
+const ENVIRONMENTS_DIR = new URL('./environments/', import.meta.url);
+
+/** One problem in an environment's configuration. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Every problem found in one environment's configuration, reported together. */
+export class ConfigError extends Error {
+  public constructor(
+    public readonly environment: string,
+    public readonly issues: readonly ConfigIssue[],
+  ) {
+    super(issues.map((i) => `[${environment}] config ${i.path}: ${i.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Names of the environments, one per file in `src/config/environments/`, sorted. */
+export function listEnvironments(): string[] {
+  return readdirSync(ENVIRONMENTS_DIR)
+    .filter((f) => /^[a-z0-9-]+\.ts$/.test(f))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+let validateSchema: ReturnType<Ajv['compile']> | undefined;
+
+function schemaValidator(): ReturnType<Ajv['compile']> {
+  validateSchema ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(platformConfigSchema);
+  return validateSchema;
+}
+
+function pointerToPath(pointer: string): PathSegment[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'nothing' : `${Array.isArray(value) ? 'array' : typeof value} ${JSON.stringify(value)}`;
+}
+
+function schemaIssue(e: ErrorObject): ConfigIssue {
+  const at = pointerToPath(e.instancePath);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {}).join(', ');
+      return { path: formatPath([...at, e.params.additionalProperty]), message: `unknown field (allowed: ${allowed})` };
+    }
+    case 'required':
+      return { path: formatPath([...at, e.params.missingProperty]), message: 'is required' };
+    case 'pattern':
+      return {
+        path: formatPath(at),
+        message: `must be ${(e.parentSchema as { description?: string }).description ?? `like ${e.params.pattern}`}, got ${JSON.stringify(e.data)}`,
+      };
+    case 'type':
+      return { path: formatPath(at), message: `must be ${e.params.type}, got ${describe(e.data)}` };
+    default:
+      return { path: formatPath(at), message: `${e.message ?? e.keyword}, got ${JSON.stringify(e.data)}` };
+  }
+}
+
+function imagesOf(config: PlatformConfig): [string, ImageConfig][] {
+  return Object.entries(config.components).map(([name, c]) => [`components.${name}.image`, c.image]);
+}
+
+function resourcesOf(config: PlatformConfig): [string, ResourceConfig][] {
+  return Object.entries(config.components).map(([name, c]) => [`components.${name}.resources`, c.resources]);
+}
+
+/** Rules that need more than one field, evaluated only once the shape is right. */
+function semanticIssues(env: string, config: PlatformConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.name !== env) {
+    issues.push({ path: 'name', message: `must equal the environment's file name "${env}", got "${config.name}"` });
+  }
+  const seen = new Map<string, number>();
+  config.components.cinNode.languages.forEach((lang, i) => {
+    const first = seen.get(lang.code);
+    if (first !== undefined) {
+      issues.push({
+        path: `components.cinNode.languages[${i}].code`,
+        message: `duplicate language "${lang.code}" (already at components.cinNode.languages[${first}])`,
+      });
+    } else seen.set(lang.code, i);
+  });
+  if (config.pinDigests) {
+    for (const [path, image] of imagesOf(config)) {
+      if (!image.digest) {
+        issues.push({
+          path: `${path}.digest`,
+          message: `is required: this environment pins images by digest (pinDigests), but ${image.repository}:${image.tag} has none`,
+        });
+      }
+    }
+  }
+  for (const [path, res] of resourcesOf(config)) {
+    for (const kind of ['cpu', 'memory'] as const) {
+      const limit = res.limits[kind];
+      if (limit !== undefined && Quantity.parse(limit).value < Quantity.parse(res.requests[kind]).value) {
+        issues.push({
+          path: `${path}.limits.${kind}`,
+          message: `must be at least requests.${kind} (${res.requests[kind]}), got ${limit}`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** Checks `candidate` against the model; throws a ConfigError listing every problem. */
+export function validateConfig(env: string, candidate: unknown): PlatformConfig {
+  const validate = schemaValidator();
+  if (!validate(candidate)) {
+    const lines = (validate.errors ?? []).map(schemaIssue);
+    const unique = [...new Map(lines.map((i) => [`${i.path}\u0000${i.message}`, i])).values()];
+    throw new ConfigError(env, unique);
+  }
+  const config = candidate as PlatformConfig;
+  const issues = semanticIssues(env, config);
+  if (issues.length > 0) throw new ConfigError(env, issues);
+  return config;
+}
+
+/** Loads an environment's file, applies the overrides and validates the result. */
+export async function loadEnvironment(env: string, overrides: Overrides = NO_OVERRIDES): Promise<PlatformConfig> {
+  const known = listEnvironments();
+  if (!known.includes(env)) {
+    throw new ConfigError(env, [{ path: '(environment)', message: `unknown environment "${env}"; known: ${known.join(', ')}` }]);
+  }
+  const mod = (await import(new URL(`${env}.ts`, ENVIRONMENTS_DIR).href)) as { default: PlatformConfig };
+  let candidate: unknown;
+  try {
+    candidate = applyOverrides(mod.default, overrides);
+  } catch (err) {
+    if (err instanceof OverrideError) throw new ConfigError(env, [{ path: '(overrides)', message: err.message }]);
+    throw err;
+  }
+  return validateConfig(env, candidate);
+}
+

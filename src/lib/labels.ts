@@ -1,0 +1,74 @@
+/**
+ * The recommended `app.kubernetes.io/*` labels of one application component.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+ */
+export interface AppLabelsProps {
+  /** `app.kubernetes.io/name`: the application, e.g. `pin-orchestrator`. */
+  readonly name: string;
+  /** `app.kubernetes.io/instance`: which installation of it. */
+  readonly instance: string;
+  /** `app.kubernetes.io/component`: its role in the architecture, e.g. `orchestrator`. */
+  readonly component: string;
+  /** `app.kubernetes.io/part-of`: the higher-level application. */
+  readonly partOf: string;
+  /** `app.kubernetes.io/version`: the running version, usually the image tag. */
+  readonly version: string;
+  /**
+   * `app.kubernetes.io/managed-by`: the tool that manages the object.
+   * @default 'cdk8s'
+   */
+  readonly managedBy?: string;
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Labels defined once per component: `all` goes on every object, `selector` (stable across
+ * versions, so Deployments can be updated in place) into selectors and pod templates.
+ */
+export class AppLabels {
+  /** Every standard label. */
+  public readonly all: Readonly<Record<string, string>>;
+  /** The subset that identifies the component's pods and never changes between releases. */
+  public readonly selector: Readonly<Record<string, string>>;
+
+  public constructor(props: AppLabelsProps) {
+    this.selector = {
+      'app.kubernetes.io/name': props.name,
+      'app.kubernetes.io/instance': props.instance,
+    };
+    this.all = {
+      ...this.selector,
+      'app.kubernetes.io/component': props.component,
+      'app.kubernetes.io/part-of': props.partOf,
+      'app.kubernetes.io/version': props.version,
+      'app.kubernetes.io/managed-by': props.managedBy ?? 'cdk8s',
+    };
+    for (const [key, value] of Object.entries(this.all)) {
+      if (value.length > 63 || !LABEL_VALUE.test(value)) {
+        throw new Error(`label ${key} must be a valid label value (at most 63 alphanumerics, "-", "_", "."), got "${value}"`);
+      }
+    }
+  }
+
+  /** The standard labels of another component of the same installation. */
+  public withComponent(props: Pick<AppLabelsProps, 'name' | 'component'> & Partial<AppLabelsProps>): AppLabels {
+    return new AppLabels({
+      instance: this.all['app.kubernetes.io/instance']!,
+      partOf: this.all['app.kubernetes.io/part-of']!,
+      version: this.all['app.kubernetes.io/version']!,
+      managedBy: this.all['app.kubernetes.io/managed-by']!,
+      ...props,
+    });
+  }
+}
+
+/** The standard label keys every synthesized object carries. */
+export const STANDARD_LABEL_KEYS = [
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/component',
+  'app.kubernetes.io/part-of',
+  'app.kubernetes.io/version',
+  'app.kubernetes.io/managed-by',
+] as const;

@@ -1,0 +1,2 @@
+export * from './image-reference.ts';
+export * from './quantity.ts';

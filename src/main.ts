@@ -1,0 +1,3 @@
+import { runSynth } from './cli/index.ts';
+
+process.exitCode = await runSynth(process.argv.slice(2));

@@ -1,0 +1,3 @@
+export * from './crumpet-app.ts';
+export * from './pin-orchestrator.ts';
+export * from './synthesize.ts';

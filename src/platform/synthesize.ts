@@ -1,0 +1,62 @@
+import { ConfigError, listEnvironments, loadEnvironment, NO_OVERRIDES, type Overrides, type PlatformConfig } from '../config/index.ts';
+import { renderApp, SynthError, type OutputSet, type RenderedEnvironment } from '../render/index.ts';
+import { CrumpetApp } from './crumpet-app.ts';
+
+/** What to synthesize. */
+export interface SynthesisRequest {
+  /** Environments to render. @default - every file in src/config/environments/ */
+  readonly environments?: readonly string[];
+  /** `-f` and `--set` overrides, applied to every selected environment. @default - none */
+  readonly overrides?: Overrides;
+}
+
+export interface Synthesis {
+  readonly environments: readonly RenderedEnvironment[];
+  readonly output: OutputSet;
+}
+
+/** Problems in several environments at once. */
+export class PlatformError extends Error {
+  public constructor(public readonly errors: readonly (ConfigError | SynthError)[]) {
+    super(errors.map((e) => e.message).join('\n'));
+    this.name = 'PlatformError';
+  }
+}
+
+/**
+ * Loads, validates and renders the selected environments. Every environment is checked before
+ * any is rendered, and all problems are reported together in one PlatformError.
+ */
+export async function synthesizePlatform(request: SynthesisRequest = {}): Promise<Synthesis> {
+  const all = listEnvironments();
+  const selected = request.environments ?? all;
+  const errors: (ConfigError | SynthError)[] = [];
+  const configs: PlatformConfig[] = [];
+  for (const env of selected) {
+    try {
+      configs.push(await loadEnvironment(env, request.overrides ?? NO_OVERRIDES));
+    } catch (err) {
+      if (err instanceof ConfigError) errors.push(err);
+      else throw err;
+    }
+  }
+  if (errors.length > 0) throw new PlatformError(errors);
+
+  const environments: RenderedEnvironment[] = [];
+  for (const config of configs) {
+    try {
+      environments.push(await renderApp(new CrumpetApp(config), config.name));
+    } catch (err) {
+      if (err instanceof SynthError) errors.push(err);
+      else throw err;
+    }
+  }
+  if (errors.length > 0) throw new PlatformError(errors);
+
+  const everything = selected.length === all.length && all.every((e) => selected.includes(e));
+  const files = new Map(environments.flatMap((e) => [...e.files]));
+  return {
+    environments,
+    output: { files, owned: everything ? ['dist'] : environments.map((e) => e.folder) },
+  };
+}

@@ -1,0 +1,50 @@
+import type { App } from 'cdk8s';
+import { compareObjects } from './_kind-order.ts';
+import { validateObjects, type KubeObject } from './manifest-validator.ts';
+import { SynthError } from './synth-error.ts';
+import { toYamlDocuments } from './yaml.ts';
+
+/** One chart rendered to one file. */
+export interface RenderedChart {
+  /** The chart's construct id, e.g. `pin-orchestrator`. */
+  readonly chart: string;
+  /** Path of its file relative to the output root, e.g. `dist/prod/pin-orchestrator.k8s.yaml`. */
+  readonly file: string;
+  /** Its objects, validated and in apply order. */
+  readonly objects: readonly KubeObject[];
+}
+
+/** A whole environment, ready to be written. */
+export interface RenderedEnvironment {
+  readonly environment: string;
+  /** The folder the environment owns, relative to the output root: `dist/<env>`. */
+  readonly folder: string;
+  readonly charts: readonly RenderedChart[];
+  /** File contents by path relative to the output root. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/**
+ * Renders every chart of `app` to `dist/<env>/<chart>.k8s.yaml` after running the constructs'
+ * own validations and checking every object against its schema. A chart that declares a
+ * Namespace is written as `00-<chart>.k8s.yaml`, so `kubectl apply -f dist/<env>` (which reads
+ * files in name order) creates namespaces before what lives in them.
+ * Throws a SynthError listing every problem; nothing is returned half-valid.
+ */
+export async function renderApp(app: App, environment: string): Promise<RenderedEnvironment> {
+  const issues: string[] = [];
+  for (const c of app.node.findAll()) {
+    for (const message of c.node.validate()) issues.push(`${c.node.path}: ${message}`);
+  }
+  const folder = `dist/${environment}`;
+  const charts: RenderedChart[] = [];
+  for (const chart of app.charts) {
+    const objects = (chart.toJson() as KubeObject[]).sort(compareObjects);
+    issues.push(...(await validateObjects(objects)));
+    const prefix = objects.some((o) => o.kind === 'Namespace') ? '00-' : '';
+    charts.push({ chart: chart.node.id, file: `${folder}/${prefix}${chart.node.id}.k8s.yaml`, objects });
+  }
+  if (issues.length > 0) throw new SynthError(environment, issues);
+  const files = new Map(charts.map((c) => [c.file, toYamlDocuments(c.objects)]));
+  return { environment, folder, charts, files };
+}
