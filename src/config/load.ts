@@ -138,7 +138,7 @@ export function validateConfig(env: string, candidate: unknown): PlatformConfig 
 export async function loadEnvironment(env: string, overrides: Overrides = NO_OVERRIDES): Promise<PlatformConfig> {
   const known = listEnvironments();
   if (!known.includes(env)) {
-    throw new ConfigError(env, [{ path: '(environment)', message: `unknown environment "${env}"; known: ${known.join(', ')}` }]);
+    throw new ConfigError(env, [{ path: '--env', message: `unknown environment "${env}"; known: ${known.join(', ')}` }]);
   }
   const mod = (await import(new URL(`${env}.ts`, ENVIRONMENTS_DIR).href)) as { default: PlatformConfig };
   let candidate: unknown;

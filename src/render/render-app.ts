@@ -36,6 +36,8 @@ export async function renderApp(app: App, environment: string): Promise<Rendered
   for (const c of app.node.findAll()) {
     for (const message of c.node.validate()) issues.push(`${c.node.path}: ${message}`);
   }
+  // Chart.toJson() would throw on these too, without the environment: report them first.
+  if (issues.length > 0) throw new SynthError(environment, issues);
   const folder = `dist/${environment}`;
   const charts: RenderedChart[] = [];
   for (const chart of app.charts) {

@@ -1,0 +1,46 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runEntry, tempDir, PROJECT_ROOT } from '../_helpers.ts';
+
+describe('check CLI | drift gate', () => {
+  it('GIVEN the committed tree WHEN check runs THEN it passes', async () => {
+    const result = await runEntry('src/check.ts', ['--out', PROJECT_ROOT]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/check: \d+ files in dist match a fresh synth/);
+  });
+
+  it('GIVEN an edited, a stale and a missing file WHEN check runs THEN it fails listing each', async () => {
+    const root = tempDir('check');
+    expect((await runEntry('src/main.ts', ['--out', root])).code).toBe(0);
+    appendFileSync(join(root, 'dist/prod/pin-orchestrator.k8s.yaml'), '# hand edit\n');
+    mkdirSync(join(root, 'dist/qa'));
+    writeFileSync(join(root, 'dist/qa/old.k8s.yaml'), 'kind: Namespace\n');
+    rmSync(join(root, 'dist/staging/00-namespace.k8s.yaml'));
+
+    const result = await runEntry('src/check.ts', ['--out', root]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('differs: dist/prod/pin-orchestrator.k8s.yaml');
+    expect(result.stderr).toContain('stale (synth no longer writes it): dist/qa/old.k8s.yaml');
+    expect(result.stderr).toContain('missing (synth writes it, not committed): dist/staging/00-namespace.k8s.yaml');
+  });
+
+  it('GIVEN a synth of all environments WHEN a stale environment folder exists THEN synth removes it', async () => {
+    const root = tempDir('stale');
+    mkdirSync(join(root, 'dist/qa'), { recursive: true });
+    writeFileSync(join(root, 'dist/qa/old.k8s.yaml'), 'kind: Namespace\n');
+    expect((await runEntry('src/main.ts', ['--out', root])).code).toBe(0);
+    expect((await runEntry('src/check.ts', ['--out', root])).code).toBe(0);
+  });
+
+  it('GIVEN one environment selected WHEN synth runs THEN the other environments stay as they were', async () => {
+    const root = tempDir('one-env');
+    mkdirSync(join(root, 'dist/staging'), { recursive: true });
+    writeFileSync(join(root, 'dist/staging/keep.yaml'), 'kept\n');
+    const result = await runEntry('src/main.ts', ['--out', root, '--env', 'prod']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(root, 'dist/staging/keep.yaml'), 'utf8')).toBe('kept\n');
+    expect(existsSync(join(root, 'dist/prod/pin-orchestrator.k8s.yaml'))).toBe(true);
+  });
+});

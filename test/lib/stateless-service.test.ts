@@ -1,0 +1,62 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { AppLabels, ImageReference, StatelessService, type StatelessServiceProps } from '../../src/lib/index.ts';
+
+const labels = new AppLabels({ name: 'svc', instance: 'i', component: 'c', partOf: 'p', version: 'v1' });
+const base: StatelessServiceProps = {
+  name: 'svc',
+  labels,
+  image: ImageReference.of({ repository: 'ghcr.io/x/svc', tag: 'v1' }),
+  ports: [{ name: 'http', port: 8080 }],
+  resources: { requests: { cpu: '1', memory: '1Gi' } },
+  health: { path: '/healthz', port: 'http' },
+};
+
+function build(overrides: Partial<StatelessServiceProps>): void {
+  new StatelessService(Testing.chart(), 'Svc', { ...base, ...overrides });
+}
+
+describe('StatelessService |', () => {
+  it('GIVEN negative replicas THEN it throws naming the construct path and field', () => {
+    expect(() => build({ replicas: -1 })).toThrow(/^\[test\/Svc\] replicas must be an integer >= 0, got -1$/);
+  });
+
+  it('GIVEN no ports THEN it throws', () => {
+    expect(() => build({ ports: [] })).toThrow(/\[test\/Svc\] ports must name at least one port/);
+  });
+
+  it('GIVEN a port name longer than 15 characters THEN it throws', () => {
+    expect(() => build({ ports: [{ name: 'a-very-long-port-name', port: 80 }], health: { path: '/', port: 'a-very-long-port-name' } }))
+      .toThrow(/ports: name must be a lower-case IANA service name of at most 15 characters, got "a-very-long-port-name"/);
+  });
+
+  it('GIVEN a port out of range THEN it throws', () => {
+    expect(() => build({ ports: [{ name: 'http', port: 70000 }] })).toThrow(/ports\.http: port must be 1-65535, got 70000/);
+  });
+
+  it('GIVEN a health port that is not declared THEN it throws', () => {
+    expect(() => build({ health: { path: '/', port: 'admin' } })).toThrow(/health\.port must name one of the ports \(http\), got "admin"/);
+  });
+
+  it('GIVEN writable paths THEN each gets an emptyDir mounted at that path', () => {
+    const chart = Testing.chart();
+    new StatelessService(chart, 'Svc', { ...base, writablePaths: ['/tmp', '/var/cache/app'] });
+    const deploy = Testing.synth(chart).find((o) => o.kind === 'Deployment');
+    expect(deploy.spec.template.spec.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'var-cache-app', mountPath: '/var/cache/app' },
+    ]);
+  });
+});
+
+describe('AppLabels |', () => {
+  it('GIVEN a version that is not a valid label value THEN it throws naming the label', () => {
+    expect(() => new AppLabels({ name: 'a', instance: 'b', component: 'c', partOf: 'd', version: 'v1+build' }))
+      .toThrow(/label app\.kubernetes\.io\/version must be a valid label value .*got "v1\+build"/);
+  });
+
+  it('GIVEN labels THEN the selector holds only name and instance, so it survives upgrades', () => {
+    expect(labels.selector).toEqual({ 'app.kubernetes.io/name': 'svc', 'app.kubernetes.io/instance': 'i' });
+    expect(Object.keys(labels.all)).toHaveLength(6);
+  });
+});

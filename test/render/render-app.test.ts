@@ -1,0 +1,80 @@
+import { ApiObject } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../src/config/index.ts';
+import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
+import { CrumpetApp } from '../../src/platform/index.ts';
+import { renderApp, SynthError } from '../../src/render/index.ts';
+
+const labels = Object.fromEntries(STANDARD_LABEL_KEYS.map((k) => [k, 'x']));
+
+async function stagingApp(): Promise<CrumpetApp> {
+  return new CrumpetApp(await loadEnvironment('staging'));
+}
+
+function chartOf(app: CrumpetApp, id: string) {
+  const chart = app.charts.find((c) => c.node.id === id);
+  if (!chart) throw new Error(`no chart ${id}`);
+  return chart;
+}
+
+describe('renderApp | synth-time validation', () => {
+  it('GIVEN an object violating its schema WHEN rendered THEN synth fails naming environment, kind, name and path', async () => {
+    const app = await stagingApp();
+    new ApiObject(chartOf(app, 'pin-orchestrator'), 'Bad', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'bad', labels },
+      spec: { ports: [{ name: 'http', port: 'eighty' }] },
+    });
+    const err = await renderApp(app, 'staging').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SynthError);
+    expect((err as Error).message).toMatch(/^\[staging\] Service\/bad spec\.ports\[0\]\.port: must be integer$/m);
+  });
+
+  it('GIVEN an object missing a required field WHEN rendered THEN the message names the missing field', async () => {
+    const app = await stagingApp();
+    new ApiObject(chartOf(app, 'pin-orchestrator'), 'NoSelector', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'broken', labels },
+      spec: { template: { spec: { containers: [{ name: 'a', image: 'b' }] } } },
+    });
+    await expect(renderApp(app, 'staging')).rejects.toThrow(/\[staging\] Deployment\/broken spec\.selector: is required/);
+  });
+
+  it('GIVEN a kind with no schema and no allow-list entry WHEN rendered THEN synth fails', async () => {
+    const app = await stagingApp();
+    new ApiObject(chartOf(app, 'pin-orchestrator'), 'Widget', {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w', labels },
+    });
+    await expect(renderApp(app, 'staging')).rejects.toThrow(/Widget\/w: no schema for example\.com\/v1 Widget/);
+  });
+
+  it('GIVEN an object without standard labels and a bad name WHEN rendered THEN both are reported', async () => {
+    const app = await stagingApp();
+    new ApiObject(chartOf(app, 'pin-orchestrator'), 'Bare', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'Bare_Account' },
+    });
+    const message = (await renderApp(app, 'staging').catch((e: Error) => e)).message;
+    expect(message).toContain('[staging] ServiceAccount/Bare_Account metadata.name: must be a DNS-1123 label');
+    expect(message).toContain('[staging] ServiceAccount/Bare_Account metadata.labels: missing app.kubernetes.io/name');
+  });
+
+  it('GIVEN a construct validation error WHEN rendered THEN it is reported with the construct path', async () => {
+    const app = await stagingApp();
+    chartOf(app, 'pin-orchestrator').node.addValidation({ validate: () => ['route to a missing service'] });
+    await expect(renderApp(app, 'staging')).rejects.toThrow(/\[staging\] pin-orchestrator: route to a missing service/);
+  });
+
+  it('GIVEN a valid environment WHEN rendered THEN the namespace file sorts first and objects are in apply order', async () => {
+    const rendered = await renderApp(await stagingApp(), 'staging');
+    const files = [...rendered.files.keys()].sort();
+    expect(files[0]).toBe('dist/staging/00-namespace.k8s.yaml');
+    const kinds = rendered.charts.find((c) => c.chart === 'pin-orchestrator')!.objects.map((o) => o.kind);
+    expect(kinds).toEqual(['ServiceAccount', 'Service', 'Deployment']);
+  });
+});
