@@ -59,7 +59,7 @@ describe('renderApp | synth-time validation', () => {
       kind: 'ServiceAccount',
       metadata: { name: 'Bare_Account' },
     });
-    const message = (await renderApp(app, 'staging').catch((e: Error) => e)).message;
+    const message = ((await renderApp(app, 'staging').catch((e: unknown) => e)) as Error).message;
     expect(message).toContain('[staging] ServiceAccount/Bare_Account metadata.name: must be a DNS-1123 label');
     expect(message).toContain('[staging] ServiceAccount/Bare_Account metadata.labels: missing app.kubernetes.io/name');
   });
