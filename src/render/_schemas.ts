@@ -5,8 +5,12 @@ import { CRD_SCHEMAS } from './_crd-schemas.ts';
  * its kind is rendered, so synth loads no schema it does not need.
  */
 
-/** A kubernetes-models class: validates on `validate()`, throwing a ValidationError. */
-export type ModelClass = new (data: object) => { validate(): void };
+/**
+ * A kubernetes-models class: validates on `validate()`, throwing a ValidationError. Its data
+ * parameter is `any` because each class types it by its own kind and we hand it parsed output.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ModelClass = new (data: any) => { validate(): void };
 
 export const SCHEMAS: Readonly<Record<string, () => Promise<ModelClass>>> = {
   'v1/ConfigMap': async () => (await import('kubernetes-models/v1/ConfigMap')).ConfigMap,
