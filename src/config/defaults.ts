@@ -1,4 +1,4 @@
-import type { ImageConfig, ResourceConfig, WorkloadConfig } from './types.ts';
+import type { ImageConfig, ResourceConfig, ScalableWorkloadConfig, WorkloadConfig } from './types.ts';
 
 /*
  * Figures from the spec, shared by every environment. An environment file starts from these and
@@ -26,6 +26,8 @@ export const SPEC_RESOURCES = {
   envoyEdge: guaranteed('2', '2Gi'),
   web: guaranteed('500m', '512Mi'),
   kubo: guaranteed('1', '2Gi'),
+  otelCollector: guaranteed('200m', '256Mi'),
+  promtail: guaranteed('100m', '128Mi'),
 } as const satisfies Record<string, ResourceConfig>;
 
 /** A stateless workload with the spec's resources. */
@@ -33,5 +35,22 @@ export function workload(image: ImageConfig, replicas: number, resources: Resour
   return { image, replicas, resources };
 }
 
+/** A workload the autoscaler may scale from `replicas` up to `maxReplicas`. */
+export function scalable(image: ImageConfig, replicas: number, maxReplicas: number, resources: ResourceConfig): ScalableWorkloadConfig {
+  return { image, replicas, maxReplicas, resources };
+}
+
+/** The ops toolbox (kubectl and an S3 client) run by the backup jobs. */
+export const TOOLBOX_IMAGE = crumpetImage('ops-toolbox');
+
 export const ENVOY_IMAGE = { repository: 'docker.io/envoyproxy/envoy', tag: 'distroless-v1.32.3' } as const;
+export const OTEL_COLLECTOR_IMAGE = { repository: 'docker.io/otel/opentelemetry-collector-contrib', tag: '0.114.0' } as const;
+export const PROMTAIL_IMAGE = { repository: 'docker.io/grafana/promtail', tag: '3.3.0' } as const;
+
+/** Tempo and Loki as the monitoring stack's Helm charts name them. */
+export const MONITORING_ENDPOINTS = {
+  traces: { service: 'tempo-distributor', port: 4317 },
+  logs: { service: 'loki-gateway', port: 80 },
+} as const;
+
 export const KUBO_IMAGE = { repository: 'docker.io/ipfs/kubo', tag: 'v0.32.1' } as const;

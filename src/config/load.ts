@@ -73,7 +73,13 @@ function schemaIssue(e: ErrorObject): ConfigIssue {
 }
 
 function imagesOf(config: PlatformConfig): [string, ImageConfig][] {
-  return Object.entries(config.components).map(([name, c]) => [`components.${name}.image`, c.image]);
+  return [
+    ...Object.entries(config.components).map(([name, c]): [string, ImageConfig] => [`components.${name}.image`, c.image]),
+    ...config.components.cinNode.instanceOverrides.flatMap((o, i): [string, ImageConfig][] =>
+      o.image ? [[`components.cinNode.instanceOverrides[${i}].image`, o.image]] : [],
+    ),
+    ['backups.toolboxImage', config.backups.toolboxImage],
+  ];
 }
 
 function resourcesOf(config: PlatformConfig): [string, ResourceConfig][] {
@@ -96,6 +102,27 @@ function semanticIssues(env: string, config: PlatformConfig): ConfigIssue[] {
       });
     } else seen.set(lang.code, i);
   });
+  const replicasOf = new Map(config.components.cinNode.languages.map((l) => [l.code, l.replicas]));
+  const overridden = new Map<string, number>();
+  config.components.cinNode.instanceOverrides.forEach((o, i) => {
+    const at = `components.cinNode.instanceOverrides[${i}]`;
+    const replicas = replicasOf.get(o.language);
+    if (replicas === undefined) {
+      issues.push({ path: `${at}.language`, message: `names no configured language (${[...replicasOf.keys()].join(', ')}), got "${o.language}"` });
+    } else if (o.instance >= replicas) {
+      issues.push({ path: `${at}.instance`, message: `must be below the language's ${replicas} replicas, got ${o.instance}` });
+    }
+    const key = `${o.language}-${o.instance}`;
+    const first = overridden.get(key);
+    if (first !== undefined) {
+      issues.push({ path: at, message: `overrides instance ${key} again (already at components.cinNode.instanceOverrides[${first}])` });
+    } else overridden.set(key, i);
+  });
+  for (const [name, c] of Object.entries(config.components)) {
+    if ('maxReplicas' in c && c.maxReplicas < c.replicas) {
+      issues.push({ path: `components.${name}.maxReplicas`, message: `must be at least replicas (${c.replicas}), got ${c.maxReplicas}` });
+    }
+  }
   if (config.pinDigests) {
     for (const [path, image] of imagesOf(config)) {
       if (!image.digest) {

@@ -1,9 +1,17 @@
 import type { JSONSchemaType } from 'ajv';
 import type {
+  BackupConfig,
+  CinInstanceOverride,
   CinLanguageConfig,
   ImageConfig,
+  NetworkConfig,
   PlatformConfig,
   ResourceConfig,
+  ScalableWorkloadConfig,
+  SecretsConfig,
+  SidecarConfig,
+  TelemetryConfig,
+  TlsConfig,
   WorkloadConfig,
 } from './types.ts';
 
@@ -41,6 +49,27 @@ const byteQuantity = {
 } as const;
 
 const replicas = { type: 'integer', minimum: 0, maximum: 1000 } as const;
+
+const ipv4Cidr = {
+  type: 'string',
+  pattern: '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$',
+  description: 'an IPv4 CIDR such as 203.0.113.0/24',
+} as const;
+
+const cidrList = { type: 'array', minItems: 1, uniqueItems: true, items: ipv4Cidr } as const;
+
+/** Five-field cron: minute hour day-of-month month day-of-week, digits and `*,-/` only. */
+const cron = {
+  type: 'string',
+  pattern: '^([0-9*,/-]+ ){4}[0-9*,/-]+$',
+  description: 'a five-field cron schedule such as "30 2 * * *"',
+} as const;
+
+const httpsUrl = {
+  type: 'string',
+  pattern: '^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$',
+  description: 'an https:// URL',
+} as const;
 
 const image: JSONSchemaType<ImageConfig> = {
   type: 'object',
@@ -96,6 +125,122 @@ const workload: JSONSchemaType<WorkloadConfig> = {
   properties: { image, replicas, resources },
 };
 
+const scalableWorkload: JSONSchemaType<ScalableWorkloadConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['image', 'replicas', 'resources', 'maxReplicas'],
+  properties: { image, replicas, resources, maxReplicas: { ...replicas, minimum: 1 } },
+};
+
+const sidecar: JSONSchemaType<SidecarConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['image', 'resources'],
+  properties: { image, resources },
+};
+
+const monitoringEndpoint = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['service', 'port'],
+  properties: { service: dnsLabel, port: { type: 'integer', minimum: 1, maximum: 65535 } },
+} as const;
+
+const telemetry: JSONSchemaType<TelemetryConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['traces', 'logs'],
+  properties: { traces: monitoringEndpoint, logs: monitoringEndpoint },
+};
+
+const instanceOverride: JSONSchemaType<CinInstanceOverride> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['language', 'instance'],
+  properties: {
+    language: { type: 'string', pattern: '^[a-z]{2}$', description: 'an ISO 639-1 language code such as en' },
+    instance: { type: 'integer', minimum: 0 },
+    image: { ...image, nullable: true },
+    excluded: { type: 'boolean', nullable: true },
+  },
+};
+
+const network: JSONSchemaType<NetworkConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'rpcEndpointCidrs', 'ipfsGatewayCidrs', 'peerCidrs', 'pinningServiceCidrs', 'objectStoreCidrs', 'apiServerCidrs',
+    'monitoringNamespace',
+  ],
+  properties: {
+    rpcEndpointCidrs: cidrList,
+    ipfsGatewayCidrs: cidrList,
+    peerCidrs: cidrList,
+    pinningServiceCidrs: cidrList,
+    objectStoreCidrs: cidrList,
+    apiServerCidrs: cidrList,
+    monitoringNamespace: dnsLabel,
+  },
+};
+
+const secrets: JSONSchemaType<SecretsConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['provider', 'store', 'remoteKeyPrefix'],
+  properties: {
+    provider: { type: 'string', enum: ['external-secrets', 'sealed-secrets'] },
+    store: dnsLabel,
+    remoteKeyPrefix: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$',
+      description: 'a slash-separated key prefix such as crumpet/prod',
+    },
+    sealed: {
+      type: 'object',
+      nullable: true,
+      required: [],
+      additionalProperties: {
+        type: 'object',
+        required: [],
+        additionalProperties: { type: 'string', minLength: 1 },
+      },
+    },
+  },
+};
+
+const tls: JSONSchemaType<TlsConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['issuerName', 'acmeServer', 'acmeEmail'],
+  properties: {
+    issuerName: dnsLabel,
+    acmeServer: httpsUrl,
+    acmeEmail: {
+      type: 'string',
+      pattern: '^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$',
+      description: 'an e-mail address',
+    },
+  },
+};
+
+const backups: JSONSchemaType<BackupConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'bucket', 'endpoint', 'indexSnapshotSchedule', 'volumeSnapshotSchedule', 'configBackupSchedule',
+    'volumeSnapshotClassName', 'toolboxImage',
+  ],
+  properties: {
+    bucket: { ...dnsLabel, description: 'an S3 bucket name (lower case, digits and "-")' },
+    endpoint: httpsUrl,
+    indexSnapshotSchedule: cron,
+    volumeSnapshotSchedule: cron,
+    configBackupSchedule: cron,
+    volumeSnapshotClassName: dnsLabel,
+    toolboxImage: image,
+  },
+};
+
 const language: JSONSchemaType<CinLanguageConfig> = {
   type: 'object',
   additionalProperties: false,
@@ -111,7 +256,10 @@ export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
   $id: 'https://crumpet.dev/schemas/platform-config.json',
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'components'],
+  required: [
+    'name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'components', 'network',
+    'secrets', 'tls', 'backups',
+  ],
   properties: {
     name: dnsLabel,
     namespace: dnsLabel,
@@ -140,29 +288,37 @@ export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
     components: {
       type: 'object',
       additionalProperties: false,
-      required: ['cinNode', 'pinOrchestrator', 'watcher', 'web', 'envoyEdge', 'kubo'],
+      required: ['cinNode', 'pinOrchestrator', 'watcher', 'web', 'envoyEdge', 'kubo', 'otelCollector', 'promtail'],
       properties: {
         cinNode: {
           type: 'object',
           additionalProperties: false,
-          required: ['image', 'resources', 'languages'],
+          required: ['image', 'resources', 'languages', 'instanceOverrides'],
           properties: {
             image,
             resources,
             languages: { type: 'array', minItems: 1, items: language },
+            instanceOverrides: { type: 'array', items: instanceOverride },
           },
         },
-        pinOrchestrator: workload,
+        pinOrchestrator: scalableWorkload,
         watcher: workload,
-        web: workload,
-        envoyEdge: workload,
+        web: scalableWorkload,
+        envoyEdge: scalableWorkload,
         kubo: {
           type: 'object',
           additionalProperties: false,
           required: ['image', 'replicas', 'resources', 'storage'],
           properties: { image, replicas, resources, storage: byteQuantity },
         },
+        otelCollector: sidecar,
+        promtail: sidecar,
       },
     },
+    network,
+    telemetry,
+    secrets,
+    tls,
+    backups,
   },
 };

@@ -31,6 +31,12 @@ export interface WorkloadConfig {
   readonly resources: ResourceConfig;
 }
 
+/** A stateless workload that the HorizontalPodAutoscaler may scale out. */
+export interface ScalableWorkloadConfig extends WorkloadConfig {
+  /** The autoscaler's ceiling (used when `features.autoscaling` is on); at least `replicas`. */
+  readonly maxReplicas: number;
+}
+
 /** One language index served by its own CIN node StatefulSet. */
 export interface CinLanguageConfig {
   /** ISO 639-1 code, e.g. `en`; unique within the environment. */
@@ -40,9 +46,37 @@ export interface CinLanguageConfig {
   readonly storage: string;
 }
 
+/**
+ * A change to one CIN instance only (as the Cosmos Operator's `instanceOverrides`): the others
+ * of its language keep running untouched.
+ */
+export interface CinInstanceOverride {
+  /** Language code of the instance. */
+  readonly language: string;
+  /** Instance number within the language, from 0. */
+  readonly instance: number;
+  /**
+   * Run this instance on another image, e.g. a fix under test.
+   * @default - the language's image
+   */
+  readonly image?: ImageConfig;
+  /**
+   * Stop the instance (its StatefulSet scaled to 0) and keep its index volume, for data repair.
+   * @default false
+   */
+  readonly excluded?: boolean;
+}
+
 export interface CinNodeConfig extends Omit<WorkloadConfig, 'replicas'> {
-  /** One StatefulSet per language, so high-traffic languages scale and fail on their own. */
+  /** Languages served, each isolated on its own instances, so busy languages scale alone. */
   readonly languages: readonly CinLanguageConfig[];
+  readonly instanceOverrides: readonly CinInstanceOverride[];
+}
+
+/** Image and resources of a sidecar container. */
+export interface SidecarConfig {
+  readonly image: ImageConfig;
+  readonly resources: ResourceConfig;
 }
 
 export interface KuboConfig extends WorkloadConfig {
@@ -64,11 +98,90 @@ export interface FeatureToggles {
 
 export interface ComponentsConfig {
   readonly cinNode: CinNodeConfig;
-  readonly pinOrchestrator: WorkloadConfig;
+  readonly pinOrchestrator: ScalableWorkloadConfig;
   readonly watcher: WorkloadConfig;
-  readonly web: WorkloadConfig;
-  readonly envoyEdge: WorkloadConfig;
+  readonly web: ScalableWorkloadConfig;
+  readonly envoyEdge: ScalableWorkloadConfig;
   readonly kubo: KuboConfig;
+  /** OpenTelemetry Collector sidecar: receives OTLP from the service, forwards traces. */
+  readonly otelCollector: SidecarConfig;
+  /** Promtail sidecar: ships the service's JSON logs to Loki. */
+  readonly promtail: SidecarConfig;
+}
+
+/** A Service in the monitoring namespace. */
+export interface MonitoringEndpoint {
+  readonly service: string;
+  readonly port: number;
+}
+
+/** Where the sidecars send telemetry (spec section 7). */
+export interface TelemetryConfig {
+  /** Tempo's OTLP gRPC receiver. */
+  readonly traces: MonitoringEndpoint;
+  /** Loki's push API (HTTP). */
+  readonly logs: MonitoringEndpoint;
+}
+
+/** Where traffic may go beyond the cluster (spec section 11: CIN egress is limited). */
+export interface NetworkConfig {
+  /** Chain RPC endpoints the CIN nodes ingest from and the watchers read. */
+  readonly rpcEndpointCidrs: readonly string[];
+  /** IPFS gateways the CIN nodes fetch content from. */
+  readonly ipfsGatewayCidrs: readonly string[];
+  /** Known libp2p peers: the only sources admitted to CIN's QUIC port, and its gossip targets. */
+  readonly peerCidrs: readonly string[];
+  /** Remote pinning services (PSA) the orchestrator pins to. */
+  readonly pinningServiceCidrs: readonly string[];
+  /** The S3-compatible object store that receives backups. */
+  readonly objectStoreCidrs: readonly string[];
+  /** The Kubernetes API server, for the backup jobs that read or snapshot objects. */
+  readonly apiServerCidrs: readonly string[];
+  /** Namespace of the Prometheus that scrapes the metrics ports. */
+  readonly monitoringNamespace: string;
+}
+
+/** How application secrets reach the cluster; never as plain Secrets in the output. */
+export interface SecretsConfig {
+  /**
+   * `external-secrets`: ExternalSecrets read from a ClusterSecretStore (Vault, cloud KMS).
+   * `sealed-secrets`: SealedSecrets holding ciphertext only the cluster's controller can open.
+   */
+  readonly provider: 'external-secrets' | 'sealed-secrets';
+  /** external-secrets: the ClusterSecretStore to read from. */
+  readonly store: string;
+  /** external-secrets: prefix of every remote key, e.g. `crumpet/prod`. */
+  readonly remoteKeyPrefix: string;
+  /** sealed-secrets: ciphertext from `kubeseal`, by secret name, then key. */
+  readonly sealed?: { readonly [secret: string]: { readonly [key: string]: string } };
+}
+
+/** Certificates for the edge host names (spec section 6). */
+export interface TlsConfig {
+  /** Name of the cert-manager ClusterIssuer. */
+  readonly issuerName: string;
+  /** ACME directory, e.g. Let's Encrypt production or staging. */
+  readonly acmeServer: string;
+  /** Contact for expiry notices from the ACME server. */
+  readonly acmeEmail: string;
+}
+
+/** Backups and disaster recovery (spec section 10). */
+export interface BackupConfig {
+  /** S3-compatible bucket receiving index snapshots and config backups. */
+  readonly bucket: string;
+  /** Endpoint of the object store. */
+  readonly endpoint: string;
+  /** Cron schedule of the nightly index snapshot upload. */
+  readonly indexSnapshotSchedule: string;
+  /** Cron schedule of the index VolumeSnapshots. */
+  readonly volumeSnapshotSchedule: string;
+  /** Cron schedule of the Secret and ConfigMap backup. */
+  readonly configBackupSchedule: string;
+  /** VolumeSnapshotClass of the CSI driver holding the index volumes. */
+  readonly volumeSnapshotClassName: string;
+  /** Image with kubectl and an S3 client, run by the backup jobs; pinned by digest where required. */
+  readonly toolboxImage: ImageConfig;
 }
 
 export interface PlatformConfig {
@@ -88,4 +201,9 @@ export interface PlatformConfig {
   };
   readonly features: FeatureToggles;
   readonly components: ComponentsConfig;
+  readonly network: NetworkConfig;
+  readonly telemetry: TelemetryConfig;
+  readonly secrets: SecretsConfig;
+  readonly tls: TlsConfig;
+  readonly backups: BackupConfig;
 }

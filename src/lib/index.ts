@@ -1,4 +1,11 @@
+export * from './disruption-budget.ts';
+export * from './horizontal-autoscaler.ts';
 export * from './labels.ts';
+export * from './network-policy-matrix.ts';
 export * from './restricted-namespace.ts';
+export * from './scheduled-job.ts';
+export * from './stateful-service.ts';
 export * from './stateless-service.ts';
 export * from './values/index.ts';
+export type { ContainerSpec, NamedPort, VolumeMount } from './_pod-template.ts';
+export type { ServicePort, Workload } from './_workload-parts.ts';

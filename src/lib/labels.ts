@@ -18,6 +18,12 @@ export interface AppLabelsProps {
    * @default 'cdk8s'
    */
   readonly managedBy?: string;
+  /**
+   * Further labels that identify a subset of the component's pods (a language, an instance);
+   * they join the selector.
+   * @default - none
+   */
+  readonly selectorExtras?: Readonly<Record<string, string>>;
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -33,9 +39,11 @@ export class AppLabels {
   public readonly selector: Readonly<Record<string, string>>;
 
   public constructor(props: AppLabelsProps) {
+    this.props = props;
     this.selector = {
       'app.kubernetes.io/name': props.name,
       'app.kubernetes.io/instance': props.instance,
+      ...props.selectorExtras,
     };
     this.all = {
       ...this.selector,
@@ -51,14 +59,20 @@ export class AppLabels {
     }
   }
 
+  private readonly props: AppLabelsProps;
+
   /** The standard labels of another component of the same installation. */
   public withComponent(props: Pick<AppLabelsProps, 'name' | 'component'> & Partial<AppLabelsProps>): AppLabels {
+    const { selectorExtras: _ignored, ...base } = this.props;
+    return new AppLabels({ ...base, ...props });
+  }
+
+  /** The same component's labels, narrowed to a subset of its pods by further selector labels. */
+  public withSelector(extras: Readonly<Record<string, string>>, version?: string): AppLabels {
     return new AppLabels({
-      instance: this.all['app.kubernetes.io/instance']!,
-      partOf: this.all['app.kubernetes.io/part-of']!,
-      version: this.all['app.kubernetes.io/version']!,
-      managedBy: this.all['app.kubernetes.io/managed-by']!,
-      ...props,
+      ...this.props,
+      ...(version ? { version } : {}),
+      selectorExtras: { ...this.props.selectorExtras, ...extras },
     });
   }
 }

@@ -1,7 +1,14 @@
 import { App, Chart } from 'cdk8s';
 import type { PlatformConfig } from '../config/index.ts';
 import { AppLabels, RestrictedNamespace } from '../lib/index.ts';
+import { Backups } from './backups.ts';
+import { CinNode } from './cin-node.ts';
+import { CrumpetNetwork } from './crumpet-network.ts';
+import { EnvoyEdge } from './envoy-edge.ts';
+import { Kubo } from './kubo.ts';
 import { PinOrchestrator } from './pin-orchestrator.ts';
+import { Watcher } from './watcher.ts';
+import { Web } from './web.ts';
 
 /**
  * One environment of the Crumpet platform as a cdk8s App: one chart per component, each
@@ -9,6 +16,14 @@ import { PinOrchestrator } from './pin-orchestrator.ts';
  */
 export class CrumpetApp extends App {
   public readonly config: PlatformConfig;
+  public readonly cinNode: CinNode;
+  public readonly pinOrchestrator: PinOrchestrator;
+  public readonly watcher: Watcher;
+  public readonly web: Web;
+  public readonly envoyEdge: EnvoyEdge;
+  public readonly kubo?: Kubo;
+  public readonly backups: Backups;
+  public readonly network?: CrumpetNetwork;
 
   public constructor(config: PlatformConfig) {
     super();
@@ -23,12 +38,30 @@ export class CrumpetApp extends App {
     const chart = (id: string, namespaced = true): Chart =>
       new Chart(this, id, { disableResourceNameHashes: true, ...(namespaced ? { namespace: config.namespace } : {}) });
 
-    const namespace = chart('namespace', false);
-    new RestrictedNamespace(namespace, 'Namespace', { name: config.namespace, labels });
+    new RestrictedNamespace(chart('namespace', false), 'Namespace', { name: config.namespace, labels });
+    const props = { config, labels };
+    this.cinNode = new CinNode(chart('cin-node'), 'CinNode', props);
+    this.pinOrchestrator = new PinOrchestrator(chart('pin-orchestrator'), 'PinOrchestrator', props);
+    this.watcher = new Watcher(chart('watcher'), 'Watcher', props);
+    this.web = new Web(chart('web'), 'Web', props);
+    this.envoyEdge = new EnvoyEdge(chart('envoy-edge'), 'EnvoyEdge', props);
+    if (config.features.kubo) this.kubo = new Kubo(chart('kubo'), 'Kubo', props);
+    this.backups = new Backups(chart('backups'), 'Backups', { ...props, languages: this.cinNode.languages });
 
-    new PinOrchestrator(chart('pin-orchestrator'), 'PinOrchestrator', {
-      config: config.components.pinOrchestrator,
-      labels,
-    });
+    if (config.features.networkPolicy) {
+      this.network = new CrumpetNetwork(chart('network-policies'), 'Network', {
+        ...props,
+        workloads: {
+          edge: this.envoyEdge.workload,
+          web: this.web.workload,
+          cin: this.cinNode.all,
+          orchestrator: this.pinOrchestrator.workload,
+          watcher: this.watcher.workload,
+          ...(this.kubo ? { kubo: this.kubo.workload } : {}),
+          backupJobs: [this.backups.volumeSnapshots, this.backups.configBackup, this.backups.indexSnapshot],
+          snapshotJob: this.backups.indexSnapshot,
+        },
+      });
+    }
   }
 }

@@ -3,17 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { AppLabels, ImageReference, StatelessService, type StatelessServiceProps } from '../../src/lib/index.ts';
 
 const labels = new AppLabels({ name: 'svc', instance: 'i', component: 'c', partOf: 'p', version: 'v1' });
-const base: StatelessServiceProps = {
-  name: 'svc',
-  labels,
+type Container = StatelessServiceProps['container'];
+const container: Container = {
   image: ImageReference.of({ repository: 'ghcr.io/x/svc', tag: 'v1' }),
   ports: [{ name: 'http', port: 8080 }],
   resources: { requests: { cpu: '1', memory: '1Gi' } },
   health: { path: '/healthz', port: 'http' },
 };
+const base: StatelessServiceProps = { name: 'svc', labels, container };
 
-function build(overrides: Partial<StatelessServiceProps>): void {
-  new StatelessService(Testing.chart(), 'Svc', { ...base, ...overrides });
+function build(overrides: Partial<StatelessServiceProps>, containerOverrides: Partial<Container> = {}): void {
+  new StatelessService(Testing.chart(), 'Svc', { ...base, ...overrides, container: { ...container, ...containerOverrides } });
 }
 
 describe('StatelessService |', () => {
@@ -22,25 +22,25 @@ describe('StatelessService |', () => {
   });
 
   it('GIVEN no ports THEN it throws', () => {
-    expect(() => build({ ports: [] })).toThrow(/\[test\/Svc\] ports must name at least one port/);
+    expect(() => build({}, { ports: [] })).toThrow(/\[test\/Svc\] container\.ports must name at least one port/);
   });
 
   it('GIVEN a port name longer than 15 characters THEN it throws', () => {
-    expect(() => build({ ports: [{ name: 'a-very-long-port-name', port: 80 }], health: { path: '/', port: 'a-very-long-port-name' } }))
+    expect(() => build({}, { ports: [{ name: 'a-very-long-port-name', port: 80 }], health: { path: '/', port: 'a-very-long-port-name' } }))
       .toThrow(/ports: name must be a lower-case IANA service name of at most 15 characters, got "a-very-long-port-name"/);
   });
 
   it('GIVEN a port out of range THEN it throws', () => {
-    expect(() => build({ ports: [{ name: 'http', port: 70000 }] })).toThrow(/ports\.http: port must be 1-65535, got 70000/);
+    expect(() => build({}, { ports: [{ name: 'http', port: 70000 }] })).toThrow(/\[test\/Svc\/svc\] ports\.http: port must be 1-65535, got 70000/);
   });
 
   it('GIVEN a health port that is not declared THEN it throws', () => {
-    expect(() => build({ health: { path: '/', port: 'admin' } })).toThrow(/health\.port must name one of the ports \(http\), got "admin"/);
+    expect(() => build({}, { health: { path: '/', port: 'admin' } })).toThrow(/health\.port must name one of the ports \(http\), got "admin"/);
   });
 
   it('GIVEN writable paths THEN each gets an emptyDir mounted at that path', () => {
     const chart = Testing.chart();
-    new StatelessService(chart, 'Svc', { ...base, writablePaths: ['/tmp', '/var/cache/app'] });
+    new StatelessService(chart, 'Svc', { ...base, container: { ...container, writablePaths: ['/tmp', '/var/cache/app'] } });
     const deploy = Testing.synth(chart).find((o) => o.kind === 'Deployment');
     expect(deploy.spec.template.spec.containers[0].volumeMounts).toEqual([
       { name: 'tmp', mountPath: '/tmp' },

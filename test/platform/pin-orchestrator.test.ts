@@ -11,7 +11,7 @@ async function synth(env: string): Promise<Obj[]> {
   const config = await loadEnvironment(env);
   const chart = Testing.chart();
   new PinOrchestrator(chart, 'PinOrchestrator', {
-    config: config.components.pinOrchestrator,
+    config,
     labels: new AppLabels({ name: 'crumpet', instance: 'crumpet', component: 'platform', partOf: 'crumpet', version: 'v0.1.0' }),
   });
   return Testing.synth(chart) as Obj[];
@@ -58,7 +58,9 @@ describe('PinOrchestrator |', () => {
       capabilities: { drop: ['ALL'] },
     });
     // The read-only root leaves /tmp writable through an emptyDir.
-    expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
-    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }]);
+    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } });
+    // Secrets are mounted read-only.
+    for (const m of c.volumeMounts.filter((v: Obj) => v.name !== 'tmp')) expect(m.readOnly).toBe(true);
   });
 });

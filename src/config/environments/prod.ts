@@ -1,4 +1,15 @@
-import { crumpetImage, ENVOY_IMAGE, KUBO_IMAGE, SPEC_RESOURCES, workload } from '../defaults.ts';
+import {
+  crumpetImage,
+  ENVOY_IMAGE,
+  KUBO_IMAGE,
+  MONITORING_ENDPOINTS,
+  OTEL_COLLECTOR_IMAGE,
+  PROMTAIL_IMAGE,
+  scalable,
+  SPEC_RESOURCES,
+  TOOLBOX_IMAGE,
+  workload,
+} from '../defaults.ts';
 import type { PlatformConfig } from '../types.ts';
 
 /*
@@ -12,9 +23,12 @@ const DIGESTS = {
   web: 'sha256:e3dab22594680f178770f9dceed5ed03eaafad4bdd3b12bfdbc98bc7d37eb407',
   envoyEdge: 'sha256:2c36489767b259e84414ea48f03370175041a9eb5793fe0b9fad6bde7f26e7d3',
   kubo: 'sha256:17afb749a5447ad51b916d13584148bebcbfe49a568fecce3b7590fee51eefb3',
+  otelCollector: 'sha256:58a846eb564d0ba8ec00a4b5e847d772a7b105e0ec56123e558db2b9994af079',
+  promtail: 'sha256:7b85c73859f25da493d9fc93456739a4d06d7dec104540c3b913ef230fd668b2',
+  toolbox: 'sha256:bbff579e3e04168d876723b477232830232151ef4f640fce467cff48e5145ce8',
 } as const;
 
-/** Production: every primary language on its own StatefulSet, two replicas or more everywhere. */
+/** Production: three languages, each on its own instances, two replicas or more everywhere. */
 const prod: PlatformConfig = {
   name: 'prod',
   namespace: 'crumpet',
@@ -39,12 +53,40 @@ const prod: PlatformConfig = {
         { code: 'es', replicas: 2, storage: '30Gi' },
         { code: 'de', replicas: 2, storage: '20Gi' },
       ],
+      instanceOverrides: [],
     },
-    pinOrchestrator: workload(crumpetImage('pin-orchestrator', DIGESTS.pinOrchestrator), 2, SPEC_RESOURCES.pinOrchestrator),
+    pinOrchestrator: scalable(crumpetImage('pin-orchestrator', DIGESTS.pinOrchestrator), 2, 6, SPEC_RESOURCES.pinOrchestrator),
     watcher: workload(crumpetImage('watcher', DIGESTS.watcher), 2, SPEC_RESOURCES.watcher),
-    web: workload(crumpetImage('web', DIGESTS.web), 3, SPEC_RESOURCES.web),
-    envoyEdge: workload({ ...ENVOY_IMAGE, digest: DIGESTS.envoyEdge }, 2, SPEC_RESOURCES.envoyEdge),
+    web: scalable(crumpetImage('web', DIGESTS.web), 3, 10, SPEC_RESOURCES.web),
+    envoyEdge: scalable({ ...ENVOY_IMAGE, digest: DIGESTS.envoyEdge }, 2, 8, SPEC_RESOURCES.envoyEdge),
     kubo: { ...workload({ ...KUBO_IMAGE, digest: DIGESTS.kubo }, 2, SPEC_RESOURCES.kubo), storage: '200Gi' },
+    otelCollector: { image: { ...OTEL_COLLECTOR_IMAGE, digest: DIGESTS.otelCollector }, resources: SPEC_RESOURCES.otelCollector },
+    promtail: { image: { ...PROMTAIL_IMAGE, digest: DIGESTS.promtail }, resources: SPEC_RESOURCES.promtail },
+  },
+  network: {
+    rpcEndpointCidrs: ['198.51.100.0/28', '198.51.100.16/28'],
+    ipfsGatewayCidrs: ['203.0.113.0/28', '203.0.113.16/28', '203.0.113.32/28'],
+    peerCidrs: ['192.0.2.0/25'],
+    pinningServiceCidrs: ['203.0.113.64/27', '203.0.113.96/27'],
+    objectStoreCidrs: ['198.51.100.128/27'],
+    apiServerCidrs: ['10.0.0.1/32'],
+    monitoringNamespace: 'monitoring',
+  },
+  telemetry: MONITORING_ENDPOINTS,
+  secrets: { provider: 'external-secrets', store: 'vault-prod', remoteKeyPrefix: 'crumpet/prod' },
+  tls: {
+    issuerName: 'letsencrypt-prod',
+    acmeServer: 'https://acme-v02.api.letsencrypt.org/directory',
+    acmeEmail: 'sre@crumpet.example.org',
+  },
+  backups: {
+    bucket: 'crumpet-prod-backups',
+    endpoint: 'https://s3.eu-central-1.amazonaws.com',
+    indexSnapshotSchedule: '0 2 * * *',
+    volumeSnapshotSchedule: '0 */6 * * *',
+    configBackupSchedule: '0 1 * * *',
+    volumeSnapshotClassName: 'csi-snapclass',
+    toolboxImage: { ...TOOLBOX_IMAGE, digest: DIGESTS.toolbox },
   },
 };
 

@@ -1,0 +1,151 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
+import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
+import type { AppLabels } from './labels.ts';
+import { typedApiObject } from './_api-object.ts';
+import type { Workload } from './_workload-parts.ts';
+
+/** One end of an allowed flow. */
+export type Peer =
+  | { readonly kind: 'workload'; readonly workload: Workload }
+  | { readonly kind: 'namespace'; readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> }
+  | { readonly kind: 'cidrs'; readonly cidrs: readonly string[]; readonly except?: readonly string[] };
+
+export const Peer = {
+  /** The pods of a workload in the policy's namespace. */
+  workload: (workload: Workload): Peer => ({ kind: 'workload', workload }),
+  /** Pods of another namespace, optionally only those with the given labels. */
+  namespace: (namespace: string, podLabels?: Readonly<Record<string, string>>): Peer => ({
+    kind: 'namespace',
+    namespace,
+    ...(podLabels ? { podLabels } : {}),
+  }),
+  /** Addresses outside the cluster. */
+  cidrs: (cidrs: readonly string[], except?: readonly string[]): Peer => ({ kind: 'cidrs', cidrs, ...(except ? { except } : {}) }),
+};
+
+/** A destination port. */
+export interface FlowPort {
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Props of {@link NetworkPolicyMatrix}. */
+export interface NetworkPolicyMatrixProps {
+  /** Labels of the installation, put on the namespace-wide policies. */
+  readonly labels: AppLabels;
+  /**
+   * Let every pod resolve names through the cluster DNS (kube-dns in kube-system, port 53).
+   * @default true
+   */
+  readonly allowDns?: boolean;
+}
+
+interface Rule {
+  readonly peer: Peer;
+  readonly ports: readonly FlowPort[];
+}
+
+/**
+ * The namespace's network as a deny-by-default matrix: nothing flows unless a relationship was
+ * declared with {@link allow}. Renders, at synth time, a default-deny policy, the DNS egress
+ * policy and one policy per workload holding both its ingress and its egress rules.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export class NetworkPolicyMatrix extends Construct {
+  private readonly ingress = new Map<string, { workload: Workload; rules: Rule[] }>();
+  private readonly egress = new Map<string, { workload: Workload; rules: Rule[] }>();
+  private readonly labels: AppLabels;
+
+  public constructor(scope: Construct, id: string, props: NetworkPolicyMatrixProps) {
+    super(scope, id);
+    this.labels = props.labels;
+    typedApiObject<INetworkPolicy>(this, 'DefaultDeny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', labels: { ...this.labels.all } },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    if (props.allowDns ?? true) {
+      typedApiObject<INetworkPolicy>(this, 'Dns', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-dns', labels: { ...this.labels.all } },
+        spec: {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+              ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+            },
+          ],
+        },
+      });
+    }
+  }
+
+  /**
+   * Allows `from` to open connections to `to` on `ports`: an ingress rule on `to` and an egress
+   * rule on `from`, for whichever of them is a workload of this namespace.
+   */
+  public allow(from: Peer, to: Peer, ports: readonly FlowPort[]): this {
+    if (from.kind !== 'workload' && to.kind !== 'workload') {
+      throw new Error(`[${this.node.path}] allow() needs a workload at one end at least, got ${from.kind} -> ${to.kind}`);
+    }
+    if (ports.length === 0) throw new Error(`[${this.node.path}] allow() needs at least one port`);
+    if (to.kind === 'workload') this.rulesFor(this.ingress, to.workload).push({ peer: from, ports });
+    if (from.kind === 'workload') this.rulesFor(this.egress, from.workload).push({ peer: to, ports });
+    return this;
+  }
+
+  private rulesFor(map: Map<string, { workload: Workload; rules: Rule[] }>, workload: Workload): Rule[] {
+    let entry = map.get(workload.name);
+    if (!entry) {
+      entry = { workload, rules: [] };
+      map.set(workload.name, entry);
+      this.ensurePolicy(workload);
+    }
+    return entry.rules;
+  }
+
+  private ensurePolicy(workload: Workload): void {
+    const id = `Policy-${workload.name}`;
+    if (this.node.tryFindChild(id)) return;
+    typedApiObject<INetworkPolicy>(this, id, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: workload.name, labels: { ...workload.labels.all } },
+      spec: {
+        podSelector: { matchLabels: { ...workload.labels.selector } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: () => (this.ingress.get(workload.name)?.rules ?? []).map((r) => ({ from: toPeers(r.peer), ports: toPorts(r.ports) })) }),
+        egress: Lazy.any({ produce: () => (this.egress.get(workload.name)?.rules ?? []).map((r) => ({ to: toPeers(r.peer), ports: toPorts(r.ports) })) }),
+      },
+    });
+  }
+}
+
+function toPeers(peer: Peer): INetworkPolicyPeer[] {
+  switch (peer.kind) {
+    case 'workload':
+      return [{ podSelector: { matchLabels: { ...peer.workload.labels.selector } } }];
+    case 'namespace':
+      return [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
+          ...(peer.podLabels ? { podSelector: { matchLabels: { ...peer.podLabels } } } : {}),
+        },
+      ];
+    case 'cidrs':
+      // One ipBlock holds one CIDR; several CIDRs are several peers of the same rule.
+      return peer.cidrs.map((cidr) => ({ ipBlock: { cidr, ...(peer.except ? { except: [...peer.except] } : {}) } }));
+  }
+}
+
+function toPorts(ports: readonly FlowPort[]): INetworkPolicyPort[] {
+  return ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
+}

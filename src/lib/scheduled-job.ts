@@ -1,0 +1,103 @@
+import { Construct } from 'constructs';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
+import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { AppLabels } from './labels.ts';
+import { typedApiObject } from './_api-object.ts';
+import { checkContainer, hardenedPodTemplate, type ContainerSpec } from './_pod-template.ts';
+import { serviceAccount, type Workload } from './_workload-parts.ts';
+
+/** Props of {@link ScheduledJob}. */
+export interface ScheduledJobProps {
+  /** Name of the CronJob, its ServiceAccount and (with `rules`) its Role and RoleBinding. */
+  readonly name: string;
+  readonly labels: AppLabels;
+  /** Five-field cron schedule, in the controller's time zone unless `timeZone` is set. */
+  readonly schedule: string;
+  /** @default 'Etc/UTC' */
+  readonly timeZone?: string;
+  readonly container: Omit<ContainerSpec, 'name'>;
+  /** @default - none */
+  readonly volumes?: readonly IVolume[];
+  /**
+   * API permissions in the job's namespace. With rules the job gets a token; without, none.
+   * @default - no API access
+   */
+  readonly rules?: readonly IPolicyRule[];
+  /** @default 3 */
+  readonly backoffLimit?: number;
+  /** Seconds a run may take before it is stopped. @default 3600 */
+  readonly activeDeadlineSeconds?: number;
+}
+
+/**
+ * A hardened CronJob that never overlaps itself (`concurrencyPolicy: Forbid`), keeps a short
+ * history, and runs under its own ServiceAccount with exactly the API rights it needs.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
+ */
+export class ScheduledJob extends Construct implements Workload {
+  public readonly name: string;
+  public readonly labels: AppLabels;
+  public readonly schedule: string;
+
+  public constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.labels = props.labels;
+    this.schedule = props.schedule;
+    if (!/^([0-9*,/-]+ ){4}[0-9*,/-]+$/.test(this.schedule)) {
+      throw new Error(`[${this.node.path}] schedule must be a five-field cron expression, got "${this.schedule}"`);
+    }
+    const container: ContainerSpec = { name: this.name, ...props.container };
+    checkContainer(this.node.path, container);
+    const apiAccess = (props.rules ?? []).length > 0;
+    const metadata = { name: this.name, labels: { ...this.labels.all } };
+
+    serviceAccount(this, this.name, this.labels, apiAccess);
+    if (apiAccess) {
+      typedApiObject<IRole>(this, 'Role', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata,
+        rules: props.rules!.map((r) => ({ ...r })),
+      });
+      typedApiObject<IRoleBinding>(this, 'RoleBinding', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+        subjects: [{ kind: 'ServiceAccount', name: this.name }],
+      });
+    }
+    const template = hardenedPodTemplate({
+      labels: this.labels,
+      serviceAccountName: this.name,
+      automountServiceAccountToken: apiAccess,
+      containers: [container],
+      ...(props.volumes ? { volumes: props.volumes } : {}),
+    });
+    typedApiObject<ICronJob>(this, 'CronJob', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata,
+      spec: {
+        schedule: this.schedule,
+        timeZone: props.timeZone ?? 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: { ...this.labels.all } },
+          spec: {
+            backoffLimit: props.backoffLimit ?? 3,
+            activeDeadlineSeconds: props.activeDeadlineSeconds ?? 3600,
+            template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { typedApiObject } from '../lib/_api-object.ts';
+import type { AppLabels } from '../lib/index.ts';
+
+/** A ConfigMap and the checksum of its data, for a pod annotation that rolls pods on change. */
+export interface ConfigFiles {
+  readonly configMap: ApiObject;
+  readonly name: string;
+  readonly checksum: string;
+}
+
+/** Renders `files` into a ConfigMap; the checksum covers names and contents in a fixed order. */
+export function configFiles(scope: Construct, id: string, name: string, labels: AppLabels, files: Readonly<Record<string, string>>): ConfigFiles {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(files).sort()) hash.update(`${key}\u0000${files[key]}\u0000`);
+  const configMap = typedApiObject<IConfigMap>(scope, id, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, labels: { ...labels.all } },
+    data: { ...files },
+  });
+  return { configMap, name, checksum: hash.digest('hex') };
+}

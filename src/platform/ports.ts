@@ -1,0 +1,43 @@
+import type { NamedPort } from '../lib/index.ts';
+
+/*
+ * Every port of the platform (spec section 2), in one place: containers, Services, probes and
+ * network policies all read them from here.
+ */
+export const PORTS = {
+  /** CIN node HTTP/2 JSON API, WebSocket and /metrics. */
+  cinHttp: { name: 'http', port: 8080 },
+  /** CIN node gRPC control API. */
+  cinGrpc: { name: 'grpc', port: 8081 },
+  /** CIN node libp2p QUIC. */
+  cinP2p: { name: 'p2p', port: 4001, protocol: 'UDP' },
+  /** Pin orchestrator REST API and /metrics. */
+  orchestrator: { name: 'http', port: 7070 },
+  /** Watcher health and /metrics (not in the spec, which gives the watcher no API). */
+  watcher: { name: 'http', port: 9090 },
+  /** Next.js server. */
+  web: { name: 'http', port: 3000 },
+  /**
+   * Envoy's TLS listener inside the pod; the Service publishes it on 443. An unprivileged port,
+   * so Envoy needs no NET_BIND_SERVICE.
+   */
+  edgeHttps: { name: 'https', port: 8443 },
+  /** Envoy's QUIC (HTTP/3) listener, same port over UDP. */
+  edgeQuic: { name: 'quic', port: 8443, protocol: 'UDP' },
+  /** Envoy's stats listener serving /stats/prometheus; the admin API itself stays on localhost. */
+  edgeStats: { name: 'stats', port: 9902 },
+  /** Kubo RPC API: reachable from this namespace only. */
+  kuboApi: { name: 'api', port: 5001 },
+  /** Kubo swarm over TCP and QUIC. */
+  kuboSwarmTcp: { name: 'swarm', port: 4001 },
+  kuboSwarmUdp: { name: 'swarm-quic', port: 4001, protocol: 'UDP' },
+  /** OTLP gRPC on the OpenTelemetry Collector sidecar (localhost). */
+  otlp: { name: 'otlp', port: 4317 },
+} as const satisfies Record<string, NamedPort>;
+
+/** Port the public edge Service listens on. */
+export const EDGE_PUBLIC_PORT = 443;
+/** Envoy's admin interface, bound to 127.0.0.1 only. */
+export const ENVOY_ADMIN_PORT = 9901;
+/** The path every Crumpet service answers health checks on. */
+export const HEALTH_PATH = '/v1/health';
