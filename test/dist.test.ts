@@ -40,7 +40,11 @@ describe('dist/ |', () => {
       const first = objects[0]!;
       expect(first.obj.kind).toBe('Namespace');
       expect(first.obj.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-      for (const { obj } of objects.slice(1)) expect(obj.metadata.namespace).toBe(first.obj.metadata.name);
+      const clusterScoped = new Set(['Namespace', 'ClusterIssuer']);
+      for (const { obj } of objects.slice(1)) {
+        if (clusterScoped.has(obj.kind)) expect(obj.metadata.namespace, `${obj.kind}/${obj.metadata.name}`).toBeUndefined();
+        else expect(obj.metadata.namespace, `${obj.kind}/${obj.metadata.name}`).toBe(first.obj.metadata.name);
+      }
     });
 
     it('THEN every file starts with the generated-file header', () => {

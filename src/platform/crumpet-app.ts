@@ -1,6 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import type { PlatformConfig } from '../config/index.ts';
 import { AppLabels, RestrictedNamespace } from '../lib/index.ts';
+import { AcmeIssuer } from './acme-issuer.ts';
+import { AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
 import { CinNode } from './cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
@@ -12,7 +14,7 @@ import { Web } from './web.ts';
 
 /**
  * One environment of the Crumpet platform as a cdk8s App: one chart per component, each
- * rendered to its own file, plus the namespace chart that is applied first.
+ * rendered to its own file, plus the cluster chart (namespace, issuer) that is applied first.
  */
 export class CrumpetApp extends App {
   public readonly config: PlatformConfig;
@@ -38,8 +40,12 @@ export class CrumpetApp extends App {
     const chart = (id: string, namespaced = true): Chart =>
       new Chart(this, id, { disableResourceNameHashes: true, ...(namespaced ? { namespace: config.namespace } : {}) });
 
-    new RestrictedNamespace(chart('namespace', false), 'Namespace', { name: config.namespace, labels });
     const props = { config, labels };
+    // Cluster-scoped objects, applied before anything that lives in the namespace.
+    const cluster = chart('cluster', false);
+    new RestrictedNamespace(cluster, 'Namespace', { name: config.namespace, labels });
+    new AcmeIssuer(cluster, 'AcmeIssuer', props);
+    new AppSecrets(chart('secrets'), 'AppSecrets', props);
     this.cinNode = new CinNode(chart('cin-node'), 'CinNode', props);
     this.pinOrchestrator = new PinOrchestrator(chart('pin-orchestrator'), 'PinOrchestrator', props);
     this.watcher = new Watcher(chart('watcher'), 'Watcher', props);

@@ -3,6 +3,7 @@ import yaml from 'js-yaml';
 import type { PlatformConfig } from '../config/index.ts';
 import { DisruptionBudget, HorizontalAutoscaler, ImageReference, StatelessService, type AppLabels } from '../lib/index.ts';
 import { configFiles } from './_config-map.ts';
+import { EdgeCertificate } from './edge-tls.ts';
 import { EDGE_PUBLIC_PORT, ENVOY_ADMIN_PORT, PORTS } from './ports.ts';
 
 /** Props of {@link EnvoyEdge}. */
@@ -84,6 +85,7 @@ export class EnvoyEdge extends Construct {
     const { config } = props;
     const { image, replicas, maxReplicas, resources } = config.components.envoyEdge;
     const labels = props.labels.withComponent({ name: 'envoy-edge', component: 'edge', version: image.tag });
+    const certificate = new EdgeCertificate(this, 'Certificate', props);
     const envoyConfig = configFiles(this, 'Config', 'envoy-edge-config', labels, {
       'envoy.yaml': yaml.dump(bootstrap(), { sortKeys: true, lineWidth: -1 }),
     });
@@ -98,9 +100,15 @@ export class EnvoyEdge extends Construct {
         resources,
         // Envoy's own readiness: the stats listener answers once the listeners are up.
         health: { path: '/stats/prometheus', port: PORTS.edgeStats.name },
-        mounts: [{ volume: 'config', path: '/etc/envoy' }],
+        mounts: [
+          { volume: 'config', path: '/etc/envoy' },
+          { volume: 'tls', path: '/etc/envoy/tls' },
+        ],
       },
-      volumes: [{ name: 'config', configMap: { name: envoyConfig.name } }],
+      volumes: [
+        { name: 'config', configMap: { name: envoyConfig.name } },
+        { name: 'tls', secret: { secretName: certificate.secretName, defaultMode: 0o440 } },
+      ],
       podAnnotations: { 'checksum/config': envoyConfig.checksum },
       serviceType: 'LoadBalancer',
       servicePorts: [

@@ -17,13 +17,13 @@ describe('check CLI | drift gate', () => {
     appendFileSync(join(root, 'dist/prod/pin-orchestrator.k8s.yaml'), '# hand edit\n');
     mkdirSync(join(root, 'dist/qa'));
     writeFileSync(join(root, 'dist/qa/old.k8s.yaml'), 'kind: Namespace\n');
-    rmSync(join(root, 'dist/staging/00-namespace.k8s.yaml'));
+    rmSync(join(root, 'dist/staging/00-cluster.k8s.yaml'));
 
     const result = await runEntry('src/check.ts', ['--out', root]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('differs: dist/prod/pin-orchestrator.k8s.yaml');
     expect(result.stderr).toContain('stale (synth no longer writes it): dist/qa/old.k8s.yaml');
-    expect(result.stderr).toContain('missing (synth writes it, not committed): dist/staging/00-namespace.k8s.yaml');
+    expect(result.stderr).toContain('missing (synth writes it, not committed): dist/staging/00-cluster.k8s.yaml');
   });
 
   it('GIVEN a synth of all environments WHEN a stale environment folder exists THEN synth removes it', async () => {

@@ -104,7 +104,7 @@ describe('Crumpet workloads |', async () => {
   it('GIVEN prod THEN each CIN instance has its own index volume of its language size, kept on scale-down', () => {
     const sets = prod.filter((o) => o.kind === 'StatefulSet');
     for (const s of sets) {
-      const lang = s.metadata.labels['crumpet.dev/language'];
+      const lang = s.metadata.labels!['crumpet.dev/language'];
       const size = { en: '50Gi', es: '30Gi', de: '20Gi' }[lang as 'en' | 'es' | 'de'];
       expect(s.spec.volumeClaimTemplates).toHaveLength(1);
       expect(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(size);
@@ -211,7 +211,7 @@ describe('Crumpet workloads |', async () => {
     for (const o of prod.filter((x) => ['Deployment', 'StatefulSet', 'CronJob'].includes(x.kind))) {
       const spec = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec;
       expect(spec.serviceAccountName, key(o)).toBe(o.metadata.name);
-      const needsApi = ['index-volume-snapshots', 'config-backup'].includes(o.metadata.name);
+      const needsApi = ['index-volume-snapshots', 'config-backup'].includes(o.metadata.name!);
       expect(spec.automountServiceAccountToken, key(o)).toBe(needsApi);
     }
     expect(prod.some((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'ClusterRole')).toBe(false);

@@ -73,7 +73,7 @@ describe('renderApp | synth-time validation', () => {
   it('GIVEN a valid environment WHEN rendered THEN the namespace file sorts first and objects are in apply order', async () => {
     const rendered = await renderApp(await stagingApp(), 'staging');
     const files = [...rendered.files.keys()].sort();
-    expect(files[0]).toBe('dist/staging/00-namespace.k8s.yaml');
+    expect(files[0]).toBe('dist/staging/00-cluster.k8s.yaml');
     const kinds = rendered.charts.find((c) => c.chart === 'pin-orchestrator')!.objects.map((o) => o.kind);
     expect(kinds).toEqual(['PodDisruptionBudget', 'ServiceAccount', 'Service', 'Deployment', 'HorizontalPodAutoscaler']);
   });
