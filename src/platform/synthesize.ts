@@ -1,5 +1,5 @@
 import { ConfigError, listEnvironments, loadEnvironment, NO_OVERRIDES, type Overrides, type PlatformConfig } from '../config/index.ts';
-import { renderApp, SynthError, type OutputSet, type RenderedEnvironment } from '../render/index.ts';
+import { GENERATED_ROOTS, renderApp, SynthError, type OutputSet, type RenderedEnvironment } from '../render/index.ts';
 import { CrumpetApp } from './crumpet-app.ts';
 
 /** What to synthesize. */
@@ -55,8 +55,21 @@ export async function synthesizePlatform(request: SynthesisRequest = {}): Promis
 
   const everything = selected.length === all.length && all.every((e) => selected.includes(e));
   const files = new Map(environments.flatMap((e) => [...e.files]));
-  return {
-    environments,
-    output: { files, owned: everything ? ['dist'] : environments.map((e) => e.folder) },
-  };
+  if (!everything) return { environments, output: { files, owned: environments.map((e) => e.folder) } };
+
+  // ops/ and charts-out/ hold every environment's files, so only a full synth rewrites them.
+  const owner = new Map<string, string>();
+  const conflicts: string[] = [];
+  for (const e of environments) {
+    for (const [path, content] of e.generated) {
+      const first = owner.get(path);
+      if (first !== undefined && files.get(path) !== content) {
+        conflicts.push(`${path} differs between ${first} and ${e.environment}: put the environment in its path`);
+      }
+      owner.set(path, e.environment);
+      files.set(path, content);
+    }
+  }
+  if (conflicts.length > 0) throw new PlatformError([new SynthError(environments[0]!.environment, conflicts)]);
+  return { environments, output: { files, owned: ['dist', ...GENERATED_ROOTS] } };
 }

@@ -1,3 +1,4 @@
+export * from './generated-file.ts';
 export * from './manifest-validator.ts';
 export * from './output-writer.ts';
 export * from './render-app.ts';

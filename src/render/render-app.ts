@@ -1,5 +1,6 @@
 import type { App } from 'cdk8s';
 import { compareObjects } from './_kind-order.ts';
+import { GeneratedFile } from './generated-file.ts';
 import { validateObjects, type KubeObject } from './manifest-validator.ts';
 import { SynthError } from './synth-error.ts';
 import { toYamlDocuments } from './yaml.ts';
@@ -20,8 +21,10 @@ export interface RenderedEnvironment {
   /** The folder the environment owns, relative to the output root: `dist/<env>`. */
   readonly folder: string;
   readonly charts: readonly RenderedChart[];
-  /** File contents by path relative to the output root. */
+  /** Manifest file contents by path relative to the output root. */
   readonly files: ReadonlyMap<string, string>;
+  /** Other generated files (under `ops/`, `charts-out/`) by path relative to the output root. */
+  readonly generated: ReadonlyMap<string, string>;
 }
 
 /**
@@ -46,7 +49,17 @@ export async function renderApp(app: App, environment: string): Promise<Rendered
     const prefix = objects.some((o) => o.kind === 'Namespace') ? '00-' : '';
     charts.push({ chart: chart.node.id, file: `${folder}/${prefix}${chart.node.id}.k8s.yaml`, objects });
   }
+  const generated = new Map<string, string>();
+  for (const c of app.node.findAll()) {
+    if (!(c instanceof GeneratedFile)) continue;
+    if (generated.has(c.path)) issues.push(`${c.node.path}: ${c.path} is generated twice`);
+    try {
+      generated.set(c.path, c.render());
+    } catch (err) {
+      issues.push(`${c.node.path}: ${(err as Error).message}`);
+    }
+  }
   if (issues.length > 0) throw new SynthError(environment, issues);
   const files = new Map(charts.map((c) => [c.file, toYamlDocuments(c.objects)]));
-  return { environment, folder, charts, files };
+  return { environment, folder, charts, files, generated };
 }
