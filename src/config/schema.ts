@@ -48,7 +48,7 @@ const byteQuantity = {
   description: 'a Kubernetes byte quantity such as 512Mi or 50Gi',
 } as const;
 
-const replicas = { type: 'integer', minimum: 0, maximum: 1000 } as const;
+export const replicas = { type: 'integer', minimum: 0, maximum: 1000 } as const;
 
 const ipv4Cidr = {
   type: 'string',
@@ -71,7 +71,7 @@ const httpsUrl = {
   description: 'an https:// URL',
 } as const;
 
-const image: JSONSchemaType<ImageConfig> = {
+export const image: JSONSchemaType<ImageConfig> = {
   type: 'object',
   additionalProperties: false,
   required: ['repository', 'tag'],
@@ -98,7 +98,7 @@ const image: JSONSchemaType<ImageConfig> = {
   },
 };
 
-const resources: JSONSchemaType<ResourceConfig> = {
+export const resources: JSONSchemaType<ResourceConfig> = {
   type: 'object',
   additionalProperties: false,
   required: ['requests', 'limits'],

@@ -1,6 +1,7 @@
 import { ConfigError, listEnvironments, loadEnvironment, NO_OVERRIDES, type Overrides, type PlatformConfig } from '../config/index.ts';
 import { GENERATED_ROOTS, renderApp, SynthError, type OutputSet, type RenderedEnvironment } from '../render/index.ts';
 import { CrumpetApp } from './crumpet-app.ts';
+import { helmChartFiles } from './helm-charts.ts';
 
 /** What to synthesize. */
 export interface SynthesisRequest {
@@ -71,5 +72,6 @@ export async function synthesizePlatform(request: SynthesisRequest = {}): Promis
     }
   }
   if (conflicts.length > 0) throw new PlatformError([new SynthError(environments[0]!.environment, conflicts)]);
+  for (const [path, content] of helmChartFiles(configs)) files.set(path, content);
   return { environments, output: { files, owned: ['dist', ...GENERATED_ROOTS] } };
 }

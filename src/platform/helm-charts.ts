@@ -1,0 +1,264 @@
+import type { Chart } from 'cdk8s';
+import { listEnvironments, mergeValues, modelSchemas, type PlatformConfig } from '../config/index.ts';
+import { chartFiles, Sentinels, templateObjects, type HelmChartSpec, type TemplateObject } from '../render/helm/index.ts';
+import { CRUMPET_RELEASE } from '../config/defaults.ts';
+import { CrumpetApp } from './crumpet-app.ts';
+import { HEALTH_PATH, PORTS } from './ports.ts';
+
+/*
+ * Helm charts generated from the same constructs as dist/: each chart's objects are rendered once
+ * more from a model whose chart values are markers (see render/helm/sentinels.ts), and the markers
+ * become template expressions. values-<env>.yaml holds each environment's values, so
+ * `helm template crumpet charts-out/<chart> -f values-<env>.yaml -n <namespace>` renders the
+ * objects of dist/<env>/<chart>.k8s.yaml.
+ */
+
+/** Labels only Helm sets, the one allowed difference between a chart's render and dist/. */
+export const HELM_ONLY_LABELS = {
+  'helm.sh/chart': 'the chart name and version',
+  'app.kubernetes.io/managed-by': 'Helm (dist/ says cdk8s)',
+} as const;
+
+/** Version of every chart: the platform release without its `v`. */
+export const CHART_VERSION = CRUMPET_RELEASE.replace(/^v/, '');
+
+/** curl, for the `helm test` smoke test. */
+export const SMOKE_TEST_IMAGE = {
+  repository: 'docker.io/curlimages/curl',
+  tag: '8.11.0',
+  digest: 'sha256:83a505ba2ba62f208ed6e410c268b7b9aa48f0f7b403c8108b9773b44199dbba',
+} as const;
+
+type StatelessComponent = 'pinOrchestrator' | 'watcher' | 'web';
+
+/** A stateless component published as its own chart. */
+interface ComponentChart {
+  readonly chart: string;
+  readonly component: StatelessComponent;
+  readonly description: string;
+  /** Port and path the smoke test calls. */
+  readonly health: { readonly port: number; readonly path: string };
+  /** Whether the component has an autoscaler. */
+  readonly autoscaling: boolean;
+}
+
+const COMPONENT_CHARTS: readonly ComponentChart[] = [
+  {
+    chart: 'pin-orchestrator',
+    component: 'pinOrchestrator',
+    description: 'Crumpet pinning orchestrator: multi-pin quorum over remote pinning services',
+    health: { port: PORTS.orchestrator.port, path: HEALTH_PATH },
+    autoscaling: true,
+  },
+  {
+    chart: 'watcher',
+    component: 'watcher',
+    description: 'Crumpet watcher: uptime probes and committee attestations',
+    health: { port: PORTS.watcher.port, path: HEALTH_PATH },
+    autoscaling: false,
+  },
+  {
+    chart: 'web',
+    component: 'web',
+    description: 'Crumpet web: the Next.js dApp',
+    health: { port: PORTS.web.port, path: '/api/health' },
+    autoscaling: true,
+  },
+];
+
+/** Keys whose values name objects of the chart; they start with the chart's fullname. */
+const NAME_KEYS = new Set(['name', 'serviceAccountName', 'serviceName', 'claimName', 'secretName']);
+
+/** Replaces the chart's base name at the start of object names by the fullname marker. */
+function withFullname(value: unknown, base: string, fullname: string, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => withFullname(v, base, fullname));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withFullname(v, base, fullname, k)]));
+  }
+  if (typeof value === 'string' && NAME_KEYS.has(key) && (value === base || value.startsWith(`${base}-`))) {
+    return fullname + value.slice(base.length);
+  }
+  return value;
+}
+
+/** Helm's labels on every object: its chart label, and Helm as the manager. */
+function withHelmLabels(obj: Record<string, unknown>, s: Sentinels, chart: string): Record<string, unknown> {
+  const replaceManager = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(replaceManager);
+    if (typeof v !== 'object' || v === null) return v;
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, k === 'app.kubernetes.io/managed-by' ? managedBy : replaceManager(x)]),
+    );
+  };
+  const managedBy = s.string('.Release.Service');
+  const out = replaceManager(obj) as { metadata: { labels: Record<string, string> } };
+  out.metadata.labels = { ...out.metadata.labels, 'helm.sh/chart': s.string(`include "${chart}.chart" .`) };
+  return out as unknown as Record<string, unknown>;
+}
+
+function objectKey(o: { kind: string; metadata: { name?: string } }): string {
+  return `${o.kind}/${o.metadata.name ?? ''}`;
+}
+
+/** The values of one component chart for one environment. */
+function componentValues(config: PlatformConfig, spec: ComponentChart): Record<string, unknown> {
+  const c = config.components[spec.component];
+  return {
+    image: { ...c.image },
+    replicaCount: c.replicas,
+    resources: structuredClone(c.resources),
+    ...(spec.autoscaling && 'maxReplicas' in c ? { autoscaling: { enabled: config.features.autoscaling, maxReplicas: c.maxReplicas } } : {}),
+    podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
+  };
+}
+
+/** The model with the chart's values replaced by markers, every optional part switched on. */
+function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels, toggles: { autoscaling: boolean; pdb: boolean }): PlatformConfig {
+  const c = base.components[spec.component];
+  const component = {
+    ...c,
+    image: { repository: s.string('.Values.image.repository'), tag: s.string('.Values.image.tag'), digest: s.string('.Values.image.digest') },
+    replicas: s.number('.Values.replicaCount'),
+    ...('maxReplicas' in c ? { maxReplicas: s.number('.Values.autoscaling.maxReplicas') } : {}),
+    resources: s.object('.Values.resources'),
+  };
+  s.literal(`${component.image.repository}:${component.image.tag}@${component.image.digest}`, `include "${spec.chart}.image" .Values.image | quote`);
+  return {
+    ...base,
+    namespace: s.string('.Release.Namespace'),
+    instance: s.string('.Release.Name'),
+    features: { ...base.features, autoscaling: toggles.autoscaling, podDisruptionBudget: toggles.pdb },
+    components: { ...base.components, [spec.component]: component },
+  };
+}
+
+function chartObjects(app: CrumpetApp, chart: string): { kind: string; metadata: { name?: string } }[] {
+  const found = app.charts.find((c: Chart) => c.node.id === chart);
+  if (!found) throw new Error(`no chart "${chart}" in the platform`);
+  return found.toJson() as { kind: string; metadata: { name?: string } }[];
+}
+
+/** Values in `values` that differ from `defaults`, with null for keys `values` drops (Helm's delete). */
+function overlay(values: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(defaults), ...Object.keys(values)])) {
+    const v = values[key];
+    const d = defaults[key];
+    if (!(key in values)) out[key] = null;
+    else if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof d === 'object' && d !== null && !Array.isArray(d)) {
+      const inner = overlay(v as Record<string, unknown>, d as Record<string, unknown>);
+      if (Object.keys(inner).length > 0) out[key] = inner;
+    } else if (JSON.stringify(v) !== JSON.stringify(d)) out[key] = v;
+  }
+  return out;
+}
+
+/** JSON Schema for Helm (draft-07): the model's schema without ajv's `nullable`. */
+function draft07(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(draft07);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k]) => k !== 'nullable' && k !== '$id')
+      .map(([k, v]) => [k, draft07(v)]),
+  );
+}
+
+function valuesSchema(spec: ComponentChart): object {
+  const toggle = { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
+  const name = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 63 };
+  return draft07({
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: `Values of the ${spec.chart} chart`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', 'test'],
+    properties: {
+      global: { type: 'object' },
+      nameOverride: name,
+      fullnameOverride: name,
+      image: modelSchemas.image,
+      replicaCount: modelSchemas.replicas,
+      resources: modelSchemas.resources,
+      ...(spec.autoscaling
+        ? {
+            autoscaling: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['enabled', 'maxReplicas'],
+              properties: { enabled: { type: 'boolean' }, maxReplicas: { ...modelSchemas.replicas, minimum: 1 } },
+            },
+          }
+        : {}),
+      podDisruptionBudget: toggle,
+      test: { type: 'object', additionalProperties: false, required: ['image'], properties: { image: modelSchemas.image } },
+    },
+  }) as object;
+}
+
+function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart): HelmChartSpec {
+  const base = configs[0]!;
+  const s = new Sentinels();
+  const full = chartObjects(new CrumpetApp(sentinelModel(base, spec, s, { autoscaling: true, pdb: true })), spec.chart);
+  const keysWithout = (toggles: { autoscaling: boolean; pdb: boolean }) =>
+    new Set(chartObjects(new CrumpetApp(sentinelModel(base, spec, new Sentinels(), toggles)), spec.chart).map(objectKey));
+  const withoutHpa = keysWithout({ autoscaling: false, pdb: true });
+  const withoutPdb = keysWithout({ autoscaling: true, pdb: false });
+  const fullname = s.string(`include "${spec.chart}.fullname" .`);
+
+  const byFile = new Map<string, TemplateObject[]>();
+  for (const obj of full) {
+    const key = objectKey(obj);
+    const condition = !withoutHpa.has(key)
+      ? '.Values.autoscaling.enabled'
+      : !withoutPdb.has(key)
+        ? '.Values.podDisruptionBudget.enabled'
+        : undefined;
+    const object = withHelmLabels(withFullname(obj, spec.chart, fullname) as Record<string, unknown>, s, spec.chart);
+    const file = `${obj.kind.toLowerCase()}.yaml`;
+    byFile.set(file, [...(byFile.get(file) ?? []), { object, ...(condition ? { condition } : {}) }]);
+  }
+  const templates = new Map([...byFile].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, objs]) => [f, templateObjects(objs, s)]));
+
+  const perEnv = configs.map((c) => [c.name, componentValues(c, spec)] as const);
+  const defaults: Record<string, unknown> = {
+    nameOverride: '',
+    fullnameOverride: '',
+    ...(mergeValues(perEnv[perEnv.length - 1]![1], {}) as Record<string, unknown>),
+    test: { image: { ...SMOKE_TEST_IMAGE } },
+  };
+  const overlays = new Map(
+    perEnv.map(([env, values]) => [env, overlay({ ...defaults, ...values, fullnameOverride: spec.chart }, defaults)] as const),
+  );
+  return {
+    name: spec.chart,
+    description: spec.description,
+    version: CHART_VERSION,
+    appVersion: base.components[spec.component].image.tag,
+    templates,
+    values: defaults,
+    overlays,
+    valuesSchema: valuesSchema(spec),
+    notes: `{{ include "${spec.chart}.fullname" . }} ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.
+
+Check it:
+  kubectl -n {{ .Release.Namespace }} rollout status deployment/{{ include "${spec.chart}.fullname" . }}
+  helm test {{ .Release.Name }} -n {{ .Release.Namespace }}
+`,
+    smokeTest: {
+      url: `http://{{ include "${spec.chart}.fullname" . }}:${spec.health.port}${spec.health.path}`,
+      imageValue: 'test.image',
+    },
+  };
+}
+
+/** Every chart's files, by path relative to the output root (`charts-out/<chart>/...`). */
+export function helmChartFiles(configs: readonly PlatformConfig[]): Map<string, string> {
+  const order = listEnvironments();
+  const sorted = [...configs].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  const files = new Map<string, string>();
+  for (const spec of COMPONENT_CHARTS) {
+    for (const [path, content] of chartFiles(componentChart(sorted, spec))) files.set(`charts-out/${spec.chart}/${path}`, content);
+  }
+  return files;
+}

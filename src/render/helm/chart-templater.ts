@@ -1,0 +1,76 @@
+import yaml from 'js-yaml';
+import { STRING_MARKER, type Sentinels } from './sentinels.ts';
+
+/** One object of a chart, with the condition under which the chart renders it. */
+export interface TemplateObject {
+  readonly object: unknown;
+  /** Go template condition (e.g. `.Values.autoscaling.enabled`). @default - always rendered */
+  readonly condition?: string;
+}
+
+const LINE = /^(\s*)(- )?([^\s:#"'][^:]*: )?(.*)$/;
+
+function unquote(value: string): string {
+  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) return JSON.parse(value) as string;
+  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2) return value.slice(1, -1).replace(/''/g, "'");
+  return value;
+}
+
+/** A YAML double-quoted string of literal text and template actions (left unescaped). */
+function quoted(parts: readonly ({ literal: string } | { action: string })[]): string {
+  const body = parts
+    .map((p) => ('action' in p ? `{{ ${p.action} }}` : JSON.stringify(p.literal).slice(1, -1)))
+    .join('');
+  return `"${body}"`;
+}
+
+/**
+ * Turns one YAML line into template text. A scalar that is exactly a whole-value marker renders
+ * its expression as is (`toJson`, composites); exactly a string marker, `{{ expr | quote }}`;
+ * exactly a number marker, `{{ expr }}`; with markers inside, a quoted string with an action in
+ * place of each marker.
+ */
+function templateLine(line: string, sentinels: Sentinels): string {
+  const m = LINE.exec(line);
+  if (!m) return line;
+  const [, indent = '', dash = '', key = '', rawValue = ''] = m;
+  const value = unquote(rawValue);
+  const lead = `${indent}${dash}${key}`;
+  const whole = sentinels.wholeValues().get(value);
+  if (whole !== undefined) return `${lead}{{ ${whole} }}`;
+  const strings = sentinels.stringMarkers();
+  const str = strings.get(value);
+  if (str !== undefined) return `${lead}{{ ${str} | quote }}`;
+  const num = /^\d+$/.test(value) ? sentinels.numberMarkers().get(Number(value)) : undefined;
+  if (num !== undefined) return `${lead}{{ ${num} }}`;
+  if (!value.match(STRING_MARKER)) return line;
+  const parts: ({ literal: string } | { action: string })[] = [];
+  let last = 0;
+  for (const hit of value.matchAll(STRING_MARKER)) {
+    parts.push({ literal: value.slice(last, hit.index) }, { action: strings.get(hit[0]) ?? fail(hit[0]) });
+    last = hit.index + hit[0].length;
+  }
+  parts.push({ literal: value.slice(last) });
+  return `${lead}${quoted(parts)}`;
+}
+
+function fail(marker: string): never {
+  throw new Error(`template marker ${marker} has no expression`);
+}
+
+/**
+ * Renders objects into one Helm template file: each object a YAML document with its markers
+ * replaced, wrapped in `{{- if }}` when it has a condition.
+ */
+export function templateObjects(objects: readonly TemplateObject[], sentinels: Sentinels): string {
+  const docs = objects.map(({ object, condition }) => {
+    const body = yaml
+      .dump(object, { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' })
+      .trimEnd()
+      .split('\n')
+      .map((l) => templateLine(l, sentinels))
+      .join('\n');
+    return condition ? `{{- if ${condition} }}\n---\n${body}\n{{- end }}` : `---\n${body}`;
+  });
+  return `${docs.join('\n')}\n`;
+}
