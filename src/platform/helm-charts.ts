@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Chart } from 'cdk8s';
 import { listEnvironments, mergeValues, modelSchemas, type PlatformConfig } from '../config/index.ts';
 import { chartFiles, Sentinels, templateObjects, type HelmChartSpec, type TemplateObject } from '../render/helm/index.ts';
@@ -90,9 +91,9 @@ function withHelmLabels(obj: Record<string, unknown>, s: Sentinels, chart: strin
       Object.entries(v).map(([k, x]) => [k, k === 'app.kubernetes.io/managed-by' ? managedBy : replaceManager(x)]),
     );
   };
-  const managedBy = s.string('.Release.Service');
+  const managedBy = s.string('$.Release.Service');
   const out = replaceManager(obj) as { metadata: { labels: Record<string, string> } };
-  out.metadata.labels = { ...out.metadata.labels, 'helm.sh/chart': s.string(`include "${chart}.chart" .`) };
+  out.metadata.labels = { ...out.metadata.labels, 'helm.sh/chart': s.string(`include "${chart}.chart" $`) };
   return out as unknown as Record<string, unknown>;
 }
 
@@ -117,16 +118,16 @@ function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels,
   const c = base.components[spec.component];
   const component = {
     ...c,
-    image: { repository: s.string('.Values.image.repository'), tag: s.string('.Values.image.tag'), digest: s.string('.Values.image.digest') },
-    replicas: s.number('.Values.replicaCount'),
-    ...('maxReplicas' in c ? { maxReplicas: s.number('.Values.autoscaling.maxReplicas') } : {}),
-    resources: s.object('.Values.resources'),
+    image: { repository: s.string('$.Values.image.repository'), tag: s.string('$.Values.image.tag'), digest: s.string('$.Values.image.digest') },
+    replicas: s.number('$.Values.replicaCount'),
+    ...('maxReplicas' in c ? { maxReplicas: s.number('$.Values.autoscaling.maxReplicas') } : {}),
+    resources: s.object('$.Values.resources'),
   };
-  s.literal(`${component.image.repository}:${component.image.tag}@${component.image.digest}`, `include "${spec.chart}.image" .Values.image | quote`);
+  s.literal(`${component.image.repository}:${component.image.tag}@${component.image.digest}`, `include "${spec.chart}.image" $.Values.image | quote`);
   return {
     ...base,
-    namespace: s.string('.Release.Namespace'),
-    instance: s.string('.Release.Name'),
+    namespace: s.string('$.Release.Namespace'),
+    instance: s.string('$.Release.Name'),
     features: { ...base.features, autoscaling: toggles.autoscaling, podDisruptionBudget: toggles.pdb },
     components: { ...base.components, [spec.component]: component },
   };
@@ -204,7 +205,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
     new Set(chartObjects(new CrumpetApp(sentinelModel(base, spec, new Sentinels(), toggles)), spec.chart).map(objectKey));
   const withoutHpa = keysWithout({ autoscaling: false, pdb: true });
   const withoutPdb = keysWithout({ autoscaling: true, pdb: false });
-  const fullname = s.string(`include "${spec.chart}.fullname" .`);
+  const fullname = s.string(`include "${spec.chart}.fullname" $`);
 
   const byFile = new Map<string, TemplateObject[]>();
   for (const obj of full) {
@@ -252,6 +253,209 @@ Check it:
   };
 }
 
+const CIN = 'cin-node';
+type Kube = { kind: string; metadata: { name?: string; annotations?: Record<string, string> }; [k: string]: unknown };
+
+/** The CIN node model with its chart values as markers: one language, one instance, to be looped. */
+function cinSentinelModel(base: PlatformConfig, s: Sentinels, pdb: boolean): { model: PlatformConfig; lang: string } {
+  const sidecar = (name: 'otelCollector' | 'promtail') => {
+    const at = `$.Values.sidecars.${name}`;
+    const image = { repository: s.string(`${at}.image.repository`), tag: s.string(`${at}.image.tag`), digest: s.string(`${at}.image.digest`) };
+    s.literal(`${image.repository}:${image.tag}@${image.digest}`, `include "${CIN}.image" ${at}.image | quote`);
+    return { image, resources: s.object<PlatformConfig['components']['promtail']['resources']>(`${at}.resources`) };
+  };
+  const lang = s.string('$lang.code');
+  const cin = base.components.cinNode;
+  return {
+    lang,
+    model: {
+      ...base,
+      namespace: s.string('$.Release.Namespace'),
+      instance: s.string('$.Release.Name'),
+      storage: { storageClassName: s.string('$.Values.storageClassName') },
+      features: { ...base.features, podDisruptionBudget: pdb },
+      network: { ...base.network, peerCidrs: s.list('$.Values.peerCidrs') },
+      components: {
+        ...base.components,
+        cinNode: {
+          ...cin,
+          image: { repository: s.string('$image.repository'), tag: s.string('$.Values.image.tag'), digest: s.string('$image.digest') },
+          resources: s.object('$.Values.resources'),
+          languages: [{ code: lang, replicas: 1, storage: s.string('$lang.storage') }],
+          instanceOverrides: [],
+        },
+        otelCollector: sidecar('otelCollector'),
+        promtail: sidecar('promtail'),
+      },
+    },
+  };
+}
+
+/** Replaces `from` by `to` in every string of `value`. */
+function replaceInStrings<T>(value: T, from: string, to: string): T {
+  return JSON.parse(JSON.stringify(value).split(from).join(to)) as T;
+}
+
+/** The ConfigMaps of a chart's objects, as `configFiles` values: data by name suffix. */
+function configFilesOf(objects: readonly Kube[], base: string): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    objects
+      .filter((o) => o.kind === 'ConfigMap')
+      .map((o) => [o.metadata.name!.slice(base.length + 1), { ...(o['data'] as Record<string, string>) }]),
+  );
+}
+
+/** synth's ConfigMap checksum (render/_config-map), as the chart's configChecksum helper computes it. */
+function configChecksum(data: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(data).sort()) hash.update(`${key}\u0000${data[key]}\u0000`);
+  return hash.digest('hex');
+}
+
+function cinValues(config: PlatformConfig, objects: readonly Kube[]): Record<string, unknown> {
+  const cin = config.components.cinNode;
+  return {
+    image: { ...cin.image },
+    resources: structuredClone(cin.resources),
+    languages: cin.languages.map((l) => ({ ...l })),
+    instanceOverrides: structuredClone(cin.instanceOverrides),
+    storageClassName: config.storage.storageClassName,
+    peerCidrs: [...config.network.peerCidrs],
+    podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
+    sidecars: {
+      otelCollector: structuredClone(config.components.otelCollector),
+      promtail: structuredClone(config.components.promtail),
+    },
+    configFiles: configFilesOf(objects, CIN),
+  };
+}
+
+/**
+ * The cin-node chart. Languages and instances are Helm loops: the objects are rendered for one
+ * marker language and one marker instance, then sorted into what exists once, once per language,
+ * and once per instance (where `instanceOverrides` may swap the image or scale the set to 0).
+ */
+function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
+  const base = configs[0]!;
+  const s = new Sentinels();
+  const { model, lang } = cinSentinelModel(base, s, true);
+  const withoutPdb = new Set(chartObjects(new CrumpetApp(cinSentinelModel(base, new Sentinels(), false).model), CIN).map(objectKey));
+  const instance = s.string('$i');
+  const instanceTag = s.string('$image.tag');
+  const cin = model.components.cinNode.image;
+  s.literal(`${cin.repository}:${instanceTag}@${cin.digest}`, `include "${CIN}.image" $image | quote`);
+  const fullname = s.string(`include "${CIN}.fullname" $`);
+  const telemetryChecksum =
+    `sha256sum (print (include "${CIN}.configChecksum" (index $.Values.configFiles "otel-collector")) ` +
+    `(include "${CIN}.configChecksum" (index $.Values.configFiles "promtail")))`;
+
+  const global: TemplateObject[] = [];
+  const perLanguage: TemplateObject[] = [];
+  const perInstance: TemplateObject[] = [];
+  for (const raw of chartObjects(new CrumpetApp(model), CIN) as Kube[]) {
+    const condition = withoutPdb.has(objectKey(raw)) ? undefined : '$.Values.podDisruptionBudget.enabled';
+    let obj = replaceInStrings(raw, `${lang}-0`, `${lang}-${instance}`);
+    const text = JSON.stringify(obj);
+    if (text.includes(instance)) {
+      obj = replaceInStrings(obj, cin.tag, instanceTag);
+      if (obj.kind === 'StatefulSet') {
+        (obj['spec'] as { replicas: number }).replicas = s.number('ternary 0 1 (default false $o.excluded)');
+        const tpl = (obj['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata;
+        tpl.annotations = { ...tpl.annotations, 'checksum/telemetry-config': s.string(telemetryChecksum) };
+      }
+    }
+    if (obj.kind === 'ConfigMap') {
+      const suffix = obj.metadata.name!.slice(CIN.length + 1);
+      obj = { ...obj, data: Object.fromEntries(Object.keys(obj['data'] as object).map((k) => [k, s.string(`index $.Values.configFiles "${suffix}" "${k}"`)])) };
+    }
+    const object = withHelmLabels(withFullname(obj, CIN, fullname) as Record<string, unknown>, s, CIN);
+    const entry = { object, ...(condition ? { condition } : {}) };
+    (text.includes(instance) ? perInstance : text.includes(lang) ? perLanguage : global).push(entry);
+  }
+
+  // The chart recomputes the pods' config checksum from the ConfigMaps: prove it matches synth's.
+  for (const [env, objects] of rendered) {
+    const files = configFilesOf(objects, CIN);
+    const expected = createHash('sha256')
+      .update(configChecksum(files['otel-collector'] ?? {}))
+      .update(configChecksum(files['promtail'] ?? {}))
+      .digest('hex');
+    const actual = objects.find((o) => o.kind === 'StatefulSet') as { spec: { template: { metadata: { annotations: Record<string, string> } } } } | undefined;
+    if (actual && actual.spec.template.metadata.annotations['checksum/telemetry-config'] !== expected) {
+      throw new Error(`[${env}] chart ${CIN}: checksum/telemetry-config is no longer sha256(otel-collector, promtail); update cinNodeChart`);
+    }
+  }
+
+  const template =
+    templateObjects(global, s) +
+    '{{- range $lang := $.Values.languages }}\n' +
+    templateObjects(perLanguage, s) +
+    '{{- range $i := until (int $lang.replicas) }}\n' +
+    '{{- $o := dict }}\n' +
+    '{{- range $.Values.instanceOverrides }}{{- if and (eq .language $lang.code) (eq (int .instance) $i) }}{{- $o = . }}{{- end }}{{- end }}\n' +
+    '{{- $image := $o.image | default $.Values.image }}\n' +
+    templateObjects(perInstance, s) +
+    '{{- end }}\n{{- end }}\n';
+
+  const perEnv = configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? [])] as const);
+  const defaults: Record<string, unknown> = {
+    nameOverride: '',
+    fullnameOverride: '',
+    ...(mergeValues(perEnv[perEnv.length - 1]![1], {}) as Record<string, unknown>),
+    test: { image: { ...SMOKE_TEST_IMAGE } },
+  };
+  const toggle = { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
+  const name = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 63 };
+  const cinSchema = modelSchemas.platformConfigSchema.properties.components.properties.cinNode.properties;
+  const sidecarSchema = modelSchemas.platformConfigSchema.properties.components.properties.promtail;
+  return {
+    name: CIN,
+    description: 'Crumpet CIN nodes: the indexer and query API, one pod/volume pair per instance, instances per language',
+    version: CHART_VERSION,
+    appVersion: base.components.cinNode.image.tag,
+    templates: new Map([['cin-node.yaml', template]]),
+    values: defaults,
+    overlays: new Map(perEnv.map(([env, values]) => [env, overlay({ ...defaults, ...values, fullnameOverride: CIN }, defaults)] as const)),
+    valuesSchema: draft07({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: `Values of the ${CIN} chart`,
+      type: 'object',
+      additionalProperties: false,
+      required: ['image', 'resources', 'languages', 'instanceOverrides', 'storageClassName', 'peerCidrs', 'podDisruptionBudget', 'sidecars', 'configFiles', 'test'],
+      properties: {
+        global: { type: 'object' },
+        nameOverride: name,
+        fullnameOverride: name,
+        image: modelSchemas.image,
+        resources: modelSchemas.resources,
+        languages: cinSchema.languages,
+        instanceOverrides: cinSchema.instanceOverrides,
+        storageClassName: modelSchemas.platformConfigSchema.properties.storage.properties.storageClassName,
+        peerCidrs: modelSchemas.platformConfigSchema.properties.network.properties.peerCidrs,
+        podDisruptionBudget: toggle,
+        sidecars: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['otelCollector', 'promtail'],
+          properties: { otelCollector: sidecarSchema, promtail: sidecarSchema },
+        },
+        configFiles: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
+        test: { type: 'object', additionalProperties: false, required: ['image'], properties: { image: modelSchemas.image } },
+      },
+    }) as object,
+    notes: `{{ include "${CIN}.fullname" . }} ({{ .Chart.AppVersion }}) serves {{ len .Values.languages }} language(s) in {{ .Release.Namespace }}.
+
+Check it:
+  kubectl -n {{ .Release.Namespace }} get statefulsets -l app.kubernetes.io/instance={{ .Release.Name }}
+  helm test {{ .Release.Name }} -n {{ .Release.Namespace }}
+`,
+    smokeTest: {
+      url: `http://{{ include "${CIN}.fullname" . }}-{{ (first .Values.languages).code }}:${PORTS.cinHttp.port}${HEALTH_PATH}`,
+      imageValue: 'test.image',
+    },
+  };
+}
+
 /** Name of the umbrella chart that installs every component chart. */
 export const UMBRELLA_CHART = 'crumpet';
 
@@ -292,11 +496,18 @@ Run the components' smoke tests:
   };
 }
 
-/** Every chart's files, by path relative to the output root (`charts-out/<chart>/...`). */
-export function helmChartFiles(configs: readonly PlatformConfig[]): Map<string, string> {
+/**
+ * Every chart's files, by path relative to the output root (`charts-out/<chart>/...`).
+ * `rendered` holds each environment's objects by chart, as synthesized for dist/.
+ */
+export function helmChartFiles(
+  configs: readonly PlatformConfig[],
+  rendered: ReadonlyMap<string, ReadonlyMap<string, readonly Kube[]>>,
+): Map<string, string> {
   const order = listEnvironments();
   const sorted = [...configs].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  const charts = COMPONENT_CHARTS.map((spec) => componentChart(sorted, spec));
+  const cinObjects = new Map(sorted.map((c) => [c.name, rendered.get(c.name)?.get(CIN) ?? []] as const));
+  const charts = [cinNodeChart(sorted, cinObjects), ...COMPONENT_CHARTS.map((spec) => componentChart(sorted, spec))];
   const files = new Map<string, string>();
   for (const chart of [...charts, umbrellaChart(sorted, charts)]) {
     for (const [path, content] of chartFiles(chart)) files.set(`charts-out/${chart.name}/${path}`, content);

@@ -72,6 +72,7 @@ export async function synthesizePlatform(request: SynthesisRequest = {}): Promis
     }
   }
   if (conflicts.length > 0) throw new PlatformError([new SynthError(environments[0]!.environment, conflicts)]);
-  for (const [path, content] of helmChartFiles(configs)) files.set(path, content);
+  const objectsByChart = new Map(environments.map((e) => [e.environment, new Map(e.charts.map((c) => [c.chart, c.objects]))] as const));
+  for (const [path, content] of helmChartFiles(configs, objectsByChart)) files.set(path, content);
   return { environments, output: { files, owned: ['dist', ...GENERATED_ROOTS] } };
 }

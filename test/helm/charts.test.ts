@@ -50,6 +50,9 @@ function normalize(value: unknown): unknown {
 }
 
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
+const isWorkload = (o: Obj): boolean => o.kind === 'Deployment' || o.kind === 'StatefulSet';
+/** The replica count knob: per language for CIN nodes, `replicaCount` elsewhere. */
+const replicasKey = (chart: string): string => (chart === 'cin-node' ? 'languages[0].replicas' : 'replicaCount');
 
 /** Paths of the leaves that differ between two objects. */
 function changedPaths(a: unknown, b: unknown, path = ''): string[] {
@@ -85,11 +88,12 @@ describe('Helm charts |', async () => {
       const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
       expect(diffs.length).toBeGreaterThan(0);
       for (const d of diffs) expect(d).toMatch(/(\.image|app\.kubernetes\.io\/version)$/);
-      const deploy = changed.find((o) => o.kind === 'Deployment')!;
-      expect(deploy.spec.template.spec.containers[0].image).toMatch(/:v0\.2\.0$/);
+      const workload = changed.find(isWorkload)!;
+      expect(workload.spec.template.spec.containers[0].image).toMatch(/:v0\.2\.0$/);
     });
 
-    it('GIVEN --set replicaCount=5 THEN only the Deployment replicas (and the autoscaler floor) change', async () => {
+    // CIN nodes scale per language (see the cin-node overrides below), the others by replicaCount.
+    if (chart !== 'cin-node') it('GIVEN --set replicaCount=5 THEN only the Deployment replicas (and the autoscaler floor) change', async () => {
       const base = await template('crumpet', chart);
       const changed = await template('crumpet', chart, '--set', 'replicaCount=5');
       const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
@@ -99,7 +103,7 @@ describe('Helm charts |', async () => {
     });
 
     it.each([
-      ['replicaCount=-1', /replicaCount: Must be greater than or equal to 0/],
+      [`${replicasKey(chart)}=-1`, /(replicaCount|languages\.0\.replicas): Must be greater than or equal to 0/],
       ['image.tag=1', /image\.tag: Invalid type\. Expected: string, given: integer/],
       ['replica=3', /\(root\): Additional property replica is not allowed/],
       ['resources.requests.memory=512MB', /resources\.requests\.memory: Does not match pattern/],
@@ -115,10 +119,11 @@ describe('Helm charts |', async () => {
       for (const n of names(a)) expect(names(b).has(n), n).toBe(false);
       const selectors = (objs: Obj[]) => objs.filter((o) => o.spec?.selector).map((o) => JSON.stringify(o.spec.selector.matchLabels ?? o.spec.selector));
       for (const s of selectors(a)) expect(selectors(b)).not.toContain(s);
-      // Each release's Deployment still selects its own pods.
+      // Each release's workloads still select their own pods.
       for (const objs of [a, b]) {
-        const d = objs.find((o) => o.kind === 'Deployment')!;
-        for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) expect(d.spec.template.metadata.labels[k]).toBe(v);
+        for (const d of objs.filter(isWorkload)) {
+          for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) expect(d.spec.template.metadata.labels[k]).toBe(v);
+        }
       }
     });
 
@@ -128,9 +133,38 @@ describe('Helm charts |', async () => {
       const pod = yaml.load(out.stdout) as Obj;
       expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
       const c = pod.spec.containers[0];
-      expect(c.args.at(-1)).toMatch(new RegExp(`^http://crumpet-${chart}:\\d+/(v1|api)/health$`));
+      expect(c.args.at(-1)).toMatch(new RegExp(`^http://crumpet-${chart}(-[a-z]{2})?:\\d+/(v1|api)/health$`));
       expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
       expect(c.image).toMatch(/@sha256:[a-f0-9]{64}$/);
+    });
+  });
+
+  describe('cin-node overrides', () => {
+    const prodValues = join(CHARTS, 'cin-node', 'values-prod.yaml');
+    const sets = (objs: Obj[]) => Object.fromEntries(objs.filter((o) => o.kind === 'StatefulSet').map((o) => [o.metadata.name, o]));
+
+    it('GIVEN one instance excluded THEN exactly that StatefulSet scales to 0', async () => {
+      const base = sets(await template('crumpet', 'cin-node', '-f', prodValues, '-n', 'crumpet'));
+      const changed = sets(await template('crumpet', 'cin-node', '-f', prodValues, '-n', 'crumpet',
+        '--set', 'instanceOverrides[0].language=en,instanceOverrides[0].instance=1,instanceOverrides[0].excluded=true'));
+      const diffs = Object.keys(base).flatMap((n) => changedPaths(base[n], changed[n]).map((p) => `${n}:${p}`));
+      expect(diffs).toEqual(['cin-node-en-1:spec.replicas']);
+      expect(changed['cin-node-en-1']!.spec.replicas).toBe(0);
+    });
+
+    it('GIVEN another image for one instance THEN only that instance runs it', async () => {
+      const base = sets(await template('crumpet', 'cin-node', '-f', prodValues, '-n', 'crumpet'));
+      const changed = sets(await template('crumpet', 'cin-node', '-f', prodValues, '-n', 'crumpet',
+        '--set', 'instanceOverrides[0].language=de,instanceOverrides[0].instance=0,instanceOverrides[0].image.repository=ghcr.io/crumpet/cin-node,instanceOverrides[0].image.tag=v0.1.1'));
+      const changedSets = Object.keys(base).filter((n) => changedPaths(base[n], changed[n]).length > 0);
+      expect(changedSets).toEqual(['cin-node-de-0']);
+      expect(changed['cin-node-de-0']!.spec.template.spec.containers[0].image).toBe('ghcr.io/crumpet/cin-node:v0.1.1');
+    });
+
+    it('GIVEN a language with more replicas THEN it gets more instances, each with its own volume', async () => {
+      const changed = sets(await template('crumpet', 'cin-node', '-f', prodValues, '-n', 'crumpet', '--set', 'languages[1].replicas=4'));
+      expect(Object.keys(changed).filter((n) => n.startsWith('cin-node-es-')).sort()).toEqual(['cin-node-es-0', 'cin-node-es-1', 'cin-node-es-2', 'cin-node-es-3']);
+      expect(changed['cin-node-es-3']!.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('30Gi');
     });
   });
 

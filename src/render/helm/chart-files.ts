@@ -65,6 +65,18 @@ function helpers(chart: string): string {
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/*
+Checksum of a ConfigMap's data, as synth computes it for the checksum/* pod annotations:
+sha256 over "key NUL content NUL" for each key in order. Pods roll when their config changes.
+*/}}
+{{- define "${chart}.configChecksum" -}}
+{{- $s := "" }}
+{{- range $k, $v := . }}
+{{- $s = printf "%s%s\x00%s\x00" $s $k $v }}
+{{- end }}
+{{- sha256sum $s }}
+{{- end }}
+
 {{/* repository:tag, or repository:tag@digest when a digest is set (pulled by digest). */}}
 {{- define "${chart}.image" -}}
 {{- if .digest }}

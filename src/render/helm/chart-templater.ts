@@ -36,6 +36,8 @@ function templateLine(line: string, sentinels: Sentinels): string {
   const [, indent = '', dash = '', key = '', rawValue = ''] = m;
   const value = unquote(rawValue);
   const lead = `${indent}${dash}${key}`;
+  const list = dash && !key ? sentinels.listMarkers().get(value) : undefined;
+  if (list !== undefined) return `${indent}{{- range ${list} }}\n${indent}- {{ . | quote }}\n${indent}{{- end }}`;
   const whole = sentinels.wholeValues().get(value);
   if (whole !== undefined) return `${lead}{{ ${whole} }}`;
   const strings = sentinels.stringMarkers();
@@ -59,7 +61,7 @@ function fail(marker: string): never {
 }
 
 /**
- * Renders objects into one Helm template file: each object a YAML document with its markers
+ * Renders objects into Helm template text: each object a YAML document with its markers
  * replaced, wrapped in `{{- if }}` when it has a condition.
  */
 export function templateObjects(objects: readonly TemplateObject[], sentinels: Sentinels): string {

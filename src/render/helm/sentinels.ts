@@ -8,6 +8,7 @@ export class Sentinels {
   private readonly strings = new Map<string, string>();
   private readonly numbers = new Map<number, string>();
   private readonly wholes = new Map<string, string>();
+  private readonly lists = new Map<string, string>();
 
   /** A string marker for `expression` (a Go template expression without braces). Valid in names and labels. */
   public string(expression: string): string {
@@ -24,6 +25,21 @@ export class Sentinels {
     const marker = this.string(expression);
     this.wholes.set(marker, `toJson ${expression}`);
     return marker as unknown as T;
+  }
+
+  /**
+   * A one-item list standing for a list of strings (CIDRs, host names): the chart renders one
+   * item per element of `expression`.
+   */
+  public list(expression: string): string[] {
+    const marker = this.string(expression);
+    this.lists.set(marker, expression);
+    return [marker];
+  }
+
+  /** List-item markers and the list expression each stands for. */
+  public listMarkers(): ReadonlyMap<string, string> {
+    return this.lists;
   }
 
   /** Declares that a scalar rendering exactly as `literal` comes from `expression` (composite values). */
