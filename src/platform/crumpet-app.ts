@@ -8,6 +8,7 @@ import { CinNode } from './cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
 import { EnvoyEdge } from './envoy-edge.ts';
 import { Kubo } from './kubo.ts';
+import { Monitoring } from './monitoring.ts';
 import { PinOrchestrator } from './pin-orchestrator.ts';
 import { Watcher } from './watcher.ts';
 import { Web } from './web.ts';
@@ -26,6 +27,7 @@ export class CrumpetApp extends App {
   public readonly kubo?: Kubo;
   public readonly backups: Backups;
   public readonly network?: CrumpetNetwork;
+  public readonly monitoring: Monitoring;
 
   public constructor(config: PlatformConfig) {
     super();
@@ -69,5 +71,6 @@ export class CrumpetApp extends App {
         },
       });
     }
+    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this });
   }
 }

@@ -8,6 +8,7 @@ export * from './edge-tls.ts';
 export * from './envoy-edge.ts';
 export * from './helm-charts.ts';
 export * from './kubo.ts';
+export * from './monitoring.ts';
 export * from './pin-orchestrator.ts';
 export * from './ports.ts';
 export * from './synthesize.ts';

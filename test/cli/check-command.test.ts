@@ -8,7 +8,7 @@ describe('check CLI | drift gate', () => {
     const result = await runEntry('src/check.ts', ['--out', PROJECT_ROOT]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/check: \d+ files in dist match a fresh synth/);
+    expect(result.stdout).toMatch(/check: \d+ files in dist, ops, charts-out match a fresh synth/);
   });
 
   it('GIVEN an edited, a stale and a missing file WHEN check runs THEN it fails listing each', async () => {

@@ -1,0 +1,190 @@
+import type { Duration } from './_duration.ts';
+import { num } from './_duration.ts';
+import type { MetricOwner } from './metrics-catalogue.ts';
+
+/** Alert priority (spec section 8): P1 and P2 page, P3 goes to chat and email. */
+export type Priority = 'P1' | 'P2' | 'P3';
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** Severity follows priority, so the two labels never disagree. */
+export const SEVERITY: Readonly<Record<Priority, Severity>> = { P1: 'critical', P2: 'warning', P3: 'info' };
+
+/** One input series of a promtool unit test, in promtool's expanding notation. */
+export interface TestSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+/**
+ * Input that makes an alert's measured query equal `value` during a promtool test, evaluated at
+ * `evalSeconds` after the series start.
+ */
+export type SeriesAt = (value: number, evalSeconds: number, steps: number) => readonly TestSeries[];
+
+/** A threshold alert: `<query> <op> <threshold>` held for `for`. */
+export interface AlertDefinition {
+  /** `alertname`, in PascalCase. */
+  readonly name: string;
+  /** The measured quantity, without the comparison. */
+  readonly query: string;
+  readonly op: '>' | '<';
+  readonly threshold: number;
+  /** How long the condition must hold. @default - fires on the first evaluation */
+  readonly for?: Duration;
+  readonly priority: Priority;
+  /** The component the alert is about; its `service` label, used for grouping and inhibition. */
+  readonly service: MetricOwner | 'platform';
+  readonly summary: string;
+  readonly description: string;
+  /** Name of the runbook under ops/runbooks/ (without `.md`). */
+  readonly runbook: string;
+  /** Labels the query keeps on the firing alert, as produced by `series`. @default - none */
+  readonly outputLabels?: Readonly<Record<string, string>>;
+  /** Test input; the query over it equals the value asked for. */
+  readonly series: SeriesAt;
+  /** Seconds from the series start until the query first has a value (a rate needs two samples). @default 0 */
+  readonly warmupSeconds?: number;
+}
+
+/** The alert expression: the query compared with the threshold. */
+export function alertExpr(a: AlertDefinition): string {
+  return `${a.query} ${a.op} ${num(a.threshold)}`;
+}
+
+/** Two counters growing per minute so that `bad / (bad + good)` equals `ratio`. */
+export function counterRatio(bad: string, good: string, ratio: number, steps: number): TestSeries[] {
+  return [
+    { series: bad, values: `0+${num(1000 * ratio)}x${steps}` },
+    { series: good, values: `0+${num(1000 * (1 - ratio))}x${steps}` },
+  ];
+}
+
+/** A series holding one value for the whole test. */
+export function constant(series: string, value: number, steps: number): TestSeries {
+  return { series, values: `${num(value)}+0x${steps}` };
+}
+
+/**
+ * Histogram buckets at 1000 and 2500 ms (and +Inf) growing by 100 per minute, with the 1000 ms
+ * bucket chosen so that histogram_quantile(0.95) interpolates to `p95` (1000 < p95 < 2500).
+ */
+function latencyBuckets(metric: string, p95: number, steps: number): TestSeries[] {
+  const f = (p95 - 1000) / 1500;
+  const below = (95 - 100 * f) / (1 - f);
+  return [
+    { series: `${metric}{le="1000"}`, values: `0+${num(below)}x${steps}` },
+    { series: `${metric}{le="2500"}`, values: `0+100x${steps}` },
+    { series: `${metric}{le="+Inf"}`, values: `0+100x${steps}` },
+  ];
+}
+
+const RATE_WARMUP = 60;
+const INDEX_PVC = 'index-cin-node-en-0-0';
+
+/** Every alert of spec section 8, with its threshold and duration exactly as the spec gives them. */
+export const SPEC_ALERTS: readonly AlertDefinition[] = [
+  {
+    name: 'EdgeHigh5xxRate',
+    query:
+      'sum(rate(envoy_http_downstream_rq_xx{envoy_response_code_class="5"}[5m])) / sum(rate(envoy_http_downstream_rq_xx[5m]))',
+    op: '>',
+    threshold: 0.05,
+    for: '10m',
+    priority: 'P1',
+    service: 'envoy-edge',
+    summary: 'More than 5% of edge responses are 5xx',
+    description: 'Over the last 10 minutes more than 5% of the requests answered by the Envoy edge returned a 5xx status.',
+    runbook: 'r2-elevated-5xx-at-edge',
+    series: (v, _t, steps) =>
+      counterRatio('envoy_http_downstream_rq_xx{envoy_response_code_class="5"}', 'envoy_http_downstream_rq_xx{envoy_response_code_class="2"}', v, steps),
+    warmupSeconds: RATE_WARMUP,
+  },
+  {
+    name: 'SearchLatencyHigh',
+    query: 'histogram_quantile(0.95, sum by (le) (rate(cin_query_latency_ms_bucket[5m])))',
+    op: '>',
+    threshold: 1500,
+    for: '15m',
+    priority: 'P1',
+    service: 'cin-node',
+    summary: 'Search p95 latency is above 1.5 s',
+    description: 'The 95th percentile of CIN query latency has stayed above 1500 ms for 15 minutes.',
+    runbook: 'search-latency-high',
+    series: (v, _t, steps) => latencyBuckets('cin_query_latency_ms_bucket', v, steps),
+    warmupSeconds: RATE_WARMUP,
+  },
+  {
+    name: 'SnapshotStale',
+    query: 'max by (lang) (snapshot_age_seconds)',
+    op: '>',
+    threshold: 1800,
+    priority: 'P1',
+    service: 'cin-node',
+    summary: 'The {{ $labels.lang }} index snapshot is stale',
+    description: 'The last index snapshot of language {{ $labels.lang }} is more than 1800 seconds old.',
+    runbook: 'r1-snapshot-stale',
+    outputLabels: { lang: 'en' },
+    series: (v, _t, steps) => [constant('snapshot_age_seconds{lang="en"}', v, steps)],
+  },
+  {
+    name: 'PinJobTimeouts',
+    query: 'sum(rate(pin_jobs_total{result="timeout"}[5m])) / sum(rate(pin_jobs_total[5m]))',
+    op: '>',
+    threshold: 0.2,
+    for: '15m',
+    priority: 'P1',
+    service: 'pin-orchestrator',
+    summary: 'More than 20% of pin jobs time out',
+    description: 'Over the last 15 minutes more than 20% of the orchestrator pin jobs ended in a timeout.',
+    runbook: 'r3-pinning-timeouts',
+    series: (v, _t, steps) => counterRatio('pin_jobs_total{result="timeout"}', 'pin_jobs_total{result="success"}', v, steps),
+    warmupSeconds: RATE_WARMUP,
+  },
+  {
+    name: 'WatcherProbeSuccessLow',
+    query: 'sum(rate(probe_success_total[5m])) / sum(rate(probe_total[5m]))',
+    op: '<',
+    threshold: 0.8,
+    for: '30m',
+    priority: 'P2',
+    service: 'watcher',
+    summary: 'Watcher probes succeed less than 80% of the time',
+    description: 'For 30 minutes fewer than 80% of the uptime probes sent by the watchers were answered correctly.',
+    runbook: 'watcher-probe-success-low',
+    series: (v, _t, steps) => [
+      { series: 'probe_success_total{node="cin-a"}', values: `0+${num(1000 * v)}x${steps}` },
+      { series: 'probe_total{node="cin-a"}', values: `0+1000x${steps}` },
+    ],
+    warmupSeconds: RATE_WARMUP,
+  },
+  {
+    name: 'IndexVolumeUsageHigh',
+    query:
+      'kubelet_volume_stats_used_bytes{persistentvolumeclaim=~"index-cin-node-.*"} / kubelet_volume_stats_capacity_bytes{persistentvolumeclaim=~"index-cin-node-.*"}',
+    op: '>',
+    threshold: 0.8,
+    priority: 'P2',
+    service: 'cin-node',
+    summary: 'Index volume {{ $labels.persistentvolumeclaim }} is more than 80% full',
+    description: 'The CIN index volume {{ $labels.persistentvolumeclaim }} has used more than 80% of its capacity.',
+    runbook: 'index-volume-usage-high',
+    outputLabels: { namespace: 'crumpet', persistentvolumeclaim: INDEX_PVC },
+    series: (v, _t, steps) => [
+      constant(`kubelet_volume_stats_used_bytes{namespace="crumpet",persistentvolumeclaim="${INDEX_PVC}"}`, v * 50e9, steps),
+      constant(`kubelet_volume_stats_capacity_bytes{namespace="crumpet",persistentvolumeclaim="${INDEX_PVC}"}`, 50e9, steps),
+    ],
+  },
+  {
+    name: 'CertificateExpiringSoon',
+    query: '(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400',
+    op: '<',
+    threshold: 7,
+    priority: 'P3',
+    service: 'cert-manager',
+    summary: 'Certificate {{ $labels.name }} expires in less than 7 days',
+    description: 'cert-manager has not renewed certificate {{ $labels.name }}; it expires in less than 7 days.',
+    runbook: 'certificate-expiring-soon',
+    outputLabels: { name: 'edge-tls', namespace: 'crumpet' },
+    series: (v, t, steps) => [constant('certmanager_certificate_expiration_timestamp_seconds{name="edge-tls",namespace="crumpet"}', t + v * 86400, steps)],
+  },
+];

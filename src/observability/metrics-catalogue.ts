@@ -1,0 +1,122 @@
+/** How Prometheus treats a metric; a histogram also exposes `_bucket`, `_sum` and `_count`. */
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** The component that exports a metric; alerts on it carry it as their `service` label. */
+export type MetricOwner =
+  | 'cin-node'
+  | 'pin-orchestrator'
+  | 'watcher'
+  | 'envoy-edge'
+  | 'node-exporter'
+  | 'kubelet'
+  | 'cert-manager';
+
+/** One exported metric (spec section 7.1). */
+export interface MetricDefinition {
+  /** Name as scraped, e.g. `snapshot_age_seconds`; histograms without the `_bucket` suffix. */
+  readonly name: string;
+  readonly type: MetricType;
+  /** Labels the exporter sets, besides the target labels Prometheus adds (`job`, `instance`, `pod`). */
+  readonly labels: readonly string[];
+  /** The `# HELP` text. */
+  readonly help: string;
+  readonly owner: MetricOwner;
+}
+
+const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'] as const;
+
+/**
+ * Every metric the platform's rules and dashboards may read. Envoy's are named as its
+ * `/stats/prometheus` endpoint exports them (`envoy_` prefix, tags as labels).
+ * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/upstream/cluster_manager/cluster_stats
+ * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_conn_man/stats
+ */
+export const METRICS: readonly MetricDefinition[] = [
+  // CIN node
+  { name: 'cin_query_latency_ms', type: 'histogram', labels: ['ranker'], help: 'Search query latency in milliseconds, by ranker.', owner: 'cin-node' },
+  { name: 'ingest_lag_seconds', type: 'gauge', labels: [], help: 'Seconds between the chain head and the last ingested block.', owner: 'cin-node' },
+  { name: 'snapshot_age_seconds', type: 'gauge', labels: ['lang'], help: 'Seconds since the last published index snapshot, by language.', owner: 'cin-node' },
+  { name: 'preview_mismatch_total', type: 'counter', labels: [], help: 'Rendered previews whose hash differs from the on-chain record.', owner: 'cin-node' },
+  { name: 'ipfs_fetch_ms', type: 'histogram', labels: [], help: 'Time to fetch one object from an IPFS gateway, in milliseconds.', owner: 'cin-node' },
+  { name: 'ws_clients', type: 'gauge', labels: [], help: 'Connected WebSocket clients.', owner: 'cin-node' },
+  { name: 'quorum_fail_total', type: 'counter', labels: [], help: 'Snapshot roots that failed the cross-node quorum check.', owner: 'cin-node' },
+  // Pin orchestrator
+  { name: 'pin_jobs_total', type: 'counter', labels: ['result'], help: 'Finished pin jobs by result (success, failure, timeout).', owner: 'pin-orchestrator' },
+  { name: 'pin_jobs_inflight', type: 'gauge', labels: [], help: 'Pin jobs in progress.', owner: 'pin-orchestrator' },
+  { name: 'pin_ack_count', type: 'histogram', labels: [], help: 'Pinning service acknowledgements per finished job.', owner: 'pin-orchestrator' },
+  { name: 'backend_latency_ms', type: 'histogram', labels: ['backend'], help: 'Pinning service call latency in milliseconds, by backend.', owner: 'pin-orchestrator' },
+  { name: 'backend_errors_total', type: 'counter', labels: ['backend'], help: 'Failed pinning service calls, by backend.', owner: 'pin-orchestrator' },
+  // Watcher
+  { name: 'probe_total', type: 'counter', labels: ['node'], help: 'Uptime probes sent, by probed node.', owner: 'watcher' },
+  { name: 'probe_success_total', type: 'counter', labels: ['node'], help: 'Uptime probes answered correctly, by probed node.', owner: 'watcher' },
+  { name: 'attest_uptime_submissions_total', type: 'counter', labels: ['status'], help: 'Uptime attestation transactions, by chain status.', owner: 'watcher' },
+  { name: 'attest_freshness_submissions_total', type: 'counter', labels: ['status'], help: 'Freshness attestation transactions, by chain status.', owner: 'watcher' },
+  { name: 'epoch_end_timestamp_seconds', type: 'gauge', labels: [], help: 'Unix time at which the current reward epoch ends.', owner: 'watcher' },
+  // Envoy edge
+  { name: 'envoy_http_downstream_rq_xx', type: 'counter', labels: ['envoy_http_conn_manager_prefix', 'envoy_response_code_class'], help: 'Downstream responses by status class.', owner: 'envoy-edge' },
+  { name: 'envoy_http_downstream_rq_http2_total', type: 'counter', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream HTTP/2 requests.', owner: 'envoy-edge' },
+  { name: 'envoy_http_downstream_rq_http3_total', type: 'counter', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream HTTP/3 requests.', owner: 'envoy-edge' },
+  { name: 'envoy_http_downstream_rq_total', type: 'counter', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream requests.', owner: 'envoy-edge' },
+  { name: 'envoy_http_downstream_cx_active', type: 'gauge', labels: ['envoy_http_conn_manager_prefix'], help: 'Open downstream connections.', owner: 'envoy-edge' },
+  { name: 'envoy_http_downstream_cx_http2_active', type: 'gauge', labels: ['envoy_http_conn_manager_prefix'], help: 'Open downstream HTTP/2 connections.', owner: 'envoy-edge' },
+  { name: 'envoy_http_downstream_rq_active', type: 'gauge', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream requests (HTTP/2 streams) in flight.', owner: 'envoy-edge' },
+  { name: 'envoy_cluster_upstream_rq_xx', type: 'counter', labels: ['envoy_cluster_name', 'envoy_response_code_class'], help: 'Upstream responses by cluster and status class.', owner: 'envoy-edge' },
+  { name: 'envoy_cluster_upstream_rq_time', type: 'histogram', labels: ['envoy_cluster_name'], help: 'Upstream request time in milliseconds, by cluster.', owner: 'envoy-edge' },
+  { name: 'envoy_cluster_upstream_rq_active', type: 'gauge', labels: ['envoy_cluster_name'], help: 'Upstream requests in flight, by cluster.', owner: 'envoy-edge' },
+  { name: 'envoy_cluster_upstream_rq_pending_active', type: 'gauge', labels: ['envoy_cluster_name'], help: 'Upstream requests waiting for a connection, by cluster.', owner: 'envoy-edge' },
+  // Node exporter, kubelet, cert-manager
+  { name: 'node_filesystem_avail_bytes', type: 'gauge', labels: ['device', 'fstype', 'mountpoint'], help: 'Filesystem space available to non-root users.', owner: 'node-exporter' },
+  { name: 'node_filesystem_size_bytes', type: 'gauge', labels: ['device', 'fstype', 'mountpoint'], help: 'Filesystem size.', owner: 'node-exporter' },
+  { name: 'kubelet_volume_stats_used_bytes', type: 'gauge', labels: ['namespace', 'persistentvolumeclaim'], help: 'Bytes used on a mounted volume.', owner: 'kubelet' },
+  { name: 'kubelet_volume_stats_capacity_bytes', type: 'gauge', labels: ['namespace', 'persistentvolumeclaim'], help: 'Capacity of a mounted volume.', owner: 'kubelet' },
+  {
+    name: 'certmanager_certificate_expiration_timestamp_seconds',
+    type: 'gauge',
+    labels: ['name', 'namespace', 'issuer_name'],
+    help: 'Unix time at which a cert-manager Certificate expires.',
+    owner: 'cert-manager',
+  },
+];
+
+/**
+ * The metric names a PromQL expression may select: the catalogue's, the series of its
+ * histograms, and the recording rules defined beside it.
+ */
+export class MetricsCatalogue {
+  private readonly byName = new Map<string, MetricDefinition>();
+  private readonly recorded = new Set<string>();
+
+  public constructor(metrics: readonly MetricDefinition[] = METRICS) {
+    for (const m of metrics) {
+      if (this.byName.has(m.name)) throw new Error(`metrics catalogue: "${m.name}" is defined twice`);
+      this.byName.set(m.name, m);
+    }
+  }
+
+  /** Every catalogued metric, by name. */
+  public get metrics(): readonly MetricDefinition[] {
+    return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** Makes a recording rule's output selectable. */
+  public addRecordingRule(name: string): void {
+    this.recorded.add(name);
+  }
+
+  /** The definition behind a selected series name, if it is catalogued. */
+  public lookup(series: string): MetricDefinition | undefined {
+    const direct = this.byName.get(series);
+    if (direct) return direct;
+    const suffix = HISTOGRAM_SERIES.find((s) => series.endsWith(s));
+    if (!suffix) return undefined;
+    const base = this.byName.get(series.slice(0, -suffix.length));
+    return base?.type === 'histogram' ? base : undefined;
+  }
+
+  /** Whether an expression may select `series`; a histogram only through its three series. */
+  public knows(series: string): boolean {
+    if (this.recorded.has(series)) return true;
+    const metric = this.lookup(series);
+    return metric !== undefined && (metric.type !== 'histogram' || metric.name !== series);
+  }
+}

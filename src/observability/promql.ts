@@ -1,0 +1,47 @@
+import { createRequire } from 'node:module';
+import type { LRParser as Parser } from '@lezer/lr';
+import type { MetricsCatalogue } from './metrics-catalogue.ts';
+
+const require = createRequire(import.meta.url);
+
+let promql: Parser | undefined;
+
+/** The official PromQL grammar, loaded through CommonJS on first use (one module, no ESM hops). */
+function parser(): Parser {
+  promql ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
+  return promql;
+}
+
+/*
+ * Grafana replaces its interval variables before the query reaches Prometheus; for parsing they
+ * stand for a range duration.
+ */
+const GRAFANA_RANGE_VARIABLES = /\$__(rate_interval|interval|range)\b/g;
+
+/**
+ * Problems of one PromQL expression: parse errors (any error node of the official grammar) and
+ * selectors of metrics that are not catalogued. Empty when the expression is fine.
+ */
+export function checkPromql(expr: string, catalogue: MetricsCatalogue): string[] {
+  const text = expr.replace(GRAFANA_RANGE_VARIABLES, '5m');
+  const problems: string[] = [];
+  const tree = parser().parse(text);
+  tree.iterate({
+    enter: (node) => {
+      if (node.type.isError) {
+        problems.push(`does not parse at offset ${node.from} ("${text.slice(Math.max(0, node.from - 10), node.from + 10)}")`);
+        return false;
+      }
+      if (node.name !== 'VectorSelector') return undefined;
+      const name = node.node.getChild('Identifier');
+      if (!name) {
+        problems.push(`selector "${text.slice(node.from, node.to)}" names no metric`);
+      } else {
+        const metric = text.slice(name.from, name.to);
+        if (!catalogue.knows(metric)) problems.push(`unknown metric "${metric}"`);
+      }
+      return false;
+    },
+  });
+  return problems;
+}

@@ -1,0 +1,139 @@
+import { Construct } from 'constructs';
+import {
+  AlertmanagerConfig,
+  AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType as InhibitSourceMatch,
+  AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType as InhibitTargetMatch,
+  AlertmanagerConfigSpecRouteMatchersMatchType as RouteMatch,
+  type AlertmanagerConfigSpecReceivers,
+} from '../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
+import { PodMonitor } from '../../imports/podmonitors-monitoring.coreos.com.ts';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com.ts';
+import { ServiceMonitor } from '../../imports/servicemonitors-monitoring.coreos.com.ts';
+import type { PlatformConfig } from '../config/index.ts';
+import type { AppLabels, Workload } from '../lib/index.ts';
+import { inhibitions, ObservabilityModel, PRIORITIES, RECEIVER_SECRET } from '../observability/index.ts';
+import { GeneratedFile } from '../render/index.ts';
+import type { CrumpetApp } from './crumpet-app.ts';
+import { PORTS } from './ports.ts';
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  readonly config: PlatformConfig;
+  readonly labels: AppLabels;
+  /** The environment whose workloads are scraped. */
+  readonly app: CrumpetApp;
+  /**
+   * The observability model rendered to `ops/` and `dist/`.
+   * @default - the Crumpet model of spec sections 7, 8 and 13
+   */
+  readonly model?: ObservabilityModel;
+}
+
+/** A scrape target: the workload, its metrics port name and path. */
+interface ScrapeTarget {
+  readonly workload: Workload;
+  readonly port: string;
+  readonly path: string;
+}
+
+/** Scrape interval of every monitor. */
+export const SCRAPE_INTERVAL = '30s';
+
+/**
+ * Observability as code: the rules, routes and scrape configs of one environment, from one
+ * {@link ObservabilityModel}. In `dist/`: the PrometheusRule, the AlertmanagerConfig and (with
+ * `features.serviceMonitor`) ServiceMonitors for CIN, orchestrator and watcher and a PodMonitor for
+ * Envoy's stats listener. Under `ops/`: the same rules as a plain file, their promtool tests, the
+ * runbooks and the Alertmanager configuration. The model is checked at synth: an expression that
+ * does not parse or reads an uncatalogued metric fails it, naming the alert or rule.
+ */
+export class Monitoring extends Construct {
+  public readonly model: ObservabilityModel;
+
+  public constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { config, app } = props;
+    this.model = props.model ?? new ObservabilityModel();
+    const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
+    const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
+    this.node.addValidation({ validate: () => this.model.check() });
+
+    new PrometheusRule(this, 'Rules', {
+      metadata: metadata('crumpet-rules'),
+      spec: {
+        groups: this.model.rules.groups.map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+        })),
+      },
+    });
+    this.alertmanagerConfig(metadata('crumpet-alerting'));
+
+    if (config.features.serviceMonitor) {
+      const services: ScrapeTarget[] = [
+        { workload: app.cinNode.all, port: PORTS.cinHttp.name, path: '/metrics' },
+        { workload: app.pinOrchestrator.workload, port: PORTS.orchestrator.name, path: '/metrics' },
+        { workload: app.watcher.workload, port: PORTS.watcher.name, path: '/metrics' },
+      ];
+      for (const t of services) {
+        new ServiceMonitor(this, `${t.workload.name}-monitor`, {
+          metadata: metadata(t.workload.name),
+          spec: {
+            selector: { matchLabels: { ...t.workload.labels.selector } },
+            endpoints: [{ port: t.port, path: t.path, interval: SCRAPE_INTERVAL }],
+          },
+        });
+      }
+      // Envoy's Service publishes only the public listeners; its stats port is scraped per pod.
+      const edge = app.envoyEdge.workload;
+      new PodMonitor(this, 'envoy-edge-monitor', {
+        metadata: metadata(edge.name),
+        spec: {
+          selector: { matchLabels: { ...edge.labels.selector } },
+          podMetricsEndpoints: [{ port: PORTS.edgeStats.name, path: '/stats/prometheus', interval: SCRAPE_INTERVAL }],
+        },
+      });
+    }
+
+    // Rendered once, late, for every file of the model.
+    let files: Map<string, string> | undefined;
+    const rendered = (): Map<string, string> => (files ??= this.model.files());
+    for (const path of this.model.paths()) {
+      new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
+    }
+  }
+
+  /** The routing of the model as an AlertmanagerConfig; credentials stay in their Secret. */
+  private alertmanagerConfig(metadata: { name: string; labels: Record<string, string> }): void {
+    const r = this.model.routing;
+    const secret = (key: string) => ({ name: RECEIVER_SECRET.name, key });
+    const receivers: AlertmanagerConfigSpecReceivers[] = r.receivers.map((rc) =>
+      rc.kind === 'pagerduty'
+        ? { name: rc.name, pagerdutyConfigs: [{ routingKey: secret(RECEIVER_SECRET.pagerdutyRoutingKey), severity: rc.severity, sendResolved: true }] }
+        : {
+            name: rc.name,
+            slackConfigs: [{ apiUrl: secret(RECEIVER_SECRET.slackWebhookUrl), channel: rc.channel, sendResolved: true }],
+            emailConfigs: [{ to: rc.email, from: r.email.from, smarthost: r.email.smarthost, requireTls: false, sendResolved: true }],
+          },
+    );
+    new AlertmanagerConfig(this, 'Alerting', {
+      metadata,
+      spec: {
+        route: {
+          receiver: r.routes.P3,
+          groupBy: [...r.groupBy],
+          groupWait: r.groupWait,
+          groupInterval: r.groupInterval,
+          repeatInterval: r.repeatInterval,
+          routes: PRIORITIES.map((p) => ({ receiver: r.routes[p], matchers: [{ name: 'priority', value: p, matchType: RouteMatch.VALUE_EQUALS }] })),
+        },
+        receivers,
+        inhibitRules: inhibitions().map((i) => ({
+          sourceMatch: [{ name: 'priority', value: i.source, matchType: InhibitSourceMatch.VALUE_EQUALS }],
+          targetMatch: [{ name: 'priority', value: i.targets.join('|'), matchType: InhibitTargetMatch.VALUE_EQUAL_TILDE }],
+          equal: [...r.inhibitEqual],
+        })),
+      },
+    });
+  }
+}

@@ -1,0 +1,171 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../src/config/index.ts';
+import { checkPromql, MetricsCatalogue, ObservabilityModel, RUNBOOK_BASE_URL, SPEC_ALERTS } from '../../src/observability/index.ts';
+import { CrumpetApp } from '../../src/platform/index.ts';
+import { renderApp, type KubeObject } from '../../src/render/index.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = KubeObject & Record<string, any>;
+
+const INSTALL_HINT = 'install with: apt-get update && apt-get install -y prometheus prometheus-alertmanager';
+
+/** Fails (never skips) when a tool the acceptance depends on is missing. */
+function requireTool(tool: string): void {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+  if (!found) throw new Error(`${tool} is not installed; ${INSTALL_HINT}`);
+}
+
+/** The model's ops/ files written to a fresh folder. */
+function writeOps(): string {
+  const root = mkdtempSync(join(tmpdir(), 'crumpet-ops-'));
+  for (const [path, content] of new ObservabilityModel().files()) {
+    mkdirSync(join(root, dirname(path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+async function objects(env: string, sets: string[] = []): Promise<Obj[]> {
+  const rendered = await renderApp(new CrumpetApp(await loadEnvironment(env, { files: [], sets })), env);
+  return rendered.charts.flatMap((c) => c.objects) as Obj[];
+}
+
+describe('Observability | PromQL and the catalogue', () => {
+  const catalogue = new MetricsCatalogue();
+
+  it('GIVEN catalogued metrics, histogram series and bad input THEN only the good parse clean', () => {
+    expect(checkPromql('sum(rate(cin_query_latency_ms_bucket[$__rate_interval])) by (le)', catalogue)).toEqual([]);
+    expect(checkPromql('snapshot_ag_seconds > 1800', catalogue)).toEqual(['unknown metric "snapshot_ag_seconds"']);
+    expect(checkPromql('cin_query_latency_ms > 1', catalogue)).toEqual(['unknown metric "cin_query_latency_ms"']);
+    expect(checkPromql('rate(pin_jobs_total[5m]', catalogue)[0]).toMatch(/^does not parse at offset/);
+  });
+
+  it('GIVEN an alert on an uncatalogued metric WHEN synthesized THEN synth fails naming environment, construct and alert', async () => {
+    const app = new CrumpetApp(await loadEnvironment('prod', { files: [], sets: [] }));
+    app.monitoring.model.rules.addAlert({ ...SPEC_ALERTS[2]!, name: 'SnapshotStaleTypo', query: 'max by (lang) (snapshot_ag_seconds)' });
+    app.monitoring.model.rules.addAlert({ ...SPEC_ALERTS[3]!, name: 'Unbalanced', query: 'sum(rate(pin_jobs_total[5m])' });
+    const failure = renderApp(app, 'prod');
+    await expect(failure).rejects.toThrow(/\[prod\] monitoring\/Monitoring: alerts\/SnapshotStaleTypo expr: unknown metric "snapshot_ag_seconds"/);
+    await expect(failure).rejects.toThrow(/\[prod\] monitoring\/Monitoring: alerts\/Unbalanced expr: does not parse/);
+  });
+
+  it('GIVEN the model THEN it has no problems', () => {
+    expect(new ObservabilityModel().check()).toEqual([]);
+  });
+});
+
+describe('Observability | alerts of spec section 8', () => {
+  const rules = new ObservabilityModel().rules.groups.flatMap((g) => g.rules).filter((r) => 'alert' in r) as any[];
+  const rule = (name: string): any => rules.find((r) => r.alert === name);
+
+  it.each([
+    ['EdgeHigh5xxRate', '> 0.05', '10m', 'P1'],
+    ['SearchLatencyHigh', '> 1500', '15m', 'P1'],
+    ['SnapshotStale', '> 1800', undefined, 'P1'],
+    ['PinJobTimeouts', '> 0.2', '15m', 'P1'],
+    ['WatcherProbeSuccessLow', '< 0.8', '30m', 'P2'],
+    ['IndexVolumeUsageHigh', '> 0.8', undefined, 'P2'],
+    ['CertificateExpiringSoon', '< 7', undefined, 'P3'],
+  ])('GIVEN %s THEN its threshold is %s for %s at %s', (name, threshold, duration, priority) => {
+    const r = rule(name);
+    expect(r.expr.endsWith(` ${threshold}`)).toBe(true);
+    expect(r.for).toBe(duration);
+    expect(r.labels.priority).toBe(priority);
+    expect(Object.keys(r.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
+  });
+
+  it('GIVEN each SLO THEN it pages at 14.4x (1h/5m) and 6x (6h/30m) and tickets at 3x (1d/2h) and 1x (3d/6h)', () => {
+    expect(rule('AvailabilityErrorBudgetBurnFast').expr).toBe(
+      'crumpet_slo:error_ratio:rate1h{slo="availability"} > 0.0144 and crumpet_slo:error_ratio:rate5m{slo="availability"} > 0.0144',
+    );
+    expect(rule('ReadLatencyErrorBudgetBurnMedium').expr).toContain('rate6h{slo="read-latency"} > 0.3');
+    expect(rule('FreshnessErrorBudgetBurnSlow').expr).toContain('rate2h{slo="freshness"} > 0.03');
+    expect(rule('AvailabilityErrorBudgetBurnGradual').expr).toContain('rate3d{slo="availability"} > 0.001');
+    expect(rules.filter((r) => r.alert.includes('ErrorBudgetBurn')).map((r) => r.labels.priority).sort()).toEqual([
+      ...Array(6).fill('P2'),
+      ...Array(6).fill('P3'),
+    ]);
+  });
+
+  it('GIVEN every alert THEN its runbook_url names a runbook file, and every runbook is linked or one of R1-R5', () => {
+    const files = new ObservabilityModel().files();
+    for (const r of rules) expect(files.has(r.annotations.runbook_url), r.alert).toBe(true);
+    for (const r of rules) expect(existsSync(join(process.cwd(), r.annotations.runbook_url)), `${r.alert} in the committed ops/`).toBe(true);
+    const runbooks = [...files.keys()].filter((p) => p.startsWith(`${RUNBOOK_BASE_URL}/`));
+    const linked = new Set(rules.map((r) => r.annotations.runbook_url));
+    expect(runbooks.filter((p) => !linked.has(p))).toEqual(['ops/runbooks/r4-watcher-attest-failures.md', 'ops/runbooks/r5-index-discrepancy.md']);
+  });
+});
+
+describe('Observability | promtool', () => {
+  it('GIVEN the rule file THEN promtool check rules accepts it', () => {
+    requireTool('promtool');
+    const root = writeOps();
+    const out = execFileSync('promtool', ['check', 'rules', join(root, 'ops/prometheus/alerts.yaml')], { encoding: 'utf8' });
+    expect(out).toMatch(/SUCCESS: 41 rules found/);
+  });
+
+  it('GIVEN one unit test per alert THEN each fires past its threshold after its for and stays silent just under', () => {
+    requireTool('promtool');
+    const root = writeOps();
+    const dir = join(root, 'ops/prometheus/tests');
+    const tests = readdirSync(dir).sort();
+    expect(tests).toHaveLength(19);
+    const run = spawnSync('promtool', ['test', 'rules', ...tests], { cwd: dir, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).not.toMatch(/FAILED/);
+    expect(run.status).toBe(0);
+    expect(run.stdout.match(/SUCCESS/g)).toHaveLength(19);
+  });
+});
+
+describe('Observability | Alertmanager', () => {
+  it('GIVEN the config THEN amtool accepts it and routes P1/P2 to PagerDuty and P3 to Slack and email', () => {
+    requireTool('amtool');
+    const file = join(writeOps(), 'ops/alertmanager/alertmanager.yaml');
+    expect(execFileSync('amtool', ['check-config', file], { encoding: 'utf8' })).toMatch(/SUCCESS/);
+    const route = (...labels: string[]): string =>
+      execFileSync('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    expect(route('priority=P1', 'service=cin-node')).toBe('pagerduty-p1');
+    expect(route('priority=P2', 'service=watcher')).toBe('pagerduty-p2');
+    expect(route('priority=P3', 'service=cert-manager')).toBe('slack-email');
+  });
+
+  it('GIVEN the AlertmanagerConfig in dist THEN credentials are Secret references only and lower priorities are inhibited', async () => {
+    const config = (await objects('prod')).find((o) => o.kind === 'AlertmanagerConfig')!;
+    const receivers = JSON.stringify(config.spec.receivers);
+    expect(receivers).toContain('"routingKey":{"key":"pagerduty-routing-key","name":"alertmanager-receivers"}');
+    expect(receivers).toContain('"apiURL":{"key":"slack-webhook-url","name":"alertmanager-receivers"}');
+    expect(config.spec.inhibitRules.map((r: any) => [r.sourceMatch[0].value, r.targetMatch[0].value])).toEqual([
+      ['P1', 'P2|P3'],
+      ['P2', 'P3'],
+    ]);
+  });
+});
+
+describe('Observability | scraping', () => {
+  it('GIVEN serviceMonitor on THEN CIN, orchestrator and watcher have ServiceMonitors and Envoy a PodMonitor on its stats port', async () => {
+    const objs = await objects('prod');
+    const monitors = objs.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PodMonitor');
+    const endpoints = monitors.map((m) => [m.kind, m.metadata.name, ...(m.spec.endpoints ?? m.spec.podMetricsEndpoints).map((e: any) => `${e.port} ${e.path}`)]);
+    expect(endpoints.sort()).toEqual([
+      ['PodMonitor', 'envoy-edge', 'stats /stats/prometheus'],
+      ['ServiceMonitor', 'cin-node', 'http /metrics'],
+      ['ServiceMonitor', 'pin-orchestrator', 'http /metrics'],
+      ['ServiceMonitor', 'watcher', 'http /metrics'],
+    ]);
+    const orchestrator = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'pin-orchestrator')!;
+    const monitor = monitors.find((m) => m.metadata.name === 'pin-orchestrator')!;
+    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(orchestrator.metadata.labels?.[k]).toBe(v);
+    expect(orchestrator.spec.ports.map((p: any) => `${p.name}:${p.port}`)).toContain('http:7070');
+  });
+
+  it('GIVEN serviceMonitor off THEN no monitor is rendered, the rules still are', async () => {
+    const objs = await objects('prod', ['features.serviceMonitor=false']);
+    expect(objs.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PodMonitor')).toEqual([]);
+    expect(objs.some((o) => o.kind === 'PrometheusRule')).toBe(true);
+  });
+});
