@@ -1,9 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { synthesizePlatform } from '../platform/index.ts';
 import { writeOutputs } from '../render/index.ts';
-import { optionsOrExit, PROCESS_IO, reportFailure, type Io } from './synth-command.ts';
+import { optionsOrExit, PROCESS_IO, synthesizeOrExit, type Io } from './synth-command.ts';
 
 function listFiles(root: string, folder: string): string[] {
   const dir = join(root, folder);
@@ -35,12 +34,8 @@ export function diffTrees(committed: string, fresh: string, folders: readonly st
 export async function runCheck(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
   const options = optionsOrExit(argv, io);
   if (typeof options === 'number') return options;
-  let synthesis;
-  try {
-    synthesis = await synthesizePlatform(options);
-  } catch (err) {
-    return reportFailure(err, io);
-  }
+  const synthesis = await synthesizeOrExit(options, io);
+  if (typeof synthesis === 'number') return synthesis;
   const fresh = mkdtempSync(join(tmpdir(), 'crumpet-check-'));
   try {
     writeOutputs(fresh, synthesis.output);

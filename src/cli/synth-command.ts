@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { ConfigError, OverrideError } from '../config/index.ts';
-import { PlatformError, synthesizePlatform } from '../platform/index.ts';
+import { PlatformError, synthesizePlatform, type Synthesis } from '../platform/index.ts';
 import { writeOutputs } from '../render/index.ts';
 import { parseCliArgs, USAGE, UsageError, type CliOptions } from './parse-args.ts';
 
@@ -49,6 +49,15 @@ export function reportFailure(err: unknown, io: Io): number {
   throw err;
 }
 
+/** Synthesizes, or prints why not and returns the exit code. */
+export async function synthesizeOrExit(options: CliOptions, io: Io): Promise<Synthesis | number> {
+  try {
+    return await synthesizePlatform(options);
+  } catch (err) {
+    return reportFailure(err, io);
+  }
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -58,12 +67,8 @@ export async function runSynth(argv: readonly string[], io: Io = PROCESS_IO): Pr
   const started = performance.now();
   const options = optionsOrExit(argv, io);
   if (typeof options === 'number') return options;
-  let synthesis;
-  try {
-    synthesis = await synthesizePlatform(options);
-  } catch (err) {
-    return reportFailure(err, io);
-  }
+  const synthesis = await synthesizeOrExit(options, io);
+  if (typeof synthesis === 'number') return synthesis;
   writeOutputs(options.out, synthesis.output);
 
   const rows = synthesis.environments.flatMap((e) =>

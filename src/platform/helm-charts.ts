@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Chart } from 'cdk8s';
-import { listEnvironments, mergeValues, modelSchemas, type PlatformConfig } from '../config/index.ts';
+import { listEnvironments, modelSchemas, type PlatformConfig } from '../config/index.ts';
 import { chartFiles, Sentinels, templateObjects, type HelmChartSpec, type TemplateObject } from '../render/helm/index.ts';
 import { CRUMPET_RELEASE } from '../config/defaults.ts';
 import { CrumpetApp } from './crumpet-app.ts';
@@ -165,9 +165,33 @@ function draft07(schema: unknown): unknown {
   );
 }
 
+/** Schema pieces every chart's values share. */
+const TOGGLE_SCHEMA = { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
+const NAME_OVERRIDE_SCHEMA = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 63 };
+const COMMON_VALUE_SCHEMAS = {
+  global: { type: 'object' },
+  nameOverride: NAME_OVERRIDE_SCHEMA,
+  fullnameOverride: NAME_OVERRIDE_SCHEMA,
+  test: { type: 'object', additionalProperties: false, required: ['image'], properties: { image: modelSchemas.image } },
+};
+
+/**
+ * A chart's default values and per-environment overlays. Defaults are the values of the last
+ * environment in name order (staging: unpinned, smallest); each overlay holds what its environment
+ * changes, plus `fullnameOverride` so object names are those of dist/.
+ */
+function valuesAndOverlays(chart: string, perEnv: readonly (readonly [string, Record<string, unknown>])[]) {
+  const values: Record<string, unknown> = {
+    nameOverride: '',
+    fullnameOverride: '',
+    ...structuredClone(perEnv[perEnv.length - 1]![1]),
+    test: { image: { ...SMOKE_TEST_IMAGE } },
+  };
+  const overlays = new Map(perEnv.map(([env, v]) => [env, overlay({ ...values, ...v, fullnameOverride: chart }, values)] as const));
+  return { values, overlays };
+}
+
 function valuesSchema(spec: ComponentChart): object {
-  const toggle = { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
-  const name = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 63 };
   return draft07({
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `Values of the ${spec.chart} chart`,
@@ -175,9 +199,7 @@ function valuesSchema(spec: ComponentChart): object {
     additionalProperties: false,
     required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', 'test'],
     properties: {
-      global: { type: 'object' },
-      nameOverride: name,
-      fullnameOverride: name,
+      ...COMMON_VALUE_SCHEMAS,
       image: modelSchemas.image,
       replicaCount: modelSchemas.replicas,
       resources: modelSchemas.resources,
@@ -191,8 +213,7 @@ function valuesSchema(spec: ComponentChart): object {
             },
           }
         : {}),
-      podDisruptionBudget: toggle,
-      test: { type: 'object', additionalProperties: false, required: ['image'], properties: { image: modelSchemas.image } },
+      podDisruptionBudget: TOGGLE_SCHEMA,
     },
   }) as object;
 }
@@ -221,23 +242,14 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
   }
   const templates = new Map([...byFile].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, objs]) => [f, templateObjects(objs, s)]));
 
-  const perEnv = configs.map((c) => [c.name, componentValues(c, spec)] as const);
-  const defaults: Record<string, unknown> = {
-    nameOverride: '',
-    fullnameOverride: '',
-    ...(mergeValues(perEnv[perEnv.length - 1]![1], {}) as Record<string, unknown>),
-    test: { image: { ...SMOKE_TEST_IMAGE } },
-  };
-  const overlays = new Map(
-    perEnv.map(([env, values]) => [env, overlay({ ...defaults, ...values, fullnameOverride: spec.chart }, defaults)] as const),
-  );
+  const { values, overlays } = valuesAndOverlays(spec.chart, configs.map((c) => [c.name, componentValues(c, spec)] as const));
   return {
     name: spec.chart,
     description: spec.description,
     version: CHART_VERSION,
     appVersion: base.components[spec.component].image.tag,
     templates,
-    values: defaults,
+    values,
     overlays,
     valuesSchema: valuesSchema(spec),
     notes: `{{ include "${spec.chart}.fullname" . }} ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.
@@ -397,15 +409,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
     templateObjects(perInstance, s) +
     '{{- end }}\n{{- end }}\n';
 
-  const perEnv = configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? [])] as const);
-  const defaults: Record<string, unknown> = {
-    nameOverride: '',
-    fullnameOverride: '',
-    ...(mergeValues(perEnv[perEnv.length - 1]![1], {}) as Record<string, unknown>),
-    test: { image: { ...SMOKE_TEST_IMAGE } },
-  };
-  const toggle = { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
-  const name = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 63 };
+  const { values, overlays } = valuesAndOverlays(CIN, configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? [])] as const));
   const cinSchema = modelSchemas.platformConfigSchema.properties.components.properties.cinNode.properties;
   const sidecarSchema = modelSchemas.platformConfigSchema.properties.components.properties.promtail;
   return {
@@ -414,8 +418,8 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
     version: CHART_VERSION,
     appVersion: base.components.cinNode.image.tag,
     templates: new Map([['cin-node.yaml', template]]),
-    values: defaults,
-    overlays: new Map(perEnv.map(([env, values]) => [env, overlay({ ...defaults, ...values, fullnameOverride: CIN }, defaults)] as const)),
+    values,
+    overlays,
     valuesSchema: draft07({
       $schema: 'http://json-schema.org/draft-07/schema#',
       title: `Values of the ${CIN} chart`,
@@ -423,16 +427,14 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
       additionalProperties: false,
       required: ['image', 'resources', 'languages', 'instanceOverrides', 'storageClassName', 'peerCidrs', 'podDisruptionBudget', 'sidecars', 'configFiles', 'test'],
       properties: {
-        global: { type: 'object' },
-        nameOverride: name,
-        fullnameOverride: name,
+        ...COMMON_VALUE_SCHEMAS,
         image: modelSchemas.image,
         resources: modelSchemas.resources,
         languages: cinSchema.languages,
         instanceOverrides: cinSchema.instanceOverrides,
         storageClassName: modelSchemas.platformConfigSchema.properties.storage.properties.storageClassName,
         peerCidrs: modelSchemas.platformConfigSchema.properties.network.properties.peerCidrs,
-        podDisruptionBudget: toggle,
+        podDisruptionBudget: TOGGLE_SCHEMA,
         sidecars: {
           type: 'object',
           additionalProperties: false,
@@ -440,7 +442,6 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
           properties: { otelCollector: sidecarSchema, promtail: sidecarSchema },
         },
         configFiles: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
-        test: { type: 'object', additionalProperties: false, required: ['image'], properties: { image: modelSchemas.image } },
       },
     }) as object,
     notes: `{{ include "${CIN}.fullname" . }} ({{ .Chart.AppVersion }}) serves {{ len .Values.languages }} language(s) in {{ .Release.Namespace }}.
