@@ -46,10 +46,4 @@ export const SCHEMAS: Readonly<Record<string, () => Promise<ModelClass>>> = {
  * Kinds synthesized without a schema, each with the reason. Anything else without a schema
  * fails synth.
  */
-export const NO_SCHEMA_ALLOWED: Readonly<Record<string, string>> = {
-  ExternalSecret:
-    'no validator for external-secrets.io/v1 runs on Node 20 (@kubernetes-models/external-secrets 0.5 has only v1beta1); ' +
-    'the typed binding from imports/ still checks every field at compile time',
-  SealedSecret:
-    "the only Node 20 validator (@kubernetes-models/sealed-secrets 2.0) types spec.data wrongly; the typed binding from imports/ checks fields at compile time",
-};
+export const NO_SCHEMA_ALLOWED: Readonly<Record<string, string>> = {};

@@ -28,6 +28,9 @@ function fieldPath(pointer: string, extra?: unknown): string {
 function schemaMessage(e: SchemaError): string {
   const missing = e.params?.['missingProperty'];
   if (missing !== undefined) return `${fieldPath(e.instancePath, missing)}: is required`;
+  // The API server would silently drop it, and `kubectl apply --validate=strict` refuses it.
+  const unknown = e.params?.['additionalProperty'];
+  if (unknown !== undefined) return `${fieldPath(e.instancePath, unknown)}: unknown field`;
   return `${fieldPath(e.instancePath)}: ${e.message ?? 'is invalid'}`;
 }
 

@@ -3,12 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { AlertmanagerConfig } from '../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { Certificate } from '../../imports/certificates-cert-manager.io.ts';
 import { ClusterIssuer } from '../../imports/clusterissuers-cert-manager.io.ts';
+import { ClusterSecretStore, ClusterSecretStoreSpecRefreshInterval } from '../../imports/clustersecretstores-external-secrets.io.ts';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../imports/externalsecrets-external-secrets.io.ts';
 import { PodMonitor } from '../../imports/podmonitors-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com.ts';
+import { SealedSecret } from '../../imports/sealedsecrets-bitnami.com.ts';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/servicemonitors-monitoring.coreos.com.ts';
+import { VolumeSnapshot } from '../../imports/volumesnapshots-snapshot.storage.k8s.io.ts';
 import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
 import { CRD_SCHEMAS } from '../../src/render/_crd-schemas.ts';
-import { SCHEMAS } from '../../src/render/_schemas.ts';
+import { NO_SCHEMA_ALLOWED, SCHEMAS } from '../../src/render/_schemas.ts';
 import { type KubeObject, validateObjects } from '../../src/render/index.ts';
 
 type Json = Record<string, unknown>;
@@ -18,6 +22,13 @@ interface SchemaCase {
   readonly build: (chart: Chart) => ApiObject;
   /** JSON pointer of a spec field and a value of the wrong type for it. */
   readonly wrongType: { readonly pointer: string; readonly value: unknown };
+  /**
+   * Validators generated from the CRD (imports/schemas/) only: JSON pointer of a misspelled
+   * field, which they reject as Kubernetes would prune it. kubernetes-models allows unknown fields.
+   */
+  readonly misspelled?: string;
+  /** JSON pointer of an `x-kubernetes-int-or-string` field, when the kind has one, and a value of each type. */
+  readonly intOrString?: { readonly pointer: string; readonly values: readonly [number, string] };
 }
 
 const web = { name: 'web', matchLabels: { 'app.kubernetes.io/name': 'web' } };
@@ -72,17 +83,61 @@ const CASES: Readonly<Record<string, SchemaCase>> = {
       }),
     wrongType: { pointer: '/spec/receivers/0/name', value: 7 },
   },
+  'bitnami.com/v1alpha1/SealedSecret': {
+    build: (chart) =>
+      new SealedSecret(chart, 'sealed', {
+        metadata: { name: 'watcher-signing-key' },
+        spec: { encryptedData: { 'ed25519.key': 'AgBy3i4OJSWK+PiTySYZZA==' }, template: { metadata: { name: 'watcher-signing-key' } } },
+      }),
+    wrongType: { pointer: '/spec/template/immutable', value: 'yes' },
+    misspelled: '/spec/tempalte',
+  },
+  'external-secrets.io/v1/ClusterSecretStore': {
+    build: (chart) =>
+      new ClusterSecretStore(chart, 'store', {
+        metadata: { name: 'crumpet' },
+        spec: { provider: { fake: { data: [{ key: 'crumpet/watcher-signing-key', value: 'x' }] } }, refreshInterval: ClusterSecretStoreSpecRefreshInterval.fromString('1h') },
+      }),
+    wrongType: { pointer: '/spec/controller', value: 7 },
+    misspelled: '/spec/refreshIntervall',
+    intOrString: { pointer: '/spec/refreshInterval', values: [3600, '1h'] },
+  },
+  'external-secrets.io/v1/ExternalSecret': {
+    build: (chart) =>
+      new ExternalSecret(chart, 'es', {
+        metadata: { name: 'watcher-signing-key' },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: 'crumpet' },
+          data: [{ secretKey: 'ed25519.key', remoteRef: { key: 'crumpet/watcher-signing-key', property: 'ed25519.key' } }],
+        },
+      }),
+    // Unlike the ClusterSecretStore's, an ExternalSecret's refreshInterval is a duration string only.
+    wrongType: { pointer: '/spec/refreshInterval', value: 3600 },
+    misspelled: '/spec/refreshIntervall',
+  },
+  'snapshot.storage.k8s.io/v1/VolumeSnapshot': {
+    build: (chart) =>
+      new VolumeSnapshot(chart, 'snap', {
+        metadata: { name: 'index-cin-node-en-0' },
+        spec: { source: { persistentVolumeClaimName: 'index-cin-node-en-0' }, volumeSnapshotClassName: 'csi-snapclass' },
+      }),
+    wrongType: { pointer: '/spec/source/persistentVolumeClaimName', value: 7 },
+    misspelled: '/spec/volumeSnapshotClass',
+    // Written by the snapshot controller, but the only int-or-string field of the kind.
+    intOrString: { pointer: '/status/restoreSize', values: [1073741824, '1Gi'] },
+  },
 };
 
 function validJson(key: string): Json {
   return CASES[key]!.build(Testing.chart()).toJson() as Json;
 }
 
-/** A copy of `obj` with the field at `pointer` (`/spec/endpoints/0/port`) set to `value`. */
+/** A copy of `obj` with the field at `pointer` (`/spec/endpoints/0/port`) set to `value`, creating missing objects. */
 function withField(obj: Json, pointer: string, value: unknown): Json {
   const copy = structuredClone(obj);
   const parts = pointer.split('/').slice(1);
-  const parent = parts.slice(0, -1).reduce<Record<string, unknown>>((o, p) => o[p] as Record<string, unknown>, copy);
+  const parent = parts.slice(0, -1).reduce<Record<string, unknown>>((o, p) => (o[p] ??= {}) as Record<string, unknown>, copy);
   parent[parts.at(-1)!] = value;
   return copy;
 }
@@ -90,6 +145,15 @@ function withField(obj: Json, pointer: string, value: unknown): Json {
 interface SchemaError {
   readonly instancePath: string;
   readonly message?: string;
+  readonly params?: Record<string, unknown>;
+}
+
+const labels = Object.fromEntries(STANDARD_LABEL_KEYS.map((k) => [k, 'x']));
+
+/** The renderer's messages for `obj`, labelled so that only schema problems remain. */
+async function rendererIssues(obj: Json): Promise<string[]> {
+  const metadata = { ...(obj['metadata'] as Json), labels };
+  return validateObjects([{ ...obj, metadata } as unknown as KubeObject]);
 }
 
 /** The schema errors of `obj`, or undefined when it is valid. */
@@ -123,10 +187,65 @@ describe('CRD schemas |', () => {
     });
   });
 
+  const generated = Object.keys(CASES).filter((key) => CASES[key]!.misspelled);
+
+  describe.each(generated)('%s (generated from the CRD)', (key) => {
+    it('GIVEN a misspelled spec field WHEN validated THEN it is rejected, naming the field', async () => {
+      const pointer = CASES[key]!.misspelled!;
+      const errors = await validationErrors(key, withField(validJson(key), pointer, '1h'));
+      const parent = pointer.slice(0, pointer.lastIndexOf('/'));
+      const field = pointer.slice(pointer.lastIndexOf('/') + 1);
+      expect(errors).toEqual([expect.objectContaining({ instancePath: parent, params: { additionalProperty: field } })]);
+    });
+
+    it('GIVEN apiVersion, kind or metadata missing or of the wrong type WHEN validated THEN the root names each', async () => {
+      const obj: Json = { ...validJson(key), apiVersion: 'v1', metadata: 'web' };
+      delete obj['kind'];
+      const errors = await validationErrors(key, obj);
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ instancePath: '', params: { missingProperty: 'kind' } }),
+          expect.objectContaining({ instancePath: '/apiVersion', message: 'must be equal to constant' }),
+          expect.objectContaining({ instancePath: '/metadata', message: 'must be object' }),
+        ]),
+      );
+    });
+  });
+
+  describe.each(Object.keys(CASES).filter((key) => CASES[key]!.intOrString))('%s', (key) => {
+    it('GIVEN an x-kubernetes-int-or-string field WHEN set to an integer or a string THEN it passes, and a boolean fails', async () => {
+      const { pointer, values } = CASES[key]!.intOrString!;
+      for (const value of values) expect(await validationErrors(key, withField(validJson(key), pointer, value))).toBeUndefined();
+      const errors = await validationErrors(key, withField(validJson(key), pointer, true));
+      expect(errors).toContainEqual(expect.objectContaining({ instancePath: pointer, message: 'must be integer,string' }));
+    });
+  });
+
+  it('GIVEN the kinds with a validator generated from their CRD THEN none is allow-listed as schema-less', () => {
+    expect(generated.map((key) => key.split('/').at(-1)).filter((kind) => kind! in NO_SCHEMA_ALLOWED)).toEqual([]);
+  });
+
+  it('GIVEN unknown fields under a node with x-kubernetes-preserve-unknown-fields WHEN validated THEN they pass, and the declared ones are still checked', async () => {
+    const key = 'bitnami.com/v1alpha1/SealedSecret';
+    expect(await validationErrors(key, withField(validJson(key), '/spec/template/metadata/finalizers', ['x']))).toBeUndefined();
+    expect(await validationErrors(key, withField(validJson(key), '/spec/encryptedData/extra', 'AgB='))).toBeUndefined();
+    expect(await validationErrors(key, withField(validJson(key), '/spec/encryptedData/extra', 42))).toEqual([
+      expect.objectContaining({ instancePath: '/spec/encryptedData/extra', message: 'must be string' }),
+    ]);
+  });
+
+  it('GIVEN a nullable field set to null WHEN validated THEN it passes', async () => {
+    const key = 'bitnami.com/v1alpha1/SealedSecret';
+    expect(await validationErrors(key, withField(validJson(key), '/spec/template/data', null))).toBeUndefined();
+  });
+
+  it('GIVEN an ExternalSecret with a misspelled field WHEN the renderer validates it THEN the message names kind, name and field path', async () => {
+    const secret = withField(validJson('external-secrets.io/v1/ExternalSecret'), '/spec/refreshIntervall', '1h');
+    expect(await rendererIssues(secret)).toEqual(['ExternalSecret/watcher-signing-key spec.refreshIntervall: unknown field']);
+  });
+
   it('GIVEN a Certificate with a wrong-typed field WHEN the renderer validates it THEN the message names kind, name and field path', async () => {
-    const labels = Object.fromEntries(STANDARD_LABEL_KEYS.map((k) => [k, 'x']));
     const cert = withField(validJson('cert-manager.io/v1/Certificate'), '/spec/secretName', 42);
-    const issues = await validateObjects([{ ...cert, metadata: { name: 'web-tls', labels } } as unknown as KubeObject]);
-    expect(issues).toEqual(['Certificate/web-tls spec.secretName: must be string']);
+    expect(await rendererIssues(cert)).toEqual(['Certificate/web-tls spec.secretName: must be string']);
   });
 });
