@@ -1,4 +1,6 @@
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import {
   AlertmanagerConfig,
   AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType as InhibitSourceMatch,
@@ -11,7 +13,8 @@ import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports
 import { ServiceMonitor } from '../../imports/servicemonitors-monitoring.coreos.com.ts';
 import type { PlatformConfig } from '../config/index.ts';
 import type { AppLabels, Workload } from '../lib/index.ts';
-import { inhibitions, ObservabilityModel, PRIORITIES, RECEIVER_SECRET } from '../observability/index.ts';
+import { typedApiObject } from '../lib/_api-object.ts';
+import { dashboardPath, inhibitions, ObservabilityModel, PRIORITIES, RECEIVER_SECRET } from '../observability/index.ts';
 import { GeneratedFile } from '../render/index.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
 import { PORTS } from './ports.ts';
@@ -24,7 +27,8 @@ export interface MonitoringProps {
   readonly app: CrumpetApp;
   /**
    * The observability model rendered to `ops/` and `dist/`.
-   * @default - the Crumpet model of spec sections 7, 8 and 13
+   * @default - the Crumpet model of spec sections 7, 8 and 13, with the edge's backends as the
+   * network lets the edge reach them
    */
   readonly model?: ObservabilityModel;
 }
@@ -39,13 +43,53 @@ interface ScrapeTarget {
 /** Scrape interval of every monitor. */
 export const SCRAPE_INTERVAL = '30s';
 
+/** Label and folder annotation the Grafana dashboard sidecar (kiwigrid/k8s-sidecar) looks for. */
+const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
+const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
+
 /**
- * Observability as code: the rules, routes and scrape configs of one environment, from one
- * {@link ObservabilityModel}. In `dist/`: the PrometheusRule, the AlertmanagerConfig and (with
- * `features.serviceMonitor`) ServiceMonitors for CIN, orchestrator and watcher and a PodMonitor for
- * Envoy's stats listener. Under `ops/`: the same rules as a plain file, their promtool tests, the
- * runbooks and the Alertmanager configuration. The model is checked at synth: an expression that
- * does not parse or reads an uncatalogued metric fails it, naming the alert or rule.
+ * Envoy cluster names (`<workload>-<port>`) of the edge's backends: the workloads and ports the
+ * platform's network lets the edge open connections to, read from the edge's NetworkPolicy.
+ * Empty without `features.networkPolicy`.
+ */
+function edgeBackends(app: CrumpetApp): string[] {
+  const selector = app.envoyEdge.workload.labels.selector;
+  const isEdge = (labels: Record<string, string> | undefined): boolean =>
+    labels !== undefined && Object.keys(labels).length === Object.keys(selector).length && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const backends = new Set<string>();
+  for (const child of app.network?.node.findAll() ?? []) {
+    if (!(child instanceof ApiObject) || child.kind !== 'NetworkPolicy') continue;
+    const spec = (child.toJson() as { spec: NetworkPolicySpec }).spec;
+    if (!isEdge(spec.podSelector.matchLabels)) continue;
+    for (const rule of spec.egress ?? []) {
+      for (const peer of rule.to ?? []) {
+        const name = peer.podSelector?.matchLabels?.['app.kubernetes.io/name'];
+        if (name === undefined || peer.namespaceSelector !== undefined) continue;
+        for (const port of rule.ports ?? []) backends.add(`${name}-${port.port}`);
+      }
+    }
+  }
+  return [...backends].sort();
+}
+
+/** The parts of a rendered NetworkPolicy {@link edgeBackends} reads. */
+interface NetworkPolicySpec {
+  readonly podSelector: { readonly matchLabels?: Record<string, string> };
+  readonly egress?: readonly {
+    readonly to?: readonly { readonly podSelector?: { readonly matchLabels?: Record<string, string> }; readonly namespaceSelector?: object }[];
+    readonly ports?: readonly { readonly port?: number | string }[];
+  }[];
+}
+
+/**
+ * Observability as code: the rules, routes, dashboards and scrape configs of one environment,
+ * from one {@link ObservabilityModel}. In `dist/`: the PrometheusRule, the AlertmanagerConfig, one
+ * ConfigMap per Grafana dashboard for the Grafana sidecar and (with `features.serviceMonitor`)
+ * ServiceMonitors for CIN, orchestrator and watcher and a PodMonitor for Envoy's stats listener.
+ * Under `ops/`: the same rules as a plain file, their promtool tests, the runbooks, the
+ * Alertmanager configuration, the dashboards and the Loki, Tempo and metrics retention settings.
+ * The model is checked at synth: an expression that does not parse or reads an uncatalogued
+ * metric fails it, naming the alert, rule or dashboard panel.
  */
 export class Monitoring extends Construct {
   public readonly model: ObservabilityModel;
@@ -53,7 +97,7 @@ export class Monitoring extends Construct {
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { config, app } = props;
-    this.model = props.model ?? new ObservabilityModel();
+    this.model = props.model ?? new ObservabilityModel({ edgeBackends: edgeBackends(app) });
     const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
     const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
     this.node.addValidation({ validate: () => this.model.check() });
@@ -95,11 +139,19 @@ export class Monitoring extends Construct {
       });
     }
 
-    // Rendered once, late, for every file of the model.
+    // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
     let files: Map<string, string> | undefined;
     const rendered = (): Map<string, string> => (files ??= this.model.files());
     for (const path of this.model.paths()) {
       new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
+    }
+    for (const d of this.model.dashboards) {
+      typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: d.uid, labels: { ...labels.all, ...GRAFANA_DASHBOARD_LABEL }, annotations: { ...GRAFANA_FOLDER_ANNOTATION } },
+        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(dashboardPath(d)) }) as unknown as string },
+      });
     }
   }
 

@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { PlatformConfig } from '../config/index.ts';
 import { ImageReference, type AppLabels, type ContainerSpec } from '../lib/index.ts';
+import { promtailStages, tailSamplingProcessor, type ClientIpPolicy } from '../observability/index.ts';
 import { configFiles } from './_config-map.ts';
 import { PORTS } from './ports.ts';
 
@@ -15,6 +16,11 @@ export interface TelemetrySidecarsProps {
   readonly config: PlatformConfig;
   /** Directory the main container writes its JSON log files to. */
   readonly logDir: string;
+  /**
+   * What Promtail does with client addresses in log lines (spec section 15).
+   * @default 'redact'
+   */
+  readonly clientIp?: ClientIpPolicy;
 }
 
 /** Volume shared by the main container (writes logs) and Promtail (reads them). */
@@ -22,17 +28,20 @@ export const LOG_VOLUME = 'logs';
 
 /**
  * The OpenTelemetry Collector and Promtail sidecars of a component (spec section 2): the service
- * sends OTLP to the collector on localhost, which forwards traces to Tempo; Promtail ships the
- * JSON log files to Loki. Each gets a ConfigMap; `checksum` changes when either config does.
+ * sends OTLP to the collector on localhost, which tail-samples the traces (spec section 7.3) and
+ * forwards them to Tempo; Promtail redacts client addresses from the JSON log files and ships
+ * them to Loki. Each gets a ConfigMap; `checksum` changes when either config does.
  */
 export class TelemetrySidecars extends Construct {
   public readonly containers: readonly ContainerSpec[];
   public readonly volumes: readonly IVolume[];
   public readonly checksum: string;
+  public readonly clientIp: ClientIpPolicy;
 
   public constructor(scope: Construct, id: string, props: TelemetrySidecarsProps) {
     super(scope, id);
     const { config, component, labels } = props;
+    this.clientIp = props.clientIp ?? 'redact';
     const monitoring = config.network.monitoringNamespace;
     const traces = `${config.telemetry.traces.service}.${monitoring}.svc:${config.telemetry.traces.port}`;
     const logs = `http://${config.telemetry.logs.service}.${monitoring}.svc:${config.telemetry.logs.port}/loki/api/v1/push`;
@@ -41,10 +50,14 @@ export class TelemetrySidecars extends Construct {
       'config.yaml': yaml.dump(
         {
           receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${PORTS.otlp.port}` } } } },
-          processors: { batch: {}, memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 } },
+          processors: {
+            batch: {},
+            memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+            tail_sampling: tailSamplingProcessor(),
+          },
           exporters: { otlp: { endpoint: traces, tls: { insecure: true } } },
           service: {
-            pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp'] } },
+            pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'tail_sampling', 'batch'], exporters: ['otlp'] } },
             telemetry: { metrics: { level: 'basic' } },
           },
         },
@@ -61,7 +74,7 @@ export class TelemetrySidecars extends Construct {
             {
               job_name: component,
               static_configs: [{ targets: ['localhost'], labels: { job: component, namespace: config.namespace, __path__: `${props.logDir}/*.log` } }],
-              pipeline_stages: [{ json: { expressions: { level: 'level', req_id: '"x-req-id"' } } }, { labels: { level: '' } }],
+              pipeline_stages: promtailStages(this.clientIp),
             },
           ],
         },

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../src/config/index.ts';
+import { checkPromql, Dashboard, dashboardPath, ObservabilityModel, Panel, Target } from '../../src/observability/index.ts';
+import { CrumpetApp } from '../../src/platform/index.ts';
+import { renderApp, type KubeObject } from '../../src/render/index.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = KubeObject & Record<string, any>;
+
+async function render(env: string): ReturnType<typeof renderApp> {
+  return renderApp(new CrumpetApp(await loadEnvironment(env, { files: [], sets: [] })), env);
+}
+
+/** The dashboards of the prod synth, parsed from their ops/ files. */
+async function dashboards(): Promise<Map<string, any>> {
+  const rendered = await render('prod');
+  const entries = [...rendered.generated].filter(([path]) => path.startsWith('ops/grafana/'));
+  return new Map(entries.map(([, text]) => [JSON.parse(text).uid as string, JSON.parse(text)]));
+}
+
+const SPEC_PANELS: Record<string, string[]> = {
+  'crumpet-cin-overview': ['QPS', 'Query latency p50/p95 by ranker', 'Ingest lag', 'Snapshot staleness by language', 'WS clients'],
+  'crumpet-orchestrator': ['Job success rate', 'Acks histogram', 'Backend latency p95', 'Backend errors'],
+  'crumpet-watcher': ['Probe pass rate', 'Freshness compliance', 'Chain tx status'],
+  'crumpet-edge': ['Responses 2xx/4xx/5xx', 'H/2 streams', 'H/3 ratio', 'Backend latency p95'],
+  'crumpet-node-rewards': ['Epoch time remaining', 'Attestation volumes'],
+};
+
+describe('Dashboards | the five of spec section 7.4', () => {
+  it('GIVEN the prod synth THEN each dashboard has its listed panels and a Prometheus datasource variable every panel uses', async () => {
+    const all = await dashboards();
+    expect([...all.keys()].sort()).toEqual(Object.keys(SPEC_PANELS).sort());
+    for (const [uid, titles] of Object.entries(SPEC_PANELS)) {
+      const d = all.get(uid);
+      expect(d.schemaVersion).toBe(39);
+      expect(d.panels.map((p: any) => p.title), uid).toEqual(expect.arrayContaining(titles));
+      expect(d.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
+      for (const p of d.panels) {
+        expect(['timeseries', 'stat', 'heatmap']).toContain(p.type);
+        for (const t of [p, ...p.targets]) expect(t.datasource, `${uid}/${p.title}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      }
+    }
+  });
+
+  it('GIVEN the Edge dashboard THEN it has one saturation panel per backend the network lets the edge reach', async () => {
+    const edge = (await dashboards()).get('crumpet-edge');
+    const perBackend = edge.panels.map((p: any) => p.title).filter((t: string) => t.startsWith('Backend saturation: '));
+    expect(perBackend).toEqual(['cin-node-8080', 'cin-node-8081', 'pin-orchestrator-7070', 'web-3000'].map((b) => `Backend saturation: ${b}`));
+    const cin = edge.panels.find((p: any) => p.title === 'Backend saturation: cin-node-8081');
+    expect(cin.targets.map((t: any) => t.expr)).toEqual([
+      'sum(envoy_cluster_upstream_rq_active{envoy_cluster_name="cin-node-8081"})',
+      'sum(envoy_cluster_upstream_rq_pending_active{envoy_cluster_name="cin-node-8081"})',
+    ]);
+  });
+
+  it('GIVEN every panel query THEN it parses and selects only catalogued metrics or recording rules', () => {
+    const model = new ObservabilityModel({ edgeBackends: ['web-3000'] });
+    expect(model.check()).toEqual([]);
+    const exprs = model.dashboards.flatMap((d) => d.panels.flatMap((p) => p.targets.map((t) => t.expr)));
+    expect(exprs.length).toBeGreaterThan(20);
+    for (const e of exprs) expect(checkPromql(e, model.catalogue), e).toEqual([]);
+  });
+
+  it('GIVEN every dashboard THEN panels lie inside the 24 columns and never overlap', () => {
+    for (const d of new ObservabilityModel({ edgeBackends: ['a', 'b', 'c', 'd'] }).dashboards) {
+      const cells = new Set<string>();
+      for (const g of d.layout()) {
+        expect(g.x + g.w, d.uid).toBeLessThanOrEqual(24);
+        for (let x = g.x; x < g.x + g.w; x++) {
+          for (let y = g.y; y < g.y + g.h; y++) {
+            expect(cells.has(`${x},${y}`), `${d.uid} overlaps at ${x},${y}`).toBe(false);
+            cells.add(`${x},${y}`);
+          }
+        }
+      }
+    }
+  });
+
+  it('GIVEN two synths THEN the dashboard files are byte-identical, sorted, indented by 2 and end with a newline', async () => {
+    const [a, b] = [await render('prod'), await render('prod')];
+    const grafana = (r: Awaited<ReturnType<typeof render>>) => [...r.generated].filter(([p]) => p.startsWith('ops/grafana/'));
+    expect(grafana(a)).toHaveLength(5);
+    expect(grafana(a)).toEqual(grafana(b));
+    for (const [, text] of grafana(a)) {
+      expect(text.endsWith('}\n')).toBe(true);
+      expect(text.split('\n')[1]).toMatch(/^ {2}"annotations": /);
+    }
+  });
+
+  it('GIVEN dist THEN each dashboard is a ConfigMap labelled grafana_dashboard "1" holding the ops/ file', async () => {
+    const rendered = await render('staging');
+    const maps = rendered.charts.flatMap((c) => c.objects as Obj[]).filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+    expect(maps.map((m) => m.metadata.name).sort()).toEqual(Object.keys(SPEC_PANELS).sort());
+    for (const m of maps) expect(m.data[`${m.metadata.name}.json`]).toBe(rendered.generated.get(`ops/grafana/${m.metadata.name}.json`));
+  });
+});
+
+describe('Dashboards | errors', () => {
+  it('GIVEN a panel with a broken query WHEN synthesized THEN synth fails naming the environment, dashboard and panel', async () => {
+    const app = new CrumpetApp(await loadEnvironment('prod', { files: [], sets: [] }));
+    const cin = app.monitoring.model.dashboards.find((d) => d.uid === 'crumpet-cin-overview')!;
+    cin.add(new Panel({ title: 'Broken', type: 'timeseries', targets: [Target.query('sum(rate(ws_clients[5m])')] }));
+    cin.add(new Panel({ title: 'Typo', type: 'stat', targets: [Target.query('max(snapshot_ag_seconds)')] }));
+    const failure = renderApp(app, 'prod');
+    await expect(failure).rejects.toThrow(/\[prod\] monitoring\/Monitoring: dashboards\/crumpet-cin-overview panel "Broken" target A: does not parse/);
+    await expect(failure).rejects.toThrow(/dashboards\/crumpet-cin-overview panel "Typo" target A: unknown metric "snapshot_ag_seconds"/);
+  });
+
+  it('GIVEN bad builder input THEN the builders name the dashboard or panel and the field', () => {
+    expect(() => new Dashboard({ uid: 'Crumpet CIN', title: 'CIN', tags: [] })).toThrow(/dashboard "CIN": uid must be 1-40 of a-z, 0-9, "-", got "Crumpet CIN"/);
+    expect(() => new Panel({ title: 'Wide', type: 'stat', width: 30, targets: [Target.query('sum(ws_clients)')] })).toThrow(/panel "Wide": width must be 1-24, got 30/);
+    expect(() => new Panel({ title: 'Empty', type: 'stat', targets: [] })).toThrow(/panel "Empty": needs at least one target/);
+    const d = new Dashboard({ uid: 'x', title: 'X', tags: [] }).add(new Panel({ title: 'Twice', type: 'stat', targets: [Target.query('sum(ws_clients)')] }));
+    expect(() => d.add(new Panel({ title: 'Twice', type: 'stat', targets: [Target.query('sum(ws_clients)')] }))).toThrow(/dashboard x: panel title "Twice" is used twice/);
+    expect(dashboardPath(d)).toBe('ops/grafana/x.json');
+  });
+});
