@@ -12,15 +12,23 @@ export interface ConfigFiles {
   readonly checksum: string;
 }
 
-/** Renders `files` into a ConfigMap; the checksum covers names and contents in a fixed order. */
-export function configFiles(scope: Construct, id: string, name: string, labels: AppLabels, files: Readonly<Record<string, string>>): ConfigFiles {
+/**
+ * The checksum of a ConfigMap's data: sha256 over "key NUL content NUL" for each key in order.
+ * The Helm charts recompute it with their `<chart>.configChecksum` helper.
+ */
+export function configChecksum(files: Readonly<Record<string, string>>): string {
   const hash = createHash('sha256');
   for (const key of Object.keys(files).sort()) hash.update(`${key}\u0000${files[key]}\u0000`);
+  return hash.digest('hex');
+}
+
+/** Renders `files` into a ConfigMap; the checksum covers names and contents in a fixed order. */
+export function configFiles(scope: Construct, id: string, name: string, labels: AppLabels, files: Readonly<Record<string, string>>): ConfigFiles {
   const configMap = typedApiObject<IConfigMap>(scope, id, {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name, labels: { ...labels.all } },
     data: { ...files },
   });
-  return { configMap, name, checksum: hash.digest('hex') };
+  return { configMap, name, checksum: configChecksum(files) };
 }

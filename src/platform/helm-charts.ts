@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Chart } from 'cdk8s';
-import { listEnvironments, modelSchemas, type PlatformConfig } from '../config/index.ts';
-import { chartFiles, Sentinels, templateObjects, type HelmChartSpec, type TemplateObject } from '../render/helm/index.ts';
+import { listEnvironments, mergeValues, modelSchemas, type PlatformConfig } from '../config/index.ts';
+import { chartFiles, Sentinels, templateObjects, type ChartSmokeTest, type HelmChartSpec, type TemplateObject } from '../render/helm/index.ts';
 import { CRUMPET_RELEASE } from '../config/defaults.ts';
+import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './_chart-config-files.ts';
 import { CrumpetApp } from './crumpet-app.ts';
-import { HEALTH_PATH, PORTS } from './ports.ts';
+import { EDGE_PUBLIC_PORT, HEALTH_PATH, PORTS } from './ports.ts';
 
 /*
  * Helm charts generated from the same constructs as dist/: each chart's objects are rendered once
@@ -30,17 +30,23 @@ export const SMOKE_TEST_IMAGE = {
   digest: 'sha256:83a505ba2ba62f208ed6e410c268b7b9aa48f0f7b403c8108b9773b44199dbba',
 } as const;
 
-type StatelessComponent = 'pinOrchestrator' | 'watcher' | 'web';
+type StatelessComponent = 'pinOrchestrator' | 'watcher' | 'web' | 'envoyEdge';
 
 /** A stateless component published as its own chart. */
 interface ComponentChart {
   readonly chart: string;
   readonly component: StatelessComponent;
   readonly description: string;
-  /** Port and path the smoke test calls. */
+  /** Port and path the smoke test calls; with `publicHosts`, the Service port behind `https://<host>`. */
   readonly health: { readonly port: number; readonly path: string };
   /** Whether the component has an autoscaler. */
   readonly autoscaling: boolean;
+  /**
+   * The component serves the public host names: its Certificate's hosts, issuer and Secret name
+   * are values, and the smoke test calls the first host over TLS through the chart's Service.
+   * @default false
+   */
+  readonly publicHosts?: boolean;
 }
 
 const COMPONENT_CHARTS: readonly ComponentChart[] = [
@@ -65,21 +71,42 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
     health: { port: PORTS.web.port, path: '/api/health' },
     autoscaling: true,
   },
+  {
+    chart: 'envoy-edge',
+    component: 'envoyEdge',
+    description: 'Crumpet edge: Envoy terminating TLS for the public host names over HTTP/2 and HTTP/3',
+    health: { port: EDGE_PUBLIC_PORT, path: HEALTH_PATH },
+    autoscaling: true,
+    publicHosts: true,
+  },
 ];
 
-/** Keys whose values name objects of the chart; they start with the chart's fullname. */
+/** Keys whose values name objects of the chart. */
 const NAME_KEYS = new Set(['name', 'serviceAccountName', 'serviceName', 'claimName', 'secretName']);
 
-/** Replaces the chart's base name at the start of object names by the fullname marker. */
-function withFullname(value: unknown, base: string, fullname: string, key = ''): unknown {
-  if (Array.isArray(value)) return value.map((v) => withFullname(v, base, fullname));
+/** `value` with every object name that `rename` maps replaced; names it maps to undefined stay. */
+function renamed(value: unknown, rename: (name: string) => string | undefined, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => renamed(v, rename));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withFullname(v, base, fullname, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamed(v, rename, k)]));
   }
-  if (typeof value === 'string' && NAME_KEYS.has(key) && (value === base || value.startsWith(`${base}-`))) {
-    return fullname + value.slice(base.length);
-  }
+  if (typeof value === 'string' && NAME_KEYS.has(key)) return rename(value) ?? value;
   return value;
+}
+
+/** Names that start with the chart's base name start with the fullname marker instead. */
+function byFullname(base: string, fullname: string): (name: string) => string | undefined {
+  return (name) => (name === base || name.startsWith(`${base}-`) ? fullname + name.slice(base.length) : undefined);
+}
+
+/** The marker of the chart's fullname. */
+function fullnameOf(chart: string, s: Sentinels): string {
+  return s.string(`include "${chart}.fullname" $`);
+}
+
+/** `rename`, except that `name` becomes `to`. */
+function withName(name: string, to: string, rename: (name: string) => string | undefined): (name: string) => string | undefined {
+  return (n) => (n === name ? to : rename(n));
 }
 
 /** Helm's labels on every object: its chart label, and Helm as the manager. */
@@ -101,16 +128,31 @@ function objectKey(o: { kind: string; metadata: { name?: string } }): string {
   return `${o.kind}/${o.metadata.name ?? ''}`;
 }
 
-/** The values of one component chart for one environment. */
-function componentValues(config: PlatformConfig, spec: ComponentChart): Record<string, unknown> {
+/** The Secret name of the chart's Certificate. */
+function certificateSecret(objects: readonly Kube[], chart: string): string {
+  const certificate = objects.find((o) => o.kind === 'Certificate') as { spec: { secretName: string } } | undefined;
+  if (!certificate) throw new Error(`chart ${chart} serves the public host names but renders no Certificate`);
+  return certificate.spec.secretName;
+}
+
+/** The values of one component chart for one environment; `objects` are its dist/ objects. */
+function componentValues(config: PlatformConfig, spec: ComponentChart, objects: readonly Kube[]): Record<string, unknown> {
   const c = config.components[spec.component];
+  const files = configFilesOf(objects, spec.chart);
   return {
     image: { ...c.image },
     replicaCount: c.replicas,
     resources: structuredClone(c.resources),
     ...(spec.autoscaling && 'maxReplicas' in c ? { autoscaling: { enabled: config.features.autoscaling, maxReplicas: c.maxReplicas } } : {}),
     podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
+    ...(spec.publicHosts ? { hosts: [...config.hostnames], tls: { issuerName: config.tls.issuerName, secretName: '' } } : {}),
+    ...(Object.keys(files).length > 0 ? { configFiles: files } : {}),
   };
+}
+
+/** What an environment's overlay pins so that objects are named as in dist/ (defaults name them after the release). */
+function pinnedNames(spec: ComponentChart, objects: readonly Kube[]): Record<string, unknown> {
+  return { fullnameOverride: spec.chart, ...(spec.publicHosts ? { tls: { secretName: certificateSecret(objects, spec.chart) } } : {}) };
 }
 
 /** The model with the chart's values replaced by markers, every optional part switched on. */
@@ -128,15 +170,16 @@ function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels,
     ...base,
     namespace: s.string('$.Release.Namespace'),
     instance: s.string('$.Release.Name'),
+    ...(spec.publicHosts ? { hostnames: s.list('$.Values.hosts'), tls: { ...base.tls, issuerName: s.string('$.Values.tls.issuerName') } } : {}),
     features: { ...base.features, autoscaling: toggles.autoscaling, podDisruptionBudget: toggles.pdb },
     components: { ...base.components, [spec.component]: component },
   };
 }
 
-function chartObjects(app: CrumpetApp, chart: string): { kind: string; metadata: { name?: string } }[] {
+function chartObjects(app: CrumpetApp, chart: string): Kube[] {
   const found = app.charts.find((c: Chart) => c.node.id === chart);
   if (!found) throw new Error(`no chart "${chart}" in the platform`);
-  return found.toJson() as { kind: string; metadata: { name?: string } }[];
+  return found.toJson() as Kube[];
 }
 
 /** Values in `values` that differ from `defaults`, with null for keys `values` drops (Helm's delete). */
@@ -175,29 +218,47 @@ const COMMON_VALUE_SCHEMAS = {
   test: { type: 'object', additionalProperties: false, required: ['image'], properties: { image: modelSchemas.image } },
 };
 
+/** One environment's chart values, and what its overlay pins besides them. */
+type EnvironmentValues = readonly [env: string, values: Record<string, unknown>, pinned: Record<string, unknown>];
+
 /**
  * A chart's default values and per-environment overlays. Defaults are the values of the last
  * environment in name order (staging: unpinned, smallest); each overlay holds what its environment
- * changes, plus `fullnameOverride` so object names are those of dist/.
+ * changes, plus the pinned names (`fullnameOverride`) so object names are those of dist/.
  */
-function valuesAndOverlays(chart: string, perEnv: readonly (readonly [string, Record<string, unknown>])[]) {
+function valuesAndOverlays(perEnv: readonly EnvironmentValues[]) {
   const values: Record<string, unknown> = {
     nameOverride: '',
     fullnameOverride: '',
     ...structuredClone(perEnv[perEnv.length - 1]![1]),
     test: { image: { ...SMOKE_TEST_IMAGE } },
   };
-  const overlays = new Map(perEnv.map(([env, v]) => [env, overlay({ ...values, ...v, fullnameOverride: chart }, values)] as const));
+  const overlays = new Map(
+    perEnv.map(([env, v, pinned]) => [env, overlay(mergeValues({ ...values, ...v }, pinned) as Record<string, unknown>, values)] as const),
+  );
   return { values, overlays };
 }
 
-function valuesSchema(spec: ComponentChart): object {
+function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues): object {
+  const model = modelSchemas.platformConfigSchema.properties;
+  const hosts = spec.publicHosts
+    ? {
+        hosts: model.hostnames,
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['issuerName', 'secretName'],
+          properties: { issuerName: model.tls.properties.issuerName, secretName: NAME_OVERRIDE_SCHEMA },
+        },
+      }
+    : {};
+  const extra = { ...hosts, ...configFiles.schema() };
   return draft07({
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `Values of the ${spec.chart} chart`,
     type: 'object',
     additionalProperties: false,
-    required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', 'test'],
+    required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', ...Object.keys(extra), 'test'],
     properties: {
       ...COMMON_VALUE_SCHEMAS,
       image: modelSchemas.image,
@@ -214,11 +275,25 @@ function valuesSchema(spec: ComponentChart): object {
           }
         : {}),
       podDisruptionBudget: TOGGLE_SCHEMA,
+      ...extra,
     },
   }) as object;
 }
 
-function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart): HelmChartSpec {
+/**
+ * The `helm test` hook: the health endpoint through the chart's Service or, for the edge, through
+ * the edge itself at its first public host name over TLS (curl connects to the Service but sends
+ * and verifies that name, so the certificate is checked).
+ */
+function smokeTest(spec: ComponentChart): ChartSmokeTest {
+  const fullname = `{{ include "${spec.chart}.fullname" . }}`;
+  const { port, path } = spec.health;
+  if (!spec.publicHosts) return { url: `http://${fullname}:${port}${path}`, imageValue: 'test.image' };
+  const host = '{{ first .Values.hosts }}';
+  return { url: `https://${host}${path}`, curlArgs: ['--connect-to', `${host}:443:${fullname}:${port}`], imageValue: 'test.image' };
+}
+
+function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart, rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
   const base = configs[0]!;
   const s = new Sentinels();
   const full = chartObjects(new CrumpetApp(sentinelModel(base, spec, s, { autoscaling: true, pdb: true })), spec.chart);
@@ -226,7 +301,13 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
     new Set(chartObjects(new CrumpetApp(sentinelModel(base, spec, new Sentinels(), toggles)), spec.chart).map(objectKey));
   const withoutHpa = keysWithout({ autoscaling: false, pdb: true });
   const withoutPdb = keysWithout({ autoscaling: true, pdb: false });
-  const fullname = s.string(`include "${spec.chart}.fullname" $`);
+  const toFullname = byFullname(spec.chart, fullnameOf(spec.chart, s));
+  // The TLS Secret is named after the release too, unless tls.secretName (dist/'s name) is set.
+  const rename = spec.publicHosts
+    ? withName(certificateSecret(full, spec.chart), s.string(`default (printf "%s-tls" (include "${spec.chart}.fullname" $)) $.Values.tls.secretName`), toFullname)
+    : toFullname;
+  const configFiles = new ConfigFilesAsValues(spec.chart, full, s);
+  proveChecksums(spec.chart, rendered);
 
   const byFile = new Map<string, TemplateObject[]>();
   for (const obj of full) {
@@ -236,13 +317,21 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
       : !withoutPdb.has(key)
         ? '.Values.podDisruptionBudget.enabled'
         : undefined;
-    const object = withHelmLabels(withFullname(obj, spec.chart, fullname) as Record<string, unknown>, s, spec.chart);
+    const object = withHelmLabels(renamed(configFiles.template(obj), rename) as Record<string, unknown>, s, spec.chart);
     const file = `${obj.kind.toLowerCase()}.yaml`;
     byFile.set(file, [...(byFile.get(file) ?? []), { object, ...(condition ? { condition } : {}) }]);
   }
   const templates = new Map([...byFile].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, objs]) => [f, templateObjects(objs, s)]));
 
-  const { values, overlays } = valuesAndOverlays(spec.chart, configs.map((c) => [c.name, componentValues(c, spec)] as const));
+  const { values, overlays } = valuesAndOverlays(
+    configs.map((c) => {
+      const objects = rendered.get(c.name) ?? [];
+      return [c.name, componentValues(c, spec, objects), pinnedNames(spec, objects)] as const;
+    }),
+  );
+  const hostsNote = spec.publicHosts
+    ? `It serves {{ join ", " .Values.hosts }} with a certificate from the ClusterIssuer {{ .Values.tls.issuerName }}.\n`
+    : '';
   return {
     name: spec.chart,
     description: spec.description,
@@ -251,22 +340,18 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
     templates,
     values,
     overlays,
-    valuesSchema: valuesSchema(spec),
+    valuesSchema: valuesSchema(spec, configFiles),
     notes: `{{ include "${spec.chart}.fullname" . }} ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.
-
+${hostsNote}
 Check it:
   kubectl -n {{ .Release.Namespace }} rollout status deployment/{{ include "${spec.chart}.fullname" . }}
   helm test {{ .Release.Name }} -n {{ .Release.Namespace }}
 `,
-    smokeTest: {
-      url: `http://{{ include "${spec.chart}.fullname" . }}:${spec.health.port}${spec.health.path}`,
-      imageValue: 'test.image',
-    },
+    smokeTest: smokeTest(spec),
   };
 }
 
 const CIN = 'cin-node';
-type Kube = { kind: string; metadata: { name?: string; annotations?: Record<string, string> }; [k: string]: unknown };
 
 /** The CIN node model with its chart values as markers: one language, one instance, to be looped. */
 function cinSentinelModel(base: PlatformConfig, s: Sentinels, pdb: boolean): { model: PlatformConfig; lang: string } {
@@ -308,22 +393,6 @@ function replaceInStrings<T>(value: T, from: string, to: string): T {
   return JSON.parse(JSON.stringify(value).split(from).join(to)) as T;
 }
 
-/** The ConfigMaps of a chart's objects, as `configFiles` values: data by name suffix. */
-function configFilesOf(objects: readonly Kube[], base: string): Record<string, Record<string, string>> {
-  return Object.fromEntries(
-    objects
-      .filter((o) => o.kind === 'ConfigMap')
-      .map((o) => [o.metadata.name!.slice(base.length + 1), { ...(o['data'] as Record<string, string>) }]),
-  );
-}
-
-/** synth's ConfigMap checksum (render/_config-map), as the chart's configChecksum helper computes it. */
-function configChecksum(data: Readonly<Record<string, string>>): string {
-  const hash = createHash('sha256');
-  for (const key of Object.keys(data).sort()) hash.update(`${key}\u0000${data[key]}\u0000`);
-  return hash.digest('hex');
-}
-
 function cinValues(config: PlatformConfig, objects: readonly Kube[]): Record<string, unknown> {
   const cin = config.components.cinNode;
   return {
@@ -356,46 +425,25 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const instanceTag = s.string('$image.tag');
   const cin = model.components.cinNode.image;
   s.literal(`${cin.repository}:${instanceTag}@${cin.digest}`, `include "${CIN}.image" $image | quote`);
-  const fullname = s.string(`include "${CIN}.fullname" $`);
-  const telemetryChecksum =
-    `sha256sum (print (include "${CIN}.configChecksum" (index $.Values.configFiles "otel-collector")) ` +
-    `(include "${CIN}.configChecksum" (index $.Values.configFiles "promtail")))`;
+  const rename = byFullname(CIN, fullnameOf(CIN, s));
+  const objects = chartObjects(new CrumpetApp(model), CIN);
+  const configFiles = new ConfigFilesAsValues(CIN, objects, s);
+  proveChecksums(CIN, rendered);
 
   const global: TemplateObject[] = [];
   const perLanguage: TemplateObject[] = [];
   const perInstance: TemplateObject[] = [];
-  for (const raw of chartObjects(new CrumpetApp(model), CIN) as Kube[]) {
+  for (const raw of objects) {
     const condition = withoutPdb.has(objectKey(raw)) ? undefined : '$.Values.podDisruptionBudget.enabled';
-    let obj = replaceInStrings(raw, `${lang}-0`, `${lang}-${instance}`);
+    let obj = replaceInStrings(configFiles.template(raw), `${lang}-0`, `${lang}-${instance}`);
     const text = JSON.stringify(obj);
     if (text.includes(instance)) {
       obj = replaceInStrings(obj, cin.tag, instanceTag);
-      if (obj.kind === 'StatefulSet') {
-        (obj['spec'] as { replicas: number }).replicas = s.number('ternary 0 1 (default false $o.excluded)');
-        const tpl = (obj['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata;
-        tpl.annotations = { ...tpl.annotations, 'checksum/telemetry-config': s.string(telemetryChecksum) };
-      }
+      if (obj.kind === 'StatefulSet') (obj['spec'] as { replicas: number }).replicas = s.number('ternary 0 1 (default false $o.excluded)');
     }
-    if (obj.kind === 'ConfigMap') {
-      const suffix = obj.metadata.name!.slice(CIN.length + 1);
-      obj = { ...obj, data: Object.fromEntries(Object.keys(obj['data'] as object).map((k) => [k, s.string(`index $.Values.configFiles "${suffix}" "${k}"`)])) };
-    }
-    const object = withHelmLabels(withFullname(obj, CIN, fullname) as Record<string, unknown>, s, CIN);
+    const object = withHelmLabels(renamed(obj, rename) as Record<string, unknown>, s, CIN);
     const entry = { object, ...(condition ? { condition } : {}) };
     (text.includes(instance) ? perInstance : text.includes(lang) ? perLanguage : global).push(entry);
-  }
-
-  // The chart recomputes the pods' config checksum from the ConfigMaps: prove it matches synth's.
-  for (const [env, objects] of rendered) {
-    const files = configFilesOf(objects, CIN);
-    const expected = createHash('sha256')
-      .update(configChecksum(files['otel-collector'] ?? {}))
-      .update(configChecksum(files['promtail'] ?? {}))
-      .digest('hex');
-    const actual = objects.find((o) => o.kind === 'StatefulSet') as { spec: { template: { metadata: { annotations: Record<string, string> } } } } | undefined;
-    if (actual && actual.spec.template.metadata.annotations['checksum/telemetry-config'] !== expected) {
-      throw new Error(`[${env}] chart ${CIN}: checksum/telemetry-config is no longer sha256(otel-collector, promtail); update cinNodeChart`);
-    }
   }
 
   const template =
@@ -409,7 +457,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
     templateObjects(perInstance, s) +
     '{{- end }}\n{{- end }}\n';
 
-  const { values, overlays } = valuesAndOverlays(CIN, configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? [])] as const));
+  const { values, overlays } = valuesAndOverlays(configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? []), { fullnameOverride: CIN }] as const));
   const cinSchema = modelSchemas.platformConfigSchema.properties.components.properties.cinNode.properties;
   const sidecarSchema = modelSchemas.platformConfigSchema.properties.components.properties.promtail;
   return {
@@ -441,7 +489,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
           required: ['otelCollector', 'promtail'],
           properties: { otelCollector: sidecarSchema, promtail: sidecarSchema },
         },
-        configFiles: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
+        ...configFiles.schema(),
       },
     }) as object,
     notes: `{{ include "${CIN}.fullname" . }} ({{ .Chart.AppVersion }}) serves {{ len .Values.languages }} language(s) in {{ .Release.Namespace }}.
@@ -507,8 +555,8 @@ export function helmChartFiles(
 ): Map<string, string> {
   const order = listEnvironments();
   const sorted = [...configs].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-  const cinObjects = new Map(sorted.map((c) => [c.name, rendered.get(c.name)?.get(CIN) ?? []] as const));
-  const charts = [cinNodeChart(sorted, cinObjects), ...COMPONENT_CHARTS.map((spec) => componentChart(sorted, spec))];
+  const objectsOf = (chart: string) => new Map(sorted.map((c) => [c.name, rendered.get(c.name)?.get(chart) ?? []] as const));
+  const charts = [cinNodeChart(sorted, objectsOf(CIN)), ...COMPONENT_CHARTS.map((spec) => componentChart(sorted, spec, objectsOf(spec.chart)))];
   const files = new Map<string, string>();
   for (const chart of [...charts, umbrellaChart(sorted, charts)]) {
     for (const [path, content] of chartFiles(chart)) files.set(`charts-out/${chart.name}/${path}`, content);

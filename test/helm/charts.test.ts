@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,6 +51,7 @@ function normalize(value: unknown): unknown {
 }
 
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
+const defaults = (chart: string): Obj => yaml.load(readFileSync(join(CHARTS, chart, 'values.yaml'), 'utf8')) as Obj;
 const isWorkload = (o: Obj): boolean => o.kind === 'Deployment' || o.kind === 'StatefulSet';
 /** The replica count knob: per language for CIN nodes, `replicaCount` elsewhere. */
 const replicasKey = (chart: string): string => (chart === 'cin-node' ? 'languages[0].replicas' : 'replicaCount');
@@ -64,8 +66,8 @@ function changedPaths(a: unknown, b: unknown, path = ''): string[] {
 describe('Helm charts |', async () => {
   const namespaces = Object.fromEntries(await Promise.all(environments.map(async (e) => [e, (await loadEnvironment(e)).namespace] as const)));
 
-  it('GIVEN charts-out THEN there is a chart per component published so far', () => {
-    expect(charts).toEqual(expect.arrayContaining(['pin-orchestrator', 'watcher', 'web']));
+  it('GIVEN charts-out THEN there is a chart per component of issue 4', () => {
+    expect(charts).toEqual(['cin-node', 'envoy-edge', 'pin-orchestrator', 'watcher', 'web']);
   });
 
   describe.each(charts)('%s', (chart) => {
@@ -119,6 +121,12 @@ describe('Helm charts |', async () => {
       for (const n of names(a)) expect(names(b).has(n), n).toBe(false);
       const selectors = (objs: Obj[]) => objs.filter((o) => o.spec?.selector).map((o) => JSON.stringify(o.spec.selector.matchLabels ?? o.spec.selector));
       for (const s of selectors(a)) expect(selectors(b)).not.toContain(s);
+      // Nor the Secrets and ConfigMaps they refer to (the edge's TLS Secret included).
+      const refs = (objs: Obj[]) => new Set(objs.flatMap((o) => [
+        ...(o.spec?.secretName ? [o.spec.secretName as string] : []),
+        ...(o.spec?.template?.spec?.volumes ?? []).flatMap((v: Obj) => [v.secret?.secretName, v.configMap?.name].filter(Boolean)),
+      ]));
+      for (const r of refs(a)) expect(refs(b).has(r), r).toBe(false);
       // Each release's workloads still select their own pods.
       for (const objs of [a, b]) {
         for (const d of objs.filter(isWorkload)) {
@@ -133,7 +141,13 @@ describe('Helm charts |', async () => {
       const pod = yaml.load(out.stdout) as Obj;
       expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
       const c = pod.spec.containers[0];
-      expect(c.args.at(-1)).toMatch(new RegExp(`^http://crumpet-${chart}(-[a-z]{2})?:\\d+/(v1|api)/health$`));
+      if (chart === 'envoy-edge') {
+        // Through the edge itself: curl sends and verifies the public host name, connected to the Service.
+        const host = defaults(chart).hosts[0];
+        expect(c.args.slice(-3)).toEqual(['--connect-to', `${host}:443:crumpet-envoy-edge:443`, `https://${host}/v1/health`]);
+      } else {
+        expect(c.args.at(-1)).toMatch(new RegExp(`^http://crumpet-${chart}(-[a-z]{2})?:\\d+/(v1|api)/health$`));
+      }
       expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
       expect(c.image).toMatch(/@sha256:[a-f0-9]{64}$/);
     });
@@ -165,6 +179,58 @@ describe('Helm charts |', async () => {
       const changed = sets(await template('crumpet', 'cin-node', '-f', prodValues, '-n', 'crumpet', '--set', 'languages[1].replicas=4'));
       expect(Object.keys(changed).filter((n) => n.startsWith('cin-node-es-')).sort()).toEqual(['cin-node-es-0', 'cin-node-es-1', 'cin-node-es-2', 'cin-node-es-3']);
       expect(changed['cin-node-es-3']!.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('30Gi');
+    });
+  });
+
+  describe('envoy-edge values', () => {
+    const diff = async (...args: string[]) => {
+      const base = await template('crumpet', 'envoy-edge');
+      const changed = await template('crumpet', 'envoy-edge', ...args);
+      return { changed, diffs: base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`)) };
+    };
+
+    it('GIVEN another envoy.yaml in configFiles THEN the ConfigMap carries it and the pods roll with its checksum', async () => {
+      const envoyYaml = 'admin:\n  address:\n    socket_address: { address: 127.0.0.1, port_value: 9901 }\n';
+      const file = join(mkdtempSync(join(tmpdir(), 'crumpet-edge-')), 'values.yaml');
+      writeFileSync(file, yaml.dump({ configFiles: { config: { 'envoy.yaml': envoyYaml } } }));
+      const { changed, diffs } = await diff('-f', file);
+      expect(diffs.sort()).toEqual([
+        'ConfigMap/crumpet-envoy-edge-config:data.envoy.yaml',
+        'Deployment/crumpet-envoy-edge:spec.template.metadata.annotations.checksum/config',
+      ]);
+      // Helm merges the file into the chart's configFiles: other files of the ConfigMap stay.
+      const data = { ...defaults('envoy-edge').configFiles.config, 'envoy.yaml': envoyYaml } as Record<string, string>;
+      expect(changed.find((o) => o.kind === 'ConfigMap')!.data).toEqual(data);
+      // synth's checksum (src/platform/_config-map.ts): sha256 over "key NUL content NUL" in key order.
+      const expected = createHash('sha256').update(Object.keys(data).sort().map((k) => `${k}\u0000${data[k]}\u0000`).join('')).digest('hex');
+      expect(changed.find(isWorkload)!.spec.template.metadata.annotations['checksum/config']).toBe(expected);
+    });
+
+    it('GIVEN other hosts and issuer THEN only the Certificate changes, and the smoke test calls the first host', async () => {
+      const { diffs } = await diff('--set', 'hosts={edge.example.net,www.example.net}', '--set', 'tls.issuerName=internal-ca');
+      expect(diffs.sort()).toEqual([
+        'Certificate/crumpet-envoy-edge-tls:spec.dnsNames.0',
+        'Certificate/crumpet-envoy-edge-tls:spec.dnsNames.1',
+        'Certificate/crumpet-envoy-edge-tls:spec.issuerRef.name',
+      ]);
+      const out = await helm('template', 'crumpet', join(CHARTS, 'envoy-edge'), '--set', 'hosts={edge.example.net}', '--show-only', 'templates/tests/smoke-test.yaml');
+      expect((yaml.load(out.stdout) as Obj).spec.containers[0].args.at(-1)).toBe('https://edge.example.net/v1/health');
+    });
+
+    it('GIVEN tls.secretName THEN the Certificate writes that Secret and the pods mount it', async () => {
+      const { changed } = await diff('--set', 'tls.secretName=edge-tls');
+      const certificate = changed.find((o) => o.kind === 'Certificate')!;
+      expect([certificate.metadata.name, certificate.spec.secretName]).toEqual(['edge-tls', 'edge-tls']);
+      expect(changed.find(isWorkload)!.spec.template.spec.volumes.find((v: Obj) => v.name === 'tls').secret.secretName).toBe('edge-tls');
+    });
+
+    it.each([
+      ['hosts={Not_A_Host}', /hosts\.0: Does not match pattern/],
+      ['configFiles.bootstrap.x=y', /configFiles: Additional property bootstrap is not allowed/],
+    ])('GIVEN --set %s THEN Helm rejects it through values.schema.json naming the key', async (set, message) => {
+      const out = await helm('template', 'crumpet', join(CHARTS, 'envoy-edge'), '--set', set);
+      expect(out.code).not.toBe(0);
+      expect(out.stderr).toMatch(message);
     });
   });
 

@@ -12,6 +12,12 @@ export interface ChartDependency {
 export interface ChartSmokeTest {
   /** Go template producing the URL, e.g. `http://{{ include "web.fullname" . }}:3000/api/health`. */
   readonly url: string;
+  /**
+   * Further curl arguments before the URL, each a Go template, e.g. `--connect-to` to reach a
+   * public host name through the chart's Service.
+   * @default - none
+   */
+  readonly curlArgs?: readonly string[];
   /** Image with curl; pinned by digest in values. */
   readonly imageValue: string;
 }
@@ -118,7 +124,7 @@ spec:
   containers:
     - name: smoke-test
       image: {{ include "${chart}.image" .Values.${test.imageValue} | quote }}
-      args: ["--fail", "--silent", "--show-error", "--max-time", "10", "${test.url}"]
+      args: [${['--fail', '--silent', '--show-error', '--max-time', '10', ...(test.curlArgs ?? []), test.url].map((a) => `"${a}"`).join(', ')}]
       resources:
         requests: { cpu: 50m, memory: 32Mi }
         limits: { memory: 32Mi }
