@@ -86,6 +86,33 @@ function resourcesOf(config: PlatformConfig): [string, ResourceConfig][] {
   return Object.entries(config.components).map(([name, c]) => [`components.${name}.resources`, c.resources]);
 }
 
+/** Each route matches on exactly one of prefix, path and regex; names are unique; regexes compile. */
+function edgeIssues(config: PlatformConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const names = new Map<string, number>();
+  config.edge.routes.forEach((r, i) => {
+    const at = `edge.routes[${i}]`;
+    const matchers = (['prefix', 'path', 'regex'] as const).filter((k) => r[k] !== undefined);
+    if (matchers.length !== 1) {
+      issues.push({ path: at, message: `needs exactly one of prefix, path and regex, got ${matchers.length === 0 ? 'none' : matchers.join(' and ')}` });
+    }
+    if (r.regex !== undefined) {
+      try {
+        new RegExp(r.regex, 'u');
+      } catch (err) {
+        issues.push({ path: `${at}.regex`, message: `is not a regular expression: ${(err as Error).message}` });
+      }
+    }
+    if (r.websocket && r.backend !== 'cin-http') {
+      issues.push({ path: `${at}.websocket`, message: `only CIN's HTTP API serves WebSockets, got backend "${r.backend}"` });
+    }
+    const first = names.get(r.name);
+    if (first !== undefined) issues.push({ path: `${at}.name`, message: `duplicate route "${r.name}" (already at edge.routes[${first}])` });
+    else names.set(r.name, i);
+  });
+  return issues;
+}
+
 /** Rules that need more than one field, evaluated only once the shape is right. */
 function semanticIssues(env: string, config: PlatformConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -123,6 +150,7 @@ function semanticIssues(env: string, config: PlatformConfig): ConfigIssue[] {
       issues.push({ path: `components.${name}.maxReplicas`, message: `must be at least replicas (${c.replicas}), got ${c.maxReplicas}` });
     }
   }
+  issues.push(...edgeIssues(config));
   if (config.pinDigests) {
     for (const [path, image] of imagesOf(config)) {
       if (!image.digest) {

@@ -3,6 +3,8 @@ import type {
   BackupConfig,
   CinInstanceOverride,
   CinLanguageConfig,
+  EdgeConfig,
+  EdgeRouteConfig,
   ImageConfig,
   NetworkConfig,
   PlatformConfig,
@@ -223,6 +225,52 @@ const tls: JSONSchemaType<TlsConfig> = {
   },
 };
 
+const urlPath = {
+  type: 'string',
+  pattern: '^/[A-Za-z0-9._~!$&\'()*+,;=:@%/-]*$',
+  description: 'a URL path starting with /',
+} as const;
+
+const edgeRoute: JSONSchemaType<EdgeRouteConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'backend', 'timeout'],
+  properties: {
+    name: dnsLabel,
+    prefix: { ...urlPath, nullable: true },
+    path: { ...urlPath, nullable: true },
+    regex: { type: 'string', minLength: 2, pattern: '^\\^', description: 'an RE2 expression anchored with ^', nullable: true },
+    backend: { type: 'string', enum: ['web', 'cin-http', 'cin-grpc', 'pin-orchestrator'] },
+    websocket: { type: 'boolean', nullable: true },
+    rateLimited: { type: 'boolean', nullable: true },
+    timeout: { type: 'string', pattern: '^[0-9]+(ms|s|m|h)$', description: 'a duration such as 250ms, 15s or 5m' },
+    retries: { type: 'integer', minimum: 0, maximum: 5, nullable: true },
+  },
+};
+
+const edge: JSONSchemaType<EdgeConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['routes', 'corsOrigins', 'rateLimit'],
+  properties: {
+    routes: { type: 'array', minItems: 1, items: edgeRoute },
+    corsOrigins: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^https://[a-z0-9.-]+(:[0-9]+)?$', description: 'an origin such as https://app.example.org' },
+    },
+    rateLimit: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['requestsPerSecond', 'burst'],
+      properties: {
+        requestsPerSecond: { type: 'integer', minimum: 1, maximum: 100000 },
+        burst: { type: 'integer', minimum: 1, maximum: 100000 },
+      },
+    },
+  },
+};
+
 const backups: JSONSchemaType<BackupConfig> = {
   type: 'object',
   additionalProperties: false,
@@ -258,7 +306,7 @@ export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
   additionalProperties: false,
   required: [
     'name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'components', 'network',
-    'secrets', 'tls', 'backups',
+    'secrets', 'tls', 'edge', 'backups',
   ],
   properties: {
     name: dnsLabel,
@@ -319,6 +367,7 @@ export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
     telemetry,
     secrets,
     tls,
+    edge,
     backups,
   },
 };

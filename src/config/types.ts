@@ -166,6 +166,59 @@ export interface TlsConfig {
   readonly acmeEmail: string;
 }
 
+/** Where an edge route sends requests (spec section 2: web, CIN HTTP/2 JSON + WS, CIN gRPC, orchestrator REST). */
+export type EdgeBackend = 'web' | 'cin-http' | 'cin-grpc' | 'pin-orchestrator';
+
+/**
+ * One route of the edge, matched in table order: Envoy takes the first route that matches.
+ * Exactly one of `prefix`, `path` and `regex`. Routes to CIN are served per language: the `lang`
+ * query parameter (HTTP) or the `x-crumpet-lang` header (gRPC) picks it, the first language of
+ * `components.cinNode.languages` answers otherwise.
+ */
+export interface EdgeRouteConfig {
+  /** Names the route in stats and access logs; unique within the table. */
+  readonly name: string;
+  /** Path prefix, e.g. `/v1/`. */
+  readonly prefix?: string;
+  /** Exact path, e.g. `/v1/search`. */
+  readonly path?: string;
+  /** RE2 regular expression the whole path must match, e.g. `^/grpc\\.[^/]+/[^/]+$`. */
+  readonly regex?: string;
+  readonly backend: EdgeBackend;
+  /**
+   * Accept WebSocket upgrades (over HTTP/1.1, and over HTTP/2 by extended CONNECT).
+   * @default false
+   */
+  readonly websocket?: boolean;
+  /**
+   * Apply the per-client token bucket of `edge.rateLimit`.
+   * @default false
+   */
+  readonly rateLimited?: boolean;
+  /** Upstream timeout as a duration such as `15s`; `0s` for none (streams, WebSockets). */
+  readonly timeout: string;
+  /**
+   * Retries on connect failures, resets and refused streams; only for idempotent routes.
+   * @default 0
+   */
+  readonly retries?: number;
+}
+
+/** The Envoy edge's routes and protections (spec sections 5 and 11). */
+export interface EdgeConfig {
+  /** The route table, in match order; put the most specific routes first. */
+  readonly routes: readonly EdgeRouteConfig[];
+  /** Origins CORS admits: the community frontends, e.g. `https://app.community.example`. */
+  readonly corsOrigins: readonly string[];
+  /** Token bucket of every `rateLimited` route, per client connection. */
+  readonly rateLimit: {
+    /** Tokens added per second. */
+    readonly requestsPerSecond: number;
+    /** Bucket size: the burst a client may send at once. */
+    readonly burst: number;
+  };
+}
+
 /** Backups and disaster recovery (spec section 10). */
 export interface BackupConfig {
   /** S3-compatible bucket receiving index snapshots and config backups. */
@@ -205,5 +258,6 @@ export interface PlatformConfig {
   readonly telemetry: TelemetryConfig;
   readonly secrets: SecretsConfig;
   readonly tls: TlsConfig;
+  readonly edge: EdgeConfig;
   readonly backups: BackupConfig;
 }

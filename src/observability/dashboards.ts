@@ -2,10 +2,18 @@ import { SPEC_ALERTS } from './alerts.ts';
 import { Dashboard, Panel, Target } from './grafana.ts';
 import { FRESHNESS_BOUND_SECONDS, READ_LATENCY_BOUND_MS } from './slos.ts';
 
+/** Upstreams of the edge that serve one purpose, such as CIN's HTTP API in every language. */
+export interface EdgeBackendGroup {
+  /** Panel name, e.g. `cin-http`. */
+  readonly name: string;
+  /** RE2 matching the `envoy_cluster_name` of every cluster of the group, e.g. `cin-node-[a-z]{2}-8080`. */
+  readonly clusterRegex: string;
+}
+
 /** What the dashboards need to know of the platform beyond the metrics catalogue. */
 export interface DashboardInputs {
-  /** Envoy cluster names of the edge's upstream backends; the Edge dashboard has a panel per backend. */
-  readonly edgeBackends: readonly string[];
+  /** The edge's backends; the Edge dashboard has a saturation panel per group. */
+  readonly edgeBackends: readonly EdgeBackendGroup[];
 }
 
 const rate = (series: string): string => `rate(${series}[$__rate_interval])`;
@@ -97,16 +105,16 @@ function edge(inputs: DashboardInputs): Dashboard {
   const classes = ['2', '4', '5'].map((c) =>
     Target.query(`sum(${rate(`envoy_http_downstream_rq_xx{envoy_response_code_class="${c}"}`)})`, `${c}xx`),
   );
-  const backends = [...inputs.edgeBackends].sort().map((b) => {
-    const cluster = `envoy_cluster_name="${b}"`;
+  const backends = [...inputs.edgeBackends].sort((a, b) => (a.name < b.name ? -1 : 1)).map((b) => {
+    const cluster = `envoy_cluster_name=~"${b.clusterRegex}"`;
     return new Panel({
-      title: `Backend saturation: ${b}`,
+      title: `Backend saturation: ${b.name}`,
       type: 'timeseries',
       width: 8,
-      description: `Requests in flight to ${b}, and those waiting for a connection.`,
+      description: `Requests in flight to ${b.name} (Envoy clusters ${b.clusterRegex}), and those waiting for a connection.`,
       targets: [
-        Target.query(`sum(envoy_cluster_upstream_rq_active{${cluster}})`, 'active'),
-        Target.query(`sum(envoy_cluster_upstream_rq_pending_active{${cluster}})`, 'pending'),
+        Target.query(`sum by (envoy_cluster_name) (envoy_cluster_upstream_rq_active{${cluster}})`, '{{envoy_cluster_name}} active'),
+        Target.query(`sum by (envoy_cluster_name) (envoy_cluster_upstream_rq_pending_active{${cluster}})`, '{{envoy_cluster_name}} pending'),
       ],
     });
   });

@@ -18,15 +18,22 @@ function parser(): Parser {
  */
 const GRAFANA_RANGE_VARIABLES = /\$__(rate_interval|interval|range)\b/g;
 
-/**
- * Problems of one PromQL expression: parse errors (any error node of the official grammar) and
- * selectors of metrics that are not catalogued. Empty when the expression is fine.
- */
-export function checkPromql(expr: string, catalogue: MetricsCatalogue): string[] {
+/** What parsing an expression found: syntax problems and the metric names it selects. */
+interface Parsed {
+  readonly problems: readonly string[];
+  readonly metrics: readonly string[];
+}
+
+/* Every environment checks the same expressions: parse each once per process. */
+const parsed = new Map<string, Parsed>();
+
+function parse(expr: string): Parsed {
+  const cached = parsed.get(expr);
+  if (cached) return cached;
   const text = expr.replace(GRAFANA_RANGE_VARIABLES, '5m');
   const problems: string[] = [];
-  const tree = parser().parse(text);
-  tree.iterate({
+  const metrics: string[] = [];
+  parser().parse(text).iterate({
     enter: (node) => {
       if (node.type.isError) {
         problems.push(`does not parse at offset ${node.from} ("${text.slice(Math.max(0, node.from - 10), node.from + 10)}")`);
@@ -34,14 +41,21 @@ export function checkPromql(expr: string, catalogue: MetricsCatalogue): string[]
       }
       if (node.name !== 'VectorSelector') return undefined;
       const name = node.node.getChild('Identifier');
-      if (!name) {
-        problems.push(`selector "${text.slice(node.from, node.to)}" names no metric`);
-      } else {
-        const metric = text.slice(name.from, name.to);
-        if (!catalogue.knows(metric)) problems.push(`unknown metric "${metric}"`);
-      }
+      if (!name) problems.push(`selector "${text.slice(node.from, node.to)}" names no metric`);
+      else metrics.push(text.slice(name.from, name.to));
       return false;
     },
   });
-  return problems;
+  const result = { problems, metrics };
+  parsed.set(expr, result);
+  return result;
+}
+
+/**
+ * Problems of one PromQL expression: parse errors (any error node of the official grammar) and
+ * selectors of metrics that are not catalogued. Empty when the expression is fine.
+ */
+export function checkPromql(expr: string, catalogue: MetricsCatalogue): string[] {
+  const { problems, metrics } = parse(expr);
+  return [...problems, ...metrics.filter((m) => !catalogue.knows(m)).map((m) => `unknown metric "${m}"`)];
 }

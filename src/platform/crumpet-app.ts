@@ -52,7 +52,10 @@ export class CrumpetApp extends App {
     this.pinOrchestrator = new PinOrchestrator(chart('pin-orchestrator'), 'PinOrchestrator', props);
     this.watcher = new Watcher(chart('watcher'), 'Watcher', props);
     this.web = new Web(chart('web'), 'Web', props);
-    this.envoyEdge = new EnvoyEdge(chart('envoy-edge'), 'EnvoyEdge', props);
+    this.envoyEdge = new EnvoyEdge(chart('envoy-edge'), 'EnvoyEdge', {
+      ...props,
+      backends: { web: this.web.workload, orchestrator: this.pinOrchestrator.workload, cinLanguages: this.cinNode.languages },
+    });
     if (config.features.kubo) this.kubo = new Kubo(chart('kubo'), 'Kubo', props);
     this.backups = new Backups(chart('backups'), 'Backups', { ...props, languages: this.cinNode.languages });
 
@@ -61,6 +64,7 @@ export class CrumpetApp extends App {
         ...props,
         workloads: {
           edge: this.envoyEdge.workload,
+          edgeUpstreams: this.envoyEdge.routes.upstreams,
           web: this.web.workload,
           cin: this.cinNode.all,
           orchestrator: this.pinOrchestrator.workload,

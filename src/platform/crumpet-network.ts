@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/index.ts';
 import { NetworkPolicyMatrix, Peer, type AppLabels, type FlowPort, type Workload } from '../lib/index.ts';
+import type { EdgeUpstream } from './edge-routes.ts';
 import { PORTS } from './ports.ts';
 
 /** The workloads whose flows the platform declares. */
 export interface CrumpetWorkloads {
   readonly edge: Workload;
+  /** The Services the edge's routes lead to, with their ports: the edge may reach these only. */
+  readonly edgeUpstreams: readonly EdgeUpstream[];
   readonly web: Workload;
   readonly cin: Workload;
   readonly orchestrator: Workload;
@@ -48,11 +51,9 @@ export class CrumpetNetwork extends Construct {
     const prometheus = Peer.namespace(net.monitoringNamespace, { 'app.kubernetes.io/name': 'prometheus' });
     const internet = Peer.cidrs(['0.0.0.0/0'], PRIVATE_RANGES);
 
-    // The public edge, and only the edge, reaches the backends.
+    // The public edge, and only the edge, reaches the backends its routes lead to.
     m.allow(internet, Peer.workload(w.edge), [asFlow(PORTS.edgeHttps), asFlow(PORTS.edgeQuic)]);
-    m.allow(Peer.workload(w.edge), Peer.workload(w.web), [asFlow(PORTS.web)]);
-    m.allow(Peer.workload(w.edge), Peer.workload(w.cin), [asFlow(PORTS.cinHttp), asFlow(PORTS.cinGrpc)]);
-    m.allow(Peer.workload(w.edge), Peer.workload(w.orchestrator), [asFlow(PORTS.orchestrator)]);
+    for (const u of w.edgeUpstreams) m.allow(Peer.workload(w.edge), Peer.workload(u.workload), [asFlow(u.containerPort)]);
 
     // Prometheus scrapes every metrics port.
     m.allow(prometheus, Peer.workload(w.cin), [asFlow(PORTS.cinHttp)]);

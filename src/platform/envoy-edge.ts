@@ -2,7 +2,10 @@ import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { PlatformConfig } from '../config/index.ts';
 import { DisruptionBudget, HorizontalAutoscaler, ImageReference, StatelessService, type AppLabels } from '../lib/index.ts';
+import { edgeBootstrap, EnvoyApi } from '../lib/envoy/index.ts';
+import { GeneratedFile } from '../render/index.ts';
 import { configFiles } from './_config-map.ts';
+import { EdgeRouteTable, LANGUAGE_HEADER, type EdgeBackends } from './edge-routes.ts';
 import { EdgeCertificate } from './edge-tls.ts';
 import { EDGE_PUBLIC_PORT, ENVOY_ADMIN_PORT, PORTS } from './ports.ts';
 
@@ -10,7 +13,16 @@ import { EDGE_PUBLIC_PORT, ENVOY_ADMIN_PORT, PORTS } from './ports.ts';
 export interface EnvoyEdgeProps {
   readonly config: PlatformConfig;
   readonly labels: AppLabels;
+  /** The Services the model's routes (`edge.routes`) lead to. */
+  readonly backends: EdgeBackends;
 }
+
+/** The request id header of every Crumpet service (spec section 7.2). */
+export const REQUEST_ID_HEADER = 'x-req-id';
+
+/** Where the bootstrap and the certificate are mounted in the Envoy container. */
+const CONFIG_DIR = '/etc/envoy';
+const TLS_DIR = '/etc/envoy/tls';
 
 /**
  * Targets of the edge autoscaler (spec section 12: "autoscale on upstream_rq_time and
@@ -23,62 +35,20 @@ export const EDGE_SCALING = {
   upstreamRqTime: { metric: 'envoy_cluster_upstream_rq_time', averageValue: '250' },
 } as const;
 
-/** The bootstrap as far as the edge workload needs it: admin on localhost, stats for Prometheus. */
-function bootstrap(): object {
-  return {
-    admin: { address: { socket_address: { address: '127.0.0.1', port_value: ENVOY_ADMIN_PORT } } },
-    static_resources: {
-      listeners: [
-        {
-          name: 'stats',
-          address: { socket_address: { address: '0.0.0.0', port_value: PORTS.edgeStats.port } },
-          filter_chains: [
-            {
-              filters: [
-                {
-                  name: 'envoy.filters.network.http_connection_manager',
-                  typed_config: {
-                    '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
-                    stat_prefix: 'stats',
-                    route_config: {
-                      virtual_hosts: [
-                        {
-                          name: 'stats',
-                          domains: ['*'],
-                          routes: [{ match: { path: '/stats/prometheus' }, route: { cluster: 'admin' } }],
-                        },
-                      ],
-                    },
-                    http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-      clusters: [
-        {
-          name: 'admin',
-          type: 'STATIC',
-          connect_timeout: '1s',
-          load_assignment: {
-            cluster_name: 'admin',
-            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: ENVOY_ADMIN_PORT } } } }] }],
-          },
-        },
-      ],
-    },
-  };
-}
-
 /**
  * The Envoy edge: 2 vCPU / 2 GB (spec section 12), one public LoadBalancer on 443 over TCP
- * (HTTP/2) and UDP (HTTP/3), its bootstrap from a ConfigMap whose checksum rolls the pods on
- * change, and an autoscaler on connections and upstream latency.
+ * (HTTP/2) and UDP (HTTP/3), and an autoscaler on connections and upstream latency. Its bootstrap
+ * is generated from the model's route table, checked against Envoy's API at every synth, written
+ * to `ops/envoy/<env>/envoy.yaml` and mounted from a ConfigMap whose checksum rolls the pods.
  */
 export class EnvoyEdge extends Construct {
   public readonly workload: StatelessService;
+  /** The routes and the clusters behind them; the NetworkPolicy and the Edge dashboard read them. */
+  public readonly routes: EdgeRouteTable;
+  /** The bootstrap, as in the ConfigMap and under ops/envoy/. */
+  public readonly bootstrapYaml: string;
+  /** Path of the bootstrap under the output root. */
+  public readonly opsPath: string;
 
   public constructor(scope: Construct, id: string, props: EnvoyEdgeProps) {
     super(scope, id);
@@ -86,23 +56,48 @@ export class EnvoyEdge extends Construct {
     const { image, replicas, maxReplicas, resources } = config.components.envoyEdge;
     const labels = props.labels.withComponent({ name: 'envoy-edge', component: 'edge', version: image.tag });
     const certificate = new EdgeCertificate(this, 'Certificate', props);
-    const envoyConfig = configFiles(this, 'Config', 'envoy-edge-config', labels, {
-      'envoy.yaml': yaml.dump(bootstrap(), { sortKeys: true, lineWidth: -1 }),
+    this.routes = new EdgeRouteTable(config, props.backends);
+    const bootstrap = edgeBootstrap({
+      domains: config.hostnames,
+      tls: { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key` },
+      listenPort: PORTS.edgeHttps.port,
+      publicPort: EDGE_PUBLIC_PORT,
+      statsPort: PORTS.edgeStats.port,
+      adminPort: ENVOY_ADMIN_PORT,
+      routes: this.routes.routes,
+      clusters: this.routes.upstreams,
+      corsOrigins: config.edge.corsOrigins,
+      corsAllowHeaders: ['content-type', REQUEST_ID_HEADER, LANGUAGE_HEADER, 'x-grpc-web', 'x-user-agent', 'grpc-timeout'],
+      // paramsHash identifies the analyzer parameters of an answer (spec section 11).
+      corsExposeHeaders: ['paramsHash', REQUEST_ID_HEADER, 'grpc-status', 'grpc-message'],
+      rateLimit: config.edge.rateLimit,
+      requestIdHeader: REQUEST_ID_HEADER,
+      // Users reach the edge through the CDN/WAF (spec section 2): its address is the last hop.
+      trustedHops: 1,
     });
+    this.opsPath = `ops/envoy/${config.name}/envoy.yaml`;
+    this.bootstrapYaml =
+      `# Generated by \`npm run synth\` from src/platform/envoy-edge.ts (environment ${config.name}); do not edit.\n` +
+      yaml.dump(bootstrap, { sortKeys: true, lineWidth: -1, noRefs: true });
+    this.node.addValidation({
+      validate: () => EnvoyApi.load().validate('envoy.config.bootstrap.v3.Bootstrap', bootstrap).map((m) => `${this.opsPath}: ${m}`),
+    });
+    new GeneratedFile(this, 'Bootstrap', { path: this.opsPath, render: () => this.bootstrapYaml });
+    const envoyConfig = configFiles(this, 'Config', 'envoy-edge-config', labels, { 'envoy.yaml': this.bootstrapYaml });
     this.workload = new StatelessService(this, 'Workload', {
       name: 'envoy-edge',
       labels,
       replicas,
       container: {
         image: ImageReference.of(image),
-        args: ['--config-path', '/etc/envoy/envoy.yaml', '--log-format', '%L%m%d %T.%e %t %v'],
+        args: ['--config-path', `${CONFIG_DIR}/envoy.yaml`, '--log-format', '%L%m%d %T.%e %t %v'],
         ports: [PORTS.edgeHttps, PORTS.edgeQuic, PORTS.edgeStats],
         resources,
-        // Envoy's own readiness: the stats listener answers once the listeners are up.
-        health: { path: '/stats/prometheus', port: PORTS.edgeStats.name },
+        // Envoy's own readiness (the admin /ready), published by the stats listener.
+        health: { path: '/ready', port: PORTS.edgeStats.name },
         mounts: [
-          { volume: 'config', path: '/etc/envoy' },
-          { volume: 'tls', path: '/etc/envoy/tls' },
+          { volume: 'config', path: CONFIG_DIR },
+          { volume: 'tls', path: TLS_DIR },
         ],
       },
       volumes: [

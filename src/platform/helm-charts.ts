@@ -4,7 +4,7 @@ import { chartFiles, Sentinels, templateObjects, type ChartSmokeTest, type HelmC
 import { CRUMPET_RELEASE } from '../config/defaults.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './_chart-config-files.ts';
 import { CrumpetApp } from './crumpet-app.ts';
-import { EDGE_PUBLIC_PORT, HEALTH_PATH, PORTS } from './ports.ts';
+import { EDGE_PUBLIC_PORT, HEALTH_PATH, PORTS, WEB_HEALTH_PATH } from './ports.ts';
 
 /*
  * Helm charts generated from the same constructs as dist/: each chart's objects are rendered once
@@ -68,7 +68,7 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
     chart: 'web',
     component: 'web',
     description: 'Crumpet web: the Next.js dApp',
-    health: { port: PORTS.web.port, path: '/api/health' },
+    health: { port: PORTS.web.port, path: WEB_HEALTH_PATH },
     autoscaling: true,
   },
   {

@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import {
@@ -27,8 +27,8 @@ export interface MonitoringProps {
   readonly app: CrumpetApp;
   /**
    * The observability model rendered to `ops/` and `dist/`.
-   * @default - the Crumpet model of spec sections 7, 8 and 13, with the edge's backends as the
-   * network lets the edge reach them
+   * @default - the Crumpet model of spec sections 7, 8 and 13, with the edge's backends as its
+   * route table leads to them
    */
   readonly model?: ObservabilityModel;
 }
@@ -48,40 +48,6 @@ const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
 
 /**
- * Envoy cluster names (`<workload>-<port>`) of the edge's backends: the workloads and ports the
- * platform's network lets the edge open connections to, read from the edge's NetworkPolicy.
- * Empty without `features.networkPolicy`.
- */
-function edgeBackends(app: CrumpetApp): string[] {
-  const selector = app.envoyEdge.workload.labels.selector;
-  const isEdge = (labels: Record<string, string> | undefined): boolean =>
-    labels !== undefined && Object.keys(labels).length === Object.keys(selector).length && Object.entries(selector).every(([k, v]) => labels[k] === v);
-  const backends = new Set<string>();
-  for (const child of app.network?.node.findAll() ?? []) {
-    if (!(child instanceof ApiObject) || child.kind !== 'NetworkPolicy') continue;
-    const spec = (child.toJson() as { spec: NetworkPolicySpec }).spec;
-    if (!isEdge(spec.podSelector.matchLabels)) continue;
-    for (const rule of spec.egress ?? []) {
-      for (const peer of rule.to ?? []) {
-        const name = peer.podSelector?.matchLabels?.['app.kubernetes.io/name'];
-        if (name === undefined || peer.namespaceSelector !== undefined) continue;
-        for (const port of rule.ports ?? []) backends.add(`${name}-${port.port}`);
-      }
-    }
-  }
-  return [...backends].sort();
-}
-
-/** The parts of a rendered NetworkPolicy {@link edgeBackends} reads. */
-interface NetworkPolicySpec {
-  readonly podSelector: { readonly matchLabels?: Record<string, string> };
-  readonly egress?: readonly {
-    readonly to?: readonly { readonly podSelector?: { readonly matchLabels?: Record<string, string> }; readonly namespaceSelector?: object }[];
-    readonly ports?: readonly { readonly port?: number | string }[];
-  }[];
-}
-
-/**
  * Observability as code: the rules, routes, dashboards and scrape configs of one environment,
  * from one {@link ObservabilityModel}. In `dist/`: the PrometheusRule, the AlertmanagerConfig, one
  * ConfigMap per Grafana dashboard for the Grafana sidecar and (with `features.serviceMonitor`)
@@ -97,7 +63,7 @@ export class Monitoring extends Construct {
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { config, app } = props;
-    this.model = props.model ?? new ObservabilityModel({ edgeBackends: edgeBackends(app) });
+    this.model = props.model ?? new ObservabilityModel({ edgeBackends: app.envoyEdge.routes.backendGroups });
     const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
     const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
     this.node.addValidation({ validate: () => this.model.check() });

@@ -41,3 +41,5 @@ export const EDGE_PUBLIC_PORT = 443;
 export const ENVOY_ADMIN_PORT = 9901;
 /** The path every Crumpet service answers health checks on. */
 export const HEALTH_PATH = '/v1/health';
+/** The Next.js app's health endpoint. */
+export const WEB_HEALTH_PATH = '/api/health';

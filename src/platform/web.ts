@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/index.ts';
 import { DisruptionBudget, HorizontalAutoscaler, ImageReference, StatelessService, type AppLabels } from '../lib/index.ts';
-import { PORTS } from './ports.ts';
+import { PORTS, WEB_HEALTH_PATH } from './ports.ts';
 
 /** Props of {@link Web}. */
 export interface WebProps {
@@ -28,7 +28,7 @@ export class Web extends Construct {
         image: ImageReference.of(image),
         ports: [PORTS.web],
         resources,
-        health: { path: '/api/health', port: PORTS.web.name },
+        health: { path: WEB_HEALTH_PATH, port: PORTS.web.name },
         env: [
           { name: 'PORT', value: String(PORTS.web.port) },
           { name: 'NEXT_TELEMETRY_DISABLED', value: '1' },

@@ -5,3 +5,4 @@
 export { loadManifests, type KubeObject, type StringMap } from './_kube.ts';
 export * from './network-flows.ts';
 export * from './pod-security.ts';
+export * from './envoy-routes.ts';

@@ -42,19 +42,19 @@ describe('Dashboards | the five of spec section 7.4', () => {
     }
   });
 
-  it('GIVEN the Edge dashboard THEN it has one saturation panel per backend the network lets the edge reach', async () => {
+  it('GIVEN the Edge dashboard THEN it has one saturation panel per backend the edge routes to, over its clusters in every language', async () => {
     const edge = (await dashboards()).get('crumpet-edge');
     const perBackend = edge.panels.map((p: any) => p.title).filter((t: string) => t.startsWith('Backend saturation: '));
-    expect(perBackend).toEqual(['cin-node-8080', 'cin-node-8081', 'pin-orchestrator-7070', 'web-3000'].map((b) => `Backend saturation: ${b}`));
-    const cin = edge.panels.find((p: any) => p.title === 'Backend saturation: cin-node-8081');
+    expect(perBackend).toEqual(['cin-grpc', 'cin-http', 'pin-orchestrator', 'web'].map((b) => `Backend saturation: ${b}`));
+    const cin = edge.panels.find((p: any) => p.title === 'Backend saturation: cin-grpc');
     expect(cin.targets.map((t: any) => t.expr)).toEqual([
-      'sum(envoy_cluster_upstream_rq_active{envoy_cluster_name="cin-node-8081"})',
-      'sum(envoy_cluster_upstream_rq_pending_active{envoy_cluster_name="cin-node-8081"})',
+      'sum by (envoy_cluster_name) (envoy_cluster_upstream_rq_active{envoy_cluster_name=~"cin-node-[a-z]{2}-8081"})',
+      'sum by (envoy_cluster_name) (envoy_cluster_upstream_rq_pending_active{envoy_cluster_name=~"cin-node-[a-z]{2}-8081"})',
     ]);
   });
 
   it('GIVEN every panel query THEN it parses and selects only catalogued metrics or recording rules', () => {
-    const model = new ObservabilityModel({ edgeBackends: ['web-3000'] });
+    const model = new ObservabilityModel({ edgeBackends: [{ name: 'web', clusterRegex: 'web-3000' }] });
     expect(model.check()).toEqual([]);
     const exprs = model.dashboards.flatMap((d) => d.panels.flatMap((p) => p.targets.map((t) => t.expr)));
     expect(exprs.length).toBeGreaterThan(20);
@@ -62,7 +62,7 @@ describe('Dashboards | the five of spec section 7.4', () => {
   });
 
   it('GIVEN every dashboard THEN panels lie inside the 24 columns and never overlap', () => {
-    for (const d of new ObservabilityModel({ edgeBackends: ['a', 'b', 'c', 'd'] }).dashboards) {
+    for (const d of new ObservabilityModel({ edgeBackends: ['a', 'b', 'c', 'd'].map((name) => ({ name, clusterRegex: `${name}-80` })) }).dashboards) {
       const cells = new Set<string>();
       for (const g of d.layout()) {
         expect(g.x + g.w, d.uid).toBeLessThanOrEqual(24);

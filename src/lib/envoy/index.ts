@@ -1,1 +1,2 @@
+export * from './edge-bootstrap.ts';
 export * from './envoy-api.ts';
