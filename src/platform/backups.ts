@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/index.ts';
 import { ImageReference, ScheduledJob, type AppLabels } from '../lib/index.ts';
 import type { CinLanguage } from './cin-node.ts';
+import { MESH_TLS_FILES, MeshCertificate } from './mesh-certificate.ts';
 import { PORTS } from './ports.ts';
 
 /** Props of {@link Backups}. */
@@ -14,6 +15,9 @@ export interface BackupsProps {
 
 /** The Secret with the object store's access key, materialized by the secrets provider. */
 export const BACKUP_CREDENTIALS_SECRET = 'backup-s3-credentials';
+
+/** Where the index snapshot job mounts its mesh client certificate. */
+const SNAPSHOT_TLS_DIR = '/etc/cin/mtls';
 
 /** VolumeSnapshots kept per index volume; older ones are deleted by the snapshot job. */
 export const VOLUME_SNAPSHOTS_KEPT = 7;
@@ -43,23 +47,39 @@ export class Backups extends Construct {
     const toolbox = ImageReference.of(b.toolboxImage);
     const small = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
 
-    // `cin snapshot` (runbook R1) asks each language's node over gRPC to write its snapshot.
+    // `cin snapshot` (runbook R1) asks each language's node over gRPC to write its snapshot; with
+    // features.mtls it presents a client certificate of the mesh CA, as the edge does.
     const cinImage = config.components.cinNode.image;
+    const snapshotLabels = labels('index-snapshot', cinImage);
+    const clientTls = config.features.mtls
+      ? new MeshCertificate(this, 'IndexSnapshotCertificate', {
+          name: 'index-snapshot-mtls',
+          labels: snapshotLabels,
+          role: 'client',
+          dnsNames: [`index-snapshot.${config.namespace}.svc.cluster.local`],
+        })
+      : undefined;
+    const tlsFile = (f: string) => `${SNAPSHOT_TLS_DIR}/${f}`;
     this.indexSnapshot = new ScheduledJob(this, 'IndexSnapshot', {
       name: 'index-snapshot',
-      labels: labels('index-snapshot', cinImage),
+      labels: snapshotLabels,
       schedule: b.indexSnapshotSchedule,
       container: {
         image: ImageReference.of(cinImage),
         args: [
           'snapshot',
           ...props.languages.flatMap((l) => ['--lang', l.code, '--node', `${l.name}:${PORTS.cinGrpc.port}`]),
+          ...(clientTls
+            ? ['--tls-cert', tlsFile(MESH_TLS_FILES.cert), '--tls-key', tlsFile(MESH_TLS_FILES.key), '--tls-ca', tlsFile(MESH_TLS_FILES.ca)]
+            : []),
           '--upload',
           `s3://${b.bucket}/index-snapshots/`,
         ],
         env: s3Env,
         resources: small,
+        ...(clientTls ? { mounts: [{ volume: 'mtls', path: SNAPSHOT_TLS_DIR }] } : {}),
       },
+      ...(clientTls ? { volumes: [{ name: 'mtls', secret: { secretName: clientTls.secretName, defaultMode: 0o440 } }] } : {}),
     });
 
     this.volumeSnapshots = new ScheduledJob(this, 'VolumeSnapshots', {

@@ -8,6 +8,7 @@ import {
   type Workload,
 } from '../lib/index.ts';
 import { service } from '../lib/_workload-parts.ts';
+import { MESH_TLS_FILES, MeshCertificate } from './mesh-certificate.ts';
 import { HEALTH_PATH, PORTS } from './ports.ts';
 import { LOG_VOLUME, TelemetrySidecars } from './telemetry-sidecars.ts';
 
@@ -28,6 +29,8 @@ const LANGUAGE_LABEL = 'crumpet.dev/language';
 const INSTANCE_LABEL = 'crumpet.dev/cin-instance';
 const INDEX_DIR = '/var/lib/cin/index';
 const LOG_DIR = '/var/log/cin';
+const GRPC_TLS_DIR = '/etc/cin/grpc-tls';
+const GRPC_TLS_VOLUME = 'grpc-tls';
 
 /**
  * CIN nodes, scaled horizontally by language (spec sections 2 and 12). Every instance is a
@@ -53,8 +56,17 @@ export class CinNode extends Construct {
     this.languages = cin.languages.map((lang) => {
       const langLabels = base.withSelector({ [LANGUAGE_LABEL]: lang.code });
       const scope = new Construct(this, lang.code);
-      const instances = Array.from({ length: lang.replicas }, (_, n) => this.instance(scope, props, lang, n, langLabels, telemetry));
       const name = `cin-node-${lang.code}`;
+      // With features.mtls, gRPC answers only clients with a certificate of the mesh CA.
+      const grpcTls = config.features.mtls
+        ? new MeshCertificate(scope, 'GrpcCertificate', {
+            name: `${name}-grpc-tls`,
+            labels: langLabels,
+            role: 'server',
+            dnsNames: [`${name}.${config.namespace}.svc.cluster.local`, `${name}.${config.namespace}.svc`, name],
+          })
+        : undefined;
+      const instances = Array.from({ length: lang.replicas }, (_, n) => this.instance(scope, props, lang, n, langLabels, telemetry, grpcTls));
       service(scope, name, langLabels, [PORTS.cinHttp, PORTS.cinGrpc].map((p) => ({ ...p, targetPort: p.name })));
       if (config.features.podDisruptionBudget) {
         new DisruptionBudget(scope, 'Budget', { target: { name, labels: langLabels } });
@@ -70,6 +82,7 @@ export class CinNode extends Construct {
     n: number,
     langLabels: AppLabels,
     telemetry: TelemetrySidecars,
+    grpcTls: MeshCertificate | undefined,
   ): StatefulService {
     const { config } = props;
     const cin = config.components.cinNode;
@@ -92,11 +105,24 @@ export class CinNode extends Construct {
           { name: 'CIN_LOG_FILE', value: `${LOG_DIR}/cin.log` },
           { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: `http://127.0.0.1:${PORTS.otlp.port}` },
           { name: 'OTEL_SERVICE_NAME', value: 'cin-node' },
+          ...(grpcTls
+            ? [
+                { name: 'CIN_GRPC_TLS_CERT_FILE', value: `${GRPC_TLS_DIR}/${MESH_TLS_FILES.cert}` },
+                { name: 'CIN_GRPC_TLS_KEY_FILE', value: `${GRPC_TLS_DIR}/${MESH_TLS_FILES.key}` },
+                { name: 'CIN_GRPC_TLS_CLIENT_CA_FILE', value: `${GRPC_TLS_DIR}/${MESH_TLS_FILES.ca}` },
+              ]
+            : []),
         ],
-        mounts: [{ volume: LOG_VOLUME, path: LOG_DIR, readOnly: false }],
+        mounts: [
+          { volume: LOG_VOLUME, path: LOG_DIR, readOnly: false },
+          ...(grpcTls ? [{ volume: GRPC_TLS_VOLUME, path: GRPC_TLS_DIR }] : []),
+        ],
       },
       sidecars: telemetry.containers,
-      volumes: telemetry.volumes,
+      volumes: [
+        ...telemetry.volumes,
+        ...(grpcTls ? [{ name: GRPC_TLS_VOLUME, secret: { secretName: grpcTls.secretName, defaultMode: 0o440 } }] : []),
+      ],
       podAnnotations: { 'checksum/telemetry-config': telemetry.checksum },
       volumeClaims: [{ name: 'index', size: lang.storage, storageClassName: config.storage.storageClassName, mountPath: INDEX_DIR }],
     });

@@ -8,6 +8,7 @@ import { CinNode } from './cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
 import { EnvoyEdge } from './envoy-edge.ts';
 import { Kubo } from './kubo.ts';
+import { MeshCa } from './mesh-ca.ts';
 import { Monitoring } from './monitoring.ts';
 import { PinOrchestrator } from './pin-orchestrator.ts';
 import { Watcher } from './watcher.ts';
@@ -47,7 +48,9 @@ export class CrumpetApp extends App {
     const cluster = chart('cluster', false);
     new RestrictedNamespace(cluster, 'Namespace', { name: config.namespace, labels });
     new AcmeIssuer(cluster, 'AcmeIssuer', props);
-    new AppSecrets(chart('secrets'), 'AppSecrets', props);
+    const secrets = chart('secrets');
+    new AppSecrets(secrets, 'AppSecrets', props);
+    if (config.features.mtls) new MeshCa(secrets, 'MeshCa', { labels });
     this.cinNode = new CinNode(chart('cin-node'), 'CinNode', props);
     this.pinOrchestrator = new PinOrchestrator(chart('pin-orchestrator'), 'PinOrchestrator', props);
     this.watcher = new Watcher(chart('watcher'), 'Watcher', props);

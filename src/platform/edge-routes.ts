@@ -1,6 +1,6 @@
 import type { EdgeBackend, EdgeRouteConfig, PlatformConfig } from '../config/index.ts';
 import type { NamedPort, Workload } from '../lib/index.ts';
-import type { EdgeCluster, EdgeRoute, EdgeRouteMatch, ExactMatch } from '../lib/envoy/index.ts';
+import type { CertificateFiles, EdgeCluster, EdgeRoute, EdgeRouteMatch, ExactMatch } from '../lib/envoy/index.ts';
 import type { EdgeBackendGroup } from '../observability/index.ts';
 import { HEALTH_PATH, PORTS, WEB_HEALTH_PATH } from './ports.ts';
 
@@ -69,17 +69,23 @@ export class EdgeRouteTable {
   /** Clusters the routes use, sorted by name. */
   public readonly upstreams: readonly EdgeUpstream[];
 
-  public constructor(config: PlatformConfig, backends: EdgeBackends) {
+  /**
+   * @param grpcClientTls - the edge's client certificate, CA included: with it, CIN gRPC is
+   *   reached over mTLS, each language's server checked against its Service name
+   */
+  public constructor(config: PlatformConfig, backends: EdgeBackends, grpcClientTls?: CertificateFiles & { readonly caFile: string }) {
     const upstreams = new Map<string, EdgeUpstream>();
     const clusterFor = (backend: EdgeBackend, workload: Workload): string => {
       const b = BACKENDS[backend];
       const name = `${workload.name}-${b.port.port}`;
+      const host = `${workload.name}.${config.namespace}.svc.cluster.local`;
       upstreams.set(name, {
         name,
-        host: `${workload.name}.${config.namespace}.svc.cluster.local`,
+        host,
         port: b.port.port,
         protocol: b.protocol,
         ...(b.healthPath ? { healthPath: b.healthPath } : {}),
+        ...(backend === 'cin-grpc' && grpcClientTls ? { mtls: { ...grpcClientTls, sni: host } } : {}),
         workload,
         containerPort: b.port,
         backend,

@@ -7,6 +7,7 @@ import { GeneratedFile } from '../render/index.ts';
 import { configFiles } from './_config-map.ts';
 import { EdgeRouteTable, LANGUAGE_HEADER, type EdgeBackends } from './edge-routes.ts';
 import { EdgeCertificate } from './edge-tls.ts';
+import { MESH_TLS_FILES, MeshCertificate } from './mesh-certificate.ts';
 import { EDGE_PUBLIC_PORT, ENVOY_ADMIN_PORT, PORTS } from './ports.ts';
 
 /** Props of {@link EnvoyEdge}. */
@@ -23,6 +24,7 @@ export const REQUEST_ID_HEADER = 'x-req-id';
 /** Where the bootstrap and the certificate are mounted in the Envoy container. */
 const CONFIG_DIR = '/etc/envoy';
 const TLS_DIR = '/etc/envoy/tls';
+const MTLS_DIR = '/etc/envoy/mtls';
 
 /**
  * Targets of the edge autoscaler (spec section 12: "autoscale on upstream_rq_time and
@@ -56,7 +58,20 @@ export class EnvoyEdge extends Construct {
     const { image, replicas, maxReplicas, resources } = config.components.envoyEdge;
     const labels = props.labels.withComponent({ name: 'envoy-edge', component: 'edge', version: image.tag });
     const certificate = new EdgeCertificate(this, 'Certificate', props);
-    this.routes = new EdgeRouteTable(config, props.backends);
+    // With features.mtls, the edge proves itself to CIN gRPC with a certificate of the mesh CA.
+    const clientTls = config.features.mtls
+      ? new MeshCertificate(this, 'MeshCertificate', {
+          name: 'envoy-edge-mtls',
+          labels,
+          role: 'client',
+          dnsNames: [`envoy-edge.${config.namespace}.svc.cluster.local`],
+        })
+      : undefined;
+    this.routes = new EdgeRouteTable(
+      config,
+      props.backends,
+      clientTls && { certFile: `${MTLS_DIR}/${MESH_TLS_FILES.cert}`, keyFile: `${MTLS_DIR}/${MESH_TLS_FILES.key}`, caFile: `${MTLS_DIR}/${MESH_TLS_FILES.ca}` },
+    );
     const bootstrap = edgeBootstrap({
       domains: config.hostnames,
       tls: { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key` },
@@ -98,11 +113,13 @@ export class EnvoyEdge extends Construct {
         mounts: [
           { volume: 'config', path: CONFIG_DIR },
           { volume: 'tls', path: TLS_DIR },
+          ...(clientTls ? [{ volume: 'mtls', path: MTLS_DIR }] : []),
         ],
       },
       volumes: [
         { name: 'config', configMap: { name: envoyConfig.name } },
         { name: 'tls', secret: { secretName: certificate.secretName, defaultMode: 0o440 } },
+        ...(clientTls ? [{ name: 'mtls', secret: { secretName: clientTls.secretName, defaultMode: 0o440 } }] : []),
       ],
       podAnnotations: { 'checksum/config': envoyConfig.checksum },
       serviceType: 'LoadBalancer',

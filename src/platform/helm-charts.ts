@@ -81,12 +81,12 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
   },
 ];
 
-/** Keys whose values name objects of the chart. */
-const NAME_KEYS = new Set(['name', 'serviceAccountName', 'serviceName', 'claimName', 'secretName']);
+/** Keys whose values name objects of the chart (`dnsNames`: a certificate's Service names). */
+const NAME_KEYS = new Set(['name', 'serviceAccountName', 'serviceName', 'claimName', 'secretName', 'dnsNames']);
 
 /** `value` with every object name that `rename` maps replaced; names it maps to undefined stay. */
 function renamed(value: unknown, rename: (name: string) => string | undefined, key = ''): unknown {
-  if (Array.isArray(value)) return value.map((v) => renamed(v, rename));
+  if (Array.isArray(value)) return value.map((v) => renamed(v, rename, key === 'dnsNames' ? key : ''));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamed(v, rename, k)]));
   }
@@ -128,9 +128,10 @@ function objectKey(o: { kind: string; metadata: { name?: string } }): string {
   return `${o.kind}/${o.metadata.name ?? ''}`;
 }
 
-/** The Secret name of the chart's Certificate. */
+/** The Secret name of the chart's public Certificate (the one from the ACME ClusterIssuer; mesh certificates come from an Issuer). */
 function certificateSecret(objects: readonly Kube[], chart: string): string {
-  const certificate = objects.find((o) => o.kind === 'Certificate') as { spec: { secretName: string } } | undefined;
+  const certificates = objects.filter((o) => o.kind === 'Certificate') as unknown as { spec: { secretName: string; issuerRef: { kind: string } } }[];
+  const certificate = certificates.find((c) => c.spec.issuerRef.kind === 'ClusterIssuer');
   if (!certificate) throw new Error(`chart ${chart} serves the public host names but renders no Certificate`);
   return certificate.spec.secretName;
 }

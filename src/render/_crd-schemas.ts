@@ -64,6 +64,7 @@ function generated(file: string): () => Promise<ModelClass> {
 export const CRD_SCHEMAS: Readonly<Record<string, () => Promise<ModelClass>>> = {
   'cert-manager.io/v1/Certificate': load('@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate', 'Certificate'),
   'cert-manager.io/v1/ClusterIssuer': load('@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer', 'ClusterIssuer'),
+  'cert-manager.io/v1/Issuer': load('@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer', 'Issuer'),
   'monitoring.coreos.com/v1/PodMonitor': load('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor', 'PodMonitor'),
   'monitoring.coreos.com/v1/PrometheusRule': load('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule', 'PrometheusRule'),
   'monitoring.coreos.com/v1/ServiceMonitor': load('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor', 'ServiceMonitor'),

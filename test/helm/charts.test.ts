@@ -219,7 +219,7 @@ describe('Helm charts |', async () => {
 
     it('GIVEN tls.secretName THEN the Certificate writes that Secret and the pods mount it', async () => {
       const { changed } = await diff('--set', 'tls.secretName=edge-tls');
-      const certificate = changed.find((o) => o.kind === 'Certificate')!;
+      const certificate = changed.find((o) => o.kind === 'Certificate' && o.spec.issuerRef.kind === 'ClusterIssuer')!;
       expect([certificate.metadata.name, certificate.spec.secretName]).toEqual(['edge-tls', 'edge-tls']);
       expect(changed.find(isWorkload)!.spec.template.spec.volumes.find((v: Obj) => v.name === 'tls').secret.secretName).toBe('edge-tls');
     });

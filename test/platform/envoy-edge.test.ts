@@ -117,7 +117,7 @@ describe('EnvoyEdge | listeners, TLS and admin', () => {
     );
 
     const objects = (await renderApp(new CrumpetApp(await loadEnvironment(env)), env)).charts.flatMap((c) => c.objects) as Obj[];
-    const certificate = objects.find((o) => o.kind === 'Certificate')!;
+    const certificate = objects.find((o) => o.kind === 'Certificate' && o.spec.issuerRef.kind === 'ClusterIssuer')!;
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'envoy-edge')!;
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'envoy-edge')!;
     const pod = deployment.spec.template.spec;

@@ -66,7 +66,7 @@ describe('Secrets and TLS |', () => {
   it('GIVEN the edge THEN its Certificate covers every host name, comes from the ACME issuer, and Envoy mounts its secret', async () => {
     const config = await loadEnvironment('prod');
     const objs = await render('prod');
-    const cert = objs.find((o) => o.kind === 'Certificate')!;
+    const cert = objs.find((o) => o.kind === 'Certificate' && o.metadata.name === 'edge-tls')!;
     expect(cert.spec.dnsNames).toEqual(config.hostnames);
     expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-prod' });
     const issuer = objs.find((o) => o.kind === 'ClusterIssuer')!;

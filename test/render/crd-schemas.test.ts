@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AlertmanagerConfig } from '../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { Certificate } from '../../imports/certificates-cert-manager.io.ts';
 import { ClusterIssuer } from '../../imports/clusterissuers-cert-manager.io.ts';
+import { Issuer } from '../../imports/issuers-cert-manager.io.ts';
 import { ClusterSecretStore, ClusterSecretStoreSpecRefreshInterval } from '../../imports/clustersecretstores-external-secrets.io.ts';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../imports/externalsecrets-external-secrets.io.ts';
 import { PodMonitor } from '../../imports/podmonitors-monitoring.coreos.com.ts';
@@ -45,6 +46,10 @@ const CASES: Readonly<Record<string, SchemaCase>> = {
   'cert-manager.io/v1/ClusterIssuer': {
     build: (chart) => new ClusterIssuer(chart, 'issuer', { metadata: { name: 'self-signed' }, spec: { selfSigned: {} } }),
     wrongType: { pointer: '/spec/selfSigned', value: 'yes' },
+  },
+  'cert-manager.io/v1/Issuer': {
+    build: (chart) => new Issuer(chart, 'issuer', { metadata: { name: 'mesh-ca' }, spec: { ca: { secretName: 'mesh-ca' } } }),
+    wrongType: { pointer: '/spec/ca/secretName', value: 7 },
   },
   'monitoring.coreos.com/v1/PodMonitor': {
     build: (chart) =>

@@ -28,7 +28,7 @@ const staging: PlatformConfig = {
     podDisruptionBudget: true,
     autoscaling: true,
     kubo: true,
-    mtls: false,
+    mtls: true,
   },
   components: {
     cinNode: {
