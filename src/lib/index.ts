@@ -1,6 +1,7 @@
 export * from './disruption-budget.ts';
 export * from './horizontal-autoscaler.ts';
 export * from './labels.ts';
+export * from './metrics-monitor.ts';
 export * from './network-policy-matrix.ts';
 export * from './restricted-namespace.ts';
 export * from './scheduled-job.ts';

@@ -4,6 +4,7 @@ import {
   AppLabels,
   DisruptionBudget,
   ImageReference,
+  MetricsMonitor,
   StatefulService,
   type Workload,
 } from '../lib/index.ts';
@@ -52,6 +53,8 @@ export class CinNode extends Construct {
     const base = props.labels.withComponent({ name: 'cin-node', component: 'indexer', version: cin.image.tag });
     this.all = { name: 'cin-node', labels: base };
     const telemetry = new TelemetrySidecars(this, 'Telemetry', { component: 'cin-node', labels: base, config, logDir: LOG_DIR });
+    // One monitor over every language's Service: they all carry the CIN selector labels.
+    if (config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.all, port: PORTS.cinHttp.name });
 
     this.languages = cin.languages.map((lang) => {
       const langLabels = base.withSelector({ [LANGUAGE_LABEL]: lang.code });

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { PlatformConfig } from '../config/index.ts';
-import { DisruptionBudget, HorizontalAutoscaler, ImageReference, StatelessService, type AppLabels } from '../lib/index.ts';
+import { DisruptionBudget, HorizontalAutoscaler, ImageReference, MetricsMonitor, StatelessService, type AppLabels } from '../lib/index.ts';
 import { edgeBootstrap, EnvoyApi } from '../lib/envoy/index.ts';
 import { GeneratedFile } from '../render/index.ts';
 import { configFiles } from './_config-map.ts';
@@ -140,5 +140,9 @@ export class EnvoyEdge extends Construct {
       });
     }
     if (config.features.podDisruptionBudget) new DisruptionBudget(this, 'Budget', { target: this.workload });
+    // The Service publishes only the public listeners: the stats port is scraped per pod.
+    if (config.features.serviceMonitor) {
+      new MetricsMonitor(this, 'Monitor', { workload: this.workload, port: PORTS.edgeStats.name, path: '/stats/prometheus', target: 'pod' });
+    }
   }
 }

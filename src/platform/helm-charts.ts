@@ -41,6 +41,8 @@ interface ComponentChart {
   readonly health: { readonly port: number; readonly path: string };
   /** Whether the component has an autoscaler. */
   readonly autoscaling: boolean;
+  /** Whether the component exports metrics (a ServiceMonitor or PodMonitor with `features.serviceMonitor`). */
+  readonly metrics: boolean;
   /**
    * The component serves the public host names: its Certificate's hosts, issuer and Secret name
    * are values, and the smoke test calls the first host over TLS through the chart's Service.
@@ -56,6 +58,7 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
     description: 'Crumpet pinning orchestrator: multi-pin quorum over remote pinning services',
     health: { port: PORTS.orchestrator.port, path: HEALTH_PATH },
     autoscaling: true,
+    metrics: true,
   },
   {
     chart: 'watcher',
@@ -63,6 +66,7 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
     description: 'Crumpet watcher: uptime probes and committee attestations',
     health: { port: PORTS.watcher.port, path: HEALTH_PATH },
     autoscaling: false,
+    metrics: true,
   },
   {
     chart: 'web',
@@ -70,6 +74,7 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
     description: 'Crumpet web: the Next.js dApp',
     health: { port: PORTS.web.port, path: WEB_HEALTH_PATH },
     autoscaling: true,
+    metrics: false,
   },
   {
     chart: 'envoy-edge',
@@ -77,6 +82,7 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
     description: 'Crumpet edge: Envoy terminating TLS for the public host names over HTTP/2 and HTTP/3',
     health: { port: EDGE_PUBLIC_PORT, path: HEALTH_PATH },
     autoscaling: true,
+    metrics: true,
     publicHosts: true,
   },
 ];
@@ -146,6 +152,7 @@ function componentValues(config: PlatformConfig, spec: ComponentChart, objects: 
     resources: structuredClone(c.resources),
     ...(spec.autoscaling && 'maxReplicas' in c ? { autoscaling: { enabled: config.features.autoscaling, maxReplicas: c.maxReplicas } } : {}),
     podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
+    ...(spec.metrics ? { serviceMonitor: { enabled: config.features.serviceMonitor } } : {}),
     ...(spec.publicHosts ? { hosts: [...config.hostnames], tls: { issuerName: config.tls.issuerName, secretName: '' } } : {}),
     ...(Object.keys(files).length > 0 ? { configFiles: files } : {}),
   };
@@ -156,8 +163,28 @@ function pinnedNames(spec: ComponentChart, objects: readonly Kube[]): Record<str
   return { fullnameOverride: spec.chart, ...(spec.publicHosts ? { tls: { secretName: certificateSecret(objects, spec.chart) } } : {}) };
 }
 
-/** The model with the chart's values replaced by markers, every optional part switched on. */
-function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels, toggles: { autoscaling: boolean; pdb: boolean }): PlatformConfig {
+/** The optional parts of a chart: which model feature adds them, and the value that switches them on. */
+const TOGGLES = [
+  { feature: 'autoscaling', value: 'autoscaling.enabled' },
+  { feature: 'podDisruptionBudget', value: 'podDisruptionBudget.enabled' },
+  { feature: 'serviceMonitor', value: 'serviceMonitor.enabled' },
+] as const;
+
+type Toggles = Readonly<Record<(typeof TOGGLES)[number]['feature'], boolean>>;
+
+const ALL_ON: Toggles = { autoscaling: true, podDisruptionBudget: true, serviceMonitor: true };
+
+/**
+ * The chart value switching each object: the first toggle without which `render` loses the
+ * object, or undefined for objects that are always there.
+ */
+function conditions(render: (toggles: Toggles) => readonly Kube[], prefix: '.' | '$.'): (obj: Kube) => string | undefined {
+  const without = TOGGLES.map((t) => ({ value: `${prefix}Values.${t.value}`, keys: new Set(render({ ...ALL_ON, [t.feature]: false }).map(objectKey)) }));
+  return (obj) => without.find((w) => !w.keys.has(objectKey(obj)))?.value;
+}
+
+/** The model with the chart's values replaced by markers, and the optional parts as `toggles` say. */
+function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels, toggles: Toggles): PlatformConfig {
   const c = base.components[spec.component];
   const component = {
     ...c,
@@ -172,7 +199,7 @@ function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels,
     namespace: s.string('$.Release.Namespace'),
     instance: s.string('$.Release.Name'),
     ...(spec.publicHosts ? { hostnames: s.list('$.Values.hosts'), tls: { ...base.tls, issuerName: s.string('$.Values.tls.issuerName') } } : {}),
-    features: { ...base.features, autoscaling: toggles.autoscaling, podDisruptionBudget: toggles.pdb },
+    features: { ...base.features, ...toggles },
     components: { ...base.components, [spec.component]: component },
   };
 }
@@ -259,7 +286,7 @@ function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues): o
     title: `Values of the ${spec.chart} chart`,
     type: 'object',
     additionalProperties: false,
-    required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', ...Object.keys(extra), 'test'],
+    required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', ...(spec.metrics ? ['serviceMonitor'] : []), ...Object.keys(extra), 'test'],
     properties: {
       ...COMMON_VALUE_SCHEMAS,
       image: modelSchemas.image,
@@ -276,6 +303,7 @@ function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues): o
           }
         : {}),
       podDisruptionBudget: TOGGLE_SCHEMA,
+      ...(spec.metrics ? { serviceMonitor: TOGGLE_SCHEMA } : {}),
       ...extra,
     },
   }) as object;
@@ -297,11 +325,8 @@ function smokeTest(spec: ComponentChart): ChartSmokeTest {
 function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart, rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
   const base = configs[0]!;
   const s = new Sentinels();
-  const full = chartObjects(new CrumpetApp(sentinelModel(base, spec, s, { autoscaling: true, pdb: true })), spec.chart);
-  const keysWithout = (toggles: { autoscaling: boolean; pdb: boolean }) =>
-    new Set(chartObjects(new CrumpetApp(sentinelModel(base, spec, new Sentinels(), toggles)), spec.chart).map(objectKey));
-  const withoutHpa = keysWithout({ autoscaling: false, pdb: true });
-  const withoutPdb = keysWithout({ autoscaling: true, pdb: false });
+  const full = chartObjects(new CrumpetApp(sentinelModel(base, spec, s, ALL_ON)), spec.chart);
+  const conditionOf = conditions((toggles) => chartObjects(new CrumpetApp(sentinelModel(base, spec, new Sentinels(), toggles)), spec.chart), '.');
   const toFullname = byFullname(spec.chart, fullnameOf(spec.chart, s));
   // The TLS Secret is named after the release too, unless tls.secretName (dist/'s name) is set.
   const rename = spec.publicHosts
@@ -312,12 +337,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
 
   const byFile = new Map<string, TemplateObject[]>();
   for (const obj of full) {
-    const key = objectKey(obj);
-    const condition = !withoutHpa.has(key)
-      ? '.Values.autoscaling.enabled'
-      : !withoutPdb.has(key)
-        ? '.Values.podDisruptionBudget.enabled'
-        : undefined;
+    const condition = conditionOf(obj);
     const object = withHelmLabels(renamed(configFiles.template(obj), rename) as Record<string, unknown>, s, spec.chart);
     const file = `${obj.kind.toLowerCase()}.yaml`;
     byFile.set(file, [...(byFile.get(file) ?? []), { object, ...(condition ? { condition } : {}) }]);
@@ -355,7 +375,7 @@ Check it:
 const CIN = 'cin-node';
 
 /** The CIN node model with its chart values as markers: one language, one instance, to be looped. */
-function cinSentinelModel(base: PlatformConfig, s: Sentinels, pdb: boolean): { model: PlatformConfig; lang: string } {
+function cinSentinelModel(base: PlatformConfig, s: Sentinels, toggles: Toggles): { model: PlatformConfig; lang: string } {
   const sidecar = (name: 'otelCollector' | 'promtail') => {
     const at = `$.Values.sidecars.${name}`;
     const image = { repository: s.string(`${at}.image.repository`), tag: s.string(`${at}.image.tag`), digest: s.string(`${at}.image.digest`) };
@@ -371,7 +391,7 @@ function cinSentinelModel(base: PlatformConfig, s: Sentinels, pdb: boolean): { m
       namespace: s.string('$.Release.Namespace'),
       instance: s.string('$.Release.Name'),
       storage: { storageClassName: s.string('$.Values.storageClassName') },
-      features: { ...base.features, podDisruptionBudget: pdb },
+      features: { ...base.features, ...toggles },
       network: { ...base.network, peerCidrs: s.list('$.Values.peerCidrs') },
       components: {
         ...base.components,
@@ -404,6 +424,7 @@ function cinValues(config: PlatformConfig, objects: readonly Kube[]): Record<str
     storageClassName: config.storage.storageClassName,
     peerCidrs: [...config.network.peerCidrs],
     podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
+    serviceMonitor: { enabled: config.features.serviceMonitor },
     sidecars: {
       otelCollector: structuredClone(config.components.otelCollector),
       promtail: structuredClone(config.components.promtail),
@@ -420,8 +441,8 @@ function cinValues(config: PlatformConfig, objects: readonly Kube[]): Record<str
 function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
   const base = configs[0]!;
   const s = new Sentinels();
-  const { model, lang } = cinSentinelModel(base, s, true);
-  const withoutPdb = new Set(chartObjects(new CrumpetApp(cinSentinelModel(base, new Sentinels(), false).model), CIN).map(objectKey));
+  const { model, lang } = cinSentinelModel(base, s, ALL_ON);
+  const conditionOf = conditions((toggles) => chartObjects(new CrumpetApp(cinSentinelModel(base, new Sentinels(), toggles).model), CIN), '$.');
   const instance = s.string('$i');
   const instanceTag = s.string('$image.tag');
   const cin = model.components.cinNode.image;
@@ -435,7 +456,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const perLanguage: TemplateObject[] = [];
   const perInstance: TemplateObject[] = [];
   for (const raw of objects) {
-    const condition = withoutPdb.has(objectKey(raw)) ? undefined : '$.Values.podDisruptionBudget.enabled';
+    const condition = conditionOf(raw);
     let obj = replaceInStrings(configFiles.template(raw), `${lang}-0`, `${lang}-${instance}`);
     const text = JSON.stringify(obj);
     if (text.includes(instance)) {
@@ -474,7 +495,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
       title: `Values of the ${CIN} chart`,
       type: 'object',
       additionalProperties: false,
-      required: ['image', 'resources', 'languages', 'instanceOverrides', 'storageClassName', 'peerCidrs', 'podDisruptionBudget', 'sidecars', 'configFiles', 'test'],
+      required: ['image', 'resources', 'languages', 'instanceOverrides', 'storageClassName', 'peerCidrs', 'podDisruptionBudget', 'serviceMonitor', 'sidecars', 'configFiles', 'test'],
       properties: {
         ...COMMON_VALUE_SCHEMAS,
         image: modelSchemas.image,
@@ -484,6 +505,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
         storageClassName: modelSchemas.platformConfigSchema.properties.storage.properties.storageClassName,
         peerCidrs: modelSchemas.platformConfigSchema.properties.network.properties.peerCidrs,
         podDisruptionBudget: TOGGLE_SCHEMA,
+        serviceMonitor: TOGGLE_SCHEMA,
         sidecars: {
           type: 'object',
           additionalProperties: false,

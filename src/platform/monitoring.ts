@@ -8,22 +8,17 @@ import {
   AlertmanagerConfigSpecRouteMatchersMatchType as RouteMatch,
   type AlertmanagerConfigSpecReceivers,
 } from '../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
-import { PodMonitor } from '../../imports/podmonitors-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { ServiceMonitor } from '../../imports/servicemonitors-monitoring.coreos.com.ts';
-import type { PlatformConfig } from '../config/index.ts';
-import type { AppLabels, Workload } from '../lib/index.ts';
+import type { AppLabels } from '../lib/index.ts';
 import { typedApiObject } from '../lib/_api-object.ts';
 import { dashboardPath, inhibitions, ObservabilityModel, PRIORITIES, RECEIVER_SECRET } from '../observability/index.ts';
 import { GeneratedFile } from '../render/index.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
-import { PORTS } from './ports.ts';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
-  readonly config: PlatformConfig;
   readonly labels: AppLabels;
-  /** The environment whose workloads are scraped. */
+  /** The environment whose edge routes the Edge dashboard shows. */
   readonly app: CrumpetApp;
   /**
    * The observability model rendered to `ops/` and `dist/`.
@@ -33,16 +28,6 @@ export interface MonitoringProps {
   readonly model?: ObservabilityModel;
 }
 
-/** A scrape target: the workload, its metrics port name and path. */
-interface ScrapeTarget {
-  readonly workload: Workload;
-  readonly port: string;
-  readonly path: string;
-}
-
-/** Scrape interval of every monitor. */
-export const SCRAPE_INTERVAL = '30s';
-
 /** Label and folder annotation the Grafana dashboard sidecar (kiwigrid/k8s-sidecar) looks for. */
 const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
@@ -50,9 +35,8 @@ const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
 /**
  * Observability as code: the rules, routes, dashboards and scrape configs of one environment,
  * from one {@link ObservabilityModel}. In `dist/`: the PrometheusRule, the AlertmanagerConfig, one
- * ConfigMap per Grafana dashboard for the Grafana sidecar and (with `features.serviceMonitor`)
- * ServiceMonitors for CIN, orchestrator and watcher and a PodMonitor for Envoy's stats listener.
- * Under `ops/`: the same rules as a plain file, their promtool tests, the runbooks, the
+ * ConfigMap per Grafana dashboard for the Grafana sidecar (each component ships its own
+ * ServiceMonitor or PodMonitor, see MetricsMonitor). Under `ops/`: the same rules as a plain file, their promtool tests, the runbooks, the
  * Alertmanager configuration, the dashboards and the Loki, Tempo and metrics retention settings.
  * The model is checked at synth: an expression that does not parse or reads an uncatalogued
  * metric fails it, naming the alert, rule or dashboard panel.
@@ -62,7 +46,7 @@ export class Monitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { config, app } = props;
+    const { app } = props;
     this.model = props.model ?? new ObservabilityModel({ edgeBackends: app.envoyEdge.routes.backendGroups });
     const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
     const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
@@ -78,32 +62,6 @@ export class Monitoring extends Construct {
       },
     });
     this.alertmanagerConfig(metadata('crumpet-alerting'));
-
-    if (config.features.serviceMonitor) {
-      const services: ScrapeTarget[] = [
-        { workload: app.cinNode.all, port: PORTS.cinHttp.name, path: '/metrics' },
-        { workload: app.pinOrchestrator.workload, port: PORTS.orchestrator.name, path: '/metrics' },
-        { workload: app.watcher.workload, port: PORTS.watcher.name, path: '/metrics' },
-      ];
-      for (const t of services) {
-        new ServiceMonitor(this, `${t.workload.name}-monitor`, {
-          metadata: metadata(t.workload.name),
-          spec: {
-            selector: { matchLabels: { ...t.workload.labels.selector } },
-            endpoints: [{ port: t.port, path: t.path, interval: SCRAPE_INTERVAL }],
-          },
-        });
-      }
-      // Envoy's Service publishes only the public listeners; its stats port is scraped per pod.
-      const edge = app.envoyEdge.workload;
-      new PodMonitor(this, 'envoy-edge-monitor', {
-        metadata: metadata(edge.name),
-        spec: {
-          selector: { matchLabels: { ...edge.labels.selector } },
-          podMetricsEndpoints: [{ port: PORTS.edgeStats.name, path: '/stats/prometheus', interval: SCRAPE_INTERVAL }],
-        },
-      });
-    }
 
     // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
     let files: Map<string, string> | undefined;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/index.ts';
-import { DisruptionBudget, HorizontalAutoscaler, ImageReference, StatelessService, type AppLabels } from '../lib/index.ts';
+import { DisruptionBudget, HorizontalAutoscaler, ImageReference, MetricsMonitor, StatelessService, type AppLabels } from '../lib/index.ts';
 import { HEALTH_PATH, PORTS } from './ports.ts';
 
 /** Props of {@link PinOrchestrator}. */
@@ -63,5 +63,6 @@ export class PinOrchestrator extends Construct {
       });
     }
     if (config.features.podDisruptionBudget) new DisruptionBudget(this, 'Budget', { target: this.workload });
+    if (config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.workload, port: PORTS.orchestrator.name });
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/index.ts';
-import { DisruptionBudget, ImageReference, StatelessService, type AppLabels } from '../lib/index.ts';
+import { DisruptionBudget, ImageReference, MetricsMonitor, StatelessService, type AppLabels } from '../lib/index.ts';
 import { HEALTH_PATH, PORTS } from './ports.ts';
 
 /** Props of {@link Watcher}. */
@@ -38,5 +38,6 @@ export class Watcher extends Construct {
       volumes: [{ name: 'signing-key', secret: { secretName: WATCHER_SIGNING_KEY_SECRET, defaultMode: 0o440 } }],
     });
     if (props.config.features.podDisruptionBudget) new DisruptionBudget(this, 'Budget', { target: this.workload });
+    if (props.config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.workload, port: PORTS.watcher.name });
   }
 }

@@ -115,6 +115,24 @@ describe('Helm charts |', async () => {
       expect(out.stderr).toMatch(message);
     });
 
+    it('GIVEN serviceMonitor.enabled=false (where the chart has metrics) THEN exactly its monitor disappears, and it selects its own Service or pods', async () => {
+      const values = yaml.load(readFileSync(join(CHARTS, chart, 'values.yaml'), 'utf8')) as Obj;
+      const monitorKinds = ['ServiceMonitor', 'PodMonitor'];
+      if (values.serviceMonitor === undefined) {
+        expect(chart).toBe('web');
+        expect((await template('crumpet', chart)).filter((o) => monitorKinds.includes(o.kind))).toEqual([]);
+        return;
+      }
+      const base = await template('crumpet', chart, '--set', 'serviceMonitor.enabled=true');
+      const off = await template('crumpet', chart, '--set', 'serviceMonitor.enabled=false');
+      const monitors = base.filter((o) => monitorKinds.includes(o.kind));
+      expect(monitors).toHaveLength(1);
+      expect(base.map(key).filter((k) => !off.map(key).includes(k))).toEqual(monitors.map(key));
+      const selected = base.filter((o) => (monitors[0]!.kind === 'PodMonitor' ? isWorkload(o) : o.kind === 'Service'));
+      const labels = (o: Obj) => (monitors[0]!.kind === 'PodMonitor' ? o.spec.template.metadata.labels : o.metadata.labels);
+      expect(selected.some((o) => Object.entries(monitors[0]!.spec.selector.matchLabels).every(([k, v]) => labels(o)[k] === v))).toBe(true);
+    });
+
     it('GIVEN two releases in one namespace THEN their names and selectors do not overlap', async () => {
       const [a, b] = await Promise.all([template('alpha', chart, '-n', 'shared'), template('beta', chart, '-n', 'shared')]);
       const names = (objs: Obj[]) => new Set(objs.map(key));

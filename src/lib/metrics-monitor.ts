@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { PodMonitor } from '../../imports/podmonitors-monitoring.coreos.com.ts';
+import { ServiceMonitor } from '../../imports/servicemonitors-monitoring.coreos.com.ts';
+import type { Workload } from './_workload-parts.ts';
+
+/** Props of {@link MetricsMonitor}. */
+export interface MetricsMonitorProps {
+  /** The pods to scrape; a ServiceMonitor selects the Services carrying their selector labels. */
+  readonly workload: Workload;
+  /** Name of the port serving the metrics (a Service port, or a container port for `pod`). */
+  readonly port: string;
+  /**
+   * Path of the metrics.
+   * @default '/metrics'
+   */
+  readonly path?: string;
+  /**
+   * Scrape interval.
+   * @default '30s'
+   */
+  readonly interval?: string;
+  /**
+   * `service`: a ServiceMonitor over the workload's Services. `pod`: a PodMonitor, for a port no
+   * Service publishes.
+   * @default 'service'
+   */
+  readonly target?: 'service' | 'pod';
+}
+
+/**
+ * How Prometheus (prometheus-operator) finds a workload's metrics: a ServiceMonitor or PodMonitor
+ * named and labelled like the workload, so it ships and is toggled with it.
+ * @see https://prometheus-operator.dev/docs/developer/getting-started/
+ */
+export class MetricsMonitor extends Construct {
+  /** Scrape interval every monitor uses unless told otherwise. */
+  public static readonly DEFAULT_INTERVAL = '30s';
+
+  public constructor(scope: Construct, id: string, props: MetricsMonitorProps) {
+    super(scope, id);
+    const { workload } = props;
+    const endpoint = { port: props.port, path: props.path ?? '/metrics', interval: props.interval ?? MetricsMonitor.DEFAULT_INTERVAL };
+    const metadata = { name: workload.name, labels: { ...workload.labels.all } };
+    const selector = { matchLabels: { ...workload.labels.selector } };
+    if ((props.target ?? 'service') === 'pod') {
+      new PodMonitor(this, 'Resource', { metadata, spec: { selector, podMetricsEndpoints: [endpoint] } });
+    } else {
+      new ServiceMonitor(this, 'Resource', { metadata, spec: { selector, endpoints: [endpoint] } });
+    }
+  }
+}
