@@ -19,6 +19,12 @@ export interface ServicePort {
 export interface Workload {
   readonly name: string;
   readonly labels: AppLabels;
+  /**
+   * The construct whose chart holds what belongs to the workload but is made elsewhere (its
+   * NetworkPolicy), so the workload's file and Helm chart carry it.
+   * @default - the chart of the construct that makes it
+   */
+  readonly home?: Construct;
 }
 
 export function serviceAccount(scope: Construct, name: string, labels: AppLabels, automount: boolean): ApiObject {

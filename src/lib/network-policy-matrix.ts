@@ -49,6 +49,24 @@ interface Rule {
   readonly ports: readonly FlowPort[];
 }
 
+/** Options of {@link NetworkPolicyMatrix.allow}. */
+export interface AllowOptions {
+  /**
+   * The workload whose chart holds the egress rule of `from`, in a policy of its own
+   * (`<from>-to-<owner>`), for a flow that exists only while `owner` does (an optional component
+   * its clients may use): its clients' own policies stay the same with or without it.
+   * @default - the egress rule is in `from`'s own policy
+   */
+  readonly egressOwner?: Workload;
+}
+
+/** A NetworkPolicy being filled: the pods it selects and its rules. */
+interface PolicyRules {
+  readonly workload: Workload;
+  readonly ingress: Rule[];
+  readonly egress: Rule[];
+}
+
 /**
  * The namespace's network as a deny-by-default matrix: nothing flows unless a relationship was
  * declared with {@link allow}. Renders, at synth time, a default-deny policy, the DNS egress
@@ -56,8 +74,8 @@ interface Rule {
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 export class NetworkPolicyMatrix extends Construct {
-  private readonly ingress = new Map<string, { workload: Workload; rules: Rule[] }>();
-  private readonly egress = new Map<string, { workload: Workload; rules: Rule[] }>();
+  /** By policy name. */
+  private readonly policies = new Map<string, PolicyRules>();
   private readonly labels: AppLabels;
 
   public constructor(scope: Construct, id: string, props: NetworkPolicyMatrixProps) {
@@ -90,40 +108,43 @@ export class NetworkPolicyMatrix extends Construct {
 
   /**
    * Allows `from` to open connections to `to` on `ports`: an ingress rule on `to` and an egress
-   * rule on `from`, for whichever of them is a workload of this namespace.
+   * rule on `from`, for whichever of them is a workload of this namespace. A workload's policy is
+   * made in its `home`'s chart.
    */
-  public allow(from: Peer, to: Peer, ports: readonly FlowPort[]): this {
+  public allow(from: Peer, to: Peer, ports: readonly FlowPort[], options: AllowOptions = {}): this {
     if (from.kind !== 'workload' && to.kind !== 'workload') {
       throw new Error(`[${this.node.path}] allow() needs a workload at one end at least, got ${from.kind} -> ${to.kind}`);
     }
     if (ports.length === 0) throw new Error(`[${this.node.path}] allow() needs at least one port`);
-    if (to.kind === 'workload') this.rulesFor(this.ingress, to.workload).push({ peer: from, ports });
-    if (from.kind === 'workload') this.rulesFor(this.egress, from.workload).push({ peer: to, ports });
+    if (to.kind === 'workload') this.policy(to.workload).ingress.push({ peer: from, ports });
+    if (from.kind === 'workload') this.policy(from.workload, options.egressOwner).egress.push({ peer: to, ports });
     return this;
   }
 
-  private rulesFor(map: Map<string, { workload: Workload; rules: Rule[] }>, workload: Workload): Rule[] {
-    let entry = map.get(workload.name);
+  /** The policy selecting `workload`: its own, or the one `owner` holds for it. */
+  private policy(workload: Workload, owner?: Workload): PolicyRules {
+    const name = owner ? `${workload.name}-to-${owner.name}` : workload.name;
+    let entry = this.policies.get(name);
     if (!entry) {
-      entry = { workload, rules: [] };
-      map.set(workload.name, entry);
-      this.ensurePolicy(workload);
+      entry = { workload, ingress: [], egress: [] };
+      this.policies.set(name, entry);
+      this.render(name, entry, owner);
     }
-    return entry.rules;
+    return entry;
   }
 
-  private ensurePolicy(workload: Workload): void {
-    const id = `Policy-${workload.name}`;
-    if (this.node.tryFindChild(id)) return;
-    typedApiObject<INetworkPolicy>(this, id, {
+  private render(name: string, rules: PolicyRules, owner: Workload | undefined): void {
+    const { workload } = rules;
+    const egressOnly = owner !== undefined;
+    typedApiObject<INetworkPolicy>(owner?.home ?? workload.home ?? this, `NetworkPolicy-${name}`, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: workload.name, labels: { ...workload.labels.all } },
+      metadata: { name, labels: { ...(owner ?? workload).labels.all } },
       spec: {
         podSelector: { matchLabels: { ...workload.labels.selector } },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: Lazy.any({ produce: () => (this.ingress.get(workload.name)?.rules ?? []).map((r) => ({ from: toPeers(r.peer), ports: toPorts(r.ports) })) }),
-        egress: Lazy.any({ produce: () => (this.egress.get(workload.name)?.rules ?? []).map((r) => ({ to: toPeers(r.peer), ports: toPorts(r.ports) })) }),
+        policyTypes: egressOnly ? ['Egress'] : ['Ingress', 'Egress'],
+        ...(egressOnly ? {} : { ingress: Lazy.any({ produce: () => rules.ingress.map((r) => ({ from: toPeers(r.peer), ports: toPorts(r.ports) })) }) }),
+        egress: Lazy.any({ produce: () => rules.egress.map((r) => ({ to: toPeers(r.peer), ports: toPorts(r.ports) })) }),
       },
     });
   }

@@ -38,6 +38,8 @@ export interface ScheduledJobProps {
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
  */
 export class ScheduledJob extends Construct implements Workload {
+  /** Its NetworkPolicy and the like are made in this construct's chart. */
+  public readonly home: Construct = this;
   public readonly name: string;
   public readonly labels: AppLabels;
   public readonly schedule: string;

@@ -45,6 +45,8 @@ export interface StatefulServiceProps {
  * `restricted`; the volumes are group-writable through the pod's fsGroup.
  */
 export class StatefulService extends Construct implements Workload {
+  /** Its NetworkPolicy and the like are made in this construct's chart. */
+  public readonly home: Construct = this;
   public readonly name: string;
   public readonly labels: AppLabels;
   public readonly replicas: number;

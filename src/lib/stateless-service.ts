@@ -43,6 +43,8 @@ export interface StatelessServiceProps {
  * main container, replicas spread across zones and nodes, and a Service for its ports.
  */
 export class StatelessService extends Construct implements Workload {
+  /** Its NetworkPolicy and the like are made in this construct's chart. */
+  public readonly home: Construct = this;
   public readonly name: string;
   public readonly labels: AppLabels;
   public readonly replicas: number;

@@ -51,7 +51,7 @@ export class CinNode extends Construct {
     const { config } = props;
     const cin = config.components.cinNode;
     const base = props.labels.withComponent({ name: 'cin-node', component: 'indexer', version: cin.image.tag });
-    this.all = { name: 'cin-node', labels: base };
+    this.all = { name: 'cin-node', labels: base, home: this };
     const telemetry = new TelemetrySidecars(this, 'Telemetry', { component: 'cin-node', labels: base, config, logDir: LOG_DIR });
     // One monitor over every language's Service: they all carry the CIN selector labels.
     if (config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.all, port: PORTS.cinHttp.name });
@@ -74,7 +74,7 @@ export class CinNode extends Construct {
       if (config.features.podDisruptionBudget) {
         new DisruptionBudget(scope, 'Budget', { target: { name, labels: langLabels } });
       }
-      return { code: lang.code, name, labels: langLabels, instances };
+      return { code: lang.code, name, labels: langLabels, instances, home: scope };
     });
   }
 

@@ -53,7 +53,15 @@ export class CrumpetNetwork extends Construct {
 
     // The public edge, and only the edge, reaches the backends its routes lead to.
     m.allow(internet, Peer.workload(w.edge), [asFlow(PORTS.edgeHttps), asFlow(PORTS.edgeQuic)]);
-    for (const u of w.edgeUpstreams) m.allow(Peer.workload(w.edge), Peer.workload(u.workload), [asFlow(u.containerPort)]);
+    // CIN as a whole: every language serves the same ports, and a language added changes no policy.
+    const backends = new Map<string, { workload: Workload; ports: Map<number, FlowPort> }>();
+    for (const u of w.edgeUpstreams) {
+      const workload = u.backend === 'cin-http' || u.backend === 'cin-grpc' ? w.cin : u.workload;
+      const entry = backends.get(workload.name) ?? { workload, ports: new Map<number, FlowPort>() };
+      entry.ports.set(u.containerPort.port, asFlow(u.containerPort));
+      backends.set(workload.name, entry);
+    }
+    for (const b of backends.values()) m.allow(Peer.workload(w.edge), Peer.workload(b.workload), [...b.ports.values()]);
 
     // Prometheus scrapes every metrics port.
     m.allow(prometheus, Peer.workload(w.cin), [asFlow(PORTS.cinHttp)]);
@@ -77,8 +85,9 @@ export class CrumpetNetwork extends Construct {
 
     if (w.kubo) {
       const swarm = [asFlow(PORTS.kuboSwarmTcp), asFlow(PORTS.kuboSwarmUdp)];
-      m.allow(Peer.workload(w.cin), Peer.workload(w.kubo), [asFlow(PORTS.kuboApi)]);
-      m.allow(Peer.workload(w.orchestrator), Peer.workload(w.kubo), [asFlow(PORTS.kuboApi)]);
+      // Kubo is optional: its clients' egress to it is Kubo's, so their own policies do not change.
+      m.allow(Peer.workload(w.cin), Peer.workload(w.kubo), [asFlow(PORTS.kuboApi)], { egressOwner: w.kubo });
+      m.allow(Peer.workload(w.orchestrator), Peer.workload(w.kubo), [asFlow(PORTS.kuboApi)], { egressOwner: w.kubo });
       m.allow(Peer.cidrs(net.peerCidrs), Peer.workload(w.kubo), swarm);
       m.allow(Peer.workload(w.kubo), internet, swarm);
     }

@@ -3,6 +3,7 @@ import { listEnvironments, mergeValues, modelSchemas, type PlatformConfig } from
 import { chartFiles, Sentinels, templateObjects, type ChartSmokeTest, type HelmChartSpec, type TemplateObject } from '../render/helm/index.ts';
 import { CRUMPET_RELEASE } from '../config/defaults.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './_chart-config-files.ts';
+import { NetworkPolicyValues, networkSentinelModel } from './_chart-network-values.ts';
 import { CrumpetApp } from './crumpet-app.ts';
 import { EDGE_PUBLIC_PORT, HEALTH_PATH, PORTS, WEB_HEALTH_PATH } from './ports.ts';
 
@@ -143,7 +144,7 @@ function certificateSecret(objects: readonly Kube[], chart: string): string {
 }
 
 /** The values of one component chart for one environment; `objects` are its dist/ objects. */
-function componentValues(config: PlatformConfig, spec: ComponentChart, objects: readonly Kube[]): Record<string, unknown> {
+function componentValues(config: PlatformConfig, spec: ComponentChart, objects: readonly Kube[], network: NetworkPolicyValues): Record<string, unknown> {
   const c = config.components[spec.component];
   const files = configFilesOf(objects, spec.chart);
   return {
@@ -153,6 +154,7 @@ function componentValues(config: PlatformConfig, spec: ComponentChart, objects: 
     ...(spec.autoscaling && 'maxReplicas' in c ? { autoscaling: { enabled: config.features.autoscaling, maxReplicas: c.maxReplicas } } : {}),
     podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
     ...(spec.metrics ? { serviceMonitor: { enabled: config.features.serviceMonitor } } : {}),
+    networkPolicy: network.values(config),
     ...(spec.publicHosts ? { hosts: [...config.hostnames], tls: { issuerName: config.tls.issuerName, secretName: '' } } : {}),
     ...(Object.keys(files).length > 0 ? { configFiles: files } : {}),
   };
@@ -168,11 +170,12 @@ const TOGGLES = [
   { feature: 'autoscaling', value: 'autoscaling.enabled' },
   { feature: 'podDisruptionBudget', value: 'podDisruptionBudget.enabled' },
   { feature: 'serviceMonitor', value: 'serviceMonitor.enabled' },
+  { feature: 'networkPolicy', value: 'networkPolicy.enabled' },
 ] as const;
 
 type Toggles = Readonly<Record<(typeof TOGGLES)[number]['feature'], boolean>>;
 
-const ALL_ON: Toggles = { autoscaling: true, podDisruptionBudget: true, serviceMonitor: true };
+const ALL_ON: Toggles = { autoscaling: true, podDisruptionBudget: true, serviceMonitor: true, networkPolicy: true };
 
 /**
  * The chart value switching each object: the first toggle without which `render` loses the
@@ -199,6 +202,7 @@ function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels,
     namespace: s.string('$.Release.Namespace'),
     instance: s.string('$.Release.Name'),
     ...(spec.publicHosts ? { hostnames: s.list('$.Values.hosts'), tls: { ...base.tls, issuerName: s.string('$.Values.tls.issuerName') } } : {}),
+    ...networkSentinelModel(base, s),
     features: { ...base.features, ...toggles },
     components: { ...base.components, [spec.component]: component },
   };
@@ -267,7 +271,7 @@ function valuesAndOverlays(perEnv: readonly EnvironmentValues[]) {
   return { values, overlays };
 }
 
-function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues): object {
+function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues, network: NetworkPolicyValues): object {
   const model = modelSchemas.platformConfigSchema.properties;
   const hosts = spec.publicHosts
     ? {
@@ -286,7 +290,7 @@ function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues): o
     title: `Values of the ${spec.chart} chart`,
     type: 'object',
     additionalProperties: false,
-    required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', ...(spec.metrics ? ['serviceMonitor'] : []), ...Object.keys(extra), 'test'],
+    required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', ...(spec.metrics ? ['serviceMonitor'] : []), 'networkPolicy', ...Object.keys(extra), 'test'],
     properties: {
       ...COMMON_VALUE_SCHEMAS,
       image: modelSchemas.image,
@@ -304,6 +308,7 @@ function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues): o
         : {}),
       podDisruptionBudget: TOGGLE_SCHEMA,
       ...(spec.metrics ? { serviceMonitor: TOGGLE_SCHEMA } : {}),
+      networkPolicy: network.schema(),
       ...extra,
     },
   }) as object;
@@ -333,6 +338,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
     ? withName(certificateSecret(full, spec.chart), s.string(`default (printf "%s-tls" (include "${spec.chart}.fullname" $)) $.Values.tls.secretName`), toFullname)
     : toFullname;
   const configFiles = new ConfigFilesAsValues(spec.chart, full, s);
+  const network = new NetworkPolicyValues(full, s);
   proveChecksums(spec.chart, rendered);
 
   const byFile = new Map<string, TemplateObject[]>();
@@ -347,7 +353,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
   const { values, overlays } = valuesAndOverlays(
     configs.map((c) => {
       const objects = rendered.get(c.name) ?? [];
-      return [c.name, componentValues(c, spec, objects), pinnedNames(spec, objects)] as const;
+      return [c.name, componentValues(c, spec, objects, network), pinnedNames(spec, objects)] as const;
     }),
   );
   const hostsNote = spec.publicHosts
@@ -361,7 +367,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
     templates,
     values,
     overlays,
-    valuesSchema: valuesSchema(spec, configFiles),
+    valuesSchema: valuesSchema(spec, configFiles, network),
     notes: `{{ include "${spec.chart}.fullname" . }} ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.
 ${hostsNote}
 Check it:
@@ -384,6 +390,7 @@ function cinSentinelModel(base: PlatformConfig, s: Sentinels, toggles: Toggles):
   };
   const lang = s.string('$lang.code');
   const cin = base.components.cinNode;
+  const net = networkSentinelModel(base, s);
   return {
     lang,
     model: {
@@ -392,7 +399,8 @@ function cinSentinelModel(base: PlatformConfig, s: Sentinels, toggles: Toggles):
       instance: s.string('$.Release.Name'),
       storage: { storageClassName: s.string('$.Values.storageClassName') },
       features: { ...base.features, ...toggles },
-      network: { ...base.network, peerCidrs: s.list('$.Values.peerCidrs') },
+      telemetry: net.telemetry,
+      network: { ...net.network, peerCidrs: s.list('$.Values.peerCidrs') },
       components: {
         ...base.components,
         cinNode: {
@@ -414,7 +422,7 @@ function replaceInStrings<T>(value: T, from: string, to: string): T {
   return JSON.parse(JSON.stringify(value).split(from).join(to)) as T;
 }
 
-function cinValues(config: PlatformConfig, objects: readonly Kube[]): Record<string, unknown> {
+function cinValues(config: PlatformConfig, objects: readonly Kube[], network: NetworkPolicyValues): Record<string, unknown> {
   const cin = config.components.cinNode;
   return {
     image: { ...cin.image },
@@ -425,6 +433,7 @@ function cinValues(config: PlatformConfig, objects: readonly Kube[]): Record<str
     peerCidrs: [...config.network.peerCidrs],
     podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
     serviceMonitor: { enabled: config.features.serviceMonitor },
+    networkPolicy: network.values(config),
     sidecars: {
       otelCollector: structuredClone(config.components.otelCollector),
       promtail: structuredClone(config.components.promtail),
@@ -450,6 +459,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const rename = byFullname(CIN, fullnameOf(CIN, s));
   const objects = chartObjects(new CrumpetApp(model), CIN);
   const configFiles = new ConfigFilesAsValues(CIN, objects, s);
+  const network = new NetworkPolicyValues(objects, s);
   proveChecksums(CIN, rendered);
 
   const global: TemplateObject[] = [];
@@ -479,7 +489,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
     templateObjects(perInstance, s) +
     '{{- end }}\n{{- end }}\n';
 
-  const { values, overlays } = valuesAndOverlays(configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? []), { fullnameOverride: CIN }] as const));
+  const { values, overlays } = valuesAndOverlays(configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? [], network), { fullnameOverride: CIN }] as const));
   const cinSchema = modelSchemas.platformConfigSchema.properties.components.properties.cinNode.properties;
   const sidecarSchema = modelSchemas.platformConfigSchema.properties.components.properties.promtail;
   return {
@@ -495,7 +505,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
       title: `Values of the ${CIN} chart`,
       type: 'object',
       additionalProperties: false,
-      required: ['image', 'resources', 'languages', 'instanceOverrides', 'storageClassName', 'peerCidrs', 'podDisruptionBudget', 'serviceMonitor', 'sidecars', 'configFiles', 'test'],
+      required: ['image', 'resources', 'languages', 'instanceOverrides', 'storageClassName', 'peerCidrs', 'podDisruptionBudget', 'serviceMonitor', 'networkPolicy', 'sidecars', 'configFiles', 'test'],
       properties: {
         ...COMMON_VALUE_SCHEMAS,
         image: modelSchemas.image,
@@ -506,6 +516,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
         peerCidrs: modelSchemas.platformConfigSchema.properties.network.properties.peerCidrs,
         podDisruptionBudget: TOGGLE_SCHEMA,
         serviceMonitor: TOGGLE_SCHEMA,
+        networkPolicy: network.schema(),
         sidecars: {
           type: 'object',
           additionalProperties: false,

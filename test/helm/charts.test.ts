@@ -133,6 +133,19 @@ describe('Helm charts |', async () => {
       expect(selected.some((o) => Object.entries(monitors[0]!.spec.selector.matchLabels).every(([k, v]) => labels(o)[k] === v))).toBe(true);
     });
 
+    it('GIVEN networkPolicy.enabled=false THEN exactly the NetworkPolicies disappear, and every one selects the chart\'s own pods', async () => {
+      const base = await template('crumpet', chart);
+      const off = await template('crumpet', chart, '--set', 'networkPolicy.enabled=false');
+      const policies = base.filter((o) => o.kind === 'NetworkPolicy');
+      expect(policies.length).toBeGreaterThan(0);
+      expect(base.map(key).filter((k) => !off.map(key).includes(k))).toEqual(policies.map(key));
+      const pods = base.filter(isWorkload).map((w) => w.spec.template.metadata.labels);
+      for (const p of policies) {
+        const selector = Object.entries(p.spec.podSelector.matchLabels as Record<string, string>);
+        expect(pods.some((labels) => selector.every(([k, v]) => labels[k] === v)), key(p)).toBe(true);
+      }
+    });
+
     it('GIVEN two releases in one namespace THEN their names and selectors do not overlap', async () => {
       const [a, b] = await Promise.all([template('alpha', chart, '-n', 'shared'), template('beta', chart, '-n', 'shared')]);
       const names = (objs: Obj[]) => new Set(objs.map(key));
@@ -249,6 +262,25 @@ describe('Helm charts |', async () => {
       const out = await helm('template', 'crumpet', join(CHARTS, 'envoy-edge'), '--set', set);
       expect(out.code).not.toBe(0);
       expect(out.stderr).toMatch(message);
+    });
+  });
+
+  describe('network values', () => {
+    it('GIVEN three RPC endpoint CIDRs for the watcher THEN its egress to RPC has one ipBlock per CIDR, and nothing else changes', async () => {
+      const cidrs = ['198.51.100.0/28', '198.51.100.64/28', '192.0.2.0/24'];
+      const base = await template('crumpet', 'watcher');
+      const changed = await template('crumpet', 'watcher', '--set', `networkPolicy.rpcEndpointCidrs={${cidrs.join(',')}}`);
+      const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+      expect(diffs.every((d) => d.startsWith('NetworkPolicy/crumpet-watcher:spec.egress.'))).toBe(true);
+      const egress = changed.find((o) => o.kind === 'NetworkPolicy')!.spec.egress as Obj[];
+      const blocks = egress.map((r) => (r.to as Obj[]).map((p) => p.ipBlock?.cidr).filter(Boolean));
+      expect(blocks).toContainEqual(cidrs);
+    });
+
+    it('GIVEN a malformed CIDR THEN Helm rejects it naming the key', async () => {
+      const out = await helm('template', 'crumpet', join(CHARTS, 'watcher'), '--set', 'networkPolicy.rpcEndpointCidrs={10.0.0.0/33}');
+      expect(out.code).not.toBe(0);
+      expect(out.stderr).toMatch(/networkPolicy\.rpcEndpointCidrs\.0: Does not match pattern/);
     });
   });
 

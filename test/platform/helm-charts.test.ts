@@ -24,7 +24,7 @@ describe('helmChartFiles |', async () => {
     const files = helmChartFiles(configs, rendered);
     const values = yaml.load(files.get('charts-out/envoy-edge/values.yaml')!) as Obj;
     expect(Object.keys(values).sort()).toEqual([
-      'autoscaling', 'configFiles', 'fullnameOverride', 'hosts', 'image', 'nameOverride', 'podDisruptionBudget', 'replicaCount', 'resources', 'serviceMonitor', 'test', 'tls',
+      'autoscaling', 'configFiles', 'fullnameOverride', 'hosts', 'image', 'nameOverride', 'networkPolicy', 'podDisruptionBudget', 'replicaCount', 'resources', 'serviceMonitor', 'test', 'tls',
     ]);
     expect(values.configFiles).toEqual({ config: find([...rendered.get('staging')!.get('envoy-edge')!], 'ConfigMap').data });
     expect(values.tls.secretName).toBe('');

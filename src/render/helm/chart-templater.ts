@@ -60,16 +60,52 @@ function fail(marker: string): never {
   throw new Error(`template marker ${marker} has no expression`);
 }
 
+const KEY_VALUE = /^(\s*)((?:- )?[^\s:#"'][^:]*: )(.*)$/;
+const ITEM = /^(\s*)- /;
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+
+/**
+ * Expands list items that hold a list-item marker in one of their fields (`- ipBlock: {cidr:
+ * <marker>}`) into a `range` over the marker's list, one item per element: the YAML form of
+ * `cidrs.map((cidr) => ({ ipBlock: { cidr } }))`. Plain `- <marker>` items are left to
+ * {@link templateLine}.
+ */
+function expandListItems(lines: readonly string[], sentinels: Sentinels): string[] {
+  const out = [...lines];
+  const markerAt = (line: string) => {
+    const m = KEY_VALUE.exec(line);
+    const list = m ? sentinels.listMarkers().get(unquote(m[3]!)) : undefined;
+    return list === undefined ? undefined : { indent: m![1]!, key: m![2]!, list };
+  };
+  for (let n = 0; ; n++) {
+    const k = out.findIndex((line) => markerAt(line) !== undefined);
+    if (k < 0) return out;
+    const { indent, key, list } = markerAt(out[k]!)!;
+    // The item holding the field: this line when the field is the item's first, else the nearest above.
+    let start = k;
+    while (start >= 0 && !(ITEM.test(out[start]!) && (start === k || indentOf(out[start]!) < indent.length))) start--;
+    if (start < 0) throw new Error(`the list marker of ${list} is in no list item: ${out[k]}`);
+    let end = start + 1;
+    while (end < out.length && indentOf(out[end]!) > indentOf(out[start]!) + 1) end++;
+    const variable = `$item${n}`;
+    const pad = ' '.repeat(indentOf(out[start]!));
+    out[k] = `${indent}${key}{{ ${variable} | quote }}`;
+    out.splice(end, 0, `${pad}{{- end }}`);
+    out.splice(start, 0, `${pad}{{- range ${variable} := ${list} }}`);
+  }
+}
+
 /**
  * Renders objects into Helm template text: each object a YAML document with its markers
  * replaced, wrapped in `{{- if }}` when it has a condition.
  */
 export function templateObjects(objects: readonly TemplateObject[], sentinels: Sentinels): string {
   const docs = objects.map(({ object, condition }) => {
-    const body = yaml
+    const lines = yaml
       .dump(object, { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' })
       .trimEnd()
-      .split('\n')
+      .split('\n');
+    const body = expandListItems(lines, sentinels)
       .map((l) => templateLine(l, sentinels))
       .join('\n');
     return condition ? `{{- if ${condition} }}\n---\n${body}\n{{- end }}` : `---\n${body}`;
