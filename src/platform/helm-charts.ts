@@ -131,10 +131,6 @@ function withHelmLabels(obj: Record<string, unknown>, s: Sentinels, chart: strin
   return out as unknown as Record<string, unknown>;
 }
 
-function objectKey(o: { kind: string; metadata: { name?: string } }): string {
-  return `${o.kind}/${o.metadata.name ?? ''}`;
-}
-
 /** The Secret name of the chart's public Certificate (the one from the ACME ClusterIssuer; mesh certificates come from an Issuer). */
 function certificateSecret(objects: readonly Kube[], chart: string): string {
   const certificates = objects.filter((o) => o.kind === 'Certificate') as unknown as { spec: { secretName: string; issuerRef: { kind: string } } }[];
@@ -165,29 +161,28 @@ function pinnedNames(spec: ComponentChart, objects: readonly Kube[]): Record<str
   return { fullnameOverride: spec.chart, ...(spec.publicHosts ? { tls: { secretName: certificateSecret(objects, spec.chart) } } : {}) };
 }
 
-/** The optional parts of a chart: which model feature adds them, and the value that switches them on. */
-const TOGGLES = [
-  { feature: 'autoscaling', value: 'autoscaling.enabled' },
-  { feature: 'podDisruptionBudget', value: 'podDisruptionBudget.enabled' },
-  { feature: 'serviceMonitor', value: 'serviceMonitor.enabled' },
-  { feature: 'networkPolicy', value: 'networkPolicy.enabled' },
+/**
+ * The optional parts of a chart: the model feature that adds them, the kinds of object it adds,
+ * and the value that switches them on in the chart. A test renders the platform with each feature
+ * off and checks that exactly these kinds go, so synth need not render it four more times.
+ */
+export const CHART_TOGGLES = [
+  { feature: 'autoscaling', kinds: ['HorizontalPodAutoscaler'], value: 'autoscaling.enabled' },
+  { feature: 'podDisruptionBudget', kinds: ['PodDisruptionBudget'], value: 'podDisruptionBudget.enabled' },
+  { feature: 'serviceMonitor', kinds: ['ServiceMonitor', 'PodMonitor'], value: 'serviceMonitor.enabled' },
+  { feature: 'networkPolicy', kinds: ['NetworkPolicy'], value: 'networkPolicy.enabled' },
 ] as const;
 
-type Toggles = Readonly<Record<(typeof TOGGLES)[number]['feature'], boolean>>;
+const ALL_ON = { autoscaling: true, podDisruptionBudget: true, serviceMonitor: true, networkPolicy: true } as const;
 
-const ALL_ON: Toggles = { autoscaling: true, podDisruptionBudget: true, serviceMonitor: true, networkPolicy: true };
-
-/**
- * The chart value switching each object: the first toggle without which `render` loses the
- * object, or undefined for objects that are always there.
- */
-function conditions(render: (toggles: Toggles) => readonly Kube[], prefix: '.' | '$.'): (obj: Kube) => string | undefined {
-  const without = TOGGLES.map((t) => ({ value: `${prefix}Values.${t.value}`, keys: new Set(render({ ...ALL_ON, [t.feature]: false }).map(objectKey)) }));
-  return (obj) => without.find((w) => !w.keys.has(objectKey(obj)))?.value;
+/** The chart value switching `obj` on (`.Values...`, or `$.Values...` inside a range), if it is optional. */
+function conditionOf(obj: Kube, prefix: '.' | '$.'): string | undefined {
+  const toggle = CHART_TOGGLES.find((t) => (t.kinds as readonly string[]).includes(obj.kind));
+  return toggle && `${prefix}Values.${toggle.value}`;
 }
 
-/** The model with the chart's values replaced by markers, and the optional parts as `toggles` say. */
-function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels, toggles: Toggles): PlatformConfig {
+/** The model with the chart's values replaced by markers, and every optional part on. */
+function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels): PlatformConfig {
   const c = base.components[spec.component];
   const component = {
     ...c,
@@ -203,7 +198,7 @@ function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels,
     instance: s.string('$.Release.Name'),
     ...(spec.publicHosts ? { hostnames: s.list('$.Values.hosts'), tls: { ...base.tls, issuerName: s.string('$.Values.tls.issuerName') } } : {}),
     ...networkSentinelModel(base, s),
-    features: { ...base.features, ...toggles },
+    features: { ...base.features, ...ALL_ON },
     components: { ...base.components, [spec.component]: component },
   };
 }
@@ -330,8 +325,7 @@ function smokeTest(spec: ComponentChart): ChartSmokeTest {
 function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart, rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
   const base = configs[0]!;
   const s = new Sentinels();
-  const full = chartObjects(new CrumpetApp(sentinelModel(base, spec, s, ALL_ON)), spec.chart);
-  const conditionOf = conditions((toggles) => chartObjects(new CrumpetApp(sentinelModel(base, spec, new Sentinels(), toggles)), spec.chart), '.');
+  const full = chartObjects(new CrumpetApp(sentinelModel(base, spec, s)), spec.chart);
   const toFullname = byFullname(spec.chart, fullnameOf(spec.chart, s));
   // The TLS Secret is named after the release too, unless tls.secretName (dist/'s name) is set.
   const rename = spec.publicHosts
@@ -343,7 +337,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
 
   const byFile = new Map<string, TemplateObject[]>();
   for (const obj of full) {
-    const condition = conditionOf(obj);
+    const condition = conditionOf(obj, '.');
     const object = withHelmLabels(renamed(configFiles.template(obj), rename) as Record<string, unknown>, s, spec.chart);
     const file = `${obj.kind.toLowerCase()}.yaml`;
     byFile.set(file, [...(byFile.get(file) ?? []), { object, ...(condition ? { condition } : {}) }]);
@@ -381,7 +375,7 @@ Check it:
 const CIN = 'cin-node';
 
 /** The CIN node model with its chart values as markers: one language, one instance, to be looped. */
-function cinSentinelModel(base: PlatformConfig, s: Sentinels, toggles: Toggles): { model: PlatformConfig; lang: string } {
+function cinSentinelModel(base: PlatformConfig, s: Sentinels): { model: PlatformConfig; lang: string } {
   const sidecar = (name: 'otelCollector' | 'promtail') => {
     const at = `$.Values.sidecars.${name}`;
     const image = { repository: s.string(`${at}.image.repository`), tag: s.string(`${at}.image.tag`), digest: s.string(`${at}.image.digest`) };
@@ -398,7 +392,7 @@ function cinSentinelModel(base: PlatformConfig, s: Sentinels, toggles: Toggles):
       namespace: s.string('$.Release.Namespace'),
       instance: s.string('$.Release.Name'),
       storage: { storageClassName: s.string('$.Values.storageClassName') },
-      features: { ...base.features, ...toggles },
+      features: { ...base.features, ...ALL_ON },
       telemetry: net.telemetry,
       network: { ...net.network, peerCidrs: s.list('$.Values.peerCidrs') },
       components: {
@@ -450,8 +444,7 @@ function cinValues(config: PlatformConfig, objects: readonly Kube[], network: Ne
 function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
   const base = configs[0]!;
   const s = new Sentinels();
-  const { model, lang } = cinSentinelModel(base, s, ALL_ON);
-  const conditionOf = conditions((toggles) => chartObjects(new CrumpetApp(cinSentinelModel(base, new Sentinels(), toggles).model), CIN), '$.');
+  const { model, lang } = cinSentinelModel(base, s);
   const instance = s.string('$i');
   const instanceTag = s.string('$image.tag');
   const cin = model.components.cinNode.image;
@@ -466,7 +459,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const perLanguage: TemplateObject[] = [];
   const perInstance: TemplateObject[] = [];
   for (const raw of objects) {
-    const condition = conditionOf(raw);
+    const condition = conditionOf(raw, '$.');
     let obj = replaceInStrings(configFiles.template(raw), `${lang}-0`, `${lang}-${instance}`);
     const text = JSON.stringify(obj);
     if (text.includes(instance)) {

@@ -1,14 +1,37 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment, NO_OVERRIDES } from '../../src/config/index.ts';
-import { CrumpetApp, helmChartFiles } from '../../src/platform/index.ts';
+import { CHART_TOGGLES, CrumpetApp, helmChartFiles, UMBRELLA_CHART } from '../../src/platform/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
+import { PROJECT_ROOT } from '../_helpers.ts';
 
 /* The chart generator's own checks, on the objects synth renders for dist/. */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = KubeObject & Record<string, any>;
 type Rendered = ReadonlyMap<string, ReadonlyMap<string, readonly Obj[]>>;
+
+describe('helmChartFiles | optional parts', async () => {
+  const config = await loadEnvironment('prod', NO_OVERRIDES);
+  const charted = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART);
+  const objectsOf = (app: CrumpetApp): string[] =>
+    app.charts.filter((c) => charted.includes(c.node.id)).flatMap((c) => (c.toJson() as Obj[]).map((o) => `${c.node.id} ${o.kind}/${o.metadata.name}`));
+
+  it.each(CHART_TOGGLES.map((t) => [t.feature, t] as const))(
+    'GIVEN features.%s off THEN exactly the objects of its kinds leave the charted components, which the chart switches by kind',
+    (_feature, toggle) => {
+      const on = objectsOf(new CrumpetApp({ ...config, features: { ...config.features, [toggle.feature]: true } }));
+      const off = objectsOf(new CrumpetApp({ ...config, features: { ...config.features, [toggle.feature]: false } }));
+      const gone = on.filter((o) => !off.includes(o));
+      const ofKinds = (o: string) => (toggle.kinds as readonly string[]).includes(o.split(' ')[1]!.split('/')[0]!);
+      expect(gone.length).toBeGreaterThan(0);
+      expect(gone).toEqual(on.filter(ofKinds));
+      expect(off.filter(ofKinds)).toEqual([]);
+    },
+  );
+});
 
 describe('helmChartFiles |', async () => {
   const configs = await Promise.all(['prod', 'staging'].map((env) => loadEnvironment(env, NO_OVERRIDES)));
