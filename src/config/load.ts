@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { Quantity } from '../lib/values/index.ts';
 import { applyOverrides, formatPath, NO_OVERRIDES, OverrideError, type Overrides, type PathSegment } from './overrides.ts';
-import { platformConfigSchema } from './schema.ts';
+import { configValidator } from './_config-validator.ts';
 import type { ImageConfig, PlatformConfig, ResourceConfig } from './types.ts';
 
 const ENVIRONMENTS_DIR = new URL('./environments/', import.meta.url);
@@ -30,13 +30,6 @@ export function listEnvironments(): string[] {
     .filter((f) => /^[a-z0-9-]+\.ts$/.test(f))
     .map((f) => f.slice(0, -3))
     .sort();
-}
-
-let validateSchema: ReturnType<Ajv['compile']> | undefined;
-
-function schemaValidator(): ReturnType<Ajv['compile']> {
-  validateSchema ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(platformConfigSchema);
-  return validateSchema;
 }
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -177,7 +170,7 @@ function semanticIssues(env: string, config: PlatformConfig): ConfigIssue[] {
 
 /** Checks `candidate` against the model; throws a ConfigError listing every problem. */
 export function validateConfig(env: string, candidate: unknown): PlatformConfig {
-  const validate = schemaValidator();
+  const validate = configValidator();
   if (!validate(candidate)) {
     const lines = (validate.errors ?? []).map(schemaIssue);
     const unique = [...new Map(lines.map((i) => [`${i.path}\u0000${i.message}`, i])).values()];
