@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Sentinels } from '../render/helm/index.ts';
-import { configChecksum } from './_config-map.ts';
+import { combinedChecksum, configChecksum } from './_config-map.ts';
 
 /*
  * ConfigMaps in the Helm charts: their data is a value, `configFiles`, carried as synth renders it
@@ -31,13 +30,9 @@ export function configFilesOf(objects: readonly Kube[], chart: string): Record<s
   );
 }
 
-/**
- * A `checksum/*` pod annotation as synth computes it: one ConfigMap's checksum, or for several
- * (the telemetry sidecars') sha256 over their checksums in name order.
- */
+/** A `checksum/*` pod annotation as synth computes it (`combinedChecksum`) from `configFiles`. */
 function podChecksum(files: Readonly<Record<string, Readonly<Record<string, string>>>>): string {
-  const sums = Object.keys(files).sort().map((k) => configChecksum(files[k]!));
-  return sums.length === 1 ? sums[0]! : createHash('sha256').update(sums.join('')).digest('hex');
+  return combinedChecksum(Object.fromEntries(Object.entries(files).map(([k, data]) => [k, configChecksum(data)])));
 }
 
 /** The same checksum as a template expression over `configFiles`. */

@@ -22,6 +22,15 @@ export function configChecksum(files: Readonly<Record<string, string>>): string 
   return hash.digest('hex');
 }
 
+/**
+ * The checksum of a pod that mounts several ConfigMaps, from theirs by ConfigMap name: sha256
+ * over them in name order; a single ConfigMap's own checksum.
+ */
+export function combinedChecksum(byName: Readonly<Record<string, string>>): string {
+  const sums = Object.keys(byName).sort().map((name) => byName[name]!);
+  return sums.length === 1 ? sums[0]! : createHash('sha256').update(sums.join('')).digest('hex');
+}
+
 /** Renders `files` into a ConfigMap; the checksum covers names and contents in a fixed order. */
 export function configFiles(scope: Construct, id: string, name: string, labels: AppLabels, files: Readonly<Record<string, string>>): ConfigFiles {
   const configMap = typedApiObject<IConfigMap>(scope, id, {

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { PlatformConfig } from '../config/index.ts';
 import { ImageReference, type AppLabels, type ContainerSpec } from '../lib/index.ts';
 import { promtailStages, tailSamplingProcessor, type ClientIpPolicy } from '../observability/index.ts';
-import { configFiles } from './_config-map.ts';
+import { combinedChecksum, configFiles } from './_config-map.ts';
 import { PORTS } from './ports.ts';
 
 /** Props of {@link TelemetrySidecars}. */
@@ -81,7 +80,7 @@ export class TelemetrySidecars extends Construct {
         { sortKeys: true, lineWidth: -1 },
       ),
     });
-    this.checksum = createHash('sha256').update(otel.checksum).update(promtail.checksum).digest('hex');
+    this.checksum = combinedChecksum({ [otel.name]: otel.checksum, [promtail.name]: promtail.checksum });
     this.volumes = [
       { name: 'otel-collector-config', configMap: { name: otel.name } },
       { name: 'promtail-config', configMap: { name: promtail.name } },
