@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/index.ts';
 import { ImageReference, ScheduledJob, type AppLabels } from '../lib/index.ts';
 import type { CinLanguage } from './cin-node.ts';
-import { MESH_TLS_FILES, MeshCertificate } from './mesh-certificate.ts';
+import { MeshCertificate } from './mesh-certificate.ts';
 import { PORTS } from './ports.ts';
 
 /** Props of {@link Backups}. */
@@ -15,9 +15,6 @@ export interface BackupsProps {
 
 /** The Secret with the object store's access key, materialized by the secrets provider. */
 export const BACKUP_CREDENTIALS_SECRET = 'backup-s3-credentials';
-
-/** Where the index snapshot job mounts its mesh client certificate. */
-const SNAPSHOT_TLS_DIR = '/etc/cin/mtls';
 
 /** VolumeSnapshots kept per index volume; older ones are deleted by the snapshot job. */
 export const VOLUME_SNAPSHOTS_KEPT = 7;
@@ -57,9 +54,8 @@ export class Backups extends Construct {
           labels: snapshotLabels,
           role: 'client',
           dnsNames: [`index-snapshot.${config.namespace}.svc.cluster.local`],
-        })
+        }).mountAt('mtls', '/etc/cin/mtls')
       : undefined;
-    const tlsFile = (f: string) => `${SNAPSHOT_TLS_DIR}/${f}`;
     this.indexSnapshot = new ScheduledJob(this, 'IndexSnapshot', {
       name: 'index-snapshot',
       labels: snapshotLabels,
@@ -70,16 +66,16 @@ export class Backups extends Construct {
           'snapshot',
           ...props.languages.flatMap((l) => ['--lang', l.code, '--node', `${l.name}:${PORTS.cinGrpc.port}`]),
           ...(clientTls
-            ? ['--tls-cert', tlsFile(MESH_TLS_FILES.cert), '--tls-key', tlsFile(MESH_TLS_FILES.key), '--tls-ca', tlsFile(MESH_TLS_FILES.ca)]
+            ? ['--tls-cert', clientTls.certFile, '--tls-key', clientTls.keyFile, '--tls-ca', clientTls.caFile]
             : []),
           '--upload',
           `s3://${b.bucket}/index-snapshots/`,
         ],
         env: s3Env,
         resources: small,
-        ...(clientTls ? { mounts: [{ volume: 'mtls', path: SNAPSHOT_TLS_DIR }] } : {}),
+        ...(clientTls ? { mounts: [clientTls.mount] } : {}),
       },
-      ...(clientTls ? { volumes: [{ name: 'mtls', secret: { secretName: clientTls.secretName, defaultMode: 0o440 } }] } : {}),
+      ...(clientTls ? { volumes: [clientTls.volume] } : {}),
     });
 
     this.volumeSnapshots = new ScheduledJob(this, 'VolumeSnapshots', {

@@ -9,7 +9,7 @@ import {
   type Workload,
 } from '../lib/index.ts';
 import { service } from '../lib/_workload-parts.ts';
-import { MESH_TLS_FILES, MeshCertificate } from './mesh-certificate.ts';
+import { MeshCertificate, type MountedMeshCertificate } from './mesh-certificate.ts';
 import { HEALTH_PATH, PORTS } from './ports.ts';
 import { LOG_VOLUME, TelemetrySidecars } from './telemetry-sidecars.ts';
 
@@ -30,8 +30,6 @@ const LANGUAGE_LABEL = 'crumpet.dev/language';
 const INSTANCE_LABEL = 'crumpet.dev/cin-instance';
 const INDEX_DIR = '/var/lib/cin/index';
 const LOG_DIR = '/var/log/cin';
-const GRPC_TLS_DIR = '/etc/cin/grpc-tls';
-const GRPC_TLS_VOLUME = 'grpc-tls';
 
 /**
  * CIN nodes, scaled horizontally by language (spec sections 2 and 12). Every instance is a
@@ -67,7 +65,7 @@ export class CinNode extends Construct {
             labels: langLabels,
             role: 'server',
             dnsNames: [`${name}.${config.namespace}.svc.cluster.local`, `${name}.${config.namespace}.svc`, name],
-          })
+          }).mountAt('grpc-tls', '/etc/cin/grpc-tls')
         : undefined;
       const instances = Array.from({ length: lang.replicas }, (_, n) => this.instance(scope, props, lang, n, langLabels, telemetry, grpcTls));
       service(scope, name, langLabels, [PORTS.cinHttp, PORTS.cinGrpc].map((p) => ({ ...p, targetPort: p.name })));
@@ -85,7 +83,7 @@ export class CinNode extends Construct {
     n: number,
     langLabels: AppLabels,
     telemetry: TelemetrySidecars,
-    grpcTls: MeshCertificate | undefined,
+    grpcTls: MountedMeshCertificate | undefined,
   ): StatefulService {
     const { config } = props;
     const cin = config.components.cinNode;
@@ -110,21 +108,21 @@ export class CinNode extends Construct {
           { name: 'OTEL_SERVICE_NAME', value: 'cin-node' },
           ...(grpcTls
             ? [
-                { name: 'CIN_GRPC_TLS_CERT_FILE', value: `${GRPC_TLS_DIR}/${MESH_TLS_FILES.cert}` },
-                { name: 'CIN_GRPC_TLS_KEY_FILE', value: `${GRPC_TLS_DIR}/${MESH_TLS_FILES.key}` },
-                { name: 'CIN_GRPC_TLS_CLIENT_CA_FILE', value: `${GRPC_TLS_DIR}/${MESH_TLS_FILES.ca}` },
+                { name: 'CIN_GRPC_TLS_CERT_FILE', value: grpcTls.certFile },
+                { name: 'CIN_GRPC_TLS_KEY_FILE', value: grpcTls.keyFile },
+                { name: 'CIN_GRPC_TLS_CLIENT_CA_FILE', value: grpcTls.caFile },
               ]
             : []),
         ],
         mounts: [
           { volume: LOG_VOLUME, path: LOG_DIR, readOnly: false },
-          ...(grpcTls ? [{ volume: GRPC_TLS_VOLUME, path: GRPC_TLS_DIR }] : []),
+          ...(grpcTls ? [grpcTls.mount] : []),
         ],
       },
       sidecars: telemetry.containers,
       volumes: [
         ...telemetry.volumes,
-        ...(grpcTls ? [{ name: GRPC_TLS_VOLUME, secret: { secretName: grpcTls.secretName, defaultMode: 0o440 } }] : []),
+        ...(grpcTls ? [grpcTls.volume] : []),
       ],
       podAnnotations: { 'checksum/telemetry-config': telemetry.checksum },
       volumeClaims: [{ name: 'index', size: lang.storage, storageClassName: config.storage.storageClassName, mountPath: INDEX_DIR }],

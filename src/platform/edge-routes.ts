@@ -85,7 +85,9 @@ export class EdgeRouteTable {
         port: b.port.port,
         protocol: b.protocol,
         ...(b.healthPath ? { healthPath: b.healthPath } : {}),
-        ...(backend === 'cin-grpc' && grpcClientTls ? { mtls: { ...grpcClientTls, sni: host } } : {}),
+        ...(backend === 'cin-grpc' && grpcClientTls
+          ? { mtls: { certFile: grpcClientTls.certFile, keyFile: grpcClientTls.keyFile, caFile: grpcClientTls.caFile, sni: host } }
+          : {}),
         workload,
         containerPort: b.port,
         backend,

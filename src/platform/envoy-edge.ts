@@ -7,7 +7,7 @@ import { GeneratedFile } from '../render/index.ts';
 import { configFiles } from './_config-map.ts';
 import { EdgeRouteTable, LANGUAGE_HEADER, type EdgeBackends } from './edge-routes.ts';
 import { EdgeCertificate } from './edge-tls.ts';
-import { MESH_TLS_FILES, MeshCertificate } from './mesh-certificate.ts';
+import { MeshCertificate } from './mesh-certificate.ts';
 import { EDGE_PUBLIC_PORT, ENVOY_ADMIN_PORT, PORTS } from './ports.ts';
 
 /** Props of {@link EnvoyEdge}. */
@@ -65,13 +65,9 @@ export class EnvoyEdge extends Construct {
           labels,
           role: 'client',
           dnsNames: [`envoy-edge.${config.namespace}.svc.cluster.local`],
-        })
+        }).mountAt('mtls', MTLS_DIR)
       : undefined;
-    this.routes = new EdgeRouteTable(
-      config,
-      props.backends,
-      clientTls && { certFile: `${MTLS_DIR}/${MESH_TLS_FILES.cert}`, keyFile: `${MTLS_DIR}/${MESH_TLS_FILES.key}`, caFile: `${MTLS_DIR}/${MESH_TLS_FILES.ca}` },
-    );
+    this.routes = new EdgeRouteTable(config, props.backends, clientTls);
     const bootstrap = edgeBootstrap({
       domains: config.hostnames,
       tls: { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key` },
@@ -113,13 +109,13 @@ export class EnvoyEdge extends Construct {
         mounts: [
           { volume: 'config', path: CONFIG_DIR },
           { volume: 'tls', path: TLS_DIR },
-          ...(clientTls ? [{ volume: 'mtls', path: MTLS_DIR }] : []),
+          ...(clientTls ? [clientTls.mount] : []),
         ],
       },
       volumes: [
         { name: 'config', configMap: { name: envoyConfig.name } },
         { name: 'tls', secret: { secretName: certificate.secretName, defaultMode: 0o440 } },
-        ...(clientTls ? [{ name: 'mtls', secret: { secretName: clientTls.secretName, defaultMode: 0o440 } }] : []),
+        ...(clientTls ? [clientTls.volume] : []),
       ],
       podAnnotations: { 'checksum/config': envoyConfig.checksum },
       serviceType: 'LoadBalancer',

@@ -5,7 +5,8 @@ import {
   CertificateSpecPrivateKeyRotationPolicy,
   CertificateSpecUsages,
 } from '../../imports/certificates-cert-manager.io.ts';
-import type { AppLabels } from '../lib/index.ts';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { AppLabels, VolumeMount } from '../lib/index.ts';
 import { MESH_CA_ISSUER } from './mesh-ca.ts';
 
 /** Props of {@link MeshCertificate}. */
@@ -20,8 +21,18 @@ export interface MeshCertificateProps {
   readonly dnsNames: readonly string[];
 }
 
-/** Where a workload mounts its mesh certificate. */
-export const MESH_TLS_FILES = { cert: 'tls.crt', key: 'tls.key', ca: 'ca.crt' } as const;
+/** The files of a mesh certificate's Secret. */
+const FILES = { cert: 'tls.crt', key: 'tls.key', ca: 'ca.crt' } as const;
+
+/** A mesh certificate mounted into a pod: the volume, its mount, and the paths of its files. */
+export interface MountedMeshCertificate {
+  readonly volume: IVolume;
+  readonly mount: VolumeMount;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The mesh CA, to check the other end's certificate. */
+  readonly caFile: string;
+}
 
 /**
  * A leaf certificate of the mesh CA ({@link MeshCa}) for one end of an mTLS connection: 90 days,
@@ -51,5 +62,16 @@ export class MeshCertificate extends Construct {
         issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: MESH_CA_ISSUER },
       },
     });
+  }
+
+  /** The Secret as the pod volume `volume`, mounted read-only at `dir`. */
+  public mountAt(volume: string, dir: string): MountedMeshCertificate {
+    return {
+      volume: { name: volume, secret: { secretName: this.secretName, defaultMode: 0o440 } },
+      mount: { volume, path: dir },
+      certFile: `${dir}/${FILES.cert}`,
+      keyFile: `${dir}/${FILES.key}`,
+      caFile: `${dir}/${FILES.ca}`,
+    };
   }
 }
