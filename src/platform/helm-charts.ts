@@ -40,10 +40,6 @@ interface ComponentChart {
   readonly description: string;
   /** Port and path the smoke test calls; with `publicHosts`, the Service port behind `https://<host>`. */
   readonly health: { readonly port: number; readonly path: string };
-  /** Whether the component has an autoscaler. */
-  readonly autoscaling: boolean;
-  /** Whether the component exports metrics (a ServiceMonitor or PodMonitor with `features.serviceMonitor`). */
-  readonly metrics: boolean;
   /**
    * The component serves the public host names: its Certificate's hosts, issuer and Secret name
    * are values, and the smoke test calls the first host over TLS through the chart's Service.
@@ -58,32 +54,24 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
     component: 'pinOrchestrator',
     description: 'Crumpet pinning orchestrator: multi-pin quorum over remote pinning services',
     health: { port: PORTS.orchestrator.port, path: HEALTH_PATH },
-    autoscaling: true,
-    metrics: true,
   },
   {
     chart: 'watcher',
     component: 'watcher',
     description: 'Crumpet watcher: uptime probes and committee attestations',
     health: { port: PORTS.watcher.port, path: HEALTH_PATH },
-    autoscaling: false,
-    metrics: true,
   },
   {
     chart: 'web',
     component: 'web',
     description: 'Crumpet web: the Next.js dApp',
     health: { port: PORTS.web.port, path: WEB_HEALTH_PATH },
-    autoscaling: true,
-    metrics: false,
   },
   {
     chart: 'envoy-edge',
     component: 'envoyEdge',
     description: 'Crumpet edge: Envoy terminating TLS for the public host names over HTTP/2 and HTTP/3',
     health: { port: EDGE_PUBLIC_PORT, path: HEALTH_PATH },
-    autoscaling: true,
-    metrics: true,
     publicHosts: true,
   },
 ];
@@ -140,17 +128,14 @@ function certificateSecret(objects: readonly Kube[], chart: string): string {
 }
 
 /** The values of one component chart for one environment; `objects` are its dist/ objects. */
-function componentValues(config: PlatformConfig, spec: ComponentChart, objects: readonly Kube[], network: NetworkPolicyValues): Record<string, unknown> {
+function componentValues(config: PlatformConfig, spec: ComponentChart, objects: readonly Kube[], switches: ChartSwitches): Record<string, unknown> {
   const c = config.components[spec.component];
   const files = configFilesOf(objects, spec.chart);
   return {
     image: { ...c.image },
     replicaCount: c.replicas,
     resources: structuredClone(c.resources),
-    ...(spec.autoscaling && 'maxReplicas' in c ? { autoscaling: { enabled: config.features.autoscaling, maxReplicas: c.maxReplicas } } : {}),
-    podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
-    ...(spec.metrics ? { serviceMonitor: { enabled: config.features.serviceMonitor } } : {}),
-    networkPolicy: network.values(config),
+    ...switches.values(config, 'maxReplicas' in c ? { autoscaling: { maxReplicas: c.maxReplicas } } : {}),
     ...(spec.publicHosts ? { hosts: [...config.hostnames], tls: { issuerName: config.tls.issuerName, secretName: '' } } : {}),
     ...(Object.keys(files).length > 0 ? { configFiles: files } : {}),
   };
@@ -163,22 +148,60 @@ function pinnedNames(spec: ComponentChart, objects: readonly Kube[]): Record<str
 
 /**
  * The optional parts of a chart: the model feature that adds them, the kinds of object it adds,
- * and the value that switches them on in the chart. A test renders the platform with each feature
+ * and the value that switches them on in the chart (`<key>.enabled`). A test renders the platform with each feature
  * off and checks that exactly these kinds go, so synth need not render it four more times.
  */
 export const CHART_TOGGLES = [
-  { feature: 'autoscaling', kinds: ['HorizontalPodAutoscaler'], value: 'autoscaling.enabled' },
-  { feature: 'podDisruptionBudget', kinds: ['PodDisruptionBudget'], value: 'podDisruptionBudget.enabled' },
-  { feature: 'serviceMonitor', kinds: ['ServiceMonitor', 'PodMonitor'], value: 'serviceMonitor.enabled' },
-  { feature: 'networkPolicy', kinds: ['NetworkPolicy'], value: 'networkPolicy.enabled' },
+  { feature: 'autoscaling', kinds: ['HorizontalPodAutoscaler'], key: 'autoscaling' },
+  { feature: 'podDisruptionBudget', kinds: ['PodDisruptionBudget'], key: 'podDisruptionBudget' },
+  { feature: 'serviceMonitor', kinds: ['ServiceMonitor', 'PodMonitor'], key: 'serviceMonitor' },
+  { feature: 'networkPolicy', kinds: ['NetworkPolicy'], key: 'networkPolicy' },
 ] as const;
 
 const ALL_ON = { autoscaling: true, podDisruptionBudget: true, serviceMonitor: true, networkPolicy: true } as const;
 
+type Toggle = (typeof CHART_TOGGLES)[number];
+
+/**
+ * The switches of one chart: the toggles whose kinds it renders (a chart without metrics has no
+ * `serviceMonitor`), each an `enabled` value, `networkPolicy` with the network fields its policies
+ * read, `autoscaling` with `maxReplicas`.
+ */
+class ChartSwitches {
+  private readonly toggles: readonly Toggle[];
+
+  public constructor(objects: readonly Kube[], private readonly network: NetworkPolicyValues) {
+    this.toggles = CHART_TOGGLES.filter((t) => objects.some((o) => (t.kinds as readonly string[]).includes(o.kind)));
+  }
+
+  /** The values for one environment; `extra` adds fields to a switch (`autoscaling.maxReplicas`). */
+  public values(config: PlatformConfig, extra: Readonly<Record<string, object>> = {}): Record<string, unknown> {
+    return Object.fromEntries(
+      this.toggles.map((t) => [t.key, t.feature === 'networkPolicy' ? this.network.values(config) : { enabled: config.features[t.feature], ...extra[t.key] }]),
+    );
+  }
+
+  /** Their schemas, and the keys to require. */
+  public schemas(): { properties: Record<string, object>; required: string[] } {
+    const schema = (t: Toggle): object =>
+      t.feature === 'networkPolicy'
+        ? this.network.schema()
+        : t.feature === 'autoscaling'
+          ? {
+              type: 'object',
+              additionalProperties: false,
+              required: ['enabled', 'maxReplicas'],
+              properties: { enabled: { type: 'boolean' }, maxReplicas: { ...modelSchemas.replicas, minimum: 1 } },
+            }
+          : TOGGLE_SCHEMA;
+    return { properties: Object.fromEntries(this.toggles.map((t) => [t.key, schema(t)])), required: this.toggles.map((t) => t.key) };
+  }
+}
+
 /** The chart value switching `obj` on (`.Values...`, or `$.Values...` inside a range), if it is optional. */
 function conditionOf(obj: Kube, prefix: '.' | '$.'): string | undefined {
   const toggle = CHART_TOGGLES.find((t) => (t.kinds as readonly string[]).includes(obj.kind));
-  return toggle && `${prefix}Values.${toggle.value}`;
+  return toggle && `${prefix}Values.${toggle.key}.enabled`;
 }
 
 /** The model with the chart's values replaced by markers, and every optional part on. */
@@ -266,7 +289,7 @@ function valuesAndOverlays(perEnv: readonly EnvironmentValues[]) {
   return { values, overlays };
 }
 
-function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues, network: NetworkPolicyValues): object {
+function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues, switches: ChartSwitches): object {
   const model = modelSchemas.platformConfigSchema.properties;
   const hosts = spec.publicHosts
     ? {
@@ -280,30 +303,19 @@ function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues, ne
       }
     : {};
   const extra = { ...hosts, ...configFiles.schema() };
+  const toggles = switches.schemas();
   return draft07({
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `Values of the ${spec.chart} chart`,
     type: 'object',
     additionalProperties: false,
-    required: ['image', 'replicaCount', 'resources', 'podDisruptionBudget', ...(spec.metrics ? ['serviceMonitor'] : []), 'networkPolicy', ...Object.keys(extra), 'test'],
+    required: ['image', 'replicaCount', 'resources', ...toggles.required, ...Object.keys(extra), 'test'],
     properties: {
       ...COMMON_VALUE_SCHEMAS,
       image: modelSchemas.image,
       replicaCount: modelSchemas.replicas,
       resources: modelSchemas.resources,
-      ...(spec.autoscaling
-        ? {
-            autoscaling: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['enabled', 'maxReplicas'],
-              properties: { enabled: { type: 'boolean' }, maxReplicas: { ...modelSchemas.replicas, minimum: 1 } },
-            },
-          }
-        : {}),
-      podDisruptionBudget: TOGGLE_SCHEMA,
-      ...(spec.metrics ? { serviceMonitor: TOGGLE_SCHEMA } : {}),
-      networkPolicy: network.schema(),
+      ...toggles.properties,
       ...extra,
     },
   }) as object;
@@ -332,7 +344,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
     ? withName(certificateSecret(full, spec.chart), s.string(`default (printf "%s-tls" (include "${spec.chart}.fullname" $)) $.Values.tls.secretName`), toFullname)
     : toFullname;
   const configFiles = new ConfigFilesAsValues(spec.chart, full, s);
-  const network = new NetworkPolicyValues(full, s);
+  const switches = new ChartSwitches(full, new NetworkPolicyValues(full, s));
   proveChecksums(spec.chart, rendered);
 
   const byFile = new Map<string, TemplateObject[]>();
@@ -347,7 +359,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
   const { values, overlays } = valuesAndOverlays(
     configs.map((c) => {
       const objects = rendered.get(c.name) ?? [];
-      return [c.name, componentValues(c, spec, objects, network), pinnedNames(spec, objects)] as const;
+      return [c.name, componentValues(c, spec, objects, switches), pinnedNames(spec, objects)] as const;
     }),
   );
   const hostsNote = spec.publicHosts
@@ -361,7 +373,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
     templates,
     values,
     overlays,
-    valuesSchema: valuesSchema(spec, configFiles, network),
+    valuesSchema: valuesSchema(spec, configFiles, switches),
     notes: `{{ include "${spec.chart}.fullname" . }} ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.
 ${hostsNote}
 Check it:
@@ -416,7 +428,7 @@ function replaceInStrings<T>(value: T, from: string, to: string): T {
   return JSON.parse(JSON.stringify(value).split(from).join(to)) as T;
 }
 
-function cinValues(config: PlatformConfig, objects: readonly Kube[], network: NetworkPolicyValues): Record<string, unknown> {
+function cinValues(config: PlatformConfig, objects: readonly Kube[], switches: ChartSwitches): Record<string, unknown> {
   const cin = config.components.cinNode;
   return {
     image: { ...cin.image },
@@ -425,9 +437,7 @@ function cinValues(config: PlatformConfig, objects: readonly Kube[], network: Ne
     instanceOverrides: structuredClone(cin.instanceOverrides),
     storageClassName: config.storage.storageClassName,
     peerCidrs: [...config.network.peerCidrs],
-    podDisruptionBudget: { enabled: config.features.podDisruptionBudget },
-    serviceMonitor: { enabled: config.features.serviceMonitor },
-    networkPolicy: network.values(config),
+    ...switches.values(config),
     sidecars: {
       otelCollector: structuredClone(config.components.otelCollector),
       promtail: structuredClone(config.components.promtail),
@@ -452,7 +462,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const rename = byFullname(CIN, fullnameOf(CIN, s));
   const objects = chartObjects(new CrumpetApp(model), CIN);
   const configFiles = new ConfigFilesAsValues(CIN, objects, s);
-  const network = new NetworkPolicyValues(objects, s);
+  const switches = new ChartSwitches(objects, new NetworkPolicyValues(objects, s));
   proveChecksums(CIN, rendered);
 
   const global: TemplateObject[] = [];
@@ -482,7 +492,8 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
     templateObjects(perInstance, s) +
     '{{- end }}\n{{- end }}\n';
 
-  const { values, overlays } = valuesAndOverlays(configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? [], network), { fullnameOverride: CIN }] as const));
+  const { values, overlays } = valuesAndOverlays(configs.map((c) => [c.name, cinValues(c, rendered.get(c.name) ?? [], switches), { fullnameOverride: CIN }] as const));
+  const toggles = switches.schemas();
   const cinSchema = modelSchemas.platformConfigSchema.properties.components.properties.cinNode.properties;
   const sidecarSchema = modelSchemas.platformConfigSchema.properties.components.properties.promtail;
   return {
@@ -498,7 +509,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
       title: `Values of the ${CIN} chart`,
       type: 'object',
       additionalProperties: false,
-      required: ['image', 'resources', 'languages', 'instanceOverrides', 'storageClassName', 'peerCidrs', 'podDisruptionBudget', 'serviceMonitor', 'networkPolicy', 'sidecars', 'configFiles', 'test'],
+      required: ['image', 'resources', 'languages', 'instanceOverrides', 'storageClassName', 'peerCidrs', ...toggles.required, 'sidecars', 'configFiles', 'test'],
       properties: {
         ...COMMON_VALUE_SCHEMAS,
         image: modelSchemas.image,
@@ -507,9 +518,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
         instanceOverrides: cinSchema.instanceOverrides,
         storageClassName: modelSchemas.platformConfigSchema.properties.storage.properties.storageClassName,
         peerCidrs: modelSchemas.platformConfigSchema.properties.network.properties.peerCidrs,
-        podDisruptionBudget: TOGGLE_SCHEMA,
-        serviceMonitor: TOGGLE_SCHEMA,
-        networkPolicy: network.schema(),
+        ...toggles.properties,
         sidecars: {
           type: 'object',
           additionalProperties: false,
