@@ -8,12 +8,15 @@ import type { Kube } from './_chart-config-files.ts';
  * its own policies read.
  */
 
+type NetworkModel = Pick<PlatformConfig, 'network' | 'telemetry'>;
+
 /** One model field a NetworkPolicy may read, as a chart value. */
 interface NetworkField {
   /** Key under `networkPolicy`. */
   readonly key: string;
   readonly schema: object;
-  readonly of: (config: PlatformConfig) => unknown;
+  /** The field's value in a model: an environment's, or a marker (a list's: its one item) in the chart's. */
+  readonly of: (model: NetworkModel) => unknown;
 }
 
 const network = modelSchemas.platformConfigSchema.properties.network.properties;
@@ -34,7 +37,7 @@ const at = (key: string): string => `$.Values.networkPolicy.${key}`;
  * The network and telemetry parts of `base` with the fields of {@link FIELDS} as markers. Other
  * fields (the CIN chart's `peerCidrs`) are the caller's.
  */
-export function networkSentinelModel(base: PlatformConfig, s: Sentinels): Pick<PlatformConfig, 'network' | 'telemetry'> {
+export function networkSentinelModel(base: PlatformConfig, s: Sentinels): NetworkModel {
   return {
     network: {
       ...base.network,
@@ -54,15 +57,12 @@ export function networkSentinelModel(base: PlatformConfig, s: Sentinels): Pick<P
 export class NetworkPolicyValues {
   private readonly fields: readonly NetworkField[];
 
-  /** `objects`: the chart rendered from {@link networkSentinelModel} with `s`. */
-  public constructor(objects: readonly Kube[], s: Sentinels) {
+  /** `objects`: the chart rendered from `model`, a {@link networkSentinelModel}. */
+  public constructor(objects: readonly Kube[], model: NetworkModel) {
     const text = JSON.stringify(objects);
-    const markers = new Map<string, string>();
-    for (const [marker, expression] of s.stringMarkers()) markers.set(expression, marker);
-    for (const [marker, expression] of s.numberMarkers()) markers.set(expression, String(marker));
     this.fields = FIELDS.filter((f) => {
-      const marker = markers.get(at(f.key));
-      return marker !== undefined && text.includes(marker);
+      const marker = f.of(model);
+      return text.includes(String(Array.isArray(marker) ? marker[0] : marker));
     });
   }
 

@@ -337,14 +337,15 @@ function smokeTest(spec: ComponentChart): ChartSmokeTest {
 function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart, rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
   const base = configs[0]!;
   const s = new Sentinels();
-  const full = chartObjects(new CrumpetApp(sentinelModel(base, spec, s)), spec.chart);
+  const model = sentinelModel(base, spec, s);
+  const full = chartObjects(new CrumpetApp(model), spec.chart);
   const toFullname = byFullname(spec.chart, fullnameOf(spec.chart, s));
   // The TLS Secret is named after the release too, unless tls.secretName (dist/'s name) is set.
   const rename = spec.publicHosts
     ? withName(certificateSecret(full, spec.chart), s.string(`default (printf "%s-tls" (include "${spec.chart}.fullname" $)) $.Values.tls.secretName`), toFullname)
     : toFullname;
   const configFiles = new ConfigFilesAsValues(spec.chart, full, s);
-  const switches = new ChartSwitches(full, new NetworkPolicyValues(full, s));
+  const switches = new ChartSwitches(full, new NetworkPolicyValues(full, model));
   proveChecksums(spec.chart, rendered);
 
   const byFile = new Map<string, TemplateObject[]>();
@@ -462,7 +463,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const rename = byFullname(CIN, fullnameOf(CIN, s));
   const objects = chartObjects(new CrumpetApp(model), CIN);
   const configFiles = new ConfigFilesAsValues(CIN, objects, s);
-  const switches = new ChartSwitches(objects, new NetworkPolicyValues(objects, s));
+  const switches = new ChartSwitches(objects, new NetworkPolicyValues(objects, model));
   proveChecksums(CIN, rendered);
 
   const global: TemplateObject[] = [];
