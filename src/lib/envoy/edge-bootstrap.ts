@@ -250,6 +250,17 @@ function accessLog(p: EdgeBootstrapProps): object {
   };
 }
 
+/** The router, last of every filter chain. */
+const ROUTER = { name: HTTP_FILTERS.router, typed_config: { '@type': `${TYPE}envoy.extensions.filters.http.router.v3.Router` } };
+
+/** The HTTP connection manager network filter with `config` as its typed config. */
+function httpConnectionManager(config: Record<string, unknown>): object {
+  return {
+    name: 'envoy.filters.network.http_connection_manager',
+    typed_config: { '@type': `${TYPE}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`, ...config },
+  };
+}
+
 function httpFilters(): object[] {
   return [
     { name: HTTP_FILTERS.cors, typed_config: { '@type': `${TYPE}envoy.extensions.filters.http.cors.v3.Cors` } },
@@ -260,30 +271,26 @@ function httpFilters(): object[] {
       name: HTTP_FILTERS.rateLimit,
       typed_config: { '@type': `${TYPE}envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit`, stat_prefix: 'edge_rate_limit' },
     },
-    { name: HTTP_FILTERS.router, typed_config: { '@type': `${TYPE}envoy.extensions.filters.http.router.v3.Router` } },
+    ROUTER,
   ];
 }
 
 function connectionManager(p: EdgeBootstrapProps, quic: boolean): object {
-  return {
-    name: 'envoy.filters.network.http_connection_manager',
-    typed_config: {
-      '@type': `${TYPE}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
-      stat_prefix: quic ? 'edge_quic' : 'edge_https',
-      codec_type: quic ? 'HTTP3' : 'AUTO',
-      use_remote_address: true,
-      xff_num_trusted_hops: p.trustedHops,
-      generate_request_id: true,
-      preserve_external_request_id: true,
-      ...(quic ? { http3_protocol_options: {} } : { http2_protocol_options: { allow_connect: true, max_concurrent_streams: 100 } }),
-      upgrade_configs: [{ upgrade_type: 'websocket', enabled: false }],
-      common_http_protocol_options: { idle_timeout: '300s' },
-      stream_idle_timeout: '300s',
-      access_log: [accessLog(p)],
-      route_config: routeConfig(p),
-      http_filters: httpFilters(),
-    },
-  };
+  return httpConnectionManager({
+    stat_prefix: quic ? 'edge_quic' : 'edge_https',
+    codec_type: quic ? 'HTTP3' : 'AUTO',
+    use_remote_address: true,
+    xff_num_trusted_hops: p.trustedHops,
+    generate_request_id: true,
+    preserve_external_request_id: true,
+    ...(quic ? { http3_protocol_options: {} } : { http2_protocol_options: { allow_connect: true, max_concurrent_streams: 100 } }),
+    upgrade_configs: [{ upgrade_type: 'websocket', enabled: false }],
+    common_http_protocol_options: { idle_timeout: '300s' },
+    stream_idle_timeout: '300s',
+    access_log: [accessLog(p)],
+    route_config: routeConfig(p),
+    http_filters: httpFilters(),
+  });
 }
 
 function publicListeners(p: EdgeBootstrapProps): object[] {
@@ -330,27 +337,23 @@ function statsListener(p: EdgeBootstrapProps): object {
     filter_chains: [
       {
         filters: [
-          {
-            name: 'envoy.filters.network.http_connection_manager',
-            typed_config: {
-              '@type': `${TYPE}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
-              stat_prefix: 'stats',
-              route_config: {
-                name: 'stats',
-                virtual_hosts: [
-                  {
-                    name: 'stats',
-                    domains: ['*'],
-                    routes: [
-                      { name: 'prometheus', match: { path: '/stats/prometheus' }, route: { cluster: ADMIN_CLUSTER } },
-                      { name: 'ready', match: { path: '/ready' }, route: { cluster: ADMIN_CLUSTER } },
-                    ],
-                  },
-                ],
-              },
-              http_filters: [{ name: HTTP_FILTERS.router, typed_config: { '@type': `${TYPE}envoy.extensions.filters.http.router.v3.Router` } }],
+          httpConnectionManager({
+            stat_prefix: 'stats',
+            route_config: {
+              name: 'stats',
+              virtual_hosts: [
+                {
+                  name: 'stats',
+                  domains: ['*'],
+                  routes: [
+                    { name: 'prometheus', match: { path: '/stats/prometheus' }, route: { cluster: ADMIN_CLUSTER } },
+                    { name: 'ready', match: { path: '/ready' }, route: { cluster: ADMIN_CLUSTER } },
+                  ],
+                },
+              ],
             },
-          },
+            http_filters: [ROUTER],
+          }),
         ],
       },
     ],
