@@ -63,6 +63,11 @@ function changedPaths(a: unknown, b: unknown, path = ''): string[] {
   return [...keys].flatMap((k) => changedPaths((a as Obj)[k], (b as Obj)[k], path ? `${path}.${k}` : k));
 }
 
+/** The changed leaves of each object of `base` in `changed`, as `<kind>/<name>:<path>`. */
+function objectDiffs(base: readonly Obj[], changed: readonly Obj[]): string[] {
+  return base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+}
+
 describe('Helm charts |', async () => {
   const namespaces = Object.fromEntries(await Promise.all(environments.map(async (e) => [e, (await loadEnvironment(e)).namespace] as const)));
 
@@ -87,7 +92,7 @@ describe('Helm charts |', async () => {
     it('GIVEN --set image.tag=v0.2.0 THEN only the image and the version label change', async () => {
       const base = await template('crumpet', chart);
       const changed = await template('crumpet', chart, '--set', 'image.tag=v0.2.0');
-      const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+      const diffs = objectDiffs(base, changed);
       expect(diffs.length).toBeGreaterThan(0);
       for (const d of diffs) expect(d).toMatch(/(\.image|app\.kubernetes\.io\/version)$/);
       const workload = changed.find(isWorkload)!;
@@ -98,7 +103,7 @@ describe('Helm charts |', async () => {
     if (chart !== 'cin-node') it('GIVEN --set replicaCount=5 THEN only the Deployment replicas (and the autoscaler floor) change', async () => {
       const base = await template('crumpet', chart);
       const changed = await template('crumpet', chart, '--set', 'replicaCount=5');
-      const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+      const diffs = objectDiffs(base, changed);
       // Without fullnameOverride, names derive from the release: crumpet-<chart>.
       expect(diffs.filter((d) => !d.startsWith('HorizontalPodAutoscaler/'))).toEqual([`Deployment/crumpet-${chart}:spec.replicas`]);
       for (const d of diffs.filter((x) => x.startsWith('HorizontalPodAutoscaler/'))) expect(d).toMatch(/:spec\.minReplicas$/);
@@ -217,7 +222,7 @@ describe('Helm charts |', async () => {
     const diff = async (...args: string[]) => {
       const base = await template('crumpet', 'envoy-edge');
       const changed = await template('crumpet', 'envoy-edge', ...args);
-      return { changed, diffs: base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`)) };
+      return { changed, diffs: objectDiffs(base, changed) };
     };
 
     it('GIVEN another envoy.yaml in configFiles THEN the ConfigMap carries it and the pods roll with its checksum', async () => {
@@ -270,7 +275,7 @@ describe('Helm charts |', async () => {
       const cidrs = ['198.51.100.0/28', '198.51.100.64/28', '192.0.2.0/24'];
       const base = await template('crumpet', 'watcher');
       const changed = await template('crumpet', 'watcher', '--set', `networkPolicy.rpcEndpointCidrs={${cidrs.join(',')}}`);
-      const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+      const diffs = objectDiffs(base, changed);
       expect(diffs.every((d) => d.startsWith('NetworkPolicy/crumpet-watcher:spec.egress.'))).toBe(true);
       const egress = changed.find((o) => o.kind === 'NetworkPolicy')!.spec.egress as Obj[];
       const blocks = egress.map((r) => (r.to as Obj[]).map((p) => p.ipBlock?.cidr).filter(Boolean));
@@ -309,7 +314,7 @@ describe('Helm charts |', async () => {
     it('GIVEN --set web.replicaCount=5 THEN only the web Deployment and its autoscaler floor change', async () => {
       const base = await template('crumpet', umbrella);
       const changed = await template('crumpet', umbrella, '--set', 'web.replicaCount=5');
-      const diffs = base.flatMap((b) => changedPaths(b, changed.find((c) => key(c) === key(b))).map((p) => `${key(b)}:${p}`));
+      const diffs = objectDiffs(base, changed);
       expect(diffs.sort()).toEqual(['Deployment/crumpet-web:spec.replicas', 'HorizontalPodAutoscaler/crumpet-web:spec.minReplicas']);
     });
 
