@@ -36,8 +36,9 @@ const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
  * Observability as code: the rules, routes, dashboards and scrape configs of one environment,
  * from one {@link ObservabilityModel}. In `dist/`: the PrometheusRule, the AlertmanagerConfig, one
  * ConfigMap per Grafana dashboard for the Grafana sidecar (each component ships its own
- * ServiceMonitor or PodMonitor, see MetricsMonitor). Under `ops/`: the same rules as a plain file, their promtool tests, the runbooks, the
- * Alertmanager configuration, the dashboards and the Loki, Tempo and metrics retention settings.
+ * ServiceMonitor or PodMonitor, see MetricsMonitor). Under `ops/`: the same rules as a plain
+ * file, their promtool tests, the runbooks, the Alertmanager configuration, the dashboards and
+ * the Loki, Tempo and metrics retention settings.
  * The model is checked at synth: an expression that does not parse or reads an uncatalogued
  * metric fails it, naming the alert, rule or dashboard panel.
  */
