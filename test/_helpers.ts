@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,4 +42,12 @@ export function readTree(root: string): Map<string, Buffer> {
     if (statSync(abs).isFile()) out.set(rel, readFileSync(abs));
   }
   return out;
+}
+
+/**
+ * Every file under `root` by relative path with the sha256 of its bytes: a byte-for-byte
+ * comparison of two trees that stays fast (comparing the Buffers themselves takes seconds).
+ */
+export function treeDigest(root: string): Record<string, string> {
+  return Object.fromEntries([...readTree(root)].map(([path, bytes]) => [path, createHash('sha256').update(bytes).digest('hex')]));
 }

@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from './_helpers.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const DIST = join(PROJECT_ROOT, 'dist');
-const envs = readdirSync(DIST).sort();
+const envs = readdirSync(DIST).filter((e) => !e.startsWith('.')).sort();
 const objectsOf = (env: string): { file: string; obj: any }[] =>
   readdirSync(join(DIST, env))
     .sort()

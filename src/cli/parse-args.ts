@@ -1,13 +1,16 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readOverrideFile, type Overrides } from '../config/index.ts';
+import { ENVIRONMENTS_DIR, parseSet, quote, readOverrideFile, type Overrides } from '../config/index.ts';
 
 /** Options shared by `synth` and `check`. */
 export interface CliOptions {
-  /** @default - every environment */
+  /** Each named once, in the order first given. @default - every environment */
   readonly environments?: readonly string[];
   readonly overrides: Overrides;
-  /** Output root. @default - the current directory */
+  /** Output root, absolute. @default - the current directory */
   readonly out: string;
+  /** Folder of the environment files, absolute. @default - src/config/environments */
+  readonly envDir: string;
   readonly help: boolean;
 }
 
@@ -16,12 +19,18 @@ export class UsageError extends Error {}
 export const USAGE = `Usage: npm run synth -- [options]
 
 Options:
-  --env NAME          environment to synthesize (repeatable; default: all)
-  --set PATH=VALUE    override one model value, Helm style (repeatable),
-                      e.g. --set components.pinOrchestrator.replicas=3
-  -f, --values FILE   YAML file of model overrides, deep-merged (repeatable)
-  --out DIR           output root holding dist/ (default: the current directory)
-  -h, --help          show this help
+  --env NAME              environment to synthesize (repeatable; default: all)
+  --set PATH=VALUE        override model values, Helm style (repeatable): several
+                          separated by commas, {a,b} for a list, true/false/null
+                          and integers typed; "\\" escapes .[]\\,= in keys and values,
+                          e.g. --set components.pinOrchestrator.replicas=3
+  --set-string PATH=VALUE the same, every value kept a string (--set cpu=2 is a number)
+  -f, --values FILE       YAML file of model overrides, deep-merged (repeatable)
+  --out DIR               output root holding dist/, charts-out/, ops/
+                          (default: the current directory)
+  --env-dir DIR           folder of the environment files
+                          (default: src/config/environments)
+  -h, --help              show this help
 `;
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -34,8 +43,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       options: {
         env: { type: 'string', multiple: true },
         set: { type: 'string', multiple: true },
+        'set-string': { type: 'string', multiple: true },
         values: { type: 'string', short: 'f', multiple: true },
         out: { type: 'string' },
+        'env-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -43,10 +54,19 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     throw new UsageError((err as Error).message);
   }
   const { values } = parsed;
+  for (const [flag, text] of [['--out', values.out], ['--env-dir', values['env-dir']]] as const) {
+    if (text === '') throw new UsageError(`${flag} needs a folder, got ${quote(text)}`);
+  }
+  const sets = values.set ?? [];
+  const setStrings = values['set-string'] ?? [];
+  // Syntax errors once here, not once per environment.
+  for (const s of sets) parseSet(s);
+  for (const s of setStrings) parseSet(s, true);
   return {
-    ...(values.env ? { environments: values.env } : {}),
-    overrides: { files: (values.values ?? []).map(readOverrideFile), sets: values.set ?? [] },
-    out: values.out ?? process.cwd(),
+    ...(values.env ? { environments: [...new Set(values.env)] } : {}),
+    overrides: { files: (values.values ?? []).map(readOverrideFile), sets, setStrings },
+    out: resolve(values.out ?? process.cwd()),
+    envDir: resolve(values['env-dir'] ?? ENVIRONMENTS_DIR),
     help: values.help ?? false,
   };
 }

@@ -1,7 +1,8 @@
+import { constants } from 'node:os';
 import { relative } from 'node:path';
-import { ConfigError, OverrideError } from '../config/index.ts';
+import { ConfigError, EnvironmentFileError, OverrideError } from '../config/index.ts';
 import { PlatformError, synthesizePlatform, type Synthesis } from '../platform/index.ts';
-import { writeOutputs } from '../render/index.ts';
+import { OutputError, OutputRoot } from '../render/index.ts';
 import { parseCliArgs, USAGE, UsageError, type CliOptions } from './parse-args.ts';
 
 /** Where the commands print. */
@@ -15,11 +16,42 @@ export const PROCESS_IO: Io = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** Exit code of an internal error (a bug), as sysexits' EX_SOFTWARE. */
+export const EXIT_INTERNAL = 70;
+
+/**
+ * Prints why a command failed and returns its exit code: 2 for a usage error, 1 for bad input
+ * or an output root it cannot write (one line per problem, each naming environment, object or
+ * file, and field), 70 for a bug. Never a stack trace, unless SYNTH_DEBUG=1 asks for one.
+ */
+export function reportFailure(command: string, err: unknown, io: Io, outcome = 'nothing was written'): number {
+  if (err instanceof UsageError) {
+    io.err(`${command}: ${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (
+    err instanceof PlatformError ||
+    err instanceof ConfigError ||
+    err instanceof EnvironmentFileError ||
+    err instanceof OverrideError ||
+    err instanceof OutputError
+  ) {
+    const lines = err.message.split('\n');
+    io.err(`${command}: ${outcome}; ${lines.length === 1 ? '1 problem' : `${lines.length} problems`}:`);
+    for (const line of lines) io.err(line);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.err(`${command}: internal error: ${message.split('\n')[0]} (a bug; run with SYNTH_DEBUG=1 for the stack trace)`);
+  if (process.env['SYNTH_DEBUG'] === '1' && err instanceof Error && err.stack) io.err(err.stack);
+  return EXIT_INTERNAL;
+}
+
 /**
  * Parses the options, or prints why they are wrong. Returns the options, or the exit code to
- * stop with (0 after --help, 2 on a usage error, 1 on a bad override file).
+ * stop with (0 after --help).
  */
-export function optionsOrExit(argv: readonly string[], io: Io): CliOptions | number {
+export function optionsOrExit(command: string, argv: readonly string[], io: Io): CliOptions | number {
   try {
     const options = parseCliArgs(argv);
     if (options.help) {
@@ -28,33 +60,50 @@ export function optionsOrExit(argv: readonly string[], io: Io): CliOptions | num
     }
     return options;
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`synth: ${err.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (err instanceof OverrideError) {
-      io.err(`synth: ${err.message}`);
-      return 1;
-    }
-    throw err;
+    return reportFailure(command, err, io);
   }
 }
 
-/** Prints a synth failure: one line per problem, each naming environment, object and field. */
-export function reportFailure(err: unknown, io: Io): number {
-  if (err instanceof PlatformError || err instanceof ConfigError) {
-    io.err(`synth failed; nothing was written:\n${err.message}`);
-    return 1;
-  }
-  throw err;
+/** Synthesizes the options' environments with their overrides. */
+export function synthesize(options: CliOptions): Promise<Synthesis> {
+  return synthesizePlatform({
+    ...(options.environments ? { environments: options.environments } : {}),
+    overrides: options.overrides,
+    envDir: options.envDir,
+  });
 }
 
-/** Synthesizes, or prints why not and returns the exit code. */
-export async function synthesizeOrExit(options: CliOptions, io: Io): Promise<Synthesis | number> {
+/** What a signal handler must undo: the root once it is open, and whether the output was written. */
+interface RunState {
+  root?: OutputRoot;
+  written: boolean;
+}
+
+/**
+ * Releases the root (once open) and exits when SIGINT, SIGTERM or SIGHUP arrives. Installed
+ * before the root is locked, so a lock on disk always has a handler to release it. The switch
+ * of the outputs is synchronous, so a handler never runs inside it: the root holds the old
+ * output or the new. Returns the function that removes the handlers.
+ */
+function exitOnSignals(io: Io, state: RunState): () => void {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (state.root) release(state.root, io);
+    io.err(`synth: stopped by ${signal}; ${state.written ? 'the output was written' : 'nothing was written'}`);
+    process.exit(128 + constants.signals[signal]);
+  };
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+
+/** Releases the root's lock; a failure only warns, as the next run takes a dead run's lock over. */
+function release(root: OutputRoot, io: Io): void {
   try {
-    return await synthesizePlatform(options);
+    root.close();
   } catch (err) {
-    return reportFailure(err, io);
+    io.err(`synth: warning: ${(err as Error).message}`);
   }
 }
 
@@ -62,24 +111,40 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `npm run synth`: renders, validates and writes; exit 0 only when everything was written. */
+/**
+ * `npm run synth`: locks the output root, renders, validates and replaces the outputs all
+ * together; exit 0 only when everything was written.
+ */
 export async function runSynth(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
   const started = performance.now();
-  const options = optionsOrExit(argv, io);
+  const options = optionsOrExit('synth', argv, io);
   if (typeof options === 'number') return options;
-  const synthesis = await synthesizeOrExit(options, io);
-  if (typeof synthesis === 'number') return synthesis;
-  writeOutputs(options.out, synthesis.output);
-
-  const rows = synthesis.environments.flatMap((e) =>
-    e.charts.map((c) => [e.environment, c.chart, plural(c.objects.length, 'object'), relative(process.cwd(), `${options.out}/${c.file}`)]),
-  );
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) io.out(`  ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`);
-  const objects = synthesis.environments.reduce((n, e) => n + e.charts.reduce((m, c) => m + c.objects.length, 0), 0);
-  io.out(
-    `synth: ${plural(synthesis.environments.length, 'environment')}, ${plural(objects, 'object')}, ` +
-      `${plural(synthesis.output.files.size, 'file')} written in ${((performance.now() - started) / 1000).toFixed(2)} s`,
-  );
-  return 0;
+  const state: RunState = { written: false };
+  const removeHandlers = exitOnSignals(io, state);
+  try {
+    const root = (state.root = OutputRoot.open(options.out));
+    const synthesis = await synthesize(options);
+    // Rendering never yields to the event loop: let a signal that arrived meanwhile stop the
+    // run here, before the switch, rather than after it.
+    await new Promise((resolve) => setImmediate(resolve));
+    const warnings = root.write(synthesis.output);
+    state.written = true;
+    const rows = synthesis.environments.flatMap((e) =>
+      e.charts.map((c) => [e.environment, c.chart, plural(c.objects.length, 'object'), relative(process.cwd(), `${options.out}/${c.file}`)]),
+    );
+    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const r of rows) io.out(`  ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`);
+    for (const w of warnings) io.err(`synth: warning: ${w}`);
+    const objects = synthesis.environments.reduce((n, e) => n + e.charts.reduce((m, c) => m + c.objects.length, 0), 0);
+    io.out(
+      `synth: ${plural(synthesis.environments.length, 'environment')}, ${plural(objects, 'object')}, ` +
+        `${plural(synthesis.output.files.size, 'file')} written in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+    );
+    return 0;
+  } catch (err) {
+    return reportFailure('synth', err, io);
+  } finally {
+    removeHandlers();
+    if (state.root) release(state.root, io);
+  }
 }

@@ -1,11 +1,9 @@
-import { readdirSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import { Quantity } from '../lib/values/index.ts';
-import { applyOverrides, formatPath, NO_OVERRIDES, OverrideError, type Overrides, type PathSegment } from './overrides.ts';
+import { ENVIRONMENTS_DIR, importEnvironment, listEnvironments } from './environment-files.ts';
+import { applyOverrides, formatPath, NO_OVERRIDES, OverrideError, quote, type Overrides, type PathSegment } from './overrides.ts';
 import { configValidator } from './_config-validator.ts';
 import type { ImageConfig, PlatformConfig, ResourceConfig } from './types.ts';
-
-const ENVIRONMENTS_DIR = new URL('./environments/', import.meta.url);
 
 /** One problem in an environment's configuration. */
 export interface ConfigIssue {
@@ -22,14 +20,6 @@ export class ConfigError extends Error {
     super(issues.map((i) => `[${environment}] config ${i.path}: ${i.message}`).join('\n'));
     this.name = 'ConfigError';
   }
-}
-
-/** Names of the environments, one per file in `src/config/environments/`, sorted. */
-export function listEnvironments(): string[] {
-  return readdirSync(ENVIRONMENTS_DIR)
-    .filter((f) => /^[a-z0-9-]+\.ts$/.test(f))
-    .map((f) => f.slice(0, -3))
-    .sort();
 }
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -182,20 +172,24 @@ export function validateConfig(env: string, candidate: unknown): PlatformConfig 
   return config;
 }
 
-/** Loads an environment's file, applies the overrides and validates the result. */
-export async function loadEnvironment(env: string, overrides: Overrides = NO_OVERRIDES): Promise<PlatformConfig> {
-  const known = listEnvironments();
+/**
+ * Loads an environment's file (from `dir`, by default src/config/environments/), applies the
+ * overrides and validates the result. Throws a ConfigError listing every problem of the model,
+ * or an EnvironmentFileError when the file itself is wrong.
+ */
+export async function loadEnvironment(env: string, overrides: Overrides = NO_OVERRIDES, dir: string = ENVIRONMENTS_DIR): Promise<PlatformConfig> {
+  const known = listEnvironments(dir);
   if (!known.includes(env)) {
-    throw new ConfigError(env, [{ path: '--env', message: `unknown environment "${env}"; known: ${known.join(', ')}` }]);
+    throw new ConfigError(env, [{ path: '--env', message: `unknown environment ${quote(env)}; known: ${known.join(', ')}` }]);
   }
-  const mod = (await import(new URL(`${env}.ts`, ENVIRONMENTS_DIR).href)) as { default: PlatformConfig };
+  const model = await importEnvironment(env, dir);
+  if (model.issues.length > 0) throw new ConfigError(env, model.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   let candidate: unknown;
   try {
-    candidate = applyOverrides(mod.default, overrides);
+    candidate = applyOverrides(model.value, overrides);
   } catch (err) {
-    if (err instanceof OverrideError) throw new ConfigError(env, [{ path: '(overrides)', message: err.message }]);
-    throw err;
+    if (!(err instanceof OverrideError)) throw err;
+    throw new ConfigError(env, err.issues.length > 0 ? err.issues : [{ path: '(overrides)', message: err.message }]);
   }
   return validateConfig(env, candidate);
 }
-

@@ -1,55 +1,55 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import yaml from 'js-yaml';
+import { FORBIDDEN_KEYS, toPlainData } from './_plain-data.ts';
+import { formatPath, quote, type PathSegment } from './_path.ts';
+
+export { formatPath, quote, type PathSegment } from './_path.ts';
 
 /*
  * Ad-hoc overrides with Helm's semantics: `-f` files are deep-merged in order (maps merge,
- * everything else replaces, `null` removes a key), then every `--set` is applied in order.
+ * everything else replaces, `null` removes a key), then every `--set`, then every `--set-string`
+ * (Helm's order). `--set` takes Helm's syntax: `a.b[0].c=v`, several assignments separated by
+ * commas, `{x,y}` for a list, a backslash escaping `.[]\,=` (`tls\.crt`); it types true, false,
+ * null and integers, `--set-string` keeps every value a string.
  */
 
-/** One step of a path: a map key or an array index. */
-export type PathSegment = string | number;
-
-/** Overrides from the command line, in the order they were given. */
+/** Overrides from the command line. */
 export interface Overrides {
   /** Parsed `-f` files, each with the file name for messages. */
   readonly files: readonly { readonly file: string; readonly values: unknown }[];
-  /** `--set path=value` expressions, verbatim. */
+  /** `--set` expressions, verbatim, in order. */
   readonly sets: readonly string[];
+  /** `--set-string` expressions, verbatim, in order. @default - none */
+  readonly setStrings?: readonly string[];
 }
 
 export const NO_OVERRIDES: Overrides = { files: [], sets: [] };
 
-export class OverrideError extends Error {}
-
-/** Formats a path the way `--set` takes it: `components.cinNode.languages[0].code`. */
-export function formatPath(path: readonly PathSegment[]): string {
-  return path.reduce<string>(
-    (out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg),
-    '',
-  ) || '(root)';
+/** One problem applying an override to an environment's model. */
+export interface OverrideIssue {
+  readonly path: string;
+  readonly message: string;
 }
 
-/** Parses `a.b[0].c` into its segments. */
-export function parsePath(text: string): PathSegment[] {
-  const segments: PathSegment[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]/gy;
-  let pos = 0;
-  while (pos < text.length) {
-    if (text[pos] === '.' && segments.length > 0) pos += 1;
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) throw new OverrideError(`--set path "${text}" is malformed at character ${pos + 1}`);
-    segments.push(m[1] !== undefined ? m[1] : Number(m[2]));
-    pos = re.lastIndex;
+/** Bad overrides: the message is one line per problem; `issues` holds those tied to a field. */
+export class OverrideError extends Error {
+  public constructor(
+    message: string,
+    public readonly issues: readonly OverrideIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'OverrideError';
   }
-  if (segments.length === 0 || typeof segments[0] === 'number') {
-    throw new OverrideError(`--set path "${text}" must start with a field name`);
-  }
-  return segments;
 }
 
-/** Helm's scalar typing for `--set`: booleans, null and integers are typed, the rest is a string. */
-function parseScalar(text: string): unknown {
+/** One `path=value` of a `--set`. */
+export interface Assignment {
+  readonly path: readonly PathSegment[];
+  readonly value: unknown;
+}
+
+/** Helm's typing for `--set`: booleans, null and integers are typed, the rest is a string. */
+function typed(text: string): unknown {
   if (text === 'true') return true;
   if (text === 'false') return false;
   if (text === 'null') return null;
@@ -57,26 +57,118 @@ function parseScalar(text: string): unknown {
   return text;
 }
 
+/**
+ * Parses one `--set` (or, with `strings`, `--set-string`) argument into its assignments.
+ * Throws an OverrideError naming the argument and the character where it goes wrong.
+ */
+export function parseSet(text: string, strings = false): Assignment[] {
+  const flag = strings ? '--set-string' : '--set';
+  const fail = (at: number, why: string): never => {
+    throw new OverrideError(`${flag} ${quote(text)}: ${why} at character ${at + 1}`);
+  };
+  const out: Assignment[] = [];
+  let i = 0;
+  /** Reads up to an unescaped character of `stops` (or the end), resolving escapes. */
+  const until = (stops: string): string => {
+    let s = '';
+    while (i < text.length && !stops.includes(text[i]!)) {
+      if (text[i] === '\\') {
+        if (i + 1 >= text.length) fail(i, 'a backslash ends the text');
+        s += text[i + 1];
+        i += 2;
+      } else s += text[i++];
+    }
+    return s;
+  };
+  do {
+    const start = i;
+    const path: PathSegment[] = [];
+    for (;;) {
+      const keyAt = i;
+      const key = until('.[=,{}');
+      if (key === '') fail(keyAt, 'a field name is missing');
+      if (FORBIDDEN_KEYS.has(key)) fail(keyAt, `"${key}" is not allowed as a field name`);
+      path.push(key);
+      while (text[i] === '[') {
+        const m = /^\[(\d{1,6})\]/.exec(text.slice(i));
+        if (!m) fail(i, 'an index must be digits in brackets, such as [0]');
+        path.push(Number(m![1]));
+        i += m![0].length;
+      }
+      if (text[i] === '.') {
+        i += 1;
+        continue;
+      }
+      if (text[i] === '=') break;
+      fail(i, i >= text.length ? `"${text.slice(start)}" has no "=value"` : `unexpected "${text[i]}"`);
+    }
+    i += 1;
+    let value: unknown;
+    if (text[i] === '{') {
+      i += 1;
+      const items: unknown[] = [];
+      while (text[i] !== '}') {
+        if (i >= text.length) fail(i, 'a list "{" is not closed');
+        const item = until(',}');
+        items.push(strings ? item : typed(item));
+        if (text[i] === ',') i += 1;
+      }
+      i += 1;
+      value = items.length === 1 && items[0] === '' ? [] : items;
+    } else {
+      const raw = until(',');
+      value = strings ? raw : typed(raw);
+    }
+    out.push({ path, value });
+    if (i < text.length) {
+      if (text[i] !== ',') fail(i, `unexpected "${text[i]}"`);
+      i += 1;
+      if (i >= text.length) fail(i - 1, 'a comma ends the text');
+    }
+  } while (i < text.length);
+  return out;
+}
+
+/** Parses a path alone (`a.b[0].c`), for tests and messages. */
+export function parsePath(text: string): PathSegment[] {
+  try {
+    return [...parseSet(`${text}=x`)[0]!.path];
+  } catch (err) {
+    throw new OverrideError(`--set path ${quote(text)} is malformed: ${(err as Error).message.replace(/^--set "[^"]*": /, '')}`);
+  }
+}
+
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function setAt(root: Record<string, unknown>, path: readonly PathSegment[], value: unknown): void {
+/** Sets one value; a problem with the model's shape is reported at the assignment's path. */
+function setAt(root: Record<string, unknown>, { path, value }: Assignment): OverrideIssue | undefined {
   let node: unknown = root;
   for (const [i, seg] of path.entries()) {
-    const last = i === path.length - 1;
+    const here = formatPath(path.slice(0, i));
+    if (Array.isArray(node)) {
+      if (typeof seg !== 'number') {
+        return { path: formatPath(path), message: `${here} is a list: --set addresses its items by index, such as ${here}[0]` };
+      }
+      if (seg > node.length) {
+        return { path: formatPath(path), message: `${here} has ${node.length} item${node.length === 1 ? '' : 's'}: an index must be at most ${node.length} (which appends)` };
+      }
+    } else if (typeof seg === 'number') {
+      return { path: formatPath(path), message: `${here} is a map: --set addresses its fields by name, not by index` };
+    }
     const container = node as Record<string | number, unknown>;
-    if (last) {
+    if (i === path.length - 1) {
       if (value === null && isMap(container)) delete container[seg];
       else container[seg] = value;
-      return;
+      return undefined;
     }
     const next = path[i + 1]!;
-    if (typeof container[seg] !== 'object' || container[seg] === null) {
-      container[seg] = typeof next === 'number' ? [] : {};
-    }
+    const current = Object.hasOwn(container, seg) ? container[seg] : undefined;
+    if (typeof current !== 'object' || current === null) container[seg] = typeof next === 'number' ? [] : {};
     node = container[seg];
   }
+  return undefined;
 }
 
 /** Deep merge with Helm's rules; returns a new value and never mutates its inputs. */
@@ -85,31 +177,56 @@ export function mergeValues(base: unknown, overlay: unknown): unknown {
   const out: Record<string, unknown> = structuredClone(base);
   for (const [key, value] of Object.entries(overlay)) {
     if (value === null) delete out[key];
-    else out[key] = key in out ? mergeValues(out[key], value) : structuredClone(value);
+    else out[key] = Object.hasOwn(out, key) ? mergeValues(out[key], value) : structuredClone(value);
   }
   return out;
 }
 
-/** Applies every override to a copy of `config`. */
+/**
+ * Applies every override to a copy of `config` (plain data). Throws an OverrideError listing
+ * every assignment the model's shape refuses.
+ */
 export function applyOverrides(config: unknown, overrides: Overrides): unknown {
   let out = structuredClone(config);
   for (const { values } of overrides.files) out = mergeValues(out, values);
-  for (const expr of overrides.sets) {
-    const eq = expr.indexOf('=');
-    if (eq <= 0) throw new OverrideError(`--set "${expr}" must have the form path=value`);
-    setAt(out as Record<string, unknown>, parsePath(expr.slice(0, eq)), parseScalar(expr.slice(eq + 1)));
-  }
+  const assignments = [
+    ...overrides.sets.flatMap((s) => parseSet(s)),
+    ...(overrides.setStrings ?? []).flatMap((s) => parseSet(s, true)),
+  ];
+  const issues = assignments.flatMap((a) => setAt(out as Record<string, unknown>, a) ?? []);
+  if (issues.length > 0) throw new OverrideError(issues.map((i) => `${i.path}: ${i.message}`).join('\n'), issues);
   return out;
 }
 
-/** Reads an `-f` file; it must hold one YAML map. */
+/** `-f` files larger than this are refused before parsing: values files are a few KiB. */
+export const MAX_VALUES_FILE_BYTES = 4 * 1024 * 1024;
+
+/** YAML as Helm reads values: the core schema (dates stay text) plus merge keys `<<`. */
+// js-yaml exports its built-in types as `types`; @types/js-yaml does not declare it.
+const VALUES_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
+
+/** Reads an `-f` file; it must hold one YAML map of plain data. */
 export function readOverrideFile(file: string): Overrides['files'][number] {
-  let values: unknown;
+  let text: string;
   try {
-    values = yaml.load(readFileSync(file, 'utf8'), { filename: file });
+    const size = statSync(file).size;
+    if (size > MAX_VALUES_FILE_BYTES) throw new OverrideError(`-f ${file}: is ${size} bytes; a values file may hold ${MAX_VALUES_FILE_BYTES} at the most`);
+    text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new OverrideError(`-f ${file}: ${(err as Error).message}`);
+    if (err instanceof OverrideError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new OverrideError(`-f ${file}: cannot read it: ${e.code ?? e.message}`);
   }
-  if (!isMap(values)) throw new OverrideError(`-f ${file}: must hold a YAML map of overrides`);
-  return { file, values };
+  let parsed: unknown;
+  try {
+    parsed = yaml.load(text, { filename: file, schema: VALUES_SCHEMA });
+  } catch (err) {
+    const e = err as { reason?: string; mark?: { line: number; column: number }; message: string };
+    const where = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : '';
+    throw new OverrideError(`-f ${file}${where}: ${e.reason ?? e.message.split('\n')[0]}`);
+  }
+  if (!isMap(parsed)) throw new OverrideError(`-f ${file}: must hold a YAML map of overrides`);
+  const { value, issues } = toPlainData(parsed);
+  if (issues.length > 0) throw new OverrideError(issues.map((i) => `-f ${file}: ${i.path.length > 0 ? `${formatPath(i.path)}: ` : ''}${i.message}`).join('\n'));
+  return { file, values: value };
 }

@@ -1,5 +1,5 @@
 import type { Chart } from 'cdk8s';
-import { listEnvironments, mergeValues, modelSchemas, type PlatformConfig } from '../config/index.ts';
+import { mergeValues, modelSchemas, type PlatformConfig } from '../config/index.ts';
 import { chartFiles, Sentinels, templateObjects, type ChartSmokeTest, type HelmChartSpec, type TemplateObject } from '../render/helm/index.ts';
 import { CRUMPET_RELEASE } from '../config/defaults.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './_chart-config-files.ts';
@@ -590,8 +590,7 @@ export function helmChartFiles(
   configs: readonly PlatformConfig[],
   rendered: ReadonlyMap<string, ReadonlyMap<string, readonly Kube[]>>,
 ): Map<string, string> {
-  const order = listEnvironments();
-  const sorted = [...configs].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  const sorted = [...configs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const objectsOf = (chart: string) => new Map(sorted.map((c) => [c.name, rendered.get(c.name)?.get(chart) ?? []] as const));
   const charts = [cinNodeChart(sorted, objectsOf(CIN)), ...COMPONENT_CHARTS.map((spec) => componentChart(sorted, spec, objectsOf(spec.chart)))];
   const files = new Map<string, string>();

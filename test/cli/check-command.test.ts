@@ -28,6 +28,7 @@ describe('check CLI | drift gate', () => {
 
   it('GIVEN a synth of all environments WHEN a stale environment folder exists THEN synth removes it', async () => {
     const root = tempDir('stale');
+    expect((await runEntry('src/main.ts', ['--out', root])).code).toBe(0);
     mkdirSync(join(root, 'dist/qa'), { recursive: true });
     writeFileSync(join(root, 'dist/qa/old.k8s.yaml'), 'kind: Namespace\n');
     expect((await runEntry('src/main.ts', ['--out', root])).code).toBe(0);
@@ -36,7 +37,7 @@ describe('check CLI | drift gate', () => {
 
   it('GIVEN one environment selected WHEN synth runs THEN the other environments stay as they were', async () => {
     const root = tempDir('one-env');
-    mkdirSync(join(root, 'dist/staging'), { recursive: true });
+    expect((await runEntry('src/main.ts', ['--out', root])).code).toBe(0);
     writeFileSync(join(root, 'dist/staging/keep.yaml'), 'kept\n');
     const result = await runEntry('src/main.ts', ['--out', root, '--env', 'prod']);
     expect(result.code, result.stderr).toBe(0);

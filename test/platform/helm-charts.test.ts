@@ -15,7 +15,7 @@ type Rendered = ReadonlyMap<string, ReadonlyMap<string, readonly Obj[]>>;
 
 describe('helmChartFiles | optional parts', async () => {
   const config = await loadEnvironment('prod', NO_OVERRIDES);
-  const charted = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART);
+  const charted = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.'));
   const objectsOf = (app: CrumpetApp): string[] =>
     app.charts.filter((c) => charted.includes(c.node.id)).flatMap((c) => (c.toJson() as Obj[]).map((o) => `${c.node.id} ${o.kind}/${o.metadata.name}`));
 

@@ -1,0 +1,27 @@
+/*
+ * Field paths as `--set` takes them and messages print them: `components.cinNode.languages[0].code`.
+ * A key holding one of `.[]\,=` writes it escaped with a backslash (`secrets.sealed.edge-tls.tls\.crt`),
+ * so every path a message prints can be given back to `--set`.
+ */
+
+/** One step of a path: a map key or a list index. */
+export type PathSegment = string | number;
+
+const SPECIAL = /[.[\]\\,=]/g;
+
+/** Formats a path the way `--set` takes it. */
+export function formatPath(path: readonly PathSegment[]): string {
+  return (
+    path.reduce<string>((out, seg) => {
+      if (typeof seg === 'number') return `${out}[${seg}]`;
+      const key = seg.replace(SPECIAL, (c) => `\\${c}`);
+      return out ? `${out}.${key}` : key;
+    }, '') || '(root)'
+  );
+}
+
+/** Text quoted for a message, cut to `max` characters so a huge value cannot flood the terminal. */
+export function quote(text: string, max = 80): string {
+  const json = JSON.stringify(text);
+  return json.length <= max ? json : `${json.slice(0, max - 2)}…" (${text.length} characters)`;
+}
