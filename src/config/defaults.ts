@@ -14,7 +14,7 @@ export function crumpetImage(name: string, digest?: string): ImageConfig {
 }
 
 /** Guaranteed QoS: requests equal limits, so the scheduler's figures are the ones that hold. */
-function guaranteed(cpu: string, memory: string): ResourceConfig {
+export function guaranteed(cpu: string, memory: string): ResourceConfig {
   return { requests: { cpu, memory }, limits: { cpu, memory } };
 }
 

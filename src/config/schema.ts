@@ -286,6 +286,19 @@ const backups: JSONSchemaType<BackupConfig> = {
     configBackupSchedule: cron,
     volumeSnapshotClassName: dnsLabel,
     toolboxImage: image,
+    secretData: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: ['ageRecipient'],
+      properties: {
+        ageRecipient: {
+          type: 'string',
+          pattern: '^age1[02-9ac-hj-np-z]{58}$',
+          description: 'an age X25519 recipient: "age1" and 58 lower-case bech32 characters',
+        },
+      },
+    },
   },
 };
 

@@ -233,8 +233,28 @@ export interface BackupConfig {
   readonly configBackupSchedule: string;
   /** VolumeSnapshotClass of the CSI driver holding the index volumes. */
   readonly volumeSnapshotClassName: string;
-  /** Image with kubectl and an S3 client, run by the backup jobs; pinned by digest where required. */
+  /**
+   * Image with bash, kubectl, the AWS CLI and age, run by the backup jobs; pinned by digest where
+   * required.
+   */
   readonly toolboxImage: ImageConfig;
+  /**
+   * Also back up the data of the application Secrets the platform delivers (named one by one,
+   * never the mesh CA or certificate keys), encrypted to an age recipient before upload.
+   * @default - the config backup never reads Secret data: it keeps the Secrets' sources
+   * (ExternalSecrets or SealedSecrets) and the ConfigMaps
+   */
+  readonly secretData?: BackupSecretDataConfig;
+}
+
+/** The opt-in backup of the application Secrets' data. */
+export interface BackupSecretDataConfig {
+  /**
+   * The age X25519 recipient (public key, `age1...`) the Secrets are encrypted to before they
+   * leave the pod; its identity (private key) is kept offline, for restores only.
+   * @see https://github.com/FiloSottile/age
+   */
+  readonly ageRecipient: string;
 }
 
 export interface PlatformConfig {

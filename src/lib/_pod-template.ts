@@ -17,6 +17,24 @@ export interface NamedPort {
   readonly protocol?: 'TCP' | 'UDP';
 }
 
+/**
+ * How the kubelet checks a container: an HTTP GET of `path` on `port` or, for a server with no
+ * GET health endpoint, a TCP connect to `port`.
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+ */
+export interface HealthCheck {
+  /** Name of the container port probed. */
+  readonly port: string;
+  /** @default - a TCP connect instead of an HTTP GET */
+  readonly path?: string;
+  /**
+   * How long the container may take to start before liveness takes over (the startup probe's
+   * budget, in 5-second periods).
+   * @default 120
+   */
+  readonly startupSeconds?: number;
+}
+
 /** A volume mounted into a container. */
 export interface VolumeMount {
   /** Name of a volume of the pod. */
@@ -30,16 +48,18 @@ export interface VolumeMount {
 export interface ContainerSpec {
   readonly name: string;
   readonly image: ImageReference;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
   /** @default - the image's entrypoint arguments */
   readonly args?: readonly string[];
   /** @default - none */
   readonly ports?: readonly NamedPort[];
   readonly resources: IResourceRequirements;
   /**
-   * HTTP endpoint of the startup, readiness and liveness probes.
+   * Endpoint of the startup, readiness and liveness probes.
    * @default - no probes (sidecars whose health the main container's probes cover)
    */
-  readonly health?: { readonly path: string; readonly port: string };
+  readonly health?: HealthCheck;
   /** @default - none */
   readonly env?: readonly IEnvVar[];
   /**
@@ -63,9 +83,15 @@ export interface PodTemplateSpec {
   readonly volumes?: readonly IVolume[];
   /** Pod annotations, e.g. a config checksum that rolls the pods when the config changes. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Labels of the pods these pods spread with across zones and nodes.
+   * @default - the workload's selector labels
+   */
+  readonly spreadSelector?: Readonly<Record<string, string>>;
 }
 
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const STARTUP_PERIOD_SECONDS = 5;
 
 /** `/var/cache/app` becomes `var-cache-app`. */
 function volumeName(path: string): string {
@@ -83,13 +109,20 @@ export function checkContainer(where: string, c: ContainerSpec): void {
       throw new Error(`[${where}] ports.${p.name}: port must be 1-65535, got ${p.port}`);
     }
   }
+  const startup = c.health?.startupSeconds;
+  if (startup !== undefined && !(Number.isInteger(startup) && startup >= STARTUP_PERIOD_SECONDS)) {
+    throw new Error(`[${where}] health.startupSeconds must be an integer >= ${STARTUP_PERIOD_SECONDS}, got ${startup}`);
+  }
   if (c.health && !ports.some((p) => p.name === c.health!.port)) {
     throw new Error(`[${where}] health.port must name one of the ports (${ports.map((p) => p.name).join(', ')}), got "${c.health.port}"`);
   }
 }
 
-function probe(health: NonNullable<ContainerSpec['health']>, extra: Partial<IProbe>): IProbe {
-  return { httpGet: { path: health.path, port: health.port, scheme: 'HTTP' }, timeoutSeconds: 2, ...extra };
+function probe(health: HealthCheck, extra: Partial<IProbe>): IProbe {
+  const action: IProbe = health.path === undefined
+    ? { tcpSocket: { port: health.port } }
+    : { httpGet: { path: health.path, port: health.port, scheme: 'HTTP' } };
+  return { ...action, timeoutSeconds: 2, ...extra };
 }
 
 /**
@@ -109,6 +142,7 @@ export function hardenedPodTemplate(spec: PodTemplateSpec): IPodTemplateSpec {
       name: c.name,
       image: c.image.toString(),
       imagePullPolicy: 'IfNotPresent',
+      ...(c.command ? { command: [...c.command] } : {}),
       ...(c.args ? { args: [...c.args] } : {}),
       ...(c.env ? { env: [...c.env] } : {}),
       ...(c.ports ? { ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? 'TCP' })) } : {}),
@@ -116,8 +150,10 @@ export function hardenedPodTemplate(spec: PodTemplateSpec): IPodTemplateSpec {
       securityContext: restrictedContainerSecurityContext(),
       ...(c.health
         ? {
-            // Startup allows two minutes before liveness takes over.
-            startupProbe: probe(c.health, { periodSeconds: 5, failureThreshold: 24 }),
+            startupProbe: probe(c.health, {
+              periodSeconds: STARTUP_PERIOD_SECONDS,
+              failureThreshold: Math.ceil((c.health.startupSeconds ?? 120) / STARTUP_PERIOD_SECONDS),
+            }),
             readinessProbe: probe(c.health, { periodSeconds: 10, failureThreshold: 3 }),
             livenessProbe: probe(c.health, { periodSeconds: 20, failureThreshold: 3 }),
           }
@@ -130,7 +166,7 @@ export function hardenedPodTemplate(spec: PodTemplateSpec): IPodTemplateSpec {
     topologyKey,
     // Prefer spreading, but never leave a pod pending on a small cluster.
     whenUnsatisfiable: 'ScheduleAnyway' as const,
-    labelSelector: { matchLabels: { ...spec.labels.selector } },
+    labelSelector: { matchLabels: { ...(spec.spreadSelector ?? spec.labels.selector) } },
   });
   return {
     metadata: {

@@ -15,17 +15,24 @@ export type ScalingMetric =
       readonly averageValue: string;
     };
 
+/** A Deployment whose replica count an autoscaler can own. */
+export interface ScaleTarget extends Workload {
+  /** Leaves the replica count to `autoscaler`: the Deployment no longer sets it. */
+  releaseReplicas(autoscaler: Construct): void;
+}
+
 /** Props of {@link HorizontalAutoscaler}. */
 export interface HorizontalAutoscalerProps {
-  /** The Deployment to scale (same name). */
-  readonly target: Workload;
+  /** The Deployment to scale (same name); it leaves its replica count to the autoscaler. */
+  readonly target: ScaleTarget;
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly metrics: readonly ScalingMetric[];
 }
 
 /**
- * An autoscaling/v2 HorizontalPodAutoscaler for a Deployment.
+ * An autoscaling/v2 HorizontalPodAutoscaler for a Deployment, which owns the Deployment's
+ * replica count from then on.
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
  */
 export class HorizontalAutoscaler extends Construct {
@@ -42,6 +49,7 @@ export class HorizontalAutoscaler extends Construct {
       throw new Error(`[${this.node.path}] maxReplicas must be >= minReplicas (${this.minReplicas}), got ${this.maxReplicas}`);
     }
     if (this.metrics.length === 0) throw new Error(`[${this.node.path}] metrics must name at least one metric`);
+    props.target.releaseReplicas(this);
     typedApiObject<IHorizontalPodAutoscaler>(this, 'Resource', {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',

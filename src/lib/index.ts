@@ -8,5 +8,5 @@ export * from './scheduled-job.ts';
 export * from './stateful-service.ts';
 export * from './stateless-service.ts';
 export * from './values/index.ts';
-export type { ContainerSpec, NamedPort, VolumeMount } from './_pod-template.ts';
+export type { ContainerSpec, HealthCheck, NamedPort, VolumeMount } from './_pod-template.ts';
 export type { ServicePort, Workload } from './_workload-parts.ts';

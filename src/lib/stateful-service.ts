@@ -36,6 +36,12 @@ export interface StatefulServiceProps {
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /** @default false */
   readonly automountServiceAccountToken?: boolean;
+  /**
+   * Labels of the pods this set's pods spread with across zones and nodes: its siblings, when
+   * several single-replica sets serve together.
+   * @default - the set's own selector labels
+   */
+  readonly spreadSelector?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -100,6 +106,7 @@ export class StatefulService extends Construct implements Workload {
           containers,
           ...(props.volumes ? { volumes: props.volumes } : {}),
           ...(props.podAnnotations ? { annotations: props.podAnnotations } : {}),
+          ...(props.spreadSelector ? { spreadSelector: props.spreadSelector } : {}),
         }),
         volumeClaimTemplates: this.volumeClaims.map((v) => ({
           metadata: { name: v.name, labels: { ...this.labels.all } },

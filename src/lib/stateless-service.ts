@@ -1,4 +1,4 @@
-import type { ApiObject } from 'cdk8s';
+import { JsonPatch, type ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
@@ -13,7 +13,11 @@ export interface StatelessServiceProps {
   readonly name: string;
   /** Standard labels; `selector` selects the pods. */
   readonly labels: AppLabels;
-  /** Pod replicas. @default 1 */
+  /**
+   * Pod replicas; the autoscaler's floor once {@link StatelessService.releaseReplicas} hands them
+   * over to one.
+   * @default 1
+   */
   readonly replicas?: number;
   /** The main container (named after the workload). */
   readonly container: Omit<ContainerSpec, 'name'>;
@@ -52,6 +56,8 @@ export class StatelessService extends Construct implements Workload {
   public readonly serviceAccount: ApiObject;
   public readonly deployment: ApiObject;
   public readonly service: ApiObject;
+  /** The autoscaler that owns the replica count, once one does. */
+  private scaler?: Construct;
 
   public constructor(scope: Construct, id: string, props: StatelessServiceProps) {
     super(scope, id);
@@ -91,5 +97,19 @@ export class StatelessService extends Construct implements Workload {
       },
     });
     this.service = service(this, this.name, this.labels, this.servicePorts, { type: props.serviceType ?? 'ClusterIP' });
+  }
+
+  /**
+   * Hands the replica count over to `autoscaler`: the Deployment leaves `spec.replicas` out, so
+   * applying the manifests again (kubectl apply, a GitOps sync) never resets a scaled-out
+   * Deployment to its floor.
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling
+   */
+  public releaseReplicas(autoscaler: Construct): void {
+    if (this.scaler) {
+      throw new Error(`[${autoscaler.node.path}] ${this.node.path} is already scaled by ${this.scaler.node.path}; two autoscalers on one Deployment fight`);
+    }
+    this.scaler = autoscaler;
+    this.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
   }
 }

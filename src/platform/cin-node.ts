@@ -125,6 +125,10 @@ export class CinNode extends Construct {
         ...(grpcTls ? [grpcTls.volume] : []),
       ],
       podAnnotations: { 'checksum/telemetry-config': telemetry.checksum },
+      // Each instance is a set of one: spread the language's instances, so that losing a node or
+      // a zone leaves the language served. Languages do not spread together: a node holding every
+      // instance of one language would still balance against the others.
+      spreadSelector: langLabels.selector,
       volumeClaims: [{ name: 'index', size: lang.storage, storageClassName: config.storage.storageClassName, mountPath: INDEX_DIR }],
     });
     service(workload, `${name}-p2p`, labels, [{ ...PORTS.cinP2p, targetPort: PORTS.cinP2p.name }], {

@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import type { PlatformConfig } from '../config/index.ts';
 import { AppLabels, RestrictedNamespace } from '../lib/index.ts';
 import { AcmeIssuer } from './acme-issuer.ts';
-import { AppSecrets } from './app-secrets.ts';
+import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
 import { CinNode } from './cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
@@ -60,7 +60,11 @@ export class CrumpetApp extends App {
       backends: { web: this.web.workload, orchestrator: this.pinOrchestrator.workload, cinLanguages: this.cinNode.languages },
     });
     if (config.features.kubo) this.kubo = new Kubo(chart('kubo'), 'Kubo', props);
-    this.backups = new Backups(chart('backups'), 'Backups', { ...props, languages: this.cinNode.languages });
+    this.backups = new Backups(chart('backups'), 'Backups', {
+      ...props,
+      languages: this.cinNode.languages,
+      deliveredSecrets: Object.keys(APP_SECRETS),
+    });
 
     if (config.features.networkPolicy) {
       this.network = new CrumpetNetwork(chart('network-policies'), 'Network', {

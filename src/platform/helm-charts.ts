@@ -226,6 +226,25 @@ function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels)
   };
 }
 
+/**
+ * The objects an autoscaler scales, with their `replicas` back as `replicaCount` rendered only
+ * while `autoscaling.enabled` is false (the sentinel model has every autoscaler on, so the
+ * constructs leave the field out, as they do in dist/ when the autoscaler owns it).
+ */
+function withReplicasUnlessAutoscaled(objects: readonly Kube[], s: Sentinels): Kube[] {
+  const scaled = new Set(
+    objects
+      .filter((o) => o.kind === 'HorizontalPodAutoscaler')
+      .map((h) => (h as unknown as { spec: { scaleTargetRef: { kind: string; name: string } } }).spec.scaleTargetRef)
+      .map((ref) => `${ref.kind}/${ref.name}`),
+  );
+  return objects.map((o) =>
+    scaled.has(`${o.kind}/${o.metadata.name}`)
+      ? ({ ...o, spec: { ...(o['spec'] as object), replicas: s.numberIf('not $.Values.autoscaling.enabled', '$.Values.replicaCount') } } as Kube)
+      : o,
+  );
+}
+
 function chartObjects(app: CrumpetApp, chart: string): Kube[] {
   const found = app.charts.find((c: Chart) => c.node.id === chart);
   if (!found) throw new Error(`no chart "${chart}" in the platform`);
@@ -338,7 +357,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
   const base = configs[0]!;
   const s = new Sentinels();
   const model = sentinelModel(base, spec, s);
-  const full = chartObjects(new CrumpetApp(model), spec.chart);
+  const full = withReplicasUnlessAutoscaled(chartObjects(new CrumpetApp(model), spec.chart), s);
   const toFullname = byFullname(spec.chart, fullnameOf(spec.chart, s));
   // The TLS Secret is named after the release too, unless tls.secretName (dist/'s name) is set.
   const rename = spec.publicHosts

@@ -28,6 +28,9 @@ export class Kubo extends Construct {
         image: ImageReference.of(kubo.image),
         ports: [PORTS.kuboApi, PORTS.kuboSwarmTcp, PORTS.kuboSwarmUdp],
         resources: kubo.resources,
+        // Kubo has no GET health endpoint: its API accepting connections is the signal. A first
+        // start initialises the repository, and an upgrade may migrate it: allow five minutes.
+        health: { port: PORTS.kuboApi.name, startupSeconds: 300 },
         env: [
           { name: 'IPFS_PATH', value: '/data/ipfs' },
           { name: 'IPFS_PROFILE', value: 'server' },

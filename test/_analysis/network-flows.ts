@@ -182,7 +182,8 @@ interface Policy {
 /** A resolved end of a connection: a known pod group or an IP address. */
 type Party = { readonly endpoint: Endpoint } | { readonly ip: number; readonly text: string };
 
-function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
+/** Whether `labels` satisfy a label selector: every matchLabels pair and every matchExpressions requirement. */
+export function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
     if (labels[key] !== value) return false;
   }

@@ -100,14 +100,29 @@ describe('Helm charts |', async () => {
     });
 
     // CIN nodes scale per language (see the cin-node overrides below), the others by replicaCount.
-    if (chart !== 'cin-node') it('GIVEN --set replicaCount=5 THEN only the Deployment replicas (and the autoscaler floor) change', async () => {
-      const base = await template('crumpet', chart);
-      const changed = await template('crumpet', chart, '--set', 'replicaCount=5');
-      const diffs = objectDiffs(base, changed);
-      // Without fullnameOverride, names derive from the release: crumpet-<chart>.
-      expect(diffs.filter((d) => !d.startsWith('HorizontalPodAutoscaler/'))).toEqual([`Deployment/crumpet-${chart}:spec.replicas`]);
-      for (const d of diffs.filter((x) => x.startsWith('HorizontalPodAutoscaler/'))) expect(d).toMatch(/:spec\.minReplicas$/);
-    });
+    if (chart !== 'cin-node') {
+      const autoscaled = defaults(chart).autoscaling !== undefined;
+      it('GIVEN --set replicaCount=5 THEN only the autoscaler floor changes while autoscaling is enabled, else only the Deployment replicas', async () => {
+        for (const enabled of autoscaled ? [true, false] : [undefined]) {
+          const set = enabled === undefined ? [] : ['--set', `autoscaling.enabled=${enabled}`];
+          const base = await template('crumpet', chart, ...set);
+          const changed = await template('crumpet', chart, ...set, '--set', 'replicaCount=5');
+          // Without fullnameOverride, names derive from the release: crumpet-<chart>.
+          const expected = enabled ? `HorizontalPodAutoscaler/crumpet-${chart}:spec.minReplicas` : `Deployment/crumpet-${chart}:spec.replicas`;
+          expect(objectDiffs(base, changed), `autoscaling.enabled=${enabled}`).toEqual([expected]);
+          const replicas = changed.find(isWorkload)!.spec.replicas;
+          expect(replicas, 'spec.replicas of a Deployment the autoscaler owns must be absent').toBe(enabled ? undefined : 5);
+        }
+      });
+
+      if (autoscaled) it('GIVEN autoscaling.enabled=false THEN exactly the autoscaler disappears and the Deployment sets replicaCount', async () => {
+        const on = await template('crumpet', chart, '--set', 'autoscaling.enabled=true');
+        const off = await template('crumpet', chart, '--set', 'autoscaling.enabled=false');
+        expect(on.map(key).filter((k) => !off.map(key).includes(k))).toEqual([`HorizontalPodAutoscaler/crumpet-${chart}`]);
+        expect(objectDiffs(on.filter((o) => o.kind !== 'HorizontalPodAutoscaler'), off)).toEqual([`Deployment/crumpet-${chart}:spec.replicas`]);
+        expect(off.find(isWorkload)!.spec.replicas).toBe(defaults(chart).replicaCount);
+      });
+    }
 
     it.each([
       [`${replicasKey(chart)}=-1`, /(replicaCount|languages\.0\.replicas): Must be greater than or equal to 0/],
@@ -311,11 +326,11 @@ describe('Helm charts |', async () => {
       for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
     });
 
-    it('GIVEN --set web.replicaCount=5 THEN only the web Deployment and its autoscaler floor change', async () => {
+    it('GIVEN --set web.replicaCount=5 THEN only the web autoscaler floor changes (the autoscaler owns the replicas)', async () => {
       const base = await template('crumpet', umbrella);
       const changed = await template('crumpet', umbrella, '--set', 'web.replicaCount=5');
       const diffs = objectDiffs(base, changed);
-      expect(diffs.sort()).toEqual(['Deployment/crumpet-web:spec.replicas', 'HorizontalPodAutoscaler/crumpet-web:spec.minReplicas']);
+      expect(diffs.sort()).toEqual(['HorizontalPodAutoscaler/crumpet-web:spec.minReplicas']);
     });
 
     it('GIVEN an unknown component key THEN the umbrella schema rejects it', async () => {

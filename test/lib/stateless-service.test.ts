@@ -38,6 +38,22 @@ describe('StatelessService |', () => {
     expect(() => build({}, { health: { path: '/', port: 'admin' } })).toThrow(/health\.port must name one of the ports \(http\), got "admin"/);
   });
 
+  it('GIVEN a startup budget below one probe period THEN it throws naming the field', () => {
+    expect(() => build({}, { health: { path: '/', port: 'http', startupSeconds: 2 } }))
+      .toThrow(/\[test\/Svc\/svc\] health\.startupSeconds must be an integer >= 5, got 2/);
+  });
+
+  it('GIVEN a health check without a path THEN every probe is a TCP connect to the port, and startup gets its budget', () => {
+    const chart = Testing.chart();
+    new StatelessService(chart, 'Svc', { ...base, container: { ...container, health: { port: 'http', startupSeconds: 300 } } });
+    const c = Testing.synth(chart).find((o) => o.kind === 'Deployment').spec.template.spec.containers[0];
+    for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      expect(c[p].tcpSocket, p).toEqual({ port: 'http' });
+      expect(c[p].httpGet, p).toBeUndefined();
+    }
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(300);
+  });
+
   it('GIVEN writable paths THEN each gets an emptyDir mounted at that path', () => {
     const chart = Testing.chart();
     new StatelessService(chart, 'Svc', { ...base, container: { ...container, writablePaths: ['/tmp', '/var/cache/app'] } });

@@ -34,8 +34,11 @@ describe('PinOrchestrator |', () => {
   });
 
   it('GIVEN prod WHEN synthesized THEN it has spec section 12 resources, /v1/health probes and the pinned image', async () => {
-    const deploy = byKind(await synth('prod'), 'Deployment');
-    expect(deploy.spec.replicas).toBe(2);
+    const objs = await synth('prod');
+    const deploy = byKind(objs, 'Deployment');
+    // The autoscaler owns the replica count, from a floor of 2.
+    expect(deploy.spec.replicas).toBeUndefined();
+    expect(byKind(objs, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(2);
     const c = deploy.spec.template.spec.containers[0];
     expect(c.resources).toEqual({ requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } });
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment, type Overrides } from '../../src/config/index.ts';
-import { CrumpetApp } from '../../src/platform/index.ts';
-import { renderApp, type KubeObject } from '../../src/render/index.ts';
+import type { KubeObject } from '../../src/render/index.ts';
+import { distObjects, ENVIRONMENTS, renderedObjects } from './_output.ts';
 
 /* Facts about every workload of an environment, computed from the rendered objects. */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = KubeObject & Record<string, any>;
 
-async function render(env: string, sets: string[] = [], files: Overrides['files'] = []): Promise<Obj[]> {
-  const config = await loadEnvironment(env, { files, sets });
-  const rendered = await renderApp(new CrumpetApp(config), env);
-  return rendered.charts.flatMap((c) => c.objects) as Obj[];
-}
+const render = (env: string, sets: string[] = [], files: Overrides['files'] = []): Promise<Obj[]> =>
+  renderedObjects(env, { sets, files }) as Promise<Obj[]>;
 
 const find = (objs: Obj[], kind: string, name: string): Obj => {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
@@ -54,15 +51,6 @@ describe('Crumpet workloads |', async () => {
       'StatefulSet/kubo',
     ]);
     expect(prod.some((o) => o.metadata.name === 'kubo')).toBe(false);
-  });
-
-  it.each([
-    ['StatefulSet', 'cin-node-en-0', '2', '4Gi'],
-    ['Deployment', 'pin-orchestrator', '1', '512Mi'],
-    ['Deployment', 'watcher', '500m', '256Mi'],
-    ['Deployment', 'envoy-edge', '2', '2Gi'],
-  ])('GIVEN prod THEN %s/%s requests the spec section 12 figures (%s CPU, %s memory)', (kind, name, cpu, memory) => {
-    expect(mainContainer(find(prod, kind, name)).resources.requests).toEqual({ cpu, memory });
   });
 
   it('GIVEN prod THEN every Crumpet service is probed on /v1/health (startup, readiness, liveness)', () => {
@@ -207,16 +195,6 @@ describe('Crumpet workloads |', async () => {
     expect(mainContainer(find(staging, 'Deployment', 'web')).image).toBe('ghcr.io/crumpet/web:v0.1.0');
   });
 
-  it('GIVEN every workload THEN each runs under its own ServiceAccount and only API clients get a token', () => {
-    for (const o of prod.filter((x) => ['Deployment', 'StatefulSet', 'CronJob'].includes(x.kind))) {
-      const spec = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec;
-      expect(spec.serviceAccountName, key(o)).toBe(o.metadata.name);
-      const needsApi = ['index-volume-snapshots', 'config-backup'].includes(o.metadata.name!);
-      expect(spec.automountServiceAccountToken, key(o)).toBe(needsApi);
-    }
-    expect(prod.some((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'ClusterRole')).toBe(false);
-  });
-
   it('GIVEN the backup jobs THEN they never overlap, and the snapshot job uses the pinned CIN image', () => {
     for (const name of ['index-snapshot', 'index-volume-snapshots', 'config-backup']) {
       expect(find(prod, 'CronJob', name).spec.concurrencyPolicy).toBe('Forbid');
@@ -224,6 +202,49 @@ describe('Crumpet workloads |', async () => {
     const job = find(prod, 'CronJob', 'index-snapshot').spec;
     expect(job.schedule).toBe('0 2 * * *');
     expect(job.jobTemplate.spec.template.spec.containers[0].image).toMatch(/^ghcr\.io\/crumpet\/cin-node:v0\.1\.0@sha256:/);
-    expect(find(prod, 'Role', 'config-backup').rules).toEqual([{ apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'list'] }]);
+  });
+
+  it('GIVEN staging (Kubo on) THEN Kubo, which has no GET health endpoint, is probed by TCP on its API port: startup, readiness and liveness', () => {
+    const kubo = mainContainer(find(staging, 'StatefulSet', 'kubo'));
+    const port = (name: string) => kubo.ports.find((p: any) => p.name === name)?.containerPort;
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      expect(port(kubo[probe]?.tcpSocket?.port), `kubo ${probe}.tcpSocket.port must be the API port 5001`).toBe(5001);
+    }
+    // A first start initialises the repository and an upgrade migrates it: minutes, not seconds.
+    const startup = kubo.startupProbe.periodSeconds * kubo.startupProbe.failureThreshold;
+    expect(startup, 'kubo startupProbe budget in seconds').toBeGreaterThanOrEqual(300);
+    expect(kubo.livenessProbe.periodSeconds * kubo.livenessProbe.failureThreshold, 'liveness waits longer than readiness')
+      .toBeGreaterThan(kubo.readinessProbe.periodSeconds * kubo.readinessProbe.failureThreshold);
+  });
+});
+
+describe.each(ENVIRONMENTS)('Autoscaled workloads of %s |', async (env) => {
+  const config = await loadEnvironment(env);
+  const objects = distObjects(env) as Obj[];
+  const group = (apiVersion: string | undefined) => (apiVersion?.includes('/') ? apiVersion.split('/')[0] : '');
+
+  it('GIVEN every HorizontalPodAutoscaler of dist/ THEN the object its scaleTargetRef names exists and carries no spec.replicas', () => {
+    const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(hpas.length > 0, 'autoscalers rendered').toBe(config.features.autoscaling);
+    const wrong = hpas.flatMap((hpa) => {
+      const ref = hpa.spec.scaleTargetRef;
+      const target = objects.find((o) => o.kind === ref.kind && o.metadata.name === ref.name && group(o.apiVersion) === group(ref.apiVersion));
+      if (!target) return [`HorizontalPodAutoscaler/${hpa.metadata.name} scaleTargetRef ${ref.kind}/${ref.name} names no object`];
+      return target.spec.replicas === undefined
+        ? []
+        : [`${ref.kind}/${ref.name} spec.replicas must be absent (HorizontalPodAutoscaler/${hpa.metadata.name} owns it), got ${target.spec.replicas}`];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('GIVEN features.autoscaling off THEN there is no autoscaler and every Deployment sets spec.replicas to the model\'s replicas', async () => {
+    const off = await render(env, ['features.autoscaling=false']);
+    expect(off.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+    const byName = { 'pin-orchestrator': 'pinOrchestrator', watcher: 'watcher', web: 'web', 'envoy-edge': 'envoyEdge' } as const;
+    const deployments = off.filter((o) => o.kind === 'Deployment');
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(Object.keys(byName).sort());
+    for (const d of deployments) {
+      expect(d.spec.replicas, `Deployment/${d.metadata.name} spec.replicas`).toBe(config.components[byName[d.metadata.name as keyof typeof byName]].replicas);
+    }
   });
 });

@@ -127,7 +127,7 @@ spec:
       args: [${['--fail', '--silent', '--show-error', '--max-time', '10', ...(test.curlArgs ?? []), test.url].map((a) => `"${a}"`).join(', ')}]
       resources:
         requests: { cpu: 50m, memory: 32Mi }
-        limits: { memory: 32Mi }
+        limits: { cpu: 50m, memory: 32Mi }
       securityContext:
         allowPrivilegeEscalation: false
         privileged: false

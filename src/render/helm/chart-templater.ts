@@ -27,8 +27,8 @@ function quoted(parts: readonly ({ literal: string } | { action: string })[]): s
 /**
  * Turns one YAML line into template text. A scalar that is exactly a whole-value marker renders
  * its expression as is (`toJson`, composites); exactly a string marker, `{{ expr | quote }}`;
- * exactly a number marker, `{{ expr }}`; with markers inside, a quoted string with an action in
- * place of each marker.
+ * exactly a number marker, `{{ expr }}` (inside an `if` when the marker has a condition); with
+ * markers inside, a quoted string with an action in place of each marker.
  */
 function templateLine(line: string, sentinels: Sentinels): string {
   const m = LINE.exec(line);
@@ -44,7 +44,10 @@ function templateLine(line: string, sentinels: Sentinels): string {
   const str = strings.get(value);
   if (str !== undefined) return `${lead}{{ ${str} | quote }}`;
   const num = /^\d+$/.test(value) ? sentinels.numberMarkers().get(Number(value)) : undefined;
-  if (num !== undefined) return `${lead}{{ ${num} }}`;
+  if (num !== undefined) {
+    const condition = sentinels.numberConditions().get(Number(value));
+    return condition === undefined ? `${lead}{{ ${num} }}` : `{{- if ${condition} }}\n${lead}{{ ${num} }}\n{{- end }}`;
+  }
   if (!value.match(STRING_MARKER)) return line;
   const parts: ({ literal: string } | { action: string })[] = [];
   let last = 0;

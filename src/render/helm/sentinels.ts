@@ -9,6 +9,7 @@ export class Sentinels {
   private readonly numbers = new Map<number, string>();
   private readonly wholes = new Map<string, string>();
   private readonly lists = new Map<string, string>();
+  private readonly conditions = new Map<number, string>();
 
   /** A string marker for `expression` (a Go template expression without braces). Valid in names and labels. */
   public string(expression: string): string {
@@ -57,6 +58,21 @@ export class Sentinels {
     const marker = 987_000_000 + this.numbers.size;
     this.numbers.set(marker, expression);
     return marker;
+  }
+
+  /**
+   * A number marker for `expression` whose whole field the chart renders only when `condition`
+   * holds, e.g. a Deployment's `replicas` when no autoscaler owns them.
+   */
+  public numberIf(condition: string, expression: string): number {
+    const marker = this.number(expression);
+    this.conditions.set(marker, condition);
+    return marker;
+  }
+
+  /** Number markers whose field is conditional, and the condition of each. */
+  public numberConditions(): ReadonlyMap<number, string> {
+    return this.conditions;
   }
 
   /** String markers and their expressions. */
