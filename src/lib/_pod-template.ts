@@ -1,5 +1,6 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { ILifecycleHandler } from 'kubernetes-models/v1/LifecycleHandler';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
@@ -50,6 +51,12 @@ export interface ContainerSpec {
   readonly writablePaths?: readonly string[];
   /** @default - none */
   readonly mounts?: readonly VolumeMount[];
+  /**
+   * What the kubelet runs before it stops the container (a drain that waits for requests in flight).
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly preStop?: ILifecycleHandler;
 }
 
 /** Everything that makes up a hardened pod template. */
@@ -63,6 +70,8 @@ export interface PodTemplateSpec {
   readonly volumes?: readonly IVolume[];
   /** Pod annotations, e.g. a config checksum that rolls the pods when the config changes. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Seconds between the stop request and SIGKILL, preStop hooks included. @default - Kubernetes' 30 */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -123,6 +132,7 @@ export function hardenedPodTemplate(spec: PodTemplateSpec): IPodTemplateSpec {
           }
         : {}),
       volumeMounts: [...writable, ...mounts],
+      ...(c.preStop ? { lifecycle: { preStop: c.preStop } } : {}),
     };
   });
   const spread = (topologyKey: string) => ({
@@ -141,6 +151,7 @@ export function hardenedPodTemplate(spec: PodTemplateSpec): IPodTemplateSpec {
       serviceAccountName: spec.serviceAccountName,
       automountServiceAccountToken: spec.automountServiceAccountToken,
       enableServiceLinks: false,
+      ...(spec.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds } : {}),
       securityContext: restrictedPodSecurityContext(),
       topologySpreadConstraints: [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')],
       containers,

@@ -12,7 +12,8 @@
  * Deliberate simplifications, all in the direction of the spec's own wording:
  * - `ipBlock` peers match only IP endpoints; pod IPs are not known statically and the spec leaves
  *   ipBlock-to-pod matching to the implementation.
- * - Only IPv4 CIDRs are evaluated; an IPv6 block never contains an IPv4 address.
+ * - IPv4 and IPv6 addresses are evaluated apart: a block of one family never contains an address
+ *   of the other (IPv4-mapped IPv6 addresses are IPv6 addresses here, as on the wire).
  * - A named port matches when the destination pod declares a container port with that name and
  *   protocol whose number is the one asked for.
  *
@@ -72,7 +73,7 @@ export interface Endpoint {
  */
 export type EndpointRef = string | { readonly namespace: string; readonly name: string; readonly kind?: string };
 
-/** A bare IP address, for traffic to or from outside the cluster. IPv4 only. */
+/** A bare IP address, for traffic to or from outside the cluster: IPv4 dotted quad or IPv6 hex groups. */
 export interface IpRef {
   readonly ip: string;
 }
@@ -180,7 +181,13 @@ interface Policy {
 }
 
 /** A resolved end of a connection: a known pod group or an IP address. */
-type Party = { readonly endpoint: Endpoint } | { readonly ip: number; readonly text: string };
+type Party = { readonly endpoint: Endpoint } | { readonly ip: Address; readonly text: string };
+
+/** An IP address as a number, with its family. */
+interface Address {
+  readonly family: 4 | 6;
+  readonly value: bigint;
+}
 
 function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
@@ -200,22 +207,55 @@ function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
   return true;
 }
 
-/** Parses dotted-quad IPv4 into an unsigned 32-bit number, or undefined when it is not one. */
-function parseIpv4(text: string): number | undefined {
+const FAMILY_BITS = { 4: 32, 6: 128 } as const;
+
+/** Parses dotted-quad IPv4, or undefined when it is not one. */
+function parseIpv4(text: string): bigint | undefined {
   const parts = text.split('.');
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+  return parts.reduce((acc, p) => acc * 256n + BigInt(p), 0n);
 }
 
-function cidrContains(cidr: string, ip: number): boolean {
+/** Parses IPv6 hex groups with at most one `::` (no dotted IPv4 tail), or undefined. */
+function parseIpv6(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  const fill = 8 - head.length - tail.length;
+  if (halves.length === 1 ? fill !== 0 : fill < 1) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 2 ? fill : 0).fill('0'), ...tail];
+  if (!all.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return undefined;
+  return all.reduce((acc, g) => acc * 65536n + BigInt(parseInt(g, 16)), 0n);
+}
+
+function parseAddress(text: string): Address | undefined {
+  const v4 = parseIpv4(text);
+  if (v4 !== undefined) return { family: 4, value: v4 };
+  const v6 = text.includes(':') ? parseIpv6(text) : undefined;
+  return v6 === undefined ? undefined : { family: 6, value: v6 };
+}
+
+function cidrContains(cidr: string, ip: Address): boolean {
   const [base, bits] = cidr.split('/');
-  const start = parseIpv4(base ?? '');
-  const prefix = Number(bits ?? '32');
-  // IPv6 blocks cannot contain an IPv4 address.
-  if (start === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return false;
-  const size = 2 ** (32 - prefix);
-  const network = Math.floor(start / size) * size;
-  return ip >= network && ip < network + size;
+  const start = parseAddress(base ?? '');
+  const width = FAMILY_BITS[ip.family];
+  const prefix = Number(bits ?? String(width));
+  // A block of the other family cannot contain the address.
+  if (start === undefined || start.family !== ip.family || !Number.isInteger(prefix) || prefix < 0 || prefix > width) return false;
+  const host = BigInt(width - prefix);
+  return start.value >> host === ip.value >> host;
+}
+
+/**
+ * Whether the address `ip` (IPv4 or IPv6 text) lies in `cidr`, with the semantics the model gives
+ * ipBlocks; throws when `ip` is not an address.
+ */
+export function addressInCidr(ip: string, cidr: string): boolean {
+  const address = parseAddress(ip);
+  if (address === undefined) throw new Error(`not an IPv4 or IPv6 address: ${JSON.stringify(ip)}`);
+  return cidrContains(cidr, address);
 }
 
 function endpointOf(party: Party): Endpoint | undefined {
@@ -346,8 +386,8 @@ export class FlowModel {
 
   private party(ref: EndpointRef | IpRef): Party {
     if (typeof ref === 'object' && 'ip' in ref) {
-      const ip = parseIpv4(ref.ip);
-      if (ip === undefined) throw new Error(`only IPv4 addresses are supported, got ${JSON.stringify(ref.ip)}`);
+      const ip = parseAddress(ref.ip);
+      if (ip === undefined) throw new Error(`not an IPv4 or IPv6 address: ${JSON.stringify(ref.ip)}`);
       return { ip, text: ref.ip };
     }
     return { endpoint: this.endpoint(ref) };
