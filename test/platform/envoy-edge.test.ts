@@ -165,23 +165,29 @@ describe.each(['prod', 'staging'])('EnvoyEdge | shutdown and sources in %s', asy
   const argument = (flag: string): string | undefined => container.args[container.args.indexOf(flag) + 1];
   const drainSeconds = Number(argument('--drain-time-s'));
   const longestRoute = Math.max(...config.edge.routes.map((r) => seconds(r.timeout)));
-  /** The listener the preStop hook calls, and the request it sends. */
-  const hook = container.lifecycle.preStop.httpGet;
-  const hookPort = container.ports.find((p: Obj) => p.name === hook.port || p.containerPort === hook.port).containerPort;
-  const drainListener = listeners.find((l) => l.address.socket_address.port_value === hookPort && l.address.socket_address.protocol !== 'UDP')!;
-  const drain = drainListener && connectionManager(bootstrap, drainListener.name);
-  const decision = drain && routeRequest(drain, { method: 'GET', path: hook.path, host: `${hookPort}` });
-  const filter = (name: string) => (drain.http_filters as Obj[]).find((f) => f.name === name)!.typed_config;
+  /** The preStop hook, the drain listener it calls and what that listener does with the call. */
+  function drainPath() {
+    const hook = container.lifecycle?.preStop?.httpGet;
+    expect(hook, 'the edge must drain on shutdown: its container needs a preStop httpGet hook').toBeDefined();
+    const hookPort = container.ports.find((p: Obj) => p.name === hook.port || p.containerPort === hook.port)?.containerPort;
+    const listener = listeners.find((l) => l.address.socket_address.port_value === hookPort && l.address.socket_address.protocol !== 'UDP');
+    expect(listener, `the preStop hook must call a listener of the bootstrap, got port ${hook.port}`).toBeDefined();
+    const drain = connectionManager(bootstrap, listener!.name);
+    const decision = routeRequest(drain, { method: 'GET', path: hook.path, host: `${hookPort}` });
+    const filter = (name: string) => (drain.http_filters as Obj[]).find((f) => f.name === name)?.typed_config;
+    return { hook, hookPort, drain, decision, filter };
+  }
 
   it('GIVEN an edge pod stopping THEN its preStop hook GETs the drain listener of its own pod, and Envoy drains with the configured time and strategy', () => {
+    const { hook, decision } = drainPath();
     expect(hook.host, 'the hook calls the pod itself').toBeUndefined();
-    expect(drainListener, `no listener on the hook's port ${hookPort}`).toBeDefined();
     expect(decision).toMatchObject({ directResponse: 200, cluster: null });
     expect(drainSeconds).toBeGreaterThan(0);
     expect(['immediate', 'gradual']).toContain(argument('--drain-strategy'));
   });
 
   it('GIVEN the drain route THEN it POSTs /drain_listeners?graceful to the admin port on localhost, for the public listeners only', () => {
+    const { decision, filter } = drainPath();
     expect(decision.filters).toEqual(['envoy.filters.http.lua', 'envoy.filters.http.fault', 'envoy.filters.http.router']);
     const lua = filter('envoy.filters.http.lua').default_source_code.inline_string as string;
     const call = /httpCall\("([^"]+)",\s*\{([^}]*)\}/.exec(lua);
@@ -204,14 +210,16 @@ describe.each(['prod', 'staging'])('EnvoyEdge | shutdown and sources in %s', asy
   });
 
   it('GIVEN another path on the drain listener THEN nothing drains and nothing waits', () => {
+    const { drain, hookPort } = drainPath();
     const other = routeRequest(drain, { method: 'GET', path: '/stats', host: `${hookPort}` });
     expect(other.route).toBeNull();
     for (const name of ['envoy.filters.http.lua', 'envoy.filters.http.fault']) {
-      expect((drain.http_filters as Obj[]).find((f) => f.name === name).disabled, `${name} runs on the drain route only`).toBe(true);
+      expect((drain.http_filters as Obj[]).find((f) => f.name === name)?.disabled, `${name} runs on the drain route only`).toBe(true);
     }
   });
 
   it('GIVEN the model\'s route timeouts THEN the hook holds past the drain plus the longest route timeout, and the grace period exceeds both', () => {
+    const { drain, filter } = drainPath();
     const delay = filter('envoy.filters.http.fault').delay;
     expect(delay.percentage).toEqual({ numerator: 100, denominator: 'HUNDRED' });
     const hold = seconds(delay.fixed_delay);
@@ -272,7 +280,7 @@ describe('EnvoyEdge | validation', () => {
   ])('GIVEN the drain listener\'s %s with a misspelled field THEN the validator names it', (name, field) => {
     const broken = structuredClone(bootstrapOf('prod'));
     const drain = connectionManager(broken, 'drain');
-    const config = (drain.http_filters as Obj[]).find((f) => f.name === name).typed_config;
+    const config = (drain.http_filters as Obj[]).find((f) => f.name === name)!.typed_config;
     config[field] = {};
     const problems = EnvoyApi.load().validate('envoy.config.bootstrap.v3.Bootstrap', broken);
     expect(problems.join('\n')).toMatch(new RegExp(`http_filters\\[\\d\\]\\.typed_config\\.${field}: unknown field`));
