@@ -44,7 +44,7 @@ export const EDGE_SCALING = {
  * HTTP/1.1, GOAWAY on HTTP/2 and HTTP/3) to move to another pod; then its public listeners stop.
  * @see https://www.envoyproxy.io/docs/envoy/v1.32.3/operations/cli#cmdoption-drain-time-s
  */
-export const EDGE_DRAIN = { seconds: 30, strategy: 'immediate' } as const;
+const EDGE_DRAIN = { seconds: 30, strategy: 'immediate' } as const;
 
 /** Path of the drain listener the preStop hook calls. */
 const DRAIN_PATH = '/drain';

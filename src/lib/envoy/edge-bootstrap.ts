@@ -148,7 +148,7 @@ export const HTTP_FILTERS = {
  * INBOUND`), so the stats listener keeps answering Prometheus and the drain listener its caller.
  * @see https://www.envoyproxy.io/docs/envoy/v1.32.3/operations/admin#post--drain_listeners
  */
-export const DRAIN_ADMIN_PATH = '/drain_listeners?graceful&inboundonly';
+const DRAIN_ADMIN_PATH = '/drain_listeners?graceful&inboundonly';
 
 const TYPE = 'type.googleapis.com/';
 const ALL_ADDRESSES = '0.0.0.0';
