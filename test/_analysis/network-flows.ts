@@ -19,6 +19,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
+import { BlockList, isIP } from 'node:net';
 import { list, podSpecsOf, type KubeObject, type StringMap } from './_kube.ts';
 
 export type { KubeObject, StringMap } from './_kube.ts';
@@ -183,10 +184,10 @@ interface Policy {
 /** A resolved end of a connection: a known pod group or an IP address. */
 type Party = { readonly endpoint: Endpoint } | { readonly ip: Address; readonly text: string };
 
-/** An IP address as a number, with its family. */
+/** An IP address with its family. */
 interface Address {
   readonly family: 4 | 6;
-  readonly value: bigint;
+  readonly text: string;
 }
 
 function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
@@ -207,45 +208,39 @@ function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
   return true;
 }
 
-const FAMILY_BITS = { 4: 32, 6: 128 } as const;
-
-/** Parses dotted-quad IPv4, or undefined when it is not one. */
-function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256n + BigInt(p), 0n);
-}
-
-/** Parses IPv6 hex groups with at most one `::` (no dotted IPv4 tail), or undefined. */
-function parseIpv6(text: string): bigint | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) return undefined;
-  const all = [...head, ...Array<string>(halves.length === 2 ? fill : 0).fill('0'), ...tail];
-  if (!all.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return undefined;
-  return all.reduce((acc, g) => acc * 65536n + BigInt(parseInt(g, 16)), 0n);
-}
+/** The family of an address or block base, 0 when `text` is neither (Node's `isIP`). */
+const familyOf = (text: string): 0 | 4 | 6 => isIP(text) as 0 | 4 | 6;
 
 function parseAddress(text: string): Address | undefined {
-  const v4 = parseIpv4(text);
-  if (v4 !== undefined) return { family: 4, value: v4 };
-  const v6 = text.includes(':') ? parseIpv6(text) : undefined;
-  return v6 === undefined ? undefined : { family: 6, value: v6 };
+  const family = familyOf(text);
+  return family === 0 ? undefined : { family, text };
+}
+
+/** Node's own matcher, one per block, so the model does not share its arithmetic with the code under test. */
+const blocks = new Map<string, { family: 4 | 6; list: BlockList } | null>();
+
+function blockOf(cidr: string): { family: 4 | 6; list: BlockList } | null {
+  const known = blocks.get(cidr);
+  if (known !== undefined) return known;
+  const [base = '', bits] = cidr.split('/');
+  const family = familyOf(base);
+  const width = family === 4 ? 32 : 128;
+  const prefix = Number(bits ?? width);
+  let block: { family: 4 | 6; list: BlockList } | null = null;
+  if (family !== 0 && Number.isInteger(prefix) && prefix >= 0 && prefix <= width) {
+    const list = new BlockList();
+    list.addSubnet(base, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    block = { family, list };
+  }
+  blocks.set(cidr, block);
+  return block;
 }
 
 function cidrContains(cidr: string, ip: Address): boolean {
-  const [base, bits] = cidr.split('/');
-  const start = parseAddress(base ?? '');
-  const width = FAMILY_BITS[ip.family];
-  const prefix = Number(bits ?? String(width));
-  // A block of the other family cannot contain the address.
-  if (start === undefined || start.family !== ip.family || !Number.isInteger(prefix) || prefix < 0 || prefix > width) return false;
-  const host = BigInt(width - prefix);
-  return start.value >> host === ip.value >> host;
+  const block = blockOf(cidr);
+  // A block of the other family cannot contain the address (BlockList would match IPv4-mapped
+  // IPv6 addresses against IPv4 blocks; on the wire they are IPv6).
+  return block !== null && block.family === ip.family && block.list.check(ip.text, ip.family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**
