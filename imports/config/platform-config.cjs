@@ -2,7 +2,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","description":"a DNS host name such as crumpet.example.org"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":253,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"watcher":{"type":"object","additionalProperties":false,"required":["image","replicas","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}},"web":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$","description":"a slash-separated key prefix such as crumpet/prod"},"sealed":{"type":"object","nullable":true,"required":[],"additionalProperties":{"type":"object","required":[],"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","description":"an https:// URL"},"acmeEmail":{"type":"string","pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["routes","corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"pattern":"^\\^","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","enum":["web","cin-http","cin-grpc","pin-orchestrator"]},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}}},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (lower case, digits and \"-\")"},"endpoint":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"volumeSnapshotSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"configBackupSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"volumeSnapshotClassName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}}}};
+const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","description":"a DNS host name such as crumpet.example.org"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":253,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"watcher":{"type":"object","additionalProperties":false,"required":["image","replicas","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}},"web":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$","description":"a slash-separated key prefix such as crumpet/prod"},"sealed":{"type":"object","nullable":true,"required":[],"additionalProperties":{"type":"object","required":[],"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","description":"an https:// URL"},"acmeEmail":{"type":"string","pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["routes","corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"pattern":"^\\^","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","enum":["web","cin-http","cin-grpc","pin-orchestrator"]},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}}},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (lower case, digits and \"-\")"},"endpoint":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"volumeSnapshotSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"configBackupSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"volumeSnapshotClassName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -14,15 +14,15 @@ const pattern8 = new RegExp("^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
 const pattern9 = new RegExp("^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
 const pattern12 = new RegExp("^[a-z]{2}$", "u");
 const pattern68 = new RegExp("^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", "u");
-const pattern78 = new RegExp("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", "u");
-const pattern80 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$", "u");
-const pattern81 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
-const pattern83 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
-const pattern85 = new RegExp("^\\^", "u");
-const pattern86 = new RegExp("^[0-9]+(ms|s|m|h)$", "u");
-const pattern87 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
-const pattern90 = new RegExp("^([0-9*,/-]+ ){4}[0-9*,/-]+$", "u");
-const pattern97 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
+const pattern79 = new RegExp("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", "u");
+const pattern81 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$", "u");
+const pattern82 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
+const pattern84 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
+const pattern86 = new RegExp("^\\^", "u");
+const pattern87 = new RegExp("^[0-9]+(ms|s|m|h)$", "u");
+const pattern88 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
+const pattern91 = new RegExp("^([0-9*,/-]+ ){4}[0-9*,/-]+$", "u");
+const pattern98 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://crumpet.dev/schemas/platform-config.json" */;
@@ -4822,8 +4822,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data135.monitoringNamespace === undefined){
-const err402 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(data135.cdnCidrs === undefined){
+const err402 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4832,9 +4832,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-for(const key47 in data135){
-if(!(((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "monitoringNamespace"))){
-const err403 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
+if(data135.monitoringNamespace === undefined){
+const err403 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4843,12 +4842,9 @@ vErrors.push(err403);
 }
 errors++;
 }
-}
-if(data135.rpcEndpointCidrs !== undefined){
-let data136 = data135.rpcEndpointCidrs;
-if(Array.isArray(data136)){
-if(data136.length < 1){
-const err404 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+for(const key47 in data135){
+if(!((((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "cdnCidrs")) || (key47 === "monitoringNamespace"))){
+const err404 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4857,12 +4853,12 @@ vErrors.push(err404);
 }
 errors++;
 }
-const len3 = data136.length;
-for(let i4=0; i4<len3; i4++){
-let data137 = data136[i4];
-if(typeof data137 === "string"){
-if(!pattern68.test(data137)){
-const err405 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+}
+if(data135.rpcEndpointCidrs !== undefined){
+let data136 = data135.rpcEndpointCidrs;
+if(Array.isArray(data136)){
+if(data136.length < 1){
+const err405 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4871,14 +4867,28 @@ vErrors.push(err405);
 }
 errors++;
 }
-}
-else {
-const err406 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+const len3 = data136.length;
+for(let i4=0; i4<len3; i4++){
+let data137 = data136[i4];
+if(typeof data137 === "string"){
+if(!pattern68.test(data137)){
+const err406 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
 if(vErrors === null){
 vErrors = [err406];
 }
 else {
 vErrors.push(err406);
+}
+errors++;
+}
+}
+else {
+const err407 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
 }
 errors++;
 }
@@ -4894,12 +4904,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err407 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+const err408 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
-vErrors = [err407];
+vErrors = [err408];
 }
 else {
-vErrors.push(err407);
+vErrors.push(err408);
 }
 errors++;
 break;
@@ -4909,21 +4919,7 @@ indices1[item1] = i5;
 }
 }
 else {
-const err408 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
-if(vErrors === null){
-vErrors = [err408];
-}
-else {
-vErrors.push(err408);
-}
-errors++;
-}
-}
-if(data135.ipfsGatewayCidrs !== undefined){
-let data138 = data135.ipfsGatewayCidrs;
-if(Array.isArray(data138)){
-if(data138.length < 1){
-const err409 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err409 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -4932,12 +4928,12 @@ vErrors.push(err409);
 }
 errors++;
 }
-const len4 = data138.length;
-for(let i6=0; i6<len4; i6++){
-let data139 = data138[i6];
-if(typeof data139 === "string"){
-if(!pattern68.test(data139)){
-const err410 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+}
+if(data135.ipfsGatewayCidrs !== undefined){
+let data138 = data135.ipfsGatewayCidrs;
+if(Array.isArray(data138)){
+if(data138.length < 1){
+const err410 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -4946,14 +4942,28 @@ vErrors.push(err410);
 }
 errors++;
 }
-}
-else {
-const err411 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+const len4 = data138.length;
+for(let i6=0; i6<len4; i6++){
+let data139 = data138[i6];
+if(typeof data139 === "string"){
+if(!pattern68.test(data139)){
+const err411 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
 if(vErrors === null){
 vErrors = [err411];
 }
 else {
 vErrors.push(err411);
+}
+errors++;
+}
+}
+else {
+const err412 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
 }
 errors++;
 }
@@ -4969,12 +4979,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err412 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err413 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err412];
+vErrors = [err413];
 }
 else {
-vErrors.push(err412);
+vErrors.push(err413);
 }
 errors++;
 break;
@@ -4984,21 +4994,7 @@ indices2[item2] = i7;
 }
 }
 else {
-const err413 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
-if(vErrors === null){
-vErrors = [err413];
-}
-else {
-vErrors.push(err413);
-}
-errors++;
-}
-}
-if(data135.peerCidrs !== undefined){
-let data140 = data135.peerCidrs;
-if(Array.isArray(data140)){
-if(data140.length < 1){
-const err414 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err414 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5007,12 +5003,12 @@ vErrors.push(err414);
 }
 errors++;
 }
-const len5 = data140.length;
-for(let i8=0; i8<len5; i8++){
-let data141 = data140[i8];
-if(typeof data141 === "string"){
-if(!pattern68.test(data141)){
-const err415 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+}
+if(data135.peerCidrs !== undefined){
+let data140 = data135.peerCidrs;
+if(Array.isArray(data140)){
+if(data140.length < 1){
+const err415 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5021,14 +5017,28 @@ vErrors.push(err415);
 }
 errors++;
 }
-}
-else {
-const err416 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+const len5 = data140.length;
+for(let i8=0; i8<len5; i8++){
+let data141 = data140[i8];
+if(typeof data141 === "string"){
+if(!pattern68.test(data141)){
+const err416 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
 if(vErrors === null){
 vErrors = [err416];
 }
 else {
 vErrors.push(err416);
+}
+errors++;
+}
+}
+else {
+const err417 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
 }
 errors++;
 }
@@ -5044,12 +5054,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err417 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err418 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err417];
+vErrors = [err418];
 }
 else {
-vErrors.push(err417);
+vErrors.push(err418);
 }
 errors++;
 break;
@@ -5059,21 +5069,7 @@ indices3[item3] = i9;
 }
 }
 else {
-const err418 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
-if(vErrors === null){
-vErrors = [err418];
-}
-else {
-vErrors.push(err418);
-}
-errors++;
-}
-}
-if(data135.pinningServiceCidrs !== undefined){
-let data142 = data135.pinningServiceCidrs;
-if(Array.isArray(data142)){
-if(data142.length < 1){
-const err419 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err419 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5082,12 +5078,12 @@ vErrors.push(err419);
 }
 errors++;
 }
-const len6 = data142.length;
-for(let i10=0; i10<len6; i10++){
-let data143 = data142[i10];
-if(typeof data143 === "string"){
-if(!pattern68.test(data143)){
-const err420 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+}
+if(data135.pinningServiceCidrs !== undefined){
+let data142 = data135.pinningServiceCidrs;
+if(Array.isArray(data142)){
+if(data142.length < 1){
+const err420 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5096,14 +5092,28 @@ vErrors.push(err420);
 }
 errors++;
 }
-}
-else {
-const err421 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+const len6 = data142.length;
+for(let i10=0; i10<len6; i10++){
+let data143 = data142[i10];
+if(typeof data143 === "string"){
+if(!pattern68.test(data143)){
+const err421 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
 if(vErrors === null){
 vErrors = [err421];
 }
 else {
 vErrors.push(err421);
+}
+errors++;
+}
+}
+else {
+const err422 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
 }
 errors++;
 }
@@ -5119,12 +5129,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err422 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err423 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err422];
+vErrors = [err423];
 }
 else {
-vErrors.push(err422);
+vErrors.push(err423);
 }
 errors++;
 break;
@@ -5134,21 +5144,7 @@ indices4[item4] = i11;
 }
 }
 else {
-const err423 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
-if(vErrors === null){
-vErrors = [err423];
-}
-else {
-vErrors.push(err423);
-}
-errors++;
-}
-}
-if(data135.objectStoreCidrs !== undefined){
-let data144 = data135.objectStoreCidrs;
-if(Array.isArray(data144)){
-if(data144.length < 1){
-const err424 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err424 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5157,12 +5153,12 @@ vErrors.push(err424);
 }
 errors++;
 }
-const len7 = data144.length;
-for(let i12=0; i12<len7; i12++){
-let data145 = data144[i12];
-if(typeof data145 === "string"){
-if(!pattern68.test(data145)){
-const err425 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+}
+if(data135.objectStoreCidrs !== undefined){
+let data144 = data135.objectStoreCidrs;
+if(Array.isArray(data144)){
+if(data144.length < 1){
+const err425 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5171,14 +5167,28 @@ vErrors.push(err425);
 }
 errors++;
 }
-}
-else {
-const err426 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+const len7 = data144.length;
+for(let i12=0; i12<len7; i12++){
+let data145 = data144[i12];
+if(typeof data145 === "string"){
+if(!pattern68.test(data145)){
+const err426 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
 if(vErrors === null){
 vErrors = [err426];
 }
 else {
 vErrors.push(err426);
+}
+errors++;
+}
+}
+else {
+const err427 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
 }
 errors++;
 }
@@ -5194,12 +5204,12 @@ continue;
 }
 if(typeof indices5[item5] == "number"){
 j5 = indices5[item5];
-const err427 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err428 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err427];
+vErrors = [err428];
 }
 else {
-vErrors.push(err427);
+vErrors.push(err428);
 }
 errors++;
 break;
@@ -5209,21 +5219,7 @@ indices5[item5] = i13;
 }
 }
 else {
-const err428 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
-if(vErrors === null){
-vErrors = [err428];
-}
-else {
-vErrors.push(err428);
-}
-errors++;
-}
-}
-if(data135.apiServerCidrs !== undefined){
-let data146 = data135.apiServerCidrs;
-if(Array.isArray(data146)){
-if(data146.length < 1){
-const err429 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err429 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5232,12 +5228,12 @@ vErrors.push(err429);
 }
 errors++;
 }
-const len8 = data146.length;
-for(let i14=0; i14<len8; i14++){
-let data147 = data146[i14];
-if(typeof data147 === "string"){
-if(!pattern68.test(data147)){
-const err430 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+}
+if(data135.apiServerCidrs !== undefined){
+let data146 = data135.apiServerCidrs;
+if(Array.isArray(data146)){
+if(data146.length < 1){
+const err430 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5246,14 +5242,28 @@ vErrors.push(err430);
 }
 errors++;
 }
-}
-else {
-const err431 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+const len8 = data146.length;
+for(let i14=0; i14<len8; i14++){
+let data147 = data146[i14];
+if(typeof data147 === "string"){
+if(!pattern68.test(data147)){
+const err431 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
 if(vErrors === null){
 vErrors = [err431];
 }
 else {
 vErrors.push(err431);
+}
+errors++;
+}
+}
+else {
+const err432 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
 }
 errors++;
 }
@@ -5269,12 +5279,12 @@ continue;
 }
 if(typeof indices6[item6] == "number"){
 j6 = indices6[item6];
-const err432 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err433 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err432];
+vErrors = [err433];
 }
 else {
-vErrors.push(err432);
+vErrors.push(err433);
 }
 errors++;
 break;
@@ -5284,21 +5294,7 @@ indices6[item6] = i15;
 }
 }
 else {
-const err433 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
-if(vErrors === null){
-vErrors = [err433];
-}
-else {
-vErrors.push(err433);
-}
-errors++;
-}
-}
-if(data135.monitoringNamespace !== undefined){
-let data148 = data135.monitoringNamespace;
-if(typeof data148 === "string"){
-if(func3(data148) > 63){
-const err434 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
+const err434 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5307,8 +5303,12 @@ vErrors.push(err434);
 }
 errors++;
 }
-if(!pattern0.test(data148)){
-const err435 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
+}
+if(data135.cdnCidrs !== undefined){
+let data148 = data135.cdnCidrs;
+if(Array.isArray(data148)){
+if(data148.length < 1){
+const err435 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5317,9 +5317,12 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-else {
-const err436 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
+const len9 = data148.length;
+for(let i16=0; i16<len9; i16++){
+let data149 = data148[i16];
+if(typeof data149 === "string"){
+if(!pattern68.test(data149)){
+const err436 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5329,9 +5332,8 @@ vErrors.push(err436);
 errors++;
 }
 }
-}
 else {
-const err437 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
+const err437 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5341,11 +5343,18 @@ vErrors.push(err437);
 errors++;
 }
 }
-if(data.telemetry !== undefined){
-let data149 = data.telemetry;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.traces === undefined){
-const err438 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data149};
+let i17 = data148.length;
+let j7;
+if(i17 > 1){
+const indices7 = {};
+for(;i17--;){
+let item7 = data148[i17];
+if(typeof item7 !== "string"){
+continue;
+}
+if(typeof indices7[item7] == "number"){
+j7 = indices7[item7];
+const err438 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i17+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5353,9 +5362,14 @@ else {
 vErrors.push(err438);
 }
 errors++;
+break;
 }
-if(data149.logs === undefined){
-const err439 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data149};
+indices7[item7] = i17;
+}
+}
+}
+else {
+const err439 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5364,9 +5378,12 @@ vErrors.push(err439);
 }
 errors++;
 }
-for(const key48 in data149){
-if(!((key48 === "traces") || (key48 === "logs"))){
-const err440 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data149};
+}
+if(data135.monitoringNamespace !== undefined){
+let data150 = data135.monitoringNamespace;
+if(typeof data150 === "string"){
+if(func3(data150) > 63){
+const err440 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5375,12 +5392,8 @@ vErrors.push(err440);
 }
 errors++;
 }
-}
-if(data149.traces !== undefined){
-let data150 = data149.traces;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.service === undefined){
-const err441 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
+if(!pattern0.test(data150)){
+const err441 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5389,8 +5402,9 @@ vErrors.push(err441);
 }
 errors++;
 }
-if(data150.port === undefined){
-const err442 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
+}
+else {
+const err442 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5399,9 +5413,10 @@ vErrors.push(err442);
 }
 errors++;
 }
-for(const key49 in data150){
-if(!((key49 === "service") || (key49 === "port"))){
-const err443 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
+}
+}
+else {
+const err443 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5411,11 +5426,11 @@ vErrors.push(err443);
 errors++;
 }
 }
-if(data150.service !== undefined){
-let data151 = data150.service;
-if(typeof data151 === "string"){
-if(func3(data151) > 63){
-const err444 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
+if(data.telemetry !== undefined){
+let data151 = data.telemetry;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+if(data151.traces === undefined){
+const err444 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5424,8 +5439,8 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(!pattern0.test(data151)){
-const err445 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
+if(data151.logs === undefined){
+const err445 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5434,9 +5449,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-else {
-const err446 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
+for(const key48 in data151){
+if(!((key48 === "traces") || (key48 === "logs"))){
+const err446 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5446,10 +5461,11 @@ vErrors.push(err446);
 errors++;
 }
 }
-if(data150.port !== undefined){
-let data152 = data150.port;
-if(!(((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152))) && (isFinite(data152)))){
-const err447 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
+if(data151.traces !== undefined){
+let data152 = data151.traces;
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+if(data152.service === undefined){
+const err447 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5458,9 +5474,8 @@ vErrors.push(err447);
 }
 errors++;
 }
-if((typeof data152 == "number") && (isFinite(data152))){
-if(data152 > 65535 || isNaN(data152)){
-const err448 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
+if(data152.port === undefined){
+const err448 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5469,8 +5484,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-if(data152 < 1 || isNaN(data152)){
-const err449 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
+for(const key49 in data152){
+if(!((key49 === "service") || (key49 === "port"))){
+const err449 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5480,10 +5496,11 @@ vErrors.push(err449);
 errors++;
 }
 }
-}
-}
-else {
-const err450 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
+if(data152.service !== undefined){
+let data153 = data152.service;
+if(typeof data153 === "string"){
+if(func3(data153) > 63){
+const err450 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5492,12 +5509,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-if(data149.logs !== undefined){
-let data153 = data149.logs;
-if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
-if(data153.service === undefined){
-const err451 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
+if(!pattern0.test(data153)){
+const err451 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5506,8 +5519,9 @@ vErrors.push(err451);
 }
 errors++;
 }
-if(data153.port === undefined){
-const err452 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
+}
+else {
+const err452 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5516,9 +5530,11 @@ vErrors.push(err452);
 }
 errors++;
 }
-for(const key50 in data153){
-if(!((key50 === "service") || (key50 === "port"))){
-const err453 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
+}
+if(data152.port !== undefined){
+let data154 = data152.port;
+if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
+const err453 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5527,12 +5543,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-}
-if(data153.service !== undefined){
-let data154 = data153.service;
-if(typeof data154 === "string"){
-if(func3(data154) > 63){
-const err454 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
+if((typeof data154 == "number") && (isFinite(data154))){
+if(data154 > 65535 || isNaN(data154)){
+const err454 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5541,8 +5554,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(!pattern0.test(data154)){
-const err455 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
+if(data154 < 1 || isNaN(data154)){
+const err455 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5552,8 +5565,10 @@ vErrors.push(err455);
 errors++;
 }
 }
+}
+}
 else {
-const err456 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
+const err456 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5563,10 +5578,11 @@ vErrors.push(err456);
 errors++;
 }
 }
-if(data153.port !== undefined){
-let data155 = data153.port;
-if(!(((typeof data155 == "number") && (!(data155 % 1) && !isNaN(data155))) && (isFinite(data155)))){
-const err457 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
+if(data151.logs !== undefined){
+let data155 = data151.logs;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.service === undefined){
+const err457 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5575,9 +5591,8 @@ vErrors.push(err457);
 }
 errors++;
 }
-if((typeof data155 == "number") && (isFinite(data155))){
-if(data155 > 65535 || isNaN(data155)){
-const err458 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
+if(data155.port === undefined){
+const err458 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5586,8 +5601,9 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(data155 < 1 || isNaN(data155)){
-const err459 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
+for(const key50 in data155){
+if(!((key50 === "service") || (key50 === "port"))){
+const err459 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5597,10 +5613,11 @@ vErrors.push(err459);
 errors++;
 }
 }
-}
-}
-else {
-const err460 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
+if(data155.service !== undefined){
+let data156 = data155.service;
+if(typeof data156 === "string"){
+if(func3(data156) > 63){
+const err460 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5609,10 +5626,8 @@ vErrors.push(err460);
 }
 errors++;
 }
-}
-}
-else {
-const err461 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data149};
+if(!pattern0.test(data156)){
+const err461 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5622,11 +5637,8 @@ vErrors.push(err461);
 errors++;
 }
 }
-if(data.secrets !== undefined){
-let data156 = data.secrets;
-if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
-if(data156.provider === undefined){
-const err462 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
+else {
+const err462 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5635,8 +5647,11 @@ vErrors.push(err462);
 }
 errors++;
 }
-if(data156.store === undefined){
-const err463 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
+}
+if(data155.port !== undefined){
+let data157 = data155.port;
+if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
+const err463 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5645,8 +5660,9 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(data156.remoteKeyPrefix === undefined){
-const err464 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
+if((typeof data157 == "number") && (isFinite(data157))){
+if(data157 > 65535 || isNaN(data157)){
+const err464 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5655,9 +5671,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-for(const key51 in data156){
-if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
-const err465 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data156};
+if(data157 < 1 || isNaN(data157)){
+const err465 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5667,10 +5682,10 @@ vErrors.push(err465);
 errors++;
 }
 }
-if(data156.provider !== undefined){
-let data157 = data156.provider;
-if(typeof data157 !== "string"){
-const err466 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data157};
+}
+}
+else {
+const err466 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5679,8 +5694,10 @@ vErrors.push(err466);
 }
 errors++;
 }
-if(!((data157 === "external-secrets") || (data157 === "sealed-secrets"))){
-const err467 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data157};
+}
+}
+else {
+const err467 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5690,11 +5707,11 @@ vErrors.push(err467);
 errors++;
 }
 }
-if(data156.store !== undefined){
-let data158 = data156.store;
-if(typeof data158 === "string"){
-if(func3(data158) > 63){
-const err468 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.secrets.properties.store,data:data158};
+if(data.secrets !== undefined){
+let data158 = data.secrets;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
+if(data158.provider === undefined){
+const err468 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5703,8 +5720,8 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(!pattern0.test(data158)){
-const err469 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.secrets.properties.store,data:data158};
+if(data158.store === undefined){
+const err469 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5713,9 +5730,8 @@ vErrors.push(err469);
 }
 errors++;
 }
-}
-else {
-const err470 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data158};
+if(data158.remoteKeyPrefix === undefined){
+const err470 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5724,12 +5740,9 @@ vErrors.push(err470);
 }
 errors++;
 }
-}
-if(data156.remoteKeyPrefix !== undefined){
-let data159 = data156.remoteKeyPrefix;
-if(typeof data159 === "string"){
-if(!pattern78.test(data159)){
-const err471 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data159};
+for(const key51 in data158){
+if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
+const err471 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5739,8 +5752,10 @@ vErrors.push(err471);
 errors++;
 }
 }
-else {
-const err472 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data159};
+if(data158.provider !== undefined){
+let data159 = data158.provider;
+if(typeof data159 !== "string"){
+const err472 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5749,11 +5764,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-}
-if(data156.sealed !== undefined){
-let data160 = data156.sealed;
-if((!(data160 && typeof data160 == "object" && !Array.isArray(data160))) && (data160 !== null)){
-const err473 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data160};
+if(!((data159 === "external-secrets") || (data159 === "sealed-secrets"))){
+const err473 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5762,15 +5774,12 @@ vErrors.push(err473);
 }
 errors++;
 }
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-for(const key52 in data160){
-let data161 = data160[key52];
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-for(const key53 in data161){
-let data162 = data161[key53];
-if(typeof data162 === "string"){
-if(func3(data162) < 1){
-const err474 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data162};
+}
+if(data158.store !== undefined){
+let data160 = data158.store;
+if(typeof data160 === "string"){
+if(func3(data160) > 63){
+const err474 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5779,9 +5788,8 @@ vErrors.push(err474);
 }
 errors++;
 }
-}
-else {
-const err475 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data162};
+if(!pattern0.test(data160)){
+const err475 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5791,9 +5799,8 @@ vErrors.push(err475);
 errors++;
 }
 }
-}
 else {
-const err476 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data161};
+const err476 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5803,11 +5810,11 @@ vErrors.push(err476);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err477 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data156};
+if(data158.remoteKeyPrefix !== undefined){
+let data161 = data158.remoteKeyPrefix;
+if(typeof data161 === "string"){
+if(!pattern79.test(data161)){
+const err477 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5817,11 +5824,8 @@ vErrors.push(err477);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data163 = data.tls;
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-if(data163.issuerName === undefined){
-const err478 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
+else {
+const err478 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5830,8 +5834,11 @@ vErrors.push(err478);
 }
 errors++;
 }
-if(data163.acmeServer === undefined){
-const err479 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
+}
+if(data158.sealed !== undefined){
+let data162 = data158.sealed;
+if((!(data162 && typeof data162 == "object" && !Array.isArray(data162))) && (data162 !== null)){
+const err479 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5840,8 +5847,15 @@ vErrors.push(err479);
 }
 errors++;
 }
-if(data163.acmeEmail === undefined){
-const err480 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+for(const key52 in data162){
+let data163 = data162[key52];
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+for(const key53 in data163){
+let data164 = data163[key53];
+if(typeof data164 === "string"){
+if(func3(data164) < 1){
+const err480 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5850,9 +5864,9 @@ vErrors.push(err480);
 }
 errors++;
 }
-for(const key54 in data163){
-if(!(((key54 === "issuerName") || (key54 === "acmeServer")) || (key54 === "acmeEmail"))){
-const err481 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data163};
+}
+else {
+const err481 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5862,11 +5876,9 @@ vErrors.push(err481);
 errors++;
 }
 }
-if(data163.issuerName !== undefined){
-let data164 = data163.issuerName;
-if(typeof data164 === "string"){
-if(func3(data164) > 63){
-const err482 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
+}
+else {
+const err482 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5875,8 +5887,12 @@ vErrors.push(err482);
 }
 errors++;
 }
-if(!pattern0.test(data164)){
-const err483 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
+}
+}
+}
+}
+else {
+const err483 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5886,8 +5902,11 @@ vErrors.push(err483);
 errors++;
 }
 }
-else {
-const err484 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
+if(data.tls !== undefined){
+let data165 = data.tls;
+if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
+if(data165.issuerName === undefined){
+const err484 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5896,12 +5915,8 @@ vErrors.push(err484);
 }
 errors++;
 }
-}
-if(data163.acmeServer !== undefined){
-let data165 = data163.acmeServer;
-if(typeof data165 === "string"){
-if(!pattern80.test(data165)){
-const err485 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data165};
+if(data165.acmeServer === undefined){
+const err485 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5910,9 +5925,8 @@ vErrors.push(err485);
 }
 errors++;
 }
-}
-else {
-const err486 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data165};
+if(data165.acmeEmail === undefined){
+const err486 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5921,12 +5935,9 @@ vErrors.push(err486);
 }
 errors++;
 }
-}
-if(data163.acmeEmail !== undefined){
-let data166 = data163.acmeEmail;
-if(typeof data166 === "string"){
-if(!pattern81.test(data166)){
-const err487 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data166};
+for(const key54 in data165){
+if(!(((key54 === "issuerName") || (key54 === "acmeServer")) || (key54 === "acmeEmail"))){
+const err487 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -5936,8 +5947,11 @@ vErrors.push(err487);
 errors++;
 }
 }
-else {
-const err488 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data166};
+if(data165.issuerName !== undefined){
+let data166 = data165.issuerName;
+if(typeof data166 === "string"){
+if(func3(data166) > 63){
+const err488 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -5946,10 +5960,8 @@ vErrors.push(err488);
 }
 errors++;
 }
-}
-}
-else {
-const err489 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data163};
+if(!pattern0.test(data166)){
+const err489 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5959,11 +5971,8 @@ vErrors.push(err489);
 errors++;
 }
 }
-if(data.edge !== undefined){
-let data167 = data.edge;
-if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
-if(data167.routes === undefined){
-const err490 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "routes"},message:"must have required property '"+"routes"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
+else {
+const err490 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -5972,8 +5981,12 @@ vErrors.push(err490);
 }
 errors++;
 }
-if(data167.corsOrigins === undefined){
-const err491 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
+}
+if(data165.acmeServer !== undefined){
+let data167 = data165.acmeServer;
+if(typeof data167 === "string"){
+if(!pattern81.test(data167)){
+const err491 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -5982,8 +5995,9 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(data167.rateLimit === undefined){
-const err492 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
+}
+else {
+const err492 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -5992,9 +6006,12 @@ vErrors.push(err492);
 }
 errors++;
 }
-for(const key55 in data167){
-if(!(((key55 === "routes") || (key55 === "corsOrigins")) || (key55 === "rateLimit"))){
-const err493 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data167};
+}
+if(data165.acmeEmail !== undefined){
+let data168 = data165.acmeEmail;
+if(typeof data168 === "string"){
+if(!pattern82.test(data168)){
+const err493 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6004,11 +6021,8 @@ vErrors.push(err493);
 errors++;
 }
 }
-if(data167.routes !== undefined){
-let data168 = data167.routes;
-if(Array.isArray(data168)){
-if(data168.length < 1){
-const err494 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data168};
+else {
+const err494 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6017,12 +6031,10 @@ vErrors.push(err494);
 }
 errors++;
 }
-const len9 = data168.length;
-for(let i16=0; i16<len9; i16++){
-let data169 = data168[i16];
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-if(data169.name === undefined){
-const err495 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+}
+}
+else {
+const err495 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6031,8 +6043,12 @@ vErrors.push(err495);
 }
 errors++;
 }
-if(data169.backend === undefined){
-const err496 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+}
+if(data.edge !== undefined){
+let data169 = data.edge;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.routes === undefined){
+const err496 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "routes"},message:"must have required property '"+"routes"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6041,8 +6057,8 @@ vErrors.push(err496);
 }
 errors++;
 }
-if(data169.timeout === undefined){
-const err497 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+if(data169.corsOrigins === undefined){
+const err497 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6051,9 +6067,8 @@ vErrors.push(err497);
 }
 errors++;
 }
-for(const key56 in data169){
-if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key56))){
-const err498 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+if(data169.rateLimit === undefined){
+const err498 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6062,12 +6077,9 @@ vErrors.push(err498);
 }
 errors++;
 }
-}
-if(data169.name !== undefined){
-let data170 = data169.name;
-if(typeof data170 === "string"){
-if(func3(data170) > 63){
-const err499 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+for(const key55 in data169){
+if(!(((key55 === "routes") || (key55 === "corsOrigins")) || (key55 === "rateLimit"))){
+const err499 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6076,8 +6088,12 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(!pattern0.test(data170)){
-const err500 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+}
+if(data169.routes !== undefined){
+let data170 = data169.routes;
+if(Array.isArray(data170)){
+if(data170.length < 1){
+const err500 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data170};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6086,9 +6102,12 @@ vErrors.push(err500);
 }
 errors++;
 }
-}
-else {
-const err501 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+const len10 = data170.length;
+for(let i18=0; i18<len10; i18++){
+let data171 = data170[i18];
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+if(data171.name === undefined){
+const err501 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6097,11 +6116,8 @@ vErrors.push(err501);
 }
 errors++;
 }
-}
-if(data169.prefix !== undefined){
-let data171 = data169.prefix;
-if((typeof data171 !== "string") && (data171 !== null)){
-const err502 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data171};
+if(data171.backend === undefined){
+const err502 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6110,9 +6126,8 @@ vErrors.push(err502);
 }
 errors++;
 }
-if(typeof data171 === "string"){
-if(!pattern83.test(data171)){
-const err503 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data171};
+if(data171.timeout === undefined){
+const err503 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6121,12 +6136,9 @@ vErrors.push(err503);
 }
 errors++;
 }
-}
-}
-if(data169.path !== undefined){
-let data172 = data169.path;
-if((typeof data172 !== "string") && (data172 !== null)){
-const err504 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data172};
+for(const key56 in data171){
+if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key56))){
+const err504 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6135,9 +6147,12 @@ vErrors.push(err504);
 }
 errors++;
 }
+}
+if(data171.name !== undefined){
+let data172 = data171.name;
 if(typeof data172 === "string"){
-if(!pattern83.test(data172)){
-const err505 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data172};
+if(func3(data172) > 63){
+const err505 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6146,12 +6161,8 @@ vErrors.push(err505);
 }
 errors++;
 }
-}
-}
-if(data169.regex !== undefined){
-let data173 = data169.regex;
-if((typeof data173 !== "string") && (data173 !== null)){
-const err506 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+if(!pattern0.test(data172)){
+const err506 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6160,9 +6171,9 @@ vErrors.push(err506);
 }
 errors++;
 }
-if(typeof data173 === "string"){
-if(func3(data173) < 2){
-const err507 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+}
+else {
+const err507 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6171,8 +6182,11 @@ vErrors.push(err507);
 }
 errors++;
 }
-if(!pattern85.test(data173)){
-const err508 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+}
+if(data171.prefix !== undefined){
+let data173 = data171.prefix;
+if((typeof data173 !== "string") && (data173 !== null)){
+const err508 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6181,12 +6195,9 @@ vErrors.push(err508);
 }
 errors++;
 }
-}
-}
-if(data169.backend !== undefined){
-let data174 = data169.backend;
-if(typeof data174 !== "string"){
-const err509 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data174};
+if(typeof data173 === "string"){
+if(!pattern84.test(data173)){
+const err509 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6195,8 +6206,12 @@ vErrors.push(err509);
 }
 errors++;
 }
-if(!((((data174 === "web") || (data174 === "cin-http")) || (data174 === "cin-grpc")) || (data174 === "pin-orchestrator"))){
-const err510 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/enum",keyword:"enum",params:{allowedValues: schema11.properties.edge.properties.routes.items.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.edge.properties.routes.items.properties.backend.enum,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data174};
+}
+}
+if(data171.path !== undefined){
+let data174 = data171.path;
+if((typeof data174 !== "string") && (data174 !== null)){
+const err510 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6205,11 +6220,9 @@ vErrors.push(err510);
 }
 errors++;
 }
-}
-if(data169.websocket !== undefined){
-let data175 = data169.websocket;
-if((typeof data175 !== "boolean") && (data175 !== null)){
-const err511 = {instancePath:instancePath+"/edge/routes/" + i16+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data175};
+if(typeof data174 === "string"){
+if(!pattern84.test(data174)){
+const err511 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6219,10 +6232,11 @@ vErrors.push(err511);
 errors++;
 }
 }
-if(data169.rateLimited !== undefined){
-let data176 = data169.rateLimited;
-if((typeof data176 !== "boolean") && (data176 !== null)){
-const err512 = {instancePath:instancePath+"/edge/routes/" + i16+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data176};
+}
+if(data171.regex !== undefined){
+let data175 = data171.regex;
+if((typeof data175 !== "string") && (data175 !== null)){
+const err512 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6231,12 +6245,9 @@ vErrors.push(err512);
 }
 errors++;
 }
-}
-if(data169.timeout !== undefined){
-let data177 = data169.timeout;
-if(typeof data177 === "string"){
-if(!pattern86.test(data177)){
-const err513 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data177};
+if(typeof data175 === "string"){
+if(func3(data175) < 2){
+const err513 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6245,9 +6256,8 @@ vErrors.push(err513);
 }
 errors++;
 }
-}
-else {
-const err514 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data177};
+if(!pattern86.test(data175)){
+const err514 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6257,10 +6267,11 @@ vErrors.push(err514);
 errors++;
 }
 }
-if(data169.retries !== undefined){
-let data178 = data169.retries;
-if((!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))) && (data178 !== null)){
-const err515 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+}
+if(data171.backend !== undefined){
+let data176 = data171.backend;
+if(typeof data176 !== "string"){
+const err515 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6269,9 +6280,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-if((typeof data178 == "number") && (isFinite(data178))){
-if(data178 > 5 || isNaN(data178)){
-const err516 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+if(!((((data176 === "web") || (data176 === "cin-http")) || (data176 === "cin-grpc")) || (data176 === "pin-orchestrator"))){
+const err516 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/enum",keyword:"enum",params:{allowedValues: schema11.properties.edge.properties.routes.items.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.edge.properties.routes.items.properties.backend.enum,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6280,8 +6290,11 @@ vErrors.push(err516);
 }
 errors++;
 }
-if(data178 < 0 || isNaN(data178)){
-const err517 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+}
+if(data171.websocket !== undefined){
+let data177 = data171.websocket;
+if((typeof data177 !== "boolean") && (data177 !== null)){
+const err517 = {instancePath:instancePath+"/edge/routes/" + i18+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data177};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6291,10 +6304,10 @@ vErrors.push(err517);
 errors++;
 }
 }
-}
-}
-else {
-const err518 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+if(data171.rateLimited !== undefined){
+let data178 = data171.rateLimited;
+if((typeof data178 !== "boolean") && (data178 !== null)){
+const err518 = {instancePath:instancePath+"/edge/routes/" + i18+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data178};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6304,9 +6317,11 @@ vErrors.push(err518);
 errors++;
 }
 }
-}
-else {
-const err519 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data168};
+if(data171.timeout !== undefined){
+let data179 = data171.timeout;
+if(typeof data179 === "string"){
+if(!pattern87.test(data179)){
+const err519 = {instancePath:instancePath+"/edge/routes/" + i18+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data179};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6316,15 +6331,8 @@ vErrors.push(err519);
 errors++;
 }
 }
-if(data167.corsOrigins !== undefined){
-let data179 = data167.corsOrigins;
-if(Array.isArray(data179)){
-const len10 = data179.length;
-for(let i17=0; i17<len10; i17++){
-let data180 = data179[i17];
-if(typeof data180 === "string"){
-if(!pattern87.test(data180)){
-const err520 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data180};
+else {
+const err520 = {instancePath:instancePath+"/edge/routes/" + i18+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data179};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6334,8 +6342,10 @@ vErrors.push(err520);
 errors++;
 }
 }
-else {
-const err521 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data180};
+if(data171.retries !== undefined){
+let data180 = data171.retries;
+if((!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))) && (data180 !== null)){
+const err521 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6344,19 +6354,9 @@ vErrors.push(err521);
 }
 errors++;
 }
-}
-let i18 = data179.length;
-let j7;
-if(i18 > 1){
-const indices7 = {};
-for(;i18--;){
-let item7 = data179[i18];
-if(typeof item7 !== "string"){
-continue;
-}
-if(typeof indices7[item7] == "number"){
-j7 = indices7[item7];
-const err522 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i18+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data179};
+if((typeof data180 == "number") && (isFinite(data180))){
+if(data180 > 5 || isNaN(data180)){
+const err522 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6364,14 +6364,9 @@ else {
 vErrors.push(err522);
 }
 errors++;
-break;
 }
-indices7[item7] = i18;
-}
-}
-}
-else {
-const err523 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data179};
+if(data180 < 0 || isNaN(data180)){
+const err523 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6381,11 +6376,10 @@ vErrors.push(err523);
 errors++;
 }
 }
-if(data167.rateLimit !== undefined){
-let data181 = data167.rateLimit;
-if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
-if(data181.requestsPerSecond === undefined){
-const err524 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
+}
+}
+else {
+const err524 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6394,8 +6388,10 @@ vErrors.push(err524);
 }
 errors++;
 }
-if(data181.burst === undefined){
-const err525 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
+}
+}
+else {
+const err525 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data170};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6404,9 +6400,16 @@ vErrors.push(err525);
 }
 errors++;
 }
-for(const key57 in data181){
-if(!((key57 === "requestsPerSecond") || (key57 === "burst"))){
-const err526 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
+}
+if(data169.corsOrigins !== undefined){
+let data181 = data169.corsOrigins;
+if(Array.isArray(data181)){
+const len11 = data181.length;
+for(let i19=0; i19<len11; i19++){
+let data182 = data181[i19];
+if(typeof data182 === "string"){
+if(!pattern88.test(data182)){
+const err526 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6416,10 +6419,8 @@ vErrors.push(err526);
 errors++;
 }
 }
-if(data181.requestsPerSecond !== undefined){
-let data182 = data181.requestsPerSecond;
-if(!(((typeof data182 == "number") && (!(data182 % 1) && !isNaN(data182))) && (isFinite(data182)))){
-const err527 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
+else {
+const err527 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6428,9 +6429,19 @@ vErrors.push(err527);
 }
 errors++;
 }
-if((typeof data182 == "number") && (isFinite(data182))){
-if(data182 > 100000 || isNaN(data182)){
-const err528 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
+}
+let i20 = data181.length;
+let j8;
+if(i20 > 1){
+const indices8 = {};
+for(;i20--;){
+let item8 = data181[i20];
+if(typeof item8 !== "string"){
+continue;
+}
+if(typeof indices8[item8] == "number"){
+j8 = indices8[item8];
+const err528 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i20, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i20+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data181};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6438,9 +6449,14 @@ else {
 vErrors.push(err528);
 }
 errors++;
+break;
 }
-if(data182 < 1 || isNaN(data182)){
-const err529 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
+indices8[item8] = i20;
+}
+}
+}
+else {
+const err529 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data181};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6450,11 +6466,11 @@ vErrors.push(err529);
 errors++;
 }
 }
-}
-if(data181.burst !== undefined){
-let data183 = data181.burst;
-if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
-const err530 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
+if(data169.rateLimit !== undefined){
+let data183 = data169.rateLimit;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+if(data183.requestsPerSecond === undefined){
+const err530 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6463,9 +6479,8 @@ vErrors.push(err530);
 }
 errors++;
 }
-if((typeof data183 == "number") && (isFinite(data183))){
-if(data183 > 100000 || isNaN(data183)){
-const err531 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
+if(data183.burst === undefined){
+const err531 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -6474,8 +6489,9 @@ vErrors.push(err531);
 }
 errors++;
 }
-if(data183 < 1 || isNaN(data183)){
-const err532 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
+for(const key57 in data183){
+if(!((key57 === "requestsPerSecond") || (key57 === "burst"))){
+const err532 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6485,10 +6501,10 @@ vErrors.push(err532);
 errors++;
 }
 }
-}
-}
-else {
-const err533 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
+if(data183.requestsPerSecond !== undefined){
+let data184 = data183.requestsPerSecond;
+if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){
+const err533 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6497,10 +6513,9 @@ vErrors.push(err533);
 }
 errors++;
 }
-}
-}
-else {
-const err534 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data167};
+if((typeof data184 == "number") && (isFinite(data184))){
+if(data184 > 100000 || isNaN(data184)){
+const err534 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6509,12 +6524,8 @@ vErrors.push(err534);
 }
 errors++;
 }
-}
-if(data.backups !== undefined){
-let data184 = data.backups;
-if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
-if(data184.bucket === undefined){
-const err535 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
+if(data184 < 1 || isNaN(data184)){
+const err535 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6523,8 +6534,12 @@ vErrors.push(err535);
 }
 errors++;
 }
-if(data184.endpoint === undefined){
-const err536 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
+}
+}
+if(data183.burst !== undefined){
+let data185 = data183.burst;
+if(!(((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185))) && (isFinite(data185)))){
+const err536 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6533,8 +6548,9 @@ vErrors.push(err536);
 }
 errors++;
 }
-if(data184.indexSnapshotSchedule === undefined){
-const err537 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
+if((typeof data185 == "number") && (isFinite(data185))){
+if(data185 > 100000 || isNaN(data185)){
+const err537 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6543,8 +6559,8 @@ vErrors.push(err537);
 }
 errors++;
 }
-if(data184.volumeSnapshotSchedule === undefined){
-const err538 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
+if(data185 < 1 || isNaN(data185)){
+const err538 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6553,8 +6569,11 @@ vErrors.push(err538);
 }
 errors++;
 }
-if(data184.configBackupSchedule === undefined){
-const err539 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
+}
+}
+}
+else {
+const err539 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6563,8 +6582,10 @@ vErrors.push(err539);
 }
 errors++;
 }
-if(data184.volumeSnapshotClassName === undefined){
-const err540 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
+}
+}
+else {
+const err540 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6573,8 +6594,12 @@ vErrors.push(err540);
 }
 errors++;
 }
-if(data184.toolboxImage === undefined){
-const err541 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
+}
+if(data.backups !== undefined){
+let data186 = data.backups;
+if(data186 && typeof data186 == "object" && !Array.isArray(data186)){
+if(data186.bucket === undefined){
+const err541 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6583,9 +6608,8 @@ vErrors.push(err541);
 }
 errors++;
 }
-for(const key58 in data184){
-if(!((((((((key58 === "bucket") || (key58 === "endpoint")) || (key58 === "indexSnapshotSchedule")) || (key58 === "volumeSnapshotSchedule")) || (key58 === "configBackupSchedule")) || (key58 === "volumeSnapshotClassName")) || (key58 === "toolboxImage")) || (key58 === "secretData"))){
-const err542 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data184};
+if(data186.endpoint === undefined){
+const err542 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6594,12 +6618,8 @@ vErrors.push(err542);
 }
 errors++;
 }
-}
-if(data184.bucket !== undefined){
-let data185 = data184.bucket;
-if(typeof data185 === "string"){
-if(func3(data185) > 63){
-const err543 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data185};
+if(data186.indexSnapshotSchedule === undefined){
+const err543 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6608,8 +6628,8 @@ vErrors.push(err543);
 }
 errors++;
 }
-if(!pattern0.test(data185)){
-const err544 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data185};
+if(data186.volumeSnapshotSchedule === undefined){
+const err544 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6618,9 +6638,8 @@ vErrors.push(err544);
 }
 errors++;
 }
-}
-else {
-const err545 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data185};
+if(data186.configBackupSchedule === undefined){
+const err545 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6629,12 +6648,8 @@ vErrors.push(err545);
 }
 errors++;
 }
-}
-if(data184.endpoint !== undefined){
-let data186 = data184.endpoint;
-if(typeof data186 === "string"){
-if(!pattern80.test(data186)){
-const err546 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data186};
+if(data186.volumeSnapshotClassName === undefined){
+const err546 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6643,9 +6658,8 @@ vErrors.push(err546);
 }
 errors++;
 }
-}
-else {
-const err547 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data186};
+if(data186.toolboxImage === undefined){
+const err547 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6654,12 +6668,9 @@ vErrors.push(err547);
 }
 errors++;
 }
-}
-if(data184.indexSnapshotSchedule !== undefined){
-let data187 = data184.indexSnapshotSchedule;
-if(typeof data187 === "string"){
-if(!pattern90.test(data187)){
-const err548 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data187};
+for(const key58 in data186){
+if(!((((((((key58 === "bucket") || (key58 === "endpoint")) || (key58 === "indexSnapshotSchedule")) || (key58 === "volumeSnapshotSchedule")) || (key58 === "configBackupSchedule")) || (key58 === "volumeSnapshotClassName")) || (key58 === "toolboxImage")) || (key58 === "secretData"))){
+const err548 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6669,8 +6680,11 @@ vErrors.push(err548);
 errors++;
 }
 }
-else {
-const err549 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data187};
+if(data186.bucket !== undefined){
+let data187 = data186.bucket;
+if(typeof data187 === "string"){
+if(func3(data187) > 63){
+const err549 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6679,12 +6693,8 @@ vErrors.push(err549);
 }
 errors++;
 }
-}
-if(data184.volumeSnapshotSchedule !== undefined){
-let data188 = data184.volumeSnapshotSchedule;
-if(typeof data188 === "string"){
-if(!pattern90.test(data188)){
-const err550 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data188};
+if(!pattern0.test(data187)){
+const err550 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data187};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6695,7 +6705,7 @@ errors++;
 }
 }
 else {
-const err551 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data188};
+const err551 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6705,11 +6715,11 @@ vErrors.push(err551);
 errors++;
 }
 }
-if(data184.configBackupSchedule !== undefined){
-let data189 = data184.configBackupSchedule;
-if(typeof data189 === "string"){
-if(!pattern90.test(data189)){
-const err552 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data189};
+if(data186.endpoint !== undefined){
+let data188 = data186.endpoint;
+if(typeof data188 === "string"){
+if(!pattern81.test(data188)){
+const err552 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6720,7 +6730,7 @@ errors++;
 }
 }
 else {
-const err553 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data189};
+const err553 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6730,11 +6740,11 @@ vErrors.push(err553);
 errors++;
 }
 }
-if(data184.volumeSnapshotClassName !== undefined){
-let data190 = data184.volumeSnapshotClassName;
-if(typeof data190 === "string"){
-if(func3(data190) > 63){
-const err554 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+if(data186.indexSnapshotSchedule !== undefined){
+let data189 = data186.indexSnapshotSchedule;
+if(typeof data189 === "string"){
+if(!pattern91.test(data189)){
+const err554 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data189};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6743,8 +6753,9 @@ vErrors.push(err554);
 }
 errors++;
 }
-if(!pattern0.test(data190)){
-const err555 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+}
+else {
+const err555 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data189};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6754,8 +6765,11 @@ vErrors.push(err555);
 errors++;
 }
 }
-else {
-const err556 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+if(data186.volumeSnapshotSchedule !== undefined){
+let data190 = data186.volumeSnapshotSchedule;
+if(typeof data190 === "string"){
+if(!pattern91.test(data190)){
+const err556 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data190};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6765,11 +6779,8 @@ vErrors.push(err556);
 errors++;
 }
 }
-if(data184.toolboxImage !== undefined){
-let data191 = data184.toolboxImage;
-if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
-if(data191.repository === undefined){
-const err557 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+else {
+const err557 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data190};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6778,8 +6789,12 @@ vErrors.push(err557);
 }
 errors++;
 }
-if(data191.tag === undefined){
-const err558 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+}
+if(data186.configBackupSchedule !== undefined){
+let data191 = data186.configBackupSchedule;
+if(typeof data191 === "string"){
+if(!pattern91.test(data191)){
+const err558 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data191};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6788,9 +6803,9 @@ vErrors.push(err558);
 }
 errors++;
 }
-for(const key59 in data191){
-if(!(((key59 === "repository") || (key59 === "tag")) || (key59 === "digest"))){
-const err559 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+}
+else {
+const err559 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data191};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6800,11 +6815,11 @@ vErrors.push(err559);
 errors++;
 }
 }
-if(data191.repository !== undefined){
-let data192 = data191.repository;
+if(data186.volumeSnapshotClassName !== undefined){
+let data192 = data186.volumeSnapshotClassName;
 if(typeof data192 === "string"){
-if(!pattern5.test(data192)){
-const err560 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data192};
+if(func3(data192) > 63){
+const err560 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6813,9 +6828,8 @@ vErrors.push(err560);
 }
 errors++;
 }
-}
-else {
-const err561 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data192};
+if(!pattern0.test(data192)){
+const err561 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6825,11 +6839,8 @@ vErrors.push(err561);
 errors++;
 }
 }
-if(data191.tag !== undefined){
-let data193 = data191.tag;
-if(typeof data193 === "string"){
-if(!pattern6.test(data193)){
-const err562 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data193};
+else {
+const err562 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6839,8 +6850,11 @@ vErrors.push(err562);
 errors++;
 }
 }
-else {
-const err563 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data193};
+if(data186.toolboxImage !== undefined){
+let data193 = data186.toolboxImage;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.repository === undefined){
+const err563 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6849,11 +6863,8 @@ vErrors.push(err563);
 }
 errors++;
 }
-}
-if(data191.digest !== undefined){
-let data194 = data191.digest;
-if((typeof data194 !== "string") && (data194 !== null)){
-const err564 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data194};
+if(data193.tag === undefined){
+const err564 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6862,9 +6873,9 @@ vErrors.push(err564);
 }
 errors++;
 }
-if(typeof data194 === "string"){
-if(!pattern7.test(data194)){
-const err565 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data194};
+for(const key59 in data193){
+if(!(((key59 === "repository") || (key59 === "tag")) || (key59 === "digest"))){
+const err565 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6874,10 +6885,11 @@ vErrors.push(err565);
 errors++;
 }
 }
-}
-}
-else {
-const err566 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+if(data193.repository !== undefined){
+let data194 = data193.repository;
+if(typeof data194 === "string"){
+if(!pattern5.test(data194)){
+const err566 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6887,10 +6899,8 @@ vErrors.push(err566);
 errors++;
 }
 }
-if(data184.secretData !== undefined){
-let data195 = data184.secretData;
-if((!(data195 && typeof data195 == "object" && !Array.isArray(data195))) && (data195 !== null)){
-const err567 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data195};
+else {
+const err567 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6899,9 +6909,12 @@ vErrors.push(err567);
 }
 errors++;
 }
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-if(data195.ageRecipient === undefined){
-const err568 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data195};
+}
+if(data193.tag !== undefined){
+let data195 = data193.tag;
+if(typeof data195 === "string"){
+if(!pattern6.test(data195)){
+const err568 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data195};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6910,9 +6923,9 @@ vErrors.push(err568);
 }
 errors++;
 }
-for(const key60 in data195){
-if(!(key60 === "ageRecipient")){
-const err569 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data195};
+}
+else {
+const err569 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data195};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -6922,11 +6935,10 @@ vErrors.push(err569);
 errors++;
 }
 }
-if(data195.ageRecipient !== undefined){
-let data196 = data195.ageRecipient;
-if(typeof data196 === "string"){
-if(!pattern97.test(data196)){
-const err570 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data196};
+if(data193.digest !== undefined){
+let data196 = data193.digest;
+if((typeof data196 !== "string") && (data196 !== null)){
+const err570 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data196};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6935,9 +6947,9 @@ vErrors.push(err570);
 }
 errors++;
 }
-}
-else {
-const err571 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data196};
+if(typeof data196 === "string"){
+if(!pattern7.test(data196)){
+const err571 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data196};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6949,9 +6961,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err572 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data184};
+const err572 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -6961,9 +6972,10 @@ vErrors.push(err572);
 errors++;
 }
 }
-}
-else {
-const err573 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data186.secretData !== undefined){
+let data197 = data186.secretData;
+if((!(data197 && typeof data197 == "object" && !Array.isArray(data197))) && (data197 !== null)){
+const err573 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -6972,7 +6984,80 @@ vErrors.push(err573);
 }
 errors++;
 }
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(data197.ageRecipient === undefined){
+const err574 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(vErrors === null){
+vErrors = [err574];
+}
+else {
+vErrors.push(err574);
+}
+errors++;
+}
+for(const key60 in data197){
+if(!(key60 === "ageRecipient")){
+const err575 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(vErrors === null){
+vErrors = [err575];
+}
+else {
+vErrors.push(err575);
+}
+errors++;
+}
+}
+if(data197.ageRecipient !== undefined){
+let data198 = data197.ageRecipient;
+if(typeof data198 === "string"){
+if(!pattern98.test(data198)){
+const err576 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data198};
+if(vErrors === null){
+vErrors = [err576];
+}
+else {
+vErrors.push(err576);
+}
+errors++;
+}
+}
+else {
+const err577 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data198};
+if(vErrors === null){
+vErrors = [err577];
+}
+else {
+vErrors.push(err577);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err578 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data186};
+if(vErrors === null){
+vErrors = [err578];
+}
+else {
+vErrors.push(err578);
+}
+errors++;
+}
+}
+}
+else {
+const err579 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err579];
+}
+else {
+vErrors.push(err579);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "397186e2837f412dc202a6f100bff6f714bba6491ad8d9893a8ffaf63c40c391";
+module.exports.schemaHash = "584cdbb155e531e86ae0788c832545616752916dbf1b742ef6ce651ddf96f587";

@@ -171,7 +171,7 @@ const network: JSONSchemaType<NetworkConfig> = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'rpcEndpointCidrs', 'ipfsGatewayCidrs', 'peerCidrs', 'pinningServiceCidrs', 'objectStoreCidrs', 'apiServerCidrs',
+    'rpcEndpointCidrs', 'ipfsGatewayCidrs', 'peerCidrs', 'pinningServiceCidrs', 'objectStoreCidrs', 'apiServerCidrs', 'cdnCidrs',
     'monitoringNamespace',
   ],
   properties: {
@@ -181,6 +181,7 @@ const network: JSONSchemaType<NetworkConfig> = {
     pinningServiceCidrs: cidrList,
     objectStoreCidrs: cidrList,
     apiServerCidrs: cidrList,
+    cdnCidrs: cidrList,
     monitoringNamespace: dnsLabel,
   },
 };

@@ -137,6 +137,13 @@ export interface NetworkConfig {
   readonly objectStoreCidrs: readonly string[];
   /** The Kubernetes API server, for the backup jobs that read or snapshot objects. */
   readonly apiServerCidrs: readonly string[];
+  /**
+   * Egress ranges of the CDN/WAF in front of the edge (spec section 2: users reach the edge
+   * through it), as the CDN publishes them: the only sources the edge's LoadBalancer
+   * (`loadBalancerSourceRanges`) and NetworkPolicy admit, so the WAF and its per-IP limits cannot
+   * be bypassed by calling the LoadBalancer directly.
+   */
+  readonly cdnCidrs: readonly string[];
   /** Namespace of the Prometheus that scrapes the metrics ports. */
   readonly monitoringNamespace: string;
 }

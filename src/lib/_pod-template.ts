@@ -1,5 +1,6 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { ILifecycleHandler } from 'kubernetes-models/v1/LifecycleHandler';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
@@ -70,6 +71,12 @@ export interface ContainerSpec {
   readonly writablePaths?: readonly string[];
   /** @default - none */
   readonly mounts?: readonly VolumeMount[];
+  /**
+   * What the kubelet runs before it stops the container (a drain that waits for requests in flight).
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly preStop?: ILifecycleHandler;
 }
 
 /** Everything that makes up a hardened pod template. */
@@ -88,6 +95,8 @@ export interface PodTemplateSpec {
    * @default - the workload's selector labels
    */
   readonly spreadSelector?: Readonly<Record<string, string>>;
+  /** Seconds between the stop request and SIGKILL, preStop hooks included. @default - Kubernetes' 30 */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -159,6 +168,7 @@ export function hardenedPodTemplate(spec: PodTemplateSpec): IPodTemplateSpec {
           }
         : {}),
       volumeMounts: [...writable, ...mounts],
+      ...(c.preStop ? { lifecycle: { preStop: c.preStop } } : {}),
     };
   });
   const spread = (topologyKey: string) => ({
@@ -177,6 +187,7 @@ export function hardenedPodTemplate(spec: PodTemplateSpec): IPodTemplateSpec {
       serviceAccountName: spec.serviceAccountName,
       automountServiceAccountToken: spec.automountServiceAccountToken,
       enableServiceLinks: false,
+      ...(spec.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds } : {}),
       securityContext: restrictedPodSecurityContext(),
       topologySpreadConstraints: [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')],
       containers,

@@ -1,10 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { AppLabels } from './labels.ts';
 import { typedApiObject } from './_api-object.ts';
+import { cidrContains, parseCidr } from './_cidr.ts';
 import type { Workload } from './_workload-parts.ts';
 
 /** One end of an allowed flow. */
@@ -22,7 +24,11 @@ export const Peer = {
     namespace,
     ...(podLabels ? { podLabels } : {}),
   }),
-  /** Addresses outside the cluster. */
+  /**
+   * Addresses outside the cluster, IPv4 or IPv6, minus the `except` ranges. Each CIDR is one
+   * ipBlock whose `except` holds the ranges that lie inside it, so one list of exclusions serves
+   * blocks of both families.
+   */
   cidrs: (cidrs: readonly string[], except?: readonly string[]): Peer => ({ kind: 'cidrs', cidrs, ...(except ? { except } : {}) }),
 };
 
@@ -31,6 +37,21 @@ export interface FlowPort {
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** The cluster DNS as kubeadm and most distributions run it: CoreDNS pods `k8s-app: kube-dns` in kube-system, port 53. */
+const CLUSTER_DNS = {
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'kube-dns' },
+  ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+} as const;
+
+/** A NetworkPolicy egress rule to {@link CLUSTER_DNS}. */
+export function clusterDnsEgress(): INetworkPolicyEgressRule {
+  return {
+    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': CLUSTER_DNS.namespace } }, podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+    ports: CLUSTER_DNS.ports.map((p) => ({ ...p })),
+  };
 }
 
 /** Props of {@link NetworkPolicyMatrix}. */
@@ -95,12 +116,7 @@ export class NetworkPolicyMatrix extends Construct {
         spec: {
           podSelector: {},
           policyTypes: ['Egress'],
-          egress: [
-            {
-              to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-              ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-            },
-          ],
+          egress: [clusterDnsEgress()],
         },
       });
     }
@@ -116,6 +132,7 @@ export class NetworkPolicyMatrix extends Construct {
       throw new Error(`[${this.node.path}] allow() needs a workload at one end at least, got ${from.kind} -> ${to.kind}`);
     }
     if (ports.length === 0) throw new Error(`[${this.node.path}] allow() needs at least one port`);
+    for (const peer of [from, to]) if (peer.kind === 'cidrs' && peer.except) checkExcept(this.node.path, peer.cidrs, peer.except);
     if (to.kind === 'workload') this.policy(to.workload).ingress.push({ peer: from, ports });
     if (from.kind === 'workload') this.policy(from.workload, options.egressOwner).egress.push({ peer: to, ports });
     return this;
@@ -163,7 +180,41 @@ function toPeers(peer: Peer): INetworkPolicyPeer[] {
       ];
     case 'cidrs':
       // One ipBlock holds one CIDR; several CIDRs are several peers of the same rule.
-      return peer.cidrs.map((cidr) => ({ ipBlock: { cidr, ...(peer.except ? { except: [...peer.except] } : {}) } }));
+      return peer.cidrs.map((cidr) => {
+        const except = peer.except ? exceptWithin(cidr, peer.except) : [];
+        return { ipBlock: { cidr, ...(except.length > 0 ? { except } : {}) } };
+      });
+  }
+}
+
+/** The `except` ranges that lie inside `cidr`: the API refuses any other in its ipBlock. */
+function exceptWithin(cidr: string, except: readonly string[]): string[] {
+  const block = parseCidr(cidr);
+  return except.filter((e) => cidrContains(block, parseCidr(e)));
+}
+
+/**
+ * Every `except` range is a strict subset of one of `cidrs`: an exclusion that applies nowhere (or
+ * removes a whole block) is a mistake in the declaration.
+ */
+function checkExcept(where: string, cidrs: readonly string[], except: readonly string[]): void {
+  const fail = (message: string): never => {
+    throw new Error(`[${where}] allow(): ${message}`);
+  };
+  const parse = (cidr: string) => {
+    try {
+      return parseCidr(cidr);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+  };
+  const blocks = cidrs.map(parse);
+  for (const e of except) {
+    const range = parse(e);
+    const inside = blocks.filter((b) => cidrContains(b, range));
+    if (inside.length === 0 || inside.some((b) => b.prefix === range.prefix)) {
+      fail(`except "${e}" must lie strictly inside one of ${cidrs.join(', ')}`);
+    }
   }
 }
 

@@ -35,6 +35,14 @@ export interface StatelessServiceProps {
   /** @default 'ClusterIP' */
   readonly serviceType?: 'ClusterIP' | 'LoadBalancer';
   /**
+   * The only client ranges a LoadBalancer admits.
+   * @default - any
+   * @see https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/
+   */
+  readonly loadBalancerSourceRanges?: readonly string[];
+  /** @default - Kubernetes' 30 seconds */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
    * Mount the ServiceAccount token: only for workloads that call the Kubernetes API.
    * @default false
    */
@@ -93,10 +101,14 @@ export class StatelessService extends Construct implements Workload {
           containers,
           ...(props.volumes ? { volumes: props.volumes } : {}),
           ...(props.podAnnotations ? { annotations: props.podAnnotations } : {}),
+          ...(props.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds } : {}),
         }),
       },
     });
-    this.service = service(this, this.name, this.labels, this.servicePorts, { type: props.serviceType ?? 'ClusterIP' });
+    this.service = service(this, this.name, this.labels, this.servicePorts, {
+      type: props.serviceType ?? 'ClusterIP',
+      ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: props.loadBalancerSourceRanges } : {}),
+    });
   }
 
   /**

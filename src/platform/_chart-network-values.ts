@@ -27,6 +27,8 @@ const FIELDS: readonly NetworkField[] = [
   { key: 'rpcEndpointCidrs', schema: network.rpcEndpointCidrs, of: (c) => [...c.network.rpcEndpointCidrs] },
   { key: 'ipfsGatewayCidrs', schema: network.ipfsGatewayCidrs, of: (c) => [...c.network.ipfsGatewayCidrs] },
   { key: 'pinningServiceCidrs', schema: network.pinningServiceCidrs, of: (c) => [...c.network.pinningServiceCidrs] },
+  // The edge's: its NetworkPolicy's sources, and its LoadBalancer's source ranges.
+  { key: 'cdnCidrs', schema: network.cdnCidrs, of: (c) => [...c.network.cdnCidrs] },
   { key: 'tracesPort', schema: port, of: (c) => c.telemetry.traces.port },
   { key: 'logsPort', schema: port, of: (c) => c.telemetry.logs.port },
 ];
@@ -45,6 +47,7 @@ export function networkSentinelModel(base: PlatformConfig, s: Sentinels): Networ
       rpcEndpointCidrs: s.list(at('rpcEndpointCidrs')),
       ipfsGatewayCidrs: s.list(at('ipfsGatewayCidrs')),
       pinningServiceCidrs: s.list(at('pinningServiceCidrs')),
+      cdnCidrs: s.list(at('cdnCidrs')),
     },
     telemetry: {
       traces: { ...base.telemetry.traces, port: s.number(at('tracesPort')) },

@@ -10,7 +10,7 @@ import {
 } from '../lib/index.ts';
 import { service } from '../lib/_workload-parts.ts';
 import { MeshCertificate, type MountedMeshCertificate } from './mesh-certificate.ts';
-import { HEALTH_PATH, PORTS } from './ports.ts';
+import { HEALTH_PATH, METRICS_ADDRESS_ENV, PORTS } from './ports.ts';
 import { LOG_VOLUME, TelemetrySidecars } from './telemetry-sidecars.ts';
 
 /** Props of {@link CinNode}. */
@@ -26,7 +26,8 @@ export interface CinLanguage extends Workload {
   readonly instances: readonly StatefulService[];
 }
 
-const LANGUAGE_LABEL = 'crumpet.dev/language';
+/** The pod label naming a CIN pod's language; each language's Service selects by it. */
+export const LANGUAGE_LABEL = 'crumpet.dev/language';
 const INSTANCE_LABEL = 'crumpet.dev/cin-instance';
 const INDEX_DIR = '/var/lib/cin/index';
 const LOG_DIR = '/var/log/cin';
@@ -51,8 +52,8 @@ export class CinNode extends Construct {
     const base = props.labels.withComponent({ name: 'cin-node', component: 'indexer', version: cin.image.tag });
     this.all = { name: 'cin-node', labels: base, home: this };
     const telemetry = new TelemetrySidecars(this, 'Telemetry', { component: 'cin-node', labels: base, config, logDir: LOG_DIR });
-    // One monitor over every language's Service: they all carry the CIN selector labels.
-    if (config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.all, port: PORTS.cinHttp.name });
+    // One monitor over every CIN pod, on the metrics port no Service publishes.
+    if (config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.all, port: PORTS.metrics.name, target: 'pod' });
 
     this.languages = cin.languages.map((lang) => {
       const langLabels = base.withSelector({ [LANGUAGE_LABEL]: lang.code });
@@ -97,7 +98,7 @@ export class CinNode extends Construct {
       replicas: override?.excluded ? 0 : 1,
       container: {
         image: ImageReference.of(image),
-        ports: [PORTS.cinHttp, PORTS.cinGrpc, PORTS.cinP2p],
+        ports: [PORTS.cinHttp, PORTS.cinGrpc, PORTS.cinP2p, PORTS.metrics],
         resources: cin.resources,
         health: { path: HEALTH_PATH, port: PORTS.cinHttp.name },
         env: [
@@ -106,6 +107,7 @@ export class CinNode extends Construct {
           { name: 'CIN_LOG_FILE', value: `${LOG_DIR}/cin.log` },
           { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: `http://127.0.0.1:${PORTS.otlp.port}` },
           { name: 'OTEL_SERVICE_NAME', value: 'cin-node' },
+          { name: METRICS_ADDRESS_ENV, value: `:${PORTS.metrics.port}` },
           ...(grpcTls
             ? [
                 { name: 'CIN_GRPC_TLS_CERT_FILE', value: grpcTls.certFile },

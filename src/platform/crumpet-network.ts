@@ -28,8 +28,42 @@ export interface CrumpetNetworkProps {
   readonly workloads: CrumpetWorkloads;
 }
 
-/** Private address ranges, excluded from "the internet" peers. */
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+/**
+ * What a pod can reach that is not the internet, per the IANA special-purpose address registries
+ * (RFC 6890): excluded from the "internet" peer, so a flow open to the internet never opens the
+ * cluster's own networks, the node, or the cloud's metadata service.
+ */
+const NON_PUBLIC_IPV4 = [
+  '0.0.0.0/8', // "this network" (RFC 1122)
+  '10.0.0.0/8', // private (RFC 1918)
+  '100.64.0.0/10', // shared address space of carrier-grade NAT, used for pod networks by some clusters (RFC 6598)
+  '127.0.0.0/8', // loopback (RFC 1122)
+  '169.254.0.0/16', // link-local, with the cloud metadata service 169.254.169.254 (RFC 3927)
+  '172.16.0.0/12', // private (RFC 1918)
+  '192.168.0.0/16', // private (RFC 1918)
+  '224.0.0.0/4', // multicast (RFC 5771): no internet peer a pod talks to over TCP or QUIC
+  '240.0.0.0/4', // reserved, with the limited broadcast address (RFC 1112, RFC 919)
+];
+
+/**
+ * The same for IPv6, in dual-stack clusters. Besides the local ranges, the prefixes that embed an
+ * IPv4 address (NAT64, 6to4, Teredo) go too: through a translator they reach the IPv4 ranges above.
+ */
+const NON_PUBLIC_IPV6 = [
+  '::/128', // unspecified (RFC 4291)
+  '::1/128', // loopback (RFC 4291)
+  '::ffff:0:0/96', // IPv4-mapped (RFC 4291)
+  '64:ff9b::/96', // NAT64 well-known prefix (RFC 6052)
+  '64:ff9b:1::/48', // NAT64 local use (RFC 8215)
+  '100::/64', // discard-only (RFC 6666)
+  '2001::/32', // Teredo (RFC 4380)
+  '2002::/16', // 6to4 (RFC 3056)
+  'fc00::/7', // unique local, with cloud metadata services such as fd00:ec2::254 (RFC 4193)
+  'fe80::/10', // link-local (RFC 4291)
+  'fec0::/10', // site-local, deprecated but still routed by some networks (RFC 3879)
+  'ff00::/8', // multicast (RFC 4291)
+];
+
 const HTTPS: FlowPort = { port: 443 };
 
 const tcp = (port: number): FlowPort => ({ port });
@@ -49,10 +83,13 @@ export class CrumpetNetwork extends Construct {
     const net = config.network;
     const m = (this.matrix = new NetworkPolicyMatrix(this, 'Matrix', { labels: props.labels }));
     const prometheus = Peer.namespace(net.monitoringNamespace, { 'app.kubernetes.io/name': 'prometheus' });
-    const internet = Peer.cidrs(['0.0.0.0/0'], PRIVATE_RANGES);
+    const internet = Peer.cidrs(['0.0.0.0/0', '::/0'], [...NON_PUBLIC_IPV4, ...NON_PUBLIC_IPV6]);
 
-    // The public edge, and only the edge, reaches the backends its routes lead to.
-    m.allow(internet, Peer.workload(w.edge), [asFlow(PORTS.edgeHttps), asFlow(PORTS.edgeQuic)]);
+    // Users reach the edge through the CDN/WAF only (spec section 2): the LoadBalancer keeps client
+    // addresses (externalTrafficPolicy: Local), so the edge admits the CDN's egress ranges and no
+    // one else, also on the node ports, which loadBalancerSourceRanges does not cover.
+    m.allow(Peer.cidrs(net.cdnCidrs), Peer.workload(w.edge), [asFlow(PORTS.edgeHttps), asFlow(PORTS.edgeQuic)]);
+    // The edge, and only the edge, reaches the backends its routes lead to.
     // CIN as a whole: every language serves the same ports, and a language added changes no policy.
     const backends = new Map<string, { workload: Workload; ports: Map<number, FlowPort> }>();
     for (const u of w.edgeUpstreams) {
@@ -63,9 +100,9 @@ export class CrumpetNetwork extends Construct {
     }
     for (const b of backends.values()) m.allow(Peer.workload(w.edge), Peer.workload(b.workload), [...b.ports.values()]);
 
-    // Prometheus scrapes every metrics port.
-    m.allow(prometheus, Peer.workload(w.cin), [asFlow(PORTS.cinHttp)]);
-    m.allow(prometheus, Peer.workload(w.orchestrator), [asFlow(PORTS.orchestrator)]);
+    // Prometheus scrapes every metrics port, and no API port.
+    m.allow(prometheus, Peer.workload(w.cin), [asFlow(PORTS.metrics)]);
+    m.allow(prometheus, Peer.workload(w.orchestrator), [asFlow(PORTS.metrics)]);
     m.allow(prometheus, Peer.workload(w.watcher), [asFlow(PORTS.watcher)]);
     m.allow(prometheus, Peer.workload(w.edge), [asFlow(PORTS.edgeStats)]);
 

@@ -38,10 +38,37 @@ export const EDGE_SCALING = {
 } as const;
 
 /**
+ * How an edge pod drains when it stops (Envoy's `--drain-time-s` and `--drain-strategy`): for
+ * `seconds` it keeps accepting while the load balancer takes the pod out of rotation (a few of its
+ * health check intervals), and tells every client at once (`immediate`: `Connection: close` on
+ * HTTP/1.1, GOAWAY on HTTP/2 and HTTP/3) to move to another pod; then its public listeners stop.
+ * @see https://www.envoyproxy.io/docs/envoy/v1.32.3/operations/cli#cmdoption-drain-time-s
+ */
+const EDGE_DRAIN = { seconds: 30, strategy: 'immediate' } as const;
+
+/** Path of the drain listener the preStop hook calls. */
+const DRAIN_PATH = '/drain';
+
+/** Between the end of the preStop hook and SIGKILL: Envoy exits at once on SIGTERM. */
+const EXIT_MARGIN_SECONDS = 5;
+
+/** How long an edge pod takes to stop, from the model's route table. */
+export interface EdgeShutdown {
+  /**
+   * How long the preStop hook holds after the drain started: the drain time, then the longest
+   * route timeout, so a request accepted at the end of the drain still completes.
+   */
+  readonly preStopSeconds: number;
+  /** The pod's grace period: the preStop hold and the time Envoy takes to exit. */
+  readonly terminationGracePeriodSeconds: number;
+}
+
+/**
  * The Envoy edge: 2 vCPU / 2 GB (spec section 12), one public LoadBalancer on 443 over TCP
  * (HTTP/2) and UDP (HTTP/3), and an autoscaler on connections and upstream latency. Its bootstrap
  * is generated from the model's route table, checked against Envoy's API at every synth, written
  * to `ops/envoy/<env>/envoy.yaml` and mounted from a ConfigMap whose checksum rolls the pods.
+ * Only the CDN's ranges reach its LoadBalancer, and a stopping pod drains before Envoy exits.
  */
 export class EnvoyEdge extends Construct {
   public readonly workload: StatelessService;
@@ -51,6 +78,7 @@ export class EnvoyEdge extends Construct {
   public readonly bootstrapYaml: string;
   /** Path of the bootstrap under the output root. */
   public readonly opsPath: string;
+  public readonly shutdown: EdgeShutdown;
 
   public constructor(scope: Construct, id: string, props: EnvoyEdgeProps) {
     super(scope, id);
@@ -68,6 +96,9 @@ export class EnvoyEdge extends Construct {
         }).mountAt('mtls', MTLS_DIR)
       : undefined;
     this.routes = new EdgeRouteTable(config, props.backends, clientTls);
+    const longestRouteMs = Math.max(0, ...this.routes.routes.map((r) => r.timeoutMs));
+    const preStopSeconds = EDGE_DRAIN.seconds + Math.ceil(longestRouteMs / 1000);
+    this.shutdown = { preStopSeconds, terminationGracePeriodSeconds: preStopSeconds + EXIT_MARGIN_SECONDS };
     const bootstrap = edgeBootstrap({
       domains: config.hostnames,
       tls: { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key` },
@@ -75,6 +106,7 @@ export class EnvoyEdge extends Construct {
       publicPort: EDGE_PUBLIC_PORT,
       statsPort: PORTS.edgeStats.port,
       adminPort: ENVOY_ADMIN_PORT,
+      drain: { port: PORTS.edgeDrain.port, path: DRAIN_PATH, waitMs: preStopSeconds * 1000 },
       routes: this.routes.routes,
       clusters: this.routes.upstreams,
       corsOrigins: config.edge.corsOrigins,
@@ -101,11 +133,18 @@ export class EnvoyEdge extends Construct {
       replicas,
       container: {
         image: ImageReference.of(image),
-        args: ['--config-path', `${CONFIG_DIR}/envoy.yaml`, '--log-format', '%L%m%d %T.%e %t %v'],
-        ports: [PORTS.edgeHttps, PORTS.edgeQuic, PORTS.edgeStats],
+        args: [
+          '--config-path', `${CONFIG_DIR}/envoy.yaml`,
+          '--log-format', '%L%m%d %T.%e %t %v',
+          '--drain-time-s', String(EDGE_DRAIN.seconds),
+          '--drain-strategy', EDGE_DRAIN.strategy,
+        ],
+        ports: [PORTS.edgeHttps, PORTS.edgeQuic, PORTS.edgeStats, PORTS.edgeDrain],
         resources,
         // Envoy's own readiness (the admin /ready), published by the stats listener.
         health: { path: '/ready', port: PORTS.edgeStats.name },
+        // The image has no shell and no curl: the hook calls Envoy's own drain listener.
+        preStop: { httpGet: { path: DRAIN_PATH, port: PORTS.edgeDrain.name, scheme: 'HTTP' } },
         mounts: [
           { volume: 'config', path: CONFIG_DIR },
           { volume: 'tls', path: TLS_DIR },
@@ -118,7 +157,10 @@ export class EnvoyEdge extends Construct {
         ...(clientTls ? [clientTls.volume] : []),
       ],
       podAnnotations: { 'checksum/config': envoyConfig.checksum },
+      terminationGracePeriodSeconds: this.shutdown.terminationGracePeriodSeconds,
       serviceType: 'LoadBalancer',
+      // Users come through the CDN/WAF (spec section 2); calling the LoadBalancer directly would skip it.
+      loadBalancerSourceRanges: config.network.cdnCidrs,
       servicePorts: [
         { name: 'https', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeHttps.name },
         { name: 'http3', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeQuic.name, protocol: 'UDP' },

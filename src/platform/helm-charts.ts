@@ -4,6 +4,7 @@ import { chartFiles, Sentinels, templateObjects, type ChartSmokeTest, type HelmC
 import { CRUMPET_RELEASE } from '../config/defaults.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './_chart-config-files.ts';
 import { NetworkPolicyValues, networkSentinelModel } from './_chart-network-values.ts';
+import { LANGUAGE_LABEL } from './cin-node.ts';
 import { CrumpetApp } from './crumpet-app.ts';
 import { EDGE_PUBLIC_PORT, HEALTH_PATH, PORTS, WEB_HEALTH_PATH } from './ports.ts';
 
@@ -38,8 +39,11 @@ interface ComponentChart {
   readonly chart: string;
   readonly component: StatelessComponent;
   readonly description: string;
-  /** Port and path the smoke test calls; with `publicHosts`, the Service port behind `https://<host>`. */
-  readonly health: { readonly port: number; readonly path: string };
+  /**
+   * Port and path the smoke test calls; with `publicHosts`, the Service port behind
+   * `https://<host>`; `targetPort` is the container's, when it differs.
+   */
+  readonly health: { readonly port: number; readonly path: string; readonly targetPort?: number };
   /**
    * The component serves the public host names: its Certificate's hosts, issuer and Secret name
    * are values, and the smoke test calls the first host over TLS through the chart's Service.
@@ -71,7 +75,7 @@ const COMPONENT_CHARTS: readonly ComponentChart[] = [
     chart: 'envoy-edge',
     component: 'envoyEdge',
     description: 'Crumpet edge: Envoy terminating TLS for the public host names over HTTP/2 and HTTP/3',
-    health: { port: EDGE_PUBLIC_PORT, path: HEALTH_PATH },
+    health: { port: EDGE_PUBLIC_PORT, path: HEALTH_PATH, targetPort: PORTS.edgeHttps.port },
     publicHosts: true,
   },
 ];
@@ -348,9 +352,15 @@ function valuesSchema(spec: ComponentChart, configFiles: ConfigFilesAsValues, sw
 function smokeTest(spec: ComponentChart): ChartSmokeTest {
   const fullname = `{{ include "${spec.chart}.fullname" . }}`;
   const { port, path } = spec.health;
-  if (!spec.publicHosts) return { url: `http://${fullname}:${port}${path}`, imageValue: 'test.image' };
+  const target = { podLabels: releasePods(spec.chart), port: spec.health.targetPort ?? port };
+  if (!spec.publicHosts) return { url: `http://${fullname}:${port}${path}`, imageValue: 'test.image', target };
   const host = '{{ first .Values.hosts }}';
-  return { url: `https://${host}${path}`, curlArgs: ['--connect-to', `${host}:443:${fullname}:${port}`], imageValue: 'test.image' };
+  return { url: `https://${host}${path}`, curlArgs: ['--connect-to', `${host}:443:${fullname}:${port}`], imageValue: 'test.image', target };
+}
+
+/** Labels of the release's pods of a component, as Go templates. */
+function releasePods(component: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': '{{ .Release.Name | quote }}' };
 }
 
 function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart, rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
@@ -557,6 +567,7 @@ Check it:
     smokeTest: {
       url: `http://{{ include "${CIN}.fullname" . }}-{{ (first .Values.languages).code }}:${PORTS.cinHttp.port}${HEALTH_PATH}`,
       imageValue: 'test.image',
+      target: { podLabels: { ...releasePods(CIN), [LANGUAGE_LABEL]: '{{ (first .Values.languages).code | quote }}' }, port: PORTS.cinHttp.port },
     },
   };
 }

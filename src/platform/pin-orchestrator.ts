@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/index.ts';
 import { DisruptionBudget, HorizontalAutoscaler, ImageReference, MetricsMonitor, StatelessService, type AppLabels } from '../lib/index.ts';
-import { HEALTH_PATH, PORTS } from './ports.ts';
+import { HEALTH_PATH, METRICS_ADDRESS_ENV, PORTS } from './ports.ts';
 
 /** Props of {@link PinOrchestrator}. */
 export interface PinOrchestratorProps {
@@ -23,8 +23,9 @@ export const PIN_ORCHESTRATOR_SECRETS = {
 export const INFLIGHT_JOBS_TARGET = 15;
 
 /**
- * The pinning orchestrator (multi-pin quorum): REST on 7070, health on `/v1/health`, 1 vCPU and
- * 512 MB per replica, scaled on `pin_jobs_inflight` (spec sections 2 and 12).
+ * The pinning orchestrator (multi-pin quorum): REST on 7070, `/metrics` on a port of its own,
+ * health on `/v1/health`, 1 vCPU and 512 MB per replica, scaled on `pin_jobs_inflight` (spec
+ * sections 2 and 12).
  */
 export class PinOrchestrator extends Construct {
   public readonly workload: StatelessService;
@@ -40,10 +41,13 @@ export class PinOrchestrator extends Construct {
       replicas,
       container: {
         image: ImageReference.of(image),
-        ports: [PORTS.orchestrator],
+        ports: [PORTS.orchestrator, PORTS.metrics],
         resources,
         health: { path: HEALTH_PATH, port: PORTS.orchestrator.name },
-        env: [{ name: 'PSA_TOKENS_DIR', value: '/var/run/secrets/crumpet/psa' }],
+        env: [
+          { name: 'PSA_TOKENS_DIR', value: '/var/run/secrets/crumpet/psa' },
+          { name: METRICS_ADDRESS_ENV, value: `:${PORTS.metrics.port}` },
+        ],
         mounts: [
           { volume: 'signing-key', path: '/var/run/secrets/crumpet/signing-key' },
           { volume: 'psa-tokens', path: '/var/run/secrets/crumpet/psa' },
@@ -53,6 +57,8 @@ export class PinOrchestrator extends Construct {
         { name: 'signing-key', secret: { secretName: PIN_ORCHESTRATOR_SECRETS.signingKey, defaultMode: 0o440 } },
         { name: 'psa-tokens', secret: { secretName: PIN_ORCHESTRATOR_SECRETS.psaTokens, defaultMode: 0o440 } },
       ],
+      // The Service publishes the API only: Prometheus scrapes the metrics port per pod.
+      servicePorts: [{ ...PORTS.orchestrator, targetPort: PORTS.orchestrator.name }],
     });
     if (config.features.autoscaling) {
       this.autoscaler = new HorizontalAutoscaler(this, 'Autoscaler', {
@@ -63,6 +69,6 @@ export class PinOrchestrator extends Construct {
       });
     }
     if (config.features.podDisruptionBudget) new DisruptionBudget(this, 'Budget', { target: this.workload });
-    if (config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.workload, port: PORTS.orchestrator.name });
+    if (config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.workload, port: PORTS.metrics.name, target: 'pod' });
   }
 }

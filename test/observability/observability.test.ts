@@ -147,20 +147,25 @@ describe('Observability | Alertmanager', () => {
 });
 
 describe('Observability | scraping', () => {
-  it('GIVEN serviceMonitor on THEN CIN, orchestrator and watcher have ServiceMonitors and Envoy a PodMonitor on its stats port', async () => {
+  it('GIVEN serviceMonitor on THEN CIN and the orchestrator are scraped on their metrics-only port, the watcher and Envoy on their own', async () => {
     const objs = await objects('prod');
     const monitors = objs.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PodMonitor');
     const endpoints = monitors.map((m) => [m.kind, m.metadata.name, ...(m.spec.endpoints ?? m.spec.podMetricsEndpoints).map((e: any) => `${e.port} ${e.path}`)]);
     expect(endpoints.sort()).toEqual([
+      ['PodMonitor', 'cin-node', 'metrics /metrics'],
       ['PodMonitor', 'envoy-edge', 'stats /stats/prometheus'],
-      ['ServiceMonitor', 'cin-node', 'http /metrics'],
-      ['ServiceMonitor', 'pin-orchestrator', 'http /metrics'],
+      ['PodMonitor', 'pin-orchestrator', 'metrics /metrics'],
       ['ServiceMonitor', 'watcher', 'http /metrics'],
     ]);
-    const orchestrator = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'pin-orchestrator')!;
+    // The metrics port is the orchestrator pods' own, told to the app, and not on its Service (the API).
+    const deployment = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'pin-orchestrator')!;
+    const container = deployment.spec.template.spec.containers[0];
     const monitor = monitors.find((m) => m.metadata.name === 'pin-orchestrator')!;
-    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(orchestrator.metadata.labels?.[k]).toBe(v);
-    expect(orchestrator.spec.ports.map((p: any) => `${p.name}:${p.port}`)).toContain('http:7070');
+    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(deployment.spec.template.metadata.labels[k]).toBe(v);
+    const metrics = container.ports.find((p: any) => p.name === 'metrics');
+    expect(container.env).toContainEqual({ name: 'METRICS_LISTEN_ADDRESS', value: `:${metrics.containerPort}` });
+    const orchestrator = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'pin-orchestrator')!;
+    expect(orchestrator.spec.ports.map((p: any) => `${p.name}:${p.port}`)).toEqual(['http:7070']);
   });
 
   it('GIVEN serviceMonitor off THEN no monitor is rendered, the rules still are', async () => {

@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from '../_helpers.ts';
 export const ENVIRONMENTS: readonly string[] = listEnvironments();
 
 /** The component charts of charts-out/ (the umbrella only nests them). */
-export const CHARTS: readonly string[] = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART).sort();
+export const CHARTS: readonly string[] = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.')).sort();
 
 /** One output, named for messages: `dist/<env>` or `helm <chart> values-<env>.yaml`. */
 export interface Output {

@@ -148,6 +148,97 @@ describe('EnvoyEdge | listeners, TLS and admin', () => {
   });
 });
 
+/** A model duration (`15s`, `250ms`, `5m`) in seconds. */
+function seconds(duration: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(duration);
+  if (!m) throw new Error(`not a duration: ${duration}`);
+  return (Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']) / 1000;
+}
+
+describe.each(['prod', 'staging'])('EnvoyEdge | shutdown and sources in %s', async (env) => {
+  const config = await loadEnvironment(env);
+  const bootstrap = bootstrapOf(env);
+  const objects = (await renderApp(new CrumpetApp(config), env)).charts.flatMap((c) => c.objects) as Obj[];
+  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'envoy-edge')!;
+  const container = deployment.spec.template.spec.containers[0];
+  const listeners = bootstrap.static_resources.listeners as Obj[];
+  const argument = (flag: string): string | undefined => container.args[container.args.indexOf(flag) + 1];
+  const drainSeconds = Number(argument('--drain-time-s'));
+  const longestRoute = Math.max(...config.edge.routes.map((r) => seconds(r.timeout)));
+  /** The preStop hook, the drain listener it calls and what that listener does with the call. */
+  function drainPath() {
+    const hook = container.lifecycle?.preStop?.httpGet;
+    expect(hook, 'the edge must drain on shutdown: its container needs a preStop httpGet hook').toBeDefined();
+    const hookPort = container.ports.find((p: Obj) => p.name === hook.port || p.containerPort === hook.port)?.containerPort;
+    const listener = listeners.find((l) => l.address.socket_address.port_value === hookPort && l.address.socket_address.protocol !== 'UDP');
+    expect(listener, `the preStop hook must call a listener of the bootstrap, got port ${hook.port}`).toBeDefined();
+    const drain = connectionManager(bootstrap, listener!.name);
+    const decision = routeRequest(drain, { method: 'GET', path: hook.path, host: `${hookPort}` });
+    const filter = (name: string) => (drain.http_filters as Obj[]).find((f) => f.name === name)?.typed_config;
+    return { hook, hookPort, drain, decision, filter };
+  }
+
+  it('GIVEN an edge pod stopping THEN its preStop hook GETs the drain listener of its own pod, and Envoy drains with the configured time and strategy', () => {
+    const { hook, decision } = drainPath();
+    expect(hook.host, 'the hook calls the pod itself').toBeUndefined();
+    expect(decision).toMatchObject({ directResponse: 200, cluster: null });
+    expect(drainSeconds).toBeGreaterThan(0);
+    expect(['immediate', 'gradual']).toContain(argument('--drain-strategy'));
+  });
+
+  it('GIVEN the drain route THEN it POSTs /drain_listeners?graceful to the admin port on localhost, for the public listeners only', () => {
+    const { decision, filter } = drainPath();
+    expect(decision.filters).toEqual(['envoy.filters.http.lua', 'envoy.filters.http.fault', 'envoy.filters.http.router']);
+    const lua = filter('envoy.filters.http.lua').default_source_code.inline_string as string;
+    const call = /httpCall\("([^"]+)",\s*\{([^}]*)\}/.exec(lua);
+    expect(call, lua).not.toBeNull();
+    expect(call![2]).toMatch(/\[":method"\]\s*=\s*"POST"/);
+    const path = /\[":path"\]\s*=\s*"([^"]+)"/.exec(call![2]!)![1]!;
+    const [endpoint, query = ''] = path.split('?');
+    expect(endpoint).toBe('/drain_listeners');
+    expect(new URLSearchParams(query).has('graceful')).toBe(true);
+    expect(new URLSearchParams(query).has('skip_exit'), 'the public listeners stop after the drain').toBe(false);
+    // The cluster it calls is the admin interface, which listens on localhost only.
+    const admin = (bootstrap.static_resources.clusters as Obj[]).find((c) => c.name === call![1])!;
+    expect(admin.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual(bootstrap.admin.address.socket_address);
+    expect(bootstrap.admin.address.socket_address.address).toBe('127.0.0.1');
+    // inboundonly stops the INBOUND listeners after the drain: the public ones, while the stats
+    // listener keeps serving Prometheus and the drain listener the held answer.
+    expect(new URLSearchParams(query).has('inboundonly')).toBe(true);
+    const inbound = listeners.filter((l) => l.traffic_direction === 'INBOUND').map((l) => l.name).sort();
+    expect(inbound).toEqual(['https', 'https-quic']);
+  });
+
+  it('GIVEN another path on the drain listener THEN nothing drains and nothing waits', () => {
+    const { drain, hookPort } = drainPath();
+    const other = routeRequest(drain, { method: 'GET', path: '/stats', host: `${hookPort}` });
+    expect(other.route).toBeNull();
+    for (const name of ['envoy.filters.http.lua', 'envoy.filters.http.fault']) {
+      expect((drain.http_filters as Obj[]).find((f) => f.name === name)?.disabled, `${name} runs on the drain route only`).toBe(true);
+    }
+  });
+
+  it('GIVEN the model\'s route timeouts THEN the hook holds past the drain plus the longest route timeout, and the grace period exceeds both', () => {
+    const { drain, filter } = drainPath();
+    const delay = filter('envoy.filters.http.fault').delay;
+    expect(delay.percentage).toEqual({ numerator: 100, denominator: 'HUNDRED' });
+    const hold = seconds(delay.fixed_delay);
+    const grace = deployment.spec.template.spec.terminationGracePeriodSeconds;
+    expect(longestRoute).toBeGreaterThan(0);
+    expect(hold, 'the preStop hook must hold for the drain time plus the longest route timeout').toBeGreaterThanOrEqual(drainSeconds + longestRoute);
+    expect(grace, 'terminationGracePeriodSeconds must exceed every route timeout plus the drain time').toBeGreaterThan(drainSeconds + longestRoute);
+    expect(grace, 'terminationGracePeriodSeconds must exceed the preStop hold').toBeGreaterThan(hold);
+    expect(drain.stream_idle_timeout, 'no idle timeout cuts the held answer').toBe('0s');
+  });
+
+  it('GIVEN the edge Service THEN its LoadBalancer admits the CDN ranges of the model only', () => {
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'envoy-edge')!;
+    expect(service.spec.type).toBe('LoadBalancer');
+    expect(service.spec.loadBalancerSourceRanges).toEqual(config.network.cdnCidrs);
+    expect(service.spec.externalTrafficPolicy).toBe('Local');
+  });
+});
+
 describe('EnvoyEdge | one route table, many outputs', () => {
   async function outputs(config: PlatformConfig) {
     const app = new CrumpetApp(config);
@@ -181,6 +272,18 @@ describe('EnvoyEdge | one route table, many outputs', () => {
 describe('EnvoyEdge | validation', () => {
   it.each(['prod', 'staging'])('GIVEN the committed %s bootstrap THEN it passes the strict validator against Envoy API protos', (env) => {
     expect(EnvoyApi.load().validate('envoy.config.bootstrap.v3.Bootstrap', bootstrapOf(env))).toEqual([]);
+  });
+
+  it.each([
+    ['envoy.filters.http.lua', 'default_source_codee'],
+    ['envoy.filters.http.fault', 'delayy'],
+  ])('GIVEN the drain listener\'s %s with a misspelled field THEN the validator names it', (name, field) => {
+    const broken = structuredClone(bootstrapOf('prod'));
+    const drain = connectionManager(broken, 'drain');
+    const config = (drain.http_filters as Obj[]).find((f) => f.name === name)!.typed_config;
+    config[field] = {};
+    const problems = EnvoyApi.load().validate('envoy.config.bootstrap.v3.Bootstrap', broken);
+    expect(problems.join('\n')).toMatch(new RegExp(`http_filters\\[\\d\\]\\.typed_config\\.${field}: unknown field`));
   });
 
   it('GIVEN a bootstrap Envoy would refuse WHEN synthesized THEN synth fails naming the environment, the construct, the file and the field', async () => {

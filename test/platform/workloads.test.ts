@@ -107,11 +107,12 @@ describe('Crumpet workloads |', async () => {
     }
   });
 
-  it('GIVEN prod THEN CIN exposes 8080, 8081 and a QUIC LoadBalancer per instance open to the known peers only', () => {
+  it('GIVEN prod THEN CIN exposes 8080, 8081, its metrics port and a QUIC LoadBalancer per instance open to the known peers only', () => {
     expect(mainContainer(find(prod, 'StatefulSet', 'cin-node-en-0')).ports).toEqual([
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
       { name: 'grpc', containerPort: 8081, protocol: 'TCP' },
       { name: 'p2p', containerPort: 4001, protocol: 'UDP' },
+      { name: 'metrics', containerPort: 9091, protocol: 'TCP' },
     ]);
     const p2p = find(prod, 'Service', 'cin-node-en-0-p2p').spec;
     expect(p2p.type).toBe('LoadBalancer');

@@ -72,6 +72,8 @@ const prod: PlatformConfig = {
     pinningServiceCidrs: ['203.0.113.64/27', '203.0.113.96/27'],
     objectStoreCidrs: ['198.51.100.128/27'],
     apiServerCidrs: ['10.0.0.1/32'],
+    // The CDN's published egress ranges (documentation ranges here).
+    cdnCidrs: ['198.51.100.192/26', '203.0.113.192/26'],
     monitoringNamespace: 'monitoring',
   },
   telemetry: MONITORING_ENDPOINTS,

