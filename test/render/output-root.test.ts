@@ -122,16 +122,16 @@ describe('OutputRoot | a failure at every step', () => {
       }
       const outputs = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).filter(([k]) => !k.startsWith('.synth')));
       const after = outputs(snapshot(root));
-      if (written) expect(after).toEqual(fresh);
+      if (written) expect(after, 'a write that reported success leaves exactly the new output').toEqual(fresh);
       else {
-        expect(after).toEqual(old);
+        expect(after, 'a write that failed leaves exactly the old output').toEqual(old);
         expect(error).toBeInstanceOf(OutputError);
         expect((error as Error).message).toMatch(/^cannot .*: EBUSY \(resource busy or locked\)/);
       }
       // What a failed cleanup left, the next run removes.
       OutputRoot.open(root, { isAlive: dead }).close();
-      expect(snapshot(root)).toEqual(written ? fresh : old);
-      expect(leftovers(root)).toEqual([]);
+      expect(snapshot(root), 'the next run leaves the output as the failed run left it').toEqual(written ? fresh : old);
+      expect(leftovers(root), 'the next run removes what the failed run left').toEqual([]);
     });
   });
 
