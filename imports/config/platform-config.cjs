@@ -2,26 +2,26 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","description":"a DNS host name such as crumpet.example.org"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":253,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"watcher":{"type":"object","additionalProperties":false,"required":["image","replicas","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}},"web":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$","description":"a slash-separated key prefix such as crumpet/prod"},"sealed":{"type":"object","nullable":true,"required":[],"additionalProperties":{"type":"object","required":[],"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","description":"an https:// URL"},"acmeEmail":{"type":"string","pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["routes","corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"pattern":"^\\^","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","enum":["web","cin-http","cin-grpc","pin-orchestrator"]},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}}},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (lower case, digits and \"-\")"},"endpoint":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"volumeSnapshotSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"configBackupSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"volumeSnapshotClassName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}}}}}};
+const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","telemetry","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as crumpet.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"watcher":{"type":"object","additionalProperties":false,"required":["image","replicas","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"web":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["routes","corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","enum":["web","cin-http","cin-grpc","pin-orchestrator"]},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}}},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern3 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
 const pattern5 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$", "u");
-const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", "u");
-const pattern7 = new RegExp("^sha256:[a-f0-9]{64}$", "u");
-const pattern8 = new RegExp("^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
-const pattern9 = new RegExp("^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
+const pattern6 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern7 = new RegExp("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", "u");
+const pattern8 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
+const pattern9 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
 const pattern12 = new RegExp("^[a-z]{2}$", "u");
-const pattern68 = new RegExp("^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", "u");
-const pattern78 = new RegExp("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", "u");
-const pattern80 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$", "u");
-const pattern81 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
-const pattern83 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
-const pattern85 = new RegExp("^\\^", "u");
-const pattern86 = new RegExp("^[0-9]+(ms|s|m|h)$", "u");
-const pattern87 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
-const pattern90 = new RegExp("^([0-9*,/-]+ ){4}[0-9*,/-]+$", "u");
+const pattern68 = new RegExp("^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$", "u");
+const pattern75 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern78 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", "u");
+const pattern80 = new RegExp("^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$", "u");
+const pattern82 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$", "u");
+const pattern83 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
+const pattern85 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
+const pattern87 = new RegExp("^\\^", "u");
+const pattern88 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://crumpet.dev/schemas/platform-config.json" */;
@@ -118,8 +118,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.secrets === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "secrets"},message:"must have required property '"+"secrets"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.telemetry === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "telemetry"},message:"must have required property '"+"telemetry"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -128,8 +128,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data.tls === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.secrets === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "secrets"},message:"must have required property '"+"secrets"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -138,8 +138,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.edge === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "edge"},message:"must have required property '"+"edge"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.tls === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -148,8 +148,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.backups === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "backups"},message:"must have required property '"+"backups"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.edge === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "edge"},message:"must have required property '"+"edge"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -158,9 +158,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func2.call(schema11.properties, key0))){
-const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(data.backups === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "backups"},message:"must have required property '"+"backups"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -169,12 +168,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func3(data0) > 63){
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
+for(const key0 in data){
+if(!(func2.call(schema11.properties, key0))){
+const err14 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -183,8 +179,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -193,9 +193,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-else {
-const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
+if(!pattern0.test(data0)){
+const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -205,11 +204,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.namespace !== undefined){
-let data1 = data.namespace;
-if(typeof data1 === "string"){
-if(func3(data1) > 63){
-const err17 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
+else {
+const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -218,8 +214,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern0.test(data1)){
-const err18 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
+}
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if(typeof data1 === "string"){
+if(func3(data1) > 63){
+const err18 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -228,9 +228,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
+if(!pattern0.test(data1)){
+const err19 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -240,11 +239,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.instance !== undefined){
-let data2 = data.instance;
-if(typeof data2 === "string"){
-if(func3(data2) > 63){
-const err20 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
+else {
+const err20 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -253,8 +249,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err21 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
+}
+if(data.instance !== undefined){
+let data2 = data.instance;
+if(typeof data2 === "string"){
+if(func3(data2) > 63){
+const err21 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -263,9 +263,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
+if(!pattern0.test(data2)){
+const err22 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -275,10 +274,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.pinDigests !== undefined){
-let data3 = data.pinDigests;
-if(typeof data3 !== "boolean"){
-const err23 = {instancePath:instancePath+"/pinDigests",schemaPath:"#/properties/pinDigests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.pinDigests.type,parentSchema:schema11.properties.pinDigests,data:data3};
+else {
+const err23 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -288,11 +285,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.hostnames !== undefined){
-let data4 = data.hostnames;
-if(Array.isArray(data4)){
-if(data4.length < 1){
-const err24 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.hostnames,data:data4};
+if(data.pinDigests !== undefined){
+let data3 = data.pinDigests;
+if(typeof data3 !== "boolean"){
+const err24 = {instancePath:instancePath+"/pinDigests",schemaPath:"#/properties/pinDigests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.pinDigests.type,parentSchema:schema11.properties.pinDigests,data:data3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -301,12 +297,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 === "string"){
-if(func3(data5) > 253){
-const err25 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.hostnames.items,data:data5};
+}
+if(data.hostnames !== undefined){
+let data4 = data.hostnames;
+if(Array.isArray(data4)){
+if(data4.length < 1){
+const err25 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -315,8 +311,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(func3(data5) < 1){
-const err26 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.hostnames.items,data:data5};
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 === "string"){
+if(func3(data5) > 253){
+const err26 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -325,8 +325,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!pattern3.test(data5)){
-const err27 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.hostnames.items,data:data5};
+if(func3(data5) < 1){
+const err27 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -335,14 +335,24 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hostnames.items.type,parentSchema:schema11.properties.hostnames.items,data:data5};
+if(!pattern3.test(data5)){
+const err28 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hostnames.items.type,parentSchema:schema11.properties.hostnames.items,data:data5};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -358,12 +368,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err29 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.hostnames,data:data4};
+const err30 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err30];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err30);
 }
 errors++;
 break;
@@ -373,21 +383,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hostnames.type,parentSchema:schema11.properties.hostnames,data:data4};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data.storage !== undefined){
-let data6 = data.storage;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.storageClassName === undefined){
-const err31 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data6};
+const err31 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hostnames.type,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -396,9 +392,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-for(const key1 in data6){
-if(!(key1 === "storageClassName")){
-const err32 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data6};
+}
+if(data.storage !== undefined){
+let data6 = data.storage;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.storageClassName === undefined){
+const err32 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -407,12 +406,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data6.storageClassName !== undefined){
-let data7 = data6.storageClassName;
-if(typeof data7 === "string"){
-if(func3(data7) > 253){
-const err33 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+for(const key1 in data6){
+if(!(key1 === "storageClassName")){
+const err33 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -421,8 +417,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern0.test(data7)){
-const err34 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+}
+if(data6.storageClassName !== undefined){
+let data7 = data6.storageClassName;
+if(typeof data7 === "string"){
+if(func3(data7) > 253){
+const err34 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -431,9 +431,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+if(func3(data7) < 1){
+const err35 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -442,10 +441,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data6};
+if(!pattern3.test(data7)){
+const err36 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -455,11 +452,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data8 = data.features;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.networkPolicy === undefined){
-const err37 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+else {
+const err37 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -468,8 +462,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data8.serviceMonitor === undefined){
-const err38 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -478,8 +474,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data8.podDisruptionBudget === undefined){
-const err39 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+}
+if(data.features !== undefined){
+let data8 = data.features;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.networkPolicy === undefined){
+const err39 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -488,8 +488,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data8.autoscaling === undefined){
-const err40 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.serviceMonitor === undefined){
+const err40 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -498,8 +498,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data8.kubo === undefined){
-const err41 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.podDisruptionBudget === undefined){
+const err41 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -508,8 +508,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data8.mtls === undefined){
-const err42 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "mtls"},message:"must have required property '"+"mtls"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.autoscaling === undefined){
+const err42 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -518,9 +518,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!((((((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget")) || (key2 === "autoscaling")) || (key2 === "kubo")) || (key2 === "mtls"))){
-const err43 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data8};
+if(data8.kubo === undefined){
+const err43 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -529,11 +528,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-if(data8.networkPolicy !== undefined){
-let data9 = data8.networkPolicy;
-if(typeof data9 !== "boolean"){
-const err44 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data9};
+if(data8.mtls === undefined){
+const err44 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "mtls"},message:"must have required property '"+"mtls"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -542,11 +538,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-if(data8.serviceMonitor !== undefined){
-let data10 = data8.serviceMonitor;
-if(typeof data10 !== "boolean"){
-const err45 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data10};
+for(const key2 in data8){
+if(!((((((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget")) || (key2 === "autoscaling")) || (key2 === "kubo")) || (key2 === "mtls"))){
+const err45 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -556,10 +550,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data8.podDisruptionBudget !== undefined){
-let data11 = data8.podDisruptionBudget;
-if(typeof data11 !== "boolean"){
-const err46 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data11};
+if(data8.networkPolicy !== undefined){
+let data9 = data8.networkPolicy;
+if(typeof data9 !== "boolean"){
+const err46 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data9};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -569,10 +563,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data8.autoscaling !== undefined){
-let data12 = data8.autoscaling;
-if(typeof data12 !== "boolean"){
-const err47 = {instancePath:instancePath+"/features/autoscaling",schemaPath:"#/properties/features/properties/autoscaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.autoscaling.type,parentSchema:schema11.properties.features.properties.autoscaling,data:data12};
+if(data8.serviceMonitor !== undefined){
+let data10 = data8.serviceMonitor;
+if(typeof data10 !== "boolean"){
+const err47 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data10};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -582,10 +576,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data8.kubo !== undefined){
-let data13 = data8.kubo;
-if(typeof data13 !== "boolean"){
-const err48 = {instancePath:instancePath+"/features/kubo",schemaPath:"#/properties/features/properties/kubo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.kubo.type,parentSchema:schema11.properties.features.properties.kubo,data:data13};
+if(data8.podDisruptionBudget !== undefined){
+let data11 = data8.podDisruptionBudget;
+if(typeof data11 !== "boolean"){
+const err48 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data11};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -595,10 +589,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data8.mtls !== undefined){
-let data14 = data8.mtls;
-if(typeof data14 !== "boolean"){
-const err49 = {instancePath:instancePath+"/features/mtls",schemaPath:"#/properties/features/properties/mtls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.mtls.type,parentSchema:schema11.properties.features.properties.mtls,data:data14};
+if(data8.autoscaling !== undefined){
+let data12 = data8.autoscaling;
+if(typeof data12 !== "boolean"){
+const err49 = {instancePath:instancePath+"/features/autoscaling",schemaPath:"#/properties/features/properties/autoscaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.autoscaling.type,parentSchema:schema11.properties.features.properties.autoscaling,data:data12};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -608,9 +602,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data8};
+if(data8.kubo !== undefined){
+let data13 = data8.kubo;
+if(typeof data13 !== "boolean"){
+const err50 = {instancePath:instancePath+"/features/kubo",schemaPath:"#/properties/features/properties/kubo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.kubo.type,parentSchema:schema11.properties.features.properties.kubo,data:data13};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -620,11 +615,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.components !== undefined){
-let data15 = data.components;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.cinNode === undefined){
-const err51 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data8.mtls !== undefined){
+let data14 = data8.mtls;
+if(typeof data14 !== "boolean"){
+const err51 = {instancePath:instancePath+"/features/mtls",schemaPath:"#/properties/features/properties/mtls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.mtls.type,parentSchema:schema11.properties.features.properties.mtls,data:data14};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -633,8 +627,10 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data15.pinOrchestrator === undefined){
-const err52 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -643,8 +639,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data15.watcher === undefined){
-const err53 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+}
+if(data.components !== undefined){
+let data15 = data.components;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.cinNode === undefined){
+const err53 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -653,8 +653,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.web === undefined){
-const err54 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.pinOrchestrator === undefined){
+const err54 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -663,8 +663,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data15.envoyEdge === undefined){
-const err55 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.watcher === undefined){
+const err55 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -673,8 +673,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data15.kubo === undefined){
-const err56 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.web === undefined){
+const err56 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -683,8 +683,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data15.otelCollector === undefined){
-const err57 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.envoyEdge === undefined){
+const err57 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -693,8 +693,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data15.promtail === undefined){
-const err58 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.kubo === undefined){
+const err58 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -703,9 +703,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-for(const key3 in data15){
-if(!((((((((key3 === "cinNode") || (key3 === "pinOrchestrator")) || (key3 === "watcher")) || (key3 === "web")) || (key3 === "envoyEdge")) || (key3 === "kubo")) || (key3 === "otelCollector")) || (key3 === "promtail"))){
-const err59 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data15};
+if(data15.otelCollector === undefined){
+const err59 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -714,12 +713,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data15.cinNode !== undefined){
-let data16 = data15.cinNode;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.image === undefined){
-const err60 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+if(data15.promtail === undefined){
+const err60 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -728,8 +723,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data16.resources === undefined){
-const err61 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+for(const key3 in data15){
+if(!((((((((key3 === "cinNode") || (key3 === "pinOrchestrator")) || (key3 === "watcher")) || (key3 === "web")) || (key3 === "envoyEdge")) || (key3 === "kubo")) || (key3 === "otelCollector")) || (key3 === "promtail"))){
+const err61 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -738,8 +734,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(data16.languages === undefined){
-const err62 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+}
+if(data15.cinNode !== undefined){
+let data16 = data15.cinNode;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.image === undefined){
+const err62 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -748,8 +748,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data16.instanceOverrides === undefined){
-const err63 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+if(data16.resources === undefined){
+const err63 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -758,9 +758,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-for(const key4 in data16){
-if(!((((key4 === "image") || (key4 === "resources")) || (key4 === "languages")) || (key4 === "instanceOverrides"))){
-const err64 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+if(data16.languages === undefined){
+const err64 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -769,12 +768,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data16.image !== undefined){
-let data17 = data16.image;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.repository === undefined){
-const err65 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+if(data16.instanceOverrides === undefined){
+const err65 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -783,8 +778,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data17.tag === undefined){
-const err66 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+for(const key4 in data16){
+if(!((((key4 === "image") || (key4 === "resources")) || (key4 === "languages")) || (key4 === "instanceOverrides"))){
+const err66 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -793,9 +789,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-for(const key5 in data17){
-if(!(((key5 === "repository") || (key5 === "tag")) || (key5 === "digest"))){
-const err67 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+}
+if(data16.image !== undefined){
+let data17 = data16.image;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.repository === undefined){
+const err67 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -804,12 +803,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if(typeof data18 === "string"){
-if(!pattern5.test(data18)){
-const err68 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
+if(data17.tag === undefined){
+const err68 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -818,9 +813,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
+for(const key5 in data17){
+if(!(((key5 === "repository") || (key5 === "tag")) || (key5 === "digest"))){
+const err69 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -830,11 +825,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data17.tag !== undefined){
-let data19 = data17.tag;
-if(typeof data19 === "string"){
-if(!pattern6.test(data19)){
-const err70 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
+if(data17.repository !== undefined){
+let data18 = data17.repository;
+if(typeof data18 === "string"){
+if(func3(data18) > 255){
+const err70 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -843,9 +838,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
+if(!pattern5.test(data18)){
+const err71 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -855,10 +849,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data17.digest !== undefined){
-let data20 = data17.digest;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err72 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
+else {
+const err72 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -867,9 +859,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(typeof data20 === "string"){
-if(!pattern7.test(data20)){
-const err73 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
+}
+if(data17.tag !== undefined){
+let data19 = data17.tag;
+if(typeof data19 === "string"){
+if(!pattern6.test(data19)){
+const err73 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -879,10 +874,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
-}
 else {
-const err74 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+const err74 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -892,11 +885,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data16.resources !== undefined){
-let data21 = data16.resources;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.requests === undefined){
-const err75 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+if(data17.digest !== undefined){
+let data20 = data17.digest;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err75 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -905,8 +897,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data21.limits === undefined){
-const err76 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+if(typeof data20 === "string"){
+if(!pattern7.test(data20)){
+const err76 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -915,9 +908,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-for(const key6 in data21){
-if(!((key6 === "requests") || (key6 === "limits"))){
-const err77 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -927,11 +922,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data21.requests !== undefined){
-let data22 = data21.requests;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.cpu === undefined){
-const err78 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+if(data16.resources !== undefined){
+let data21 = data16.resources;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.requests === undefined){
+const err78 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -940,8 +935,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data22.memory === undefined){
-const err79 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+if(data21.limits === undefined){
+const err79 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -950,9 +945,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-for(const key7 in data22){
-if(!((key7 === "cpu") || (key7 === "memory"))){
-const err80 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+for(const key6 in data21){
+if(!((key6 === "requests") || (key6 === "limits"))){
+const err80 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -962,11 +957,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data22.cpu !== undefined){
-let data23 = data22.cpu;
-if(typeof data23 === "string"){
-if(!pattern8.test(data23)){
-const err81 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
+if(data21.requests !== undefined){
+let data22 = data21.requests;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.cpu === undefined){
+const err81 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -975,9 +970,8 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
+if(data22.memory === undefined){
+const err82 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -986,12 +980,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data22.memory !== undefined){
-let data24 = data22.memory;
-if(typeof data24 === "string"){
-if(!pattern9.test(data24)){
-const err83 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
+for(const key7 in data22){
+if(!((key7 === "cpu") || (key7 === "memory"))){
+const err83 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1001,8 +992,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-else {
-const err84 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
+if(data22.cpu !== undefined){
+let data23 = data22.cpu;
+if(typeof data23 === "string"){
+if(!pattern8.test(data23)){
+const err84 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1012,9 +1006,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-}
 else {
-const err85 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+const err85 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1024,11 +1017,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data21.limits !== undefined){
-let data25 = data21.limits;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.memory === undefined){
-const err86 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+if(data22.memory !== undefined){
+let data24 = data22.memory;
+if(typeof data24 === "string"){
+if(!pattern9.test(data24)){
+const err86 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1037,9 +1030,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-for(const key8 in data25){
-if(!((key8 === "cpu") || (key8 === "memory"))){
-const err87 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+}
+else {
+const err87 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1049,10 +1042,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data25.cpu !== undefined){
-let data26 = data25.cpu;
-if((typeof data26 !== "string") && (data26 !== null)){
-const err88 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
+}
+else {
+const err88 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1061,9 +1053,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(typeof data26 === "string"){
-if(!pattern8.test(data26)){
-const err89 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
+}
+if(data21.limits !== undefined){
+let data25 = data21.limits;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.memory === undefined){
+const err89 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1072,13 +1067,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-}
-if(data25.memory !== undefined){
-let data27 = data25.memory;
-if(typeof data27 === "string"){
-if(!pattern9.test(data27)){
-const err90 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
+for(const key8 in data25){
+if(!((key8 === "cpu") || (key8 === "memory"))){
+const err90 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1088,8 +1079,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-else {
-const err91 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
+if(data25.cpu !== undefined){
+let data26 = data25.cpu;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err91 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1098,10 +1091,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-}
-else {
-const err92 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+if(typeof data26 === "string"){
+if(!pattern8.test(data26)){
+const err92 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1112,8 +1104,11 @@ errors++;
 }
 }
 }
-else {
-const err93 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+if(data25.memory !== undefined){
+let data27 = data25.memory;
+if(typeof data27 === "string"){
+if(!pattern9.test(data27)){
+const err93 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1123,11 +1118,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data16.languages !== undefined){
-let data28 = data16.languages;
-if(Array.isArray(data28)){
-if(data28.length < 1){
-const err94 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
+else {
+const err94 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1136,12 +1128,10 @@ vErrors.push(err94);
 }
 errors++;
 }
-const len1 = data28.length;
-for(let i2=0; i2<len1; i2++){
-let data29 = data28[i2];
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.code === undefined){
-const err95 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1150,8 +1140,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data29.replicas === undefined){
-const err96 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1160,8 +1152,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data29.storage === undefined){
-const err97 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+if(data16.languages !== undefined){
+let data28 = data16.languages;
+if(Array.isArray(data28)){
+if(data28.length < 1){
+const err97 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1170,9 +1166,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-for(const key9 in data29){
-if(!(((key9 === "code") || (key9 === "replicas")) || (key9 === "storage"))){
-const err98 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+const len1 = data28.length;
+for(let i2=0; i2<len1; i2++){
+let data29 = data28[i2];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.code === undefined){
+const err98 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1181,12 +1180,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data29.code !== undefined){
-let data30 = data29.code;
-if(typeof data30 === "string"){
-if(!pattern12.test(data30)){
-const err99 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
+if(data29.replicas === undefined){
+const err99 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1195,9 +1190,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
+if(data29.storage === undefined){
+const err100 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1206,11 +1200,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data29.replicas !== undefined){
-let data31 = data29.replicas;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err101 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+for(const key9 in data29){
+if(!(((key9 === "code") || (key9 === "replicas")) || (key9 === "storage"))){
+const err101 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1219,9 +1211,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 > 1000 || isNaN(data31)){
-const err102 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+}
+if(data29.code !== undefined){
+let data30 = data29.code;
+if(typeof data30 === "string"){
+if(!pattern12.test(data30)){
+const err102 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1230,8 +1225,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data31 < 0 || isNaN(data31)){
-const err103 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+}
+else {
+const err103 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1241,12 +1237,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-if(data29.storage !== undefined){
-let data32 = data29.storage;
-if(typeof data32 === "string"){
-if(!pattern9.test(data32)){
-const err104 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
+if(data29.replicas !== undefined){
+let data31 = data29.replicas;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err104 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1255,9 +1249,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-else {
-const err105 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 1000 || isNaN(data31)){
+const err105 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1266,10 +1260,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+if(data31 < 0 || isNaN(data31)){
+const err106 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1280,13 +1272,51 @@ errors++;
 }
 }
 }
-else {
-const err107 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
+if(data29.storage !== undefined){
+let data32 = data29.storage;
+if(typeof data32 === "string"){
+if(!pattern9.test(data32)){
+const err107 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
 if(vErrors === null){
 vErrors = [err107];
 }
 else {
 vErrors.push(err107);
+}
+errors++;
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
 }
 errors++;
 }
@@ -1299,42 +1329,7 @@ for(let i3=0; i3<len2; i3++){
 let data34 = data33[i3];
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 if(data34.language === undefined){
-const err108 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-if(data34.instance === undefined){
-const err109 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-for(const key10 in data34){
-if(!((((key10 === "language") || (key10 === "instance")) || (key10 === "image")) || (key10 === "excluded"))){
-const err110 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-}
-if(data34.language !== undefined){
-let data35 = data34.language;
-if(typeof data35 === "string"){
-if(!pattern12.test(data35)){
-const err111 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
+const err111 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1343,9 +1338,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
+if(data34.instance === undefined){
+const err112 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1354,11 +1348,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-if(data34.instance !== undefined){
-let data36 = data34.instance;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err113 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
+for(const key10 in data34){
+if(!((((key10 === "language") || (key10 === "instance")) || (key10 === "image")) || (key10 === "excluded"))){
+const err113 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1367,9 +1359,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 < 0 || isNaN(data36)){
-const err114 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
+}
+if(data34.language !== undefined){
+let data35 = data34.language;
+if(typeof data35 === "string"){
+if(!pattern12.test(data35)){
+const err114 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1379,11 +1374,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-}
-if(data34.image !== undefined){
-let data37 = data34.image;
-if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err115 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+else {
+const err115 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1392,9 +1384,11 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.repository === undefined){
-const err116 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+}
+if(data34.instance !== undefined){
+let data36 = data34.instance;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err116 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1403,8 +1397,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data37.tag === undefined){
-const err117 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 0 || isNaN(data36)){
+const err117 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1413,9 +1408,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-for(const key11 in data37){
-if(!(((key11 === "repository") || (key11 === "tag")) || (key11 === "digest"))){
-const err118 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+}
+}
+if(data34.image !== undefined){
+let data37 = data34.image;
+if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
+const err118 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1424,12 +1422,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-if(data37.repository !== undefined){
-let data38 = data37.repository;
-if(typeof data38 === "string"){
-if(!pattern5.test(data38)){
-const err119 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.repository === undefined){
+const err119 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1438,9 +1433,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
+if(data37.tag === undefined){
+const err120 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1449,12 +1443,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data37.tag !== undefined){
-let data39 = data37.tag;
-if(typeof data39 === "string"){
-if(!pattern6.test(data39)){
-const err121 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+for(const key11 in data37){
+if(!(((key11 === "repository") || (key11 === "tag")) || (key11 === "digest"))){
+const err121 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1464,8 +1455,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+if(data37.repository !== undefined){
+let data38 = data37.repository;
+if(typeof data38 === "string"){
+if(func3(data38) > 255){
+const err122 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1474,11 +1468,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-if(data37.digest !== undefined){
-let data40 = data37.digest;
-if((typeof data40 !== "string") && (data40 !== null)){
-const err123 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+if(!pattern5.test(data38)){
+const err123 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1487,14 +1478,63 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(typeof data40 === "string"){
-if(!pattern7.test(data40)){
-const err124 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+}
+else {
+const err124 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
 if(vErrors === null){
 vErrors = [err124];
 }
 else {
 vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data37.tag !== undefined){
+let data39 = data37.tag;
+if(typeof data39 === "string"){
+if(!pattern6.test(data39)){
+const err125 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data37.digest !== undefined){
+let data40 = data37.digest;
+if((typeof data40 !== "string") && (data40 !== null)){
+const err127 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+if(typeof data40 === "string"){
+if(!pattern7.test(data40)){
+const err128 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
 }
 errors++;
 }
@@ -1505,57 +1545,7 @@ errors++;
 if(data34.excluded !== undefined){
 let data41 = data34.excluded;
 if((typeof data41 !== "boolean") && (data41 !== null)){
-const err125 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data41};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-}
-else {
-const err126 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data33};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-}
-}
-else {
-const err128 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-}
-if(data15.pinOrchestrator !== undefined){
-let data42 = data15.pinOrchestrator;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.image === undefined){
-const err129 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+const err129 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data41};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1564,8 +1554,10 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data42.replicas === undefined){
-const err130 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1574,8 +1566,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data42.resources === undefined){
-const err131 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data33};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1584,8 +1578,10 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data42.maxReplicas === undefined){
-const err132 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+}
+else {
+const err132 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1594,9 +1590,12 @@ vErrors.push(err132);
 }
 errors++;
 }
-for(const key12 in data42){
-if(!((((key12 === "image") || (key12 === "replicas")) || (key12 === "resources")) || (key12 === "maxReplicas"))){
-const err133 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+if(data15.pinOrchestrator !== undefined){
+let data42 = data15.pinOrchestrator;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.image === undefined){
+const err133 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1605,12 +1604,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-if(data42.image !== undefined){
-let data43 = data42.image;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.repository === undefined){
-const err134 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(data42.replicas === undefined){
+const err134 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1619,8 +1614,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data43.tag === undefined){
-const err135 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(data42.resources === undefined){
+const err135 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1629,9 +1624,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-for(const key13 in data43){
-if(!(((key13 === "repository") || (key13 === "tag")) || (key13 === "digest"))){
-const err136 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(data42.maxReplicas === undefined){
+const err136 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1640,12 +1634,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data43.repository !== undefined){
-let data44 = data43.repository;
-if(typeof data44 === "string"){
-if(!pattern5.test(data44)){
-const err137 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
+for(const key12 in data42){
+if(!((((key12 === "image") || (key12 === "replicas")) || (key12 === "resources")) || (key12 === "maxReplicas"))){
+const err137 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1655,8 +1646,11 @@ vErrors.push(err137);
 errors++;
 }
 }
-else {
-const err138 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
+if(data42.image !== undefined){
+let data43 = data42.image;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.repository === undefined){
+const err138 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1665,12 +1659,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(data43.tag !== undefined){
-let data45 = data43.tag;
-if(typeof data45 === "string"){
-if(!pattern6.test(data45)){
-const err139 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
+if(data43.tag === undefined){
+const err139 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1679,9 +1669,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
+for(const key13 in data43){
+if(!(((key13 === "repository") || (key13 === "tag")) || (key13 === "digest"))){
+const err140 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1691,10 +1681,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data43.digest !== undefined){
-let data46 = data43.digest;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err141 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
+if(data43.repository !== undefined){
+let data44 = data43.repository;
+if(typeof data44 === "string"){
+if(func3(data44) > 255){
+const err141 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1703,9 +1694,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(typeof data46 === "string"){
-if(!pattern7.test(data46)){
-const err142 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
+if(!pattern5.test(data44)){
+const err142 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1715,10 +1705,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-}
 else {
-const err143 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+const err143 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1728,10 +1716,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data42.replicas !== undefined){
-let data47 = data42.replicas;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err144 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+if(data43.tag !== undefined){
+let data45 = data43.tag;
+if(typeof data45 === "string"){
+if(!pattern6.test(data45)){
+const err144 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1740,9 +1729,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 > 1000 || isNaN(data47)){
-const err145 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+}
+else {
+const err145 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1751,13 +1740,74 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data47 < 0 || isNaN(data47)){
-const err146 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+}
+if(data43.digest !== undefined){
+let data46 = data43.digest;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err146 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
 if(vErrors === null){
 vErrors = [err146];
 }
 else {
 vErrors.push(err146);
+}
+errors++;
+}
+if(typeof data46 === "string"){
+if(!pattern7.test(data46)){
+const err147 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data42.replicas !== undefined){
+let data47 = data42.replicas;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err149 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 1000 || isNaN(data47)){
+const err150 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+if(data47 < 0 || isNaN(data47)){
+const err151 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
 }
 errors++;
 }
@@ -1767,63 +1817,7 @@ if(data42.resources !== undefined){
 let data48 = data42.resources;
 if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
 if(data48.requests === undefined){
-const err147 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-if(data48.limits === undefined){
-const err148 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-for(const key14 in data48){
-if(!((key14 === "requests") || (key14 === "limits"))){
-const err149 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-}
-if(data48.requests !== undefined){
-let data49 = data48.requests;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.cpu === undefined){
-const err150 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-if(data49.memory === undefined){
-const err151 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-for(const key15 in data49){
-if(!((key15 === "cpu") || (key15 === "memory"))){
-const err152 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
+const err152 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1832,12 +1826,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-if(data49.cpu !== undefined){
-let data50 = data49.cpu;
-if(typeof data50 === "string"){
-if(!pattern8.test(data50)){
-const err153 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
+if(data48.limits === undefined){
+const err153 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1846,9 +1836,9 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-else {
-const err154 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
+for(const key14 in data48){
+if(!((key14 === "requests") || (key14 === "limits"))){
+const err154 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1858,11 +1848,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data49.memory !== undefined){
-let data51 = data49.memory;
-if(typeof data51 === "string"){
-if(!pattern9.test(data51)){
-const err155 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
+if(data48.requests !== undefined){
+let data49 = data48.requests;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.cpu === undefined){
+const err155 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1871,9 +1861,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-else {
-const err156 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
+if(data49.memory === undefined){
+const err156 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1882,10 +1871,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-}
-else {
-const err157 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
+for(const key15 in data49){
+if(!((key15 === "cpu") || (key15 === "memory"))){
+const err157 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1895,11 +1883,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data48.limits !== undefined){
-let data52 = data48.limits;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.memory === undefined){
-const err158 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+if(data49.cpu !== undefined){
+let data50 = data49.cpu;
+if(typeof data50 === "string"){
+if(!pattern8.test(data50)){
+const err158 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1908,9 +1896,9 @@ vErrors.push(err158);
 }
 errors++;
 }
-for(const key16 in data52){
-if(!((key16 === "cpu") || (key16 === "memory"))){
-const err159 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+}
+else {
+const err159 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1920,10 +1908,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data52.cpu !== undefined){
-let data53 = data52.cpu;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err160 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
+if(data49.memory !== undefined){
+let data51 = data49.memory;
+if(typeof data51 === "string"){
+if(!pattern9.test(data51)){
+const err160 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -1932,9 +1921,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(typeof data53 === "string"){
-if(!pattern8.test(data53)){
-const err161 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
+}
+else {
+const err161 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -1945,11 +1934,8 @@ errors++;
 }
 }
 }
-if(data52.memory !== undefined){
-let data54 = data52.memory;
-if(typeof data54 === "string"){
-if(!pattern9.test(data54)){
-const err162 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
+else {
+const err162 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -1959,8 +1945,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-else {
-const err163 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
+if(data48.limits !== undefined){
+let data52 = data48.limits;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.memory === undefined){
+const err163 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -1969,10 +1958,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-}
-}
-else {
-const err164 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+for(const key16 in data52){
+if(!((key16 === "cpu") || (key16 === "memory"))){
+const err164 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -1982,9 +1970,10 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
+if(data52.cpu !== undefined){
+let data53 = data52.cpu;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err165 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -1993,11 +1982,9 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-if(data42.maxReplicas !== undefined){
-let data55 = data42.maxReplicas;
-if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
-const err166 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+if(typeof data53 === "string"){
+if(!pattern8.test(data53)){
+const err166 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2006,9 +1993,13 @@ vErrors.push(err166);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 > 1000 || isNaN(data55)){
-const err167 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+}
+}
+if(data52.memory !== undefined){
+let data54 = data52.memory;
+if(typeof data54 === "string"){
+if(!pattern9.test(data54)){
+const err167 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2017,8 +2008,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data55 < 1 || isNaN(data55)){
-const err168 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+}
+else {
+const err168 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2029,9 +2021,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err169 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+const err169 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2041,11 +2032,9 @@ vErrors.push(err169);
 errors++;
 }
 }
-if(data15.watcher !== undefined){
-let data56 = data15.watcher;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.image === undefined){
-const err170 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+}
+else {
+const err170 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2054,8 +2043,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data56.replicas === undefined){
-const err171 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+}
+if(data42.maxReplicas !== undefined){
+let data55 = data42.maxReplicas;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err171 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2064,8 +2056,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data56.resources === undefined){
-const err172 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 > 1000 || isNaN(data55)){
+const err172 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2074,9 +2067,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-for(const key17 in data56){
-if(!(((key17 === "image") || (key17 === "replicas")) || (key17 === "resources"))){
-const err173 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if(data55 < 1 || isNaN(data55)){
+const err173 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2086,11 +2078,10 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data56.image !== undefined){
-let data57 = data56.image;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.repository === undefined){
-const err174 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2099,8 +2090,12 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data57.tag === undefined){
-const err175 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+}
+if(data15.watcher !== undefined){
+let data56 = data15.watcher;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.image === undefined){
+const err175 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2109,9 +2104,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-for(const key18 in data57){
-if(!(((key18 === "repository") || (key18 === "tag")) || (key18 === "digest"))){
-const err176 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+if(data56.replicas === undefined){
+const err176 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2120,12 +2114,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-if(data57.repository !== undefined){
-let data58 = data57.repository;
-if(typeof data58 === "string"){
-if(!pattern5.test(data58)){
-const err177 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
+if(data56.resources === undefined){
+const err177 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2134,9 +2124,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-else {
-const err178 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
+for(const key17 in data56){
+if(!(((key17 === "image") || (key17 === "replicas")) || (key17 === "resources"))){
+const err178 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2146,11 +2136,11 @@ vErrors.push(err178);
 errors++;
 }
 }
-if(data57.tag !== undefined){
-let data59 = data57.tag;
-if(typeof data59 === "string"){
-if(!pattern6.test(data59)){
-const err179 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
+if(data56.image !== undefined){
+let data57 = data56.image;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.repository === undefined){
+const err179 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2159,9 +2149,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-else {
-const err180 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
+if(data57.tag === undefined){
+const err180 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2170,11 +2159,9 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-if(data57.digest !== undefined){
-let data60 = data57.digest;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err181 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
+for(const key18 in data57){
+if(!(((key18 === "repository") || (key18 === "tag")) || (key18 === "digest"))){
+const err181 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2183,9 +2170,12 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(typeof data60 === "string"){
-if(!pattern7.test(data60)){
-const err182 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
+}
+if(data57.repository !== undefined){
+let data58 = data57.repository;
+if(typeof data58 === "string"){
+if(func3(data58) > 255){
+const err182 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2194,11 +2184,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+if(!pattern5.test(data58)){
+const err183 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2208,10 +2195,8 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data56.replicas !== undefined){
-let data61 = data56.replicas;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err184 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+else {
+const err184 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2220,9 +2205,12 @@ vErrors.push(err184);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 > 1000 || isNaN(data61)){
-const err185 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+}
+if(data57.tag !== undefined){
+let data59 = data57.tag;
+if(typeof data59 === "string"){
+if(!pattern6.test(data59)){
+const err185 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2231,8 +2219,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data61 < 0 || isNaN(data61)){
-const err186 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+}
+else {
+const err186 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2242,12 +2231,10 @@ vErrors.push(err186);
 errors++;
 }
 }
-}
-if(data56.resources !== undefined){
-let data62 = data56.resources;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.requests === undefined){
-const err187 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+if(data57.digest !== undefined){
+let data60 = data57.digest;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err187 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2256,8 +2243,9 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data62.limits === undefined){
-const err188 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+if(typeof data60 === "string"){
+if(!pattern7.test(data60)){
+const err188 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2266,9 +2254,11 @@ vErrors.push(err188);
 }
 errors++;
 }
-for(const key19 in data62){
-if(!((key19 === "requests") || (key19 === "limits"))){
-const err189 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2278,11 +2268,10 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data62.requests !== undefined){
-let data63 = data62.requests;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.cpu === undefined){
-const err190 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+if(data56.replicas !== undefined){
+let data61 = data56.replicas;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+const err190 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2291,8 +2280,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data63.memory === undefined){
-const err191 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 1000 || isNaN(data61)){
+const err191 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2301,9 +2291,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-for(const key20 in data63){
-if(!((key20 === "cpu") || (key20 === "memory"))){
-const err192 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+if(data61 < 0 || isNaN(data61)){
+const err192 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2313,11 +2302,12 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data63.cpu !== undefined){
-let data64 = data63.cpu;
-if(typeof data64 === "string"){
-if(!pattern8.test(data64)){
-const err193 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
+}
+if(data56.resources !== undefined){
+let data62 = data56.resources;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.requests === undefined){
+const err193 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2326,9 +2316,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-else {
-const err194 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
+if(data62.limits === undefined){
+const err194 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2337,12 +2326,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-if(data63.memory !== undefined){
-let data65 = data63.memory;
-if(typeof data65 === "string"){
-if(!pattern9.test(data65)){
-const err195 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
+for(const key19 in data62){
+if(!((key19 === "requests") || (key19 === "limits"))){
+const err195 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2352,8 +2338,11 @@ vErrors.push(err195);
 errors++;
 }
 }
-else {
-const err196 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
+if(data62.requests !== undefined){
+let data63 = data62.requests;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.cpu === undefined){
+const err196 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2362,10 +2351,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-}
-else {
-const err197 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+if(data63.memory === undefined){
+const err197 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2374,12 +2361,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-if(data62.limits !== undefined){
-let data66 = data62.limits;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.memory === undefined){
-const err198 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+for(const key20 in data63){
+if(!((key20 === "cpu") || (key20 === "memory"))){
+const err198 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2388,9 +2372,12 @@ vErrors.push(err198);
 }
 errors++;
 }
-for(const key21 in data66){
-if(!((key21 === "cpu") || (key21 === "memory"))){
-const err199 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+}
+if(data63.cpu !== undefined){
+let data64 = data63.cpu;
+if(typeof data64 === "string"){
+if(!pattern8.test(data64)){
+const err199 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2400,10 +2387,8 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(data66.cpu !== undefined){
-let data67 = data66.cpu;
-if((typeof data67 !== "string") && (data67 !== null)){
-const err200 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
+else {
+const err200 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2412,9 +2397,12 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(typeof data67 === "string"){
-if(!pattern8.test(data67)){
-const err201 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
+}
+if(data63.memory !== undefined){
+let data65 = data63.memory;
+if(typeof data65 === "string"){
+if(!pattern9.test(data65)){
+const err201 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2424,12 +2412,8 @@ vErrors.push(err201);
 errors++;
 }
 }
-}
-if(data66.memory !== undefined){
-let data68 = data66.memory;
-if(typeof data68 === "string"){
-if(!pattern9.test(data68)){
-const err202 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
+else {
+const err202 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2439,8 +2423,9 @@ vErrors.push(err202);
 errors++;
 }
 }
+}
 else {
-const err203 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
+const err203 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2450,9 +2435,11 @@ vErrors.push(err203);
 errors++;
 }
 }
-}
-else {
-const err204 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+if(data62.limits !== undefined){
+let data66 = data62.limits;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.memory === undefined){
+const err204 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2461,10 +2448,9 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-}
-else {
-const err205 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+for(const key21 in data66){
+if(!((key21 === "cpu") || (key21 === "memory"))){
+const err205 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2474,9 +2460,10 @@ vErrors.push(err205);
 errors++;
 }
 }
-}
-else {
-const err206 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if(data66.cpu !== undefined){
+let data67 = data66.cpu;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err206 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2485,12 +2472,9 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-if(data15.web !== undefined){
-let data69 = data15.web;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.image === undefined){
-const err207 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+if(typeof data67 === "string"){
+if(!pattern8.test(data67)){
+const err207 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2499,8 +2483,13 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data69.replicas === undefined){
-const err208 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+}
+}
+if(data66.memory !== undefined){
+let data68 = data66.memory;
+if(typeof data68 === "string"){
+if(!pattern9.test(data68)){
+const err208 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2509,8 +2498,9 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data69.resources === undefined){
-const err209 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+}
+else {
+const err209 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2519,8 +2509,10 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data69.maxReplicas === undefined){
-const err210 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2529,9 +2521,10 @@ vErrors.push(err210);
 }
 errors++;
 }
-for(const key22 in data69){
-if(!((((key22 === "image") || (key22 === "replicas")) || (key22 === "resources")) || (key22 === "maxReplicas"))){
-const err211 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data69};
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2541,11 +2534,9 @@ vErrors.push(err211);
 errors++;
 }
 }
-if(data69.image !== undefined){
-let data70 = data69.image;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.repository === undefined){
-const err212 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+}
+else {
+const err212 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2554,8 +2545,12 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data70.tag === undefined){
-const err213 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+}
+if(data15.web !== undefined){
+let data69 = data15.web;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.image === undefined){
+const err213 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2564,9 +2559,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-for(const key23 in data70){
-if(!(((key23 === "repository") || (key23 === "tag")) || (key23 === "digest"))){
-const err214 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+if(data69.replicas === undefined){
+const err214 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2575,12 +2569,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-if(data70.repository !== undefined){
-let data71 = data70.repository;
-if(typeof data71 === "string"){
-if(!pattern5.test(data71)){
-const err215 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
+if(data69.resources === undefined){
+const err215 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2589,9 +2579,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-else {
-const err216 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
+if(data69.maxReplicas === undefined){
+const err216 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2600,12 +2589,9 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(data70.tag !== undefined){
-let data72 = data70.tag;
-if(typeof data72 === "string"){
-if(!pattern6.test(data72)){
-const err217 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
+for(const key22 in data69){
+if(!((((key22 === "image") || (key22 === "replicas")) || (key22 === "resources")) || (key22 === "maxReplicas"))){
+const err217 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2615,8 +2601,11 @@ vErrors.push(err217);
 errors++;
 }
 }
-else {
-const err218 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
+if(data69.image !== undefined){
+let data70 = data69.image;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.repository === undefined){
+const err218 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2625,11 +2614,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-if(data70.digest !== undefined){
-let data73 = data70.digest;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err219 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
+if(data70.tag === undefined){
+const err219 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2638,9 +2624,9 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(typeof data73 === "string"){
-if(!pattern7.test(data73)){
-const err220 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
+for(const key23 in data70){
+if(!(((key23 === "repository") || (key23 === "tag")) || (key23 === "digest"))){
+const err220 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2650,10 +2636,11 @@ vErrors.push(err220);
 errors++;
 }
 }
-}
-}
-else {
-const err221 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+if(data70.repository !== undefined){
+let data71 = data70.repository;
+if(typeof data71 === "string"){
+if(func3(data71) > 255){
+const err221 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2662,11 +2649,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-if(data69.replicas !== undefined){
-let data74 = data69.replicas;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err222 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+if(!pattern5.test(data71)){
+const err222 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2675,9 +2659,9 @@ vErrors.push(err222);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 > 1000 || isNaN(data74)){
-const err223 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+}
+else {
+const err223 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2686,8 +2670,12 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data74 < 0 || isNaN(data74)){
-const err224 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+}
+if(data70.tag !== undefined){
+let data72 = data70.tag;
+if(typeof data72 === "string"){
+if(!pattern6.test(data72)){
+const err224 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2697,12 +2685,8 @@ vErrors.push(err224);
 errors++;
 }
 }
-}
-if(data69.resources !== undefined){
-let data75 = data69.resources;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.requests === undefined){
-const err225 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+else {
+const err225 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2711,8 +2695,11 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data75.limits === undefined){
-const err226 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+}
+if(data70.digest !== undefined){
+let data73 = data70.digest;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err226 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2721,9 +2708,9 @@ vErrors.push(err226);
 }
 errors++;
 }
-for(const key24 in data75){
-if(!((key24 === "requests") || (key24 === "limits"))){
-const err227 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+if(typeof data73 === "string"){
+if(!pattern7.test(data73)){
+const err227 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2733,11 +2720,10 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(data75.requests !== undefined){
-let data76 = data75.requests;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.cpu === undefined){
-const err228 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+}
+}
+else {
+const err228 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2746,8 +2732,11 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data76.memory === undefined){
-const err229 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+}
+if(data69.replicas !== undefined){
+let data74 = data69.replicas;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err229 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2756,9 +2745,9 @@ vErrors.push(err229);
 }
 errors++;
 }
-for(const key25 in data76){
-if(!((key25 === "cpu") || (key25 === "memory"))){
-const err230 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 > 1000 || isNaN(data74)){
+const err230 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2767,12 +2756,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-}
-if(data76.cpu !== undefined){
-let data77 = data76.cpu;
-if(typeof data77 === "string"){
-if(!pattern8.test(data77)){
-const err231 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
+if(data74 < 0 || isNaN(data74)){
+const err231 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2782,8 +2767,12 @@ vErrors.push(err231);
 errors++;
 }
 }
-else {
-const err232 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
+}
+if(data69.resources !== undefined){
+let data75 = data69.resources;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.requests === undefined){
+const err232 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2792,12 +2781,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-}
-if(data76.memory !== undefined){
-let data78 = data76.memory;
-if(typeof data78 === "string"){
-if(!pattern9.test(data78)){
-const err233 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
+if(data75.limits === undefined){
+const err233 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2806,9 +2791,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-else {
-const err234 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
+for(const key24 in data75){
+if(!((key24 === "requests") || (key24 === "limits"))){
+const err234 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2818,9 +2803,11 @@ vErrors.push(err234);
 errors++;
 }
 }
-}
-else {
-const err235 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+if(data75.requests !== undefined){
+let data76 = data75.requests;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.cpu === undefined){
+const err235 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2829,12 +2816,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-}
-if(data75.limits !== undefined){
-let data79 = data75.limits;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.memory === undefined){
-const err236 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+if(data76.memory === undefined){
+const err236 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2843,9 +2826,9 @@ vErrors.push(err236);
 }
 errors++;
 }
-for(const key26 in data79){
-if(!((key26 === "cpu") || (key26 === "memory"))){
-const err237 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+for(const key25 in data76){
+if(!((key25 === "cpu") || (key25 === "memory"))){
+const err237 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2855,10 +2838,11 @@ vErrors.push(err237);
 errors++;
 }
 }
-if(data79.cpu !== undefined){
-let data80 = data79.cpu;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err238 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
+if(data76.cpu !== undefined){
+let data77 = data76.cpu;
+if(typeof data77 === "string"){
+if(!pattern8.test(data77)){
+const err238 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2867,9 +2851,9 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(typeof data80 === "string"){
-if(!pattern8.test(data80)){
-const err239 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
+}
+else {
+const err239 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2879,12 +2863,11 @@ vErrors.push(err239);
 errors++;
 }
 }
-}
-if(data79.memory !== undefined){
-let data81 = data79.memory;
-if(typeof data81 === "string"){
-if(!pattern9.test(data81)){
-const err240 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
+if(data76.memory !== undefined){
+let data78 = data76.memory;
+if(typeof data78 === "string"){
+if(!pattern9.test(data78)){
+const err240 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2895,7 +2878,7 @@ errors++;
 }
 }
 else {
-const err241 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
+const err241 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -2907,7 +2890,7 @@ errors++;
 }
 }
 else {
-const err242 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+const err242 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -2917,9 +2900,11 @@ vErrors.push(err242);
 errors++;
 }
 }
-}
-else {
-const err243 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+if(data75.limits !== undefined){
+let data79 = data75.limits;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.memory === undefined){
+const err243 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -2928,11 +2913,9 @@ vErrors.push(err243);
 }
 errors++;
 }
-}
-if(data69.maxReplicas !== undefined){
-let data82 = data69.maxReplicas;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err244 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+for(const key26 in data79){
+if(!((key26 === "cpu") || (key26 === "memory"))){
+const err244 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -2941,9 +2924,11 @@ vErrors.push(err244);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 1000 || isNaN(data82)){
-const err245 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+}
+if(data79.cpu !== undefined){
+let data80 = data79.cpu;
+if((typeof data80 !== "string") && (data80 !== null)){
+const err245 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -2952,8 +2937,9 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data82 < 1 || isNaN(data82)){
-const err246 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+if(typeof data80 === "string"){
+if(!pattern8.test(data80)){
+const err246 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -2964,9 +2950,11 @@ errors++;
 }
 }
 }
-}
-else {
-const err247 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data69};
+if(data79.memory !== undefined){
+let data81 = data79.memory;
+if(typeof data81 === "string"){
+if(!pattern9.test(data81)){
+const err247 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -2976,11 +2964,8 @@ vErrors.push(err247);
 errors++;
 }
 }
-if(data15.envoyEdge !== undefined){
-let data83 = data15.envoyEdge;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.image === undefined){
-const err248 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+else {
+const err248 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -2989,8 +2974,10 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data83.replicas === undefined){
-const err249 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -2999,8 +2986,10 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data83.resources === undefined){
-const err250 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+}
+}
+else {
+const err250 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3009,8 +2998,11 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data83.maxReplicas === undefined){
-const err251 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+}
+if(data69.maxReplicas !== undefined){
+let data82 = data69.maxReplicas;
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err251 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3019,9 +3011,9 @@ vErrors.push(err251);
 }
 errors++;
 }
-for(const key27 in data83){
-if(!((((key27 === "image") || (key27 === "replicas")) || (key27 === "resources")) || (key27 === "maxReplicas"))){
-const err252 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 > 1000 || isNaN(data82)){
+const err252 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3030,12 +3022,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-if(data83.image !== undefined){
-let data84 = data83.image;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.repository === undefined){
-const err253 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+if(data82 < 1 || isNaN(data82)){
+const err253 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3044,8 +3032,11 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data84.tag === undefined){
-const err254 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+}
+}
+}
+else {
+const err254 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3054,9 +3045,12 @@ vErrors.push(err254);
 }
 errors++;
 }
-for(const key28 in data84){
-if(!(((key28 === "repository") || (key28 === "tag")) || (key28 === "digest"))){
-const err255 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+}
+if(data15.envoyEdge !== undefined){
+let data83 = data15.envoyEdge;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.image === undefined){
+const err255 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3065,12 +3059,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-}
-if(data84.repository !== undefined){
-let data85 = data84.repository;
-if(typeof data85 === "string"){
-if(!pattern5.test(data85)){
-const err256 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+if(data83.replicas === undefined){
+const err256 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3079,9 +3069,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-else {
-const err257 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+if(data83.resources === undefined){
+const err257 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3090,12 +3079,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-if(data84.tag !== undefined){
-let data86 = data84.tag;
-if(typeof data86 === "string"){
-if(!pattern6.test(data86)){
-const err258 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
+if(data83.maxReplicas === undefined){
+const err258 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3104,9 +3089,9 @@ vErrors.push(err258);
 }
 errors++;
 }
-}
-else {
-const err259 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
+for(const key27 in data83){
+if(!((((key27 === "image") || (key27 === "replicas")) || (key27 === "resources")) || (key27 === "maxReplicas"))){
+const err259 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3116,10 +3101,11 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(data84.digest !== undefined){
-let data87 = data84.digest;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err260 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
+if(data83.image !== undefined){
+let data84 = data83.image;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.repository === undefined){
+const err260 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3128,9 +3114,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(typeof data87 === "string"){
-if(!pattern7.test(data87)){
-const err261 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
+if(data84.tag === undefined){
+const err261 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3139,11 +3124,9 @@ vErrors.push(err261);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err262 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+for(const key28 in data84){
+if(!(((key28 === "repository") || (key28 === "tag")) || (key28 === "digest"))){
+const err262 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3153,10 +3136,11 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(data83.replicas !== undefined){
-let data88 = data83.replicas;
-if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err263 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+if(data84.repository !== undefined){
+let data85 = data84.repository;
+if(typeof data85 === "string"){
+if(func3(data85) > 255){
+const err263 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3165,9 +3149,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if((typeof data88 == "number") && (isFinite(data88))){
-if(data88 > 1000 || isNaN(data88)){
-const err264 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+if(!pattern5.test(data85)){
+const err264 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3176,8 +3159,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data88 < 0 || isNaN(data88)){
-const err265 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+}
+else {
+const err265 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3187,12 +3171,11 @@ vErrors.push(err265);
 errors++;
 }
 }
-}
-if(data83.resources !== undefined){
-let data89 = data83.resources;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.requests === undefined){
-const err266 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+if(data84.tag !== undefined){
+let data86 = data84.tag;
+if(typeof data86 === "string"){
+if(!pattern6.test(data86)){
+const err266 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3201,8 +3184,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data89.limits === undefined){
-const err267 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+}
+else {
+const err267 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3211,9 +3195,11 @@ vErrors.push(err267);
 }
 errors++;
 }
-for(const key29 in data89){
-if(!((key29 === "requests") || (key29 === "limits"))){
-const err268 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+}
+if(data84.digest !== undefined){
+let data87 = data84.digest;
+if((typeof data87 !== "string") && (data87 !== null)){
+const err268 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3222,12 +3208,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-if(data89.requests !== undefined){
-let data90 = data89.requests;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.cpu === undefined){
-const err269 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+if(typeof data87 === "string"){
+if(!pattern7.test(data87)){
+const err269 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3236,8 +3219,11 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data90.memory === undefined){
-const err270 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+}
+}
+}
+else {
+const err270 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3246,9 +3232,11 @@ vErrors.push(err270);
 }
 errors++;
 }
-for(const key30 in data90){
-if(!((key30 === "cpu") || (key30 === "memory"))){
-const err271 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+}
+if(data83.replicas !== undefined){
+let data88 = data83.replicas;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err271 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3257,12 +3245,9 @@ vErrors.push(err271);
 }
 errors++;
 }
-}
-if(data90.cpu !== undefined){
-let data91 = data90.cpu;
-if(typeof data91 === "string"){
-if(!pattern8.test(data91)){
-const err272 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 > 1000 || isNaN(data88)){
+const err272 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3271,9 +3256,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-else {
-const err273 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
+if(data88 < 0 || isNaN(data88)){
+const err273 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3283,11 +3267,12 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data90.memory !== undefined){
-let data92 = data90.memory;
-if(typeof data92 === "string"){
-if(!pattern9.test(data92)){
-const err274 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
+}
+if(data83.resources !== undefined){
+let data89 = data83.resources;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.requests === undefined){
+const err274 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3296,9 +3281,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-}
-else {
-const err275 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
+if(data89.limits === undefined){
+const err275 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3307,10 +3291,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-}
-else {
-const err276 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+for(const key29 in data89){
+if(!((key29 === "requests") || (key29 === "limits"))){
+const err276 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3320,11 +3303,11 @@ vErrors.push(err276);
 errors++;
 }
 }
-if(data89.limits !== undefined){
-let data93 = data89.limits;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.memory === undefined){
-const err277 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+if(data89.requests !== undefined){
+let data90 = data89.requests;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.cpu === undefined){
+const err277 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3333,9 +3316,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-for(const key31 in data93){
-if(!((key31 === "cpu") || (key31 === "memory"))){
-const err278 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+if(data90.memory === undefined){
+const err278 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3344,11 +3326,9 @@ vErrors.push(err278);
 }
 errors++;
 }
-}
-if(data93.cpu !== undefined){
-let data94 = data93.cpu;
-if((typeof data94 !== "string") && (data94 !== null)){
-const err279 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
+for(const key30 in data90){
+if(!((key30 === "cpu") || (key30 === "memory"))){
+const err279 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3357,9 +3337,12 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(typeof data94 === "string"){
-if(!pattern8.test(data94)){
-const err280 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
+}
+if(data90.cpu !== undefined){
+let data91 = data90.cpu;
+if(typeof data91 === "string"){
+if(!pattern8.test(data91)){
+const err280 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3369,12 +3352,8 @@ vErrors.push(err280);
 errors++;
 }
 }
-}
-if(data93.memory !== undefined){
-let data95 = data93.memory;
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err281 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
+else {
+const err281 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3384,8 +3363,11 @@ vErrors.push(err281);
 errors++;
 }
 }
-else {
-const err282 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
+if(data90.memory !== undefined){
+let data92 = data90.memory;
+if(typeof data92 === "string"){
+if(!pattern9.test(data92)){
+const err282 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3395,9 +3377,8 @@ vErrors.push(err282);
 errors++;
 }
 }
-}
 else {
-const err283 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+const err283 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3409,7 +3390,7 @@ errors++;
 }
 }
 else {
-const err284 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+const err284 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3419,10 +3400,11 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(data83.maxReplicas !== undefined){
-let data96 = data83.maxReplicas;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err285 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+if(data89.limits !== undefined){
+let data93 = data89.limits;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.memory === undefined){
+const err285 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3431,9 +3413,9 @@ vErrors.push(err285);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 1000 || isNaN(data96)){
-const err286 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+for(const key31 in data93){
+if(!((key31 === "cpu") || (key31 === "memory"))){
+const err286 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3442,8 +3424,11 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data96 < 1 || isNaN(data96)){
-const err287 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+}
+if(data93.cpu !== undefined){
+let data94 = data93.cpu;
+if((typeof data94 !== "string") && (data94 !== null)){
+const err287 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3452,11 +3437,9 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err288 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+if(typeof data94 === "string"){
+if(!pattern8.test(data94)){
+const err288 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3466,11 +3449,12 @@ vErrors.push(err288);
 errors++;
 }
 }
-if(data15.kubo !== undefined){
-let data97 = data15.kubo;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.image === undefined){
-const err289 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+if(data93.memory !== undefined){
+let data95 = data93.memory;
+if(typeof data95 === "string"){
+if(!pattern9.test(data95)){
+const err289 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3479,8 +3463,9 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data97.replicas === undefined){
-const err290 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+else {
+const err290 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3489,8 +3474,10 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data97.resources === undefined){
-const err291 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3499,8 +3486,10 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data97.storage === undefined){
-const err292 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+}
+else {
+const err292 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3509,9 +3498,11 @@ vErrors.push(err292);
 }
 errors++;
 }
-for(const key32 in data97){
-if(!((((key32 === "image") || (key32 === "replicas")) || (key32 === "resources")) || (key32 === "storage"))){
-const err293 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+if(data83.maxReplicas !== undefined){
+let data96 = data83.maxReplicas;
+if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
+const err293 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3520,12 +3511,9 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-if(data97.image !== undefined){
-let data98 = data97.image;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.repository === undefined){
-const err294 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 1000 || isNaN(data96)){
+const err294 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3534,8 +3522,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data98.tag === undefined){
-const err295 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(data96 < 1 || isNaN(data96)){
+const err295 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3544,9 +3532,11 @@ vErrors.push(err295);
 }
 errors++;
 }
-for(const key33 in data98){
-if(!(((key33 === "repository") || (key33 === "tag")) || (key33 === "digest"))){
-const err296 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+}
+}
+}
+else {
+const err296 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3556,11 +3546,11 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data98.repository !== undefined){
-let data99 = data98.repository;
-if(typeof data99 === "string"){
-if(!pattern5.test(data99)){
-const err297 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+if(data15.kubo !== undefined){
+let data97 = data15.kubo;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.image === undefined){
+const err297 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3569,9 +3559,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-else {
-const err298 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+if(data97.replicas === undefined){
+const err298 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3580,12 +3569,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-if(data98.tag !== undefined){
-let data100 = data98.tag;
-if(typeof data100 === "string"){
-if(!pattern6.test(data100)){
-const err299 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
+if(data97.resources === undefined){
+const err299 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3594,9 +3579,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-else {
-const err300 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
+if(data97.storage === undefined){
+const err300 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3605,11 +3589,9 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-if(data98.digest !== undefined){
-let data101 = data98.digest;
-if((typeof data101 !== "string") && (data101 !== null)){
-const err301 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
+for(const key32 in data97){
+if(!((((key32 === "image") || (key32 === "replicas")) || (key32 === "resources")) || (key32 === "storage"))){
+const err301 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3618,9 +3600,12 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(typeof data101 === "string"){
-if(!pattern7.test(data101)){
-const err302 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
+}
+if(data97.image !== undefined){
+let data98 = data97.image;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.repository === undefined){
+const err302 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3629,11 +3614,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err303 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(data98.tag === undefined){
+const err303 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3642,11 +3624,9 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-if(data97.replicas !== undefined){
-let data102 = data97.replicas;
-if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
-const err304 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+for(const key33 in data98){
+if(!(((key33 === "repository") || (key33 === "tag")) || (key33 === "digest"))){
+const err304 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3655,9 +3635,12 @@ vErrors.push(err304);
 }
 errors++;
 }
-if((typeof data102 == "number") && (isFinite(data102))){
-if(data102 > 1000 || isNaN(data102)){
-const err305 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+}
+if(data98.repository !== undefined){
+let data99 = data98.repository;
+if(typeof data99 === "string"){
+if(func3(data99) > 255){
+const err305 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3666,8 +3649,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(data102 < 0 || isNaN(data102)){
-const err306 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+if(!pattern5.test(data99)){
+const err306 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3677,12 +3660,8 @@ vErrors.push(err306);
 errors++;
 }
 }
-}
-if(data97.resources !== undefined){
-let data103 = data97.resources;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.requests === undefined){
-const err307 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+else {
+const err307 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3691,8 +3670,12 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(data103.limits === undefined){
-const err308 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+}
+if(data98.tag !== undefined){
+let data100 = data98.tag;
+if(typeof data100 === "string"){
+if(!pattern6.test(data100)){
+const err308 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3701,9 +3684,9 @@ vErrors.push(err308);
 }
 errors++;
 }
-for(const key34 in data103){
-if(!((key34 === "requests") || (key34 === "limits"))){
-const err309 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+}
+else {
+const err309 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3713,11 +3696,10 @@ vErrors.push(err309);
 errors++;
 }
 }
-if(data103.requests !== undefined){
-let data104 = data103.requests;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.cpu === undefined){
-const err310 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(data98.digest !== undefined){
+let data101 = data98.digest;
+if((typeof data101 !== "string") && (data101 !== null)){
+const err310 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3726,8 +3708,9 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(data104.memory === undefined){
-const err311 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(typeof data101 === "string"){
+if(!pattern7.test(data101)){
+const err311 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3736,9 +3719,11 @@ vErrors.push(err311);
 }
 errors++;
 }
-for(const key35 in data104){
-if(!((key35 === "cpu") || (key35 === "memory"))){
-const err312 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+}
+}
+}
+else {
+const err312 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3748,11 +3733,10 @@ vErrors.push(err312);
 errors++;
 }
 }
-if(data104.cpu !== undefined){
-let data105 = data104.cpu;
-if(typeof data105 === "string"){
-if(!pattern8.test(data105)){
-const err313 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
+if(data97.replicas !== undefined){
+let data102 = data97.replicas;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err313 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3761,9 +3745,9 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-else {
-const err314 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 1000 || isNaN(data102)){
+const err314 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3772,12 +3756,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-}
-if(data104.memory !== undefined){
-let data106 = data104.memory;
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-const err315 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
+if(data102 < 0 || isNaN(data102)){
+const err315 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3787,8 +3767,12 @@ vErrors.push(err315);
 errors++;
 }
 }
-else {
-const err316 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
+}
+if(data97.resources !== undefined){
+let data103 = data97.resources;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.requests === undefined){
+const err316 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3797,10 +3781,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-}
-else {
-const err317 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(data103.limits === undefined){
+const err317 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3809,12 +3791,9 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
-if(data103.limits !== undefined){
-let data107 = data103.limits;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.memory === undefined){
-const err318 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+for(const key34 in data103){
+if(!((key34 === "requests") || (key34 === "limits"))){
+const err318 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3823,9 +3802,12 @@ vErrors.push(err318);
 }
 errors++;
 }
-for(const key36 in data107){
-if(!((key36 === "cpu") || (key36 === "memory"))){
-const err319 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+}
+if(data103.requests !== undefined){
+let data104 = data103.requests;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.cpu === undefined){
+const err319 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3834,11 +3816,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-if(data107.cpu !== undefined){
-let data108 = data107.cpu;
-if((typeof data108 !== "string") && (data108 !== null)){
-const err320 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
+if(data104.memory === undefined){
+const err320 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3847,9 +3826,9 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(typeof data108 === "string"){
-if(!pattern8.test(data108)){
-const err321 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
+for(const key35 in data104){
+if(!((key35 === "cpu") || (key35 === "memory"))){
+const err321 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3859,12 +3838,11 @@ vErrors.push(err321);
 errors++;
 }
 }
-}
-if(data107.memory !== undefined){
-let data109 = data107.memory;
-if(typeof data109 === "string"){
-if(!pattern9.test(data109)){
-const err322 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
+if(data104.cpu !== undefined){
+let data105 = data104.cpu;
+if(typeof data105 === "string"){
+if(!pattern8.test(data105)){
+const err322 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3875,7 +3853,7 @@ errors++;
 }
 }
 else {
-const err323 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
+const err323 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3885,9 +3863,11 @@ vErrors.push(err323);
 errors++;
 }
 }
-}
-else {
-const err324 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+if(data104.memory !== undefined){
+let data106 = data104.memory;
+if(typeof data106 === "string"){
+if(!pattern9.test(data106)){
+const err324 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3897,9 +3877,8 @@ vErrors.push(err324);
 errors++;
 }
 }
-}
 else {
-const err325 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+const err325 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3909,11 +3888,9 @@ vErrors.push(err325);
 errors++;
 }
 }
-if(data97.storage !== undefined){
-let data110 = data97.storage;
-if(typeof data110 === "string"){
-if(!pattern9.test(data110)){
-const err326 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
+}
+else {
+const err326 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -3923,8 +3900,11 @@ vErrors.push(err326);
 errors++;
 }
 }
-else {
-const err327 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
+if(data103.limits !== undefined){
+let data107 = data103.limits;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.memory === undefined){
+const err327 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -3933,10 +3913,9 @@ vErrors.push(err327);
 }
 errors++;
 }
-}
-}
-else {
-const err328 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+for(const key36 in data107){
+if(!((key36 === "cpu") || (key36 === "memory"))){
+const err328 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -3946,11 +3925,10 @@ vErrors.push(err328);
 errors++;
 }
 }
-if(data15.otelCollector !== undefined){
-let data111 = data15.otelCollector;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.image === undefined){
-const err329 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+if(data107.cpu !== undefined){
+let data108 = data107.cpu;
+if((typeof data108 !== "string") && (data108 !== null)){
+const err329 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -3959,8 +3937,9 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(data111.resources === undefined){
-const err330 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+if(typeof data108 === "string"){
+if(!pattern8.test(data108)){
+const err330 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -3969,9 +3948,13 @@ vErrors.push(err330);
 }
 errors++;
 }
-for(const key37 in data111){
-if(!((key37 === "image") || (key37 === "resources"))){
-const err331 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+}
+}
+if(data107.memory !== undefined){
+let data109 = data107.memory;
+if(typeof data109 === "string"){
+if(!pattern9.test(data109)){
+const err331 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -3981,11 +3964,8 @@ vErrors.push(err331);
 errors++;
 }
 }
-if(data111.image !== undefined){
-let data112 = data111.image;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.repository === undefined){
-const err332 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+else {
+const err332 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -3994,8 +3974,10 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(data112.tag === undefined){
-const err333 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+}
+}
+else {
+const err333 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4004,9 +3986,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-for(const key38 in data112){
-if(!(((key38 === "repository") || (key38 === "tag")) || (key38 === "digest"))){
-const err334 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+}
+}
+else {
+const err334 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4016,11 +3999,11 @@ vErrors.push(err334);
 errors++;
 }
 }
-if(data112.repository !== undefined){
-let data113 = data112.repository;
-if(typeof data113 === "string"){
-if(!pattern5.test(data113)){
-const err335 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+if(data97.storage !== undefined){
+let data110 = data97.storage;
+if(typeof data110 === "string"){
+if(!pattern9.test(data110)){
+const err335 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4031,7 +4014,7 @@ errors++;
 }
 }
 else {
-const err336 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+const err336 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4041,11 +4024,9 @@ vErrors.push(err336);
 errors++;
 }
 }
-if(data112.tag !== undefined){
-let data114 = data112.tag;
-if(typeof data114 === "string"){
-if(!pattern6.test(data114)){
-const err337 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
+}
+else {
+const err337 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4055,8 +4036,11 @@ vErrors.push(err337);
 errors++;
 }
 }
-else {
-const err338 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
+if(data15.otelCollector !== undefined){
+let data111 = data15.otelCollector;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.image === undefined){
+const err338 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4065,11 +4049,8 @@ vErrors.push(err338);
 }
 errors++;
 }
-}
-if(data112.digest !== undefined){
-let data115 = data112.digest;
-if((typeof data115 !== "string") && (data115 !== null)){
-const err339 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
+if(data111.resources === undefined){
+const err339 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4078,9 +4059,9 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(typeof data115 === "string"){
-if(!pattern7.test(data115)){
-const err340 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
+for(const key37 in data111){
+if(!((key37 === "image") || (key37 === "resources"))){
+const err340 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4090,10 +4071,11 @@ vErrors.push(err340);
 errors++;
 }
 }
-}
-}
-else {
-const err341 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+if(data111.image !== undefined){
+let data112 = data111.image;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.repository === undefined){
+const err341 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4102,12 +4084,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-if(data111.resources !== undefined){
-let data116 = data111.resources;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.requests === undefined){
-const err342 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+if(data112.tag === undefined){
+const err342 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4116,8 +4094,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(data116.limits === undefined){
-const err343 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+for(const key38 in data112){
+if(!(((key38 === "repository") || (key38 === "tag")) || (key38 === "digest"))){
+const err343 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4126,9 +4105,12 @@ vErrors.push(err343);
 }
 errors++;
 }
-for(const key39 in data116){
-if(!((key39 === "requests") || (key39 === "limits"))){
-const err344 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+}
+if(data112.repository !== undefined){
+let data113 = data112.repository;
+if(typeof data113 === "string"){
+if(func3(data113) > 255){
+const err344 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4137,12 +4119,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-if(data116.requests !== undefined){
-let data117 = data116.requests;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.cpu === undefined){
-const err345 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(!pattern5.test(data113)){
+const err345 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4151,8 +4129,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-if(data117.memory === undefined){
-const err346 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+}
+else {
+const err346 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4161,9 +4140,12 @@ vErrors.push(err346);
 }
 errors++;
 }
-for(const key40 in data117){
-if(!((key40 === "cpu") || (key40 === "memory"))){
-const err347 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+}
+if(data112.tag !== undefined){
+let data114 = data112.tag;
+if(typeof data114 === "string"){
+if(!pattern6.test(data114)){
+const err347 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4173,11 +4155,8 @@ vErrors.push(err347);
 errors++;
 }
 }
-if(data117.cpu !== undefined){
-let data118 = data117.cpu;
-if(typeof data118 === "string"){
-if(!pattern8.test(data118)){
-const err348 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
+else {
+const err348 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4187,8 +4166,10 @@ vErrors.push(err348);
 errors++;
 }
 }
-else {
-const err349 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
+if(data112.digest !== undefined){
+let data115 = data112.digest;
+if((typeof data115 !== "string") && (data115 !== null)){
+const err349 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4197,12 +4178,9 @@ vErrors.push(err349);
 }
 errors++;
 }
-}
-if(data117.memory !== undefined){
-let data119 = data117.memory;
-if(typeof data119 === "string"){
-if(!pattern9.test(data119)){
-const err350 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
+if(typeof data115 === "string"){
+if(!pattern7.test(data115)){
+const err350 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4212,8 +4190,10 @@ vErrors.push(err350);
 errors++;
 }
 }
+}
+}
 else {
-const err351 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
+const err351 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4223,9 +4203,11 @@ vErrors.push(err351);
 errors++;
 }
 }
-}
-else {
-const err352 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(data111.resources !== undefined){
+let data116 = data111.resources;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.requests === undefined){
+const err352 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4234,12 +4216,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-if(data116.limits !== undefined){
-let data120 = data116.limits;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.memory === undefined){
-const err353 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+if(data116.limits === undefined){
+const err353 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4248,9 +4226,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-for(const key41 in data120){
-if(!((key41 === "cpu") || (key41 === "memory"))){
-const err354 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+for(const key39 in data116){
+if(!((key39 === "requests") || (key39 === "limits"))){
+const err354 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4260,10 +4238,11 @@ vErrors.push(err354);
 errors++;
 }
 }
-if(data120.cpu !== undefined){
-let data121 = data120.cpu;
-if((typeof data121 !== "string") && (data121 !== null)){
-const err355 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
+if(data116.requests !== undefined){
+let data117 = data116.requests;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.cpu === undefined){
+const err355 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4272,9 +4251,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(typeof data121 === "string"){
-if(!pattern8.test(data121)){
-const err356 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
+if(data117.memory === undefined){
+const err356 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4283,13 +4261,9 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-}
-if(data120.memory !== undefined){
-let data122 = data120.memory;
-if(typeof data122 === "string"){
-if(!pattern9.test(data122)){
-const err357 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
+for(const key40 in data117){
+if(!((key40 === "cpu") || (key40 === "memory"))){
+const err357 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4299,8 +4273,11 @@ vErrors.push(err357);
 errors++;
 }
 }
-else {
-const err358 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
+if(data117.cpu !== undefined){
+let data118 = data117.cpu;
+if(typeof data118 === "string"){
+if(!pattern8.test(data118)){
+const err358 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4310,9 +4287,8 @@ vErrors.push(err358);
 errors++;
 }
 }
-}
 else {
-const err359 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+const err359 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4322,9 +4298,11 @@ vErrors.push(err359);
 errors++;
 }
 }
-}
-else {
-const err360 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+if(data117.memory !== undefined){
+let data119 = data117.memory;
+if(typeof data119 === "string"){
+if(!pattern9.test(data119)){
+const err360 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4334,9 +4312,8 @@ vErrors.push(err360);
 errors++;
 }
 }
-}
 else {
-const err361 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+const err361 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4346,11 +4323,9 @@ vErrors.push(err361);
 errors++;
 }
 }
-if(data15.promtail !== undefined){
-let data123 = data15.promtail;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.image === undefined){
-const err362 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+}
+else {
+const err362 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4359,8 +4334,12 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(data123.resources === undefined){
-const err363 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+}
+if(data116.limits !== undefined){
+let data120 = data116.limits;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.memory === undefined){
+const err363 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4369,9 +4348,9 @@ vErrors.push(err363);
 }
 errors++;
 }
-for(const key42 in data123){
-if(!((key42 === "image") || (key42 === "resources"))){
-const err364 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+for(const key41 in data120){
+if(!((key41 === "cpu") || (key41 === "memory"))){
+const err364 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4381,11 +4360,10 @@ vErrors.push(err364);
 errors++;
 }
 }
-if(data123.image !== undefined){
-let data124 = data123.image;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.repository === undefined){
-const err365 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+if(data120.cpu !== undefined){
+let data121 = data120.cpu;
+if((typeof data121 !== "string") && (data121 !== null)){
+const err365 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4394,8 +4372,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(data124.tag === undefined){
-const err366 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+if(typeof data121 === "string"){
+if(!pattern8.test(data121)){
+const err366 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4404,9 +4383,13 @@ vErrors.push(err366);
 }
 errors++;
 }
-for(const key43 in data124){
-if(!(((key43 === "repository") || (key43 === "tag")) || (key43 === "digest"))){
-const err367 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+}
+}
+if(data120.memory !== undefined){
+let data122 = data120.memory;
+if(typeof data122 === "string"){
+if(!pattern9.test(data122)){
+const err367 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4416,11 +4399,8 @@ vErrors.push(err367);
 errors++;
 }
 }
-if(data124.repository !== undefined){
-let data125 = data124.repository;
-if(typeof data125 === "string"){
-if(!pattern5.test(data125)){
-const err368 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+else {
+const err368 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4430,8 +4410,9 @@ vErrors.push(err368);
 errors++;
 }
 }
+}
 else {
-const err369 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+const err369 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4441,11 +4422,9 @@ vErrors.push(err369);
 errors++;
 }
 }
-if(data124.tag !== undefined){
-let data126 = data124.tag;
-if(typeof data126 === "string"){
-if(!pattern6.test(data126)){
-const err370 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
+}
+else {
+const err370 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4455,8 +4434,9 @@ vErrors.push(err370);
 errors++;
 }
 }
+}
 else {
-const err371 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
+const err371 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4466,10 +4446,11 @@ vErrors.push(err371);
 errors++;
 }
 }
-if(data124.digest !== undefined){
-let data127 = data124.digest;
-if((typeof data127 !== "string") && (data127 !== null)){
-const err372 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
+if(data15.promtail !== undefined){
+let data123 = data15.promtail;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.image === undefined){
+const err372 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4478,9 +4459,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-if(typeof data127 === "string"){
-if(!pattern7.test(data127)){
-const err373 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
+if(data123.resources === undefined){
+const err373 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4489,11 +4469,9 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err374 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+for(const key42 in data123){
+if(!((key42 === "image") || (key42 === "resources"))){
+const err374 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4503,11 +4481,11 @@ vErrors.push(err374);
 errors++;
 }
 }
-if(data123.resources !== undefined){
-let data128 = data123.resources;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.requests === undefined){
-const err375 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data123.image !== undefined){
+let data124 = data123.image;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.repository === undefined){
+const err375 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4516,8 +4494,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-if(data128.limits === undefined){
-const err376 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data124.tag === undefined){
+const err376 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4526,9 +4504,9 @@ vErrors.push(err376);
 }
 errors++;
 }
-for(const key44 in data128){
-if(!((key44 === "requests") || (key44 === "limits"))){
-const err377 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+for(const key43 in data124){
+if(!(((key43 === "repository") || (key43 === "tag")) || (key43 === "digest"))){
+const err377 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4538,11 +4516,11 @@ vErrors.push(err377);
 errors++;
 }
 }
-if(data128.requests !== undefined){
-let data129 = data128.requests;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.cpu === undefined){
-const err378 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+if(data124.repository !== undefined){
+let data125 = data124.repository;
+if(typeof data125 === "string"){
+if(func3(data125) > 255){
+const err378 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4551,8 +4529,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data129.memory === undefined){
-const err379 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+if(!pattern5.test(data125)){
+const err379 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4561,9 +4539,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-for(const key45 in data129){
-if(!((key45 === "cpu") || (key45 === "memory"))){
-const err380 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+}
+else {
+const err380 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4573,11 +4551,11 @@ vErrors.push(err380);
 errors++;
 }
 }
-if(data129.cpu !== undefined){
-let data130 = data129.cpu;
-if(typeof data130 === "string"){
-if(!pattern8.test(data130)){
-const err381 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
+if(data124.tag !== undefined){
+let data126 = data124.tag;
+if(typeof data126 === "string"){
+if(!pattern6.test(data126)){
+const err381 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4588,7 +4566,7 @@ errors++;
 }
 }
 else {
-const err382 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
+const err382 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4598,11 +4576,10 @@ vErrors.push(err382);
 errors++;
 }
 }
-if(data129.memory !== undefined){
-let data131 = data129.memory;
-if(typeof data131 === "string"){
-if(!pattern9.test(data131)){
-const err383 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
+if(data124.digest !== undefined){
+let data127 = data124.digest;
+if((typeof data127 !== "string") && (data127 !== null)){
+const err383 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4611,9 +4588,9 @@ vErrors.push(err383);
 }
 errors++;
 }
-}
-else {
-const err384 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
+if(typeof data127 === "string"){
+if(!pattern7.test(data127)){
+const err384 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4624,8 +4601,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err385 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+const err385 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4635,11 +4613,11 @@ vErrors.push(err385);
 errors++;
 }
 }
-if(data128.limits !== undefined){
-let data132 = data128.limits;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.memory === undefined){
-const err386 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(data123.resources !== undefined){
+let data128 = data123.resources;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.requests === undefined){
+const err386 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4648,9 +4626,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-for(const key46 in data132){
-if(!((key46 === "cpu") || (key46 === "memory"))){
-const err387 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(data128.limits === undefined){
+const err387 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4659,11 +4636,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-if(data132.cpu !== undefined){
-let data133 = data132.cpu;
-if((typeof data133 !== "string") && (data133 !== null)){
-const err388 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
+for(const key44 in data128){
+if(!((key44 === "requests") || (key44 === "limits"))){
+const err388 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4672,9 +4647,12 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(typeof data133 === "string"){
-if(!pattern8.test(data133)){
-const err389 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
+}
+if(data128.requests !== undefined){
+let data129 = data128.requests;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.cpu === undefined){
+const err389 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4683,13 +4661,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-}
-if(data132.memory !== undefined){
-let data134 = data132.memory;
-if(typeof data134 === "string"){
-if(!pattern9.test(data134)){
-const err390 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
+if(data129.memory === undefined){
+const err390 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4698,9 +4671,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-else {
-const err391 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
+for(const key45 in data129){
+if(!((key45 === "cpu") || (key45 === "memory"))){
+const err391 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4710,9 +4683,11 @@ vErrors.push(err391);
 errors++;
 }
 }
-}
-else {
-const err392 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(data129.cpu !== undefined){
+let data130 = data129.cpu;
+if(typeof data130 === "string"){
+if(!pattern8.test(data130)){
+const err392 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4722,9 +4697,8 @@ vErrors.push(err392);
 errors++;
 }
 }
-}
 else {
-const err393 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+const err393 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4734,9 +4708,11 @@ vErrors.push(err393);
 errors++;
 }
 }
-}
-else {
-const err394 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+if(data129.memory !== undefined){
+let data131 = data129.memory;
+if(typeof data131 === "string"){
+if(!pattern9.test(data131)){
+const err394 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4746,9 +4722,8 @@ vErrors.push(err394);
 errors++;
 }
 }
-}
 else {
-const err395 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data15};
+const err395 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4758,11 +4733,9 @@ vErrors.push(err395);
 errors++;
 }
 }
-if(data.network !== undefined){
-let data135 = data.network;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.rpcEndpointCidrs === undefined){
-const err396 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+else {
+const err396 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4771,8 +4744,12 @@ vErrors.push(err396);
 }
 errors++;
 }
-if(data135.ipfsGatewayCidrs === undefined){
-const err397 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+if(data128.limits !== undefined){
+let data132 = data128.limits;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.memory === undefined){
+const err397 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4781,8 +4758,9 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data135.peerCidrs === undefined){
-const err398 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+for(const key46 in data132){
+if(!((key46 === "cpu") || (key46 === "memory"))){
+const err398 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4791,8 +4769,11 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data135.pinningServiceCidrs === undefined){
-const err399 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+if(data132.cpu !== undefined){
+let data133 = data132.cpu;
+if((typeof data133 !== "string") && (data133 !== null)){
+const err399 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4801,8 +4782,9 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(data135.objectStoreCidrs === undefined){
-const err400 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(typeof data133 === "string"){
+if(!pattern8.test(data133)){
+const err400 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4811,8 +4793,13 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data135.apiServerCidrs === undefined){
-const err401 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+}
+if(data132.memory !== undefined){
+let data134 = data132.memory;
+if(typeof data134 === "string"){
+if(!pattern9.test(data134)){
+const err401 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4821,8 +4808,9 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data135.monitoringNamespace === undefined){
-const err402 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+else {
+const err402 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4831,9 +4819,10 @@ vErrors.push(err402);
 }
 errors++;
 }
-for(const key47 in data135){
-if(!(((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "monitoringNamespace"))){
-const err403 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
+}
+}
+else {
+const err403 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4843,11 +4832,9 @@ vErrors.push(err403);
 errors++;
 }
 }
-if(data135.rpcEndpointCidrs !== undefined){
-let data136 = data135.rpcEndpointCidrs;
-if(Array.isArray(data136)){
-if(data136.length < 1){
-const err404 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+}
+else {
+const err404 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4856,12 +4843,10 @@ vErrors.push(err404);
 }
 errors++;
 }
-const len3 = data136.length;
-for(let i4=0; i4<len3; i4++){
-let data137 = data136[i4];
-if(typeof data137 === "string"){
-if(!pattern68.test(data137)){
-const err405 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+}
+}
+else {
+const err405 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4871,13 +4856,138 @@ vErrors.push(err405);
 errors++;
 }
 }
+}
 else {
-const err406 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+const err406 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err406];
 }
 else {
 vErrors.push(err406);
+}
+errors++;
+}
+}
+if(data.network !== undefined){
+let data135 = data.network;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.rpcEndpointCidrs === undefined){
+const err407 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
+}
+errors++;
+}
+if(data135.ipfsGatewayCidrs === undefined){
+const err408 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+if(data135.peerCidrs === undefined){
+const err409 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+if(data135.pinningServiceCidrs === undefined){
+const err410 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+if(data135.objectStoreCidrs === undefined){
+const err411 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+if(data135.apiServerCidrs === undefined){
+const err412 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+if(data135.monitoringNamespace === undefined){
+const err413 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+for(const key47 in data135){
+if(!(((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "monitoringNamespace"))){
+const err414 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+}
+if(data135.rpcEndpointCidrs !== undefined){
+let data136 = data135.rpcEndpointCidrs;
+if(Array.isArray(data136)){
+if(data136.length < 1){
+const err415 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+const len3 = data136.length;
+for(let i4=0; i4<len3; i4++){
+let data137 = data136[i4];
+if(typeof data137 === "string"){
+if(!pattern68.test(data137)){
+const err416 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+}
+else {
+const err417 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
 }
 errors++;
 }
@@ -4893,12 +5003,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err407 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+const err418 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
-vErrors = [err407];
+vErrors = [err418];
 }
 else {
-vErrors.push(err407);
+vErrors.push(err418);
 }
 errors++;
 break;
@@ -4908,12 +5018,12 @@ indices1[item1] = i5;
 }
 }
 else {
-const err408 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+const err419 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
-vErrors = [err408];
+vErrors = [err419];
 }
 else {
-vErrors.push(err408);
+vErrors.push(err419);
 }
 errors++;
 }
@@ -4922,12 +5032,12 @@ if(data135.ipfsGatewayCidrs !== undefined){
 let data138 = data135.ipfsGatewayCidrs;
 if(Array.isArray(data138)){
 if(data138.length < 1){
-const err409 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err420 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err409];
+vErrors = [err420];
 }
 else {
-vErrors.push(err409);
+vErrors.push(err420);
 }
 errors++;
 }
@@ -4936,23 +5046,23 @@ for(let i6=0; i6<len4; i6++){
 let data139 = data138[i6];
 if(typeof data139 === "string"){
 if(!pattern68.test(data139)){
-const err410 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+const err421 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
 if(vErrors === null){
-vErrors = [err410];
+vErrors = [err421];
 }
 else {
-vErrors.push(err410);
+vErrors.push(err421);
 }
 errors++;
 }
 }
 else {
-const err411 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+const err422 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
 if(vErrors === null){
-vErrors = [err411];
+vErrors = [err422];
 }
 else {
-vErrors.push(err411);
+vErrors.push(err422);
 }
 errors++;
 }
@@ -4968,12 +5078,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err412 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err423 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err412];
+vErrors = [err423];
 }
 else {
-vErrors.push(err412);
+vErrors.push(err423);
 }
 errors++;
 break;
@@ -4983,12 +5093,12 @@ indices2[item2] = i7;
 }
 }
 else {
-const err413 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err424 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err413];
+vErrors = [err424];
 }
 else {
-vErrors.push(err413);
+vErrors.push(err424);
 }
 errors++;
 }
@@ -4997,12 +5107,12 @@ if(data135.peerCidrs !== undefined){
 let data140 = data135.peerCidrs;
 if(Array.isArray(data140)){
 if(data140.length < 1){
-const err414 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err425 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err414];
+vErrors = [err425];
 }
 else {
-vErrors.push(err414);
+vErrors.push(err425);
 }
 errors++;
 }
@@ -5011,23 +5121,23 @@ for(let i8=0; i8<len5; i8++){
 let data141 = data140[i8];
 if(typeof data141 === "string"){
 if(!pattern68.test(data141)){
-const err415 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+const err426 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
 if(vErrors === null){
-vErrors = [err415];
+vErrors = [err426];
 }
 else {
-vErrors.push(err415);
+vErrors.push(err426);
 }
 errors++;
 }
 }
 else {
-const err416 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+const err427 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
 if(vErrors === null){
-vErrors = [err416];
+vErrors = [err427];
 }
 else {
-vErrors.push(err416);
+vErrors.push(err427);
 }
 errors++;
 }
@@ -5043,12 +5153,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err417 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err428 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err417];
+vErrors = [err428];
 }
 else {
-vErrors.push(err417);
+vErrors.push(err428);
 }
 errors++;
 break;
@@ -5058,12 +5168,12 @@ indices3[item3] = i9;
 }
 }
 else {
-const err418 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err429 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err418];
+vErrors = [err429];
 }
 else {
-vErrors.push(err418);
+vErrors.push(err429);
 }
 errors++;
 }
@@ -5072,12 +5182,12 @@ if(data135.pinningServiceCidrs !== undefined){
 let data142 = data135.pinningServiceCidrs;
 if(Array.isArray(data142)){
 if(data142.length < 1){
-const err419 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err430 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err419];
+vErrors = [err430];
 }
 else {
-vErrors.push(err419);
+vErrors.push(err430);
 }
 errors++;
 }
@@ -5086,23 +5196,23 @@ for(let i10=0; i10<len6; i10++){
 let data143 = data142[i10];
 if(typeof data143 === "string"){
 if(!pattern68.test(data143)){
-const err420 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+const err431 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
 if(vErrors === null){
-vErrors = [err420];
+vErrors = [err431];
 }
 else {
-vErrors.push(err420);
+vErrors.push(err431);
 }
 errors++;
 }
 }
 else {
-const err421 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+const err432 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
 if(vErrors === null){
-vErrors = [err421];
+vErrors = [err432];
 }
 else {
-vErrors.push(err421);
+vErrors.push(err432);
 }
 errors++;
 }
@@ -5118,12 +5228,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err422 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err433 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err422];
+vErrors = [err433];
 }
 else {
-vErrors.push(err422);
+vErrors.push(err433);
 }
 errors++;
 break;
@@ -5133,12 +5243,12 @@ indices4[item4] = i11;
 }
 }
 else {
-const err423 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err434 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err423];
+vErrors = [err434];
 }
 else {
-vErrors.push(err423);
+vErrors.push(err434);
 }
 errors++;
 }
@@ -5147,12 +5257,12 @@ if(data135.objectStoreCidrs !== undefined){
 let data144 = data135.objectStoreCidrs;
 if(Array.isArray(data144)){
 if(data144.length < 1){
-const err424 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err435 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err424];
+vErrors = [err435];
 }
 else {
-vErrors.push(err424);
+vErrors.push(err435);
 }
 errors++;
 }
@@ -5161,23 +5271,23 @@ for(let i12=0; i12<len7; i12++){
 let data145 = data144[i12];
 if(typeof data145 === "string"){
 if(!pattern68.test(data145)){
-const err425 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+const err436 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
 if(vErrors === null){
-vErrors = [err425];
+vErrors = [err436];
 }
 else {
-vErrors.push(err425);
+vErrors.push(err436);
 }
 errors++;
 }
 }
 else {
-const err426 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+const err437 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
 if(vErrors === null){
-vErrors = [err426];
+vErrors = [err437];
 }
 else {
-vErrors.push(err426);
+vErrors.push(err437);
 }
 errors++;
 }
@@ -5193,12 +5303,12 @@ continue;
 }
 if(typeof indices5[item5] == "number"){
 j5 = indices5[item5];
-const err427 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err438 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err427];
+vErrors = [err438];
 }
 else {
-vErrors.push(err427);
+vErrors.push(err438);
 }
 errors++;
 break;
@@ -5208,12 +5318,12 @@ indices5[item5] = i13;
 }
 }
 else {
-const err428 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err439 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err428];
+vErrors = [err439];
 }
 else {
-vErrors.push(err428);
+vErrors.push(err439);
 }
 errors++;
 }
@@ -5222,12 +5332,12 @@ if(data135.apiServerCidrs !== undefined){
 let data146 = data135.apiServerCidrs;
 if(Array.isArray(data146)){
 if(data146.length < 1){
-const err429 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err440 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err429];
+vErrors = [err440];
 }
 else {
-vErrors.push(err429);
+vErrors.push(err440);
 }
 errors++;
 }
@@ -5236,23 +5346,23 @@ for(let i14=0; i14<len8; i14++){
 let data147 = data146[i14];
 if(typeof data147 === "string"){
 if(!pattern68.test(data147)){
-const err430 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+const err441 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
 if(vErrors === null){
-vErrors = [err430];
+vErrors = [err441];
 }
 else {
-vErrors.push(err430);
+vErrors.push(err441);
 }
 errors++;
 }
 }
 else {
-const err431 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+const err442 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
 if(vErrors === null){
-vErrors = [err431];
+vErrors = [err442];
 }
 else {
-vErrors.push(err431);
+vErrors.push(err442);
 }
 errors++;
 }
@@ -5268,12 +5378,12 @@ continue;
 }
 if(typeof indices6[item6] == "number"){
 j6 = indices6[item6];
-const err432 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err443 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err432];
+vErrors = [err443];
 }
 else {
-vErrors.push(err432);
+vErrors.push(err443);
 }
 errors++;
 break;
@@ -5283,138 +5393,7 @@ indices6[item6] = i15;
 }
 }
 else {
-const err433 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
-if(vErrors === null){
-vErrors = [err433];
-}
-else {
-vErrors.push(err433);
-}
-errors++;
-}
-}
-if(data135.monitoringNamespace !== undefined){
-let data148 = data135.monitoringNamespace;
-if(typeof data148 === "string"){
-if(func3(data148) > 63){
-const err434 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
-if(vErrors === null){
-vErrors = [err434];
-}
-else {
-vErrors.push(err434);
-}
-errors++;
-}
-if(!pattern0.test(data148)){
-const err435 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
-if(vErrors === null){
-vErrors = [err435];
-}
-else {
-vErrors.push(err435);
-}
-errors++;
-}
-}
-else {
-const err436 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
-if(vErrors === null){
-vErrors = [err436];
-}
-else {
-vErrors.push(err436);
-}
-errors++;
-}
-}
-}
-else {
-const err437 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
-if(vErrors === null){
-vErrors = [err437];
-}
-else {
-vErrors.push(err437);
-}
-errors++;
-}
-}
-if(data.telemetry !== undefined){
-let data149 = data.telemetry;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.traces === undefined){
-const err438 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data149};
-if(vErrors === null){
-vErrors = [err438];
-}
-else {
-vErrors.push(err438);
-}
-errors++;
-}
-if(data149.logs === undefined){
-const err439 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data149};
-if(vErrors === null){
-vErrors = [err439];
-}
-else {
-vErrors.push(err439);
-}
-errors++;
-}
-for(const key48 in data149){
-if(!((key48 === "traces") || (key48 === "logs"))){
-const err440 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data149};
-if(vErrors === null){
-vErrors = [err440];
-}
-else {
-vErrors.push(err440);
-}
-errors++;
-}
-}
-if(data149.traces !== undefined){
-let data150 = data149.traces;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.service === undefined){
-const err441 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
-if(vErrors === null){
-vErrors = [err441];
-}
-else {
-vErrors.push(err441);
-}
-errors++;
-}
-if(data150.port === undefined){
-const err442 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
-if(vErrors === null){
-vErrors = [err442];
-}
-else {
-vErrors.push(err442);
-}
-errors++;
-}
-for(const key49 in data150){
-if(!((key49 === "service") || (key49 === "port"))){
-const err443 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
-if(vErrors === null){
-vErrors = [err443];
-}
-else {
-vErrors.push(err443);
-}
-errors++;
-}
-}
-if(data150.service !== undefined){
-let data151 = data150.service;
-if(typeof data151 === "string"){
-if(func3(data151) > 63){
-const err444 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
+const err444 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5423,8 +5402,12 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(!pattern0.test(data151)){
-const err445 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
+}
+if(data135.monitoringNamespace !== undefined){
+let data148 = data135.monitoringNamespace;
+if(typeof data148 === "string"){
+if(func3(data148) > 63){
+const err445 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5433,9 +5416,8 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-else {
-const err446 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
+if(!pattern0.test(data148)){
+const err446 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5445,10 +5427,8 @@ vErrors.push(err446);
 errors++;
 }
 }
-if(data150.port !== undefined){
-let data152 = data150.port;
-if(!(((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152))) && (isFinite(data152)))){
-const err447 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
+else {
+const err447 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data148};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5457,9 +5437,10 @@ vErrors.push(err447);
 }
 errors++;
 }
-if((typeof data152 == "number") && (isFinite(data152))){
-if(data152 > 65535 || isNaN(data152)){
-const err448 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
+}
+}
+else {
+const err448 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5468,8 +5449,12 @@ vErrors.push(err448);
 }
 errors++;
 }
-if(data152 < 1 || isNaN(data152)){
-const err449 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
+}
+if(data.telemetry !== undefined){
+let data149 = data.telemetry;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+if(data149.traces === undefined){
+const err449 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data149};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5478,11 +5463,8 @@ vErrors.push(err449);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err450 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
+if(data149.logs === undefined){
+const err450 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data149};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5491,12 +5473,9 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-if(data149.logs !== undefined){
-let data153 = data149.logs;
-if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
-if(data153.service === undefined){
-const err451 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
+for(const key48 in data149){
+if(!((key48 === "traces") || (key48 === "logs"))){
+const err451 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data149};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5505,8 +5484,12 @@ vErrors.push(err451);
 }
 errors++;
 }
-if(data153.port === undefined){
-const err452 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
+}
+if(data149.traces !== undefined){
+let data150 = data149.traces;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.service === undefined){
+const err452 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5515,9 +5498,8 @@ vErrors.push(err452);
 }
 errors++;
 }
-for(const key50 in data153){
-if(!((key50 === "service") || (key50 === "port"))){
-const err453 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
+if(data150.port === undefined){
+const err453 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5526,12 +5508,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-}
-if(data153.service !== undefined){
-let data154 = data153.service;
-if(typeof data154 === "string"){
-if(func3(data154) > 63){
-const err454 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
+for(const key49 in data150){
+if(!((key49 === "service") || (key49 === "port"))){
+const err454 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5540,8 +5519,12 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(!pattern0.test(data154)){
-const err455 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
+}
+if(data150.service !== undefined){
+let data151 = data150.service;
+if(typeof data151 === "string"){
+if(func3(data151) > 63){
+const err455 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5550,9 +5533,8 @@ vErrors.push(err455);
 }
 errors++;
 }
-}
-else {
-const err456 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
+if(!pattern75.test(data151)){
+const err456 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5562,10 +5544,8 @@ vErrors.push(err456);
 errors++;
 }
 }
-if(data153.port !== undefined){
-let data155 = data153.port;
-if(!(((typeof data155 == "number") && (!(data155 % 1) && !isNaN(data155))) && (isFinite(data155)))){
-const err457 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
+else {
+const err457 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data151};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5574,9 +5554,11 @@ vErrors.push(err457);
 }
 errors++;
 }
-if((typeof data155 == "number") && (isFinite(data155))){
-if(data155 > 65535 || isNaN(data155)){
-const err458 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
+}
+if(data150.port !== undefined){
+let data152 = data150.port;
+if(!(((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152))) && (isFinite(data152)))){
+const err458 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5585,8 +5567,9 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(data155 < 1 || isNaN(data155)){
-const err459 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
+if((typeof data152 == "number") && (isFinite(data152))){
+if(data152 > 65535 || isNaN(data152)){
+const err459 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5595,11 +5578,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err460 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
+if(data152 < 1 || isNaN(data152)){
+const err460 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data152};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5610,8 +5590,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err461 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data149};
+const err461 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data150};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5621,11 +5602,11 @@ vErrors.push(err461);
 errors++;
 }
 }
-if(data.secrets !== undefined){
-let data156 = data.secrets;
-if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
-if(data156.provider === undefined){
-const err462 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
+if(data149.logs !== undefined){
+let data153 = data149.logs;
+if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
+if(data153.service === undefined){
+const err462 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5634,8 +5615,8 @@ vErrors.push(err462);
 }
 errors++;
 }
-if(data156.store === undefined){
-const err463 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
+if(data153.port === undefined){
+const err463 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5644,8 +5625,9 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(data156.remoteKeyPrefix === undefined){
-const err464 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
+for(const key50 in data153){
+if(!((key50 === "service") || (key50 === "port"))){
+const err464 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5654,9 +5636,12 @@ vErrors.push(err464);
 }
 errors++;
 }
-for(const key51 in data156){
-if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
-const err465 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data156};
+}
+if(data153.service !== undefined){
+let data154 = data153.service;
+if(typeof data154 === "string"){
+if(func3(data154) > 63){
+const err465 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5665,11 +5650,8 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-if(data156.provider !== undefined){
-let data157 = data156.provider;
-if(typeof data157 !== "string"){
-const err466 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data157};
+if(!pattern75.test(data154)){
+const err466 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5678,8 +5660,9 @@ vErrors.push(err466);
 }
 errors++;
 }
-if(!((data157 === "external-secrets") || (data157 === "sealed-secrets"))){
-const err467 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data157};
+}
+else {
+const err467 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data154};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5689,11 +5672,10 @@ vErrors.push(err467);
 errors++;
 }
 }
-if(data156.store !== undefined){
-let data158 = data156.store;
-if(typeof data158 === "string"){
-if(func3(data158) > 63){
-const err468 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.secrets.properties.store,data:data158};
+if(data153.port !== undefined){
+let data155 = data153.port;
+if(!(((typeof data155 == "number") && (!(data155 % 1) && !isNaN(data155))) && (isFinite(data155)))){
+const err468 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5702,8 +5684,9 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(!pattern0.test(data158)){
-const err469 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.secrets.properties.store,data:data158};
+if((typeof data155 == "number") && (isFinite(data155))){
+if(data155 > 65535 || isNaN(data155)){
+const err469 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5712,9 +5695,8 @@ vErrors.push(err469);
 }
 errors++;
 }
-}
-else {
-const err470 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data158};
+if(data155 < 1 || isNaN(data155)){
+const err470 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data155};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5724,11 +5706,10 @@ vErrors.push(err470);
 errors++;
 }
 }
-if(data156.remoteKeyPrefix !== undefined){
-let data159 = data156.remoteKeyPrefix;
-if(typeof data159 === "string"){
-if(!pattern78.test(data159)){
-const err471 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data159};
+}
+}
+else {
+const err471 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data153};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5738,8 +5719,9 @@ vErrors.push(err471);
 errors++;
 }
 }
+}
 else {
-const err472 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data159};
+const err472 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data149};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5749,10 +5731,11 @@ vErrors.push(err472);
 errors++;
 }
 }
-if(data156.sealed !== undefined){
-let data160 = data156.sealed;
-if((!(data160 && typeof data160 == "object" && !Array.isArray(data160))) && (data160 !== null)){
-const err473 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data160};
+if(data.secrets !== undefined){
+let data156 = data.secrets;
+if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
+if(data156.provider === undefined){
+const err473 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5761,15 +5744,8 @@ vErrors.push(err473);
 }
 errors++;
 }
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-for(const key52 in data160){
-let data161 = data160[key52];
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-for(const key53 in data161){
-let data162 = data161[key53];
-if(typeof data162 === "string"){
-if(func3(data162) < 1){
-const err474 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data162};
+if(data156.store === undefined){
+const err474 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5778,9 +5754,8 @@ vErrors.push(err474);
 }
 errors++;
 }
-}
-else {
-const err475 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data162};
+if(data156.remoteKeyPrefix === undefined){
+const err475 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data156};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5789,10 +5764,9 @@ vErrors.push(err475);
 }
 errors++;
 }
-}
-}
-else {
-const err476 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data161};
+for(const key51 in data156){
+if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
+const err476 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data156};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5802,11 +5776,10 @@ vErrors.push(err476);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err477 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data156};
+if(data156.provider !== undefined){
+let data157 = data156.provider;
+if(typeof data157 !== "string"){
+const err477 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data157};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5815,12 +5788,8 @@ vErrors.push(err477);
 }
 errors++;
 }
-}
-if(data.tls !== undefined){
-let data163 = data.tls;
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-if(data163.issuerName === undefined){
-const err478 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
+if(!((data157 === "external-secrets") || (data157 === "sealed-secrets"))){
+const err478 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data157};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5829,8 +5798,12 @@ vErrors.push(err478);
 }
 errors++;
 }
-if(data163.acmeServer === undefined){
-const err479 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
+}
+if(data156.store !== undefined){
+let data158 = data156.store;
+if(typeof data158 === "string"){
+if(func3(data158) > 253){
+const err479 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data158};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5839,8 +5812,8 @@ vErrors.push(err479);
 }
 errors++;
 }
-if(data163.acmeEmail === undefined){
-const err480 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
+if(func3(data158) < 1){
+const err480 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data158};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5849,9 +5822,8 @@ vErrors.push(err480);
 }
 errors++;
 }
-for(const key54 in data163){
-if(!(((key54 === "issuerName") || (key54 === "acmeServer")) || (key54 === "acmeEmail"))){
-const err481 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data163};
+if(!pattern3.test(data158)){
+const err481 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data158};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5861,11 +5833,8 @@ vErrors.push(err481);
 errors++;
 }
 }
-if(data163.issuerName !== undefined){
-let data164 = data163.issuerName;
-if(typeof data164 === "string"){
-if(func3(data164) > 63){
-const err482 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
+else {
+const err482 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data158};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5874,8 +5843,12 @@ vErrors.push(err482);
 }
 errors++;
 }
-if(!pattern0.test(data164)){
-const err483 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
+}
+if(data156.remoteKeyPrefix !== undefined){
+let data159 = data156.remoteKeyPrefix;
+if(typeof data159 === "string"){
+if(!pattern78.test(data159)){
+const err483 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data159};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5886,7 +5859,7 @@ errors++;
 }
 }
 else {
-const err484 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
+const err484 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data159};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5896,11 +5869,10 @@ vErrors.push(err484);
 errors++;
 }
 }
-if(data163.acmeServer !== undefined){
-let data165 = data163.acmeServer;
-if(typeof data165 === "string"){
-if(!pattern80.test(data165)){
-const err485 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data165};
+if(data156.sealed !== undefined){
+let data160 = data156.sealed;
+if((!(data160 && typeof data160 == "object" && !Array.isArray(data160))) && (data160 !== null)){
+const err485 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data160};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5909,9 +5881,12 @@ vErrors.push(err485);
 }
 errors++;
 }
-}
-else {
-const err486 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data165};
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+for(const key52 in data160){
+const _errs395 = errors;
+if(typeof key52 === "string"){
+if(func3(key52) > 253){
+const err486 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5920,12 +5895,8 @@ vErrors.push(err486);
 }
 errors++;
 }
-}
-if(data163.acmeEmail !== undefined){
-let data166 = data163.acmeEmail;
-if(typeof data166 === "string"){
-if(!pattern81.test(data166)){
-const err487 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data166};
+if(func3(key52) < 1){
+const err487 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -5934,9 +5905,8 @@ vErrors.push(err487);
 }
 errors++;
 }
-}
-else {
-const err488 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data166};
+if(!pattern3.test(key52)){
+const err488 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -5946,9 +5916,8 @@ vErrors.push(err488);
 errors++;
 }
 }
-}
 else {
-const err489 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data163};
+const err489 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5957,12 +5926,9 @@ vErrors.push(err489);
 }
 errors++;
 }
-}
-if(data.edge !== undefined){
-let data167 = data.edge;
-if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
-if(data167.routes === undefined){
-const err490 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "routes"},message:"must have required property '"+"routes"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
+var valid77 = _errs395 === errors;
+if(!valid77){
+const err490 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key52},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data160};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -5971,8 +5937,15 @@ vErrors.push(err490);
 }
 errors++;
 }
-if(data167.corsOrigins === undefined){
-const err491 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
+}
+for(const key53 in data160){
+let data161 = data160[key53];
+if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
+for(const key54 in data161){
+const _errs400 = errors;
+if(typeof key54 === "string"){
+if(func3(key54) > 253){
+const err491 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -5981,8 +5954,8 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(data167.rateLimit === undefined){
-const err492 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
+if(!pattern80.test(key54)){
+const err492 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -5991,9 +5964,9 @@ vErrors.push(err492);
 }
 errors++;
 }
-for(const key55 in data167){
-if(!(((key55 === "routes") || (key55 === "corsOrigins")) || (key55 === "rateLimit"))){
-const err493 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data167};
+}
+else {
+const err493 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6002,12 +5975,9 @@ vErrors.push(err493);
 }
 errors++;
 }
-}
-if(data167.routes !== undefined){
-let data168 = data167.routes;
-if(Array.isArray(data168)){
-if(data168.length < 1){
-const err494 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data168};
+var valid79 = _errs400 === errors;
+if(!valid79){
+const err494 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key54},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data161};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6016,12 +5986,12 @@ vErrors.push(err494);
 }
 errors++;
 }
-const len9 = data168.length;
-for(let i16=0; i16<len9; i16++){
-let data169 = data168[i16];
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-if(data169.name === undefined){
-const err495 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+}
+for(const key55 in data161){
+let data162 = data161[key55];
+if(typeof data162 === "string"){
+if(func3(data162) < 1){
+const err495 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data162};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6030,8 +6000,9 @@ vErrors.push(err495);
 }
 errors++;
 }
-if(data169.backend === undefined){
-const err496 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+}
+else {
+const err496 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data162};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6040,8 +6011,10 @@ vErrors.push(err496);
 }
 errors++;
 }
-if(data169.timeout === undefined){
-const err497 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+}
+}
+else {
+const err497 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data161};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6050,9 +6023,12 @@ vErrors.push(err497);
 }
 errors++;
 }
-for(const key56 in data169){
-if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key56))){
-const err498 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+}
+}
+}
+}
+else {
+const err498 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data156};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6062,11 +6038,11 @@ vErrors.push(err498);
 errors++;
 }
 }
-if(data169.name !== undefined){
-let data170 = data169.name;
-if(typeof data170 === "string"){
-if(func3(data170) > 63){
-const err499 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+if(data.tls !== undefined){
+let data163 = data.tls;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+if(data163.issuerName === undefined){
+const err499 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6075,8 +6051,8 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(!pattern0.test(data170)){
-const err500 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+if(data163.acmeServer === undefined){
+const err500 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6085,9 +6061,8 @@ vErrors.push(err500);
 }
 errors++;
 }
-}
-else {
-const err501 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+if(data163.acmeEmail === undefined){
+const err501 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data163};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6096,11 +6071,9 @@ vErrors.push(err501);
 }
 errors++;
 }
-}
-if(data169.prefix !== undefined){
-let data171 = data169.prefix;
-if((typeof data171 !== "string") && (data171 !== null)){
-const err502 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data171};
+for(const key56 in data163){
+if(!(((key56 === "issuerName") || (key56 === "acmeServer")) || (key56 === "acmeEmail"))){
+const err502 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data163};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6109,9 +6082,12 @@ vErrors.push(err502);
 }
 errors++;
 }
-if(typeof data171 === "string"){
-if(!pattern83.test(data171)){
-const err503 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data171};
+}
+if(data163.issuerName !== undefined){
+let data164 = data163.issuerName;
+if(typeof data164 === "string"){
+if(func3(data164) > 63){
+const err503 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6120,12 +6096,8 @@ vErrors.push(err503);
 }
 errors++;
 }
-}
-}
-if(data169.path !== undefined){
-let data172 = data169.path;
-if((typeof data172 !== "string") && (data172 !== null)){
-const err504 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data172};
+if(!pattern0.test(data164)){
+const err504 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6134,9 +6106,9 @@ vErrors.push(err504);
 }
 errors++;
 }
-if(typeof data172 === "string"){
-if(!pattern83.test(data172)){
-const err505 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data172};
+}
+else {
+const err505 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data164};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6146,11 +6118,11 @@ vErrors.push(err505);
 errors++;
 }
 }
-}
-if(data169.regex !== undefined){
-let data173 = data169.regex;
-if((typeof data173 !== "string") && (data173 !== null)){
-const err506 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+if(data163.acmeServer !== undefined){
+let data165 = data163.acmeServer;
+if(typeof data165 === "string"){
+if(func3(data165) > 2048){
+const err506 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data165};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6159,9 +6131,8 @@ vErrors.push(err506);
 }
 errors++;
 }
-if(typeof data173 === "string"){
-if(func3(data173) < 2){
-const err507 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+if(!pattern82.test(data165)){
+const err507 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data165};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6170,8 +6141,9 @@ vErrors.push(err507);
 }
 errors++;
 }
-if(!pattern85.test(data173)){
-const err508 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+}
+else {
+const err508 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data165};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6181,11 +6153,11 @@ vErrors.push(err508);
 errors++;
 }
 }
-}
-if(data169.backend !== undefined){
-let data174 = data169.backend;
-if(typeof data174 !== "string"){
-const err509 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data174};
+if(data163.acmeEmail !== undefined){
+let data166 = data163.acmeEmail;
+if(typeof data166 === "string"){
+if(func3(data166) > 254){
+const err509 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data166};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6194,8 +6166,8 @@ vErrors.push(err509);
 }
 errors++;
 }
-if(!((((data174 === "web") || (data174 === "cin-http")) || (data174 === "cin-grpc")) || (data174 === "pin-orchestrator"))){
-const err510 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/enum",keyword:"enum",params:{allowedValues: schema11.properties.edge.properties.routes.items.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.edge.properties.routes.items.properties.backend.enum,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data174};
+if(!pattern83.test(data166)){
+const err510 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data166};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6205,10 +6177,8 @@ vErrors.push(err510);
 errors++;
 }
 }
-if(data169.websocket !== undefined){
-let data175 = data169.websocket;
-if((typeof data175 !== "boolean") && (data175 !== null)){
-const err511 = {instancePath:instancePath+"/edge/routes/" + i16+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data175};
+else {
+const err511 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data166};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6218,10 +6188,9 @@ vErrors.push(err511);
 errors++;
 }
 }
-if(data169.rateLimited !== undefined){
-let data176 = data169.rateLimited;
-if((typeof data176 !== "boolean") && (data176 !== null)){
-const err512 = {instancePath:instancePath+"/edge/routes/" + i16+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data176};
+}
+else {
+const err512 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data163};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6231,11 +6200,11 @@ vErrors.push(err512);
 errors++;
 }
 }
-if(data169.timeout !== undefined){
-let data177 = data169.timeout;
-if(typeof data177 === "string"){
-if(!pattern86.test(data177)){
-const err513 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data177};
+if(data.edge !== undefined){
+let data167 = data.edge;
+if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
+if(data167.routes === undefined){
+const err513 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "routes"},message:"must have required property '"+"routes"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6244,9 +6213,8 @@ vErrors.push(err513);
 }
 errors++;
 }
-}
-else {
-const err514 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data177};
+if(data167.corsOrigins === undefined){
+const err514 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6255,11 +6223,8 @@ vErrors.push(err514);
 }
 errors++;
 }
-}
-if(data169.retries !== undefined){
-let data178 = data169.retries;
-if((!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))) && (data178 !== null)){
-const err515 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+if(data167.rateLimit === undefined){
+const err515 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data167};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6268,9 +6233,9 @@ vErrors.push(err515);
 }
 errors++;
 }
-if((typeof data178 == "number") && (isFinite(data178))){
-if(data178 > 5 || isNaN(data178)){
-const err516 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+for(const key57 in data167){
+if(!(((key57 === "routes") || (key57 === "corsOrigins")) || (key57 === "rateLimit"))){
+const err516 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data167};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6279,8 +6244,12 @@ vErrors.push(err516);
 }
 errors++;
 }
-if(data178 < 0 || isNaN(data178)){
-const err517 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+}
+if(data167.routes !== undefined){
+let data168 = data167.routes;
+if(Array.isArray(data168)){
+if(data168.length < 1){
+const err517 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data168};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6289,11 +6258,12 @@ vErrors.push(err517);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err518 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+const len9 = data168.length;
+for(let i16=0; i16<len9; i16++){
+let data169 = data168[i16];
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.name === undefined){
+const err518 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6302,15 +6272,285 @@ vErrors.push(err518);
 }
 errors++;
 }
-}
-}
-else {
-const err519 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data168};
+if(data169.backend === undefined){
+const err519 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
 if(vErrors === null){
 vErrors = [err519];
 }
 else {
 vErrors.push(err519);
+}
+errors++;
+}
+if(data169.timeout === undefined){
+const err520 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+for(const key58 in data169){
+if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key58))){
+const err521 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+}
+if(data169.name !== undefined){
+let data170 = data169.name;
+if(typeof data170 === "string"){
+if(func3(data170) > 63){
+const err522 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+if(!pattern0.test(data170)){
+const err523 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+else {
+const err524 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data170};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+}
+if(data169.prefix !== undefined){
+let data171 = data169.prefix;
+if((typeof data171 !== "string") && (data171 !== null)){
+const err525 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data171};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+if(typeof data171 === "string"){
+if(!pattern85.test(data171)){
+const err526 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data171};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+}
+}
+if(data169.path !== undefined){
+let data172 = data169.path;
+if((typeof data172 !== "string") && (data172 !== null)){
+const err527 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data172};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+if(typeof data172 === "string"){
+if(!pattern85.test(data172)){
+const err528 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data172};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+}
+}
+if(data169.regex !== undefined){
+let data173 = data169.regex;
+if((typeof data173 !== "string") && (data173 !== null)){
+const err529 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+if(typeof data173 === "string"){
+if(func3(data173) > 1024){
+const err530 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+if(func3(data173) < 2){
+const err531 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+if(!pattern87.test(data173)){
+const err532 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data173};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+}
+}
+if(data169.backend !== undefined){
+let data174 = data169.backend;
+if(typeof data174 !== "string"){
+const err533 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data174};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+if(!((((data174 === "web") || (data174 === "cin-http")) || (data174 === "cin-grpc")) || (data174 === "pin-orchestrator"))){
+const err534 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/enum",keyword:"enum",params:{allowedValues: schema11.properties.edge.properties.routes.items.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.edge.properties.routes.items.properties.backend.enum,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data174};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+}
+if(data169.websocket !== undefined){
+let data175 = data169.websocket;
+if((typeof data175 !== "boolean") && (data175 !== null)){
+const err535 = {instancePath:instancePath+"/edge/routes/" + i16+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data175};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+}
+if(data169.rateLimited !== undefined){
+let data176 = data169.rateLimited;
+if((typeof data176 !== "boolean") && (data176 !== null)){
+const err536 = {instancePath:instancePath+"/edge/routes/" + i16+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data176};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+}
+if(data169.timeout !== undefined){
+let data177 = data169.timeout;
+if(!(typeof data177 === "string")){
+const err537 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data177};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+}
+if(data169.retries !== undefined){
+let data178 = data169.retries;
+if((!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))) && (data178 !== null)){
+const err538 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+if((typeof data178 == "number") && (isFinite(data178))){
+if(data178 > 5 || isNaN(data178)){
+const err539 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+if(data178 < 0 || isNaN(data178)){
+const err540 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data178};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err541 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data169};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+}
+}
+else {
+const err542 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data168};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
 }
 errors++;
 }
@@ -6322,24 +6562,34 @@ const len10 = data179.length;
 for(let i17=0; i17<len10; i17++){
 let data180 = data179[i17];
 if(typeof data180 === "string"){
-if(!pattern87.test(data180)){
-const err520 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data180};
+if(func3(data180) > 2048){
+const err543 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data180};
 if(vErrors === null){
-vErrors = [err520];
+vErrors = [err543];
 }
 else {
-vErrors.push(err520);
+vErrors.push(err543);
+}
+errors++;
+}
+if(!pattern88.test(data180)){
+const err544 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data180};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
 }
 errors++;
 }
 }
 else {
-const err521 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data180};
+const err545 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data180};
 if(vErrors === null){
-vErrors = [err521];
+vErrors = [err545];
 }
 else {
-vErrors.push(err521);
+vErrors.push(err545);
 }
 errors++;
 }
@@ -6355,12 +6605,12 @@ continue;
 }
 if(typeof indices7[item7] == "number"){
 j7 = indices7[item7];
-const err522 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i18+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data179};
+const err546 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i18+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data179};
 if(vErrors === null){
-vErrors = [err522];
+vErrors = [err546];
 }
 else {
-vErrors.push(err522);
+vErrors.push(err546);
 }
 errors++;
 break;
@@ -6370,281 +6620,7 @@ indices7[item7] = i18;
 }
 }
 else {
-const err523 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data179};
-if(vErrors === null){
-vErrors = [err523];
-}
-else {
-vErrors.push(err523);
-}
-errors++;
-}
-}
-if(data167.rateLimit !== undefined){
-let data181 = data167.rateLimit;
-if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
-if(data181.requestsPerSecond === undefined){
-const err524 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
-if(vErrors === null){
-vErrors = [err524];
-}
-else {
-vErrors.push(err524);
-}
-errors++;
-}
-if(data181.burst === undefined){
-const err525 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
-if(vErrors === null){
-vErrors = [err525];
-}
-else {
-vErrors.push(err525);
-}
-errors++;
-}
-for(const key57 in data181){
-if(!((key57 === "requestsPerSecond") || (key57 === "burst"))){
-const err526 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
-if(vErrors === null){
-vErrors = [err526];
-}
-else {
-vErrors.push(err526);
-}
-errors++;
-}
-}
-if(data181.requestsPerSecond !== undefined){
-let data182 = data181.requestsPerSecond;
-if(!(((typeof data182 == "number") && (!(data182 % 1) && !isNaN(data182))) && (isFinite(data182)))){
-const err527 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
-if(vErrors === null){
-vErrors = [err527];
-}
-else {
-vErrors.push(err527);
-}
-errors++;
-}
-if((typeof data182 == "number") && (isFinite(data182))){
-if(data182 > 100000 || isNaN(data182)){
-const err528 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
-if(vErrors === null){
-vErrors = [err528];
-}
-else {
-vErrors.push(err528);
-}
-errors++;
-}
-if(data182 < 1 || isNaN(data182)){
-const err529 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
-if(vErrors === null){
-vErrors = [err529];
-}
-else {
-vErrors.push(err529);
-}
-errors++;
-}
-}
-}
-if(data181.burst !== undefined){
-let data183 = data181.burst;
-if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
-const err530 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
-if(vErrors === null){
-vErrors = [err530];
-}
-else {
-vErrors.push(err530);
-}
-errors++;
-}
-if((typeof data183 == "number") && (isFinite(data183))){
-if(data183 > 100000 || isNaN(data183)){
-const err531 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
-if(vErrors === null){
-vErrors = [err531];
-}
-else {
-vErrors.push(err531);
-}
-errors++;
-}
-if(data183 < 1 || isNaN(data183)){
-const err532 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
-if(vErrors === null){
-vErrors = [err532];
-}
-else {
-vErrors.push(err532);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err533 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
-if(vErrors === null){
-vErrors = [err533];
-}
-else {
-vErrors.push(err533);
-}
-errors++;
-}
-}
-}
-else {
-const err534 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data167};
-if(vErrors === null){
-vErrors = [err534];
-}
-else {
-vErrors.push(err534);
-}
-errors++;
-}
-}
-if(data.backups !== undefined){
-let data184 = data.backups;
-if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
-if(data184.bucket === undefined){
-const err535 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
-if(vErrors === null){
-vErrors = [err535];
-}
-else {
-vErrors.push(err535);
-}
-errors++;
-}
-if(data184.endpoint === undefined){
-const err536 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
-if(vErrors === null){
-vErrors = [err536];
-}
-else {
-vErrors.push(err536);
-}
-errors++;
-}
-if(data184.indexSnapshotSchedule === undefined){
-const err537 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
-if(vErrors === null){
-vErrors = [err537];
-}
-else {
-vErrors.push(err537);
-}
-errors++;
-}
-if(data184.volumeSnapshotSchedule === undefined){
-const err538 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
-if(vErrors === null){
-vErrors = [err538];
-}
-else {
-vErrors.push(err538);
-}
-errors++;
-}
-if(data184.configBackupSchedule === undefined){
-const err539 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
-if(vErrors === null){
-vErrors = [err539];
-}
-else {
-vErrors.push(err539);
-}
-errors++;
-}
-if(data184.volumeSnapshotClassName === undefined){
-const err540 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
-if(vErrors === null){
-vErrors = [err540];
-}
-else {
-vErrors.push(err540);
-}
-errors++;
-}
-if(data184.toolboxImage === undefined){
-const err541 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
-if(vErrors === null){
-vErrors = [err541];
-}
-else {
-vErrors.push(err541);
-}
-errors++;
-}
-for(const key58 in data184){
-if(!(((((((key58 === "bucket") || (key58 === "endpoint")) || (key58 === "indexSnapshotSchedule")) || (key58 === "volumeSnapshotSchedule")) || (key58 === "configBackupSchedule")) || (key58 === "volumeSnapshotClassName")) || (key58 === "toolboxImage"))){
-const err542 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data184};
-if(vErrors === null){
-vErrors = [err542];
-}
-else {
-vErrors.push(err542);
-}
-errors++;
-}
-}
-if(data184.bucket !== undefined){
-let data185 = data184.bucket;
-if(typeof data185 === "string"){
-if(func3(data185) > 63){
-const err543 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data185};
-if(vErrors === null){
-vErrors = [err543];
-}
-else {
-vErrors.push(err543);
-}
-errors++;
-}
-if(!pattern0.test(data185)){
-const err544 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data185};
-if(vErrors === null){
-vErrors = [err544];
-}
-else {
-vErrors.push(err544);
-}
-errors++;
-}
-}
-else {
-const err545 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data185};
-if(vErrors === null){
-vErrors = [err545];
-}
-else {
-vErrors.push(err545);
-}
-errors++;
-}
-}
-if(data184.endpoint !== undefined){
-let data186 = data184.endpoint;
-if(typeof data186 === "string"){
-if(!pattern80.test(data186)){
-const err546 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data186};
-if(vErrors === null){
-vErrors = [err546];
-}
-else {
-vErrors.push(err546);
-}
-errors++;
-}
-}
-else {
-const err547 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data186};
+const err547 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data179};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6654,11 +6630,11 @@ vErrors.push(err547);
 errors++;
 }
 }
-if(data184.indexSnapshotSchedule !== undefined){
-let data187 = data184.indexSnapshotSchedule;
-if(typeof data187 === "string"){
-if(!pattern90.test(data187)){
-const err548 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data187};
+if(data167.rateLimit !== undefined){
+let data181 = data167.rateLimit;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+if(data181.requestsPerSecond === undefined){
+const err548 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6667,9 +6643,8 @@ vErrors.push(err548);
 }
 errors++;
 }
-}
-else {
-const err549 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data187};
+if(data181.burst === undefined){
+const err549 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6678,12 +6653,9 @@ vErrors.push(err549);
 }
 errors++;
 }
-}
-if(data184.volumeSnapshotSchedule !== undefined){
-let data188 = data184.volumeSnapshotSchedule;
-if(typeof data188 === "string"){
-if(!pattern90.test(data188)){
-const err550 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data188};
+for(const key59 in data181){
+if(!((key59 === "requestsPerSecond") || (key59 === "burst"))){
+const err550 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6693,8 +6665,10 @@ vErrors.push(err550);
 errors++;
 }
 }
-else {
-const err551 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data188};
+if(data181.requestsPerSecond !== undefined){
+let data182 = data181.requestsPerSecond;
+if(!(((typeof data182 == "number") && (!(data182 % 1) && !isNaN(data182))) && (isFinite(data182)))){
+const err551 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6703,12 +6677,9 @@ vErrors.push(err551);
 }
 errors++;
 }
-}
-if(data184.configBackupSchedule !== undefined){
-let data189 = data184.configBackupSchedule;
-if(typeof data189 === "string"){
-if(!pattern90.test(data189)){
-const err552 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data189};
+if((typeof data182 == "number") && (isFinite(data182))){
+if(data182 > 100000 || isNaN(data182)){
+const err552 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6717,9 +6688,8 @@ vErrors.push(err552);
 }
 errors++;
 }
-}
-else {
-const err553 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data189};
+if(data182 < 1 || isNaN(data182)){
+const err553 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data182};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6729,11 +6699,11 @@ vErrors.push(err553);
 errors++;
 }
 }
-if(data184.volumeSnapshotClassName !== undefined){
-let data190 = data184.volumeSnapshotClassName;
-if(typeof data190 === "string"){
-if(func3(data190) > 63){
-const err554 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+}
+if(data181.burst !== undefined){
+let data183 = data181.burst;
+if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
+const err554 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6742,8 +6712,9 @@ vErrors.push(err554);
 }
 errors++;
 }
-if(!pattern0.test(data190)){
-const err555 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+if((typeof data183 == "number") && (isFinite(data183))){
+if(data183 > 100000 || isNaN(data183)){
+const err555 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6752,9 +6723,8 @@ vErrors.push(err555);
 }
 errors++;
 }
-}
-else {
-const err556 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+if(data183 < 1 || isNaN(data183)){
+const err556 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data183};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6764,11 +6734,10 @@ vErrors.push(err556);
 errors++;
 }
 }
-if(data184.toolboxImage !== undefined){
-let data191 = data184.toolboxImage;
-if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
-if(data191.repository === undefined){
-const err557 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+}
+}
+else {
+const err557 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data181};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6777,8 +6746,10 @@ vErrors.push(err557);
 }
 errors++;
 }
-if(data191.tag === undefined){
-const err558 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+}
+}
+else {
+const err558 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data167};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6787,9 +6758,12 @@ vErrors.push(err558);
 }
 errors++;
 }
-for(const key59 in data191){
-if(!(((key59 === "repository") || (key59 === "tag")) || (key59 === "digest"))){
-const err559 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+}
+if(data.backups !== undefined){
+let data184 = data.backups;
+if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
+if(data184.bucket === undefined){
+const err559 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6798,12 +6772,8 @@ vErrors.push(err559);
 }
 errors++;
 }
-}
-if(data191.repository !== undefined){
-let data192 = data191.repository;
-if(typeof data192 === "string"){
-if(!pattern5.test(data192)){
-const err560 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data192};
+if(data184.endpoint === undefined){
+const err560 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6812,9 +6782,8 @@ vErrors.push(err560);
 }
 errors++;
 }
-}
-else {
-const err561 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data192};
+if(data184.indexSnapshotSchedule === undefined){
+const err561 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6823,12 +6792,8 @@ vErrors.push(err561);
 }
 errors++;
 }
-}
-if(data191.tag !== undefined){
-let data193 = data191.tag;
-if(typeof data193 === "string"){
-if(!pattern6.test(data193)){
-const err562 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data193};
+if(data184.volumeSnapshotSchedule === undefined){
+const err562 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6837,9 +6802,8 @@ vErrors.push(err562);
 }
 errors++;
 }
-}
-else {
-const err563 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data193};
+if(data184.configBackupSchedule === undefined){
+const err563 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6848,11 +6812,8 @@ vErrors.push(err563);
 }
 errors++;
 }
-}
-if(data191.digest !== undefined){
-let data194 = data191.digest;
-if((typeof data194 !== "string") && (data194 !== null)){
-const err564 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data194};
+if(data184.volumeSnapshotClassName === undefined){
+const err564 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6861,9 +6822,8 @@ vErrors.push(err564);
 }
 errors++;
 }
-if(typeof data194 === "string"){
-if(!pattern7.test(data194)){
-const err565 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data194};
+if(data184.toolboxImage === undefined){
+const err565 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data184};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6872,11 +6832,9 @@ vErrors.push(err565);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err566 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+for(const key60 in data184){
+if(!(((((((key60 === "bucket") || (key60 === "endpoint")) || (key60 === "indexSnapshotSchedule")) || (key60 === "volumeSnapshotSchedule")) || (key60 === "configBackupSchedule")) || (key60 === "volumeSnapshotClassName")) || (key60 === "toolboxImage"))){
+const err566 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data184};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6886,9 +6844,11 @@ vErrors.push(err566);
 errors++;
 }
 }
-}
-else {
-const err567 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data184};
+if(data184.bucket !== undefined){
+let data185 = data184.bucket;
+if(typeof data185 === "string"){
+if(func3(data185) > 63){
+const err567 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data185};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6897,10 +6857,8 @@ vErrors.push(err567);
 }
 errors++;
 }
-}
-}
-else {
-const err568 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(func3(data185) < 3){
+const err568 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data185};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6909,7 +6867,303 @@ vErrors.push(err568);
 }
 errors++;
 }
+if(!pattern0.test(data185)){
+const err569 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data185};
+if(vErrors === null){
+vErrors = [err569];
+}
+else {
+vErrors.push(err569);
+}
+errors++;
+}
+}
+else {
+const err570 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data185};
+if(vErrors === null){
+vErrors = [err570];
+}
+else {
+vErrors.push(err570);
+}
+errors++;
+}
+}
+if(data184.endpoint !== undefined){
+let data186 = data184.endpoint;
+if(typeof data186 === "string"){
+if(func3(data186) > 2048){
+const err571 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data186};
+if(vErrors === null){
+vErrors = [err571];
+}
+else {
+vErrors.push(err571);
+}
+errors++;
+}
+if(!pattern82.test(data186)){
+const err572 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data186};
+if(vErrors === null){
+vErrors = [err572];
+}
+else {
+vErrors.push(err572);
+}
+errors++;
+}
+}
+else {
+const err573 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data186};
+if(vErrors === null){
+vErrors = [err573];
+}
+else {
+vErrors.push(err573);
+}
+errors++;
+}
+}
+if(data184.indexSnapshotSchedule !== undefined){
+let data187 = data184.indexSnapshotSchedule;
+if(!(typeof data187 === "string")){
+const err574 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data187};
+if(vErrors === null){
+vErrors = [err574];
+}
+else {
+vErrors.push(err574);
+}
+errors++;
+}
+}
+if(data184.volumeSnapshotSchedule !== undefined){
+let data188 = data184.volumeSnapshotSchedule;
+if(!(typeof data188 === "string")){
+const err575 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data188};
+if(vErrors === null){
+vErrors = [err575];
+}
+else {
+vErrors.push(err575);
+}
+errors++;
+}
+}
+if(data184.configBackupSchedule !== undefined){
+let data189 = data184.configBackupSchedule;
+if(!(typeof data189 === "string")){
+const err576 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data189};
+if(vErrors === null){
+vErrors = [err576];
+}
+else {
+vErrors.push(err576);
+}
+errors++;
+}
+}
+if(data184.volumeSnapshotClassName !== undefined){
+let data190 = data184.volumeSnapshotClassName;
+if(typeof data190 === "string"){
+if(func3(data190) > 253){
+const err577 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+if(vErrors === null){
+vErrors = [err577];
+}
+else {
+vErrors.push(err577);
+}
+errors++;
+}
+if(func3(data190) < 1){
+const err578 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+if(vErrors === null){
+vErrors = [err578];
+}
+else {
+vErrors.push(err578);
+}
+errors++;
+}
+if(!pattern3.test(data190)){
+const err579 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+if(vErrors === null){
+vErrors = [err579];
+}
+else {
+vErrors.push(err579);
+}
+errors++;
+}
+}
+else {
+const err580 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data190};
+if(vErrors === null){
+vErrors = [err580];
+}
+else {
+vErrors.push(err580);
+}
+errors++;
+}
+}
+if(data184.toolboxImage !== undefined){
+let data191 = data184.toolboxImage;
+if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
+if(data191.repository === undefined){
+const err581 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+if(vErrors === null){
+vErrors = [err581];
+}
+else {
+vErrors.push(err581);
+}
+errors++;
+}
+if(data191.tag === undefined){
+const err582 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+if(vErrors === null){
+vErrors = [err582];
+}
+else {
+vErrors.push(err582);
+}
+errors++;
+}
+for(const key61 in data191){
+if(!(((key61 === "repository") || (key61 === "tag")) || (key61 === "digest"))){
+const err583 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+if(vErrors === null){
+vErrors = [err583];
+}
+else {
+vErrors.push(err583);
+}
+errors++;
+}
+}
+if(data191.repository !== undefined){
+let data192 = data191.repository;
+if(typeof data192 === "string"){
+if(func3(data192) > 255){
+const err584 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data192};
+if(vErrors === null){
+vErrors = [err584];
+}
+else {
+vErrors.push(err584);
+}
+errors++;
+}
+if(!pattern5.test(data192)){
+const err585 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data192};
+if(vErrors === null){
+vErrors = [err585];
+}
+else {
+vErrors.push(err585);
+}
+errors++;
+}
+}
+else {
+const err586 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data192};
+if(vErrors === null){
+vErrors = [err586];
+}
+else {
+vErrors.push(err586);
+}
+errors++;
+}
+}
+if(data191.tag !== undefined){
+let data193 = data191.tag;
+if(typeof data193 === "string"){
+if(!pattern6.test(data193)){
+const err587 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data193};
+if(vErrors === null){
+vErrors = [err587];
+}
+else {
+vErrors.push(err587);
+}
+errors++;
+}
+}
+else {
+const err588 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data193};
+if(vErrors === null){
+vErrors = [err588];
+}
+else {
+vErrors.push(err588);
+}
+errors++;
+}
+}
+if(data191.digest !== undefined){
+let data194 = data191.digest;
+if((typeof data194 !== "string") && (data194 !== null)){
+const err589 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data194};
+if(vErrors === null){
+vErrors = [err589];
+}
+else {
+vErrors.push(err589);
+}
+errors++;
+}
+if(typeof data194 === "string"){
+if(!pattern7.test(data194)){
+const err590 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data194};
+if(vErrors === null){
+vErrors = [err590];
+}
+else {
+vErrors.push(err590);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err591 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data191};
+if(vErrors === null){
+vErrors = [err591];
+}
+else {
+vErrors.push(err591);
+}
+errors++;
+}
+}
+}
+else {
+const err592 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data184};
+if(vErrors === null){
+vErrors = [err592];
+}
+else {
+vErrors.push(err592);
+}
+errors++;
+}
+}
+}
+else {
+const err593 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err593];
+}
+else {
+vErrors.push(err593);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "d384fc8b29bb99d56a43a6b87e06a86792c305a97b73226c4d2b2dcbd0c18a5d";
+module.exports.schemaHash = "33d89a48d44db5e90bfcfea1f50e30920d9f0bf964657492578e84c85b69e845";

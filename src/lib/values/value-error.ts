@@ -5,6 +5,7 @@
  */
 export function quote(value: unknown, max = 80): string {
   let text: string;
+  if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
   try {
     text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
   } catch {
