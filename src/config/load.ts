@@ -128,6 +128,9 @@ function edgeIssues(config: PlatformConfig): ConfigIssue[] {
     if (timeout && timeout.milliseconds > MAX_ROUTE_TIMEOUT.milliseconds) {
       issues.push({ path: `${at}.timeout`, message: `must be at most ${MAX_ROUTE_TIMEOUT} (0s for none), got ${r.timeout}` });
     }
+    if (timeout && timeout.milliseconds > 0 && r.websocket) {
+      issues.push({ path: `${at}.timeout`, message: `must be 0s on a WebSocket route: Envoy's route timeout would close every WebSocket after it, got ${r.timeout}` });
+    }
     if (r.websocket && r.backend !== 'cin-http') {
       issues.push({ path: `${at}.websocket`, message: `only CIN's HTTP API serves WebSockets, got backend "${r.backend}"` });
     }
@@ -219,6 +222,13 @@ function semanticIssues(env: string, config: PlatformConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (config.name !== env) {
     issues.push({ path: 'name', message: `must equal the environment's file name "${env}", got ${quote(config.name)}` });
+  }
+  // The platform writes its Namespace with Pod Security "restricted" and a default-deny policy.
+  if (config.namespace === 'default' || config.namespace.startsWith('kube-')) {
+    issues.push({
+      path: 'namespace',
+      message: `must be the platform's own namespace, not "default" or a "kube-" one (its Pod Security label and default-deny policy would apply to what runs there), got ${config.namespace}`,
+    });
   }
   config.hostnames.forEach((host, i) => {
     if (/^[0-9.]+$/.test(host)) {

@@ -114,7 +114,7 @@ export const image: JSONSchemaType<ImageConfig> = {
       format: 'image-repository',
       // The distribution/reference grammar: optional domain[:port]/, then path components.
       pattern:
-        '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?' +
+        `^(${DnsName.LABEL_SYNTAX}(\\.${DnsName.LABEL_SYNTAX})*(:[0-9]+)?/)?` +
         '[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$',
       description: 'an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)',
     },

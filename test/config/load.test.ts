@@ -11,6 +11,7 @@ import {
   type PlatformConfig,
 } from '../../src/config/index.ts';
 import { CronSchedule } from '../../src/lib/index.ts';
+import { runEntry } from '../_helpers.ts';
 
 describe('loadEnvironment |', () => {
   it('GIVEN the environments folder THEN every file is an environment', () => {
@@ -149,6 +150,10 @@ describe('validateConfig | refuses bad input with one exact line', () => {
       '[staging] config edge.routes[0].timeout: is not a duration such as 250ms, 15s or 5m, got "0.5s": takes no fraction: write 500ms'],
     ['a route timeout over an hour is refused', 'prod', [['edge', 'routes', 0, 'timeout'], '2h'],
       '[prod] config edge.routes[0].timeout: must be at most 1h (0s for none), got 2h'],
+    ['a WebSocket route with a timeout is refused (Envoy would close every WebSocket)', 'prod', [['edge', 'routes', prodModel.edge.routes.findIndex((r) => r.websocket), 'timeout'], '30s'],
+      `[prod] config edge.routes[${prodModel.edge.routes.findIndex((r) => r.websocket)}].timeout: must be 0s on a WebSocket route: Envoy's route timeout would close every WebSocket after it, got 30s`],
+    ['a system namespace is refused', 'staging', [['namespace'], 'kube-system'],
+      '[staging] config namespace: must be the platform\'s own namespace, not "default" or a "kube-" one (its Pod Security label and default-deny policy would apply to what runs there), got kube-system'],
     ['a route that an earlier prefix shadows is refused', 'staging', [['edge', 'routes'], [...stagingModel.edge.routes, { name: 'late', path: '/v1/late', backend: 'web', timeout: '1s' }]],
       `[staging] config edge.routes[${stagingModel.edge.routes.length}]: is never reached: edge.routes[${stagingModel.edge.routes.findIndex((r) => r.prefix === '/v1/')}] ("cin-api", prefix "/v1/") comes first and takes every request it matches`],
     ['a rate-limit burst below the rate is refused', 'prod', [['edge', 'rateLimit'], { requestsPerSecond: 50, burst: 10 }],
@@ -187,6 +192,14 @@ describe('validateConfig | refuses bad input with one exact line', () => {
       '[staging] config components.web.replicas: must be integer, got string "two"',
       '[staging] config backups.indexSnapshotSchedule: is not a cron schedule, got "61 * * * *": minute 61 is not in 0-59',
     ]);
+  });
+});
+
+describe('validateConfig | RE2', () => {
+  it('GIVEN a model without a regex route THEN re2-wasm is never loaded, and it is once the model has one', async () => {
+    const run = await runEntry('test/config/_re2-loading.ts', []);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('without a regex route: false\nwith a regex route: true\n');
   });
 });
 
