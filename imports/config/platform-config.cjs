@@ -2,27 +2,27 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","description":"a DNS host name such as crumpet.example.org"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":253,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"watcher":{"type":"object","additionalProperties":false,"required":["image","replicas","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}},"web":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2"},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$","description":"a Kubernetes CPU quantity such as 500m or 2","nullable":true},"memory":{"type":"string","pattern":"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$","description":"a Kubernetes byte quantity such as 512Mi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$","description":"an IPv4 CIDR such as 203.0.113.0/24"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$","description":"a slash-separated key prefix such as crumpet/prod"},"sealed":{"type":"object","nullable":true,"required":[],"additionalProperties":{"type":"object","required":[],"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","description":"an https:// URL"},"acmeEmail":{"type":"string","pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["routes","corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"pattern":"^\\^","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","enum":["web","cin-http","cin-grpc","pin-orchestrator"]},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}}},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (lower case, digits and \"-\")"},"endpoint":{"type":"string","pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"volumeSnapshotSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"configBackupSchedule":{"type":"string","pattern":"^([0-9*,/-]+ ){4}[0-9*,/-]+$","description":"a five-field cron schedule such as \"30 2 * * *\""},"volumeSnapshotClassName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", at most 63)"},"digest":{"type":"string","nullable":true,"pattern":"^sha256:[a-f0-9]{64}$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}}}};
+const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","telemetry","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as crumpet.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"watcher":{"type":"object","additionalProperties":false,"required":["image","replicas","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"web":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["routes","corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","enum":["web","cin-http","cin-grpc","pin-orchestrator"]},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}}},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern3 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
 const pattern5 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$", "u");
-const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", "u");
-const pattern7 = new RegExp("^sha256:[a-f0-9]{64}$", "u");
-const pattern8 = new RegExp("^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
-const pattern9 = new RegExp("^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
+const pattern6 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern7 = new RegExp("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", "u");
+const pattern8 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
+const pattern9 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
 const pattern12 = new RegExp("^[a-z]{2}$", "u");
-const pattern68 = new RegExp("^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", "u");
-const pattern79 = new RegExp("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", "u");
-const pattern81 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$", "u");
-const pattern82 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
-const pattern84 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
-const pattern86 = new RegExp("^\\^", "u");
-const pattern87 = new RegExp("^[0-9]+(ms|s|m|h)$", "u");
-const pattern88 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
-const pattern91 = new RegExp("^([0-9*,/-]+ ){4}[0-9*,/-]+$", "u");
-const pattern98 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
+const pattern68 = new RegExp("^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$", "u");
+const pattern76 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern79 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", "u");
+const pattern81 = new RegExp("^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$", "u");
+const pattern83 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$", "u");
+const pattern84 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
+const pattern86 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
+const pattern88 = new RegExp("^\\^", "u");
+const pattern89 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
+const pattern96 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://crumpet.dev/schemas/platform-config.json" */;
@@ -119,8 +119,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.secrets === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "secrets"},message:"must have required property '"+"secrets"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.telemetry === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "telemetry"},message:"must have required property '"+"telemetry"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -129,8 +129,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data.tls === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.secrets === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "secrets"},message:"must have required property '"+"secrets"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -139,8 +139,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.edge === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "edge"},message:"must have required property '"+"edge"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.tls === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -149,8 +149,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.backups === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "backups"},message:"must have required property '"+"backups"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.edge === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "edge"},message:"must have required property '"+"edge"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -159,9 +159,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func2.call(schema11.properties, key0))){
-const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(data.backups === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "backups"},message:"must have required property '"+"backups"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -170,12 +169,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func3(data0) > 63){
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
+for(const key0 in data){
+if(!(func2.call(schema11.properties, key0))){
+const err14 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -184,8 +180,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -194,9 +194,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-else {
-const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
+if(!pattern0.test(data0)){
+const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -206,11 +205,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.namespace !== undefined){
-let data1 = data.namespace;
-if(typeof data1 === "string"){
-if(func3(data1) > 63){
-const err17 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
+else {
+const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -219,8 +215,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern0.test(data1)){
-const err18 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
+}
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if(typeof data1 === "string"){
+if(func3(data1) > 63){
+const err18 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -229,9 +229,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
+if(!pattern0.test(data1)){
+const err19 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -241,11 +240,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.instance !== undefined){
-let data2 = data.instance;
-if(typeof data2 === "string"){
-if(func3(data2) > 63){
-const err20 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
+else {
+const err20 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -254,8 +250,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err21 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
+}
+if(data.instance !== undefined){
+let data2 = data.instance;
+if(typeof data2 === "string"){
+if(func3(data2) > 63){
+const err21 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -264,9 +264,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
+if(!pattern0.test(data2)){
+const err22 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -276,10 +275,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.pinDigests !== undefined){
-let data3 = data.pinDigests;
-if(typeof data3 !== "boolean"){
-const err23 = {instancePath:instancePath+"/pinDigests",schemaPath:"#/properties/pinDigests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.pinDigests.type,parentSchema:schema11.properties.pinDigests,data:data3};
+else {
+const err23 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -289,11 +286,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.hostnames !== undefined){
-let data4 = data.hostnames;
-if(Array.isArray(data4)){
-if(data4.length < 1){
-const err24 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.hostnames,data:data4};
+if(data.pinDigests !== undefined){
+let data3 = data.pinDigests;
+if(typeof data3 !== "boolean"){
+const err24 = {instancePath:instancePath+"/pinDigests",schemaPath:"#/properties/pinDigests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.pinDigests.type,parentSchema:schema11.properties.pinDigests,data:data3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -302,12 +298,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 === "string"){
-if(func3(data5) > 253){
-const err25 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.hostnames.items,data:data5};
+}
+if(data.hostnames !== undefined){
+let data4 = data.hostnames;
+if(Array.isArray(data4)){
+if(data4.length < 1){
+const err25 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -316,8 +312,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(func3(data5) < 1){
-const err26 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.hostnames.items,data:data5};
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 === "string"){
+if(func3(data5) > 253){
+const err26 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -326,8 +326,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!pattern3.test(data5)){
-const err27 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.hostnames.items,data:data5};
+if(func3(data5) < 1){
+const err27 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -336,14 +336,24 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hostnames.items.type,parentSchema:schema11.properties.hostnames.items,data:data5};
+if(!pattern3.test(data5)){
+const err28 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hostnames.items.type,parentSchema:schema11.properties.hostnames.items,data:data5};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -359,12 +369,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err29 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.hostnames,data:data4};
+const err30 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err30];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err30);
 }
 errors++;
 break;
@@ -374,21 +384,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hostnames.type,parentSchema:schema11.properties.hostnames,data:data4};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data.storage !== undefined){
-let data6 = data.storage;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.storageClassName === undefined){
-const err31 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data6};
+const err31 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hostnames.type,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -397,9 +393,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-for(const key1 in data6){
-if(!(key1 === "storageClassName")){
-const err32 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data6};
+}
+if(data.storage !== undefined){
+let data6 = data.storage;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.storageClassName === undefined){
+const err32 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -408,12 +407,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data6.storageClassName !== undefined){
-let data7 = data6.storageClassName;
-if(typeof data7 === "string"){
-if(func3(data7) > 253){
-const err33 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+for(const key1 in data6){
+if(!(key1 === "storageClassName")){
+const err33 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -422,8 +418,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern0.test(data7)){
-const err34 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+}
+if(data6.storageClassName !== undefined){
+let data7 = data6.storageClassName;
+if(typeof data7 === "string"){
+if(func3(data7) > 253){
+const err34 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -432,9 +432,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+if(func3(data7) < 1){
+const err35 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -443,10 +442,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data6};
+if(!pattern3.test(data7)){
+const err36 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -456,11 +453,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data8 = data.features;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.networkPolicy === undefined){
-const err37 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+else {
+const err37 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -469,8 +463,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data8.serviceMonitor === undefined){
-const err38 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -479,8 +475,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data8.podDisruptionBudget === undefined){
-const err39 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+}
+if(data.features !== undefined){
+let data8 = data.features;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.networkPolicy === undefined){
+const err39 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -489,8 +489,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data8.autoscaling === undefined){
-const err40 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.serviceMonitor === undefined){
+const err40 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -499,8 +499,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data8.kubo === undefined){
-const err41 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.podDisruptionBudget === undefined){
+const err41 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -509,8 +509,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data8.mtls === undefined){
-const err42 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "mtls"},message:"must have required property '"+"mtls"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.autoscaling === undefined){
+const err42 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -519,9 +519,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!((((((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget")) || (key2 === "autoscaling")) || (key2 === "kubo")) || (key2 === "mtls"))){
-const err43 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data8};
+if(data8.kubo === undefined){
+const err43 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -530,11 +529,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-if(data8.networkPolicy !== undefined){
-let data9 = data8.networkPolicy;
-if(typeof data9 !== "boolean"){
-const err44 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data9};
+if(data8.mtls === undefined){
+const err44 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "mtls"},message:"must have required property '"+"mtls"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -543,11 +539,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-if(data8.serviceMonitor !== undefined){
-let data10 = data8.serviceMonitor;
-if(typeof data10 !== "boolean"){
-const err45 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data10};
+for(const key2 in data8){
+if(!((((((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget")) || (key2 === "autoscaling")) || (key2 === "kubo")) || (key2 === "mtls"))){
+const err45 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -557,10 +551,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data8.podDisruptionBudget !== undefined){
-let data11 = data8.podDisruptionBudget;
-if(typeof data11 !== "boolean"){
-const err46 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data11};
+if(data8.networkPolicy !== undefined){
+let data9 = data8.networkPolicy;
+if(typeof data9 !== "boolean"){
+const err46 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data9};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -570,10 +564,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data8.autoscaling !== undefined){
-let data12 = data8.autoscaling;
-if(typeof data12 !== "boolean"){
-const err47 = {instancePath:instancePath+"/features/autoscaling",schemaPath:"#/properties/features/properties/autoscaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.autoscaling.type,parentSchema:schema11.properties.features.properties.autoscaling,data:data12};
+if(data8.serviceMonitor !== undefined){
+let data10 = data8.serviceMonitor;
+if(typeof data10 !== "boolean"){
+const err47 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data10};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -583,10 +577,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data8.kubo !== undefined){
-let data13 = data8.kubo;
-if(typeof data13 !== "boolean"){
-const err48 = {instancePath:instancePath+"/features/kubo",schemaPath:"#/properties/features/properties/kubo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.kubo.type,parentSchema:schema11.properties.features.properties.kubo,data:data13};
+if(data8.podDisruptionBudget !== undefined){
+let data11 = data8.podDisruptionBudget;
+if(typeof data11 !== "boolean"){
+const err48 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data11};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -596,10 +590,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data8.mtls !== undefined){
-let data14 = data8.mtls;
-if(typeof data14 !== "boolean"){
-const err49 = {instancePath:instancePath+"/features/mtls",schemaPath:"#/properties/features/properties/mtls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.mtls.type,parentSchema:schema11.properties.features.properties.mtls,data:data14};
+if(data8.autoscaling !== undefined){
+let data12 = data8.autoscaling;
+if(typeof data12 !== "boolean"){
+const err49 = {instancePath:instancePath+"/features/autoscaling",schemaPath:"#/properties/features/properties/autoscaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.autoscaling.type,parentSchema:schema11.properties.features.properties.autoscaling,data:data12};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -609,9 +603,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data8};
+if(data8.kubo !== undefined){
+let data13 = data8.kubo;
+if(typeof data13 !== "boolean"){
+const err50 = {instancePath:instancePath+"/features/kubo",schemaPath:"#/properties/features/properties/kubo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.kubo.type,parentSchema:schema11.properties.features.properties.kubo,data:data13};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -621,11 +616,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.components !== undefined){
-let data15 = data.components;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.cinNode === undefined){
-const err51 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data8.mtls !== undefined){
+let data14 = data8.mtls;
+if(typeof data14 !== "boolean"){
+const err51 = {instancePath:instancePath+"/features/mtls",schemaPath:"#/properties/features/properties/mtls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.mtls.type,parentSchema:schema11.properties.features.properties.mtls,data:data14};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -634,8 +628,10 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data15.pinOrchestrator === undefined){
-const err52 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -644,8 +640,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data15.watcher === undefined){
-const err53 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+}
+if(data.components !== undefined){
+let data15 = data.components;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.cinNode === undefined){
+const err53 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -654,8 +654,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.web === undefined){
-const err54 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.pinOrchestrator === undefined){
+const err54 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -664,8 +664,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data15.envoyEdge === undefined){
-const err55 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.watcher === undefined){
+const err55 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -674,8 +674,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data15.kubo === undefined){
-const err56 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.web === undefined){
+const err56 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -684,8 +684,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data15.otelCollector === undefined){
-const err57 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.envoyEdge === undefined){
+const err57 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -694,8 +694,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data15.promtail === undefined){
-const err58 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.kubo === undefined){
+const err58 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -704,9 +704,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-for(const key3 in data15){
-if(!((((((((key3 === "cinNode") || (key3 === "pinOrchestrator")) || (key3 === "watcher")) || (key3 === "web")) || (key3 === "envoyEdge")) || (key3 === "kubo")) || (key3 === "otelCollector")) || (key3 === "promtail"))){
-const err59 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data15};
+if(data15.otelCollector === undefined){
+const err59 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -715,12 +714,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data15.cinNode !== undefined){
-let data16 = data15.cinNode;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.image === undefined){
-const err60 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+if(data15.promtail === undefined){
+const err60 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -729,8 +724,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data16.resources === undefined){
-const err61 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+for(const key3 in data15){
+if(!((((((((key3 === "cinNode") || (key3 === "pinOrchestrator")) || (key3 === "watcher")) || (key3 === "web")) || (key3 === "envoyEdge")) || (key3 === "kubo")) || (key3 === "otelCollector")) || (key3 === "promtail"))){
+const err61 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -739,8 +735,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(data16.languages === undefined){
-const err62 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+}
+if(data15.cinNode !== undefined){
+let data16 = data15.cinNode;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.image === undefined){
+const err62 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -749,8 +749,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data16.instanceOverrides === undefined){
-const err63 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+if(data16.resources === undefined){
+const err63 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -759,9 +759,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-for(const key4 in data16){
-if(!((((key4 === "image") || (key4 === "resources")) || (key4 === "languages")) || (key4 === "instanceOverrides"))){
-const err64 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+if(data16.languages === undefined){
+const err64 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -770,12 +769,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data16.image !== undefined){
-let data17 = data16.image;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.repository === undefined){
-const err65 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+if(data16.instanceOverrides === undefined){
+const err65 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -784,8 +779,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data17.tag === undefined){
-const err66 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+for(const key4 in data16){
+if(!((((key4 === "image") || (key4 === "resources")) || (key4 === "languages")) || (key4 === "instanceOverrides"))){
+const err66 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -794,9 +790,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-for(const key5 in data17){
-if(!(((key5 === "repository") || (key5 === "tag")) || (key5 === "digest"))){
-const err67 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+}
+if(data16.image !== undefined){
+let data17 = data16.image;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.repository === undefined){
+const err67 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -805,12 +804,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if(typeof data18 === "string"){
-if(!pattern5.test(data18)){
-const err68 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
+if(data17.tag === undefined){
+const err68 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -819,9 +814,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
+for(const key5 in data17){
+if(!(((key5 === "repository") || (key5 === "tag")) || (key5 === "digest"))){
+const err69 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -831,11 +826,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data17.tag !== undefined){
-let data19 = data17.tag;
-if(typeof data19 === "string"){
-if(!pattern6.test(data19)){
-const err70 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
+if(data17.repository !== undefined){
+let data18 = data17.repository;
+if(typeof data18 === "string"){
+if(func3(data18) > 255){
+const err70 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -844,9 +839,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
+if(!pattern5.test(data18)){
+const err71 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -856,10 +850,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data17.digest !== undefined){
-let data20 = data17.digest;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err72 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
+else {
+const err72 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -868,9 +860,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(typeof data20 === "string"){
-if(!pattern7.test(data20)){
-const err73 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
+}
+if(data17.tag !== undefined){
+let data19 = data17.tag;
+if(typeof data19 === "string"){
+if(!pattern6.test(data19)){
+const err73 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -880,10 +875,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
-}
 else {
-const err74 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+const err74 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -893,11 +886,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data16.resources !== undefined){
-let data21 = data16.resources;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.requests === undefined){
-const err75 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+if(data17.digest !== undefined){
+let data20 = data17.digest;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err75 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -906,8 +898,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data21.limits === undefined){
-const err76 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+if(typeof data20 === "string"){
+if(!pattern7.test(data20)){
+const err76 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -916,9 +909,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-for(const key6 in data21){
-if(!((key6 === "requests") || (key6 === "limits"))){
-const err77 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -928,11 +923,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data21.requests !== undefined){
-let data22 = data21.requests;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.cpu === undefined){
-const err78 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+if(data16.resources !== undefined){
+let data21 = data16.resources;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.requests === undefined){
+const err78 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -941,8 +936,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data22.memory === undefined){
-const err79 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+if(data21.limits === undefined){
+const err79 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -951,9 +946,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-for(const key7 in data22){
-if(!((key7 === "cpu") || (key7 === "memory"))){
-const err80 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+for(const key6 in data21){
+if(!((key6 === "requests") || (key6 === "limits"))){
+const err80 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -963,11 +958,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data22.cpu !== undefined){
-let data23 = data22.cpu;
-if(typeof data23 === "string"){
-if(!pattern8.test(data23)){
-const err81 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
+if(data21.requests !== undefined){
+let data22 = data21.requests;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.cpu === undefined){
+const err81 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -976,9 +971,8 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
+if(data22.memory === undefined){
+const err82 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -987,12 +981,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data22.memory !== undefined){
-let data24 = data22.memory;
-if(typeof data24 === "string"){
-if(!pattern9.test(data24)){
-const err83 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
+for(const key7 in data22){
+if(!((key7 === "cpu") || (key7 === "memory"))){
+const err83 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1002,8 +993,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-else {
-const err84 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
+if(data22.cpu !== undefined){
+let data23 = data22.cpu;
+if(typeof data23 === "string"){
+if(!pattern8.test(data23)){
+const err84 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1013,9 +1007,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-}
 else {
-const err85 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+const err85 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1025,11 +1018,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data21.limits !== undefined){
-let data25 = data21.limits;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.memory === undefined){
-const err86 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+if(data22.memory !== undefined){
+let data24 = data22.memory;
+if(typeof data24 === "string"){
+if(!pattern9.test(data24)){
+const err86 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1038,9 +1031,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-for(const key8 in data25){
-if(!((key8 === "cpu") || (key8 === "memory"))){
-const err87 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+}
+else {
+const err87 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1050,10 +1043,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data25.cpu !== undefined){
-let data26 = data25.cpu;
-if((typeof data26 !== "string") && (data26 !== null)){
-const err88 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
+}
+else {
+const err88 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1062,9 +1054,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(typeof data26 === "string"){
-if(!pattern8.test(data26)){
-const err89 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
+}
+if(data21.limits !== undefined){
+let data25 = data21.limits;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.memory === undefined){
+const err89 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1073,13 +1068,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-}
-if(data25.memory !== undefined){
-let data27 = data25.memory;
-if(typeof data27 === "string"){
-if(!pattern9.test(data27)){
-const err90 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
+for(const key8 in data25){
+if(!((key8 === "cpu") || (key8 === "memory"))){
+const err90 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1089,8 +1080,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-else {
-const err91 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
+if(data25.cpu !== undefined){
+let data26 = data25.cpu;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err91 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1099,10 +1092,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-}
-else {
-const err92 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+if(typeof data26 === "string"){
+if(!pattern8.test(data26)){
+const err92 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1113,8 +1105,11 @@ errors++;
 }
 }
 }
-else {
-const err93 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+if(data25.memory !== undefined){
+let data27 = data25.memory;
+if(typeof data27 === "string"){
+if(!pattern9.test(data27)){
+const err93 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1124,11 +1119,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data16.languages !== undefined){
-let data28 = data16.languages;
-if(Array.isArray(data28)){
-if(data28.length < 1){
-const err94 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
+else {
+const err94 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1137,12 +1129,10 @@ vErrors.push(err94);
 }
 errors++;
 }
-const len1 = data28.length;
-for(let i2=0; i2<len1; i2++){
-let data29 = data28[i2];
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.code === undefined){
-const err95 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1151,8 +1141,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data29.replicas === undefined){
-const err96 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1161,8 +1153,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data29.storage === undefined){
-const err97 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+if(data16.languages !== undefined){
+let data28 = data16.languages;
+if(Array.isArray(data28)){
+if(data28.length < 1){
+const err97 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1171,9 +1167,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-for(const key9 in data29){
-if(!(((key9 === "code") || (key9 === "replicas")) || (key9 === "storage"))){
-const err98 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+const len1 = data28.length;
+for(let i2=0; i2<len1; i2++){
+let data29 = data28[i2];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.code === undefined){
+const err98 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1182,12 +1181,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data29.code !== undefined){
-let data30 = data29.code;
-if(typeof data30 === "string"){
-if(!pattern12.test(data30)){
-const err99 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
+if(data29.replicas === undefined){
+const err99 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1196,9 +1191,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
+if(data29.storage === undefined){
+const err100 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1207,11 +1201,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data29.replicas !== undefined){
-let data31 = data29.replicas;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err101 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+for(const key9 in data29){
+if(!(((key9 === "code") || (key9 === "replicas")) || (key9 === "storage"))){
+const err101 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1220,9 +1212,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 > 1000 || isNaN(data31)){
-const err102 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+}
+if(data29.code !== undefined){
+let data30 = data29.code;
+if(typeof data30 === "string"){
+if(!pattern12.test(data30)){
+const err102 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1231,8 +1226,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data31 < 0 || isNaN(data31)){
-const err103 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+}
+else {
+const err103 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1242,12 +1238,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-if(data29.storage !== undefined){
-let data32 = data29.storage;
-if(typeof data32 === "string"){
-if(!pattern9.test(data32)){
-const err104 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
+if(data29.replicas !== undefined){
+let data31 = data29.replicas;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err104 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1256,9 +1250,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-else {
-const err105 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 1000 || isNaN(data31)){
+const err105 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1267,10 +1261,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+if(data31 < 0 || isNaN(data31)){
+const err106 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1281,13 +1273,51 @@ errors++;
 }
 }
 }
-else {
-const err107 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
+if(data29.storage !== undefined){
+let data32 = data29.storage;
+if(typeof data32 === "string"){
+if(!pattern9.test(data32)){
+const err107 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
 if(vErrors === null){
 vErrors = [err107];
 }
 else {
 vErrors.push(err107);
+}
+errors++;
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
 }
 errors++;
 }
@@ -1300,42 +1330,7 @@ for(let i3=0; i3<len2; i3++){
 let data34 = data33[i3];
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 if(data34.language === undefined){
-const err108 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-if(data34.instance === undefined){
-const err109 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-for(const key10 in data34){
-if(!((((key10 === "language") || (key10 === "instance")) || (key10 === "image")) || (key10 === "excluded"))){
-const err110 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-}
-if(data34.language !== undefined){
-let data35 = data34.language;
-if(typeof data35 === "string"){
-if(!pattern12.test(data35)){
-const err111 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
+const err111 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1344,9 +1339,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
+if(data34.instance === undefined){
+const err112 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1355,11 +1349,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-if(data34.instance !== undefined){
-let data36 = data34.instance;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err113 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
+for(const key10 in data34){
+if(!((((key10 === "language") || (key10 === "instance")) || (key10 === "image")) || (key10 === "excluded"))){
+const err113 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1368,9 +1360,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 < 0 || isNaN(data36)){
-const err114 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
+}
+if(data34.language !== undefined){
+let data35 = data34.language;
+if(typeof data35 === "string"){
+if(!pattern12.test(data35)){
+const err114 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1380,11 +1375,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-}
-if(data34.image !== undefined){
-let data37 = data34.image;
-if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err115 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+else {
+const err115 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1393,9 +1385,11 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.repository === undefined){
-const err116 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+}
+if(data34.instance !== undefined){
+let data36 = data34.instance;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err116 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1404,8 +1398,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data37.tag === undefined){
-const err117 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 0 || isNaN(data36)){
+const err117 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1414,9 +1409,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-for(const key11 in data37){
-if(!(((key11 === "repository") || (key11 === "tag")) || (key11 === "digest"))){
-const err118 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+}
+}
+if(data34.image !== undefined){
+let data37 = data34.image;
+if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
+const err118 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1425,12 +1423,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-if(data37.repository !== undefined){
-let data38 = data37.repository;
-if(typeof data38 === "string"){
-if(!pattern5.test(data38)){
-const err119 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.repository === undefined){
+const err119 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1439,9 +1434,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
+if(data37.tag === undefined){
+const err120 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1450,12 +1444,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data37.tag !== undefined){
-let data39 = data37.tag;
-if(typeof data39 === "string"){
-if(!pattern6.test(data39)){
-const err121 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+for(const key11 in data37){
+if(!(((key11 === "repository") || (key11 === "tag")) || (key11 === "digest"))){
+const err121 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1465,8 +1456,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+if(data37.repository !== undefined){
+let data38 = data37.repository;
+if(typeof data38 === "string"){
+if(func3(data38) > 255){
+const err122 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1475,11 +1469,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-if(data37.digest !== undefined){
-let data40 = data37.digest;
-if((typeof data40 !== "string") && (data40 !== null)){
-const err123 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+if(!pattern5.test(data38)){
+const err123 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1488,14 +1479,63 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(typeof data40 === "string"){
-if(!pattern7.test(data40)){
-const err124 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+}
+else {
+const err124 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
 if(vErrors === null){
 vErrors = [err124];
 }
 else {
 vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data37.tag !== undefined){
+let data39 = data37.tag;
+if(typeof data39 === "string"){
+if(!pattern6.test(data39)){
+const err125 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data37.digest !== undefined){
+let data40 = data37.digest;
+if((typeof data40 !== "string") && (data40 !== null)){
+const err127 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+if(typeof data40 === "string"){
+if(!pattern7.test(data40)){
+const err128 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
 }
 errors++;
 }
@@ -1506,57 +1546,7 @@ errors++;
 if(data34.excluded !== undefined){
 let data41 = data34.excluded;
 if((typeof data41 !== "boolean") && (data41 !== null)){
-const err125 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data41};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-}
-else {
-const err126 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data33};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-}
-}
-else {
-const err128 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-}
-if(data15.pinOrchestrator !== undefined){
-let data42 = data15.pinOrchestrator;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.image === undefined){
-const err129 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+const err129 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data41};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1565,8 +1555,10 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data42.replicas === undefined){
-const err130 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1575,8 +1567,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data42.resources === undefined){
-const err131 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data33};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1585,8 +1579,10 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data42.maxReplicas === undefined){
-const err132 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+}
+else {
+const err132 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1595,9 +1591,12 @@ vErrors.push(err132);
 }
 errors++;
 }
-for(const key12 in data42){
-if(!((((key12 === "image") || (key12 === "replicas")) || (key12 === "resources")) || (key12 === "maxReplicas"))){
-const err133 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+if(data15.pinOrchestrator !== undefined){
+let data42 = data15.pinOrchestrator;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.image === undefined){
+const err133 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1606,12 +1605,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-if(data42.image !== undefined){
-let data43 = data42.image;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.repository === undefined){
-const err134 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(data42.replicas === undefined){
+const err134 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1620,8 +1615,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data43.tag === undefined){
-const err135 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(data42.resources === undefined){
+const err135 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1630,9 +1625,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-for(const key13 in data43){
-if(!(((key13 === "repository") || (key13 === "tag")) || (key13 === "digest"))){
-const err136 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(data42.maxReplicas === undefined){
+const err136 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1641,12 +1635,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data43.repository !== undefined){
-let data44 = data43.repository;
-if(typeof data44 === "string"){
-if(!pattern5.test(data44)){
-const err137 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
+for(const key12 in data42){
+if(!((((key12 === "image") || (key12 === "replicas")) || (key12 === "resources")) || (key12 === "maxReplicas"))){
+const err137 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1656,8 +1647,11 @@ vErrors.push(err137);
 errors++;
 }
 }
-else {
-const err138 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
+if(data42.image !== undefined){
+let data43 = data42.image;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.repository === undefined){
+const err138 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1666,12 +1660,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(data43.tag !== undefined){
-let data45 = data43.tag;
-if(typeof data45 === "string"){
-if(!pattern6.test(data45)){
-const err139 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
+if(data43.tag === undefined){
+const err139 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1680,9 +1670,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
+for(const key13 in data43){
+if(!(((key13 === "repository") || (key13 === "tag")) || (key13 === "digest"))){
+const err140 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1692,10 +1682,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data43.digest !== undefined){
-let data46 = data43.digest;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err141 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
+if(data43.repository !== undefined){
+let data44 = data43.repository;
+if(typeof data44 === "string"){
+if(func3(data44) > 255){
+const err141 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1704,9 +1695,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(typeof data46 === "string"){
-if(!pattern7.test(data46)){
-const err142 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
+if(!pattern5.test(data44)){
+const err142 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1716,10 +1706,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-}
 else {
-const err143 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+const err143 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1729,10 +1717,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data42.replicas !== undefined){
-let data47 = data42.replicas;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err144 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+if(data43.tag !== undefined){
+let data45 = data43.tag;
+if(typeof data45 === "string"){
+if(!pattern6.test(data45)){
+const err144 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1741,9 +1730,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 > 1000 || isNaN(data47)){
-const err145 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+}
+else {
+const err145 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1752,13 +1741,74 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data47 < 0 || isNaN(data47)){
-const err146 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+}
+if(data43.digest !== undefined){
+let data46 = data43.digest;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err146 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
 if(vErrors === null){
 vErrors = [err146];
 }
 else {
 vErrors.push(err146);
+}
+errors++;
+}
+if(typeof data46 === "string"){
+if(!pattern7.test(data46)){
+const err147 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data42.replicas !== undefined){
+let data47 = data42.replicas;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err149 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 1000 || isNaN(data47)){
+const err150 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+if(data47 < 0 || isNaN(data47)){
+const err151 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
 }
 errors++;
 }
@@ -1768,63 +1818,7 @@ if(data42.resources !== undefined){
 let data48 = data42.resources;
 if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
 if(data48.requests === undefined){
-const err147 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-if(data48.limits === undefined){
-const err148 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-for(const key14 in data48){
-if(!((key14 === "requests") || (key14 === "limits"))){
-const err149 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-}
-if(data48.requests !== undefined){
-let data49 = data48.requests;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.cpu === undefined){
-const err150 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-if(data49.memory === undefined){
-const err151 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-for(const key15 in data49){
-if(!((key15 === "cpu") || (key15 === "memory"))){
-const err152 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
+const err152 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1833,12 +1827,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-if(data49.cpu !== undefined){
-let data50 = data49.cpu;
-if(typeof data50 === "string"){
-if(!pattern8.test(data50)){
-const err153 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
+if(data48.limits === undefined){
+const err153 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1847,9 +1837,9 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-else {
-const err154 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
+for(const key14 in data48){
+if(!((key14 === "requests") || (key14 === "limits"))){
+const err154 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1859,11 +1849,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data49.memory !== undefined){
-let data51 = data49.memory;
-if(typeof data51 === "string"){
-if(!pattern9.test(data51)){
-const err155 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
+if(data48.requests !== undefined){
+let data49 = data48.requests;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.cpu === undefined){
+const err155 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1872,9 +1862,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-else {
-const err156 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
+if(data49.memory === undefined){
+const err156 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1883,10 +1872,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-}
-else {
-const err157 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
+for(const key15 in data49){
+if(!((key15 === "cpu") || (key15 === "memory"))){
+const err157 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1896,11 +1884,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data48.limits !== undefined){
-let data52 = data48.limits;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.memory === undefined){
-const err158 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+if(data49.cpu !== undefined){
+let data50 = data49.cpu;
+if(typeof data50 === "string"){
+if(!pattern8.test(data50)){
+const err158 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1909,9 +1897,9 @@ vErrors.push(err158);
 }
 errors++;
 }
-for(const key16 in data52){
-if(!((key16 === "cpu") || (key16 === "memory"))){
-const err159 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+}
+else {
+const err159 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1921,10 +1909,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data52.cpu !== undefined){
-let data53 = data52.cpu;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err160 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
+if(data49.memory !== undefined){
+let data51 = data49.memory;
+if(typeof data51 === "string"){
+if(!pattern9.test(data51)){
+const err160 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -1933,9 +1922,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(typeof data53 === "string"){
-if(!pattern8.test(data53)){
-const err161 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
+}
+else {
+const err161 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -1946,11 +1935,8 @@ errors++;
 }
 }
 }
-if(data52.memory !== undefined){
-let data54 = data52.memory;
-if(typeof data54 === "string"){
-if(!pattern9.test(data54)){
-const err162 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
+else {
+const err162 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -1960,8 +1946,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-else {
-const err163 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
+if(data48.limits !== undefined){
+let data52 = data48.limits;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.memory === undefined){
+const err163 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -1970,10 +1959,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-}
-}
-else {
-const err164 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+for(const key16 in data52){
+if(!((key16 === "cpu") || (key16 === "memory"))){
+const err164 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -1983,9 +1971,10 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
+if(data52.cpu !== undefined){
+let data53 = data52.cpu;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err165 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -1994,11 +1983,9 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-if(data42.maxReplicas !== undefined){
-let data55 = data42.maxReplicas;
-if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
-const err166 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+if(typeof data53 === "string"){
+if(!pattern8.test(data53)){
+const err166 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2007,9 +1994,13 @@ vErrors.push(err166);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 > 1000 || isNaN(data55)){
-const err167 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+}
+}
+if(data52.memory !== undefined){
+let data54 = data52.memory;
+if(typeof data54 === "string"){
+if(!pattern9.test(data54)){
+const err167 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2018,8 +2009,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data55 < 1 || isNaN(data55)){
-const err168 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+}
+else {
+const err168 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2030,9 +2022,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err169 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+const err169 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2042,11 +2033,9 @@ vErrors.push(err169);
 errors++;
 }
 }
-if(data15.watcher !== undefined){
-let data56 = data15.watcher;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.image === undefined){
-const err170 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+}
+else {
+const err170 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2055,8 +2044,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data56.replicas === undefined){
-const err171 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+}
+if(data42.maxReplicas !== undefined){
+let data55 = data42.maxReplicas;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err171 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2065,8 +2057,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data56.resources === undefined){
-const err172 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 > 1000 || isNaN(data55)){
+const err172 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2075,9 +2068,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-for(const key17 in data56){
-if(!(((key17 === "image") || (key17 === "replicas")) || (key17 === "resources"))){
-const err173 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if(data55 < 1 || isNaN(data55)){
+const err173 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2087,11 +2079,10 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data56.image !== undefined){
-let data57 = data56.image;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.repository === undefined){
-const err174 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2100,8 +2091,12 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data57.tag === undefined){
-const err175 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+}
+if(data15.watcher !== undefined){
+let data56 = data15.watcher;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.image === undefined){
+const err175 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2110,9 +2105,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-for(const key18 in data57){
-if(!(((key18 === "repository") || (key18 === "tag")) || (key18 === "digest"))){
-const err176 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+if(data56.replicas === undefined){
+const err176 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2121,12 +2115,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-if(data57.repository !== undefined){
-let data58 = data57.repository;
-if(typeof data58 === "string"){
-if(!pattern5.test(data58)){
-const err177 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
+if(data56.resources === undefined){
+const err177 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2135,9 +2125,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-else {
-const err178 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
+for(const key17 in data56){
+if(!(((key17 === "image") || (key17 === "replicas")) || (key17 === "resources"))){
+const err178 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2147,11 +2137,11 @@ vErrors.push(err178);
 errors++;
 }
 }
-if(data57.tag !== undefined){
-let data59 = data57.tag;
-if(typeof data59 === "string"){
-if(!pattern6.test(data59)){
-const err179 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
+if(data56.image !== undefined){
+let data57 = data56.image;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.repository === undefined){
+const err179 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2160,9 +2150,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-else {
-const err180 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
+if(data57.tag === undefined){
+const err180 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2171,11 +2160,9 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-if(data57.digest !== undefined){
-let data60 = data57.digest;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err181 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
+for(const key18 in data57){
+if(!(((key18 === "repository") || (key18 === "tag")) || (key18 === "digest"))){
+const err181 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2184,9 +2171,12 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(typeof data60 === "string"){
-if(!pattern7.test(data60)){
-const err182 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
+}
+if(data57.repository !== undefined){
+let data58 = data57.repository;
+if(typeof data58 === "string"){
+if(func3(data58) > 255){
+const err182 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2195,11 +2185,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+if(!pattern5.test(data58)){
+const err183 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2209,10 +2196,8 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data56.replicas !== undefined){
-let data61 = data56.replicas;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err184 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+else {
+const err184 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2221,9 +2206,12 @@ vErrors.push(err184);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 > 1000 || isNaN(data61)){
-const err185 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+}
+if(data57.tag !== undefined){
+let data59 = data57.tag;
+if(typeof data59 === "string"){
+if(!pattern6.test(data59)){
+const err185 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2232,8 +2220,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data61 < 0 || isNaN(data61)){
-const err186 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+}
+else {
+const err186 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2243,12 +2232,10 @@ vErrors.push(err186);
 errors++;
 }
 }
-}
-if(data56.resources !== undefined){
-let data62 = data56.resources;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.requests === undefined){
-const err187 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+if(data57.digest !== undefined){
+let data60 = data57.digest;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err187 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2257,8 +2244,9 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data62.limits === undefined){
-const err188 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+if(typeof data60 === "string"){
+if(!pattern7.test(data60)){
+const err188 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2267,9 +2255,11 @@ vErrors.push(err188);
 }
 errors++;
 }
-for(const key19 in data62){
-if(!((key19 === "requests") || (key19 === "limits"))){
-const err189 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2279,11 +2269,10 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data62.requests !== undefined){
-let data63 = data62.requests;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.cpu === undefined){
-const err190 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+if(data56.replicas !== undefined){
+let data61 = data56.replicas;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+const err190 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2292,8 +2281,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data63.memory === undefined){
-const err191 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 1000 || isNaN(data61)){
+const err191 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2302,9 +2292,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-for(const key20 in data63){
-if(!((key20 === "cpu") || (key20 === "memory"))){
-const err192 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+if(data61 < 0 || isNaN(data61)){
+const err192 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2314,11 +2303,12 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data63.cpu !== undefined){
-let data64 = data63.cpu;
-if(typeof data64 === "string"){
-if(!pattern8.test(data64)){
-const err193 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
+}
+if(data56.resources !== undefined){
+let data62 = data56.resources;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.requests === undefined){
+const err193 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2327,9 +2317,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-else {
-const err194 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
+if(data62.limits === undefined){
+const err194 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2338,12 +2327,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-if(data63.memory !== undefined){
-let data65 = data63.memory;
-if(typeof data65 === "string"){
-if(!pattern9.test(data65)){
-const err195 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
+for(const key19 in data62){
+if(!((key19 === "requests") || (key19 === "limits"))){
+const err195 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2353,8 +2339,11 @@ vErrors.push(err195);
 errors++;
 }
 }
-else {
-const err196 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
+if(data62.requests !== undefined){
+let data63 = data62.requests;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.cpu === undefined){
+const err196 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2363,10 +2352,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-}
-else {
-const err197 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+if(data63.memory === undefined){
+const err197 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2375,12 +2362,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-if(data62.limits !== undefined){
-let data66 = data62.limits;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.memory === undefined){
-const err198 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+for(const key20 in data63){
+if(!((key20 === "cpu") || (key20 === "memory"))){
+const err198 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2389,9 +2373,12 @@ vErrors.push(err198);
 }
 errors++;
 }
-for(const key21 in data66){
-if(!((key21 === "cpu") || (key21 === "memory"))){
-const err199 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+}
+if(data63.cpu !== undefined){
+let data64 = data63.cpu;
+if(typeof data64 === "string"){
+if(!pattern8.test(data64)){
+const err199 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2401,10 +2388,8 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(data66.cpu !== undefined){
-let data67 = data66.cpu;
-if((typeof data67 !== "string") && (data67 !== null)){
-const err200 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
+else {
+const err200 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2413,9 +2398,12 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(typeof data67 === "string"){
-if(!pattern8.test(data67)){
-const err201 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
+}
+if(data63.memory !== undefined){
+let data65 = data63.memory;
+if(typeof data65 === "string"){
+if(!pattern9.test(data65)){
+const err201 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2425,12 +2413,8 @@ vErrors.push(err201);
 errors++;
 }
 }
-}
-if(data66.memory !== undefined){
-let data68 = data66.memory;
-if(typeof data68 === "string"){
-if(!pattern9.test(data68)){
-const err202 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
+else {
+const err202 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2440,8 +2424,9 @@ vErrors.push(err202);
 errors++;
 }
 }
+}
 else {
-const err203 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
+const err203 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2451,9 +2436,11 @@ vErrors.push(err203);
 errors++;
 }
 }
-}
-else {
-const err204 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+if(data62.limits !== undefined){
+let data66 = data62.limits;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.memory === undefined){
+const err204 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2462,10 +2449,9 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-}
-else {
-const err205 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+for(const key21 in data66){
+if(!((key21 === "cpu") || (key21 === "memory"))){
+const err205 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2475,9 +2461,10 @@ vErrors.push(err205);
 errors++;
 }
 }
-}
-else {
-const err206 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if(data66.cpu !== undefined){
+let data67 = data66.cpu;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err206 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2486,12 +2473,9 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-if(data15.web !== undefined){
-let data69 = data15.web;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.image === undefined){
-const err207 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+if(typeof data67 === "string"){
+if(!pattern8.test(data67)){
+const err207 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2500,8 +2484,13 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data69.replicas === undefined){
-const err208 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+}
+}
+if(data66.memory !== undefined){
+let data68 = data66.memory;
+if(typeof data68 === "string"){
+if(!pattern9.test(data68)){
+const err208 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2510,8 +2499,9 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data69.resources === undefined){
-const err209 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+}
+else {
+const err209 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2520,8 +2510,10 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data69.maxReplicas === undefined){
-const err210 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2530,9 +2522,10 @@ vErrors.push(err210);
 }
 errors++;
 }
-for(const key22 in data69){
-if(!((((key22 === "image") || (key22 === "replicas")) || (key22 === "resources")) || (key22 === "maxReplicas"))){
-const err211 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data69};
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2542,11 +2535,9 @@ vErrors.push(err211);
 errors++;
 }
 }
-if(data69.image !== undefined){
-let data70 = data69.image;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.repository === undefined){
-const err212 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+}
+else {
+const err212 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data56};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2555,8 +2546,12 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data70.tag === undefined){
-const err213 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+}
+if(data15.web !== undefined){
+let data69 = data15.web;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.image === undefined){
+const err213 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2565,9 +2560,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-for(const key23 in data70){
-if(!(((key23 === "repository") || (key23 === "tag")) || (key23 === "digest"))){
-const err214 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+if(data69.replicas === undefined){
+const err214 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2576,12 +2570,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-if(data70.repository !== undefined){
-let data71 = data70.repository;
-if(typeof data71 === "string"){
-if(!pattern5.test(data71)){
-const err215 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
+if(data69.resources === undefined){
+const err215 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2590,9 +2580,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-else {
-const err216 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
+if(data69.maxReplicas === undefined){
+const err216 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2601,12 +2590,9 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(data70.tag !== undefined){
-let data72 = data70.tag;
-if(typeof data72 === "string"){
-if(!pattern6.test(data72)){
-const err217 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
+for(const key22 in data69){
+if(!((((key22 === "image") || (key22 === "replicas")) || (key22 === "resources")) || (key22 === "maxReplicas"))){
+const err217 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2616,8 +2602,11 @@ vErrors.push(err217);
 errors++;
 }
 }
-else {
-const err218 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
+if(data69.image !== undefined){
+let data70 = data69.image;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.repository === undefined){
+const err218 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2626,11 +2615,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-if(data70.digest !== undefined){
-let data73 = data70.digest;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err219 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
+if(data70.tag === undefined){
+const err219 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2639,9 +2625,9 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(typeof data73 === "string"){
-if(!pattern7.test(data73)){
-const err220 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
+for(const key23 in data70){
+if(!(((key23 === "repository") || (key23 === "tag")) || (key23 === "digest"))){
+const err220 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2651,10 +2637,11 @@ vErrors.push(err220);
 errors++;
 }
 }
-}
-}
-else {
-const err221 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+if(data70.repository !== undefined){
+let data71 = data70.repository;
+if(typeof data71 === "string"){
+if(func3(data71) > 255){
+const err221 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2663,11 +2650,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-if(data69.replicas !== undefined){
-let data74 = data69.replicas;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err222 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+if(!pattern5.test(data71)){
+const err222 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2676,9 +2660,9 @@ vErrors.push(err222);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 > 1000 || isNaN(data74)){
-const err223 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+}
+else {
+const err223 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2687,8 +2671,12 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data74 < 0 || isNaN(data74)){
-const err224 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+}
+if(data70.tag !== undefined){
+let data72 = data70.tag;
+if(typeof data72 === "string"){
+if(!pattern6.test(data72)){
+const err224 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2698,12 +2686,8 @@ vErrors.push(err224);
 errors++;
 }
 }
-}
-if(data69.resources !== undefined){
-let data75 = data69.resources;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.requests === undefined){
-const err225 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+else {
+const err225 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2712,8 +2696,11 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data75.limits === undefined){
-const err226 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+}
+if(data70.digest !== undefined){
+let data73 = data70.digest;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err226 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2722,9 +2709,9 @@ vErrors.push(err226);
 }
 errors++;
 }
-for(const key24 in data75){
-if(!((key24 === "requests") || (key24 === "limits"))){
-const err227 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+if(typeof data73 === "string"){
+if(!pattern7.test(data73)){
+const err227 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2734,11 +2721,10 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(data75.requests !== undefined){
-let data76 = data75.requests;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.cpu === undefined){
-const err228 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+}
+}
+else {
+const err228 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2747,8 +2733,11 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data76.memory === undefined){
-const err229 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+}
+if(data69.replicas !== undefined){
+let data74 = data69.replicas;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err229 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2757,9 +2746,9 @@ vErrors.push(err229);
 }
 errors++;
 }
-for(const key25 in data76){
-if(!((key25 === "cpu") || (key25 === "memory"))){
-const err230 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 > 1000 || isNaN(data74)){
+const err230 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2768,12 +2757,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-}
-if(data76.cpu !== undefined){
-let data77 = data76.cpu;
-if(typeof data77 === "string"){
-if(!pattern8.test(data77)){
-const err231 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
+if(data74 < 0 || isNaN(data74)){
+const err231 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2783,8 +2768,12 @@ vErrors.push(err231);
 errors++;
 }
 }
-else {
-const err232 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
+}
+if(data69.resources !== undefined){
+let data75 = data69.resources;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.requests === undefined){
+const err232 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2793,12 +2782,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-}
-if(data76.memory !== undefined){
-let data78 = data76.memory;
-if(typeof data78 === "string"){
-if(!pattern9.test(data78)){
-const err233 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
+if(data75.limits === undefined){
+const err233 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2807,9 +2792,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-else {
-const err234 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
+for(const key24 in data75){
+if(!((key24 === "requests") || (key24 === "limits"))){
+const err234 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2819,9 +2804,11 @@ vErrors.push(err234);
 errors++;
 }
 }
-}
-else {
-const err235 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+if(data75.requests !== undefined){
+let data76 = data75.requests;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.cpu === undefined){
+const err235 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2830,12 +2817,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-}
-if(data75.limits !== undefined){
-let data79 = data75.limits;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.memory === undefined){
-const err236 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+if(data76.memory === undefined){
+const err236 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2844,9 +2827,9 @@ vErrors.push(err236);
 }
 errors++;
 }
-for(const key26 in data79){
-if(!((key26 === "cpu") || (key26 === "memory"))){
-const err237 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+for(const key25 in data76){
+if(!((key25 === "cpu") || (key25 === "memory"))){
+const err237 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2856,10 +2839,11 @@ vErrors.push(err237);
 errors++;
 }
 }
-if(data79.cpu !== undefined){
-let data80 = data79.cpu;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err238 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
+if(data76.cpu !== undefined){
+let data77 = data76.cpu;
+if(typeof data77 === "string"){
+if(!pattern8.test(data77)){
+const err238 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2868,9 +2852,9 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(typeof data80 === "string"){
-if(!pattern8.test(data80)){
-const err239 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
+}
+else {
+const err239 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2880,12 +2864,11 @@ vErrors.push(err239);
 errors++;
 }
 }
-}
-if(data79.memory !== undefined){
-let data81 = data79.memory;
-if(typeof data81 === "string"){
-if(!pattern9.test(data81)){
-const err240 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
+if(data76.memory !== undefined){
+let data78 = data76.memory;
+if(typeof data78 === "string"){
+if(!pattern9.test(data78)){
+const err240 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2896,7 +2879,7 @@ errors++;
 }
 }
 else {
-const err241 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
+const err241 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -2908,7 +2891,7 @@ errors++;
 }
 }
 else {
-const err242 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+const err242 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -2918,9 +2901,11 @@ vErrors.push(err242);
 errors++;
 }
 }
-}
-else {
-const err243 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+if(data75.limits !== undefined){
+let data79 = data75.limits;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.memory === undefined){
+const err243 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -2929,11 +2914,9 @@ vErrors.push(err243);
 }
 errors++;
 }
-}
-if(data69.maxReplicas !== undefined){
-let data82 = data69.maxReplicas;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err244 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+for(const key26 in data79){
+if(!((key26 === "cpu") || (key26 === "memory"))){
+const err244 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -2942,9 +2925,11 @@ vErrors.push(err244);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 1000 || isNaN(data82)){
-const err245 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+}
+if(data79.cpu !== undefined){
+let data80 = data79.cpu;
+if((typeof data80 !== "string") && (data80 !== null)){
+const err245 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -2953,8 +2938,9 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data82 < 1 || isNaN(data82)){
-const err246 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+if(typeof data80 === "string"){
+if(!pattern8.test(data80)){
+const err246 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -2965,9 +2951,11 @@ errors++;
 }
 }
 }
-}
-else {
-const err247 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data69};
+if(data79.memory !== undefined){
+let data81 = data79.memory;
+if(typeof data81 === "string"){
+if(!pattern9.test(data81)){
+const err247 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -2977,11 +2965,8 @@ vErrors.push(err247);
 errors++;
 }
 }
-if(data15.envoyEdge !== undefined){
-let data83 = data15.envoyEdge;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.image === undefined){
-const err248 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+else {
+const err248 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -2990,8 +2975,10 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data83.replicas === undefined){
-const err249 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3000,8 +2987,10 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data83.resources === undefined){
-const err250 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+}
+}
+else {
+const err250 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3010,8 +2999,11 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data83.maxReplicas === undefined){
-const err251 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+}
+if(data69.maxReplicas !== undefined){
+let data82 = data69.maxReplicas;
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err251 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3020,9 +3012,9 @@ vErrors.push(err251);
 }
 errors++;
 }
-for(const key27 in data83){
-if(!((((key27 === "image") || (key27 === "replicas")) || (key27 === "resources")) || (key27 === "maxReplicas"))){
-const err252 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 > 1000 || isNaN(data82)){
+const err252 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3031,12 +3023,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-if(data83.image !== undefined){
-let data84 = data83.image;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.repository === undefined){
-const err253 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+if(data82 < 1 || isNaN(data82)){
+const err253 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3045,8 +3033,11 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data84.tag === undefined){
-const err254 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+}
+}
+}
+else {
+const err254 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data69};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3055,9 +3046,12 @@ vErrors.push(err254);
 }
 errors++;
 }
-for(const key28 in data84){
-if(!(((key28 === "repository") || (key28 === "tag")) || (key28 === "digest"))){
-const err255 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+}
+if(data15.envoyEdge !== undefined){
+let data83 = data15.envoyEdge;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.image === undefined){
+const err255 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3066,12 +3060,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-}
-if(data84.repository !== undefined){
-let data85 = data84.repository;
-if(typeof data85 === "string"){
-if(!pattern5.test(data85)){
-const err256 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+if(data83.replicas === undefined){
+const err256 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3080,9 +3070,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-else {
-const err257 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+if(data83.resources === undefined){
+const err257 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3091,12 +3080,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-if(data84.tag !== undefined){
-let data86 = data84.tag;
-if(typeof data86 === "string"){
-if(!pattern6.test(data86)){
-const err258 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
+if(data83.maxReplicas === undefined){
+const err258 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3105,9 +3090,9 @@ vErrors.push(err258);
 }
 errors++;
 }
-}
-else {
-const err259 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
+for(const key27 in data83){
+if(!((((key27 === "image") || (key27 === "replicas")) || (key27 === "resources")) || (key27 === "maxReplicas"))){
+const err259 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3117,10 +3102,11 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(data84.digest !== undefined){
-let data87 = data84.digest;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err260 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
+if(data83.image !== undefined){
+let data84 = data83.image;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.repository === undefined){
+const err260 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3129,9 +3115,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(typeof data87 === "string"){
-if(!pattern7.test(data87)){
-const err261 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
+if(data84.tag === undefined){
+const err261 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3140,11 +3125,9 @@ vErrors.push(err261);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err262 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+for(const key28 in data84){
+if(!(((key28 === "repository") || (key28 === "tag")) || (key28 === "digest"))){
+const err262 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3154,10 +3137,11 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(data83.replicas !== undefined){
-let data88 = data83.replicas;
-if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err263 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+if(data84.repository !== undefined){
+let data85 = data84.repository;
+if(typeof data85 === "string"){
+if(func3(data85) > 255){
+const err263 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3166,9 +3150,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if((typeof data88 == "number") && (isFinite(data88))){
-if(data88 > 1000 || isNaN(data88)){
-const err264 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+if(!pattern5.test(data85)){
+const err264 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3177,8 +3160,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data88 < 0 || isNaN(data88)){
-const err265 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+}
+else {
+const err265 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3188,12 +3172,11 @@ vErrors.push(err265);
 errors++;
 }
 }
-}
-if(data83.resources !== undefined){
-let data89 = data83.resources;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.requests === undefined){
-const err266 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+if(data84.tag !== undefined){
+let data86 = data84.tag;
+if(typeof data86 === "string"){
+if(!pattern6.test(data86)){
+const err266 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3202,8 +3185,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data89.limits === undefined){
-const err267 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+}
+else {
+const err267 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3212,9 +3196,11 @@ vErrors.push(err267);
 }
 errors++;
 }
-for(const key29 in data89){
-if(!((key29 === "requests") || (key29 === "limits"))){
-const err268 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+}
+if(data84.digest !== undefined){
+let data87 = data84.digest;
+if((typeof data87 !== "string") && (data87 !== null)){
+const err268 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3223,12 +3209,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-if(data89.requests !== undefined){
-let data90 = data89.requests;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.cpu === undefined){
-const err269 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+if(typeof data87 === "string"){
+if(!pattern7.test(data87)){
+const err269 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3237,8 +3220,11 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data90.memory === undefined){
-const err270 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+}
+}
+}
+else {
+const err270 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3247,9 +3233,11 @@ vErrors.push(err270);
 }
 errors++;
 }
-for(const key30 in data90){
-if(!((key30 === "cpu") || (key30 === "memory"))){
-const err271 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+}
+if(data83.replicas !== undefined){
+let data88 = data83.replicas;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err271 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3258,12 +3246,9 @@ vErrors.push(err271);
 }
 errors++;
 }
-}
-if(data90.cpu !== undefined){
-let data91 = data90.cpu;
-if(typeof data91 === "string"){
-if(!pattern8.test(data91)){
-const err272 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 > 1000 || isNaN(data88)){
+const err272 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3272,9 +3257,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-else {
-const err273 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
+if(data88 < 0 || isNaN(data88)){
+const err273 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3284,11 +3268,12 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data90.memory !== undefined){
-let data92 = data90.memory;
-if(typeof data92 === "string"){
-if(!pattern9.test(data92)){
-const err274 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
+}
+if(data83.resources !== undefined){
+let data89 = data83.resources;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.requests === undefined){
+const err274 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3297,9 +3282,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-}
-else {
-const err275 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
+if(data89.limits === undefined){
+const err275 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3308,10 +3292,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-}
-else {
-const err276 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+for(const key29 in data89){
+if(!((key29 === "requests") || (key29 === "limits"))){
+const err276 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3321,11 +3304,11 @@ vErrors.push(err276);
 errors++;
 }
 }
-if(data89.limits !== undefined){
-let data93 = data89.limits;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.memory === undefined){
-const err277 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+if(data89.requests !== undefined){
+let data90 = data89.requests;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.cpu === undefined){
+const err277 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3334,9 +3317,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-for(const key31 in data93){
-if(!((key31 === "cpu") || (key31 === "memory"))){
-const err278 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+if(data90.memory === undefined){
+const err278 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3345,11 +3327,9 @@ vErrors.push(err278);
 }
 errors++;
 }
-}
-if(data93.cpu !== undefined){
-let data94 = data93.cpu;
-if((typeof data94 !== "string") && (data94 !== null)){
-const err279 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
+for(const key30 in data90){
+if(!((key30 === "cpu") || (key30 === "memory"))){
+const err279 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3358,9 +3338,12 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(typeof data94 === "string"){
-if(!pattern8.test(data94)){
-const err280 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
+}
+if(data90.cpu !== undefined){
+let data91 = data90.cpu;
+if(typeof data91 === "string"){
+if(!pattern8.test(data91)){
+const err280 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3370,12 +3353,8 @@ vErrors.push(err280);
 errors++;
 }
 }
-}
-if(data93.memory !== undefined){
-let data95 = data93.memory;
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err281 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
+else {
+const err281 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3385,8 +3364,11 @@ vErrors.push(err281);
 errors++;
 }
 }
-else {
-const err282 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
+if(data90.memory !== undefined){
+let data92 = data90.memory;
+if(typeof data92 === "string"){
+if(!pattern9.test(data92)){
+const err282 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3396,9 +3378,8 @@ vErrors.push(err282);
 errors++;
 }
 }
-}
 else {
-const err283 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+const err283 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3410,7 +3391,7 @@ errors++;
 }
 }
 else {
-const err284 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+const err284 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3420,10 +3401,11 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(data83.maxReplicas !== undefined){
-let data96 = data83.maxReplicas;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err285 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+if(data89.limits !== undefined){
+let data93 = data89.limits;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.memory === undefined){
+const err285 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3432,9 +3414,9 @@ vErrors.push(err285);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 1000 || isNaN(data96)){
-const err286 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+for(const key31 in data93){
+if(!((key31 === "cpu") || (key31 === "memory"))){
+const err286 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3443,8 +3425,11 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data96 < 1 || isNaN(data96)){
-const err287 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+}
+if(data93.cpu !== undefined){
+let data94 = data93.cpu;
+if((typeof data94 !== "string") && (data94 !== null)){
+const err287 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3453,11 +3438,9 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err288 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+if(typeof data94 === "string"){
+if(!pattern8.test(data94)){
+const err288 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3467,11 +3450,12 @@ vErrors.push(err288);
 errors++;
 }
 }
-if(data15.kubo !== undefined){
-let data97 = data15.kubo;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.image === undefined){
-const err289 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+if(data93.memory !== undefined){
+let data95 = data93.memory;
+if(typeof data95 === "string"){
+if(!pattern9.test(data95)){
+const err289 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3480,8 +3464,9 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data97.replicas === undefined){
-const err290 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+else {
+const err290 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3490,8 +3475,10 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data97.resources === undefined){
-const err291 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3500,8 +3487,10 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data97.storage === undefined){
-const err292 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+}
+else {
+const err292 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3510,9 +3499,11 @@ vErrors.push(err292);
 }
 errors++;
 }
-for(const key32 in data97){
-if(!((((key32 === "image") || (key32 === "replicas")) || (key32 === "resources")) || (key32 === "storage"))){
-const err293 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+if(data83.maxReplicas !== undefined){
+let data96 = data83.maxReplicas;
+if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
+const err293 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3521,12 +3512,9 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-if(data97.image !== undefined){
-let data98 = data97.image;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.repository === undefined){
-const err294 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 1000 || isNaN(data96)){
+const err294 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3535,8 +3523,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data98.tag === undefined){
-const err295 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(data96 < 1 || isNaN(data96)){
+const err295 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3545,9 +3533,11 @@ vErrors.push(err295);
 }
 errors++;
 }
-for(const key33 in data98){
-if(!(((key33 === "repository") || (key33 === "tag")) || (key33 === "digest"))){
-const err296 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+}
+}
+}
+else {
+const err296 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3557,11 +3547,11 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data98.repository !== undefined){
-let data99 = data98.repository;
-if(typeof data99 === "string"){
-if(!pattern5.test(data99)){
-const err297 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+if(data15.kubo !== undefined){
+let data97 = data15.kubo;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.image === undefined){
+const err297 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3570,9 +3560,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-else {
-const err298 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+if(data97.replicas === undefined){
+const err298 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3581,12 +3570,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-if(data98.tag !== undefined){
-let data100 = data98.tag;
-if(typeof data100 === "string"){
-if(!pattern6.test(data100)){
-const err299 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
+if(data97.resources === undefined){
+const err299 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3595,9 +3580,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-else {
-const err300 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
+if(data97.storage === undefined){
+const err300 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3606,11 +3590,9 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-if(data98.digest !== undefined){
-let data101 = data98.digest;
-if((typeof data101 !== "string") && (data101 !== null)){
-const err301 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
+for(const key32 in data97){
+if(!((((key32 === "image") || (key32 === "replicas")) || (key32 === "resources")) || (key32 === "storage"))){
+const err301 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3619,9 +3601,12 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(typeof data101 === "string"){
-if(!pattern7.test(data101)){
-const err302 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
+}
+if(data97.image !== undefined){
+let data98 = data97.image;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.repository === undefined){
+const err302 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3630,11 +3615,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err303 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(data98.tag === undefined){
+const err303 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3643,11 +3625,9 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-if(data97.replicas !== undefined){
-let data102 = data97.replicas;
-if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
-const err304 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+for(const key33 in data98){
+if(!(((key33 === "repository") || (key33 === "tag")) || (key33 === "digest"))){
+const err304 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3656,9 +3636,12 @@ vErrors.push(err304);
 }
 errors++;
 }
-if((typeof data102 == "number") && (isFinite(data102))){
-if(data102 > 1000 || isNaN(data102)){
-const err305 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+}
+if(data98.repository !== undefined){
+let data99 = data98.repository;
+if(typeof data99 === "string"){
+if(func3(data99) > 255){
+const err305 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3667,8 +3650,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(data102 < 0 || isNaN(data102)){
-const err306 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+if(!pattern5.test(data99)){
+const err306 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3678,12 +3661,8 @@ vErrors.push(err306);
 errors++;
 }
 }
-}
-if(data97.resources !== undefined){
-let data103 = data97.resources;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.requests === undefined){
-const err307 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+else {
+const err307 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3692,8 +3671,12 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(data103.limits === undefined){
-const err308 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+}
+if(data98.tag !== undefined){
+let data100 = data98.tag;
+if(typeof data100 === "string"){
+if(!pattern6.test(data100)){
+const err308 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3702,9 +3685,9 @@ vErrors.push(err308);
 }
 errors++;
 }
-for(const key34 in data103){
-if(!((key34 === "requests") || (key34 === "limits"))){
-const err309 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+}
+else {
+const err309 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3714,11 +3697,10 @@ vErrors.push(err309);
 errors++;
 }
 }
-if(data103.requests !== undefined){
-let data104 = data103.requests;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.cpu === undefined){
-const err310 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(data98.digest !== undefined){
+let data101 = data98.digest;
+if((typeof data101 !== "string") && (data101 !== null)){
+const err310 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3727,8 +3709,9 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(data104.memory === undefined){
-const err311 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(typeof data101 === "string"){
+if(!pattern7.test(data101)){
+const err311 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3737,9 +3720,11 @@ vErrors.push(err311);
 }
 errors++;
 }
-for(const key35 in data104){
-if(!((key35 === "cpu") || (key35 === "memory"))){
-const err312 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+}
+}
+}
+else {
+const err312 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3749,11 +3734,10 @@ vErrors.push(err312);
 errors++;
 }
 }
-if(data104.cpu !== undefined){
-let data105 = data104.cpu;
-if(typeof data105 === "string"){
-if(!pattern8.test(data105)){
-const err313 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
+if(data97.replicas !== undefined){
+let data102 = data97.replicas;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err313 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3762,9 +3746,9 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-else {
-const err314 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 1000 || isNaN(data102)){
+const err314 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3773,12 +3757,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-}
-if(data104.memory !== undefined){
-let data106 = data104.memory;
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-const err315 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
+if(data102 < 0 || isNaN(data102)){
+const err315 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3788,8 +3768,12 @@ vErrors.push(err315);
 errors++;
 }
 }
-else {
-const err316 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
+}
+if(data97.resources !== undefined){
+let data103 = data97.resources;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.requests === undefined){
+const err316 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3798,10 +3782,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-}
-else {
-const err317 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(data103.limits === undefined){
+const err317 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3810,12 +3792,9 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
-if(data103.limits !== undefined){
-let data107 = data103.limits;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.memory === undefined){
-const err318 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+for(const key34 in data103){
+if(!((key34 === "requests") || (key34 === "limits"))){
+const err318 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3824,9 +3803,12 @@ vErrors.push(err318);
 }
 errors++;
 }
-for(const key36 in data107){
-if(!((key36 === "cpu") || (key36 === "memory"))){
-const err319 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+}
+if(data103.requests !== undefined){
+let data104 = data103.requests;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.cpu === undefined){
+const err319 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3835,11 +3817,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-if(data107.cpu !== undefined){
-let data108 = data107.cpu;
-if((typeof data108 !== "string") && (data108 !== null)){
-const err320 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
+if(data104.memory === undefined){
+const err320 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3848,9 +3827,9 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(typeof data108 === "string"){
-if(!pattern8.test(data108)){
-const err321 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
+for(const key35 in data104){
+if(!((key35 === "cpu") || (key35 === "memory"))){
+const err321 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3860,12 +3839,11 @@ vErrors.push(err321);
 errors++;
 }
 }
-}
-if(data107.memory !== undefined){
-let data109 = data107.memory;
-if(typeof data109 === "string"){
-if(!pattern9.test(data109)){
-const err322 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
+if(data104.cpu !== undefined){
+let data105 = data104.cpu;
+if(typeof data105 === "string"){
+if(!pattern8.test(data105)){
+const err322 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3876,7 +3854,7 @@ errors++;
 }
 }
 else {
-const err323 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
+const err323 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3886,9 +3864,11 @@ vErrors.push(err323);
 errors++;
 }
 }
-}
-else {
-const err324 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+if(data104.memory !== undefined){
+let data106 = data104.memory;
+if(typeof data106 === "string"){
+if(!pattern9.test(data106)){
+const err324 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3898,9 +3878,8 @@ vErrors.push(err324);
 errors++;
 }
 }
-}
 else {
-const err325 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+const err325 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3910,11 +3889,9 @@ vErrors.push(err325);
 errors++;
 }
 }
-if(data97.storage !== undefined){
-let data110 = data97.storage;
-if(typeof data110 === "string"){
-if(!pattern9.test(data110)){
-const err326 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
+}
+else {
+const err326 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -3924,8 +3901,11 @@ vErrors.push(err326);
 errors++;
 }
 }
-else {
-const err327 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
+if(data103.limits !== undefined){
+let data107 = data103.limits;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.memory === undefined){
+const err327 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -3934,10 +3914,9 @@ vErrors.push(err327);
 }
 errors++;
 }
-}
-}
-else {
-const err328 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+for(const key36 in data107){
+if(!((key36 === "cpu") || (key36 === "memory"))){
+const err328 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -3947,11 +3926,10 @@ vErrors.push(err328);
 errors++;
 }
 }
-if(data15.otelCollector !== undefined){
-let data111 = data15.otelCollector;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.image === undefined){
-const err329 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+if(data107.cpu !== undefined){
+let data108 = data107.cpu;
+if((typeof data108 !== "string") && (data108 !== null)){
+const err329 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -3960,8 +3938,9 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(data111.resources === undefined){
-const err330 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+if(typeof data108 === "string"){
+if(!pattern8.test(data108)){
+const err330 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -3970,9 +3949,13 @@ vErrors.push(err330);
 }
 errors++;
 }
-for(const key37 in data111){
-if(!((key37 === "image") || (key37 === "resources"))){
-const err331 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+}
+}
+if(data107.memory !== undefined){
+let data109 = data107.memory;
+if(typeof data109 === "string"){
+if(!pattern9.test(data109)){
+const err331 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -3982,11 +3965,8 @@ vErrors.push(err331);
 errors++;
 }
 }
-if(data111.image !== undefined){
-let data112 = data111.image;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.repository === undefined){
-const err332 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+else {
+const err332 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -3995,8 +3975,10 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(data112.tag === undefined){
-const err333 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+}
+}
+else {
+const err333 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4005,9 +3987,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-for(const key38 in data112){
-if(!(((key38 === "repository") || (key38 === "tag")) || (key38 === "digest"))){
-const err334 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+}
+}
+else {
+const err334 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4017,11 +4000,11 @@ vErrors.push(err334);
 errors++;
 }
 }
-if(data112.repository !== undefined){
-let data113 = data112.repository;
-if(typeof data113 === "string"){
-if(!pattern5.test(data113)){
-const err335 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+if(data97.storage !== undefined){
+let data110 = data97.storage;
+if(typeof data110 === "string"){
+if(!pattern9.test(data110)){
+const err335 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4032,7 +4015,7 @@ errors++;
 }
 }
 else {
-const err336 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+const err336 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4042,11 +4025,9 @@ vErrors.push(err336);
 errors++;
 }
 }
-if(data112.tag !== undefined){
-let data114 = data112.tag;
-if(typeof data114 === "string"){
-if(!pattern6.test(data114)){
-const err337 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
+}
+else {
+const err337 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4056,8 +4037,11 @@ vErrors.push(err337);
 errors++;
 }
 }
-else {
-const err338 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
+if(data15.otelCollector !== undefined){
+let data111 = data15.otelCollector;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.image === undefined){
+const err338 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4066,11 +4050,8 @@ vErrors.push(err338);
 }
 errors++;
 }
-}
-if(data112.digest !== undefined){
-let data115 = data112.digest;
-if((typeof data115 !== "string") && (data115 !== null)){
-const err339 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
+if(data111.resources === undefined){
+const err339 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4079,9 +4060,9 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(typeof data115 === "string"){
-if(!pattern7.test(data115)){
-const err340 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
+for(const key37 in data111){
+if(!((key37 === "image") || (key37 === "resources"))){
+const err340 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4091,10 +4072,11 @@ vErrors.push(err340);
 errors++;
 }
 }
-}
-}
-else {
-const err341 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+if(data111.image !== undefined){
+let data112 = data111.image;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.repository === undefined){
+const err341 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4103,12 +4085,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-if(data111.resources !== undefined){
-let data116 = data111.resources;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.requests === undefined){
-const err342 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+if(data112.tag === undefined){
+const err342 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4117,8 +4095,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(data116.limits === undefined){
-const err343 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+for(const key38 in data112){
+if(!(((key38 === "repository") || (key38 === "tag")) || (key38 === "digest"))){
+const err343 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4127,9 +4106,12 @@ vErrors.push(err343);
 }
 errors++;
 }
-for(const key39 in data116){
-if(!((key39 === "requests") || (key39 === "limits"))){
-const err344 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+}
+if(data112.repository !== undefined){
+let data113 = data112.repository;
+if(typeof data113 === "string"){
+if(func3(data113) > 255){
+const err344 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4138,12 +4120,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-if(data116.requests !== undefined){
-let data117 = data116.requests;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.cpu === undefined){
-const err345 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(!pattern5.test(data113)){
+const err345 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4152,8 +4130,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-if(data117.memory === undefined){
-const err346 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+}
+else {
+const err346 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4162,9 +4141,12 @@ vErrors.push(err346);
 }
 errors++;
 }
-for(const key40 in data117){
-if(!((key40 === "cpu") || (key40 === "memory"))){
-const err347 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+}
+if(data112.tag !== undefined){
+let data114 = data112.tag;
+if(typeof data114 === "string"){
+if(!pattern6.test(data114)){
+const err347 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4174,11 +4156,8 @@ vErrors.push(err347);
 errors++;
 }
 }
-if(data117.cpu !== undefined){
-let data118 = data117.cpu;
-if(typeof data118 === "string"){
-if(!pattern8.test(data118)){
-const err348 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
+else {
+const err348 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4188,8 +4167,10 @@ vErrors.push(err348);
 errors++;
 }
 }
-else {
-const err349 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
+if(data112.digest !== undefined){
+let data115 = data112.digest;
+if((typeof data115 !== "string") && (data115 !== null)){
+const err349 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4198,12 +4179,9 @@ vErrors.push(err349);
 }
 errors++;
 }
-}
-if(data117.memory !== undefined){
-let data119 = data117.memory;
-if(typeof data119 === "string"){
-if(!pattern9.test(data119)){
-const err350 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
+if(typeof data115 === "string"){
+if(!pattern7.test(data115)){
+const err350 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4213,8 +4191,10 @@ vErrors.push(err350);
 errors++;
 }
 }
+}
+}
 else {
-const err351 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
+const err351 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4224,9 +4204,11 @@ vErrors.push(err351);
 errors++;
 }
 }
-}
-else {
-const err352 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(data111.resources !== undefined){
+let data116 = data111.resources;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.requests === undefined){
+const err352 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4235,12 +4217,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-if(data116.limits !== undefined){
-let data120 = data116.limits;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.memory === undefined){
-const err353 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+if(data116.limits === undefined){
+const err353 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4249,9 +4227,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-for(const key41 in data120){
-if(!((key41 === "cpu") || (key41 === "memory"))){
-const err354 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+for(const key39 in data116){
+if(!((key39 === "requests") || (key39 === "limits"))){
+const err354 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4261,10 +4239,11 @@ vErrors.push(err354);
 errors++;
 }
 }
-if(data120.cpu !== undefined){
-let data121 = data120.cpu;
-if((typeof data121 !== "string") && (data121 !== null)){
-const err355 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
+if(data116.requests !== undefined){
+let data117 = data116.requests;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.cpu === undefined){
+const err355 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4273,9 +4252,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(typeof data121 === "string"){
-if(!pattern8.test(data121)){
-const err356 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
+if(data117.memory === undefined){
+const err356 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4284,13 +4262,9 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-}
-if(data120.memory !== undefined){
-let data122 = data120.memory;
-if(typeof data122 === "string"){
-if(!pattern9.test(data122)){
-const err357 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
+for(const key40 in data117){
+if(!((key40 === "cpu") || (key40 === "memory"))){
+const err357 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4300,8 +4274,11 @@ vErrors.push(err357);
 errors++;
 }
 }
-else {
-const err358 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
+if(data117.cpu !== undefined){
+let data118 = data117.cpu;
+if(typeof data118 === "string"){
+if(!pattern8.test(data118)){
+const err358 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4311,9 +4288,8 @@ vErrors.push(err358);
 errors++;
 }
 }
-}
 else {
-const err359 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+const err359 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4323,9 +4299,11 @@ vErrors.push(err359);
 errors++;
 }
 }
-}
-else {
-const err360 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+if(data117.memory !== undefined){
+let data119 = data117.memory;
+if(typeof data119 === "string"){
+if(!pattern9.test(data119)){
+const err360 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4335,9 +4313,8 @@ vErrors.push(err360);
 errors++;
 }
 }
-}
 else {
-const err361 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+const err361 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4347,11 +4324,9 @@ vErrors.push(err361);
 errors++;
 }
 }
-if(data15.promtail !== undefined){
-let data123 = data15.promtail;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.image === undefined){
-const err362 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+}
+else {
+const err362 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4360,8 +4335,12 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(data123.resources === undefined){
-const err363 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+}
+if(data116.limits !== undefined){
+let data120 = data116.limits;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.memory === undefined){
+const err363 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4370,9 +4349,9 @@ vErrors.push(err363);
 }
 errors++;
 }
-for(const key42 in data123){
-if(!((key42 === "image") || (key42 === "resources"))){
-const err364 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+for(const key41 in data120){
+if(!((key41 === "cpu") || (key41 === "memory"))){
+const err364 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4382,11 +4361,10 @@ vErrors.push(err364);
 errors++;
 }
 }
-if(data123.image !== undefined){
-let data124 = data123.image;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.repository === undefined){
-const err365 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+if(data120.cpu !== undefined){
+let data121 = data120.cpu;
+if((typeof data121 !== "string") && (data121 !== null)){
+const err365 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4395,8 +4373,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(data124.tag === undefined){
-const err366 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+if(typeof data121 === "string"){
+if(!pattern8.test(data121)){
+const err366 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4405,9 +4384,13 @@ vErrors.push(err366);
 }
 errors++;
 }
-for(const key43 in data124){
-if(!(((key43 === "repository") || (key43 === "tag")) || (key43 === "digest"))){
-const err367 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+}
+}
+if(data120.memory !== undefined){
+let data122 = data120.memory;
+if(typeof data122 === "string"){
+if(!pattern9.test(data122)){
+const err367 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4417,11 +4400,8 @@ vErrors.push(err367);
 errors++;
 }
 }
-if(data124.repository !== undefined){
-let data125 = data124.repository;
-if(typeof data125 === "string"){
-if(!pattern5.test(data125)){
-const err368 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+else {
+const err368 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4431,8 +4411,9 @@ vErrors.push(err368);
 errors++;
 }
 }
+}
 else {
-const err369 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+const err369 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4442,11 +4423,9 @@ vErrors.push(err369);
 errors++;
 }
 }
-if(data124.tag !== undefined){
-let data126 = data124.tag;
-if(typeof data126 === "string"){
-if(!pattern6.test(data126)){
-const err370 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
+}
+else {
+const err370 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4456,8 +4435,9 @@ vErrors.push(err370);
 errors++;
 }
 }
+}
 else {
-const err371 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
+const err371 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4467,10 +4447,11 @@ vErrors.push(err371);
 errors++;
 }
 }
-if(data124.digest !== undefined){
-let data127 = data124.digest;
-if((typeof data127 !== "string") && (data127 !== null)){
-const err372 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
+if(data15.promtail !== undefined){
+let data123 = data15.promtail;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.image === undefined){
+const err372 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4479,9 +4460,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-if(typeof data127 === "string"){
-if(!pattern7.test(data127)){
-const err373 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
+if(data123.resources === undefined){
+const err373 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4490,11 +4470,9 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err374 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+for(const key42 in data123){
+if(!((key42 === "image") || (key42 === "resources"))){
+const err374 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4504,11 +4482,11 @@ vErrors.push(err374);
 errors++;
 }
 }
-if(data123.resources !== undefined){
-let data128 = data123.resources;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.requests === undefined){
-const err375 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data123.image !== undefined){
+let data124 = data123.image;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.repository === undefined){
+const err375 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4517,8 +4495,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-if(data128.limits === undefined){
-const err376 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data124.tag === undefined){
+const err376 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4527,9 +4505,9 @@ vErrors.push(err376);
 }
 errors++;
 }
-for(const key44 in data128){
-if(!((key44 === "requests") || (key44 === "limits"))){
-const err377 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+for(const key43 in data124){
+if(!(((key43 === "repository") || (key43 === "tag")) || (key43 === "digest"))){
+const err377 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4539,11 +4517,11 @@ vErrors.push(err377);
 errors++;
 }
 }
-if(data128.requests !== undefined){
-let data129 = data128.requests;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.cpu === undefined){
-const err378 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+if(data124.repository !== undefined){
+let data125 = data124.repository;
+if(typeof data125 === "string"){
+if(func3(data125) > 255){
+const err378 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4552,8 +4530,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data129.memory === undefined){
-const err379 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+if(!pattern5.test(data125)){
+const err379 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4562,9 +4540,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-for(const key45 in data129){
-if(!((key45 === "cpu") || (key45 === "memory"))){
-const err380 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+}
+else {
+const err380 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4574,11 +4552,11 @@ vErrors.push(err380);
 errors++;
 }
 }
-if(data129.cpu !== undefined){
-let data130 = data129.cpu;
-if(typeof data130 === "string"){
-if(!pattern8.test(data130)){
-const err381 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
+if(data124.tag !== undefined){
+let data126 = data124.tag;
+if(typeof data126 === "string"){
+if(!pattern6.test(data126)){
+const err381 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4589,7 +4567,7 @@ errors++;
 }
 }
 else {
-const err382 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
+const err382 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4599,11 +4577,10 @@ vErrors.push(err382);
 errors++;
 }
 }
-if(data129.memory !== undefined){
-let data131 = data129.memory;
-if(typeof data131 === "string"){
-if(!pattern9.test(data131)){
-const err383 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
+if(data124.digest !== undefined){
+let data127 = data124.digest;
+if((typeof data127 !== "string") && (data127 !== null)){
+const err383 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4612,9 +4589,9 @@ vErrors.push(err383);
 }
 errors++;
 }
-}
-else {
-const err384 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
+if(typeof data127 === "string"){
+if(!pattern7.test(data127)){
+const err384 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4625,8 +4602,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err385 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+const err385 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4636,11 +4614,11 @@ vErrors.push(err385);
 errors++;
 }
 }
-if(data128.limits !== undefined){
-let data132 = data128.limits;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.memory === undefined){
-const err386 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(data123.resources !== undefined){
+let data128 = data123.resources;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.requests === undefined){
+const err386 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4649,9 +4627,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-for(const key46 in data132){
-if(!((key46 === "cpu") || (key46 === "memory"))){
-const err387 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(data128.limits === undefined){
+const err387 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4660,11 +4637,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-if(data132.cpu !== undefined){
-let data133 = data132.cpu;
-if((typeof data133 !== "string") && (data133 !== null)){
-const err388 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
+for(const key44 in data128){
+if(!((key44 === "requests") || (key44 === "limits"))){
+const err388 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4673,9 +4648,12 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(typeof data133 === "string"){
-if(!pattern8.test(data133)){
-const err389 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"},message:"must match pattern \""+"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"+"\"",schema:"^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
+}
+if(data128.requests !== undefined){
+let data129 = data128.requests;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.cpu === undefined){
+const err389 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4684,13 +4662,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-}
-if(data132.memory !== undefined){
-let data134 = data132.memory;
-if(typeof data134 === "string"){
-if(!pattern9.test(data134)){
-const err390 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"},message:"must match pattern \""+"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"+"\"",schema:"^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
+if(data129.memory === undefined){
+const err390 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4699,9 +4672,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-else {
-const err391 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
+for(const key45 in data129){
+if(!((key45 === "cpu") || (key45 === "memory"))){
+const err391 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4711,9 +4684,11 @@ vErrors.push(err391);
 errors++;
 }
 }
-}
-else {
-const err392 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(data129.cpu !== undefined){
+let data130 = data129.cpu;
+if(typeof data130 === "string"){
+if(!pattern8.test(data130)){
+const err392 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4723,9 +4698,8 @@ vErrors.push(err392);
 errors++;
 }
 }
-}
 else {
-const err393 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+const err393 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4735,9 +4709,11 @@ vErrors.push(err393);
 errors++;
 }
 }
-}
-else {
-const err394 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+if(data129.memory !== undefined){
+let data131 = data129.memory;
+if(typeof data131 === "string"){
+if(!pattern9.test(data131)){
+const err394 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4747,9 +4723,8 @@ vErrors.push(err394);
 errors++;
 }
 }
-}
 else {
-const err395 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data15};
+const err395 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4759,11 +4734,9 @@ vErrors.push(err395);
 errors++;
 }
 }
-if(data.network !== undefined){
-let data135 = data.network;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.rpcEndpointCidrs === undefined){
-const err396 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+else {
+const err396 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4772,8 +4745,12 @@ vErrors.push(err396);
 }
 errors++;
 }
-if(data135.ipfsGatewayCidrs === undefined){
-const err397 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+if(data128.limits !== undefined){
+let data132 = data128.limits;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.memory === undefined){
+const err397 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4782,8 +4759,9 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data135.peerCidrs === undefined){
-const err398 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+for(const key46 in data132){
+if(!((key46 === "cpu") || (key46 === "memory"))){
+const err398 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4792,8 +4770,11 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data135.pinningServiceCidrs === undefined){
-const err399 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+if(data132.cpu !== undefined){
+let data133 = data132.cpu;
+if((typeof data133 !== "string") && (data133 !== null)){
+const err399 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4802,8 +4783,9 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(data135.objectStoreCidrs === undefined){
-const err400 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(typeof data133 === "string"){
+if(!pattern8.test(data133)){
+const err400 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4812,8 +4794,13 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data135.apiServerCidrs === undefined){
-const err401 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+}
+if(data132.memory !== undefined){
+let data134 = data132.memory;
+if(typeof data134 === "string"){
+if(!pattern9.test(data134)){
+const err401 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4822,8 +4809,9 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data135.cdnCidrs === undefined){
-const err402 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+else {
+const err402 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4832,8 +4820,10 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(data135.monitoringNamespace === undefined){
-const err403 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+}
+else {
+const err403 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4842,9 +4832,10 @@ vErrors.push(err403);
 }
 errors++;
 }
-for(const key47 in data135){
-if(!((((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "cdnCidrs")) || (key47 === "monitoringNamespace"))){
-const err404 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
+}
+}
+else {
+const err404 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4854,11 +4845,9 @@ vErrors.push(err404);
 errors++;
 }
 }
-if(data135.rpcEndpointCidrs !== undefined){
-let data136 = data135.rpcEndpointCidrs;
-if(Array.isArray(data136)){
-if(data136.length < 1){
-const err405 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+}
+else {
+const err405 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4867,12 +4856,10 @@ vErrors.push(err405);
 }
 errors++;
 }
-const len3 = data136.length;
-for(let i4=0; i4<len3; i4++){
-let data137 = data136[i4];
-if(typeof data137 === "string"){
-if(!pattern68.test(data137)){
-const err406 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+}
+}
+else {
+const err406 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -4882,13 +4869,136 @@ vErrors.push(err406);
 errors++;
 }
 }
-else {
-const err407 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+if(data.network !== undefined){
+let data135 = data.network;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.rpcEndpointCidrs === undefined){
+const err407 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err407];
 }
 else {
 vErrors.push(err407);
+}
+errors++;
+}
+if(data135.ipfsGatewayCidrs === undefined){
+const err408 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+if(data135.peerCidrs === undefined){
+const err409 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+if(data135.pinningServiceCidrs === undefined){
+const err410 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+if(data135.objectStoreCidrs === undefined){
+const err411 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+if(data135.apiServerCidrs === undefined){
+const err412 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+if(data135.cdnCidrs === undefined){
+const err413 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+if(data135.monitoringNamespace === undefined){
+const err414 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+for(const key47 in data135){
+if(!((((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "cdnCidrs")) || (key47 === "monitoringNamespace"))){
+const err415 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+}
+if(data135.rpcEndpointCidrs !== undefined){
+let data136 = data135.rpcEndpointCidrs;
+if(Array.isArray(data136)){
+if(data136.length < 1){
+const err416 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+const len3 = data136.length;
+for(let i4=0; i4<len3; i4++){
+let data137 = data136[i4];
+if(typeof data137 === "string"){
+if(!pattern68.test(data137)){
+const err417 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+}
+else {
+const err418 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
 }
 errors++;
 }
@@ -4904,12 +5014,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err408 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+const err419 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
-vErrors = [err408];
+vErrors = [err419];
 }
 else {
-vErrors.push(err408);
+vErrors.push(err419);
 }
 errors++;
 break;
@@ -4919,12 +5029,12 @@ indices1[item1] = i5;
 }
 }
 else {
-const err409 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+const err420 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
-vErrors = [err409];
+vErrors = [err420];
 }
 else {
-vErrors.push(err409);
+vErrors.push(err420);
 }
 errors++;
 }
@@ -4933,12 +5043,12 @@ if(data135.ipfsGatewayCidrs !== undefined){
 let data138 = data135.ipfsGatewayCidrs;
 if(Array.isArray(data138)){
 if(data138.length < 1){
-const err410 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err421 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err410];
+vErrors = [err421];
 }
 else {
-vErrors.push(err410);
+vErrors.push(err421);
 }
 errors++;
 }
@@ -4947,23 +5057,23 @@ for(let i6=0; i6<len4; i6++){
 let data139 = data138[i6];
 if(typeof data139 === "string"){
 if(!pattern68.test(data139)){
-const err411 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+const err422 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
 if(vErrors === null){
-vErrors = [err411];
+vErrors = [err422];
 }
 else {
-vErrors.push(err411);
+vErrors.push(err422);
 }
 errors++;
 }
 }
 else {
-const err412 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+const err423 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
 if(vErrors === null){
-vErrors = [err412];
+vErrors = [err423];
 }
 else {
-vErrors.push(err412);
+vErrors.push(err423);
 }
 errors++;
 }
@@ -4979,12 +5089,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err413 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err424 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err413];
+vErrors = [err424];
 }
 else {
-vErrors.push(err413);
+vErrors.push(err424);
 }
 errors++;
 break;
@@ -4994,12 +5104,12 @@ indices2[item2] = i7;
 }
 }
 else {
-const err414 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err425 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err414];
+vErrors = [err425];
 }
 else {
-vErrors.push(err414);
+vErrors.push(err425);
 }
 errors++;
 }
@@ -5008,12 +5118,12 @@ if(data135.peerCidrs !== undefined){
 let data140 = data135.peerCidrs;
 if(Array.isArray(data140)){
 if(data140.length < 1){
-const err415 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err426 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err415];
+vErrors = [err426];
 }
 else {
-vErrors.push(err415);
+vErrors.push(err426);
 }
 errors++;
 }
@@ -5022,23 +5132,23 @@ for(let i8=0; i8<len5; i8++){
 let data141 = data140[i8];
 if(typeof data141 === "string"){
 if(!pattern68.test(data141)){
-const err416 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+const err427 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
 if(vErrors === null){
-vErrors = [err416];
+vErrors = [err427];
 }
 else {
-vErrors.push(err416);
+vErrors.push(err427);
 }
 errors++;
 }
 }
 else {
-const err417 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+const err428 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
 if(vErrors === null){
-vErrors = [err417];
+vErrors = [err428];
 }
 else {
-vErrors.push(err417);
+vErrors.push(err428);
 }
 errors++;
 }
@@ -5054,12 +5164,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err418 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err429 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err418];
+vErrors = [err429];
 }
 else {
-vErrors.push(err418);
+vErrors.push(err429);
 }
 errors++;
 break;
@@ -5069,12 +5179,12 @@ indices3[item3] = i9;
 }
 }
 else {
-const err419 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err430 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err419];
+vErrors = [err430];
 }
 else {
-vErrors.push(err419);
+vErrors.push(err430);
 }
 errors++;
 }
@@ -5083,12 +5193,12 @@ if(data135.pinningServiceCidrs !== undefined){
 let data142 = data135.pinningServiceCidrs;
 if(Array.isArray(data142)){
 if(data142.length < 1){
-const err420 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err431 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err420];
+vErrors = [err431];
 }
 else {
-vErrors.push(err420);
+vErrors.push(err431);
 }
 errors++;
 }
@@ -5097,23 +5207,23 @@ for(let i10=0; i10<len6; i10++){
 let data143 = data142[i10];
 if(typeof data143 === "string"){
 if(!pattern68.test(data143)){
-const err421 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+const err432 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
 if(vErrors === null){
-vErrors = [err421];
+vErrors = [err432];
 }
 else {
-vErrors.push(err421);
+vErrors.push(err432);
 }
 errors++;
 }
 }
 else {
-const err422 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+const err433 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
 if(vErrors === null){
-vErrors = [err422];
+vErrors = [err433];
 }
 else {
-vErrors.push(err422);
+vErrors.push(err433);
 }
 errors++;
 }
@@ -5129,12 +5239,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err423 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err434 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err423];
+vErrors = [err434];
 }
 else {
-vErrors.push(err423);
+vErrors.push(err434);
 }
 errors++;
 break;
@@ -5144,12 +5254,12 @@ indices4[item4] = i11;
 }
 }
 else {
-const err424 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err435 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err424];
+vErrors = [err435];
 }
 else {
-vErrors.push(err424);
+vErrors.push(err435);
 }
 errors++;
 }
@@ -5158,12 +5268,12 @@ if(data135.objectStoreCidrs !== undefined){
 let data144 = data135.objectStoreCidrs;
 if(Array.isArray(data144)){
 if(data144.length < 1){
-const err425 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err436 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err425];
+vErrors = [err436];
 }
 else {
-vErrors.push(err425);
+vErrors.push(err436);
 }
 errors++;
 }
@@ -5172,23 +5282,23 @@ for(let i12=0; i12<len7; i12++){
 let data145 = data144[i12];
 if(typeof data145 === "string"){
 if(!pattern68.test(data145)){
-const err426 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+const err437 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
 if(vErrors === null){
-vErrors = [err426];
+vErrors = [err437];
 }
 else {
-vErrors.push(err426);
+vErrors.push(err437);
 }
 errors++;
 }
 }
 else {
-const err427 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+const err438 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
 if(vErrors === null){
-vErrors = [err427];
+vErrors = [err438];
 }
 else {
-vErrors.push(err427);
+vErrors.push(err438);
 }
 errors++;
 }
@@ -5204,12 +5314,12 @@ continue;
 }
 if(typeof indices5[item5] == "number"){
 j5 = indices5[item5];
-const err428 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err439 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err428];
+vErrors = [err439];
 }
 else {
-vErrors.push(err428);
+vErrors.push(err439);
 }
 errors++;
 break;
@@ -5219,12 +5329,12 @@ indices5[item5] = i13;
 }
 }
 else {
-const err429 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err440 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err429];
+vErrors = [err440];
 }
 else {
-vErrors.push(err429);
+vErrors.push(err440);
 }
 errors++;
 }
@@ -5233,12 +5343,12 @@ if(data135.apiServerCidrs !== undefined){
 let data146 = data135.apiServerCidrs;
 if(Array.isArray(data146)){
 if(data146.length < 1){
-const err430 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err441 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err430];
+vErrors = [err441];
 }
 else {
-vErrors.push(err430);
+vErrors.push(err441);
 }
 errors++;
 }
@@ -5247,23 +5357,23 @@ for(let i14=0; i14<len8; i14++){
 let data147 = data146[i14];
 if(typeof data147 === "string"){
 if(!pattern68.test(data147)){
-const err431 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+const err442 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
 if(vErrors === null){
-vErrors = [err431];
+vErrors = [err442];
 }
 else {
-vErrors.push(err431);
+vErrors.push(err442);
 }
 errors++;
 }
 }
 else {
-const err432 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+const err443 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
 if(vErrors === null){
-vErrors = [err432];
+vErrors = [err443];
 }
 else {
-vErrors.push(err432);
+vErrors.push(err443);
 }
 errors++;
 }
@@ -5279,12 +5389,12 @@ continue;
 }
 if(typeof indices6[item6] == "number"){
 j6 = indices6[item6];
-const err433 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err444 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err433];
+vErrors = [err444];
 }
 else {
-vErrors.push(err433);
+vErrors.push(err444);
 }
 errors++;
 break;
@@ -5294,12 +5404,12 @@ indices6[item6] = i15;
 }
 }
 else {
-const err434 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err445 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err434];
+vErrors = [err445];
 }
 else {
-vErrors.push(err434);
+vErrors.push(err445);
 }
 errors++;
 }
@@ -5308,12 +5418,12 @@ if(data135.cdnCidrs !== undefined){
 let data148 = data135.cdnCidrs;
 if(Array.isArray(data148)){
 if(data148.length < 1){
-const err435 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+const err446 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
 if(vErrors === null){
-vErrors = [err435];
+vErrors = [err446];
 }
 else {
-vErrors.push(err435);
+vErrors.push(err446);
 }
 errors++;
 }
@@ -5322,23 +5432,23 @@ for(let i16=0; i16<len9; i16++){
 let data149 = data148[i16];
 if(typeof data149 === "string"){
 if(!pattern68.test(data149)){
-const err436 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"+"\"",schema:"^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
+const err447 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
 if(vErrors === null){
-vErrors = [err436];
+vErrors = [err447];
 }
 else {
-vErrors.push(err436);
+vErrors.push(err447);
 }
 errors++;
 }
 }
 else {
-const err437 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
+const err448 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
 if(vErrors === null){
-vErrors = [err437];
+vErrors = [err448];
 }
 else {
-vErrors.push(err437);
+vErrors.push(err448);
 }
 errors++;
 }
@@ -5354,12 +5464,12 @@ continue;
 }
 if(typeof indices7[item7] == "number"){
 j7 = indices7[item7];
-const err438 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i17+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+const err449 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i17+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
 if(vErrors === null){
-vErrors = [err438];
+vErrors = [err449];
 }
 else {
-vErrors.push(err438);
+vErrors.push(err449);
 }
 errors++;
 break;
@@ -5369,138 +5479,7 @@ indices7[item7] = i17;
 }
 }
 else {
-const err439 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
-if(vErrors === null){
-vErrors = [err439];
-}
-else {
-vErrors.push(err439);
-}
-errors++;
-}
-}
-if(data135.monitoringNamespace !== undefined){
-let data150 = data135.monitoringNamespace;
-if(typeof data150 === "string"){
-if(func3(data150) > 63){
-const err440 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
-if(vErrors === null){
-vErrors = [err440];
-}
-else {
-vErrors.push(err440);
-}
-errors++;
-}
-if(!pattern0.test(data150)){
-const err441 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
-if(vErrors === null){
-vErrors = [err441];
-}
-else {
-vErrors.push(err441);
-}
-errors++;
-}
-}
-else {
-const err442 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
-if(vErrors === null){
-vErrors = [err442];
-}
-else {
-vErrors.push(err442);
-}
-errors++;
-}
-}
-}
-else {
-const err443 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
-if(vErrors === null){
-vErrors = [err443];
-}
-else {
-vErrors.push(err443);
-}
-errors++;
-}
-}
-if(data.telemetry !== undefined){
-let data151 = data.telemetry;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-if(data151.traces === undefined){
-const err444 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
-if(vErrors === null){
-vErrors = [err444];
-}
-else {
-vErrors.push(err444);
-}
-errors++;
-}
-if(data151.logs === undefined){
-const err445 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
-if(vErrors === null){
-vErrors = [err445];
-}
-else {
-vErrors.push(err445);
-}
-errors++;
-}
-for(const key48 in data151){
-if(!((key48 === "traces") || (key48 === "logs"))){
-const err446 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data151};
-if(vErrors === null){
-vErrors = [err446];
-}
-else {
-vErrors.push(err446);
-}
-errors++;
-}
-}
-if(data151.traces !== undefined){
-let data152 = data151.traces;
-if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
-if(data152.service === undefined){
-const err447 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
-if(vErrors === null){
-vErrors = [err447];
-}
-else {
-vErrors.push(err447);
-}
-errors++;
-}
-if(data152.port === undefined){
-const err448 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
-if(vErrors === null){
-vErrors = [err448];
-}
-else {
-vErrors.push(err448);
-}
-errors++;
-}
-for(const key49 in data152){
-if(!((key49 === "service") || (key49 === "port"))){
-const err449 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
-if(vErrors === null){
-vErrors = [err449];
-}
-else {
-vErrors.push(err449);
-}
-errors++;
-}
-}
-if(data152.service !== undefined){
-let data153 = data152.service;
-if(typeof data153 === "string"){
-if(func3(data153) > 63){
-const err450 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+const err450 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5509,8 +5488,12 @@ vErrors.push(err450);
 }
 errors++;
 }
-if(!pattern0.test(data153)){
-const err451 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+}
+if(data135.monitoringNamespace !== undefined){
+let data150 = data135.monitoringNamespace;
+if(typeof data150 === "string"){
+if(func3(data150) > 63){
+const err451 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5519,9 +5502,8 @@ vErrors.push(err451);
 }
 errors++;
 }
-}
-else {
-const err452 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+if(!pattern0.test(data150)){
+const err452 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5531,10 +5513,8 @@ vErrors.push(err452);
 errors++;
 }
 }
-if(data152.port !== undefined){
-let data154 = data152.port;
-if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
-const err453 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+else {
+const err453 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5543,9 +5523,10 @@ vErrors.push(err453);
 }
 errors++;
 }
-if((typeof data154 == "number") && (isFinite(data154))){
-if(data154 > 65535 || isNaN(data154)){
-const err454 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+}
+}
+else {
+const err454 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5554,8 +5535,12 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(data154 < 1 || isNaN(data154)){
-const err455 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+}
+if(data.telemetry !== undefined){
+let data151 = data.telemetry;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+if(data151.traces === undefined){
+const err455 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5564,11 +5549,8 @@ vErrors.push(err455);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err456 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+if(data151.logs === undefined){
+const err456 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5577,12 +5559,9 @@ vErrors.push(err456);
 }
 errors++;
 }
-}
-if(data151.logs !== undefined){
-let data155 = data151.logs;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-if(data155.service === undefined){
-const err457 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+for(const key48 in data151){
+if(!((key48 === "traces") || (key48 === "logs"))){
+const err457 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5591,8 +5570,12 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(data155.port === undefined){
-const err458 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+}
+if(data151.traces !== undefined){
+let data152 = data151.traces;
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+if(data152.service === undefined){
+const err458 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5601,9 +5584,8 @@ vErrors.push(err458);
 }
 errors++;
 }
-for(const key50 in data155){
-if(!((key50 === "service") || (key50 === "port"))){
-const err459 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+if(data152.port === undefined){
+const err459 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5612,12 +5594,9 @@ vErrors.push(err459);
 }
 errors++;
 }
-}
-if(data155.service !== undefined){
-let data156 = data155.service;
-if(typeof data156 === "string"){
-if(func3(data156) > 63){
-const err460 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+for(const key49 in data152){
+if(!((key49 === "service") || (key49 === "port"))){
+const err460 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5626,8 +5605,12 @@ vErrors.push(err460);
 }
 errors++;
 }
-if(!pattern0.test(data156)){
-const err461 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+}
+if(data152.service !== undefined){
+let data153 = data152.service;
+if(typeof data153 === "string"){
+if(func3(data153) > 63){
+const err461 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5636,9 +5619,8 @@ vErrors.push(err461);
 }
 errors++;
 }
-}
-else {
-const err462 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+if(!pattern76.test(data153)){
+const err462 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5648,10 +5630,8 @@ vErrors.push(err462);
 errors++;
 }
 }
-if(data155.port !== undefined){
-let data157 = data155.port;
-if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
-const err463 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+else {
+const err463 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5660,9 +5640,11 @@ vErrors.push(err463);
 }
 errors++;
 }
-if((typeof data157 == "number") && (isFinite(data157))){
-if(data157 > 65535 || isNaN(data157)){
-const err464 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+}
+if(data152.port !== undefined){
+let data154 = data152.port;
+if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
+const err464 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5671,8 +5653,9 @@ vErrors.push(err464);
 }
 errors++;
 }
-if(data157 < 1 || isNaN(data157)){
-const err465 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+if((typeof data154 == "number") && (isFinite(data154))){
+if(data154 > 65535 || isNaN(data154)){
+const err465 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5681,11 +5664,8 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err466 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+if(data154 < 1 || isNaN(data154)){
+const err466 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5696,8 +5676,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err467 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data151};
+const err467 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5707,11 +5688,11 @@ vErrors.push(err467);
 errors++;
 }
 }
-if(data.secrets !== undefined){
-let data158 = data.secrets;
-if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
-if(data158.provider === undefined){
-const err468 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+if(data151.logs !== undefined){
+let data155 = data151.logs;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.service === undefined){
+const err468 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5720,8 +5701,8 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(data158.store === undefined){
-const err469 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+if(data155.port === undefined){
+const err469 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5730,8 +5711,9 @@ vErrors.push(err469);
 }
 errors++;
 }
-if(data158.remoteKeyPrefix === undefined){
-const err470 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+for(const key50 in data155){
+if(!((key50 === "service") || (key50 === "port"))){
+const err470 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5740,9 +5722,12 @@ vErrors.push(err470);
 }
 errors++;
 }
-for(const key51 in data158){
-if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
-const err471 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data158};
+}
+if(data155.service !== undefined){
+let data156 = data155.service;
+if(typeof data156 === "string"){
+if(func3(data156) > 63){
+const err471 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5751,11 +5736,8 @@ vErrors.push(err471);
 }
 errors++;
 }
-}
-if(data158.provider !== undefined){
-let data159 = data158.provider;
-if(typeof data159 !== "string"){
-const err472 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
+if(!pattern76.test(data156)){
+const err472 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5764,8 +5746,9 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(!((data159 === "external-secrets") || (data159 === "sealed-secrets"))){
-const err473 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
+}
+else {
+const err473 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5775,11 +5758,10 @@ vErrors.push(err473);
 errors++;
 }
 }
-if(data158.store !== undefined){
-let data160 = data158.store;
-if(typeof data160 === "string"){
-if(func3(data160) > 63){
-const err474 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.secrets.properties.store,data:data160};
+if(data155.port !== undefined){
+let data157 = data155.port;
+if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
+const err474 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5788,8 +5770,9 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(!pattern0.test(data160)){
-const err475 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.secrets.properties.store,data:data160};
+if((typeof data157 == "number") && (isFinite(data157))){
+if(data157 > 65535 || isNaN(data157)){
+const err475 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5798,9 +5781,8 @@ vErrors.push(err475);
 }
 errors++;
 }
-}
-else {
-const err476 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data160};
+if(data157 < 1 || isNaN(data157)){
+const err476 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5810,11 +5792,10 @@ vErrors.push(err476);
 errors++;
 }
 }
-if(data158.remoteKeyPrefix !== undefined){
-let data161 = data158.remoteKeyPrefix;
-if(typeof data161 === "string"){
-if(!pattern79.test(data161)){
-const err477 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
+}
+}
+else {
+const err477 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5824,8 +5805,9 @@ vErrors.push(err477);
 errors++;
 }
 }
+}
 else {
-const err478 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
+const err478 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5835,10 +5817,11 @@ vErrors.push(err478);
 errors++;
 }
 }
-if(data158.sealed !== undefined){
-let data162 = data158.sealed;
-if((!(data162 && typeof data162 == "object" && !Array.isArray(data162))) && (data162 !== null)){
-const err479 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
+if(data.secrets !== undefined){
+let data158 = data.secrets;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
+if(data158.provider === undefined){
+const err479 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5847,15 +5830,8 @@ vErrors.push(err479);
 }
 errors++;
 }
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-for(const key52 in data162){
-let data163 = data162[key52];
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-for(const key53 in data163){
-let data164 = data163[key53];
-if(typeof data164 === "string"){
-if(func3(data164) < 1){
-const err480 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
+if(data158.store === undefined){
+const err480 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5864,9 +5840,8 @@ vErrors.push(err480);
 }
 errors++;
 }
-}
-else {
-const err481 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
+if(data158.remoteKeyPrefix === undefined){
+const err481 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5875,10 +5850,9 @@ vErrors.push(err481);
 }
 errors++;
 }
-}
-}
-else {
-const err482 = {instancePath:instancePath+"/secrets/sealed/" + key52.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
+for(const key51 in data158){
+if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
+const err482 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5888,11 +5862,10 @@ vErrors.push(err482);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err483 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data158};
+if(data158.provider !== undefined){
+let data159 = data158.provider;
+if(typeof data159 !== "string"){
+const err483 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5901,12 +5874,8 @@ vErrors.push(err483);
 }
 errors++;
 }
-}
-if(data.tls !== undefined){
-let data165 = data.tls;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-if(data165.issuerName === undefined){
-const err484 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+if(!((data159 === "external-secrets") || (data159 === "sealed-secrets"))){
+const err484 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5915,8 +5884,12 @@ vErrors.push(err484);
 }
 errors++;
 }
-if(data165.acmeServer === undefined){
-const err485 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+}
+if(data158.store !== undefined){
+let data160 = data158.store;
+if(typeof data160 === "string"){
+if(func3(data160) > 253){
+const err485 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5925,8 +5898,8 @@ vErrors.push(err485);
 }
 errors++;
 }
-if(data165.acmeEmail === undefined){
-const err486 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+if(func3(data160) < 1){
+const err486 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5935,9 +5908,8 @@ vErrors.push(err486);
 }
 errors++;
 }
-for(const key54 in data165){
-if(!(((key54 === "issuerName") || (key54 === "acmeServer")) || (key54 === "acmeEmail"))){
-const err487 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data165};
+if(!pattern3.test(data160)){
+const err487 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -5947,11 +5919,8 @@ vErrors.push(err487);
 errors++;
 }
 }
-if(data165.issuerName !== undefined){
-let data166 = data165.issuerName;
-if(typeof data166 === "string"){
-if(func3(data166) > 63){
-const err488 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+else {
+const err488 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -5960,8 +5929,12 @@ vErrors.push(err488);
 }
 errors++;
 }
-if(!pattern0.test(data166)){
-const err489 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+}
+if(data158.remoteKeyPrefix !== undefined){
+let data161 = data158.remoteKeyPrefix;
+if(typeof data161 === "string"){
+if(!pattern79.test(data161)){
+const err489 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5972,7 +5945,7 @@ errors++;
 }
 }
 else {
-const err490 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+const err490 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -5982,11 +5955,10 @@ vErrors.push(err490);
 errors++;
 }
 }
-if(data165.acmeServer !== undefined){
-let data167 = data165.acmeServer;
-if(typeof data167 === "string"){
-if(!pattern81.test(data167)){
-const err491 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
+if(data158.sealed !== undefined){
+let data162 = data158.sealed;
+if((!(data162 && typeof data162 == "object" && !Array.isArray(data162))) && (data162 !== null)){
+const err491 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -5995,9 +5967,12 @@ vErrors.push(err491);
 }
 errors++;
 }
-}
-else {
-const err492 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+for(const key52 in data162){
+const _errs399 = errors;
+if(typeof key52 === "string"){
+if(func3(key52) > 253){
+const err492 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6006,12 +5981,8 @@ vErrors.push(err492);
 }
 errors++;
 }
-}
-if(data165.acmeEmail !== undefined){
-let data168 = data165.acmeEmail;
-if(typeof data168 === "string"){
-if(!pattern82.test(data168)){
-const err493 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
+if(func3(key52) < 1){
+const err493 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6020,9 +5991,8 @@ vErrors.push(err493);
 }
 errors++;
 }
-}
-else {
-const err494 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
+if(!pattern3.test(key52)){
+const err494 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6032,9 +6002,8 @@ vErrors.push(err494);
 errors++;
 }
 }
-}
 else {
-const err495 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data165};
+const err495 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6043,12 +6012,9 @@ vErrors.push(err495);
 }
 errors++;
 }
-}
-if(data.edge !== undefined){
-let data169 = data.edge;
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-if(data169.routes === undefined){
-const err496 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "routes"},message:"must have required property '"+"routes"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
+var valid80 = _errs399 === errors;
+if(!valid80){
+const err496 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key52},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6057,8 +6023,15 @@ vErrors.push(err496);
 }
 errors++;
 }
-if(data169.corsOrigins === undefined){
-const err497 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
+}
+for(const key53 in data162){
+let data163 = data162[key53];
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+for(const key54 in data163){
+const _errs404 = errors;
+if(typeof key54 === "string"){
+if(func3(key54) > 253){
+const err497 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6067,8 +6040,8 @@ vErrors.push(err497);
 }
 errors++;
 }
-if(data169.rateLimit === undefined){
-const err498 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
+if(!pattern81.test(key54)){
+const err498 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6077,9 +6050,9 @@ vErrors.push(err498);
 }
 errors++;
 }
-for(const key55 in data169){
-if(!(((key55 === "routes") || (key55 === "corsOrigins")) || (key55 === "rateLimit"))){
-const err499 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data169};
+}
+else {
+const err499 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6088,12 +6061,9 @@ vErrors.push(err499);
 }
 errors++;
 }
-}
-if(data169.routes !== undefined){
-let data170 = data169.routes;
-if(Array.isArray(data170)){
-if(data170.length < 1){
-const err500 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data170};
+var valid82 = _errs404 === errors;
+if(!valid82){
+const err500 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key54},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6102,12 +6072,12 @@ vErrors.push(err500);
 }
 errors++;
 }
-const len10 = data170.length;
-for(let i18=0; i18<len10; i18++){
-let data171 = data170[i18];
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-if(data171.name === undefined){
-const err501 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+for(const key55 in data163){
+let data164 = data163[key55];
+if(typeof data164 === "string"){
+if(func3(data164) < 1){
+const err501 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6116,8 +6086,9 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(data171.backend === undefined){
-const err502 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+else {
+const err502 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6126,8 +6097,10 @@ vErrors.push(err502);
 }
 errors++;
 }
-if(data171.timeout === undefined){
-const err503 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+}
+else {
+const err503 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6136,9 +6109,12 @@ vErrors.push(err503);
 }
 errors++;
 }
-for(const key56 in data171){
-if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key56))){
-const err504 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+}
+}
+}
+else {
+const err504 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6148,11 +6124,11 @@ vErrors.push(err504);
 errors++;
 }
 }
-if(data171.name !== undefined){
-let data172 = data171.name;
-if(typeof data172 === "string"){
-if(func3(data172) > 63){
-const err505 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(data.tls !== undefined){
+let data165 = data.tls;
+if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
+if(data165.issuerName === undefined){
+const err505 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6161,8 +6137,8 @@ vErrors.push(err505);
 }
 errors++;
 }
-if(!pattern0.test(data172)){
-const err506 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(data165.acmeServer === undefined){
+const err506 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6171,9 +6147,8 @@ vErrors.push(err506);
 }
 errors++;
 }
-}
-else {
-const err507 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(data165.acmeEmail === undefined){
+const err507 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6182,11 +6157,9 @@ vErrors.push(err507);
 }
 errors++;
 }
-}
-if(data171.prefix !== undefined){
-let data173 = data171.prefix;
-if((typeof data173 !== "string") && (data173 !== null)){
-const err508 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
+for(const key56 in data165){
+if(!(((key56 === "issuerName") || (key56 === "acmeServer")) || (key56 === "acmeEmail"))){
+const err508 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6195,9 +6168,12 @@ vErrors.push(err508);
 }
 errors++;
 }
-if(typeof data173 === "string"){
-if(!pattern84.test(data173)){
-const err509 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
+}
+if(data165.issuerName !== undefined){
+let data166 = data165.issuerName;
+if(typeof data166 === "string"){
+if(func3(data166) > 63){
+const err509 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6206,12 +6182,8 @@ vErrors.push(err509);
 }
 errors++;
 }
-}
-}
-if(data171.path !== undefined){
-let data174 = data171.path;
-if((typeof data174 !== "string") && (data174 !== null)){
-const err510 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
+if(!pattern0.test(data166)){
+const err510 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6220,9 +6192,9 @@ vErrors.push(err510);
 }
 errors++;
 }
-if(typeof data174 === "string"){
-if(!pattern84.test(data174)){
-const err511 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
+}
+else {
+const err511 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6232,11 +6204,11 @@ vErrors.push(err511);
 errors++;
 }
 }
-}
-if(data171.regex !== undefined){
-let data175 = data171.regex;
-if((typeof data175 !== "string") && (data175 !== null)){
-const err512 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(data165.acmeServer !== undefined){
+let data167 = data165.acmeServer;
+if(typeof data167 === "string"){
+if(func3(data167) > 2048){
+const err512 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6245,9 +6217,8 @@ vErrors.push(err512);
 }
 errors++;
 }
-if(typeof data175 === "string"){
-if(func3(data175) < 2){
-const err513 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(!pattern83.test(data167)){
+const err513 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6256,8 +6227,9 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(!pattern86.test(data175)){
-const err514 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+}
+else {
+const err514 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6267,11 +6239,11 @@ vErrors.push(err514);
 errors++;
 }
 }
-}
-if(data171.backend !== undefined){
-let data176 = data171.backend;
-if(typeof data176 !== "string"){
-const err515 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
+if(data165.acmeEmail !== undefined){
+let data168 = data165.acmeEmail;
+if(typeof data168 === "string"){
+if(func3(data168) > 254){
+const err515 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6280,8 +6252,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-if(!((((data176 === "web") || (data176 === "cin-http")) || (data176 === "cin-grpc")) || (data176 === "pin-orchestrator"))){
-const err516 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/enum",keyword:"enum",params:{allowedValues: schema11.properties.edge.properties.routes.items.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.edge.properties.routes.items.properties.backend.enum,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
+if(!pattern84.test(data168)){
+const err516 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6291,10 +6263,8 @@ vErrors.push(err516);
 errors++;
 }
 }
-if(data171.websocket !== undefined){
-let data177 = data171.websocket;
-if((typeof data177 !== "boolean") && (data177 !== null)){
-const err517 = {instancePath:instancePath+"/edge/routes/" + i18+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data177};
+else {
+const err517 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6304,10 +6274,9 @@ vErrors.push(err517);
 errors++;
 }
 }
-if(data171.rateLimited !== undefined){
-let data178 = data171.rateLimited;
-if((typeof data178 !== "boolean") && (data178 !== null)){
-const err518 = {instancePath:instancePath+"/edge/routes/" + i18+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data178};
+}
+else {
+const err518 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6317,11 +6286,11 @@ vErrors.push(err518);
 errors++;
 }
 }
-if(data171.timeout !== undefined){
-let data179 = data171.timeout;
-if(typeof data179 === "string"){
-if(!pattern87.test(data179)){
-const err519 = {instancePath:instancePath+"/edge/routes/" + i18+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data179};
+if(data.edge !== undefined){
+let data169 = data.edge;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.routes === undefined){
+const err519 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "routes"},message:"must have required property '"+"routes"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6330,9 +6299,8 @@ vErrors.push(err519);
 }
 errors++;
 }
-}
-else {
-const err520 = {instancePath:instancePath+"/edge/routes/" + i18+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data179};
+if(data169.corsOrigins === undefined){
+const err520 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6341,11 +6309,8 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-if(data171.retries !== undefined){
-let data180 = data171.retries;
-if((!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))) && (data180 !== null)){
-const err521 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+if(data169.rateLimit === undefined){
+const err521 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6354,9 +6319,9 @@ vErrors.push(err521);
 }
 errors++;
 }
-if((typeof data180 == "number") && (isFinite(data180))){
-if(data180 > 5 || isNaN(data180)){
-const err522 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+for(const key57 in data169){
+if(!(((key57 === "routes") || (key57 === "corsOrigins")) || (key57 === "rateLimit"))){
+const err522 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6365,8 +6330,12 @@ vErrors.push(err522);
 }
 errors++;
 }
-if(data180 < 0 || isNaN(data180)){
-const err523 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+}
+if(data169.routes !== undefined){
+let data170 = data169.routes;
+if(Array.isArray(data170)){
+if(data170.length < 1){
+const err523 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data170};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6375,11 +6344,12 @@ vErrors.push(err523);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err524 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+const len10 = data170.length;
+for(let i18=0; i18<len10; i18++){
+let data171 = data170[i18];
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+if(data171.name === undefined){
+const err524 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6388,15 +6358,285 @@ vErrors.push(err524);
 }
 errors++;
 }
-}
-}
-else {
-const err525 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data170};
+if(data171.backend === undefined){
+const err525 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err525];
 }
 else {
 vErrors.push(err525);
+}
+errors++;
+}
+if(data171.timeout === undefined){
+const err526 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+for(const key58 in data171){
+if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key58))){
+const err527 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+}
+if(data171.name !== undefined){
+let data172 = data171.name;
+if(typeof data172 === "string"){
+if(func3(data172) > 63){
+const err528 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+if(!pattern0.test(data172)){
+const err529 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+}
+else {
+const err530 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+}
+if(data171.prefix !== undefined){
+let data173 = data171.prefix;
+if((typeof data173 !== "string") && (data173 !== null)){
+const err531 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+if(typeof data173 === "string"){
+if(!pattern86.test(data173)){
+const err532 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+}
+}
+if(data171.path !== undefined){
+let data174 = data171.path;
+if((typeof data174 !== "string") && (data174 !== null)){
+const err533 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+if(typeof data174 === "string"){
+if(!pattern86.test(data174)){
+const err534 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+}
+}
+if(data171.regex !== undefined){
+let data175 = data171.regex;
+if((typeof data175 !== "string") && (data175 !== null)){
+const err535 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+if(typeof data175 === "string"){
+if(func3(data175) > 1024){
+const err536 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+if(func3(data175) < 2){
+const err537 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+if(!pattern88.test(data175)){
+const err538 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+}
+}
+if(data171.backend !== undefined){
+let data176 = data171.backend;
+if(typeof data176 !== "string"){
+const err539 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+if(!((((data176 === "web") || (data176 === "cin-http")) || (data176 === "cin-grpc")) || (data176 === "pin-orchestrator"))){
+const err540 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/enum",keyword:"enum",params:{allowedValues: schema11.properties.edge.properties.routes.items.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.edge.properties.routes.items.properties.backend.enum,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+}
+if(data171.websocket !== undefined){
+let data177 = data171.websocket;
+if((typeof data177 !== "boolean") && (data177 !== null)){
+const err541 = {instancePath:instancePath+"/edge/routes/" + i18+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data177};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+}
+if(data171.rateLimited !== undefined){
+let data178 = data171.rateLimited;
+if((typeof data178 !== "boolean") && (data178 !== null)){
+const err542 = {instancePath:instancePath+"/edge/routes/" + i18+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data178};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+}
+if(data171.timeout !== undefined){
+let data179 = data171.timeout;
+if(!(typeof data179 === "string")){
+const err543 = {instancePath:instancePath+"/edge/routes/" + i18+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data179};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+}
+if(data171.retries !== undefined){
+let data180 = data171.retries;
+if((!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))) && (data180 !== null)){
+const err544 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
+}
+errors++;
+}
+if((typeof data180 == "number") && (isFinite(data180))){
+if(data180 > 5 || isNaN(data180)){
+const err545 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+if(vErrors === null){
+vErrors = [err545];
+}
+else {
+vErrors.push(err545);
+}
+errors++;
+}
+if(data180 < 0 || isNaN(data180)){
+const err546 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+if(vErrors === null){
+vErrors = [err546];
+}
+else {
+vErrors.push(err546);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err547 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+if(vErrors === null){
+vErrors = [err547];
+}
+else {
+vErrors.push(err547);
+}
+errors++;
+}
+}
+}
+else {
+const err548 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data170};
+if(vErrors === null){
+vErrors = [err548];
+}
+else {
+vErrors.push(err548);
 }
 errors++;
 }
@@ -6408,24 +6648,34 @@ const len11 = data181.length;
 for(let i19=0; i19<len11; i19++){
 let data182 = data181[i19];
 if(typeof data182 === "string"){
-if(!pattern88.test(data182)){
-const err526 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
+if(func3(data182) > 2048){
+const err549 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
 if(vErrors === null){
-vErrors = [err526];
+vErrors = [err549];
 }
 else {
-vErrors.push(err526);
+vErrors.push(err549);
+}
+errors++;
+}
+if(!pattern89.test(data182)){
+const err550 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
+if(vErrors === null){
+vErrors = [err550];
+}
+else {
+vErrors.push(err550);
 }
 errors++;
 }
 }
 else {
-const err527 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
+const err551 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
 if(vErrors === null){
-vErrors = [err527];
+vErrors = [err551];
 }
 else {
-vErrors.push(err527);
+vErrors.push(err551);
 }
 errors++;
 }
@@ -6441,12 +6691,12 @@ continue;
 }
 if(typeof indices8[item8] == "number"){
 j8 = indices8[item8];
-const err528 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i20, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i20+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data181};
+const err552 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i20, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i20+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data181};
 if(vErrors === null){
-vErrors = [err528];
+vErrors = [err552];
 }
 else {
-vErrors.push(err528);
+vErrors.push(err552);
 }
 errors++;
 break;
@@ -6456,281 +6706,7 @@ indices8[item8] = i20;
 }
 }
 else {
-const err529 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data181};
-if(vErrors === null){
-vErrors = [err529];
-}
-else {
-vErrors.push(err529);
-}
-errors++;
-}
-}
-if(data169.rateLimit !== undefined){
-let data183 = data169.rateLimit;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-if(data183.requestsPerSecond === undefined){
-const err530 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
-if(vErrors === null){
-vErrors = [err530];
-}
-else {
-vErrors.push(err530);
-}
-errors++;
-}
-if(data183.burst === undefined){
-const err531 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
-if(vErrors === null){
-vErrors = [err531];
-}
-else {
-vErrors.push(err531);
-}
-errors++;
-}
-for(const key57 in data183){
-if(!((key57 === "requestsPerSecond") || (key57 === "burst"))){
-const err532 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
-if(vErrors === null){
-vErrors = [err532];
-}
-else {
-vErrors.push(err532);
-}
-errors++;
-}
-}
-if(data183.requestsPerSecond !== undefined){
-let data184 = data183.requestsPerSecond;
-if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){
-const err533 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
-if(vErrors === null){
-vErrors = [err533];
-}
-else {
-vErrors.push(err533);
-}
-errors++;
-}
-if((typeof data184 == "number") && (isFinite(data184))){
-if(data184 > 100000 || isNaN(data184)){
-const err534 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
-if(vErrors === null){
-vErrors = [err534];
-}
-else {
-vErrors.push(err534);
-}
-errors++;
-}
-if(data184 < 1 || isNaN(data184)){
-const err535 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
-if(vErrors === null){
-vErrors = [err535];
-}
-else {
-vErrors.push(err535);
-}
-errors++;
-}
-}
-}
-if(data183.burst !== undefined){
-let data185 = data183.burst;
-if(!(((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185))) && (isFinite(data185)))){
-const err536 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
-if(vErrors === null){
-vErrors = [err536];
-}
-else {
-vErrors.push(err536);
-}
-errors++;
-}
-if((typeof data185 == "number") && (isFinite(data185))){
-if(data185 > 100000 || isNaN(data185)){
-const err537 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
-if(vErrors === null){
-vErrors = [err537];
-}
-else {
-vErrors.push(err537);
-}
-errors++;
-}
-if(data185 < 1 || isNaN(data185)){
-const err538 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
-if(vErrors === null){
-vErrors = [err538];
-}
-else {
-vErrors.push(err538);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err539 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
-if(vErrors === null){
-vErrors = [err539];
-}
-else {
-vErrors.push(err539);
-}
-errors++;
-}
-}
-}
-else {
-const err540 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data169};
-if(vErrors === null){
-vErrors = [err540];
-}
-else {
-vErrors.push(err540);
-}
-errors++;
-}
-}
-if(data.backups !== undefined){
-let data186 = data.backups;
-if(data186 && typeof data186 == "object" && !Array.isArray(data186)){
-if(data186.bucket === undefined){
-const err541 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
-if(vErrors === null){
-vErrors = [err541];
-}
-else {
-vErrors.push(err541);
-}
-errors++;
-}
-if(data186.endpoint === undefined){
-const err542 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
-if(vErrors === null){
-vErrors = [err542];
-}
-else {
-vErrors.push(err542);
-}
-errors++;
-}
-if(data186.indexSnapshotSchedule === undefined){
-const err543 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
-if(vErrors === null){
-vErrors = [err543];
-}
-else {
-vErrors.push(err543);
-}
-errors++;
-}
-if(data186.volumeSnapshotSchedule === undefined){
-const err544 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
-if(vErrors === null){
-vErrors = [err544];
-}
-else {
-vErrors.push(err544);
-}
-errors++;
-}
-if(data186.configBackupSchedule === undefined){
-const err545 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
-if(vErrors === null){
-vErrors = [err545];
-}
-else {
-vErrors.push(err545);
-}
-errors++;
-}
-if(data186.volumeSnapshotClassName === undefined){
-const err546 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
-if(vErrors === null){
-vErrors = [err546];
-}
-else {
-vErrors.push(err546);
-}
-errors++;
-}
-if(data186.toolboxImage === undefined){
-const err547 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
-if(vErrors === null){
-vErrors = [err547];
-}
-else {
-vErrors.push(err547);
-}
-errors++;
-}
-for(const key58 in data186){
-if(!((((((((key58 === "bucket") || (key58 === "endpoint")) || (key58 === "indexSnapshotSchedule")) || (key58 === "volumeSnapshotSchedule")) || (key58 === "configBackupSchedule")) || (key58 === "volumeSnapshotClassName")) || (key58 === "toolboxImage")) || (key58 === "secretData"))){
-const err548 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data186};
-if(vErrors === null){
-vErrors = [err548];
-}
-else {
-vErrors.push(err548);
-}
-errors++;
-}
-}
-if(data186.bucket !== undefined){
-let data187 = data186.bucket;
-if(typeof data187 === "string"){
-if(func3(data187) > 63){
-const err549 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
-if(vErrors === null){
-vErrors = [err549];
-}
-else {
-vErrors.push(err549);
-}
-errors++;
-}
-if(!pattern0.test(data187)){
-const err550 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data187};
-if(vErrors === null){
-vErrors = [err550];
-}
-else {
-vErrors.push(err550);
-}
-errors++;
-}
-}
-else {
-const err551 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
-if(vErrors === null){
-vErrors = [err551];
-}
-else {
-vErrors.push(err551);
-}
-errors++;
-}
-}
-if(data186.endpoint !== undefined){
-let data188 = data186.endpoint;
-if(typeof data188 === "string"){
-if(!pattern81.test(data188)){
-const err552 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
-if(vErrors === null){
-vErrors = [err552];
-}
-else {
-vErrors.push(err552);
-}
-errors++;
-}
-}
-else {
-const err553 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
+const err553 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data181};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6740,11 +6716,11 @@ vErrors.push(err553);
 errors++;
 }
 }
-if(data186.indexSnapshotSchedule !== undefined){
-let data189 = data186.indexSnapshotSchedule;
-if(typeof data189 === "string"){
-if(!pattern91.test(data189)){
-const err554 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data189};
+if(data169.rateLimit !== undefined){
+let data183 = data169.rateLimit;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+if(data183.requestsPerSecond === undefined){
+const err554 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6753,9 +6729,8 @@ vErrors.push(err554);
 }
 errors++;
 }
-}
-else {
-const err555 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data189};
+if(data183.burst === undefined){
+const err555 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6764,12 +6739,9 @@ vErrors.push(err555);
 }
 errors++;
 }
-}
-if(data186.volumeSnapshotSchedule !== undefined){
-let data190 = data186.volumeSnapshotSchedule;
-if(typeof data190 === "string"){
-if(!pattern91.test(data190)){
-const err556 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data190};
+for(const key59 in data183){
+if(!((key59 === "requestsPerSecond") || (key59 === "burst"))){
+const err556 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6779,8 +6751,10 @@ vErrors.push(err556);
 errors++;
 }
 }
-else {
-const err557 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data190};
+if(data183.requestsPerSecond !== undefined){
+let data184 = data183.requestsPerSecond;
+if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){
+const err557 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6789,12 +6763,9 @@ vErrors.push(err557);
 }
 errors++;
 }
-}
-if(data186.configBackupSchedule !== undefined){
-let data191 = data186.configBackupSchedule;
-if(typeof data191 === "string"){
-if(!pattern91.test(data191)){
-const err558 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/pattern",keyword:"pattern",params:{pattern: "^([0-9*,/-]+ ){4}[0-9*,/-]+$"},message:"must match pattern \""+"^([0-9*,/-]+ ){4}[0-9*,/-]+$"+"\"",schema:"^([0-9*,/-]+ ){4}[0-9*,/-]+$",parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data191};
+if((typeof data184 == "number") && (isFinite(data184))){
+if(data184 > 100000 || isNaN(data184)){
+const err558 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6803,9 +6774,8 @@ vErrors.push(err558);
 }
 errors++;
 }
-}
-else {
-const err559 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data191};
+if(data184 < 1 || isNaN(data184)){
+const err559 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6815,11 +6785,11 @@ vErrors.push(err559);
 errors++;
 }
 }
-if(data186.volumeSnapshotClassName !== undefined){
-let data192 = data186.volumeSnapshotClassName;
-if(typeof data192 === "string"){
-if(func3(data192) > 63){
-const err560 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+}
+if(data183.burst !== undefined){
+let data185 = data183.burst;
+if(!(((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185))) && (isFinite(data185)))){
+const err560 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6828,8 +6798,9 @@ vErrors.push(err560);
 }
 errors++;
 }
-if(!pattern0.test(data192)){
-const err561 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if((typeof data185 == "number") && (isFinite(data185))){
+if(data185 > 100000 || isNaN(data185)){
+const err561 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6838,9 +6809,8 @@ vErrors.push(err561);
 }
 errors++;
 }
-}
-else {
-const err562 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if(data185 < 1 || isNaN(data185)){
+const err562 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6850,11 +6820,10 @@ vErrors.push(err562);
 errors++;
 }
 }
-if(data186.toolboxImage !== undefined){
-let data193 = data186.toolboxImage;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.repository === undefined){
-const err563 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+}
+}
+else {
+const err563 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6863,8 +6832,10 @@ vErrors.push(err563);
 }
 errors++;
 }
-if(data193.tag === undefined){
-const err564 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+}
+}
+else {
+const err564 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6873,9 +6844,12 @@ vErrors.push(err564);
 }
 errors++;
 }
-for(const key59 in data193){
-if(!(((key59 === "repository") || (key59 === "tag")) || (key59 === "digest"))){
-const err565 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+}
+if(data.backups !== undefined){
+let data186 = data.backups;
+if(data186 && typeof data186 == "object" && !Array.isArray(data186)){
+if(data186.bucket === undefined){
+const err565 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6884,12 +6858,8 @@ vErrors.push(err565);
 }
 errors++;
 }
-}
-if(data193.repository !== undefined){
-let data194 = data193.repository;
-if(typeof data194 === "string"){
-if(!pattern5.test(data194)){
-const err566 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
+if(data186.endpoint === undefined){
+const err566 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6898,9 +6868,8 @@ vErrors.push(err566);
 }
 errors++;
 }
-}
-else {
-const err567 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
+if(data186.indexSnapshotSchedule === undefined){
+const err567 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6909,12 +6878,8 @@ vErrors.push(err567);
 }
 errors++;
 }
-}
-if(data193.tag !== undefined){
-let data195 = data193.tag;
-if(typeof data195 === "string"){
-if(!pattern6.test(data195)){
-const err568 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data195};
+if(data186.volumeSnapshotSchedule === undefined){
+const err568 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6923,9 +6888,8 @@ vErrors.push(err568);
 }
 errors++;
 }
-}
-else {
-const err569 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data195};
+if(data186.configBackupSchedule === undefined){
+const err569 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -6934,11 +6898,8 @@ vErrors.push(err569);
 }
 errors++;
 }
-}
-if(data193.digest !== undefined){
-let data196 = data193.digest;
-if((typeof data196 !== "string") && (data196 !== null)){
-const err570 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data196};
+if(data186.volumeSnapshotClassName === undefined){
+const err570 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6947,9 +6908,8 @@ vErrors.push(err570);
 }
 errors++;
 }
-if(typeof data196 === "string"){
-if(!pattern7.test(data196)){
-const err571 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data196};
+if(data186.toolboxImage === undefined){
+const err571 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6958,11 +6918,9 @@ vErrors.push(err571);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err572 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+for(const key60 in data186){
+if(!((((((((key60 === "bucket") || (key60 === "endpoint")) || (key60 === "indexSnapshotSchedule")) || (key60 === "volumeSnapshotSchedule")) || (key60 === "configBackupSchedule")) || (key60 === "volumeSnapshotClassName")) || (key60 === "toolboxImage")) || (key60 === "secretData"))){
+const err572 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data186};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -6972,10 +6930,11 @@ vErrors.push(err572);
 errors++;
 }
 }
-if(data186.secretData !== undefined){
-let data197 = data186.secretData;
-if((!(data197 && typeof data197 == "object" && !Array.isArray(data197))) && (data197 !== null)){
-const err573 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(data186.bucket !== undefined){
+let data187 = data186.bucket;
+if(typeof data187 === "string"){
+if(func3(data187) > 63){
+const err573 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -6984,9 +6943,8 @@ vErrors.push(err573);
 }
 errors++;
 }
-if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
-if(data197.ageRecipient === undefined){
-const err574 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(func3(data187) < 3){
+const err574 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -6995,9 +6953,8 @@ vErrors.push(err574);
 }
 errors++;
 }
-for(const key60 in data197){
-if(!(key60 === "ageRecipient")){
-const err575 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(!pattern0.test(data187)){
+const err575 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data187};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -7007,11 +6964,8 @@ vErrors.push(err575);
 errors++;
 }
 }
-if(data197.ageRecipient !== undefined){
-let data198 = data197.ageRecipient;
-if(typeof data198 === "string"){
-if(!pattern98.test(data198)){
-const err576 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data198};
+else {
+const err576 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7021,8 +6975,11 @@ vErrors.push(err576);
 errors++;
 }
 }
-else {
-const err577 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data198};
+if(data186.endpoint !== undefined){
+let data188 = data186.endpoint;
+if(typeof data188 === "string"){
+if(func3(data188) > 2048){
+const err577 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7031,12 +6988,8 @@ vErrors.push(err577);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err578 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data186};
+if(!pattern83.test(data188)){
+const err578 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7046,9 +6999,8 @@ vErrors.push(err578);
 errors++;
 }
 }
-}
 else {
-const err579 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err579 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7057,7 +7009,309 @@ vErrors.push(err579);
 }
 errors++;
 }
+}
+if(data186.indexSnapshotSchedule !== undefined){
+let data189 = data186.indexSnapshotSchedule;
+if(!(typeof data189 === "string")){
+const err580 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data189};
+if(vErrors === null){
+vErrors = [err580];
+}
+else {
+vErrors.push(err580);
+}
+errors++;
+}
+}
+if(data186.volumeSnapshotSchedule !== undefined){
+let data190 = data186.volumeSnapshotSchedule;
+if(!(typeof data190 === "string")){
+const err581 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data190};
+if(vErrors === null){
+vErrors = [err581];
+}
+else {
+vErrors.push(err581);
+}
+errors++;
+}
+}
+if(data186.configBackupSchedule !== undefined){
+let data191 = data186.configBackupSchedule;
+if(!(typeof data191 === "string")){
+const err582 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data191};
+if(vErrors === null){
+vErrors = [err582];
+}
+else {
+vErrors.push(err582);
+}
+errors++;
+}
+}
+if(data186.volumeSnapshotClassName !== undefined){
+let data192 = data186.volumeSnapshotClassName;
+if(typeof data192 === "string"){
+if(func3(data192) > 253){
+const err583 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if(vErrors === null){
+vErrors = [err583];
+}
+else {
+vErrors.push(err583);
+}
+errors++;
+}
+if(func3(data192) < 1){
+const err584 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if(vErrors === null){
+vErrors = [err584];
+}
+else {
+vErrors.push(err584);
+}
+errors++;
+}
+if(!pattern3.test(data192)){
+const err585 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if(vErrors === null){
+vErrors = [err585];
+}
+else {
+vErrors.push(err585);
+}
+errors++;
+}
+}
+else {
+const err586 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if(vErrors === null){
+vErrors = [err586];
+}
+else {
+vErrors.push(err586);
+}
+errors++;
+}
+}
+if(data186.toolboxImage !== undefined){
+let data193 = data186.toolboxImage;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.repository === undefined){
+const err587 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+if(vErrors === null){
+vErrors = [err587];
+}
+else {
+vErrors.push(err587);
+}
+errors++;
+}
+if(data193.tag === undefined){
+const err588 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+if(vErrors === null){
+vErrors = [err588];
+}
+else {
+vErrors.push(err588);
+}
+errors++;
+}
+for(const key61 in data193){
+if(!(((key61 === "repository") || (key61 === "tag")) || (key61 === "digest"))){
+const err589 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+if(vErrors === null){
+vErrors = [err589];
+}
+else {
+vErrors.push(err589);
+}
+errors++;
+}
+}
+if(data193.repository !== undefined){
+let data194 = data193.repository;
+if(typeof data194 === "string"){
+if(func3(data194) > 255){
+const err590 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
+if(vErrors === null){
+vErrors = [err590];
+}
+else {
+vErrors.push(err590);
+}
+errors++;
+}
+if(!pattern5.test(data194)){
+const err591 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
+if(vErrors === null){
+vErrors = [err591];
+}
+else {
+vErrors.push(err591);
+}
+errors++;
+}
+}
+else {
+const err592 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
+if(vErrors === null){
+vErrors = [err592];
+}
+else {
+vErrors.push(err592);
+}
+errors++;
+}
+}
+if(data193.tag !== undefined){
+let data195 = data193.tag;
+if(typeof data195 === "string"){
+if(!pattern6.test(data195)){
+const err593 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data195};
+if(vErrors === null){
+vErrors = [err593];
+}
+else {
+vErrors.push(err593);
+}
+errors++;
+}
+}
+else {
+const err594 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data195};
+if(vErrors === null){
+vErrors = [err594];
+}
+else {
+vErrors.push(err594);
+}
+errors++;
+}
+}
+if(data193.digest !== undefined){
+let data196 = data193.digest;
+if((typeof data196 !== "string") && (data196 !== null)){
+const err595 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data196};
+if(vErrors === null){
+vErrors = [err595];
+}
+else {
+vErrors.push(err595);
+}
+errors++;
+}
+if(typeof data196 === "string"){
+if(!pattern7.test(data196)){
+const err596 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data196};
+if(vErrors === null){
+vErrors = [err596];
+}
+else {
+vErrors.push(err596);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err597 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+if(vErrors === null){
+vErrors = [err597];
+}
+else {
+vErrors.push(err597);
+}
+errors++;
+}
+}
+if(data186.secretData !== undefined){
+let data197 = data186.secretData;
+if((!(data197 && typeof data197 == "object" && !Array.isArray(data197))) && (data197 !== null)){
+const err598 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(vErrors === null){
+vErrors = [err598];
+}
+else {
+vErrors.push(err598);
+}
+errors++;
+}
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(data197.ageRecipient === undefined){
+const err599 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(vErrors === null){
+vErrors = [err599];
+}
+else {
+vErrors.push(err599);
+}
+errors++;
+}
+for(const key62 in data197){
+if(!(key62 === "ageRecipient")){
+const err600 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(vErrors === null){
+vErrors = [err600];
+}
+else {
+vErrors.push(err600);
+}
+errors++;
+}
+}
+if(data197.ageRecipient !== undefined){
+let data198 = data197.ageRecipient;
+if(typeof data198 === "string"){
+if(!pattern96.test(data198)){
+const err601 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data198};
+if(vErrors === null){
+vErrors = [err601];
+}
+else {
+vErrors.push(err601);
+}
+errors++;
+}
+}
+else {
+const err602 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data198};
+if(vErrors === null){
+vErrors = [err602];
+}
+else {
+vErrors.push(err602);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err603 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data186};
+if(vErrors === null){
+vErrors = [err603];
+}
+else {
+vErrors.push(err603);
+}
+errors++;
+}
+}
+}
+else {
+const err604 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err604];
+}
+else {
+vErrors.push(err604);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "584cdbb155e531e86ae0788c832545616752916dbf1b742ef6ce651ddf96f587";
+module.exports.schemaHash = "2d30178a668f799e5313d83293e4eb74a121347b9752535de6a3f71cc5efb9a0";

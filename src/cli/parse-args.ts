@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENVIRONMENTS_DIR, parseSet, quote, readOverrideFile, type Overrides } from '../config/index.ts';
+import { ENVIRONMENTS_DIR, parseSet, readOverrideFile, type Overrides } from '../config/index.ts';
+import { quote } from '../lib/values/index.ts';
 
 /** Options shared by `synth` and `check`. */
 export interface CliOptions {

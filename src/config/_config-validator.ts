@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { FORMAT_NAMES } from './_formats.ts';
 import { platformConfigSchema } from './schema.ts';
 
 /*
@@ -15,8 +16,16 @@ const require = createRequire(import.meta.url);
 /** Where the precompiled validator lives, from the project root. */
 export const PRECOMPILED_VALIDATOR = 'imports/config/platform-config.cjs';
 
-/** `allErrors`: every problem at once; `verbose`: messages quote the value and the schema's description. */
-export const VALIDATOR_OPTIONS = { allErrors: true, verbose: true, strict: true } as const;
+/**
+ * `allErrors`: every problem at once; `verbose`: messages quote the value and the schema's
+ * description; `formats`: the schema's formats are checked by src/config/_formats.ts, not by ajv.
+ */
+export const VALIDATOR_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  formats: Object.fromEntries(FORMAT_NAMES.map((name) => [name, true as const])),
+} as const;
 
 /** sha256 of the schema, which names the precompiled validator's source. */
 export function schemaHash(): string {

@@ -19,9 +19,3 @@ export function formatPath(path: readonly PathSegment[]): string {
     }, '') || '(root)'
   );
 }
-
-/** Text quoted for a message, cut to `max` characters so a huge value cannot flood the terminal. */
-export function quote(text: string, max = 80): string {
-  const json = JSON.stringify(text);
-  return json.length <= max ? json : `${json.slice(0, max - 2)}…" (${text.length} characters)`;
-}

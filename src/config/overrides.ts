@@ -1,9 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { FORBIDDEN_KEYS, toPlainData } from './_plain-data.ts';
-import { formatPath, quote, type PathSegment } from './_path.ts';
+import { quote } from '../lib/values/index.ts';
+import { formatPath, type PathSegment } from './_path.ts';
 
-export { formatPath, quote, type PathSegment } from './_path.ts';
+export { formatPath, type PathSegment } from './_path.ts';
 
 /*
  * Ad-hoc overrides with Helm's semantics: `-f` files are deep-merged in order (maps merge,

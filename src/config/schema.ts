@@ -16,60 +16,90 @@ import type {
   TlsConfig,
   WorkloadConfig,
 } from './types.ts';
+import { DnsName } from '../lib/values/index.ts';
 
 /*
  * The JSON Schema of the platform model. `JSONSchemaType<T>` makes the compiler reject a schema
  * that disagrees with `types.ts`, so the two cannot drift. Every `pattern` carries a
  * `description`: it is what the user reads when a value does not match.
+ *
+ * A `format` names a value type that src/config/_formats.ts checks in code where a pattern cannot
+ * say it (the range of each cron field, the host bits of a CIDR, the length of each DNS label, what
+ * RE2 compiles). Patterns stay on those fields as a first, coarse check: the Helm charts' values
+ * schemas reuse these fragments, and Helm knows none of the formats.
  */
 
 const dnsLabel = {
   type: 'string',
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  pattern: `^${DnsName.LABEL_SYNTAX}$`,
   maxLength: 63,
   description: 'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)',
 } as const;
 
-const hostname = {
+/** Names of Services, which Kubernetes requires to start with a letter. */
+const dns1035Label = {
+  type: 'string',
+  pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+  maxLength: 63,
+  description: 'a DNS-1035 label (lower-case letters, digits and "-", starting with a letter, at most 63 characters)',
+} as const;
+
+/** Every DNS name of the model: host names, and the names of objects the platform refers to. */
+const dnsName = {
   type: 'string',
   minLength: 1,
-  maxLength: 253,
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
-  description: 'a DNS host name such as crumpet.example.org',
+  maxLength: DnsName.MAX_LENGTH,
+  pattern: `^${DnsName.LABEL_SYNTAX}(\\.${DnsName.LABEL_SYNTAX})*$`,
+  format: 'dns-name',
+  description: 'a DNS name such as crumpet.example.org (lower-case letters, digits, "-" and ".")',
 } as const;
+
+/**
+ * The name of an object the platform refers to but does not create (StorageClass,
+ * VolumeSnapshotClass, ClusterSecretStore): a DNS-1123 subdomain, dots allowed. Objects the
+ * platform creates have DNS-1123 labels (see src/render/manifest-validator.ts).
+ */
+const objectName = { ...dnsName, description: 'a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com' } as const;
 
 const cpuQuantity = {
   type: 'string',
-  pattern: '^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$',
-  description: 'a Kubernetes CPU quantity such as 500m or 2',
+  pattern: '^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$',
+  description: 'a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2',
 } as const;
 
 const byteQuantity = {
   type: 'string',
-  pattern: '^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$',
-  description: 'a Kubernetes byte quantity such as 512Mi or 50Gi',
+  // Fractions only with a unit: Kubernetes would round 1.5 bytes up to 2.
+  pattern: '^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$',
+  description: 'a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi',
 } as const;
 
 export const replicas = { type: 'integer', minimum: 0, maximum: 1000 } as const;
 
-const ipv4Cidr = {
+/** An IPv4 CIDR exactly, or the shape of an IPv6 one: Helm checks this much, the `cidr` format the rest. */
+const cidr = {
   type: 'string',
-  pattern: '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$',
-  description: 'an IPv4 CIDR such as 203.0.113.0/24',
+  pattern:
+    '^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])' +
+    '|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$',
+  format: 'cidr',
+  description: 'an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32',
 } as const;
 
-const cidrList = { type: 'array', minItems: 1, uniqueItems: true, items: ipv4Cidr } as const;
+/** An allow-list of networks; every CIDR list of the model is one. */
+const cidrList = { type: 'array', minItems: 1, uniqueItems: true, items: cidr } as const;
 
-/** Five-field cron: minute hour day-of-month month day-of-week, digits and `*,-/` only. */
 const cron = {
   type: 'string',
-  pattern: '^([0-9*,/-]+ ){4}[0-9*,/-]+$',
-  description: 'a five-field cron schedule such as "30 2 * * *"',
+  format: 'cron-schedule',
+  description: 'a cron schedule such as "30 2 * * *" or @daily',
 } as const;
 
 const httpsUrl = {
   type: 'string',
+  maxLength: 2048,
   pattern: '^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$',
+  format: 'https-url',
   description: 'an https:// URL',
 } as const;
 
@@ -80,22 +110,25 @@ export const image: JSONSchemaType<ImageConfig> = {
   properties: {
     repository: {
       type: 'string',
+      maxLength: 255,
+      format: 'image-repository',
       // The distribution/reference grammar: optional domain[:port]/, then path components.
       pattern:
-        '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?' +
+        `^(${DnsName.LABEL_SYNTAX}(\\.${DnsName.LABEL_SYNTAX})*(:[0-9]+)?/)?` +
         '[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$',
       description: 'an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)',
     },
     tag: {
       type: 'string',
-      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$',
-      description: 'an image tag such as v0.1.0 (letters, digits, "_", "." and "-", at most 63)',
+      // The OCI distribution spec's tag grammar.
+      pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+      description: 'an image tag such as v0.1.0 (letters, digits, "_", "." and "-", not starting with "." or "-", at most 128)',
     },
     digest: {
       type: 'string',
       nullable: true,
-      pattern: '^sha256:[a-f0-9]{64}$',
-      description: 'an image digest: "sha256:" and 64 lower-case hex digits',
+      pattern: '^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$',
+      description: 'an image digest: "sha256:" and 64 lower-case hex digits (or "sha512:" and 128)',
     },
   },
 };
@@ -145,7 +178,7 @@ const monitoringEndpoint = {
   type: 'object',
   additionalProperties: false,
   required: ['service', 'port'],
-  properties: { service: dnsLabel, port: { type: 'integer', minimum: 1, maximum: 65535 } },
+  properties: { service: dns1035Label, port: { type: 'integer', minimum: 1, maximum: 65535 } },
 } as const;
 
 const telemetry: JSONSchemaType<TelemetryConfig> = {
@@ -192,19 +225,28 @@ const secrets: JSONSchemaType<SecretsConfig> = {
   required: ['provider', 'store', 'remoteKeyPrefix'],
   properties: {
     provider: { type: 'string', enum: ['external-secrets', 'sealed-secrets'] },
-    store: dnsLabel,
+    store: objectName,
     remoteKeyPrefix: {
       type: 'string',
-      pattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$',
-      description: 'a slash-separated key prefix such as crumpet/prod',
+      // No segment starts with ".": "crumpet/../other" would read another prefix's secrets.
+      pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$',
+      description: 'a slash-separated key prefix such as crumpet/prod (no segment starting with ".")',
     },
     sealed: {
       type: 'object',
       nullable: true,
       required: [],
+      propertyNames: { ...objectName, description: 'a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens' },
       additionalProperties: {
         type: 'object',
         required: [],
+        // What Kubernetes allows as a key of a Secret's data (IsConfigMapKey).
+        propertyNames: {
+          type: 'string',
+          maxLength: 253,
+          pattern: '^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$',
+          description: 'a Secret key: letters, digits, "-", "_" and ".", not "." or starting with "..", at most 253 characters',
+        },
         additionalProperties: { type: 'string', minLength: 1 },
       },
     },
@@ -220,7 +262,9 @@ const tls: JSONSchemaType<TlsConfig> = {
     acmeServer: httpsUrl,
     acmeEmail: {
       type: 'string',
+      maxLength: 254,
       pattern: '^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$',
+      format: 'email-address',
       description: 'an e-mail address',
     },
   },
@@ -240,11 +284,19 @@ const edgeRoute: JSONSchemaType<EdgeRouteConfig> = {
     name: dnsLabel,
     prefix: { ...urlPath, nullable: true },
     path: { ...urlPath, nullable: true },
-    regex: { type: 'string', minLength: 2, pattern: '^\\^', description: 'an RE2 expression anchored with ^', nullable: true },
+    regex: {
+      type: 'string',
+      minLength: 2,
+      maxLength: 1024,
+      pattern: '^\\^',
+      format: 're2',
+      description: 'an RE2 expression anchored with ^',
+      nullable: true,
+    },
     backend: { type: 'string', enum: ['web', 'cin-http', 'cin-grpc', 'pin-orchestrator'] },
     websocket: { type: 'boolean', nullable: true },
     rateLimited: { type: 'boolean', nullable: true },
-    timeout: { type: 'string', pattern: '^[0-9]+(ms|s|m|h)$', description: 'a duration such as 250ms, 15s or 5m' },
+    timeout: { type: 'string', format: 'duration', description: 'a duration such as 250ms, 15s or 5m' },
     retries: { type: 'integer', minimum: 0, maximum: 5, nullable: true },
   },
 };
@@ -258,7 +310,13 @@ const edge: JSONSchemaType<EdgeConfig> = {
     corsOrigins: {
       type: 'array',
       uniqueItems: true,
-      items: { type: 'string', pattern: '^https://[a-z0-9.-]+(:[0-9]+)?$', description: 'an origin such as https://app.example.org' },
+      items: {
+        type: 'string',
+        maxLength: 2048,
+        pattern: '^https://[a-z0-9.-]+(:[0-9]+)?$',
+        format: 'https-origin',
+        description: 'an origin such as https://app.example.org',
+      },
     },
     rateLimit: {
       type: 'object',
@@ -280,12 +338,12 @@ const backups: JSONSchemaType<BackupConfig> = {
     'volumeSnapshotClassName', 'toolboxImage',
   ],
   properties: {
-    bucket: { ...dnsLabel, description: 'an S3 bucket name (lower case, digits and "-")' },
+    bucket: { ...dnsLabel, minLength: 3, description: 'an S3 bucket name (3 to 63 lower-case letters, digits and "-")' },
     endpoint: httpsUrl,
     indexSnapshotSchedule: cron,
     volumeSnapshotSchedule: cron,
     configBackupSchedule: cron,
-    volumeSnapshotClassName: dnsLabel,
+    volumeSnapshotClassName: objectName,
     toolboxImage: image,
     secretData: {
       type: 'object',
@@ -320,19 +378,19 @@ export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
   additionalProperties: false,
   required: [
     'name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'components', 'network',
-    'secrets', 'tls', 'edge', 'backups',
+    'telemetry', 'secrets', 'tls', 'edge', 'backups',
   ],
   properties: {
     name: dnsLabel,
     namespace: dnsLabel,
     instance: dnsLabel,
     pinDigests: { type: 'boolean' },
-    hostnames: { type: 'array', minItems: 1, uniqueItems: true, items: hostname },
+    hostnames: { type: 'array', minItems: 1, uniqueItems: true, items: dnsName },
     storage: {
       type: 'object',
       additionalProperties: false,
       required: ['storageClassName'],
-      properties: { storageClassName: { ...dnsLabel, maxLength: 253 } },
+      properties: { storageClassName: objectName },
     },
     features: {
       type: 'object',

@@ -8,10 +8,11 @@
 export interface ImageConfig {
   /** Registry and path, e.g. `ghcr.io/crumpet/cin-node`. */
   readonly repository: string;
-  /** Release tag, e.g. `v0.1.0`. */
+  /** Release tag, e.g. `v0.1.0`: the OCI grammar, at most 128 characters. */
   readonly tag: string;
   /**
-   * Content digest (`sha256:` and 64 hex digits). When present the image is pulled by digest.
+   * Content digest (`sha256:` and 64 hex digits, or `sha512:` and 128). When present the image is
+   * pulled by digest.
    * @default - pulled by tag; refused when the environment sets `pinDigests`
    */
   readonly digest?: string;
@@ -26,7 +27,10 @@ export interface ResourceConfig {
 /** Image, replica count and resources of one stateless workload. */
 export interface WorkloadConfig {
   readonly image: ImageConfig;
-  /** Replicas when autoscaling is off; the autoscaler's floor when it is on. */
+  /**
+   * Replicas when autoscaling is off; the autoscaler's floor when it is on, and then at least 1
+   * for a workload with `maxReplicas` (a HorizontalPodAutoscaler never scales up from 0).
+   */
   readonly replicas: number;
   readonly resources: ResourceConfig;
 }
@@ -41,6 +45,7 @@ export interface ScalableWorkloadConfig extends WorkloadConfig {
 export interface CinLanguageConfig {
   /** ISO 639-1 code, e.g. `en`; unique within the environment. */
   readonly code: string;
+  /** Instances serving the language; at least 1, since the edge routes the language to them. */
   readonly replicas: number;
   /** Size of each replica's index volume, e.g. `50Gi` (spec: 20-50 GB). */
   readonly storage: string;
@@ -111,6 +116,7 @@ export interface ComponentsConfig {
 
 /** A Service in the monitoring namespace. */
 export interface MonitoringEndpoint {
+  /** The Service's name (a DNS-1035 label: it starts with a letter). */
   readonly service: string;
   readonly port: number;
 }
@@ -123,7 +129,11 @@ export interface TelemetryConfig {
   readonly logs: MonitoringEndpoint;
 }
 
-/** Where traffic may go beyond the cluster (spec section 11: CIN egress is limited). */
+/**
+ * Where traffic may go beyond the cluster (spec section 11: CIN egress is limited). Every list
+ * holds IPv4 or IPv6 CIDRs written as their network address (`203.0.113.0/24`, `2001:db8::/32`;
+ * no host bits set), none of them `/0`: each is an allow-list.
+ */
 export interface NetworkConfig {
   /** Chain RPC endpoints the CIN nodes ingest from and the watchers read. */
   readonly rpcEndpointCidrs: readonly string[];
@@ -155,11 +165,16 @@ export interface SecretsConfig {
    * `sealed-secrets`: SealedSecrets holding ciphertext only the cluster's controller can open.
    */
   readonly provider: 'external-secrets' | 'sealed-secrets';
-  /** external-secrets: the ClusterSecretStore to read from. */
+  /** external-secrets: the ClusterSecretStore to read from (a DNS-1123 subdomain). */
   readonly store: string;
-  /** external-secrets: prefix of every remote key, e.g. `crumpet/prod`. */
+  /** external-secrets: prefix of every remote key, e.g. `crumpet/prod`; no segment starts with ".". */
   readonly remoteKeyPrefix: string;
-  /** sealed-secrets: ciphertext from `kubeseal`, by secret name, then key. */
+  /**
+   * sealed-secrets: ciphertext from `kubeseal`, by Secret name (a DNS-1123 subdomain), then key
+   * (what Kubernetes allows in a Secret's data: `[-._a-zA-Z0-9]+`, not `.`, not starting with `..`).
+   * Required with the sealed-secrets provider, refused with the other (it would be ignored).
+   * @default - none
+   */
   readonly sealed?: { readonly [secret: string]: { readonly [key: string]: string } };
 }
 
@@ -167,7 +182,7 @@ export interface SecretsConfig {
 export interface TlsConfig {
   /** Name of the cert-manager ClusterIssuer. */
   readonly issuerName: string;
-  /** ACME directory, e.g. Let's Encrypt production or staging. */
+  /** ACME directory, e.g. Let's Encrypt production or staging: an https:// URL. */
   readonly acmeServer: string;
   /** Contact for expiry notices from the ACME server. */
   readonly acmeEmail: string;
@@ -189,7 +204,10 @@ export interface EdgeRouteConfig {
   readonly prefix?: string;
   /** Exact path, e.g. `/v1/search`. */
   readonly path?: string;
-  /** RE2 regular expression the whole path must match, e.g. `^/grpc\\.[^/]+/[^/]+$`. */
+  /**
+   * RE2 regular expression the whole path must match, e.g. `^/grpc\\.[^/]+/[^/]+$`; checked by
+   * compiling it with RE2 itself (no look-around, no back-references; `(?P<name>...)` groups).
+   */
   readonly regex?: string;
   readonly backend: EdgeBackend;
   /**
@@ -202,7 +220,10 @@ export interface EdgeRouteConfig {
    * @default false
    */
   readonly rateLimited?: boolean;
-  /** Upstream timeout as a duration such as `15s`; `0s` for none (streams, WebSockets). */
+  /**
+   * Upstream timeout: a whole number and a unit (`250ms`, `15s`, `5m`), at most `1h`; `0s` for
+   * none (streams, WebSockets).
+   */
   readonly timeout: string;
   /**
    * Retries on connect failures, resets and refused streams; only for idempotent routes.
@@ -213,32 +234,42 @@ export interface EdgeRouteConfig {
 
 /** The Envoy edge's routes and protections (spec sections 5 and 11). */
 export interface EdgeConfig {
-  /** The route table, in match order; put the most specific routes first. */
+  /**
+   * The route table, in match order; put the most specific routes first. A route that an earlier
+   * prefix or path takes entirely is refused: it could never be reached.
+   */
   readonly routes: readonly EdgeRouteConfig[];
-  /** Origins CORS admits: the community frontends, e.g. `https://app.community.example`. */
+  /**
+   * Origins CORS admits: the community frontends, e.g. `https://app.community.example`; without
+   * `:443`, which browsers leave out of the Origin header.
+   */
   readonly corsOrigins: readonly string[];
   /** Token bucket of every `rateLimited` route, per client connection. */
   readonly rateLimit: {
     /** Tokens added per second. */
     readonly requestsPerSecond: number;
-    /** Bucket size: the burst a client may send at once. */
+    /** Bucket size: the burst a client may send at once; at least `requestsPerSecond`. */
     readonly burst: number;
   };
 }
 
 /** Backups and disaster recovery (spec section 10). */
 export interface BackupConfig {
-  /** S3-compatible bucket receiving index snapshots and config backups. */
+  /** S3-compatible bucket receiving index snapshots and config backups (3 to 63 characters). */
   readonly bucket: string;
   /** Endpoint of the object store. */
   readonly endpoint: string;
-  /** Cron schedule of the nightly index snapshot upload. */
+  /**
+   * Cron schedule of the nightly index snapshot upload. Every schedule is checked as the CronJob
+   * controller reads it: five fields (`30 2 * * *`, names such as `MON-FRI`) or a macro
+   * (`@daily`, `@hourly`, `@every 6h`, ...); see CronSchedule in src/lib/values.
+   */
   readonly indexSnapshotSchedule: string;
   /** Cron schedule of the index VolumeSnapshots. */
   readonly volumeSnapshotSchedule: string;
   /** Cron schedule of the Secret and ConfigMap backup. */
   readonly configBackupSchedule: string;
-  /** VolumeSnapshotClass of the CSI driver holding the index volumes. */
+  /** VolumeSnapshotClass of the CSI driver holding the index volumes (a DNS-1123 subdomain). */
   readonly volumeSnapshotClassName: string;
   /**
    * Image with bash, kubectl, the AWS CLI and age, run by the backup jobs; pinned by digest where
@@ -273,10 +304,13 @@ export interface PlatformConfig {
   readonly instance: string;
   /** Refuse any image that is not pinned by digest (supply-chain rule, spec section 11). */
   readonly pinDigests: boolean;
-  /** Public host names served by the edge. */
+  /**
+   * Public host names served by the edge: DNS names (labels of at most 63 characters, 253 in all),
+   * not IP addresses.
+   */
   readonly hostnames: readonly string[];
   readonly storage: {
-    /** StorageClass of every PersistentVolumeClaim. */
+    /** StorageClass of every PersistentVolumeClaim (a DNS-1123 subdomain, e.g. `ebs.csi.aws.com`). */
     readonly storageClassName: string;
   };
   readonly features: FeatureToggles;

@@ -11,7 +11,11 @@ export interface AppLabelsProps {
   readonly component: string;
   /** `app.kubernetes.io/part-of`: the higher-level application. */
   readonly partOf: string;
-  /** `app.kubernetes.io/version`: the running version, usually the image tag. */
+  /**
+   * `app.kubernetes.io/version`: the running version, usually the image tag. An OCI tag may be
+   * 128 characters long and start with "_", a label value may not: the label holds the version cut
+   * to 63 characters and trimmed of "-", "_" and "." at either end (Helm's `trunc 63 | trimAll "-_."`).
+   */
   readonly version: string;
   /**
    * `app.kubernetes.io/managed-by`: the tool that manages the object.
@@ -27,6 +31,19 @@ export interface AppLabelsProps {
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** The label value of a version: see {@link AppLabelsProps.version}. */
+function versionLabel(version: string): string {
+  return version.slice(0, 63).replace(/^[-_.]+|[-_.]+$/g, '');
+}
+
+/**
+ * Labels whose value is derived from what the model gives, as the Helm pipeline that derives it:
+ * a chart templating the label from a value renders it through this pipeline, as the labels here do.
+ */
+export const LABEL_VALUE_PIPELINES: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/version': 'trunc 63 | trimAll "-_."',
+};
 
 /**
  * Labels defined once per component: `all` goes on every object, `selector` (stable across
@@ -49,7 +66,7 @@ export class AppLabels {
       ...this.selector,
       'app.kubernetes.io/component': props.component,
       'app.kubernetes.io/part-of': props.partOf,
-      'app.kubernetes.io/version': props.version,
+      'app.kubernetes.io/version': versionLabel(props.version),
       'app.kubernetes.io/managed-by': props.managedBy ?? 'cdk8s',
     };
     for (const [key, value] of Object.entries(this.all)) {

@@ -6,7 +6,7 @@ import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { AppLabels } from './labels.ts';
 import { typedApiObject } from './_api-object.ts';
-import { cidrContains, parseCidr } from './_cidr.ts';
+import { Cidr } from './values/index.ts';
 import type { Workload } from './_workload-parts.ts';
 
 /** One end of an allowed flow. */
@@ -189,8 +189,8 @@ function toPeers(peer: Peer): INetworkPolicyPeer[] {
 
 /** The `except` ranges that lie inside `cidr`: the API refuses any other in its ipBlock. */
 function exceptWithin(cidr: string, except: readonly string[]): string[] {
-  const block = parseCidr(cidr);
-  return except.filter((e) => cidrContains(block, parseCidr(e)));
+  const block = Cidr.parse(cidr);
+  return except.filter((e) => block.contains(Cidr.parse(e)));
 }
 
 /**
@@ -203,7 +203,7 @@ function checkExcept(where: string, cidrs: readonly string[], except: readonly s
   };
   const parse = (cidr: string) => {
     try {
-      return parseCidr(cidr);
+      return Cidr.parse(cidr);
     } catch (e) {
       return fail((e as Error).message);
     }
@@ -211,8 +211,8 @@ function checkExcept(where: string, cidrs: readonly string[], except: readonly s
   const blocks = cidrs.map(parse);
   for (const e of except) {
     const range = parse(e);
-    const inside = blocks.filter((b) => cidrContains(b, range));
-    if (inside.length === 0 || inside.some((b) => b.prefix === range.prefix)) {
+    const inside = blocks.filter((b) => b.contains(range));
+    if (inside.length === 0 || inside.some((b) => b.prefixLength === range.prefixLength)) {
       fail(`except "${e}" must lie strictly inside one of ${cidrs.join(', ')}`);
     }
   }

@@ -8,13 +8,17 @@ import type { AppLabels } from './labels.ts';
 import { typedApiObject } from './_api-object.ts';
 import { checkContainer, hardenedPodTemplate, type ContainerSpec } from './_pod-template.ts';
 import { serviceAccount, type Workload } from './_workload-parts.ts';
+import { CronSchedule, ValueError } from './values/index.ts';
 
 /** Props of {@link ScheduledJob}. */
 export interface ScheduledJobProps {
   /** Name of the CronJob, its ServiceAccount and (with `rules`) its Role and RoleBinding. */
   readonly name: string;
   readonly labels: AppLabels;
-  /** Five-field cron schedule, in the controller's time zone unless `timeZone` is set. */
+  /**
+   * The schedule as the CronJob controller reads it ({@link CronSchedule}: five fields or a macro
+   * such as `@daily`), in the time zone `timeZone`.
+   */
   readonly schedule: string;
   /** @default 'Etc/UTC' */
   readonly timeZone?: string;
@@ -49,8 +53,11 @@ export class ScheduledJob extends Construct implements Workload {
     this.name = props.name;
     this.labels = props.labels;
     this.schedule = props.schedule;
-    if (!/^([0-9*,/-]+ ){4}[0-9*,/-]+$/.test(this.schedule)) {
-      throw new Error(`[${this.node.path}] schedule must be a five-field cron expression, got "${this.schedule}"`);
+    try {
+      CronSchedule.parse(this.schedule);
+    } catch (err) {
+      if (err instanceof ValueError) throw new Error(`[${this.node.path}] schedule: ${err.message}`);
+      throw err;
     }
     const container: ContainerSpec = { name: this.name, ...props.container };
     checkContainer(this.node.path, container);

@@ -3,6 +3,7 @@ import yaml from 'js-yaml';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSynth, type Io } from '../../src/cli/index.ts';
+import { EDGE_ROUTES } from '../../src/config/defaults.ts';
 import { APP_SECRETS } from '../../src/platform/index.ts';
 import { OUTPUT_MARKER, OutputRoot } from '../../src/render/index.ts';
 import { PROJECT_ROOT, tempDir, treeDigest } from '../_helpers.ts';
@@ -56,6 +57,21 @@ const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
   .concat('bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(',')}]`))
   .join('\n');
 
+/** Staging's secrets as SealedSecrets, every key with a ciphertext, then `changes` merged per secret. */
+const sealed = (changes: Record<string, Record<string, string>> = {}): string =>
+  values(
+    'sealed.yaml',
+    yaml.dump({
+      secrets: {
+        provider: 'sealed-secrets',
+        sealed: Object.fromEntries(Object.entries(APP_SECRETS).map(([n, keys]) => [n, { ...Object.fromEntries(keys.map((k) => [k, `AgB${k}`])), ...changes[n] }])),
+      },
+    }),
+  );
+
+/** A route of the default table that matches by regex. */
+const REGEX_ROUTE = EDGE_ROUTES.findIndex((r) => r.regex !== undefined);
+
 interface BadCase {
   readonly name: string;
   /** Changes the copy of the previous output before the run. @default - none */
@@ -82,6 +98,15 @@ const CASES: readonly BadCase[] = [
   { name: '--set a list addressed by name (length)', args: () => ['--env', 'prod', '--set', 'components.cinNode.languages.length=1'], message: /^\[prod\] config components\.cinNode\.languages\.length: components\.cinNode\.languages is a list: --set addresses its items by index, such as components\.cinNode\.languages\[0\]$/m },
   { name: '--set a list addressed by an unknown name', args: () => ['--env', 'prod', '--set', 'components.cinNode.languages.foo=x'], message: /^\[prod\] config components\.cinNode\.languages\.foo: components\.cinNode\.languages is a list/m },
   { name: '--set an index past the end of a list', args: () => ['--env', 'staging', '--set', 'hostnames[5]=a.example.org'], message: /^\[staging\] config hostnames\[5\]: hostnames has 1 item: an index must be at most 1 \(which appends\)$/m },
+  { name: '--set a 10 000-character value (cut in the message)', args: () => ['--env', 'staging', '--set', `namespace=${'x'.repeat(10_000)}`], message: /^\[staging\] config namespace: .*"xxxx[^"]*…/m },
+  { name: '--set a required section removed (telemetry=null)', args: () => ['--env', 'staging', '--set', 'telemetry=null'], message: /^\[staging\] config telemetry: is required$/m },
+  { name: '--set cron fields out of range', args: () => ['--env', 'staging', '--set', 'backups.indexSnapshotSchedule=99 99 99 99 99'], message: /^\[staging\] config backups\.indexSnapshotSchedule: is not a cron schedule, got "99 99 99 99 99": minute 99 is not in 0-59; hour 99 is not in 0-23; day of month 99 is not in 1-31; month 99 is not in 1-12 or JAN-DEC; day of week 99 is not in 0-6 or SUN-SAT$/m },
+  { name: '--set a cron step of 0', args: () => ['--env', 'staging', '--set', 'backups.configBackupSchedule=*/0 * * * *'], message: /^\[staging\] config backups\.configBackupSchedule: is not a cron schedule, got "\*\/0 \* \* \* \*": minute step 0 must be a whole number from 1 to 59$/m },
+  { name: '--set @reboot (Kubernetes refuses it)', args: () => ['--env', 'staging', '--set', 'backups.volumeSnapshotSchedule=@reboot'], message: /^\[staging\] config backups\.volumeSnapshotSchedule: is not a cron schedule, got "@reboot": Kubernetes does not accept @reboot$/m },
+  { name: '--set a route regex RE2 refuses (look-ahead)', args: () => ['--env', 'staging', '--set', `edge.routes[${REGEX_ROUTE}].regex=^/(?=grpc)`], message: new RegExp(`^\\[staging\\] config edge\\.routes\\[${REGEX_ROUTE}\\]\\.regex: is not a regular expression RE2 accepts, got "\\^/\\(\\?=grpc\\)": invalid perl operator: \\(\\?=$`, 'm') },
+  { name: '--set a 70-character DNS label in a hostname', args: () => ['--env', 'staging', '--set', `hostnames[0]=${'a'.repeat(70)}.example.org`], message: /^\[staging\] config hostnames\[0\]: is not a DNS name \(RFC 1123\), got ".*: label "a+… has 70 characters, at most 63$/m },
+  { name: '--set the autoscaler floor to 0', args: () => ['--env', 'staging', '--set', 'components.web.replicas=0'], message: /^\[staging\] config components\.web\.replicas: must be at least 1 while features\.autoscaling is on \(a HorizontalPodAutoscaler never scales up from 0\), got 0$/m },
+  { name: '--set a CIDR with host bits', args: () => ['--env', 'staging', '--set', 'network.peerCidrs[0]=203.0.113.5/24'], message: /^\[staging\] config network\.peerCidrs\[0\]: is not an IPv4 or IPv6 CIDR, got "203\.0\.113\.5\/24": host bits are set \(did you mean 203\.0\.113\.0\/24\?\)$/m },
   { name: '--set a map addressed by index', args: () => ['--env', 'staging', '--set', 'components[0]=x'], message: /^\[staging\] config components\[0\]: components is a map: --set addresses its fields by name, not by index$/m },
   { name: '--set __proto__', args: () => ['--set', '__proto__.polluted=1'], message: /^--set "__proto__\.polluted=1": "__proto__" is not allowed as a field name at character 1$/m },
   { name: '--set constructor.prototype', args: () => ['--set', 'components.constructor.prototype.x=1'], message: /"constructor" is not allowed as a field name at character 12$/m },
@@ -97,6 +122,11 @@ const CASES: readonly BadCase[] = [
   { name: '-f duplicate key', args: () => ['-f', values('dup.yaml', 'name: a\nname: b\n')], message: /^-f .*dup\.yaml:2:1: duplicated mapping key$/m },
   { name: '-f YAML alias bomb', args: () => ['-f', values('bomb.yaml', ALIAS_BOMB)], message: /^-f .*bomb\.yaml: holds more than 100000 values once YAML aliases are expanded; refusing it$/m },
   { name: '-f __proto__ key', args: () => ['-f', values('proto.yaml', '__proto__:\n  polluted: 1\n')], message: /^-f .*proto\.yaml: __proto__: is not allowed as a key/m },
+  {
+    name: '-f an invalid Secret key name in secrets.sealed',
+    args: () => ['--env', 'staging', '-f', sealed({ 'watcher-signing-key': { 'ed25519 key': 'AgB' } })],
+    message: /^\[staging\] config secrets\.sealed\.watcher-signing-key\.ed25519 key: must be a Secret key: letters, digits, "-", "_" and "\.", not "\." or starting with "\.\.", at most 253 characters, got "ed25519 key"$/m,
+  },
   { name: '-f a file that does not exist', args: () => ['-f', '/nonexistent/values.yaml'], message: /^-f \/nonexistent\/values\.yaml: cannot read it: ENOENT$/m },
   { name: '-f a folder', args: () => ['-f', tempDir('a-folder')], message: /^-f .*: cannot read it: EISDIR$/m },
   { name: '-f larger than 4 MiB', args: () => ['-f', values('huge.yaml', `name: ${'x'.repeat(5 * 1024 * 1024)}\n`)], message: /^-f .*huge\.yaml: is \d+ bytes; a values file may hold 4194304 at the most$/m },
@@ -203,9 +233,6 @@ describe('synth CLI | valid input', () => {
   });
 
   const file = (root: string, path: string): string => readFileSync(join(root, path), 'utf8');
-  /** Staging's secrets as SealedSecrets, every key with a ciphertext. */
-  const sealed = (): string =>
-    values('sealed.yaml', yaml.dump({ secrets: { provider: 'sealed-secrets', sealed: Object.fromEntries(Object.entries(APP_SECRETS).map(([n, keys]) => [n, Object.fromEntries(keys.map((k) => [k, `AgB${k}`]))])) } }));
   const ACCEPTED: readonly { name: string; args: () => string[]; check: (root: string) => void }[] = [
     {
       name: '--set-string a CPU of 2 (a number with --set)',
@@ -232,6 +259,29 @@ describe('synth CLI | valid input', () => {
         expect(file(root, 'dist/staging/web.k8s.yaml')).toContain('maxReplicas: 5');
         expect(file(root, 'dist/staging/pin-orchestrator.k8s.yaml')).toContain('maxReplicas: 5');
       },
+    },
+    {
+      name: 'a storage class name with dots',
+      args: () => ['--env', 'staging', '--set', 'storage.storageClassName=ebs.csi.aws.com'],
+      check: (root) => expect(file(root, 'dist/staging/cin-node.k8s.yaml')).toContain('storageClassName: ebs.csi.aws.com'),
+    },
+    {
+      name: 'an IPv6 CIDR beside an IPv4 one',
+      args: () => ['--env', 'staging', '--set', 'network.peerCidrs={192.0.2.0/26,2001:db8::/32}'],
+      check: (root) => expect(file(root, 'dist/staging/cin-node.k8s.yaml')).toContain('cidr: 2001:db8::/32'),
+    },
+    {
+      name: 'a 128-character image tag',
+      args: () => ['--env', 'staging', '--set', `components.web.image.tag=${'v'.repeat(128)}`],
+      check: (root) => {
+        expect(file(root, 'dist/staging/web.k8s.yaml')).toContain(`:${'v'.repeat(128)}`);
+        expect(file(root, 'dist/staging/web.k8s.yaml')).toContain(`app.kubernetes.io/version: ${'v'.repeat(63)}\n`);
+      },
+    },
+    {
+      name: 'a cron macro (@daily)',
+      args: () => ['--env', 'staging', '--set', 'backups.configBackupSchedule=@daily'],
+      check: (root) => expect(file(root, 'dist/staging/backups.k8s.yaml')).toContain('schedule: "@daily"'),
     },
     {
       name: '--env staging --env staging',

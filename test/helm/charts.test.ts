@@ -85,6 +85,18 @@ describe('Helm charts |', async () => {
       expect(workload.spec.template.spec.containers[0].image).toMatch(/:v0\.2\.0$/);
     });
 
+    it('GIVEN a 128-character tag THEN the version label is cut to a valid label value, as dist/ cuts it', async () => {
+      // Cut at 63, the label would start with "_" and end with ".": both are trimmed.
+      const tag = `_${'a'.repeat(61)}.-${'b'.repeat(64)}`;
+      const rendered = await template('crumpet', chart, '--set', `image.tag=${tag}`);
+      const expected = tag.slice(0, 63).replace(/^[-_.]+|[-_.]+$/g, '');
+      for (const o of rendered) {
+        for (const labels of [o.metadata.labels, o.spec?.template?.metadata?.labels]) {
+          if (labels?.['app.kubernetes.io/version'] !== undefined) expect(labels['app.kubernetes.io/version'], `${o.kind}/${o.metadata.name}`).toBe(expected);
+        }
+      }
+    });
+
     // CIN nodes scale per language (see the cin-node overrides below), the others by replicaCount.
     if (chart !== 'cin-node') {
       const autoscaled = defaults(chart).autoscaling !== undefined;

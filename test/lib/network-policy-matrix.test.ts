@@ -26,7 +26,7 @@ describe('NetworkPolicyMatrix |', () => {
     ['outside every block', ['10.0.0.0/8'], ['192.168.0.0/16'], /\[test\/Matrix\] allow\(\): except "192\.168\.0\.0\/16" must lie strictly inside one of 10\.0\.0\.0\/8/],
     ['a whole block', ['10.0.0.0/8'], ['10.0.0.0/8'], /except "10\.0\.0\.0\/8" must lie strictly inside one of 10\.0\.0\.0\/8/],
     ['of the other family', ['0.0.0.0/0'], ['fc00::/7'], /except "fc00::\/7" must lie strictly inside/],
-    ['not a CIDR', ['0.0.0.0/0'], ['10.0.0.0/33'], /\[test\/Matrix\] allow\(\): not an IPv4 or IPv6 CIDR: "10\.0\.0\.0\/33"/],
+    ['not a CIDR', ['0.0.0.0/0'], ['10.0.0.0/33'], /\[test\/Matrix\] allow\(\): "10\.0\.0\.0\/33" is not an IPv4 or IPv6 CIDR: prefix length "33"/],
   ])('GIVEN an exclusion %s THEN allow() refuses it naming the construct and the range', (_name, cidrs, except, message) => {
     const { m } = matrix();
     expect(() => m.allow(Peer.workload(app), Peer.cidrs(cidrs, except), [{ port: 443 }])).toThrow(message);

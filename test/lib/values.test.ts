@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImageReference, Quantity } from '../../src/lib/index.ts';
+import { ImageReference, Quantity, quote } from '../../src/lib/index.ts';
 
 describe('Quantity |', () => {
   it.each([
@@ -29,5 +29,38 @@ describe('ImageReference |', () => {
     const ref = ImageReference.of({ repository: 'ghcr.io/a/b', tag: 'v1' });
     expect(ref.toString()).toBe('ghcr.io/a/b:v1');
     expect(ref.pinned).toBe(false);
+  });
+});
+
+describe('ImageReference.registryOf |', () => {
+  it.each<[string, string | undefined]>([
+    ['ghcr.io/crumpet/cin-node', 'ghcr.io'],
+    ['registry.local:5000/crumpet/web', 'registry.local:5000'],
+    ['localhost/crumpet/web', 'localhost'],
+    ['envoyproxy/envoy', undefined],
+    ['nginx', undefined],
+  ])('GIVEN %s THEN the registry is %s', (repository, registry) => {
+    expect(ImageReference.registryOf(repository)).toBe(registry);
+  });
+});
+
+describe('quote |', () => {
+  it('GIVEN a long string THEN it is cut at 80 characters with an ellipsis', () => {
+    expect(quote('x'.repeat(1000))).toBe(`"${'x'.repeat(78)}…`);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a BigInt', 10n, '"10n"'],
+    ['a function', function named() {}, '[function named]'],
+    ['a symbol', Symbol('s'), 'Symbol(s)'],
+    ['undefined', undefined, 'undefined'],
+  ])('GIVEN %s THEN it is described without throwing', (_what, value, text) => {
+    expect(quote(value)).toBe(text);
+  });
+
+  it('GIVEN a cycle THEN it is described without throwing', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(quote(cycle)).toBe('[unprintable object]');
   });
 });

@@ -7,6 +7,17 @@ export class ImageReference {
     return new ImageReference(props.repository, props.tag, props.digest);
   }
 
+  /**
+   * The registry a repository names (`ghcr.io`, `registry.local:5000`), or undefined for Docker
+   * Hub's short form (`envoyproxy/envoy`): as in distribution/reference, the first path component
+   * is a registry when it holds a "." or ":" or is `localhost`.
+   */
+  public static registryOf(repository: string): string | undefined {
+    const slash = repository.indexOf('/');
+    const first = slash < 0 ? '' : repository.slice(0, slash);
+    return /[.:]/.test(first) || first === 'localhost' ? first : undefined;
+  }
+
   private constructor(
     public readonly repository: string,
     public readonly tag: string,

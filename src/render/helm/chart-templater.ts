@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import { LABEL_VALUE_PIPELINES } from '../../lib/labels.ts';
 import { STRING_MARKER, type Sentinels } from './sentinels.ts';
 
 /** One object of a chart, with the condition under which the chart renders it. */
@@ -42,7 +43,10 @@ function templateLine(line: string, sentinels: Sentinels): string {
   if (whole !== undefined) return `${lead}{{ ${whole} }}`;
   const strings = sentinels.stringMarkers();
   const str = strings.get(value);
-  if (str !== undefined) return `${lead}{{ ${str} | quote }}`;
+  if (str !== undefined) {
+    const pipeline = LABEL_VALUE_PIPELINES[key.slice(0, -2)];
+    return `${lead}{{ ${str}${pipeline ? ` | ${pipeline}` : ''} | quote }}`;
+  }
   const num = /^\d+$/.test(value) ? sentinels.numberMarkers().get(Number(value)) : undefined;
   if (num !== undefined) {
     const condition = sentinels.numberConditions().get(Number(value));

@@ -1,0 +1,109 @@
+import { Cidr, CronSchedule, DnsName, Duration, ImageReference, quote, Re2Pattern, ValueError } from '../lib/values/index.ts';
+import type { ConfigIssue } from './load.ts';
+import { formatPath, type PathSegment } from './overrides.ts';
+
+/*
+ * The `format`s of the model's schema: checks a pattern cannot express, made by the value types of
+ * src/lib/values. ajv is told they exist and leaves them alone (VALIDATOR_OPTIONS); formatIssues
+ * walks the model along the schema and runs them, whether or not the rest of the model is valid,
+ * so every problem is reported at once.
+ */
+
+/** `host[:port]` of a URL, a CORS origin or a registry: a DNS name and a port from 1 to 65535. */
+function hostAndPortProblems(hostPort: string): string[] {
+  const colon = hostPort.lastIndexOf(':');
+  const host = colon < 0 ? hostPort : hostPort.slice(0, colon);
+  const port = colon < 0 ? undefined : hostPort.slice(colon + 1);
+  const problems: string[] = [];
+  try {
+    DnsName.parse(host);
+  } catch (err) {
+    if (!(err instanceof ValueError)) throw err;
+    problems.push(...err.reasons.map((r) => `host ${quote(host, 40)}: ${r}`));
+  }
+  if (port !== undefined && !(/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535)) problems.push(`port ${quote(port)} is not in 1-65535`);
+  return problems;
+}
+
+function check(text: string, expected: string, problems: string[]): void {
+  if (problems.length > 0) throw new ValueError(text, expected, problems);
+}
+
+/** Each format's check: returns when `text` is valid, throws a ValueError otherwise. */
+const FORMATS: Readonly<Record<string, (text: string) => void>> = {
+  'dns-name': (text) => void DnsName.parse(text),
+  cidr: (text) => void Cidr.parse(text),
+  'cron-schedule': (text) => void CronSchedule.parse(text),
+  duration: (text) => void Duration.parse(text),
+  re2: (text) => void Re2Pattern.parse(text),
+  'https-url': (text) => check(text, 'an https:// URL', hostAndPortProblems(/^https:\/\/([^/]*)/.exec(text)?.[1] ?? '')),
+  'https-origin': (text) => {
+    const hostPort = text.slice('https://'.length);
+    // Browsers leave the default port out of Origin, so an origin with :443 would never match.
+    const defaultPort = hostPort.endsWith(':443') ? ['port 443 is the default: browsers send the origin without it, so this would never match'] : [];
+    check(text, 'an origin such as https://app.example.org', [...hostAndPortProblems(hostPort), ...defaultPort]);
+  },
+  'email-address': (text) => {
+    const at = text.lastIndexOf('@');
+    const local = text.slice(0, at);
+    const long = local.length > 64 ? [`the part before "@" has ${local.length} characters, at most 64`] : [];
+    check(text, 'an e-mail address', [...long, ...hostAndPortProblems(text.slice(at + 1)).map((p) => p.replace(/^host/, 'domain'))]);
+  },
+  'image-repository': (text) => {
+    const registry = ImageReference.registryOf(text);
+    check(text, 'an image repository', registry === undefined ? [] : hostAndPortProblems(registry).map((p) => `registry ${p}`));
+  },
+};
+
+/** The names of the formats, for ajv. */
+export const FORMAT_NAMES: readonly string[] = Object.keys(FORMATS);
+
+/** The part of a JSON Schema that formatIssues follows. */
+interface SchemaNode {
+  readonly format?: string;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly additionalProperties?: SchemaNode | boolean;
+  readonly propertyNames?: SchemaNode;
+  readonly items?: SchemaNode;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function formatIssue(format: string | undefined, text: unknown, at: readonly PathSegment[]): ConfigIssue[] {
+  if (format === undefined || typeof text !== 'string') return [];
+  const run = FORMATS[format];
+  if (!run) throw new Error(`schema format "${format}" has no check in src/config/_formats.ts`);
+  try {
+    run(text);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ValueError)) throw err;
+    return [{ path: formatPath(at), message: `is not ${err.expected}, got ${quote(err.text)}: ${err.reasons.join('; ')}` }];
+  }
+}
+
+/**
+ * The format problems of `value` under `schema`, one per field, wherever the shape allows
+ * following it: a field of the wrong type is the schema's to report.
+ */
+export function formatIssues(jsonSchema: object, value: unknown, at: readonly PathSegment[] = []): ConfigIssue[] {
+  const schema = jsonSchema as SchemaNode;
+  const issues = formatIssue(schema.format, value, at);
+  if (isMap(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      issues.push(...formatIssue(schema.propertyNames?.format, key, [...at, key]));
+      const sub =
+        schema.properties && Object.hasOwn(schema.properties, key)
+          ? schema.properties[key]
+          : typeof schema.additionalProperties === 'object'
+            ? schema.additionalProperties
+            : undefined;
+      if (sub) issues.push(...formatIssues(sub, child, [...at, key]));
+    }
+  } else if (Array.isArray(value) && schema.items) {
+    value.forEach((item, i) => issues.push(...formatIssues(schema.items!, item, [...at, i])));
+  }
+  return issues;
+}
