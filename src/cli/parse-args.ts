@@ -1,17 +1,19 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENVIRONMENTS_DIR, parseSet, readOverrideFile, type Overrides } from '../config/index.ts';
+import { parseSet, readOverrideFile, type Overrides } from '../config/index.ts';
 import { quote } from '../lib/values/index.ts';
 
 /** Options shared by `synth` and `check`. */
 export interface CliOptions {
+  /** Each named once, in the order first given. @default - every stack */
+  readonly stacks?: readonly string[];
   /** Each named once, in the order first given. @default - every environment */
   readonly environments?: readonly string[];
   readonly overrides: Overrides;
   /** Output root, absolute. @default - the current directory */
   readonly out: string;
-  /** Folder of the environment files, absolute. @default - src/config/environments */
-  readonly envDir: string;
+  /** Folder of the environment files of the one selected stack, absolute. @default - the stack's own */
+  readonly envDir?: string;
   readonly help: boolean;
 }
 
@@ -20,7 +22,9 @@ export class UsageError extends Error {}
 export const USAGE = `Usage: npm run synth -- [options]
 
 Options:
-  --env NAME              environment to synthesize (repeatable; default: all)
+  --stack NAME            stack to synthesize (repeatable; default: all)
+  --env NAME              environment to synthesize, in each selected stack that
+                          has it (repeatable; default: all)
   --set PATH=VALUE        override model values, Helm style (repeatable): several
                           separated by commas, {a,b} for a list, true/false/null
                           and integers typed; "\\" escapes .[]\\,= in keys and values,
@@ -29,8 +33,8 @@ Options:
   -f, --values FILE       YAML file of model overrides, deep-merged (repeatable)
   --out DIR               output root holding dist/, charts-out/, ops/
                           (default: the current directory)
-  --env-dir DIR           folder of the environment files
-                          (default: src/config/environments)
+  --env-dir DIR           folder of the environment files of the one stack
+                          named by --stack (default: the stack's own)
   -h, --help              show this help
 `;
 
@@ -42,6 +46,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       strict: true,
       allowPositionals: false,
       options: {
+        stack: { type: 'string', multiple: true },
         env: { type: 'string', multiple: true },
         set: { type: 'string', multiple: true },
         'set-string': { type: 'string', multiple: true },
@@ -64,10 +69,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   for (const s of sets) parseSet(s);
   for (const s of setStrings) parseSet(s, true);
   return {
+    ...(values.stack ? { stacks: [...new Set(values.stack)] } : {}),
     ...(values.env ? { environments: [...new Set(values.env)] } : {}),
     overrides: { files: (values.values ?? []).map(readOverrideFile), sets, setStrings },
     out: resolve(values.out ?? process.cwd()),
-    envDir: resolve(values['env-dir'] ?? ENVIRONMENTS_DIR),
+    ...(values['env-dir'] !== undefined ? { envDir: resolve(values['env-dir']) } : {}),
     help: values.help ?? false,
   };
 }

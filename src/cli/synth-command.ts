@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
 import { relative } from 'node:path';
 import { ConfigError, EnvironmentFileError, OverrideError } from '../config/index.ts';
-import { PlatformError, synthesizePlatform, type Synthesis } from '../platform/index.ts';
-import { OutputError, OutputRoot } from '../render/index.ts';
+import { OutputError, OutputRoot, PlatformError, synthesize as synthesizeStacks, type Synthesis } from '../render/index.ts';
+import { STACKS } from '../stacks/index.ts';
 import { parseCliArgs, USAGE, UsageError, type CliOptions } from './parse-args.ts';
 
 /** Where the commands print. */
@@ -64,12 +64,16 @@ export function optionsOrExit(command: string, argv: readonly string[], io: Io):
   }
 }
 
-/** Synthesizes the options' environments with their overrides. */
+/** Synthesizes the options' stacks and environments with their overrides. */
 export function synthesize(options: CliOptions): Promise<Synthesis> {
-  return synthesizePlatform({
+  if (options.envDir !== undefined && (options.stacks ?? STACKS.map((s) => s.name)).length !== 1) {
+    throw new UsageError('--env-dir reads the environments of one stack: name it with --stack');
+  }
+  return synthesizeStacks(STACKS, {
+    ...(options.stacks ? { stacks: options.stacks } : {}),
     ...(options.environments ? { environments: options.environments } : {}),
+    ...(options.envDir !== undefined ? { envDir: options.envDir } : {}),
     overrides: options.overrides,
-    envDir: options.envDir,
   });
 }
 

@@ -2,19 +2,21 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { FORMAT_NAMES } from './_formats.ts';
-import { platformConfigSchema } from './schema.ts';
+import type { ModelDefinition } from './load.ts';
 
 /*
- * The model's validator. Compiling the schema with ajv takes about 200 ms, paid by every synth,
- * so `npm run import:config` writes it once as ajv standalone code to imports/config/; synth uses
- * that file when it was generated from the schema as it is now, and compiles otherwise. A test
- * fails when the committed file is stale.
+ * A model's validator. Compiling a schema with ajv takes about 200 ms, paid by every synth, so
+ * `npm run import:config` writes each stack's once as ajv standalone code to imports/config/;
+ * synth uses that file when it was generated from the schema as it is now, and compiles
+ * otherwise. A test fails when a committed file is stale.
  */
 
 const require = createRequire(import.meta.url);
 
-/** Where the precompiled validator lives, from the project root. */
-export const PRECOMPILED_VALIDATOR = 'imports/config/platform-config.cjs';
+/** Where a model's precompiled validator lives, from the project root. */
+export function precompiledValidatorPath(model: Pick<ModelDefinition<unknown>, 'name'>): string {
+  return `imports/config/${model.name}.cjs`;
+}
 
 /**
  * `allErrors`: every problem at once; `verbose`: messages quote the value and the schema's
@@ -27,22 +29,24 @@ export const VALIDATOR_OPTIONS = {
   formats: Object.fromEntries(FORMAT_NAMES.map((name) => [name, true as const])),
 } as const;
 
-/** sha256 of the schema, which names the precompiled validator's source. */
-export function schemaHash(): string {
-  return createHash('sha256').update(JSON.stringify(platformConfigSchema)).digest('hex');
+/** sha256 of a model's schema, which names its precompiled validator's source. */
+export function schemaHash(model: Pick<ModelDefinition<unknown>, 'schema'>): string {
+  return createHash('sha256').update(JSON.stringify(model.schema)).digest('hex');
 }
 
-let validator: ValidateFunction | undefined;
+const validators = new Map<string, ValidateFunction>();
 
-/** The validator of the model: the precompiled one when it is current, else compiled now. */
-export function configValidator(): ValidateFunction {
-  if (validator) return validator;
+/** The validator of a model: the precompiled one when it is current, else compiled now. */
+export function modelValidator(model: Pick<ModelDefinition<unknown>, 'name' | 'schema'>): ValidateFunction {
+  const cached = validators.get(model.name);
+  if (cached) return cached;
   let precompiled: (ValidateFunction & { schemaHash?: string }) | undefined;
   try {
-    precompiled = require(`../../${PRECOMPILED_VALIDATOR}`) as ValidateFunction & { schemaHash?: string };
+    precompiled = require(`../../${precompiledValidatorPath(model)}`) as ValidateFunction & { schemaHash?: string };
   } catch {
     precompiled = undefined;
   }
-  validator = precompiled?.schemaHash === schemaHash() ? precompiled : new Ajv(VALIDATOR_OPTIONS).compile(platformConfigSchema);
+  const validator = precompiled?.schemaHash === schemaHash(model) ? precompiled : new Ajv(VALIDATOR_OPTIONS).compile(model.schema);
+  validators.set(model.name, validator);
   return validator;
 }

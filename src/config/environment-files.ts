@@ -1,10 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { toPlainData, type DataIssue } from './_plain-data.ts';
-
-/** The folder of the committed environments, one `<name>.ts` file each. */
-export const ENVIRONMENTS_DIR = fileURLToPath(new URL('./environments/', import.meta.url));
 
 /** An environment file name: the environment's name (a DNS-1123 label, it names namespaces) and `.ts`. */
 const ENVIRONMENT_FILE = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\.ts$/;
@@ -31,7 +28,7 @@ export class EnvironmentFileError extends Error {
  * those, only `_<helper>.ts` modules, dot files and a README.md may sit there, so a misnamed
  * environment (`QA.ts`, `qa_env.ts`, `qa.yaml`) is refused rather than silently left out.
  */
-export function listEnvironments(dir: string = ENVIRONMENTS_DIR): string[] {
+export function listEnvironments(dir: string): string[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -72,7 +69,7 @@ function loadFailure(file: string, err: unknown): string {
  * EnvironmentFileError when the module cannot be loaded; returns the data's issues (a BigInt,
  * a function, a getter that throws ...) at their field paths otherwise.
  */
-export async function importEnvironment(env: string, dir: string = ENVIRONMENTS_DIR): Promise<{ readonly value?: unknown; readonly issues: readonly DataIssue[] }> {
+export async function importEnvironment(env: string, dir: string): Promise<{ readonly value?: unknown; readonly issues: readonly DataIssue[] }> {
   const file = join(dir, `${env}.ts`);
   let mod: { default?: unknown };
   try {

@@ -3,5 +3,7 @@ export * from './manifest-validator.ts';
 export * from './output-error.ts';
 export * from './output-root.ts';
 export * from './render-app.ts';
+export * from './stack.ts';
+export * from './synthesize.ts';
 export * from './synth-error.ts';
 export * from './yaml.ts';

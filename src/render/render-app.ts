@@ -34,14 +34,13 @@ export interface RenderedEnvironment {
  * files in name order) creates namespaces before what lives in them.
  * Throws a SynthError listing every problem; nothing is returned half-valid.
  */
-export async function renderApp(app: App, environment: string): Promise<RenderedEnvironment> {
+export async function renderApp(app: App, environment: string, folder = `dist/${environment}`): Promise<RenderedEnvironment> {
   const issues: string[] = [];
   for (const c of app.node.findAll()) {
     for (const message of c.node.validate()) issues.push(`${c.node.path}: ${message}`);
   }
   // Chart.toJson() would throw on these too, without the environment: report them first.
   if (issues.length > 0) throw new SynthError(environment, issues);
-  const folder = `dist/${environment}`;
   const charts: RenderedChart[] = [];
   for (const chart of app.charts) {
     const objects = (chart.toJson() as KubeObject[]).sort(compareObjects);

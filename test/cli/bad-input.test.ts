@@ -3,8 +3,8 @@ import yaml from 'js-yaml';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSynth, type Io } from '../../src/cli/index.ts';
-import { EDGE_ROUTES } from '../../src/config/defaults.ts';
-import { APP_SECRETS } from '../../src/platform/index.ts';
+import { EDGE_ROUTES } from '../../src/stacks/crumpet/model/defaults.ts';
+import { APP_SECRETS } from '../../src/stacks/crumpet/index.ts';
 import { OUTPUT_MARKER, OutputRoot } from '../../src/render/index.ts';
 import { PROJECT_ROOT, tempDir, treeDigest } from '../_helpers.ts';
 
@@ -32,7 +32,7 @@ async function synth(root: string, args: readonly string[]): Promise<Run> {
   return { code, out: out.join('\n'), err: err.join('\n'), root };
 }
 
-const STAGING = join(PROJECT_ROOT, 'src/config/environments/staging.ts');
+const STAGING = join(PROJECT_ROOT, 'src/stacks/crumpet/environments/staging.ts');
 
 /** A folder of environment files, each given as its TypeScript source. */
 function envDir(files: Record<string, string>): string {

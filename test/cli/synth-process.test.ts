@@ -58,7 +58,7 @@ describe('synth CLI | as a process', () => {
 
   it.each([
     ['an environment file holding a BigInt', (dir: string) => {
-      writeFileSync(join(dir, 'qa.ts'), `import s from ${JSON.stringify(join(PROJECT_ROOT, 'src/config/environments/staging.ts'))};\nexport default { ...s, name: 'qa', pinDigests: 1n };\n`);
+      writeFileSync(join(dir, 'qa.ts'), `import s from ${JSON.stringify(join(PROJECT_ROOT, 'src/stacks/crumpet/environments/staging.ts'))};\nexport default { ...s, name: 'qa', pinDigests: 1n };\n`);
       return ['--env-dir', dir];
     }, /^\[qa\] config pinDigests: must be data .*got a bigint/m],
     ['an environment file with a syntax error', (dir: string) => {

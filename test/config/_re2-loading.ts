@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { validateConfig, type EdgeRouteConfig } from '../../src/config/index.ts';
-import staging from '../../src/config/environments/staging.ts';
+import { validateConfig, type EdgeRouteConfig } from '../../src/stacks/crumpet/index.ts';
+import staging from '../../src/stacks/crumpet/environments/staging.ts';
 
 /*
  * Run in a fresh process by load.test.ts: prints whether re2-wasm is loaded after validating

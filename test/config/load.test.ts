@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import prodModel from '../../src/config/environments/prod.ts';
-import stagingModel from '../../src/config/environments/staging.ts';
-import {
-  ConfigError,
-  listEnvironments,
-  loadEnvironment,
-  validateConfig,
-  type EdgeRouteConfig,
-  type PathSegment,
-  type PlatformConfig,
-} from '../../src/config/index.ts';
+import prodModel from '../../src/stacks/crumpet/environments/prod.ts';
+import stagingModel from '../../src/stacks/crumpet/environments/staging.ts';
+import { ConfigError, listEnvironments, type PathSegment } from '../../src/config/index.ts';
+import { CRUMPET_MODEL, loadEnvironment, validateConfig, type EdgeRouteConfig, type PlatformConfig } from '../../src/stacks/crumpet/index.ts';
 import { CronSchedule } from '../../src/lib/index.ts';
 import { runEntry } from '../_helpers.ts';
 
 describe('loadEnvironment |', () => {
   it('GIVEN the environments folder THEN every file is an environment', () => {
-    expect(listEnvironments()).toEqual(['prod', 'staging']);
+    expect(listEnvironments(CRUMPET_MODEL.environmentsDir)).toEqual(['prod', 'staging']);
   });
 
   it.each(['prod', 'staging'])('GIVEN %s as committed THEN it validates', async (env) => {
@@ -56,7 +49,7 @@ describe('loadEnvironment |', () => {
 
 /*
  * Model validation, one field at a time: each candidate is an environment's own model (its file in
- * src/config/environments/) with one field changed, so the line expected is the only problem.
+ * src/stacks/crumpet/environments/) with one field changed, so the line expected is the only problem.
  */
 const MODELS: Readonly<Record<string, PlatformConfig>> = { prod: prodModel, staging: stagingModel };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FORMAT_NAMES } from '../../src/config/_formats.ts';
-import { platformConfigSchema } from '../../src/config/schema.ts';
+import { platformConfigSchema } from '../../src/stacks/crumpet/model/schema.ts';
 import { Re2Pattern } from '../../src/lib/index.ts';
 
 /** Every value of `key` anywhere in the schema, with where it is. */

@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment } from '../../src/config/index.ts';
-import { UMBRELLA_CHART } from '../../src/platform/index.ts';
+import { loadEnvironment, UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
 import { FlowModel, formatFlows, KUBE_DNS, loadManifests, type ExternalEndpoint, type KubeObject } from '../_analysis/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { CHARTS, helm } from './_helm.ts';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment } from '../../src/config/index.ts';
+import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { checkPromql, Dashboard, dashboardPath, ObservabilityModel, Panel, Target } from '../../src/observability/index.ts';
-import { CrumpetApp } from '../../src/platform/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

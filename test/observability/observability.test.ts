@@ -3,9 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment } from '../../src/config/index.ts';
+import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { checkPromql, MetricsCatalogue, ObservabilityModel, RUNBOOK_BASE_URL, SPEC_ALERTS } from '../../src/observability/index.ts';
-import { CrumpetApp } from '../../src/platform/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

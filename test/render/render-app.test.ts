@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment } from '../../src/config/index.ts';
+import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
-import { CrumpetApp } from '../../src/platform/index.ts';
 import { renderApp, SynthError } from '../../src/render/index.ts';
 
 const labels = Object.fromEntries(STANDARD_LABEL_KEYS.map((k) => [k, 'x']));

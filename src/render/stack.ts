@@ -1,0 +1,30 @@
+import type { App } from 'cdk8s';
+import type { ModelDefinition } from '../config/index.ts';
+import type { KubeObject } from './manifest-validator.ts';
+
+/** Each environment's rendered objects by chart, by environment name. */
+export type RenderedObjects = ReadonlyMap<string, ReadonlyMap<string, readonly KubeObject[]>>;
+
+/**
+ * A system the library deploys: its model, how one environment becomes a cdk8s App, where its
+ * manifests go and which Helm charts it publishes. The synth renders every registered stack.
+ */
+export interface Stack<C> {
+  /** Names the stack (`--stack`), and its output folders unless it is the primary one. */
+  readonly name: string;
+  readonly model: ModelDefinition<C>;
+  /**
+   * Folder of one environment's manifests, relative to the output root: the primary stack's are
+   * `dist/<env>`, the others' `dist/<stack>/<env>`.
+   */
+  distFolder(env: string): string;
+  /** One environment as a cdk8s App; its GeneratedFiles go under ops/ or charts-out/. */
+  app(config: C): App;
+  /** The stack's Helm charts, by path relative to the output root (`charts-out/...`). @default - none */
+  charts?(configs: readonly C[], rendered: RenderedObjects): Map<string, string>;
+}
+
+/** How messages and listings name an environment of a stack: its manifests' folder below dist/. */
+export function environmentLabel(stack: Pick<Stack<unknown>, 'distFolder'>, env: string): string {
+  return stack.distFolder(env).replace(/^dist\//, '');
+}

@@ -1,0 +1,65 @@
+import { Construct } from 'constructs';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../../imports/externalsecrets-external-secrets.io.ts';
+import { SealedSecret } from '../../../imports/sealedsecrets-bitnami.com.ts';
+import type { PlatformConfig } from './model/index.ts';
+import type { AppLabels } from '../../lib/index.ts';
+import { BACKUP_CREDENTIALS_SECRET } from './backups.ts';
+import { PIN_ORCHESTRATOR_SECRETS } from './pin-orchestrator.ts';
+import { WATCHER_SIGNING_KEY_SECRET } from './watcher.ts';
+
+/** Every application secret the workloads mount or read, with its keys. */
+export const APP_SECRETS: Readonly<Record<string, readonly string[]>> = {
+  [BACKUP_CREDENTIALS_SECRET]: ['access-key-id', 'secret-access-key'],
+  [PIN_ORCHESTRATOR_SECRETS.psaTokens]: ['tokens.json'],
+  [PIN_ORCHESTRATOR_SECRETS.signingKey]: ['ed25519.key'],
+  [WATCHER_SIGNING_KEY_SECRET]: ['ed25519.key'],
+};
+
+/** Props of {@link AppSecrets}. */
+export interface AppSecretsProps {
+  readonly config: PlatformConfig;
+  readonly labels: AppLabels;
+}
+
+/**
+ * The application secrets as the environment's provider delivers them (spec section 6): an
+ * ExternalSecret per secret reading `<prefix>/<secret>` from the ClusterSecretStore, or a
+ * SealedSecret holding `kubeseal` ciphertext. No plain Secret, and no secret value, is ever
+ * written to the output.
+ */
+export class AppSecrets extends Construct {
+  public constructor(scope: Construct, id: string, props: AppSecretsProps) {
+    super(scope, id);
+    const { secrets } = props.config;
+    const labels = props.labels.withComponent({ name: 'app-secrets', component: 'secrets' });
+    for (const [name, keys] of Object.entries(APP_SECRETS)) {
+      const metadata = { name, labels: { ...labels.all } };
+      if (secrets.provider === 'external-secrets') {
+        new ExternalSecret(this, name, {
+          metadata,
+          spec: {
+            // Picks up rotations (quarterly for the ed25519 keys) within the hour.
+            refreshInterval: '1h',
+            secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: secrets.store },
+            target: {
+              name,
+              creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+              deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+            },
+            data: keys.map((key) => ({ secretKey: key, remoteRef: { key: `${secrets.remoteKeyPrefix}/${name}`, property: key } })),
+          },
+        });
+      } else {
+        const sealed = secrets.sealed?.[name] ?? {};
+        const missing = keys.filter((k) => !sealed[k]);
+        if (missing.length > 0) {
+          throw new Error(`[${this.node.path}] secrets.sealed.${name}: needs kubeseal ciphertext for ${missing.join(', ')} (provider is sealed-secrets)`);
+        }
+        new SealedSecret(this, name, {
+          metadata,
+          spec: { encryptedData: { ...sealed }, template: { metadata } },
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { loadEnvironment as loadModelEnvironment, NO_OVERRIDES, validateConfig as validateModel, type ModelDefinition, type Overrides } from '../../../config/index.ts';
+import { crumpetChecks } from './checks.ts';
+import { platformConfigSchema } from './schema.ts';
+import type { PlatformConfig } from './types.ts';
+
+export * from './checks.ts';
+export * as modelSchemas from './schema.ts';
+export * from './types.ts';
+
+/** Crumpet's model: one environment per file in src/stacks/crumpet/environments/. */
+export const CRUMPET_MODEL: ModelDefinition<PlatformConfig> = {
+  name: 'crumpet',
+  schema: platformConfigSchema,
+  environmentsDir: fileURLToPath(new URL('../environments/', import.meta.url)),
+  checks: crumpetChecks,
+};
+
+/** Loads one of Crumpet's environments, with overrides, validated. */
+export function loadEnvironment(env: string, overrides: Overrides = NO_OVERRIDES, dir?: string): Promise<PlatformConfig> {
+  return loadModelEnvironment(CRUMPET_MODEL, env, overrides, dir);
+}
+
+/** Validates a candidate Crumpet model; throws a ConfigError listing every problem. */
+export function validateConfig(env: string, candidate: unknown): PlatformConfig {
+  return validateModel(CRUMPET_MODEL, env, candidate);
+}

@@ -1,0 +1,116 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import {
+  AlertmanagerConfig,
+  AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType as InhibitSourceMatch,
+  AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType as InhibitTargetMatch,
+  AlertmanagerConfigSpecRouteMatchersMatchType as RouteMatch,
+  type AlertmanagerConfigSpecReceivers,
+} from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
+import type { AppLabels } from '../../lib/index.ts';
+import { typedApiObject } from '../../lib/_api-object.ts';
+import { dashboardPath, inhibitions, ObservabilityModel, PRIORITIES, RECEIVER_SECRET } from '../../observability/index.ts';
+import { GeneratedFile } from '../../render/index.ts';
+import type { CrumpetApp } from './crumpet-app.ts';
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  readonly labels: AppLabels;
+  /** The environment whose edge routes the Edge dashboard shows. */
+  readonly app: CrumpetApp;
+  /**
+   * The observability model rendered to `ops/` and `dist/`.
+   * @default - the Crumpet model of spec sections 7, 8 and 13, with the edge's backends as its
+   * route table leads to them
+   */
+  readonly model?: ObservabilityModel;
+}
+
+/** Label and folder annotation the Grafana dashboard sidecar (kiwigrid/k8s-sidecar) looks for. */
+const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
+const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
+
+/**
+ * Observability as code: the rules, routes, dashboards and scrape configs of one environment,
+ * from one {@link ObservabilityModel}. In `dist/`: the PrometheusRule, the AlertmanagerConfig, one
+ * ConfigMap per Grafana dashboard for the Grafana sidecar (each component ships its own
+ * ServiceMonitor or PodMonitor, see MetricsMonitor). Under `ops/`: the same rules as a plain
+ * file, their promtool tests, the runbooks, the Alertmanager configuration, the dashboards and
+ * the Loki, Tempo and metrics retention settings.
+ * The model is checked at synth: an expression that does not parse or reads an uncatalogued
+ * metric fails it, naming the alert, rule or dashboard panel.
+ */
+export class Monitoring extends Construct {
+  public readonly model: ObservabilityModel;
+
+  public constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { app } = props;
+    this.model = props.model ?? new ObservabilityModel({ edgeBackends: app.envoyEdge.routes.backendGroups });
+    const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
+    const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
+    this.node.addValidation({ validate: () => this.model.check() });
+
+    new PrometheusRule(this, 'Rules', {
+      metadata: metadata('crumpet-rules'),
+      spec: {
+        groups: this.model.rules.groups.map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+        })),
+      },
+    });
+    this.alertmanagerConfig(metadata('crumpet-alerting'));
+
+    // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
+    let files: Map<string, string> | undefined;
+    const rendered = (): Map<string, string> => (files ??= this.model.files());
+    for (const path of this.model.paths()) {
+      new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
+    }
+    for (const d of this.model.dashboards) {
+      typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: d.uid, labels: { ...labels.all, ...GRAFANA_DASHBOARD_LABEL }, annotations: { ...GRAFANA_FOLDER_ANNOTATION } },
+        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(dashboardPath(d)) }) as unknown as string },
+      });
+    }
+  }
+
+  /** The routing of the model as an AlertmanagerConfig; credentials stay in their Secret. */
+  private alertmanagerConfig(metadata: { name: string; labels: Record<string, string> }): void {
+    const r = this.model.routing;
+    const secret = (key: string) => ({ name: RECEIVER_SECRET.name, key });
+    const receivers: AlertmanagerConfigSpecReceivers[] = r.receivers.map((rc) =>
+      rc.kind === 'pagerduty'
+        ? { name: rc.name, pagerdutyConfigs: [{ routingKey: secret(RECEIVER_SECRET.pagerdutyRoutingKey), severity: rc.severity, sendResolved: true }] }
+        : {
+            name: rc.name,
+            slackConfigs: [{ apiUrl: secret(RECEIVER_SECRET.slackWebhookUrl), channel: rc.channel, sendResolved: true }],
+            emailConfigs: [{ to: rc.email, from: r.email.from, smarthost: r.email.smarthost, requireTls: false, sendResolved: true }],
+          },
+    );
+    new AlertmanagerConfig(this, 'Alerting', {
+      metadata,
+      spec: {
+        route: {
+          receiver: r.routes.P3,
+          groupBy: [...r.groupBy],
+          groupWait: r.groupWait,
+          groupInterval: r.groupInterval,
+          repeatInterval: r.repeatInterval,
+          routes: PRIORITIES.map((p) => ({ receiver: r.routes[p], matchers: [{ name: 'priority', value: p, matchType: RouteMatch.VALUE_EQUALS }] })),
+        },
+        receivers,
+        inhibitRules: inhibitions().map((i) => ({
+          sourceMatch: [{ name: 'priority', value: i.source, matchType: InhibitSourceMatch.VALUE_EQUALS }],
+          targetMatch: [{ name: 'priority', value: i.targets.join('|'), matchType: InhibitTargetMatch.VALUE_EQUAL_TILDE }],
+          equal: [...r.inhibitEqual],
+        })),
+      },
+    });
+  }
+}

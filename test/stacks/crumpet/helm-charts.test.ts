@@ -1,0 +1,88 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { NO_OVERRIDES } from '../../../src/config/index.ts';
+import { CHART_TOGGLES, CrumpetApp, helmChartFiles, loadEnvironment, UMBRELLA_CHART } from '../../../src/stacks/crumpet/index.ts';
+import { renderApp, type KubeObject } from '../../../src/render/index.ts';
+import { PROJECT_ROOT } from '../../_helpers.ts';
+
+/* The chart generator's own checks, on the objects synth renders for dist/. */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = KubeObject & Record<string, any>;
+type Rendered = ReadonlyMap<string, ReadonlyMap<string, readonly Obj[]>>;
+
+describe('helmChartFiles | optional parts', async () => {
+  const config = await loadEnvironment('prod', NO_OVERRIDES);
+  const charted = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.'));
+  const objectsOf = (app: CrumpetApp): string[] =>
+    app.charts.filter((c) => charted.includes(c.node.id)).flatMap((c) => (c.toJson() as Obj[]).map((o) => `${c.node.id} ${o.kind}/${o.metadata.name}`));
+
+  it.each(CHART_TOGGLES.map((t) => [t.feature, t] as const))(
+    'GIVEN features.%s off THEN exactly the objects of its kinds leave the charted components, which the chart switches by kind',
+    (_feature, toggle) => {
+      const on = objectsOf(new CrumpetApp({ ...config, features: { ...config.features, [toggle.feature]: true } }));
+      const off = objectsOf(new CrumpetApp({ ...config, features: { ...config.features, [toggle.feature]: false } }));
+      const gone = on.filter((o) => !off.includes(o));
+      const ofKinds = (o: string) => (toggle.kinds as readonly string[]).includes(o.split(' ')[1]!.split('/')[0]!);
+      expect(gone.length).toBeGreaterThan(0);
+      expect(gone).toEqual(on.filter(ofKinds));
+      expect(off.filter(ofKinds)).toEqual([]);
+    },
+  );
+});
+
+describe('helmChartFiles |', async () => {
+  const configs = await Promise.all(['prod', 'staging'].map((env) => loadEnvironment(env, NO_OVERRIDES)));
+  const rendered: Rendered = new Map(
+    await Promise.all(configs.map(async (c) => [c.name, new Map((await renderApp(new CrumpetApp(c), c.name)).charts.map((ch) => [ch.chart, ch.objects as Obj[]]))] as const)),
+  );
+  /** `rendered` with one chart's prod objects changed by `change`. */
+  const tampered = (chart: string, change: (objs: Obj[]) => Obj[]): Rendered =>
+    new Map([...rendered].map(([env, charts]) => [env, new Map([...charts].map(([c, objs]) => [c, env === 'prod' && c === chart ? change(structuredClone([...objs])) : objs]))]));
+  const find = (objs: Obj[], kind: string): Obj => objs.find((o) => o.kind === kind)!;
+
+  it('GIVEN the synthesized objects THEN the envoy-edge chart carries the ConfigMap data as configFiles and pins the dist/ names per environment', () => {
+    const files = helmChartFiles(configs, rendered);
+    const values = yaml.load(files.get('charts-out/envoy-edge/values.yaml')!) as Obj;
+    expect(Object.keys(values).sort()).toEqual([
+      'autoscaling', 'configFiles', 'fullnameOverride', 'hosts', 'image', 'nameOverride', 'networkPolicy', 'podDisruptionBudget', 'replicaCount', 'resources', 'serviceMonitor', 'test', 'tls',
+    ]);
+    expect(values.configFiles).toEqual({ config: find([...rendered.get('staging')!.get('envoy-edge')!], 'ConfigMap').data });
+    expect(values.tls.secretName).toBe('');
+    const prod = yaml.load(files.get('charts-out/envoy-edge/values-prod.yaml')!) as Obj;
+    expect(prod).toMatchObject({ fullnameOverride: 'envoy-edge', hosts: ['crumpet.example.org', 'api.crumpet.example.org'], tls: { issuerName: 'letsencrypt-prod', secretName: 'edge-tls' } });
+    const umbrella = yaml.load(files.get('charts-out/crumpet/Chart.yaml')!) as Obj;
+    expect(umbrella.dependencies.map((d: Obj) => d.name)).toContain('envoy-edge');
+  });
+
+  it('GIVEN a pod checksum the chart would not recompute THEN it throws naming environment, chart, object and annotation', () => {
+    const edge = tampered('envoy-edge', (objs) => {
+      find(objs, 'Deployment').spec.template.metadata.annotations['checksum/config'] = 'f00';
+      return objs;
+    });
+    expect(() => helmChartFiles(configs, edge)).toThrow(
+      /^\[prod\] chart envoy-edge: Deployment\/envoy-edge checksum\/config is f00, but the chart computes [0-9a-f]{64} from its ConfigMaps \(config\)/,
+    );
+  });
+
+  it('GIVEN a CIN ConfigMap changed without its checksum THEN the proof over several ConfigMaps fails too', () => {
+    const cin = tampered('cin-node', (objs) => {
+      const promtail = objs.find((o) => o.metadata.name === 'cin-node-promtail')!;
+      promtail.data = { 'promtail.yaml': 'server: {}\n' };
+      return objs;
+    });
+    expect(() => helmChartFiles(configs, cin)).toThrow(/\[prod\] chart cin-node: StatefulSet\/cin-node-en-0 checksum\/telemetry-config is [0-9a-f]{64}, but .* \(otel-collector, promtail\)/);
+  });
+
+  it('GIVEN a ConfigMap not named after the chart THEN it throws naming the ConfigMap', () => {
+    const edge = tampered('envoy-edge', (objs) => objs.map((o) => (o.kind === 'ConfigMap' ? { ...o, metadata: { ...o.metadata, name: 'edge-config' } } : o)));
+    expect(() => helmChartFiles(configs, edge)).toThrow(/chart envoy-edge: ConfigMap "edge-config" must be named envoy-edge-<files> to be carried in configFiles/);
+  });
+
+  it('GIVEN edge objects without a Certificate THEN it throws', () => {
+    const edge = tampered('envoy-edge', (objs) => objs.filter((o) => o.kind !== 'Certificate'));
+    expect(() => helmChartFiles(configs, edge)).toThrow(/chart envoy-edge serves the public host names but renders no Certificate/);
+  });
+});
