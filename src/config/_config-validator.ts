@@ -20,12 +20,15 @@ export function precompiledValidatorPath(model: Pick<ModelDefinition<unknown>, '
 
 /**
  * `allErrors`: every problem at once; `verbose`: messages quote the value and the schema's
- * description; `formats`: the schema's formats are checked by src/config/_formats.ts, not by ajv.
+ * description; `useDefaults`: a field the environment leaves out takes its schema's `default`
+ * (a component's declared settings); `formats`: the schema's formats are checked by
+ * src/config/_formats.ts, not by ajv.
  */
 export const VALIDATOR_OPTIONS = {
   allErrors: true,
   verbose: true,
   strict: true,
+  useDefaults: true,
   formats: Object.fromEntries(FORMAT_NAMES.map((name) => [name, true as const])),
 } as const;
 

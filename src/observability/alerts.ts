@@ -33,7 +33,7 @@ export interface AlertDefinition {
   readonly for?: Duration;
   readonly priority: Priority;
   /** The component the alert is about; its `service` label, used for grouping and inhibition. */
-  readonly service: MetricOwner | 'platform';
+  readonly service: MetricOwner;
   readonly summary: string;
   readonly description: string;
   /** Name of the runbook under ops/runbooks/ (without `.md`). */

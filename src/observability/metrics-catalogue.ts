@@ -1,15 +1,11 @@
 /** How Prometheus treats a metric; a histogram also exposes `_bucket`, `_sum` and `_count`. */
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
-/** The component that exports a metric; alerts on it carry it as their `service` label. */
-export type MetricOwner =
-  | 'cin-node'
-  | 'pin-orchestrator'
-  | 'watcher'
-  | 'envoy-edge'
-  | 'node-exporter'
-  | 'kubelet'
-  | 'cert-manager';
+/**
+ * The component that exports a metric (or the exporter, such as `node-exporter`); alerts on it
+ * carry it as their `service` label.
+ */
+export type MetricOwner = string;
 
 /** One exported metric (spec section 7.1). */
 export interface MetricDefinition {

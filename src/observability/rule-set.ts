@@ -152,7 +152,7 @@ export class RuleSet {
     return files;
   }
 
-  private labels(priority: Priority, service: MetricOwner | 'platform'): Record<string, string> {
+  private labels(priority: Priority, service: MetricOwner): Record<string, string> {
     return { priority, service, severity: SEVERITY[priority] };
   }
 

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import type { PlatformConfig } from './model/index.ts';
-import { AppLabels, RestrictedNamespace } from '../../lib/index.ts';
+import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
+import { AppLabels, MetricsMonitor, RestrictedNamespace, settingsKey, type BuiltComponent } from '../../lib/index.ts';
 import { AcmeIssuer } from './acme-issuer.ts';
 import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
@@ -12,7 +12,6 @@ import { MeshCa } from './mesh-ca.ts';
 import { Monitoring } from './monitoring.ts';
 import { PinOrchestrator } from './pin-orchestrator.ts';
 import { Watcher } from './watcher.ts';
-import { Web } from './web.ts';
 
 /**
  * One environment of the Crumpet platform as a cdk8s App: one chart per component, each
@@ -23,7 +22,8 @@ export class CrumpetApp extends App {
   public readonly cinNode: CinNode;
   public readonly pinOrchestrator: PinOrchestrator;
   public readonly watcher: Watcher;
-  public readonly web: Web;
+  /** What each declared component built, by name. */
+  public readonly components = new Map<string, BuiltComponent>();
   public readonly envoyEdge: EnvoyEdge;
   public readonly kubo?: Kubo;
   public readonly backups: Backups;
@@ -54,10 +54,22 @@ export class CrumpetApp extends App {
     this.cinNode = new CinNode(chart('cin-node'), 'CinNode', props);
     this.pinOrchestrator = new PinOrchestrator(chart('pin-orchestrator'), 'PinOrchestrator', props);
     this.watcher = new Watcher(chart('watcher'), 'Watcher', props);
-    this.web = new Web(chart('web'), 'Web', props);
+    const features = config.features;
+    for (const c of CRUMPET_COMPONENTS.components) {
+      if (c.enabled && !c.enabled(config)) continue;
+      const settings = (config.components as unknown as Record<string, { image: { tag: string } }>)[settingsKey(c.name)]!;
+      const scope = chart(c.name);
+      const built = c.build({ scope, settings, model: config, labels: labels.withComponent({ name: c.name, component: c.role, version: settings.image.tag }), features });
+      this.components.set(c.name, built);
+      if (c.metrics && features.serviceMonitor) {
+        const target = (built.servicePorts ?? Object.keys(c.ports)).includes(c.metrics.port) ? 'service' : 'pod';
+        new MetricsMonitor(scope, 'Monitor', { workload: built.workload, port: c.metrics.port, target, ...(c.metrics.path ? { path: c.metrics.path } : {}) });
+      }
+    }
+    const web = this.component('web');
     this.envoyEdge = new EnvoyEdge(chart('envoy-edge'), 'EnvoyEdge', {
       ...props,
-      backends: { web: this.web.workload, orchestrator: this.pinOrchestrator.workload, cinLanguages: this.cinNode.languages },
+      backends: { web: web.workload, orchestrator: this.pinOrchestrator.workload, cinLanguages: this.cinNode.languages },
     });
     if (config.features.kubo) this.kubo = new Kubo(chart('kubo'), 'Kubo', props);
     this.backups = new Backups(chart('backups'), 'Backups', {
@@ -72,7 +84,7 @@ export class CrumpetApp extends App {
         workloads: {
           edge: this.envoyEdge.workload,
           edgeUpstreams: this.envoyEdge.routes.upstreams,
-          web: this.web.workload,
+          web: web.workload,
           cin: this.cinNode.all,
           orchestrator: this.pinOrchestrator.workload,
           watcher: this.watcher.workload,
@@ -83,5 +95,12 @@ export class CrumpetApp extends App {
       });
     }
     this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this });
+  }
+
+  /** What the declared component `name` built. */
+  public component(name: string): BuiltComponent {
+    const built = this.components.get(name);
+    if (!built) throw new Error(`[${this.node.path}] component "${name}" is not declared or not enabled in this environment`);
+    return built;
   }
 }

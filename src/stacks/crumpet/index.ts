@@ -16,6 +16,5 @@ export * from './pin-orchestrator.ts';
 export * from './ports.ts';
 export * from './telemetry-sidecars.ts';
 export * from './watcher.ts';
-export * from './web.ts';
 export * from './model/index.ts';
 export * from './stack.ts';

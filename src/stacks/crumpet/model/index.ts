@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadEnvironment as loadModelEnvironment, NO_OVERRIDES, validateConfig as validateModel, type ModelDefinition, type Overrides } from '../../../config/index.ts';
+import { ComponentRegistry } from '../../../lib/index.ts';
 import { crumpetChecks } from './checks.ts';
 import { platformConfigSchema } from './schema.ts';
 import type { PlatformConfig } from './types.ts';
@@ -8,10 +9,30 @@ export * from './checks.ts';
 export * as modelSchemas from './schema.ts';
 export * from './types.ts';
 
+/** Crumpet's components: one declaration per file in src/stacks/crumpet/components/. */
+export const CRUMPET_COMPONENTS = await ComponentRegistry.load<PlatformConfig>(new URL('../components/', import.meta.url));
+
+/** The model's schema: `schema.ts`, each declared component's settings in `components`. */
+function modelSchema(): object {
+  const declared = CRUMPET_COMPONENTS.settingsSchema() as { required: string[]; properties: Record<string, object> };
+  const base = platformConfigSchema.properties.components;
+  return {
+    ...platformConfigSchema,
+    properties: {
+      ...platformConfigSchema.properties,
+      components: {
+        ...base,
+        required: [...new Set([...base.required, ...declared.required])],
+        properties: { ...base.properties, ...declared.properties },
+      },
+    },
+  };
+}
+
 /** Crumpet's model: one environment per file in src/stacks/crumpet/environments/. */
 export const CRUMPET_MODEL: ModelDefinition<PlatformConfig> = {
   name: 'crumpet',
-  schema: platformConfigSchema,
+  schema: modelSchema(),
   environmentsDir: fileURLToPath(new URL('../environments/', import.meta.url)),
   checks: crumpetChecks,
 };

@@ -1,3 +1,5 @@
+import type { ImageSpec, ResourcesSpec } from '../../../lib/values/schemas.ts';
+
 /**
  * The typed model of one Crumpet environment. Every output (manifests, charts, ops files) is
  * derived from one value of this type; `schema.ts` describes the same shape for ajv, and the
@@ -5,24 +7,10 @@
  */
 
 /** An OCI image reference split into its parts. */
-export interface ImageConfig {
-  /** Registry and path, e.g. `ghcr.io/crumpet/cin-node`. */
-  readonly repository: string;
-  /** Release tag, e.g. `v0.1.0`: the OCI grammar, at most 128 characters. */
-  readonly tag: string;
-  /**
-   * Content digest (`sha256:` and 64 hex digits, or `sha512:` and 128). When present the image is
-   * pulled by digest.
-   * @default - pulled by tag; refused when the environment sets `pinDigests`
-   */
-  readonly digest?: string;
-}
+export type ImageConfig = ImageSpec;
 
 /** CPU and memory for one container, as Kubernetes quantities. */
-export interface ResourceConfig {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu?: string; readonly memory: string };
-}
+export type ResourceConfig = ResourcesSpec;
 
 /** Image, replica count and resources of one stateless workload. */
 export interface WorkloadConfig {

@@ -1,0 +1,102 @@
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import { DisruptionBudget } from '../disruption-budget.ts';
+import { HorizontalAutoscaler, type ScalingMetric } from '../horizontal-autoscaler.ts';
+import { StatelessService } from '../stateless-service.ts';
+import { ImageReference, valueSchemas, type ImageSpec, type ResourcesSpec } from '../values/index.ts';
+import type { HealthCheck, VolumeMount } from '../_pod-template.ts';
+import type { ComponentContext, ComponentDeclaration } from './component.ts';
+
+/** The model's settings of a stateless component. */
+export interface StatelessSettings {
+  readonly image: ImageSpec;
+  /** Replicas; the autoscaler's floor when it autoscales. */
+  readonly replicas: number;
+  readonly resources: ResourcesSpec;
+  /** The autoscaler's ceiling, for a component that autoscales. */
+  readonly maxReplicas?: number;
+}
+
+/** Props of {@link statelessComponent}: a declaration whose `build` and `settings` are made for it. */
+export interface StatelessComponentProps<M> extends Omit<ComponentDeclaration<StatelessSettings, M>, 'build' | 'settings'> {
+  /** What environments need not state: replica count (and ceiling, when it autoscales) and resources. */
+  readonly defaults: { readonly replicas: number; readonly maxReplicas?: number; readonly resources: ResourcesSpec };
+  /** What the autoscaler tracks; a component without it never autoscales. @default - no autoscaler */
+  readonly autoscaling?: { readonly metrics: readonly ScalingMetric[] };
+  /** The main container, beyond its image, ports and resources. */
+  readonly container: {
+    readonly health: HealthCheck;
+    /** @default - none */
+    readonly env?: readonly IEnvVar[] | ((ctx: ComponentContext<StatelessSettings, M>) => readonly IEnvVar[]);
+    /** @default - none */
+    readonly mounts?: readonly VolumeMount[];
+    /** Paths the container writes to, each an emptyDir. @default - none */
+    readonly writablePaths?: readonly string[];
+  };
+  /** Volumes the container mounts. @default - none */
+  readonly volumes?: readonly IVolume[];
+}
+
+/**
+ * The settings schema of a stateless component: an image to state, replicas and resources
+ * defaulted, `maxReplicas` with them when it autoscales.
+ */
+function settingsSchema(props: Pick<StatelessComponentProps<unknown>, 'defaults' | 'autoscaling'>): object {
+  const { defaults } = props;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['image'],
+    properties: {
+      image: valueSchemas.image,
+      replicas: { ...valueSchemas.replicas, default: defaults.replicas },
+      resources: { ...valueSchemas.resources, default: defaults.resources },
+      ...(props.autoscaling ? { maxReplicas: { ...valueSchemas.replicas, minimum: 1, default: defaults.maxReplicas ?? defaults.replicas } } : {}),
+    },
+  };
+}
+
+/**
+ * A stateless component: a hardened Deployment with its Service and ServiceAccount, an autoscaler
+ * (when it declares what to track and the environment autoscales) and a PodDisruptionBudget. The
+ * Service publishes every port but a metrics-only one.
+ */
+export function statelessComponent<M>(props: StatelessComponentProps<M>): ComponentDeclaration<StatelessSettings, M> {
+  const { defaults, autoscaling, container, volumes, ...declaration } = props;
+  const metricsOnly = props.metrics && Object.keys(props.ports).length > 1 ? props.metrics.port : undefined;
+  const servicePorts = Object.keys(props.ports).filter((p) => p !== metricsOnly);
+  return {
+    ...declaration,
+    settings: settingsSchema({ defaults, ...(autoscaling ? { autoscaling } : {}) }),
+    build: (ctx) => {
+      const { settings } = ctx;
+      const ports = Object.entries(props.ports).map(([name, p]) => ({ name, port: p.port, ...(p.protocol ? { protocol: p.protocol } : {}) }));
+      const workload = new StatelessService(ctx.scope, 'Workload', {
+        name: props.name,
+        labels: ctx.labels,
+        replicas: settings.replicas,
+        container: {
+          image: ImageReference.of(settings.image),
+          ports,
+          resources: settings.resources,
+          health: container.health,
+          ...(container.env ? { env: typeof container.env === 'function' ? container.env(ctx) : container.env } : {}),
+          ...(container.mounts ? { mounts: container.mounts } : {}),
+          ...(container.writablePaths ? { writablePaths: container.writablePaths } : {}),
+        },
+        ...(volumes ? { volumes } : {}),
+        ...(metricsOnly ? { servicePorts: ports.filter((p) => p.name !== metricsOnly).map((p) => ({ ...p, targetPort: p.name })) } : {}),
+      });
+      if (autoscaling && ctx.features.autoscaling) {
+        new HorizontalAutoscaler(ctx.scope, 'Autoscaler', {
+          target: workload,
+          minReplicas: settings.replicas,
+          maxReplicas: settings.maxReplicas ?? settings.replicas,
+          metrics: autoscaling.metrics,
+        });
+      }
+      if (ctx.features.podDisruptionBudget) new DisruptionBudget(ctx.scope, 'Budget', { target: workload });
+      return { workload, servicePorts };
+    },
+  };
+}
