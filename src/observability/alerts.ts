@@ -1,5 +1,7 @@
 import type { Duration } from './_duration.ts';
 import { num } from './_duration.ts';
+
+export { num } from './_duration.ts';
 import type { MetricOwner } from './metrics-catalogue.ts';
 
 /** Alert priority (spec section 8): P1 and P2 page, P3 goes to chat and email. */
@@ -125,37 +127,6 @@ export const SPEC_ALERTS: readonly AlertDefinition[] = [
     runbook: 'r1-snapshot-stale',
     outputLabels: { lang: 'en' },
     series: (v, _t, steps) => [constant('snapshot_age_seconds{lang="en"}', v, steps)],
-  },
-  {
-    name: 'PinJobTimeouts',
-    query: 'sum(rate(pin_jobs_total{result="timeout"}[5m])) / sum(rate(pin_jobs_total[5m]))',
-    op: '>',
-    threshold: 0.2,
-    for: '15m',
-    priority: 'P1',
-    service: 'pin-orchestrator',
-    summary: 'More than 20% of pin jobs time out',
-    description: 'Over the last 15 minutes more than 20% of the orchestrator pin jobs ended in a timeout.',
-    runbook: 'r3-pinning-timeouts',
-    series: (v, _t, steps) => counterRatio('pin_jobs_total{result="timeout"}', 'pin_jobs_total{result="success"}', v, steps),
-    warmupSeconds: RATE_WARMUP,
-  },
-  {
-    name: 'WatcherProbeSuccessLow',
-    query: 'sum(rate(probe_success_total[5m])) / sum(rate(probe_total[5m]))',
-    op: '<',
-    threshold: 0.8,
-    for: '30m',
-    priority: 'P2',
-    service: 'watcher',
-    summary: 'Watcher probes succeed less than 80% of the time',
-    description: 'For 30 minutes fewer than 80% of the uptime probes sent by the watchers were answered correctly.',
-    runbook: 'watcher-probe-success-low',
-    series: (v, _t, steps) => [
-      { series: 'probe_success_total{node="cin-a"}', values: `0+${num(1000 * v)}x${steps}` },
-      { series: 'probe_total{node="cin-a"}', values: `0+1000x${steps}` },
-    ],
-    warmupSeconds: RATE_WARMUP,
   },
   {
     name: 'IndexVolumeUsageHigh',

@@ -16,9 +16,13 @@ export interface DashboardInputs {
   readonly edgeBackends: readonly EdgeBackendGroup[];
 }
 
-const rate = (series: string): string => `rate(${series}[$__rate_interval])`;
-const quantile = (q: number, histogram: string, by: string): string =>
-  `histogram_quantile(${q}, sum by (${by}, le) (${rate(`${histogram}_bucket`)}))`;
+/** Per-second rate of a counter over Grafana's rate interval. */
+export const perSecond = (series: string): string => `rate(${series}[$__rate_interval])`;
+/** Quantile `q` of a histogram, by the labels `by`, over Grafana's rate interval. */
+export const quantileBy = (q: number, histogram: string, by: string): string =>
+  `histogram_quantile(${q}, sum by (${by}, le) (${perSecond(`${histogram}_bucket`)}))`;
+const rate = perSecond;
+const quantile = quantileBy;
 
 /** The threshold of a spec alert, so the panel turns red where the alert fires. */
 function alertThreshold(name: string): number {
@@ -48,55 +52,6 @@ function cinOverview(): Dashboard {
       unit: 's',
       thresholds: [{ value: FRESHNESS_BOUND_SECONDS, color: 'orange' }, { value: alertThreshold('SnapshotStale') }],
       targets: [Target.query('max by (lang) (snapshot_age_seconds)', '{{lang}}')],
-    }),
-  );
-}
-
-function orchestrator(): Dashboard {
-  return new Dashboard({ uid: 'crumpet-orchestrator', title: 'Crumpet / Orchestrator', tags: ['crumpet', 'pin-orchestrator'] }).add(
-    new Panel({
-      title: 'Job success rate',
-      type: 'stat',
-      unit: 'percentunit',
-      targets: [Target.query(`sum(${rate('pin_jobs_total{result="success"}')}) / sum(${rate('pin_jobs_total')})`)],
-    }),
-    new Panel({ title: 'Jobs by result', type: 'timeseries', unit: 'ops', targets: [Target.query(`sum by (result) (${rate('pin_jobs_total')})`, '{{result}}')] }),
-    new Panel({ title: 'Acks histogram', type: 'heatmap', width: 24, targets: [Target.buckets(`sum by (le) (increase(pin_ack_count_bucket[$__rate_interval]))`)] }),
-    new Panel({
-      title: 'Backend latency p95',
-      type: 'timeseries',
-      unit: 'ms',
-      targets: [Target.query(quantile(0.95, 'backend_latency_ms', 'backend'), '{{backend}}')],
-    }),
-    new Panel({ title: 'Backend errors', type: 'timeseries', unit: 'ops', targets: [Target.query(`sum by (backend) (${rate('backend_errors_total')})`, '{{backend}}')] }),
-  );
-}
-
-function watcher(): Dashboard {
-  return new Dashboard({ uid: 'crumpet-watcher', title: 'Crumpet / Watcher', tags: ['crumpet', 'watcher'] }).add(
-    new Panel({
-      title: 'Probe pass rate',
-      type: 'timeseries',
-      unit: 'percentunit',
-      thresholds: [{ value: alertThreshold('WatcherProbeSuccessLow') }],
-      targets: [Target.query(`sum by (node) (${rate('probe_success_total')}) / sum by (node) (${rate('probe_total')})`, '{{node}}')],
-    }),
-    new Panel({
-      title: 'Freshness compliance',
-      type: 'timeseries',
-      unit: 'percentunit',
-      description: `Share of languages whose snapshot is at most ${FRESHNESS_BOUND_SECONDS} s old (the freshness SLO).`,
-      targets: [Target.query('1 - crumpet_slo:snapshot_stale:ratio', 'compliant')],
-    }),
-    new Panel({
-      title: 'Chain tx status',
-      type: 'timeseries',
-      unit: 'ops',
-      width: 24,
-      targets: [
-        Target.query(`sum by (status) (${rate('attest_uptime_submissions_total')})`, 'uptime {{status}}'),
-        Target.query(`sum by (status) (${rate('attest_freshness_submissions_total')})`, 'freshness {{status}}'),
-      ],
     }),
   );
 }
@@ -155,7 +110,7 @@ function nodeRewards(): Dashboard {
   );
 }
 
-/** The five dashboards of spec section 7.4, in a fixed order. */
+/** The dashboards of spec section 7.4 that no component declares, in a fixed order. */
 export function crumpetDashboards(inputs: DashboardInputs): Dashboard[] {
-  return [cinOverview(), orchestrator(), watcher(), edge(inputs), nodeRewards()];
+  return [cinOverview(), edge(inputs), nodeRewards()];
 }

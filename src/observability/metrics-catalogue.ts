@@ -36,18 +36,6 @@ export const METRICS: readonly MetricDefinition[] = [
   { name: 'ipfs_fetch_ms', type: 'histogram', labels: [], help: 'Time to fetch one object from an IPFS gateway, in milliseconds.', owner: 'cin-node' },
   { name: 'ws_clients', type: 'gauge', labels: [], help: 'Connected WebSocket clients.', owner: 'cin-node' },
   { name: 'quorum_fail_total', type: 'counter', labels: [], help: 'Snapshot roots that failed the cross-node quorum check.', owner: 'cin-node' },
-  // Pin orchestrator
-  { name: 'pin_jobs_total', type: 'counter', labels: ['result'], help: 'Finished pin jobs by result (success, failure, timeout).', owner: 'pin-orchestrator' },
-  { name: 'pin_jobs_inflight', type: 'gauge', labels: [], help: 'Pin jobs in progress.', owner: 'pin-orchestrator' },
-  { name: 'pin_ack_count', type: 'histogram', labels: [], help: 'Pinning service acknowledgements per finished job.', owner: 'pin-orchestrator' },
-  { name: 'backend_latency_ms', type: 'histogram', labels: ['backend'], help: 'Pinning service call latency in milliseconds, by backend.', owner: 'pin-orchestrator' },
-  { name: 'backend_errors_total', type: 'counter', labels: ['backend'], help: 'Failed pinning service calls, by backend.', owner: 'pin-orchestrator' },
-  // Watcher
-  { name: 'probe_total', type: 'counter', labels: ['node'], help: 'Uptime probes sent, by probed node.', owner: 'watcher' },
-  { name: 'probe_success_total', type: 'counter', labels: ['node'], help: 'Uptime probes answered correctly, by probed node.', owner: 'watcher' },
-  { name: 'attest_uptime_submissions_total', type: 'counter', labels: ['status'], help: 'Uptime attestation transactions, by chain status.', owner: 'watcher' },
-  { name: 'attest_freshness_submissions_total', type: 'counter', labels: ['status'], help: 'Freshness attestation transactions, by chain status.', owner: 'watcher' },
-  { name: 'epoch_end_timestamp_seconds', type: 'gauge', labels: [], help: 'Unix time at which the current reward epoch ends.', owner: 'watcher' },
   // Envoy edge
   { name: 'envoy_http_downstream_rq_xx', type: 'counter', labels: ['envoy_http_conn_manager_prefix', 'envoy_response_code_class'], help: 'Downstream responses by status class.', owner: 'envoy-edge' },
   { name: 'envoy_http_downstream_rq_http2_total', type: 'counter', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream HTTP/2 requests.', owner: 'envoy-edge' },

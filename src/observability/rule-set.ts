@@ -72,7 +72,9 @@ export class RuleSet {
 
   /** Every alert, threshold alerts first, then each SLO's burn-rate alerts. */
   public get alerts(): readonly ModelAlert[] {
-    return [...this.definitions.map((a) => this.thresholdAlert(a)), ...this.slos.flatMap((s) => BURN_RATE_WINDOWS.map((w) => this.burnAlert(s, w)))];
+    // By name, so where an alert is declared (the platform's list, a component) changes no output.
+    const threshold = [...this.definitions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...threshold.map((a) => this.thresholdAlert(a)), ...this.slos.flatMap((s) => BURN_RATE_WINDOWS.map((w) => this.burnAlert(s, w)))];
   }
 
   /** Recording rules of every SLO, in evaluation order. */

@@ -106,15 +106,6 @@ export const ALERT_RUNBOOKS: readonly Runbook[] = [
     escalation: ONCALL,
   },
   {
-    name: 'watcher-probe-success-low',
-    title: 'WatcherProbeSuccessLow',
-    meaning: 'Fewer than 80% of the watchers\' uptime probes have succeeded for 30 minutes.',
-    impact: 'Nodes are unreachable or failing for watchers; uptime attestations record them as down.',
-    diagnosis: ['Break `probe_success_total / probe_total` down by `node`.', 'Check the edge and the network path from the watchers.'],
-    mitigation: ['Restore the failing nodes (see R2 for edge errors).', 'If only the watcher is at fault, restart it.'],
-    escalation: 'Page the platform on-call during business hours (P2).',
-  },
-  {
     name: 'index-volume-usage-high',
     title: 'IndexVolumeUsageHigh',
     meaning: 'A CIN index volume is more than 80% full.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { checkPromql, Dashboard, dashboardPath, ObservabilityModel, Panel, Target } from '../../src/observability/index.ts';
+import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { checkPromql, Dashboard, dashboardPath, Panel, Target } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -53,7 +53,7 @@ describe('Dashboards | the five of spec section 7.4', () => {
   });
 
   it('GIVEN every panel query THEN it parses and selects only catalogued metrics or recording rules', () => {
-    const model = new ObservabilityModel({ edgeBackends: [{ name: 'web', clusterRegex: 'web-3000' }] });
+    const model = crumpetObservability([{ name: 'web', clusterRegex: 'web-3000' }]);
     expect(model.check()).toEqual([]);
     const exprs = model.dashboards.flatMap((d) => d.panels.flatMap((p) => p.targets.map((t) => t.expr)));
     expect(exprs.length).toBeGreaterThan(20);
@@ -61,7 +61,7 @@ describe('Dashboards | the five of spec section 7.4', () => {
   });
 
   it('GIVEN every dashboard THEN panels lie inside the 24 columns and never overlap', () => {
-    for (const d of new ObservabilityModel({ edgeBackends: ['a', 'b', 'c', 'd'].map((name) => ({ name, clusterRegex: `${name}-80` })) }).dashboards) {
+    for (const d of crumpetObservability(['a', 'b', 'c', 'd'].map((name) => ({ name, clusterRegex: `${name}-80` }))).dashboards) {
       const cells = new Set<string>();
       for (const g of d.layout()) {
         expect(g.x + g.w, d.uid).toBeLessThanOrEqual(24);

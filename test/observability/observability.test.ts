@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { checkPromql, MetricsCatalogue, ObservabilityModel, RUNBOOK_BASE_URL, SPEC_ALERTS } from '../../src/observability/index.ts';
+import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { checkPromql, MetricsCatalogue, RUNBOOK_BASE_URL, SPEC_ALERTS } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -21,7 +21,7 @@ function requireTool(tool: string): void {
 /** The model's ops/ files written to a fresh folder. */
 function writeOps(): string {
   const root = mkdtempSync(join(tmpdir(), 'crumpet-ops-'));
-  for (const [path, content] of new ObservabilityModel().files()) {
+  for (const [path, content] of crumpetObservability().files()) {
     mkdirSync(join(root, dirname(path)), { recursive: true });
     writeFileSync(join(root, path), content);
   }
@@ -53,12 +53,12 @@ describe('Observability | PromQL and the catalogue', () => {
   });
 
   it('GIVEN the model THEN it has no problems', () => {
-    expect(new ObservabilityModel().check()).toEqual([]);
+    expect(crumpetObservability().check()).toEqual([]);
   });
 });
 
 describe('Observability | alerts of spec section 8', () => {
-  const rules = new ObservabilityModel().rules.groups.flatMap((g) => g.rules).filter((r) => 'alert' in r) as any[];
+  const rules = crumpetObservability().rules.groups.flatMap((g) => g.rules).filter((r) => 'alert' in r) as any[];
   const rule = (name: string): any => rules.find((r) => r.alert === name);
 
   it.each([
@@ -91,7 +91,7 @@ describe('Observability | alerts of spec section 8', () => {
   });
 
   it('GIVEN every alert THEN its runbook_url names a runbook file, and every runbook is linked or one of R1-R5', () => {
-    const files = new ObservabilityModel().files();
+    const files = crumpetObservability().files();
     for (const r of rules) expect(files.has(r.annotations.runbook_url), r.alert).toBe(true);
     for (const r of rules) expect(existsSync(join(process.cwd(), r.annotations.runbook_url)), `${r.alert} in the committed ops/`).toBe(true);
     const runbooks = [...files.keys()].filter((p) => p.startsWith(`${RUNBOOK_BASE_URL}/`));

@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { ObservabilityModel, promtailStages, RETENTION, type ClientIpPolicy, type PromtailStage } from '../../src/observability/index.ts';
+import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { promtailStages, RETENTION, type ClientIpPolicy, type PromtailStage } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -76,7 +76,7 @@ describe('Telemetry | OpenTelemetry Collector (spec section 7.3)', () => {
 });
 
 describe('Telemetry | retention (spec sections 7.2 and 15)', () => {
-  const files = new ObservabilityModel().files();
+  const files = crumpetObservability().files();
   const load = (path: string): any => yaml.load(files.get(path)!);
 
   it('GIVEN the model THEN logs are kept 14 days hot and 90 in all, traces 14 days, metrics 13 months', () => {

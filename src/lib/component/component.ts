@@ -87,6 +87,13 @@ export interface ComponentChart {
   readonly smokeTest: { readonly port: string; readonly path: string };
 }
 
+/** A Secret the component reads, delivered by the stack's secrets provider (never in the output). */
+export interface ComponentSecret {
+  readonly name: string;
+  /** Its keys, each needing a value in the provider. */
+  readonly keys: readonly string[];
+}
+
 /** The shared switches every component honours. */
 export interface ComponentFeatures {
   readonly autoscaling: boolean;
@@ -146,13 +153,15 @@ export interface ComponentDeclaration<S = unknown, M = unknown> {
   /** The ports its pods listen on, by name (a lower-case IANA service name). */
   readonly ports: Readonly<Record<string, ComponentPort>>;
   /** Whether it runs in this environment. @default - always */
-  readonly enabled?: (model: M) => boolean;
+  enabled?(model: M): boolean;
   /** Makes its objects in `ctx.scope`. */
-  readonly build: (ctx: ComponentContext<S, M>) => BuiltComponent;
+  build(ctx: ComponentContext<S, M>): BuiltComponent;
   /** Routes of the edge to it. @default - none */
   readonly routes?: readonly ComponentRoute[];
   /** Components and addresses it calls. @default - none */
   readonly calls?: readonly (ComponentCall | CidrCall)[];
+  /** Secrets it reads. @default - none */
+  readonly secrets?: readonly ComponentSecret[];
   /** Its metrics: the port serving them, and the catalogue of what it exports. @default - none */
   readonly metrics?: {
     readonly port: string;

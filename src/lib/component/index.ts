@@ -1,3 +1,5 @@
 export * from './component.ts';
 export * from './registry.ts';
 export * from './stateless-component.ts';
+export * from './component-network.ts';
+export * from './component-observability.ts';

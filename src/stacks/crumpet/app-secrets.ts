@@ -4,16 +4,15 @@ import { SealedSecret } from '../../../imports/sealedsecrets-bitnami.com.ts';
 import type { PlatformConfig } from './model/index.ts';
 import type { AppLabels } from '../../lib/index.ts';
 import { BACKUP_CREDENTIALS_SECRET } from './backups.ts';
-import { PIN_ORCHESTRATOR_SECRETS } from './pin-orchestrator.ts';
-import { WATCHER_SIGNING_KEY_SECRET } from './watcher.ts';
+import { CRUMPET_COMPONENTS } from './model/index.ts';
 
-/** Every application secret the workloads mount or read, with its keys. */
-export const APP_SECRETS: Readonly<Record<string, readonly string[]>> = {
-  [BACKUP_CREDENTIALS_SECRET]: ['access-key-id', 'secret-access-key'],
-  [PIN_ORCHESTRATOR_SECRETS.psaTokens]: ['tokens.json'],
-  [PIN_ORCHESTRATOR_SECRETS.signingKey]: ['ed25519.key'],
-  [WATCHER_SIGNING_KEY_SECRET]: ['ed25519.key'],
-};
+/** Every application secret the workloads mount or read, with its keys: the backup jobs' and the components' declared ones. */
+export const APP_SECRETS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  [
+    [BACKUP_CREDENTIALS_SECRET, ['access-key-id', 'secret-access-key']] as const,
+    ...CRUMPET_COMPONENTS.components.flatMap((c) => (c.secrets ?? []).map((secret) => [secret.name, secret.keys] as const)),
+  ].sort(([a], [b]) => (a < b ? -1 : 1)),
+);
 
 /** Props of {@link AppSecrets}. */
 export interface AppSecretsProps {

@@ -10,8 +10,6 @@ import { EnvoyEdge } from './envoy-edge.ts';
 import { Kubo } from './kubo.ts';
 import { MeshCa } from './mesh-ca.ts';
 import { Monitoring } from './monitoring.ts';
-import { PinOrchestrator } from './pin-orchestrator.ts';
-import { Watcher } from './watcher.ts';
 
 /**
  * One environment of the Crumpet platform as a cdk8s App: one chart per component, each
@@ -20,8 +18,6 @@ import { Watcher } from './watcher.ts';
 export class CrumpetApp extends App {
   public readonly config: PlatformConfig;
   public readonly cinNode: CinNode;
-  public readonly pinOrchestrator: PinOrchestrator;
-  public readonly watcher: Watcher;
   /** What each declared component built, by name. */
   public readonly components = new Map<string, BuiltComponent>();
   public readonly envoyEdge: EnvoyEdge;
@@ -52,8 +48,6 @@ export class CrumpetApp extends App {
     new AppSecrets(secrets, 'AppSecrets', props);
     if (config.features.mtls) new MeshCa(secrets, 'MeshCa', { labels });
     this.cinNode = new CinNode(chart('cin-node'), 'CinNode', props);
-    this.pinOrchestrator = new PinOrchestrator(chart('pin-orchestrator'), 'PinOrchestrator', props);
-    this.watcher = new Watcher(chart('watcher'), 'Watcher', props);
     const features = config.features;
     for (const c of CRUMPET_COMPONENTS.components) {
       if (c.enabled && !c.enabled(config)) continue;
@@ -69,7 +63,7 @@ export class CrumpetApp extends App {
     const web = this.component('web');
     this.envoyEdge = new EnvoyEdge(chart('envoy-edge'), 'EnvoyEdge', {
       ...props,
-      backends: { web: web.workload, orchestrator: this.pinOrchestrator.workload, cinLanguages: this.cinNode.languages },
+      backends: { web: web.workload, orchestrator: this.component('pin-orchestrator').workload, cinLanguages: this.cinNode.languages },
     });
     if (config.features.kubo) this.kubo = new Kubo(chart('kubo'), 'Kubo', props);
     this.backups = new Backups(chart('backups'), 'Backups', {
@@ -86,8 +80,11 @@ export class CrumpetApp extends App {
           edgeUpstreams: this.envoyEdge.routes.upstreams,
           web: web.workload,
           cin: this.cinNode.all,
-          orchestrator: this.pinOrchestrator.workload,
-          watcher: this.watcher.workload,
+          orchestrator: this.component('pin-orchestrator').workload,
+          components: CRUMPET_COMPONENTS.components.flatMap((declaration) => {
+            const built = this.components.get(declaration.name);
+            return built ? [{ declaration, built }] : [];
+          }),
           ...(this.kubo ? { kubo: this.kubo.workload } : {}),
           backupJobs: [this.backups.volumeSnapshots, this.backups.configBackup, this.backups.indexSnapshot],
           snapshotJob: this.backups.indexSnapshot,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { PlatformConfig } from './model/index.ts';
-import { NetworkPolicyMatrix, Peer, type AppLabels, type FlowPort, type Workload } from '../../lib/index.ts';
+import { componentFlows, NetworkPolicyMatrix, Peer, type AppLabels, type FlowPort, type PlacedComponent, type Workload } from '../../lib/index.ts';
+import { CRUMPET_COMPONENTS } from './model/index.ts';
 import type { EdgeUpstream } from './edge-routes.ts';
 import { PORTS } from './ports.ts';
 
@@ -12,7 +13,8 @@ export interface CrumpetWorkloads {
   readonly web: Workload;
   readonly cin: Workload;
   readonly orchestrator: Workload;
-  readonly watcher: Workload;
+  /** The declared components, whose flows come from their declarations. */
+  readonly components: readonly PlacedComponent[];
   /** Present when `features.kubo` is on. */
   readonly kubo?: Workload;
   /** Jobs that talk to the Kubernetes API and the object store. */
@@ -102,9 +104,17 @@ export class CrumpetNetwork extends Construct {
 
     // Prometheus scrapes every metrics port, and no API port.
     m.allow(prometheus, Peer.workload(w.cin), [asFlow(PORTS.metrics)]);
-    m.allow(prometheus, Peer.workload(w.orchestrator), [asFlow(PORTS.metrics)]);
-    m.allow(prometheus, Peer.workload(w.watcher), [asFlow(PORTS.watcher)]);
     m.allow(prometheus, Peer.workload(w.edge), [asFlow(PORTS.edgeStats)]);
+    // What the declared components declare: scraping, their calls of each other and of the model's CIDR sets.
+    componentFlows(m, w.components, {
+      scraper: prometheus,
+      cidrs: (name, component) => {
+        if (name === 'internet') return internet;
+        const list = (net as unknown as Record<string, unknown>)[name];
+        if (!Array.isArray(list)) throw new Error(`component "${component}" calls network.${name}, which is not a CIDR set of the model`);
+        return Peer.cidrs(list as string[]);
+      },
+    }, CRUMPET_COMPONENTS.components);
 
     // CIN: chain RPC, IPFS gateways, libp2p peers both ways, its telemetry sidecars' backends.
     m.allow(Peer.workload(w.cin), Peer.cidrs(net.rpcEndpointCidrs), [HTTPS]);
@@ -114,11 +124,6 @@ export class CrumpetNetwork extends Construct {
     m.allow(Peer.workload(w.cin), Peer.namespace(net.monitoringNamespace, { 'app.kubernetes.io/name': 'tempo' }), [tcp(config.telemetry.traces.port)]);
     m.allow(Peer.workload(w.cin), Peer.namespace(net.monitoringNamespace, { 'app.kubernetes.io/name': 'loki' }), [tcp(config.telemetry.logs.port)]);
 
-    // The orchestrator pins to the remote pinning services; the watchers read the chain and probe
-    // public nodes over HTTPS.
-    m.allow(Peer.workload(w.orchestrator), Peer.cidrs(net.pinningServiceCidrs), [HTTPS]);
-    m.allow(Peer.workload(w.watcher), Peer.cidrs(net.rpcEndpointCidrs), [HTTPS]);
-    m.allow(Peer.workload(w.watcher), internet, [HTTPS]);
 
     if (w.kubo) {
       const swarm = [asFlow(PORTS.kuboSwarmTcp), asFlow(PORTS.kuboSwarmUdp)];

@@ -1,13 +1,14 @@
 import type { Chart } from 'cdk8s';
 import { mergeValues } from '../../config/index.ts';
-import { modelSchemas, type PlatformConfig } from './model/index.ts';
+import { settingsKey } from '../../lib/index.ts';
+import { CRUMPET_COMPONENTS, modelSchemas, type PlatformConfig, type ScalableWorkloadConfig, type WorkloadConfig } from './model/index.ts';
 import { chartFiles, Sentinels, templateObjects, type ChartSmokeTest, type HelmChartSpec, type TemplateObject } from '../../render/helm/index.ts';
 import { CRUMPET_RELEASE } from './model/defaults.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './_chart-config-files.ts';
 import { NetworkPolicyValues, networkSentinelModel } from './_chart-network-values.ts';
 import { LANGUAGE_LABEL } from './cin-node.ts';
 import { CrumpetApp } from './crumpet-app.ts';
-import { EDGE_PUBLIC_PORT, HEALTH_PATH, PORTS, WEB_HEALTH_PATH } from './ports.ts';
+import { EDGE_PUBLIC_PORT, HEALTH_PATH, PORTS } from './ports.ts';
 
 /*
  * Helm charts generated from the same constructs as dist/: each chart's objects are rendered once
@@ -33,12 +34,11 @@ export const SMOKE_TEST_IMAGE = {
   digest: 'sha256:83a505ba2ba62f208ed6e410c268b7b9aa48f0f7b403c8108b9773b44199dbba',
 } as const;
 
-type StatelessComponent = 'pinOrchestrator' | 'watcher' | 'web' | 'envoyEdge';
-
 /** A stateless component published as its own chart. */
 interface ComponentChart {
   readonly chart: string;
-  readonly component: StatelessComponent;
+  /** Its key in the model's `components`. */
+  readonly component: string;
   readonly description: string;
   /**
    * Port and path the smoke test calls; with `publicHosts`, the Service port behind
@@ -53,33 +53,29 @@ interface ComponentChart {
   readonly publicHosts?: boolean;
 }
 
+/** The edge's chart. */
+const EDGE_CHART: ComponentChart = {
+  chart: 'envoy-edge',
+  component: 'envoyEdge',
+  description: 'Crumpet edge: Envoy terminating TLS for the public host names over HTTP/2 and HTTP/3',
+  health: { port: EDGE_PUBLIC_PORT, path: HEALTH_PATH, targetPort: PORTS.edgeHttps.port },
+  publicHosts: true,
+};
+
+/** The charts of the declared components that publish one, then the edge's. */
 const COMPONENT_CHARTS: readonly ComponentChart[] = [
-  {
-    chart: 'pin-orchestrator',
-    component: 'pinOrchestrator',
-    description: 'Crumpet pinning orchestrator: multi-pin quorum over remote pinning services',
-    health: { port: PORTS.orchestrator.port, path: HEALTH_PATH },
-  },
-  {
-    chart: 'watcher',
-    component: 'watcher',
-    description: 'Crumpet watcher: uptime probes and committee attestations',
-    health: { port: PORTS.watcher.port, path: HEALTH_PATH },
-  },
-  {
-    chart: 'web',
-    component: 'web',
-    description: 'Crumpet web: the Next.js dApp',
-    health: { port: PORTS.web.port, path: WEB_HEALTH_PATH },
-  },
-  {
-    chart: 'envoy-edge',
-    component: 'envoyEdge',
-    description: 'Crumpet edge: Envoy terminating TLS for the public host names over HTTP/2 and HTTP/3',
-    health: { port: EDGE_PUBLIC_PORT, path: HEALTH_PATH, targetPort: PORTS.edgeHttps.port },
-    publicHosts: true,
-  },
+  ...CRUMPET_COMPONENTS.components.flatMap((c): ComponentChart[] =>
+    c.chart
+      ? [{ chart: c.name, component: settingsKey(c.name), description: c.chart.description, health: { port: c.ports[c.chart.smokeTest.port]!.port, path: c.chart.smokeTest.path } }]
+      : [],
+  ),
+  EDGE_CHART,
 ];
+
+/** A component's settings in a model, as the chart reads them. */
+function settingsOf(config: PlatformConfig, spec: ComponentChart): ScalableWorkloadConfig | WorkloadConfig {
+  return (config.components as unknown as Record<string, ScalableWorkloadConfig | WorkloadConfig>)[spec.component]!;
+}
 
 /** Keys whose values name objects of the chart (`dnsNames`: a certificate's Service names). */
 const NAME_KEYS = new Set(['name', 'serviceAccountName', 'serviceName', 'claimName', 'secretName', 'dnsNames']);
@@ -134,7 +130,7 @@ function certificateSecret(objects: readonly Kube[], chart: string): string {
 
 /** The values of one component chart for one environment; `objects` are its dist/ objects. */
 function componentValues(config: PlatformConfig, spec: ComponentChart, objects: readonly Kube[], switches: ChartSwitches): Record<string, unknown> {
-  const c = config.components[spec.component];
+  const c = settingsOf(config, spec);
   const files = configFilesOf(objects, spec.chart);
   return {
     image: { ...c.image },
@@ -211,7 +207,7 @@ function conditionOf(obj: Kube, prefix: '.' | '$.'): string | undefined {
 
 /** The model with the chart's values replaced by markers, and every optional part on. */
 function sentinelModel(base: PlatformConfig, spec: ComponentChart, s: Sentinels): PlatformConfig {
-  const c = base.components[spec.component];
+  const c = settingsOf(base, spec);
   const component = {
     ...c,
     image: { repository: s.string('$.Values.image.repository'), tag: s.string('$.Values.image.tag'), digest: s.string('$.Values.image.digest') },
@@ -400,7 +396,7 @@ function componentChart(configs: readonly PlatformConfig[], spec: ComponentChart
     name: spec.chart,
     description: spec.description,
     version: CHART_VERSION,
-    appVersion: base.components[spec.component].image.tag,
+    appVersion: settingsOf(base, spec).image.tag,
     templates,
     values,
     overlays,

@@ -9,11 +9,12 @@ import {
   type AlertmanagerConfigSpecReceivers,
 } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import type { AppLabels } from '../../lib/index.ts';
+import { componentObservability, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
-import { dashboardPath, inhibitions, ObservabilityModel, PRIORITIES, RECEIVER_SECRET } from '../../observability/index.ts';
+import { dashboardPath, inhibitions, ObservabilityModel, PRIORITIES, RECEIVER_SECRET, type EdgeBackendGroup } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
+import { CRUMPET_COMPONENTS } from './model/index.ts';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -26,6 +27,14 @@ export interface MonitoringProps {
    * route table leads to them
    */
   readonly model?: ObservabilityModel;
+}
+
+/**
+ * Crumpet's observability model: the platform's metrics, alerts, SLOs and dashboards and those
+ * of every declared component, enabled in an environment or not (ops/ is the same for all).
+ */
+export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] = []): ObservabilityModel {
+  return new ObservabilityModel({ edgeBackends, contributions: componentObservability('crumpet', CRUMPET_COMPONENTS.components) });
 }
 
 /** Label and folder annotation the Grafana dashboard sidecar (kiwigrid/k8s-sidecar) looks for. */
@@ -48,7 +57,7 @@ export class Monitoring extends Construct {
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { app } = props;
-    this.model = props.model ?? new ObservabilityModel({ edgeBackends: app.envoyEdge.routes.backendGroups });
+    this.model = props.model ?? crumpetObservability(app.envoyEdge.routes.backendGroups);
     const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
     const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
     this.node.addValidation({ validate: () => this.model.check() });

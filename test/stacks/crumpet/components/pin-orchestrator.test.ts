@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment, PinOrchestrator } from '../../../src/stacks/crumpet/index.ts';
-import { AppLabels } from '../../../src/lib/index.ts';
+import pinOrchestrator from '../../../../src/stacks/crumpet/components/pin-orchestrator.ts';
+import { loadEnvironment } from '../../../../src/stacks/crumpet/index.ts';
+import { AppLabels } from '../../../../src/lib/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -9,9 +10,13 @@ type Obj = Record<string, any>;
 async function synth(env: string): Promise<Obj[]> {
   const config = await loadEnvironment(env);
   const chart = Testing.chart();
-  new PinOrchestrator(chart, 'PinOrchestrator', {
-    config,
-    labels: new AppLabels({ name: 'crumpet', instance: 'crumpet', component: 'platform', partOf: 'crumpet', version: 'v0.1.0' }),
+  const settings = config.components.pinOrchestrator;
+  pinOrchestrator.build({
+    scope: chart,
+    settings,
+    model: config,
+    labels: new AppLabels({ name: 'pin-orchestrator', instance: 'crumpet', component: 'orchestrator', partOf: 'crumpet', version: settings.image.tag }),
+    features: config.features,
   });
   return Testing.synth(chart) as Obj[];
 }

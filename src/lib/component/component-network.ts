@@ -1,0 +1,44 @@
+import { NetworkPolicyMatrix, Peer, type FlowPort } from '../network-policy-matrix.ts';
+import type { BuiltComponent, ComponentDeclaration } from './component.ts';
+
+/** A declared component as built in one environment. */
+export interface PlacedComponent {
+  readonly declaration: ComponentDeclaration<unknown, unknown>;
+  readonly built: BuiltComponent;
+}
+
+/** How a stack resolves the peers its components' declarations name. */
+export interface ComponentPeers {
+  /** Who scrapes declared metrics (Prometheus). */
+  readonly scraper: Peer;
+  /** The addresses of a CIDR set of the stack's model, by name (`internet` included). */
+  readonly cidrs: (name: string, component: string) => Peer;
+}
+
+/**
+ * Both sides of every flow the components declare: the scraper to each metrics port, each call of
+ * another component's port (its egress with the called component when that one is optional), each
+ * call of a CIDR set. A call of a component that is not declared fails, naming both; a call of one
+ * that does not run in this environment opens nothing.
+ */
+export function componentFlows(matrix: NetworkPolicyMatrix, components: readonly PlacedComponent[], peers: ComponentPeers, declared: readonly ComponentDeclaration<unknown, unknown>[]): void {
+  const port = (c: ComponentDeclaration<unknown, unknown>, name: string): FlowPort => {
+    const p = c.ports[name];
+    if (!p) throw new Error(`component "${c.name}" has no port "${name}" (ports: ${Object.keys(c.ports).join(', ')})`);
+    return { port: p.port, protocol: p.protocol ?? 'TCP' };
+  };
+  for (const { declaration: c, built } of components) {
+    if (c.metrics) matrix.allow(peers.scraper, Peer.workload(built.workload), [port(c, c.metrics.port)]);
+    for (const call of c.calls ?? []) {
+      if ('cidrs' in call) {
+        matrix.allow(Peer.workload(built.workload), peers.cidrs(call.cidrs, c.name), call.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })));
+        continue;
+      }
+      const target = declared.find((d) => d.name === call.component);
+      if (!target) throw new Error(`component "${c.name}" calls "${call.component}", which is not a component of the stack (${declared.map((d) => d.name).join(', ')})`);
+      const running = components.find((p) => p.declaration === target);
+      if (!running) continue;
+      matrix.allow(Peer.workload(built.workload), Peer.workload(running.built.workload), [port(target, call.port)], call.whileItRuns ? { egressOwner: running.built.workload } : {});
+    }
+  }
+}
