@@ -61,6 +61,8 @@ export class RuleSet {
     public readonly slos: readonly SloDefinition[],
     /** URL the runbook names are appended to (`<base>/<runbook>.md`). */
     public readonly runbookBaseUrl: string,
+    /** Names the groups (`<name>.alerts`, `<name>.slo.<slo>`) and the SLO recording rules (`<name>_slo:...`). */
+    public readonly name: string,
   ) {
     alerts.forEach((a) => this.addAlert(a));
   }
@@ -81,16 +83,16 @@ export class RuleSet {
   public recordingRules(slo: SloDefinition): RecordingRule[] {
     return [
       ...(slo.instantRules ?? []).map((r) => ({ record: r.record, expr: r.expr })),
-      ...SLO_WINDOWS.map((w) => ({ record: errorRatioRecord(w), expr: slo.errorRatio(w), labels: { slo: slo.name } })),
+      ...SLO_WINDOWS.map((w) => ({ record: errorRatioRecord(this.name, w), expr: slo.errorRatio(w), labels: { slo: slo.name } })),
     ];
   }
 
   public get groups(): readonly RuleGroup[] {
     const alerts = this.alerts;
     return [
-      { name: 'crumpet.alerts', rules: alerts.slice(0, this.definitions.length).map((a) => a.rule) },
+      { name: `${this.name}.alerts`, rules: alerts.slice(0, this.definitions.length).map((a) => a.rule) },
       ...this.slos.map((s) => ({
-        name: `crumpet.slo.${s.name}`,
+        name: `${this.name}.slo.${s.name}`,
         rules: [...this.recordingRules(s), ...alerts.filter((a) => a.rule.labels['slo'] === s.name).map((a) => a.rule)],
       })),
     ];
@@ -190,7 +192,7 @@ export class RuleSet {
     return {
       rule: {
         alert: name,
-        expr: `${errorRatioRecord(w.long)}${selector} > ${limit} and ${errorRatioRecord(w.short)}${selector} > ${limit}`,
+        expr: `${errorRatioRecord(this.name, w.long)}${selector} > ${limit} and ${errorRatioRecord(this.name, w.short)}${selector} > ${limit}`,
         labels: { ...this.labels(w.priority, slo.service), slo: slo.name },
         annotations: this.annotations(
           `${slo.title} SLO error budget burning at ${w.factor}x`,

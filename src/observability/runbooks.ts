@@ -1,9 +1,6 @@
 import type { ModelAlert } from './rule-set.ts';
 import type { SloDefinition } from './slos.ts';
 
-/** Where runbooks live, relative to the repository root; every `runbook_url` starts with it. */
-export const RUNBOOK_BASE_URL = 'ops/runbooks';
-
 /** An SRE playbook (spec section 13), rendered to `ops/runbooks/<name>.md`. */
 export interface Runbook {
   /** File name without `.md`, e.g. `r1-snapshot-stale`. */

@@ -44,9 +44,9 @@ export const BURN_RATE_WINDOWS: readonly BurnRateWindow[] = [
   { speed: 'Gradual', factor: 1, long: '3d', short: '6h', priority: 'P3' },
 ];
 
-/** Name of the recording rule holding an SLO's error ratio over `window`. */
-export function errorRatioRecord(window: Duration): string {
-  return `crumpet_slo:error_ratio:rate${window}`;
+/** Name of the recording rule holding an SLO's error ratio over `window`, in the rules named `prefix`. */
+export function errorRatioRecord(prefix: string, window: Duration): string {
+  return `${prefix}_slo:error_ratio:rate${window}`;
 }
 
 /** Windows any burn-rate alert reads, in ascending length. */

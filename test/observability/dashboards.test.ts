@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { checkPromql, Dashboard, dashboardPath, Panel, Target } from '../../src/observability/index.ts';
+import { checkPromql, Dashboard, Panel, Target } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -111,6 +111,6 @@ describe('Dashboards | errors', () => {
     expect(() => new Panel({ title: 'Empty', type: 'stat', targets: [] })).toThrow(/panel "Empty": needs at least one target/);
     const d = new Dashboard({ uid: 'x', title: 'X', tags: [] }).add(new Panel({ title: 'Twice', type: 'stat', targets: [Target.query('sum(ws_clients)')] }));
     expect(() => d.add(new Panel({ title: 'Twice', type: 'stat', targets: [Target.query('sum(ws_clients)')] }))).toThrow(/dashboard x: panel title "Twice" is used twice/);
-    expect(dashboardPath(d)).toBe('ops/grafana/x.json');
+    expect(crumpetObservability().dashboardPath(d)).toBe('ops/grafana/x.json');
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { checkPromql, MetricsCatalogue, RUNBOOK_BASE_URL, SPEC_ALERTS } from '../../src/observability/index.ts';
+import { checkPromql, MetricsCatalogue, SPEC_ALERTS } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -94,7 +94,7 @@ describe('Observability | alerts of spec section 8', () => {
     const files = crumpetObservability().files();
     for (const r of rules) expect(files.has(r.annotations.runbook_url), r.alert).toBe(true);
     for (const r of rules) expect(existsSync(join(process.cwd(), r.annotations.runbook_url)), `${r.alert} in the committed ops/`).toBe(true);
-    const runbooks = [...files.keys()].filter((p) => p.startsWith(`${RUNBOOK_BASE_URL}/`));
+    const runbooks = [...files.keys()].filter((p) => p.startsWith('ops/runbooks/'));
     const linked = new Set(rules.map((r) => r.annotations.runbook_url));
     expect(runbooks.filter((p) => !linked.has(p))).toEqual(['ops/runbooks/r4-watcher-attest-failures.md', 'ops/runbooks/r5-index-discrepancy.md']);
   });

@@ -11,7 +11,22 @@ import {
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
 import { componentObservability, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
-import { dashboardPath, inhibitions, ObservabilityModel, PRIORITIES, RECEIVER_SECRET, type EdgeBackendGroup } from '../../observability/index.ts';
+import {
+  ALERT_ROUTING,
+  ALERT_RUNBOOKS,
+  crumpetDashboards,
+  inhibitions,
+  METRICS,
+  ObservabilityModel,
+  PRIORITIES,
+  RECEIVER_SECRET,
+  SPEC_ALERTS,
+  SPEC_RUNBOOKS,
+  SPEC_SLOS,
+  telemetryPipelineFiles,
+  type AlertRouting,
+  type EdgeBackendGroup,
+} from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
 import { CRUMPET_COMPONENTS } from './model/index.ts';
@@ -34,7 +49,19 @@ export interface MonitoringProps {
  * of every declared component, enabled in an environment or not (ops/ is the same for all).
  */
 export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] = []): ObservabilityModel {
-  return new ObservabilityModel({ edgeBackends, contributions: componentObservability('crumpet', CRUMPET_COMPONENTS.components) });
+  const components = componentObservability('crumpet', CRUMPET_COMPONENTS.components);
+  return new ObservabilityModel({
+    name: 'crumpet',
+    opsRoot: 'ops',
+    metrics: [...METRICS, ...components.metrics],
+    alerts: [...SPEC_ALERTS, ...components.alerts],
+    slos: [...SPEC_SLOS, ...components.slos],
+    runbooks: [...SPEC_RUNBOOKS, ...ALERT_RUNBOOKS, ...components.runbooks],
+    standaloneRunbooks: SPEC_RUNBOOKS.map((r) => r.name),
+    dashboards: [...crumpetDashboards({ edgeBackends }), ...components.dashboards],
+    routing: ALERT_ROUTING,
+    files: telemetryPipelineFiles(),
+  });
 }
 
 /** Label and folder annotation the Grafana dashboard sidecar (kiwigrid/k8s-sidecar) looks for. */
@@ -71,12 +98,12 @@ export class Monitoring extends Construct {
         })),
       },
     });
-    this.alertmanagerConfig(metadata('crumpet-alerting'));
+    if (this.model.routing) this.alertmanagerConfig(this.model.routing, metadata('crumpet-alerting'));
 
     // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
     let files: Map<string, string> | undefined;
     const rendered = (): Map<string, string> => (files ??= this.model.files());
-    for (const path of this.model.paths()) {
+    for (const path of this.model.filePaths()) {
       new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
     }
     for (const d of this.model.dashboards) {
@@ -84,14 +111,13 @@ export class Monitoring extends Construct {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: d.uid, labels: { ...labels.all, ...GRAFANA_DASHBOARD_LABEL }, annotations: { ...GRAFANA_FOLDER_ANNOTATION } },
-        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(dashboardPath(d)) }) as unknown as string },
+        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(this.model.dashboardPath(d)) }) as unknown as string },
       });
     }
   }
 
   /** The routing of the model as an AlertmanagerConfig; credentials stay in their Secret. */
-  private alertmanagerConfig(metadata: { name: string; labels: Record<string, string> }): void {
-    const r = this.model.routing;
+  private alertmanagerConfig(r: AlertRouting, metadata: { name: string; labels: Record<string, string> }): void {
     const secret = (key: string) => ({ name: RECEIVER_SECRET.name, key });
     const receivers: AlertmanagerConfigSpecReceivers[] = r.receivers.map((rc) =>
       rc.kind === 'pagerduty'
