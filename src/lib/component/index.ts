@@ -3,3 +3,4 @@ export * from './registry.ts';
 export * from './stateless-component.ts';
 export * from './component-network.ts';
 export * from './component-observability.ts';
+export * from './component-app.ts';

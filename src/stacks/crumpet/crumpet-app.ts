@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
-import { AppLabels, MetricsMonitor, RestrictedNamespace, settingsKey, type BuiltComponent } from '../../lib/index.ts';
+import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent } from '../../lib/index.ts';
 import { AcmeIssuer } from './acme-issuer.ts';
 import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
@@ -48,18 +48,8 @@ export class CrumpetApp extends App {
     new AppSecrets(secrets, 'AppSecrets', props);
     if (config.features.mtls) new MeshCa(secrets, 'MeshCa', { labels });
     this.cinNode = new CinNode(chart('cin-node'), 'CinNode', props);
-    const features = config.features;
-    for (const c of CRUMPET_COMPONENTS.components) {
-      if (c.enabled && !c.enabled(config)) continue;
-      const settings = (config.components as unknown as Record<string, { image: { tag: string } }>)[settingsKey(c.name)]!;
-      const scope = chart(c.name);
-      const built = c.build({ scope, settings, model: config, labels: labels.withComponent({ name: c.name, component: c.role, version: settings.image.tag }), features });
-      this.components.set(c.name, built);
-      if (c.metrics && features.serviceMonitor) {
-        const target = (built.servicePorts ?? Object.keys(c.ports)).includes(c.metrics.port) ? 'service' : 'pod';
-        new MetricsMonitor(scope, 'Monitor', { workload: built.workload, port: c.metrics.port, target, ...(c.metrics.path ? { path: c.metrics.path } : {}) });
-      }
-    }
+    const placed = buildComponents({ registry: CRUMPET_COMPONENTS, model: config, labels, features: config.features, scopeFor: (name) => chart(name) });
+    for (const p of placed) this.components.set(p.declaration.name, p.built);
     const web = this.component('web');
     this.envoyEdge = new EnvoyEdge(chart('envoy-edge'), 'EnvoyEdge', {
       ...props,
@@ -81,10 +71,7 @@ export class CrumpetApp extends App {
           web: web.workload,
           cin: this.cinNode.all,
           orchestrator: this.component('pin-orchestrator').workload,
-          components: CRUMPET_COMPONENTS.components.flatMap((declaration) => {
-            const built = this.components.get(declaration.name);
-            return built ? [{ declaration, built }] : [];
-          }),
+          components: placed,
           ...(this.kubo ? { kubo: this.kubo.workload } : {}),
           backupJobs: [this.backups.volumeSnapshots, this.backups.configBackup, this.backups.indexSnapshot],
           snapshotJob: this.backups.indexSnapshot,
