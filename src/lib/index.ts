@@ -1,3 +1,4 @@
+export * from './config-files.ts';
 export * from './disruption-budget.ts';
 export * from './horizontal-autoscaler.ts';
 export * from './labels.ts';

@@ -249,7 +249,7 @@ describe('Helm charts |', async () => {
       // Helm merges the file into the chart's configFiles: other files of the ConfigMap stay.
       const data = { ...defaults('envoy-edge').configFiles.config, 'envoy.yaml': envoyYaml } as Record<string, string>;
       expect(changed.find((o) => o.kind === 'ConfigMap')!.data).toEqual(data);
-      // synth's checksum (src/stacks/crumpet/_config-map.ts): sha256 over "key NUL content NUL" in key order.
+      // synth's checksum (src/lib/config-files.ts): sha256 over "key NUL content NUL" in key order.
       const expected = createHash('sha256').update(Object.keys(data).sort().map((k) => `${k}\u0000${data[k]}\u0000`).join('')).digest('hex');
       expect(changed.find(isWorkload)!.spec.template.metadata.annotations['checksum/config']).toBe(expected);
     });

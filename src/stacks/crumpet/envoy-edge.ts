@@ -4,7 +4,7 @@ import type { PlatformConfig } from './model/index.ts';
 import { DisruptionBudget, HorizontalAutoscaler, ImageReference, MetricsMonitor, StatelessService, type AppLabels } from '../../lib/index.ts';
 import { edgeBootstrap, EnvoyApi } from '../../lib/envoy/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
-import { configFiles } from './_config-map.ts';
+import { configFiles } from '../../lib/index.ts';
 import { EdgeRouteTable, LANGUAGE_HEADER, type EdgeBackends } from './edge-routes.ts';
 import { EdgeCertificate } from './edge-tls.ts';
 import { MeshCertificate } from './mesh-certificate.ts';

@@ -4,7 +4,7 @@ import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { PlatformConfig } from './model/index.ts';
 import { ImageReference, type AppLabels, type ContainerSpec } from '../../lib/index.ts';
 import { promtailStages, tailSamplingProcessor, type ClientIpPolicy } from '../../observability/index.ts';
-import { combinedChecksum, configFiles } from './_config-map.ts';
+import { combinedChecksum, configFiles } from '../../lib/index.ts';
 import { PORTS } from './ports.ts';
 
 /** Props of {@link TelemetrySidecars}. */

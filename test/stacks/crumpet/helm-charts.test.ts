@@ -19,11 +19,11 @@ describe('helmChartFiles | optional parts', async () => {
   const objectsOf = (app: CrumpetApp): string[] =>
     app.charts.filter((c) => charted.includes(c.node.id)).flatMap((c) => (c.toJson() as Obj[]).map((o) => `${c.node.id} ${o.kind}/${o.metadata.name}`));
 
-  it.each(CHART_TOGGLES.map((t) => [t.feature, t] as const))(
+  it.each(CHART_TOGGLES.map((t) => [t.path[t.path.length - 1]!, t] as const))(
     'GIVEN features.%s off THEN exactly the objects of its kinds leave the charted components, which the chart switches by kind',
-    (_feature, toggle) => {
-      const on = objectsOf(new CrumpetApp({ ...config, features: { ...config.features, [toggle.feature]: true } }));
-      const off = objectsOf(new CrumpetApp({ ...config, features: { ...config.features, [toggle.feature]: false } }));
+    (feature, toggle) => {
+      const on = objectsOf(new CrumpetApp({ ...config, features: { ...config.features, [feature]: true } }));
+      const off = objectsOf(new CrumpetApp({ ...config, features: { ...config.features, [feature]: false } }));
       const gone = on.filter((o) => !off.includes(o));
       const ofKinds = (o: string) => (toggle.kinds as readonly string[]).includes(o.split(' ')[1]!.split('/')[0]!);
       expect(gone.length).toBeGreaterThan(0);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { typedApiObject } from '../../lib/_api-object.ts';
-import type { AppLabels } from '../../lib/index.ts';
+import type { AppLabels } from './labels.ts';
+import { typedApiObject } from './_api-object.ts';
 
 /** A ConfigMap and the checksum of its data, for a pod annotation that rolls pods on change. */
 export interface ConfigFiles {

@@ -1,5 +1,5 @@
-import type { Sentinels } from '../../render/helm/index.ts';
-import { combinedChecksum, configChecksum } from './_config-map.ts';
+import { combinedChecksum, configChecksum } from '../../lib/config-files.ts';
+import type { Sentinels } from './sentinels.ts';
 
 /*
  * ConfigMaps in the Helm charts: their data is a value, `configFiles`, carried as synth renders it
@@ -95,7 +95,7 @@ export function proveChecksums(chart: string, rendered: ReadonlyMap<string, read
         if (!CHECKSUM_ANNOTATION.test(k) || v === expected) continue;
         problems.push(
           `[${env}] chart ${chart}: ${o.kind}/${o.metadata.name ?? ''} ${k} is ${v}, but the chart computes ${expected} ` +
-            `from its ConfigMaps (${Object.keys(files).sort().join(', ') || 'none'}); make src/stacks/crumpet/_chart-config-files.ts compute it as synth does`,
+            `from its ConfigMaps (${Object.keys(files).sort().join(', ') || 'none'}); make src/render/helm/config-files-values.ts compute it as synth does`,
         );
       }
     }

@@ -1,0 +1,378 @@
+import { valueSchemas } from '../../lib/values/index.ts';
+import { ChartFieldValues, type ChartField } from './chart-fields.ts';
+import type { ChartSmokeTest, HelmChartSpec } from './chart-files.ts';
+import { templateObjects, type TemplateObject } from './chart-templater.ts';
+import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './config-files-values.ts';
+import { Sentinels } from './sentinels.ts';
+
+/*
+ * A Helm chart generated from the constructs that make dist/: the chart's objects are rendered
+ * once more from a model whose chart values are markers (sentinels.ts), and the markers become
+ * template expressions. `values-<env>.yaml` holds what each environment changes, so
+ * `helm template <release> charts-out/<chart> -f values-<env>.yaml -n <namespace>` renders the
+ * objects of that environment's dist/ file. Driven by data: which model fields are values
+ * (ChartField), which optional kinds a switch turns off (ChartToggle), and how the smoke test
+ * reaches the component.
+ */
+
+/** Labels only Helm sets, the one allowed difference between a chart's render and dist/. */
+export const HELM_ONLY_LABELS = {
+  'helm.sh/chart': 'the chart name and version',
+  'app.kubernetes.io/managed-by': 'Helm (dist/ says cdk8s)',
+} as const;
+
+/** curl, for the `helm test` smoke tests. */
+export const SMOKE_TEST_IMAGE = {
+  repository: 'docker.io/curlimages/curl',
+  tag: '8.11.0',
+  digest: 'sha256:83a505ba2ba62f208ed6e410c268b7b9aa48f0f7b403c8108b9773b44199dbba',
+} as const;
+
+/** An optional part of charts: the kinds of object it adds, switched by `<key>.enabled`, on in a model where `path` is true. */
+export interface ChartToggle {
+  readonly key: string;
+  readonly kinds: readonly string[];
+  /** The model's boolean that turns the part on. */
+  readonly path: readonly string[];
+}
+
+/** The four optional parts of a component, by the kinds they add. */
+export function standardToggles(featuresPath: readonly string[]): ChartToggle[] {
+  return [
+    { key: 'autoscaling', kinds: ['HorizontalPodAutoscaler'], path: [...featuresPath, 'autoscaling'] },
+    { key: 'podDisruptionBudget', kinds: ['PodDisruptionBudget'], path: [...featuresPath, 'podDisruptionBudget'] },
+    { key: 'serviceMonitor', kinds: ['ServiceMonitor', 'PodMonitor'], path: [...featuresPath, 'serviceMonitor'] },
+    { key: 'networkPolicy', kinds: ['NetworkPolicy'], path: [...featuresPath, 'networkPolicy'] },
+  ];
+}
+
+/** One environment's model and what dist/ holds of the chart for it. */
+export interface ChartEnvironment<C> {
+  readonly env: string;
+  readonly config: C;
+  readonly objects: readonly Kube[];
+}
+
+/** Input of {@link componentChart}. */
+export interface ComponentChartInput<C> {
+  readonly name: string;
+  readonly description: string;
+  readonly version: string;
+  readonly appVersion: string;
+  /** Every environment, in name order; the last one's values are the chart's defaults. */
+  readonly environments: readonly ChartEnvironment<C>[];
+  /** The chart's objects rendered from a model (the stack's app, its chart named like this one). */
+  readonly render: (model: C) => Kube[];
+  /** Model fields that are chart values. */
+  readonly fields: readonly ChartField[];
+  /** Optional parts; only those whose kinds the chart renders become switches. */
+  readonly toggles: readonly ChartToggle[];
+  /** The model's image of the component, as the `image` value and the `<chart>.image` helper. @default - none */
+  readonly image?: readonly string[];
+  /** The smoke test: a port and path of the chart's Service, or a test of its own. @default - none */
+  readonly smokeTest?: { readonly port: number; readonly path: string; readonly targetPort?: number } | ChartSmokeTest;
+  /** Changes the marker model further (e.g. a composite value as a helper). @default - none */
+  readonly prepare?: (model: C, s: Sentinels) => C;
+  /** Object names the chart computes otherwise (a name to a template marker). @default - every name starting with the chart's is the release's fullname */
+  readonly rename?: (objects: readonly Kube[], s: Sentinels, byFullname: (name: string) => string | undefined) => (name: string) => string | undefined;
+  /** Per environment, what its overlay pins beyond `fullnameOverride` (names as in dist/). @default - none */
+  readonly pinned?: (objects: readonly Kube[]) => Record<string, unknown>;
+  /** Values every environment has beyond the fields (a default an overlay pins). @default - none */
+  readonly extraValues?: Record<string, unknown>;
+  /** Their schemas, by dotted value path. @default - none */
+  readonly extraSchema?: Readonly<Record<string, object>>;
+  /** NOTES.txt: a line about what it serves, and commands that check it before `helm test`. @default - neither */
+  readonly notes?: { readonly about?: string; readonly checks?: readonly string[] };
+}
+
+/** Keys whose values name objects of the chart (`dnsNames`: a certificate's Service names). */
+const NAME_KEYS = new Set(['name', 'serviceAccountName', 'serviceName', 'claimName', 'secretName', 'dnsNames']);
+
+/** `value` with every object name that `rename` maps replaced; names it maps to undefined stay. */
+export function renamed(value: unknown, rename: (name: string) => string | undefined, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => renamed(v, rename, key === 'dnsNames' ? key : ''));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamed(v, rename, k)]));
+  }
+  if (typeof value === 'string' && NAME_KEYS.has(key)) return rename(value) ?? value;
+  return value;
+}
+
+/** Names that start with the chart's base name start with the fullname marker instead. */
+export function byFullname(base: string, fullname: string): (name: string) => string | undefined {
+  return (name) => (name === base || name.startsWith(`${base}-`) ? fullname + name.slice(base.length) : undefined);
+}
+
+/** The marker of the chart's fullname. */
+export function fullnameOf(chart: string, s: Sentinels): string {
+  return s.string(`include "${chart}.fullname" $`);
+}
+
+/** `rename`, except that `name` becomes `to`. */
+export function withName(name: string, to: string, rename: (name: string) => string | undefined): (name: string) => string | undefined {
+  return (n) => (n === name ? to : rename(n));
+}
+
+/** Helm's labels on every object: its chart label, and Helm as the manager. */
+export function withHelmLabels(obj: Record<string, unknown>, s: Sentinels, chart: string): Record<string, unknown> {
+  const managedBy = s.string('$.Release.Service');
+  const replaceManager = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(replaceManager);
+    if (typeof v !== 'object' || v === null) return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'app.kubernetes.io/managed-by' ? managedBy : replaceManager(x)]));
+  };
+  const out = replaceManager(obj) as { metadata: { labels: Record<string, string> } };
+  out.metadata.labels = { ...out.metadata.labels, 'helm.sh/chart': s.string(`include "${chart}.chart" $`) };
+  return out as unknown as Record<string, unknown>;
+}
+
+/** The chart value switching `obj` on (`.Values...`, or `$.Values...` inside a range), if it is optional. */
+export function conditionOf(obj: Kube, toggles: readonly ChartToggle[], prefix: '.' | '$.'): string | undefined {
+  const toggle = toggles.find((t) => t.kinds.includes(obj.kind));
+  return toggle && `${prefix}Values.${toggle.key}.enabled`;
+}
+
+/**
+ * The objects an autoscaler scales, with their `replicas` back as `replicaCount` rendered only
+ * while `autoscaling.enabled` is false (the marker model has every autoscaler on, so the
+ * constructs leave the field out, as they do in dist/ when the autoscaler owns it).
+ */
+function withReplicasUnlessAutoscaled(objects: readonly Kube[], s: Sentinels): Kube[] {
+  const scaled = new Set(
+    objects
+      .filter((o) => o.kind === 'HorizontalPodAutoscaler')
+      .map((h) => (h as unknown as { spec: { scaleTargetRef: { kind: string; name: string } } }).spec.scaleTargetRef)
+      .map((ref) => `${ref.kind}/${ref.name}`),
+  );
+  return objects.map((o) =>
+    scaled.has(`${o.kind}/${o.metadata.name}`)
+      ? ({ ...o, spec: { ...(o['spec'] as object), replicas: s.numberIf('not $.Values.autoscaling.enabled', '$.Values.replicaCount') } } as Kube)
+      : o,
+  );
+}
+
+/** Values in `values` that differ from `defaults`, with null for keys `values` drops (Helm's delete). */
+export function overlay(values: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(defaults), ...Object.keys(values)])) {
+    const v = values[key];
+    const d = defaults[key];
+    if (!(key in values)) out[key] = null;
+    else if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof d === 'object' && d !== null && !Array.isArray(d)) {
+      const inner = overlay(v as Record<string, unknown>, d as Record<string, unknown>);
+      if (Object.keys(inner).length > 0) out[key] = inner;
+    } else if (JSON.stringify(v) !== JSON.stringify(d)) out[key] = v;
+  }
+  return out;
+}
+
+/** Deep merge of maps (later wins, lists replaced), for an environment's values and its pins. */
+export function mergeTrees(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = typeof v === 'object' && v !== null && !Array.isArray(v) && typeof b === 'object' && b !== null && !Array.isArray(b)
+      ? mergeTrees(b as Record<string, unknown>, v as Record<string, unknown>)
+      : structuredClone(v);
+  }
+  return out;
+}
+
+/** JSON Schema for Helm (draft-07): the model's schema without ajv's `nullable`, `default`s or `format`s. */
+export function draft07(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(draft07);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k]) => k !== 'nullable' && k !== '$id' && k !== 'default')
+      .map(([k, v]) => [k, draft07(v)]),
+  );
+}
+
+/** Schema of a switch. */
+export const TOGGLE_SCHEMA = { type: 'object', additionalProperties: false, required: ['enabled'], properties: { enabled: { type: 'boolean' } } };
+const NAME_OVERRIDE_SCHEMA = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 63 };
+
+/** Schema pieces every chart's values share; `image` is the schema of an image value. */
+export function commonValueSchemas(image: object): Record<string, object> {
+  return {
+    global: { type: 'object' },
+    nameOverride: NAME_OVERRIDE_SCHEMA,
+    fullnameOverride: NAME_OVERRIDE_SCHEMA,
+    test: { type: 'object', additionalProperties: false, required: ['image'], properties: { image } },
+  };
+}
+
+/**
+ * A chart's default values and per-environment overlays. Defaults are the values of the last
+ * environment in name order; each overlay holds what its environment changes, plus the pinned
+ * names (`fullnameOverride`) so object names are those of dist/.
+ */
+export function valuesAndOverlays(
+  perEnv: readonly (readonly [env: string, values: Record<string, unknown>, pinned: Record<string, unknown>])[],
+): { values: Record<string, unknown>; overlays: Map<string, Record<string, unknown>> } {
+  const values: Record<string, unknown> = {
+    nameOverride: '',
+    fullnameOverride: '',
+    ...structuredClone(perEnv[perEnv.length - 1]![1]),
+    test: { image: { ...SMOKE_TEST_IMAGE } },
+  };
+  const overlays = new Map(perEnv.map(([env, v, pinned]) => [env, overlay(mergeTrees({ ...values, ...v }, pinned), values)] as const));
+  return { values, overlays };
+}
+
+/** Labels of the release's pods of a component, as Go templates. */
+export function releasePods(component: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': '{{ .Release.Name | quote }}' };
+}
+
+/** The value at `path` of `model`. */
+function at(model: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], model);
+}
+
+/** `model` with `value` at `path` (a copy along the path). */
+function setAt<C>(model: C, path: readonly string[], value: unknown): C {
+  if (path.length === 0) return value as C;
+  const [head, ...rest] = path as [string, ...string[]];
+  const obj = model as Record<string, unknown>;
+  return { ...obj, [head]: setAt(obj[head], rest, value) } as C;
+}
+
+/**
+ * A component's chart. The marker model is the first environment's with every field and the
+ * image as markers and every toggle on; the chart's objects rendered from it become the
+ * templates, one file per kind.
+ */
+export function componentChart<C>(input: ComponentChartInput<C>): HelmChartSpec {
+  const { name } = input;
+  const base = input.environments[0]!.config;
+  const s = new Sentinels();
+  let model = base;
+  for (const t of input.toggles) if (typeof at(model, t.path) === 'boolean') model = setAt(model, t.path, true);
+  const fields = new ChartFieldValues(input.fields, s);
+  model = fields.markers(model);
+  if (input.image) {
+    const image = { repository: s.string('$.Values.image.repository'), tag: s.string('$.Values.image.tag'), digest: s.string('$.Values.image.digest') };
+    s.literal(`${image.repository}:${image.tag}@${image.digest}`, `include "${name}.image" $.Values.image | quote`);
+    model = setAt(model, input.image, image);
+  }
+  if (input.prepare) model = input.prepare(model, s);
+
+  const raw = input.render(model);
+  const objects = input.toggles.some((t) => t.key === 'autoscaling') ? withReplicasUnlessAutoscaled(raw, s) : raw;
+  const toggles = input.toggles.filter((t) => objects.some((o) => t.kinds.includes(o.kind)) && typeof at(base, t.path) === 'boolean');
+  fields.keepUsed(objects);
+  const toFullname = byFullname(name, fullnameOf(name, s));
+  const rename = input.rename ? input.rename(objects, s, toFullname) : toFullname;
+  const configFiles = new ConfigFilesAsValues(name, objects, s);
+  proveChecksums(name, new Map(input.environments.map((e) => [e.env, e.objects])));
+
+  const byFile = new Map<string, TemplateObject[]>();
+  for (const obj of objects) {
+    const condition = conditionOf(obj, toggles, '.');
+    const object = withHelmLabels(renamed(configFiles.template(obj), rename) as Record<string, unknown>, s, name);
+    const file = `${obj.kind.toLowerCase()}.yaml`;
+    byFile.set(file, [...(byFile.get(file) ?? []), { object, ...(condition ? { condition } : {}) }]);
+  }
+  const templates = new Map([...byFile].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, objs]) => [f, templateObjects(objs, s)]));
+
+  const envValues = (e: ChartEnvironment<C>): Record<string, unknown> => {
+    const switches = Object.fromEntries(toggles.map((t) => [t.key, { enabled: at(e.config, t.path) as boolean }]));
+    const files = configFilesOf(e.objects, name);
+    const image = input.image ? { image: { ...(at(e.config, input.image) as object) } } : {};
+    const own = mergeTrees(mergeTrees({ ...image, ...fields.values(e.config) }, input.extraValues ?? {}), switches);
+    return mergeTrees(own, Object.keys(files).length > 0 ? { configFiles: files } : {});
+  };
+  const { values, overlays } = valuesAndOverlays(
+    input.environments.map((e) => [e.env, envValues(e), { fullnameOverride: name, ...input.pinned?.(e.objects) }] as const),
+  );
+  const schema = fields.schema(toggles.map((t) => t.key), { ...(input.image ? { image: valueSchemas.image } : {}), ...input.extraSchema });
+  const smoke = input.smokeTest && 'url' in input.smokeTest ? input.smokeTest : input.smokeTest ? serviceSmokeTest(name, input.smokeTest) : undefined;
+  return {
+    name,
+    description: input.description,
+    version: input.version,
+    appVersion: input.appVersion,
+    templates,
+    values,
+    overlays,
+    valuesSchema: draft07({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: `Values of the ${name} chart`,
+      type: 'object',
+      additionalProperties: false,
+      required: [...schema.required, ...Object.keys(configFiles.schema()), 'test'],
+      properties: { ...commonValueSchemas(valueSchemas.image), ...schema.properties, ...configFiles.schema() },
+    }) as object,
+    notes: [
+      '{{ include "' + name + '.fullname" . }} ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.',
+      ...(input.notes?.about ? [input.notes.about] : []),
+      '',
+      'Check it:',
+      ...(input.notes?.checks ?? []).map((c) => `  ${c}`),
+      '  helm test {{ .Release.Name }} -n {{ .Release.Namespace }}',
+      '',
+    ].join('\n'),
+    ...(smoke ? { smokeTest: smoke } : {}),
+  };
+}
+
+/** The `helm test` hook calling an HTTP path of the chart's Service. */
+function serviceSmokeTest(chart: string, t: { readonly port: number; readonly path: string; readonly targetPort?: number }): ChartSmokeTest {
+  return {
+    url: `http://{{ include "${chart}.fullname" . }}:${t.port}${t.path}`,
+    imageValue: 'test.image',
+    target: { podLabels: releasePods(chart), port: t.targetPort ?? t.port },
+  };
+}
+
+/**
+ * An umbrella chart: depends on every component chart by `file://` path; its values nest each
+ * component's values under the component's name, as Helm passes them to subcharts.
+ */
+export function umbrellaChart(
+  props: {
+    readonly name: string;
+    readonly description: string;
+    /** What NOTES.txt calls the whole, e.g. `The Crumpet platform`. */
+    readonly title: string;
+    readonly version: string;
+    readonly appVersion: string;
+    readonly environments: readonly string[];
+  },
+  components: readonly HelmChartSpec[],
+): HelmChartSpec {
+  const nested = (pick: (c: HelmChartSpec) => object | undefined) =>
+    Object.fromEntries(
+      components.flatMap((c) => {
+        const v = pick(c);
+        return v && Object.keys(v).length > 0 ? [[c.name, v]] : [];
+      }),
+    );
+  return {
+    name: props.name,
+    description: props.description,
+    version: props.version,
+    appVersion: props.appVersion,
+    templates: new Map(),
+    values: Object.fromEntries(components.map((c) => [c.name, {}])),
+    overlays: new Map(props.environments.map((env) => [env, nested((c) => c.overlays.get(env))] as const)),
+    valuesSchema: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: `Values of the ${props.name} chart (each component's own schema checks its section)`,
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        global: { type: 'object' },
+        ...Object.fromEntries(components.map((c) => [c.name, { type: 'object' }])),
+      },
+    },
+    notes: `${props.title} ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.
+
+Run the components' smoke tests:
+  helm test {{ .Release.Name }} -n {{ .Release.Namespace }}
+`,
+    dependencies: components.map((c) => ({ name: c.name, version: c.version, repository: `file://../${c.name}` })),
+  };
+}
