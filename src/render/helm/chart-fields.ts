@@ -14,11 +14,13 @@ export interface ChartField {
   readonly whenUsed?: boolean;
 }
 
-function at(model: unknown, path: readonly string[]): unknown {
+/** The value at `path` of `model`. */
+export function at(model: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], model);
 }
 
-function setAt<C>(model: C, path: readonly string[], value: unknown): C {
+/** `model` with `value` at `path`, copied along the path. */
+export function setAt<C>(model: C, path: readonly string[], value: unknown): C {
   if (path.length === 0) return value as C;
   const [head, ...rest] = path as [string, ...string[]];
   const obj = model as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { valueSchemas } from '../../lib/values/index.ts';
-import { ChartFieldValues, type ChartField } from './chart-fields.ts';
+import { at, ChartFieldValues, setAt, type ChartField } from './chart-fields.ts';
 import type { ChartSmokeTest, HelmChartSpec } from './chart-files.ts';
 import { templateObjects, type TemplateObject } from './chart-templater.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './config-files-values.ts';
@@ -224,19 +224,6 @@ export function valuesAndOverlays(
 /** Labels of the release's pods of a component, as Go templates. */
 export function releasePods(component: string): Record<string, string> {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': '{{ .Release.Name | quote }}' };
-}
-
-/** The value at `path` of `model`. */
-function at(model: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], model);
-}
-
-/** `model` with `value` at `path` (a copy along the path). */
-function setAt<C>(model: C, path: readonly string[], value: unknown): C {
-  if (path.length === 0) return value as C;
-  const [head, ...rest] = path as [string, ...string[]];
-  const obj = model as Record<string, unknown>;
-  return { ...obj, [head]: setAt(obj[head], rest, value) } as C;
 }
 
 /**
