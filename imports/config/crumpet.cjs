@@ -2,7 +2,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","telemetry","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as crumpet.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"watcher":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}}}},"web":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","maxReplicas"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["routes","corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","enum":["web","cin-http","cin-grpc","pin-orchestrator"]},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}}},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}}}};
+const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","telemetry","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as crumpet.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"watcher":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}}}},"web":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":8}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","port","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"the name of a component, such as cin-node"},"port":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15,"description":"the name of one of the component's ports, such as http"},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}},"nullable":true,"default":[{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}]},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -21,8 +21,8 @@ const pattern83 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)
 const pattern84 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
 const pattern86 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
 const pattern88 = new RegExp("^\\^", "u");
-const pattern89 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
-const pattern96 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
+const pattern91 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
+const pattern98 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://crumpet.dev/schemas/platform-config.json" */;
@@ -2978,6 +2978,15 @@ errors++;
 if(data15.envoyEdge !== undefined){
 let data83 = data15.envoyEdge;
 if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.replicas === undefined){
+data83.replicas = 2;
+}
+if(data83.resources === undefined){
+data83.resources = {"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}};
+}
+if(data83.maxReplicas === undefined){
+data83.maxReplicas = 8;
+}
 if(data83.image === undefined){
 const err247 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
@@ -2988,8 +2997,9 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data83.replicas === undefined){
-const err248 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+for(const key27 in data83){
+if(!((((key27 === "image") || (key27 === "replicas")) || (key27 === "resources")) || (key27 === "maxReplicas"))){
+const err248 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -2998,8 +3008,12 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data83.resources === undefined){
-const err249 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+}
+if(data83.image !== undefined){
+let data84 = data83.image;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.repository === undefined){
+const err249 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3008,8 +3022,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data83.maxReplicas === undefined){
-const err250 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+if(data84.tag === undefined){
+const err250 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3018,9 +3032,9 @@ vErrors.push(err250);
 }
 errors++;
 }
-for(const key27 in data83){
-if(!((((key27 === "image") || (key27 === "replicas")) || (key27 === "resources")) || (key27 === "maxReplicas"))){
-const err251 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+for(const key28 in data84){
+if(!(((key28 === "repository") || (key28 === "tag")) || (key28 === "digest"))){
+const err251 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3030,11 +3044,11 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data83.image !== undefined){
-let data84 = data83.image;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.repository === undefined){
-const err252 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+if(data84.repository !== undefined){
+let data85 = data84.repository;
+if(typeof data85 === "string"){
+if(func3(data85) > 255){
+const err252 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3043,8 +3057,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data84.tag === undefined){
-const err253 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+if(!pattern5.test(data85)){
+const err253 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3053,9 +3067,9 @@ vErrors.push(err253);
 }
 errors++;
 }
-for(const key28 in data84){
-if(!(((key28 === "repository") || (key28 === "tag")) || (key28 === "digest"))){
-const err254 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+}
+else {
+const err254 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3065,11 +3079,11 @@ vErrors.push(err254);
 errors++;
 }
 }
-if(data84.repository !== undefined){
-let data85 = data84.repository;
-if(typeof data85 === "string"){
-if(func3(data85) > 255){
-const err255 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+if(data84.tag !== undefined){
+let data86 = data84.tag;
+if(typeof data86 === "string"){
+if(!pattern6.test(data86)){
+const err255 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3078,8 +3092,9 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(!pattern5.test(data85)){
-const err256 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+}
+else {
+const err256 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3089,8 +3104,10 @@ vErrors.push(err256);
 errors++;
 }
 }
-else {
-const err257 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+if(data84.digest !== undefined){
+let data87 = data84.digest;
+if((typeof data87 !== "string") && (data87 !== null)){
+const err257 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3099,12 +3116,9 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-if(data84.tag !== undefined){
-let data86 = data84.tag;
-if(typeof data86 === "string"){
-if(!pattern6.test(data86)){
-const err258 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
+if(typeof data87 === "string"){
+if(!pattern7.test(data87)){
+const err258 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3114,8 +3128,10 @@ vErrors.push(err258);
 errors++;
 }
 }
+}
+}
 else {
-const err259 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
+const err259 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3125,10 +3141,9 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(data84.digest !== undefined){
-let data87 = data84.digest;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err260 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
+let data88 = data83.replicas;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err260 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3137,9 +3152,9 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(typeof data87 === "string"){
-if(!pattern7.test(data87)){
-const err261 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 > 1000 || isNaN(data88)){
+const err261 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3148,11 +3163,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err262 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+if(data88 < 0 || isNaN(data88)){
+const err262 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3162,10 +3174,10 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(data83.replicas !== undefined){
-let data88 = data83.replicas;
-if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err263 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+let data89 = data83.resources;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.requests === undefined){
+const err263 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3174,9 +3186,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if((typeof data88 == "number") && (isFinite(data88))){
-if(data88 > 1000 || isNaN(data88)){
-const err264 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+if(data89.limits === undefined){
+const err264 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3185,8 +3196,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data88 < 0 || isNaN(data88)){
-const err265 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+for(const key29 in data89){
+if(!((key29 === "requests") || (key29 === "limits"))){
+const err265 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3196,12 +3208,11 @@ vErrors.push(err265);
 errors++;
 }
 }
-}
-if(data83.resources !== undefined){
-let data89 = data83.resources;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.requests === undefined){
-const err266 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+if(data89.requests !== undefined){
+let data90 = data89.requests;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.cpu === undefined){
+const err266 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3210,8 +3221,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data89.limits === undefined){
-const err267 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+if(data90.memory === undefined){
+const err267 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3220,9 +3231,9 @@ vErrors.push(err267);
 }
 errors++;
 }
-for(const key29 in data89){
-if(!((key29 === "requests") || (key29 === "limits"))){
-const err268 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+for(const key30 in data90){
+if(!((key30 === "cpu") || (key30 === "memory"))){
+const err268 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3232,11 +3243,11 @@ vErrors.push(err268);
 errors++;
 }
 }
-if(data89.requests !== undefined){
-let data90 = data89.requests;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.cpu === undefined){
-const err269 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+if(data90.cpu !== undefined){
+let data91 = data90.cpu;
+if(typeof data91 === "string"){
+if(!pattern8.test(data91)){
+const err269 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3245,8 +3256,9 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data90.memory === undefined){
-const err270 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+}
+else {
+const err270 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3255,9 +3267,12 @@ vErrors.push(err270);
 }
 errors++;
 }
-for(const key30 in data90){
-if(!((key30 === "cpu") || (key30 === "memory"))){
-const err271 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+}
+if(data90.memory !== undefined){
+let data92 = data90.memory;
+if(typeof data92 === "string"){
+if(!pattern9.test(data92)){
+const err271 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3267,11 +3282,8 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(data90.cpu !== undefined){
-let data91 = data90.cpu;
-if(typeof data91 === "string"){
-if(!pattern8.test(data91)){
-const err272 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
+else {
+const err272 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3281,8 +3293,9 @@ vErrors.push(err272);
 errors++;
 }
 }
+}
 else {
-const err273 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
+const err273 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3292,11 +3305,11 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data90.memory !== undefined){
-let data92 = data90.memory;
-if(typeof data92 === "string"){
-if(!pattern9.test(data92)){
-const err274 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
+if(data89.limits !== undefined){
+let data93 = data89.limits;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.memory === undefined){
+const err274 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3305,9 +3318,9 @@ vErrors.push(err274);
 }
 errors++;
 }
-}
-else {
-const err275 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
+for(const key31 in data93){
+if(!((key31 === "cpu") || (key31 === "memory"))){
+const err275 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3317,9 +3330,10 @@ vErrors.push(err275);
 errors++;
 }
 }
-}
-else {
-const err276 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+if(data93.cpu !== undefined){
+let data94 = data93.cpu;
+if((typeof data94 !== "string") && (data94 !== null)){
+const err276 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3328,12 +3342,9 @@ vErrors.push(err276);
 }
 errors++;
 }
-}
-if(data89.limits !== undefined){
-let data93 = data89.limits;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.memory === undefined){
-const err277 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+if(typeof data94 === "string"){
+if(!pattern8.test(data94)){
+const err277 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3342,9 +3353,13 @@ vErrors.push(err277);
 }
 errors++;
 }
-for(const key31 in data93){
-if(!((key31 === "cpu") || (key31 === "memory"))){
-const err278 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+}
+}
+if(data93.memory !== undefined){
+let data95 = data93.memory;
+if(typeof data95 === "string"){
+if(!pattern9.test(data95)){
+const err278 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3354,10 +3369,8 @@ vErrors.push(err278);
 errors++;
 }
 }
-if(data93.cpu !== undefined){
-let data94 = data93.cpu;
-if((typeof data94 !== "string") && (data94 !== null)){
-const err279 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
+else {
+const err279 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3366,9 +3379,10 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(typeof data94 === "string"){
-if(!pattern8.test(data94)){
-const err280 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
+}
+}
+else {
+const err280 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3379,11 +3393,8 @@ errors++;
 }
 }
 }
-if(data93.memory !== undefined){
-let data95 = data93.memory;
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err281 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
+else {
+const err281 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3392,9 +3403,9 @@ vErrors.push(err281);
 }
 errors++;
 }
-}
-else {
-const err282 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
+let data96 = data83.maxReplicas;
+if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
+const err282 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3403,10 +3414,9 @@ vErrors.push(err282);
 }
 errors++;
 }
-}
-}
-else {
-const err283 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 1000 || isNaN(data96)){
+const err283 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3415,10 +3425,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-}
-else {
-const err284 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+if(data96 < 1 || isNaN(data96)){
+const err284 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3428,10 +3436,9 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(data83.maxReplicas !== undefined){
-let data96 = data83.maxReplicas;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err285 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+}
+else {
+const err285 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3440,9 +3447,12 @@ vErrors.push(err285);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 1000 || isNaN(data96)){
-const err286 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+}
+if(data15.kubo !== undefined){
+let data97 = data15.kubo;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.image === undefined){
+const err286 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3451,8 +3461,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data96 < 1 || isNaN(data96)){
-const err287 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+if(data97.replicas === undefined){
+const err287 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3461,11 +3471,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err288 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+if(data97.resources === undefined){
+const err288 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3474,12 +3481,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-}
-if(data15.kubo !== undefined){
-let data97 = data15.kubo;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.image === undefined){
-const err289 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+if(data97.storage === undefined){
+const err289 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3488,8 +3491,9 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data97.replicas === undefined){
-const err290 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+for(const key32 in data97){
+if(!((((key32 === "image") || (key32 === "replicas")) || (key32 === "resources")) || (key32 === "storage"))){
+const err290 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3498,8 +3502,12 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data97.resources === undefined){
-const err291 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+if(data97.image !== undefined){
+let data98 = data97.image;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.repository === undefined){
+const err291 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3508,8 +3516,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data97.storage === undefined){
-const err292 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+if(data98.tag === undefined){
+const err292 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3518,9 +3526,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-for(const key32 in data97){
-if(!((((key32 === "image") || (key32 === "replicas")) || (key32 === "resources")) || (key32 === "storage"))){
-const err293 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+for(const key33 in data98){
+if(!(((key33 === "repository") || (key33 === "tag")) || (key33 === "digest"))){
+const err293 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3530,11 +3538,11 @@ vErrors.push(err293);
 errors++;
 }
 }
-if(data97.image !== undefined){
-let data98 = data97.image;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.repository === undefined){
-const err294 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(data98.repository !== undefined){
+let data99 = data98.repository;
+if(typeof data99 === "string"){
+if(func3(data99) > 255){
+const err294 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3543,8 +3551,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data98.tag === undefined){
-const err295 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(!pattern5.test(data99)){
+const err295 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3553,9 +3561,9 @@ vErrors.push(err295);
 }
 errors++;
 }
-for(const key33 in data98){
-if(!(((key33 === "repository") || (key33 === "tag")) || (key33 === "digest"))){
-const err296 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+}
+else {
+const err296 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3565,11 +3573,11 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data98.repository !== undefined){
-let data99 = data98.repository;
-if(typeof data99 === "string"){
-if(func3(data99) > 255){
-const err297 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+if(data98.tag !== undefined){
+let data100 = data98.tag;
+if(typeof data100 === "string"){
+if(!pattern6.test(data100)){
+const err297 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3578,8 +3586,9 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(!pattern5.test(data99)){
-const err298 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+}
+else {
+const err298 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3589,8 +3598,10 @@ vErrors.push(err298);
 errors++;
 }
 }
-else {
-const err299 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+if(data98.digest !== undefined){
+let data101 = data98.digest;
+if((typeof data101 !== "string") && (data101 !== null)){
+const err299 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3599,12 +3610,9 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-if(data98.tag !== undefined){
-let data100 = data98.tag;
-if(typeof data100 === "string"){
-if(!pattern6.test(data100)){
-const err300 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
+if(typeof data101 === "string"){
+if(!pattern7.test(data101)){
+const err300 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3614,8 +3622,10 @@ vErrors.push(err300);
 errors++;
 }
 }
+}
+}
 else {
-const err301 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
+const err301 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3625,10 +3635,10 @@ vErrors.push(err301);
 errors++;
 }
 }
-if(data98.digest !== undefined){
-let data101 = data98.digest;
-if((typeof data101 !== "string") && (data101 !== null)){
-const err302 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
+if(data97.replicas !== undefined){
+let data102 = data97.replicas;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err302 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3637,9 +3647,9 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(typeof data101 === "string"){
-if(!pattern7.test(data101)){
-const err303 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 1000 || isNaN(data102)){
+const err303 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3648,11 +3658,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err304 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(data102 < 0 || isNaN(data102)){
+const err304 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3662,10 +3669,12 @@ vErrors.push(err304);
 errors++;
 }
 }
-if(data97.replicas !== undefined){
-let data102 = data97.replicas;
-if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
-const err305 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+}
+if(data97.resources !== undefined){
+let data103 = data97.resources;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.requests === undefined){
+const err305 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3674,9 +3683,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-if((typeof data102 == "number") && (isFinite(data102))){
-if(data102 > 1000 || isNaN(data102)){
-const err306 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+if(data103.limits === undefined){
+const err306 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3685,8 +3693,9 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(data102 < 0 || isNaN(data102)){
-const err307 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+for(const key34 in data103){
+if(!((key34 === "requests") || (key34 === "limits"))){
+const err307 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3696,12 +3705,11 @@ vErrors.push(err307);
 errors++;
 }
 }
-}
-if(data97.resources !== undefined){
-let data103 = data97.resources;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.requests === undefined){
-const err308 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+if(data103.requests !== undefined){
+let data104 = data103.requests;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.cpu === undefined){
+const err308 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3710,8 +3718,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(data103.limits === undefined){
-const err309 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+if(data104.memory === undefined){
+const err309 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3720,9 +3728,9 @@ vErrors.push(err309);
 }
 errors++;
 }
-for(const key34 in data103){
-if(!((key34 === "requests") || (key34 === "limits"))){
-const err310 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+for(const key35 in data104){
+if(!((key35 === "cpu") || (key35 === "memory"))){
+const err310 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3732,11 +3740,11 @@ vErrors.push(err310);
 errors++;
 }
 }
-if(data103.requests !== undefined){
-let data104 = data103.requests;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.cpu === undefined){
-const err311 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(data104.cpu !== undefined){
+let data105 = data104.cpu;
+if(typeof data105 === "string"){
+if(!pattern8.test(data105)){
+const err311 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3745,8 +3753,9 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data104.memory === undefined){
-const err312 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+}
+else {
+const err312 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3755,9 +3764,12 @@ vErrors.push(err312);
 }
 errors++;
 }
-for(const key35 in data104){
-if(!((key35 === "cpu") || (key35 === "memory"))){
-const err313 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+}
+if(data104.memory !== undefined){
+let data106 = data104.memory;
+if(typeof data106 === "string"){
+if(!pattern9.test(data106)){
+const err313 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3767,11 +3779,8 @@ vErrors.push(err313);
 errors++;
 }
 }
-if(data104.cpu !== undefined){
-let data105 = data104.cpu;
-if(typeof data105 === "string"){
-if(!pattern8.test(data105)){
-const err314 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
+else {
+const err314 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3781,8 +3790,9 @@ vErrors.push(err314);
 errors++;
 }
 }
+}
 else {
-const err315 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
+const err315 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3792,11 +3802,11 @@ vErrors.push(err315);
 errors++;
 }
 }
-if(data104.memory !== undefined){
-let data106 = data104.memory;
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-const err316 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
+if(data103.limits !== undefined){
+let data107 = data103.limits;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.memory === undefined){
+const err316 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3805,9 +3815,9 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-else {
-const err317 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
+for(const key36 in data107){
+if(!((key36 === "cpu") || (key36 === "memory"))){
+const err317 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3817,9 +3827,10 @@ vErrors.push(err317);
 errors++;
 }
 }
-}
-else {
-const err318 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(data107.cpu !== undefined){
+let data108 = data107.cpu;
+if((typeof data108 !== "string") && (data108 !== null)){
+const err318 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3828,12 +3839,9 @@ vErrors.push(err318);
 }
 errors++;
 }
-}
-if(data103.limits !== undefined){
-let data107 = data103.limits;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.memory === undefined){
-const err319 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+if(typeof data108 === "string"){
+if(!pattern8.test(data108)){
+const err319 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3842,9 +3850,13 @@ vErrors.push(err319);
 }
 errors++;
 }
-for(const key36 in data107){
-if(!((key36 === "cpu") || (key36 === "memory"))){
-const err320 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+}
+}
+if(data107.memory !== undefined){
+let data109 = data107.memory;
+if(typeof data109 === "string"){
+if(!pattern9.test(data109)){
+const err320 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3854,10 +3866,8 @@ vErrors.push(err320);
 errors++;
 }
 }
-if(data107.cpu !== undefined){
-let data108 = data107.cpu;
-if((typeof data108 !== "string") && (data108 !== null)){
-const err321 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
+else {
+const err321 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3866,9 +3876,10 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(typeof data108 === "string"){
-if(!pattern8.test(data108)){
-const err322 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
+}
+}
+else {
+const err322 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3879,11 +3890,8 @@ errors++;
 }
 }
 }
-if(data107.memory !== undefined){
-let data109 = data107.memory;
-if(typeof data109 === "string"){
-if(!pattern9.test(data109)){
-const err323 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
+else {
+const err323 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3893,8 +3901,11 @@ vErrors.push(err323);
 errors++;
 }
 }
-else {
-const err324 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
+if(data97.storage !== undefined){
+let data110 = data97.storage;
+if(typeof data110 === "string"){
+if(!pattern9.test(data110)){
+const err324 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3904,9 +3915,8 @@ vErrors.push(err324);
 errors++;
 }
 }
-}
 else {
-const err325 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+const err325 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3918,7 +3928,7 @@ errors++;
 }
 }
 else {
-const err326 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+const err326 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data97};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -3928,11 +3938,11 @@ vErrors.push(err326);
 errors++;
 }
 }
-if(data97.storage !== undefined){
-let data110 = data97.storage;
-if(typeof data110 === "string"){
-if(!pattern9.test(data110)){
-const err327 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
+if(data15.otelCollector !== undefined){
+let data111 = data15.otelCollector;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.image === undefined){
+const err327 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -3941,9 +3951,8 @@ vErrors.push(err327);
 }
 errors++;
 }
-}
-else {
-const err328 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
+if(data111.resources === undefined){
+const err328 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -3952,10 +3961,9 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-}
-else {
-const err329 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+for(const key37 in data111){
+if(!((key37 === "image") || (key37 === "resources"))){
+const err329 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -3965,11 +3973,11 @@ vErrors.push(err329);
 errors++;
 }
 }
-if(data15.otelCollector !== undefined){
-let data111 = data15.otelCollector;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.image === undefined){
-const err330 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+if(data111.image !== undefined){
+let data112 = data111.image;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.repository === undefined){
+const err330 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -3978,8 +3986,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(data111.resources === undefined){
-const err331 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+if(data112.tag === undefined){
+const err331 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -3988,9 +3996,9 @@ vErrors.push(err331);
 }
 errors++;
 }
-for(const key37 in data111){
-if(!((key37 === "image") || (key37 === "resources"))){
-const err332 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+for(const key38 in data112){
+if(!(((key38 === "repository") || (key38 === "tag")) || (key38 === "digest"))){
+const err332 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4000,11 +4008,11 @@ vErrors.push(err332);
 errors++;
 }
 }
-if(data111.image !== undefined){
-let data112 = data111.image;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.repository === undefined){
-const err333 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+if(data112.repository !== undefined){
+let data113 = data112.repository;
+if(typeof data113 === "string"){
+if(func3(data113) > 255){
+const err333 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4013,8 +4021,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data112.tag === undefined){
-const err334 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+if(!pattern5.test(data113)){
+const err334 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4023,9 +4031,9 @@ vErrors.push(err334);
 }
 errors++;
 }
-for(const key38 in data112){
-if(!(((key38 === "repository") || (key38 === "tag")) || (key38 === "digest"))){
-const err335 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+}
+else {
+const err335 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4035,11 +4043,11 @@ vErrors.push(err335);
 errors++;
 }
 }
-if(data112.repository !== undefined){
-let data113 = data112.repository;
-if(typeof data113 === "string"){
-if(func3(data113) > 255){
-const err336 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+if(data112.tag !== undefined){
+let data114 = data112.tag;
+if(typeof data114 === "string"){
+if(!pattern6.test(data114)){
+const err336 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4048,8 +4056,9 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(!pattern5.test(data113)){
-const err337 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+}
+else {
+const err337 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4059,8 +4068,10 @@ vErrors.push(err337);
 errors++;
 }
 }
-else {
-const err338 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+if(data112.digest !== undefined){
+let data115 = data112.digest;
+if((typeof data115 !== "string") && (data115 !== null)){
+const err338 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4069,12 +4080,9 @@ vErrors.push(err338);
 }
 errors++;
 }
-}
-if(data112.tag !== undefined){
-let data114 = data112.tag;
-if(typeof data114 === "string"){
-if(!pattern6.test(data114)){
-const err339 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
+if(typeof data115 === "string"){
+if(!pattern7.test(data115)){
+const err339 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4084,8 +4092,10 @@ vErrors.push(err339);
 errors++;
 }
 }
+}
+}
 else {
-const err340 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
+const err340 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4095,10 +4105,11 @@ vErrors.push(err340);
 errors++;
 }
 }
-if(data112.digest !== undefined){
-let data115 = data112.digest;
-if((typeof data115 !== "string") && (data115 !== null)){
-const err341 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
+if(data111.resources !== undefined){
+let data116 = data111.resources;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.requests === undefined){
+const err341 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4107,9 +4118,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(typeof data115 === "string"){
-if(!pattern7.test(data115)){
-const err342 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
+if(data116.limits === undefined){
+const err342 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4118,11 +4128,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err343 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+for(const key39 in data116){
+if(!((key39 === "requests") || (key39 === "limits"))){
+const err343 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4132,11 +4140,11 @@ vErrors.push(err343);
 errors++;
 }
 }
-if(data111.resources !== undefined){
-let data116 = data111.resources;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.requests === undefined){
-const err344 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+if(data116.requests !== undefined){
+let data117 = data116.requests;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.cpu === undefined){
+const err344 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4145,8 +4153,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(data116.limits === undefined){
-const err345 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+if(data117.memory === undefined){
+const err345 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4155,9 +4163,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-for(const key39 in data116){
-if(!((key39 === "requests") || (key39 === "limits"))){
-const err346 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+for(const key40 in data117){
+if(!((key40 === "cpu") || (key40 === "memory"))){
+const err346 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4167,11 +4175,11 @@ vErrors.push(err346);
 errors++;
 }
 }
-if(data116.requests !== undefined){
-let data117 = data116.requests;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.cpu === undefined){
-const err347 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(data117.cpu !== undefined){
+let data118 = data117.cpu;
+if(typeof data118 === "string"){
+if(!pattern8.test(data118)){
+const err347 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4180,8 +4188,9 @@ vErrors.push(err347);
 }
 errors++;
 }
-if(data117.memory === undefined){
-const err348 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+}
+else {
+const err348 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4190,9 +4199,12 @@ vErrors.push(err348);
 }
 errors++;
 }
-for(const key40 in data117){
-if(!((key40 === "cpu") || (key40 === "memory"))){
-const err349 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+}
+if(data117.memory !== undefined){
+let data119 = data117.memory;
+if(typeof data119 === "string"){
+if(!pattern9.test(data119)){
+const err349 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4202,11 +4214,8 @@ vErrors.push(err349);
 errors++;
 }
 }
-if(data117.cpu !== undefined){
-let data118 = data117.cpu;
-if(typeof data118 === "string"){
-if(!pattern8.test(data118)){
-const err350 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
+else {
+const err350 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4216,8 +4225,9 @@ vErrors.push(err350);
 errors++;
 }
 }
+}
 else {
-const err351 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
+const err351 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4227,11 +4237,11 @@ vErrors.push(err351);
 errors++;
 }
 }
-if(data117.memory !== undefined){
-let data119 = data117.memory;
-if(typeof data119 === "string"){
-if(!pattern9.test(data119)){
-const err352 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
+if(data116.limits !== undefined){
+let data120 = data116.limits;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.memory === undefined){
+const err352 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4240,9 +4250,9 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-else {
-const err353 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
+for(const key41 in data120){
+if(!((key41 === "cpu") || (key41 === "memory"))){
+const err353 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4252,9 +4262,10 @@ vErrors.push(err353);
 errors++;
 }
 }
-}
-else {
-const err354 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(data120.cpu !== undefined){
+let data121 = data120.cpu;
+if((typeof data121 !== "string") && (data121 !== null)){
+const err354 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4263,12 +4274,9 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-if(data116.limits !== undefined){
-let data120 = data116.limits;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.memory === undefined){
-const err355 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+if(typeof data121 === "string"){
+if(!pattern8.test(data121)){
+const err355 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4277,9 +4285,13 @@ vErrors.push(err355);
 }
 errors++;
 }
-for(const key41 in data120){
-if(!((key41 === "cpu") || (key41 === "memory"))){
-const err356 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+}
+}
+if(data120.memory !== undefined){
+let data122 = data120.memory;
+if(typeof data122 === "string"){
+if(!pattern9.test(data122)){
+const err356 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4289,10 +4301,8 @@ vErrors.push(err356);
 errors++;
 }
 }
-if(data120.cpu !== undefined){
-let data121 = data120.cpu;
-if((typeof data121 !== "string") && (data121 !== null)){
-const err357 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
+else {
+const err357 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4301,9 +4311,10 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(typeof data121 === "string"){
-if(!pattern8.test(data121)){
-const err358 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
+}
+}
+else {
+const err358 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4314,11 +4325,8 @@ errors++;
 }
 }
 }
-if(data120.memory !== undefined){
-let data122 = data120.memory;
-if(typeof data122 === "string"){
-if(!pattern9.test(data122)){
-const err359 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
+else {
+const err359 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4328,8 +4336,9 @@ vErrors.push(err359);
 errors++;
 }
 }
+}
 else {
-const err360 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
+const err360 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4339,9 +4348,11 @@ vErrors.push(err360);
 errors++;
 }
 }
-}
-else {
-const err361 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+if(data15.promtail !== undefined){
+let data123 = data15.promtail;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.image === undefined){
+const err361 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4350,10 +4361,8 @@ vErrors.push(err361);
 }
 errors++;
 }
-}
-}
-else {
-const err362 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+if(data123.resources === undefined){
+const err362 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4362,10 +4371,9 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-}
-else {
-const err363 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+for(const key42 in data123){
+if(!((key42 === "image") || (key42 === "resources"))){
+const err363 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4375,11 +4383,11 @@ vErrors.push(err363);
 errors++;
 }
 }
-if(data15.promtail !== undefined){
-let data123 = data15.promtail;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.image === undefined){
-const err364 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+if(data123.image !== undefined){
+let data124 = data123.image;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.repository === undefined){
+const err364 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4388,8 +4396,8 @@ vErrors.push(err364);
 }
 errors++;
 }
-if(data123.resources === undefined){
-const err365 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+if(data124.tag === undefined){
+const err365 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4398,9 +4406,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-for(const key42 in data123){
-if(!((key42 === "image") || (key42 === "resources"))){
-const err366 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+for(const key43 in data124){
+if(!(((key43 === "repository") || (key43 === "tag")) || (key43 === "digest"))){
+const err366 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4410,11 +4418,11 @@ vErrors.push(err366);
 errors++;
 }
 }
-if(data123.image !== undefined){
-let data124 = data123.image;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.repository === undefined){
-const err367 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+if(data124.repository !== undefined){
+let data125 = data124.repository;
+if(typeof data125 === "string"){
+if(func3(data125) > 255){
+const err367 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4423,8 +4431,8 @@ vErrors.push(err367);
 }
 errors++;
 }
-if(data124.tag === undefined){
-const err368 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+if(!pattern5.test(data125)){
+const err368 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4433,9 +4441,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-for(const key43 in data124){
-if(!(((key43 === "repository") || (key43 === "tag")) || (key43 === "digest"))){
-const err369 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+}
+else {
+const err369 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4445,11 +4453,11 @@ vErrors.push(err369);
 errors++;
 }
 }
-if(data124.repository !== undefined){
-let data125 = data124.repository;
-if(typeof data125 === "string"){
-if(func3(data125) > 255){
-const err370 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+if(data124.tag !== undefined){
+let data126 = data124.tag;
+if(typeof data126 === "string"){
+if(!pattern6.test(data126)){
+const err370 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4458,8 +4466,9 @@ vErrors.push(err370);
 }
 errors++;
 }
-if(!pattern5.test(data125)){
-const err371 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+}
+else {
+const err371 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4469,8 +4478,10 @@ vErrors.push(err371);
 errors++;
 }
 }
-else {
-const err372 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+if(data124.digest !== undefined){
+let data127 = data124.digest;
+if((typeof data127 !== "string") && (data127 !== null)){
+const err372 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4479,12 +4490,9 @@ vErrors.push(err372);
 }
 errors++;
 }
-}
-if(data124.tag !== undefined){
-let data126 = data124.tag;
-if(typeof data126 === "string"){
-if(!pattern6.test(data126)){
-const err373 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
+if(typeof data127 === "string"){
+if(!pattern7.test(data127)){
+const err373 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4494,8 +4502,10 @@ vErrors.push(err373);
 errors++;
 }
 }
+}
+}
 else {
-const err374 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
+const err374 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4505,10 +4515,11 @@ vErrors.push(err374);
 errors++;
 }
 }
-if(data124.digest !== undefined){
-let data127 = data124.digest;
-if((typeof data127 !== "string") && (data127 !== null)){
-const err375 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
+if(data123.resources !== undefined){
+let data128 = data123.resources;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.requests === undefined){
+const err375 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4517,9 +4528,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-if(typeof data127 === "string"){
-if(!pattern7.test(data127)){
-const err376 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
+if(data128.limits === undefined){
+const err376 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4528,11 +4538,9 @@ vErrors.push(err376);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err377 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+for(const key44 in data128){
+if(!((key44 === "requests") || (key44 === "limits"))){
+const err377 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4542,11 +4550,11 @@ vErrors.push(err377);
 errors++;
 }
 }
-if(data123.resources !== undefined){
-let data128 = data123.resources;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.requests === undefined){
-const err378 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data128.requests !== undefined){
+let data129 = data128.requests;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.cpu === undefined){
+const err378 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4555,8 +4563,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data128.limits === undefined){
-const err379 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data129.memory === undefined){
+const err379 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4565,9 +4573,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-for(const key44 in data128){
-if(!((key44 === "requests") || (key44 === "limits"))){
-const err380 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+for(const key45 in data129){
+if(!((key45 === "cpu") || (key45 === "memory"))){
+const err380 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4577,11 +4585,11 @@ vErrors.push(err380);
 errors++;
 }
 }
-if(data128.requests !== undefined){
-let data129 = data128.requests;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.cpu === undefined){
-const err381 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+if(data129.cpu !== undefined){
+let data130 = data129.cpu;
+if(typeof data130 === "string"){
+if(!pattern8.test(data130)){
+const err381 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4590,8 +4598,9 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(data129.memory === undefined){
-const err382 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+}
+else {
+const err382 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4600,9 +4609,12 @@ vErrors.push(err382);
 }
 errors++;
 }
-for(const key45 in data129){
-if(!((key45 === "cpu") || (key45 === "memory"))){
-const err383 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+}
+if(data129.memory !== undefined){
+let data131 = data129.memory;
+if(typeof data131 === "string"){
+if(!pattern9.test(data131)){
+const err383 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4612,11 +4624,8 @@ vErrors.push(err383);
 errors++;
 }
 }
-if(data129.cpu !== undefined){
-let data130 = data129.cpu;
-if(typeof data130 === "string"){
-if(!pattern8.test(data130)){
-const err384 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
+else {
+const err384 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4626,8 +4635,9 @@ vErrors.push(err384);
 errors++;
 }
 }
+}
 else {
-const err385 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
+const err385 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4637,11 +4647,11 @@ vErrors.push(err385);
 errors++;
 }
 }
-if(data129.memory !== undefined){
-let data131 = data129.memory;
-if(typeof data131 === "string"){
-if(!pattern9.test(data131)){
-const err386 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
+if(data128.limits !== undefined){
+let data132 = data128.limits;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.memory === undefined){
+const err386 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4650,9 +4660,9 @@ vErrors.push(err386);
 }
 errors++;
 }
-}
-else {
-const err387 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
+for(const key46 in data132){
+if(!((key46 === "cpu") || (key46 === "memory"))){
+const err387 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4662,9 +4672,10 @@ vErrors.push(err387);
 errors++;
 }
 }
-}
-else {
-const err388 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+if(data132.cpu !== undefined){
+let data133 = data132.cpu;
+if((typeof data133 !== "string") && (data133 !== null)){
+const err388 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4673,12 +4684,9 @@ vErrors.push(err388);
 }
 errors++;
 }
-}
-if(data128.limits !== undefined){
-let data132 = data128.limits;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.memory === undefined){
-const err389 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(typeof data133 === "string"){
+if(!pattern8.test(data133)){
+const err389 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4687,9 +4695,13 @@ vErrors.push(err389);
 }
 errors++;
 }
-for(const key46 in data132){
-if(!((key46 === "cpu") || (key46 === "memory"))){
-const err390 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+}
+}
+if(data132.memory !== undefined){
+let data134 = data132.memory;
+if(typeof data134 === "string"){
+if(!pattern9.test(data134)){
+const err390 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4699,10 +4711,8 @@ vErrors.push(err390);
 errors++;
 }
 }
-if(data132.cpu !== undefined){
-let data133 = data132.cpu;
-if((typeof data133 !== "string") && (data133 !== null)){
-const err391 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
+else {
+const err391 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4711,9 +4721,10 @@ vErrors.push(err391);
 }
 errors++;
 }
-if(typeof data133 === "string"){
-if(!pattern8.test(data133)){
-const err392 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
+}
+}
+else {
+const err392 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4724,11 +4735,8 @@ errors++;
 }
 }
 }
-if(data132.memory !== undefined){
-let data134 = data132.memory;
-if(typeof data134 === "string"){
-if(!pattern9.test(data134)){
-const err393 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
+else {
+const err393 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4738,8 +4746,9 @@ vErrors.push(err393);
 errors++;
 }
 }
+}
 else {
-const err394 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
+const err394 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data123};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4751,7 +4760,7 @@ errors++;
 }
 }
 else {
-const err395 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+const err395 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data15};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4761,9 +4770,11 @@ vErrors.push(err395);
 errors++;
 }
 }
-}
-else {
-const err396 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data.network !== undefined){
+let data135 = data.network;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.rpcEndpointCidrs === undefined){
+const err396 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4772,10 +4783,8 @@ vErrors.push(err396);
 }
 errors++;
 }
-}
-}
-else {
-const err397 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+if(data135.ipfsGatewayCidrs === undefined){
+const err397 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4784,10 +4793,8 @@ vErrors.push(err397);
 }
 errors++;
 }
-}
-}
-else {
-const err398 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data15};
+if(data135.peerCidrs === undefined){
+const err398 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4796,12 +4803,8 @@ vErrors.push(err398);
 }
 errors++;
 }
-}
-if(data.network !== undefined){
-let data135 = data.network;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.rpcEndpointCidrs === undefined){
-const err399 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(data135.pinningServiceCidrs === undefined){
+const err399 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4810,8 +4813,8 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(data135.ipfsGatewayCidrs === undefined){
-const err400 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(data135.objectStoreCidrs === undefined){
+const err400 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4820,8 +4823,8 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data135.peerCidrs === undefined){
-const err401 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(data135.apiServerCidrs === undefined){
+const err401 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4830,8 +4833,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data135.pinningServiceCidrs === undefined){
-const err402 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(data135.cdnCidrs === undefined){
+const err402 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4840,8 +4843,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(data135.objectStoreCidrs === undefined){
-const err403 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(data135.monitoringNamespace === undefined){
+const err403 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4850,8 +4853,9 @@ vErrors.push(err403);
 }
 errors++;
 }
-if(data135.apiServerCidrs === undefined){
-const err404 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+for(const key47 in data135){
+if(!((((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "cdnCidrs")) || (key47 === "monitoringNamespace"))){
+const err404 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4860,8 +4864,12 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(data135.cdnCidrs === undefined){
-const err405 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+if(data135.rpcEndpointCidrs !== undefined){
+let data136 = data135.rpcEndpointCidrs;
+if(Array.isArray(data136)){
+if(data136.length < 1){
+const err405 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4870,8 +4878,12 @@ vErrors.push(err405);
 }
 errors++;
 }
-if(data135.monitoringNamespace === undefined){
-const err406 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+const len3 = data136.length;
+for(let i4=0; i4<len3; i4++){
+let data137 = data136[i4];
+if(typeof data137 === "string"){
+if(!pattern68.test(data137)){
+const err406 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -4880,53 +4892,14 @@ vErrors.push(err406);
 }
 errors++;
 }
-for(const key47 in data135){
-if(!((((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "cdnCidrs")) || (key47 === "monitoringNamespace"))){
-const err407 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
+}
+else {
+const err407 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
 if(vErrors === null){
 vErrors = [err407];
 }
 else {
 vErrors.push(err407);
-}
-errors++;
-}
-}
-if(data135.rpcEndpointCidrs !== undefined){
-let data136 = data135.rpcEndpointCidrs;
-if(Array.isArray(data136)){
-if(data136.length < 1){
-const err408 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
-if(vErrors === null){
-vErrors = [err408];
-}
-else {
-vErrors.push(err408);
-}
-errors++;
-}
-const len3 = data136.length;
-for(let i4=0; i4<len3; i4++){
-let data137 = data136[i4];
-if(typeof data137 === "string"){
-if(!pattern68.test(data137)){
-const err409 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
-if(vErrors === null){
-vErrors = [err409];
-}
-else {
-vErrors.push(err409);
-}
-errors++;
-}
-}
-else {
-const err410 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
-if(vErrors === null){
-vErrors = [err410];
-}
-else {
-vErrors.push(err410);
 }
 errors++;
 }
@@ -4942,12 +4915,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err411 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+const err408 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
-vErrors = [err411];
+vErrors = [err408];
 }
 else {
-vErrors.push(err411);
+vErrors.push(err408);
 }
 errors++;
 break;
@@ -4957,12 +4930,12 @@ indices1[item1] = i5;
 }
 }
 else {
-const err412 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+const err409 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
 if(vErrors === null){
-vErrors = [err412];
+vErrors = [err409];
 }
 else {
-vErrors.push(err412);
+vErrors.push(err409);
 }
 errors++;
 }
@@ -4971,12 +4944,12 @@ if(data135.ipfsGatewayCidrs !== undefined){
 let data138 = data135.ipfsGatewayCidrs;
 if(Array.isArray(data138)){
 if(data138.length < 1){
-const err413 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err410 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err413];
+vErrors = [err410];
 }
 else {
-vErrors.push(err413);
+vErrors.push(err410);
 }
 errors++;
 }
@@ -4985,23 +4958,23 @@ for(let i6=0; i6<len4; i6++){
 let data139 = data138[i6];
 if(typeof data139 === "string"){
 if(!pattern68.test(data139)){
-const err414 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+const err411 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
 if(vErrors === null){
-vErrors = [err414];
+vErrors = [err411];
 }
 else {
-vErrors.push(err414);
+vErrors.push(err411);
 }
 errors++;
 }
 }
 else {
-const err415 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+const err412 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
 if(vErrors === null){
-vErrors = [err415];
+vErrors = [err412];
 }
 else {
-vErrors.push(err415);
+vErrors.push(err412);
 }
 errors++;
 }
@@ -5017,12 +4990,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err416 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err413 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err416];
+vErrors = [err413];
 }
 else {
-vErrors.push(err416);
+vErrors.push(err413);
 }
 errors++;
 break;
@@ -5032,12 +5005,12 @@ indices2[item2] = i7;
 }
 }
 else {
-const err417 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+const err414 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
 if(vErrors === null){
-vErrors = [err417];
+vErrors = [err414];
 }
 else {
-vErrors.push(err417);
+vErrors.push(err414);
 }
 errors++;
 }
@@ -5046,12 +5019,12 @@ if(data135.peerCidrs !== undefined){
 let data140 = data135.peerCidrs;
 if(Array.isArray(data140)){
 if(data140.length < 1){
-const err418 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err415 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err418];
+vErrors = [err415];
 }
 else {
-vErrors.push(err418);
+vErrors.push(err415);
 }
 errors++;
 }
@@ -5060,23 +5033,23 @@ for(let i8=0; i8<len5; i8++){
 let data141 = data140[i8];
 if(typeof data141 === "string"){
 if(!pattern68.test(data141)){
-const err419 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+const err416 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
 if(vErrors === null){
-vErrors = [err419];
+vErrors = [err416];
 }
 else {
-vErrors.push(err419);
+vErrors.push(err416);
 }
 errors++;
 }
 }
 else {
-const err420 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+const err417 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
 if(vErrors === null){
-vErrors = [err420];
+vErrors = [err417];
 }
 else {
-vErrors.push(err420);
+vErrors.push(err417);
 }
 errors++;
 }
@@ -5092,12 +5065,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err421 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err418 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err421];
+vErrors = [err418];
 }
 else {
-vErrors.push(err421);
+vErrors.push(err418);
 }
 errors++;
 break;
@@ -5107,12 +5080,12 @@ indices3[item3] = i9;
 }
 }
 else {
-const err422 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+const err419 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
 if(vErrors === null){
-vErrors = [err422];
+vErrors = [err419];
 }
 else {
-vErrors.push(err422);
+vErrors.push(err419);
 }
 errors++;
 }
@@ -5121,12 +5094,12 @@ if(data135.pinningServiceCidrs !== undefined){
 let data142 = data135.pinningServiceCidrs;
 if(Array.isArray(data142)){
 if(data142.length < 1){
-const err423 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err420 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err423];
+vErrors = [err420];
 }
 else {
-vErrors.push(err423);
+vErrors.push(err420);
 }
 errors++;
 }
@@ -5135,23 +5108,23 @@ for(let i10=0; i10<len6; i10++){
 let data143 = data142[i10];
 if(typeof data143 === "string"){
 if(!pattern68.test(data143)){
-const err424 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+const err421 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
 if(vErrors === null){
-vErrors = [err424];
+vErrors = [err421];
 }
 else {
-vErrors.push(err424);
+vErrors.push(err421);
 }
 errors++;
 }
 }
 else {
-const err425 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+const err422 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
 if(vErrors === null){
-vErrors = [err425];
+vErrors = [err422];
 }
 else {
-vErrors.push(err425);
+vErrors.push(err422);
 }
 errors++;
 }
@@ -5167,12 +5140,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err426 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err423 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err426];
+vErrors = [err423];
 }
 else {
-vErrors.push(err426);
+vErrors.push(err423);
 }
 errors++;
 break;
@@ -5182,12 +5155,12 @@ indices4[item4] = i11;
 }
 }
 else {
-const err427 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+const err424 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
 if(vErrors === null){
-vErrors = [err427];
+vErrors = [err424];
 }
 else {
-vErrors.push(err427);
+vErrors.push(err424);
 }
 errors++;
 }
@@ -5196,12 +5169,12 @@ if(data135.objectStoreCidrs !== undefined){
 let data144 = data135.objectStoreCidrs;
 if(Array.isArray(data144)){
 if(data144.length < 1){
-const err428 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err425 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err428];
+vErrors = [err425];
 }
 else {
-vErrors.push(err428);
+vErrors.push(err425);
 }
 errors++;
 }
@@ -5210,23 +5183,23 @@ for(let i12=0; i12<len7; i12++){
 let data145 = data144[i12];
 if(typeof data145 === "string"){
 if(!pattern68.test(data145)){
-const err429 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+const err426 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
 if(vErrors === null){
-vErrors = [err429];
+vErrors = [err426];
 }
 else {
-vErrors.push(err429);
+vErrors.push(err426);
 }
 errors++;
 }
 }
 else {
-const err430 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+const err427 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
 if(vErrors === null){
-vErrors = [err430];
+vErrors = [err427];
 }
 else {
-vErrors.push(err430);
+vErrors.push(err427);
 }
 errors++;
 }
@@ -5242,12 +5215,12 @@ continue;
 }
 if(typeof indices5[item5] == "number"){
 j5 = indices5[item5];
-const err431 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err428 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err431];
+vErrors = [err428];
 }
 else {
-vErrors.push(err431);
+vErrors.push(err428);
 }
 errors++;
 break;
@@ -5257,12 +5230,12 @@ indices5[item5] = i13;
 }
 }
 else {
-const err432 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+const err429 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
 if(vErrors === null){
-vErrors = [err432];
+vErrors = [err429];
 }
 else {
-vErrors.push(err432);
+vErrors.push(err429);
 }
 errors++;
 }
@@ -5271,12 +5244,12 @@ if(data135.apiServerCidrs !== undefined){
 let data146 = data135.apiServerCidrs;
 if(Array.isArray(data146)){
 if(data146.length < 1){
-const err433 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err430 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err433];
+vErrors = [err430];
 }
 else {
-vErrors.push(err433);
+vErrors.push(err430);
 }
 errors++;
 }
@@ -5285,23 +5258,23 @@ for(let i14=0; i14<len8; i14++){
 let data147 = data146[i14];
 if(typeof data147 === "string"){
 if(!pattern68.test(data147)){
-const err434 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+const err431 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
 if(vErrors === null){
-vErrors = [err434];
+vErrors = [err431];
 }
 else {
-vErrors.push(err434);
+vErrors.push(err431);
 }
 errors++;
 }
 }
 else {
-const err435 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+const err432 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
 if(vErrors === null){
-vErrors = [err435];
+vErrors = [err432];
 }
 else {
-vErrors.push(err435);
+vErrors.push(err432);
 }
 errors++;
 }
@@ -5317,12 +5290,12 @@ continue;
 }
 if(typeof indices6[item6] == "number"){
 j6 = indices6[item6];
-const err436 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err433 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err436];
+vErrors = [err433];
 }
 else {
-vErrors.push(err436);
+vErrors.push(err433);
 }
 errors++;
 break;
@@ -5332,12 +5305,12 @@ indices6[item6] = i15;
 }
 }
 else {
-const err437 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+const err434 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
 if(vErrors === null){
-vErrors = [err437];
+vErrors = [err434];
 }
 else {
-vErrors.push(err437);
+vErrors.push(err434);
 }
 errors++;
 }
@@ -5346,12 +5319,12 @@ if(data135.cdnCidrs !== undefined){
 let data148 = data135.cdnCidrs;
 if(Array.isArray(data148)){
 if(data148.length < 1){
-const err438 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+const err435 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
 if(vErrors === null){
-vErrors = [err438];
+vErrors = [err435];
 }
 else {
-vErrors.push(err438);
+vErrors.push(err435);
 }
 errors++;
 }
@@ -5360,23 +5333,23 @@ for(let i16=0; i16<len9; i16++){
 let data149 = data148[i16];
 if(typeof data149 === "string"){
 if(!pattern68.test(data149)){
-const err439 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
+const err436 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
 if(vErrors === null){
-vErrors = [err439];
+vErrors = [err436];
 }
 else {
-vErrors.push(err439);
+vErrors.push(err436);
 }
 errors++;
 }
 }
 else {
-const err440 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
+const err437 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
 if(vErrors === null){
-vErrors = [err440];
+vErrors = [err437];
 }
 else {
-vErrors.push(err440);
+vErrors.push(err437);
 }
 errors++;
 }
@@ -5392,12 +5365,12 @@ continue;
 }
 if(typeof indices7[item7] == "number"){
 j7 = indices7[item7];
-const err441 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i17+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+const err438 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i17+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
 if(vErrors === null){
-vErrors = [err441];
+vErrors = [err438];
 }
 else {
-vErrors.push(err441);
+vErrors.push(err438);
 }
 errors++;
 break;
@@ -5407,7 +5380,42 @@ indices7[item7] = i17;
 }
 }
 else {
-const err442 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+const err439 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+}
+if(data135.monitoringNamespace !== undefined){
+let data150 = data135.monitoringNamespace;
+if(typeof data150 === "string"){
+if(func3(data150) > 63){
+const err440 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+if(!pattern0.test(data150)){
+const err441 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+}
+else {
+const err442 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5417,11 +5425,9 @@ vErrors.push(err442);
 errors++;
 }
 }
-if(data135.monitoringNamespace !== undefined){
-let data150 = data135.monitoringNamespace;
-if(typeof data150 === "string"){
-if(func3(data150) > 63){
-const err443 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
+}
+else {
+const err443 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5430,8 +5436,12 @@ vErrors.push(err443);
 }
 errors++;
 }
-if(!pattern0.test(data150)){
-const err444 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
+}
+if(data.telemetry !== undefined){
+let data151 = data.telemetry;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+if(data151.traces === undefined){
+const err444 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5440,9 +5450,8 @@ vErrors.push(err444);
 }
 errors++;
 }
-}
-else {
-const err445 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
+if(data151.logs === undefined){
+const err445 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5451,10 +5460,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-}
-else {
-const err446 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
+for(const key48 in data151){
+if(!((key48 === "traces") || (key48 === "logs"))){
+const err446 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5464,11 +5472,11 @@ vErrors.push(err446);
 errors++;
 }
 }
-if(data.telemetry !== undefined){
-let data151 = data.telemetry;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-if(data151.traces === undefined){
-const err447 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
+if(data151.traces !== undefined){
+let data152 = data151.traces;
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+if(data152.service === undefined){
+const err447 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5477,8 +5485,8 @@ vErrors.push(err447);
 }
 errors++;
 }
-if(data151.logs === undefined){
-const err448 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
+if(data152.port === undefined){
+const err448 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5487,9 +5495,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-for(const key48 in data151){
-if(!((key48 === "traces") || (key48 === "logs"))){
-const err449 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data151};
+for(const key49 in data152){
+if(!((key49 === "service") || (key49 === "port"))){
+const err449 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5499,11 +5507,11 @@ vErrors.push(err449);
 errors++;
 }
 }
-if(data151.traces !== undefined){
-let data152 = data151.traces;
-if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
-if(data152.service === undefined){
-const err450 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+if(data152.service !== undefined){
+let data153 = data152.service;
+if(typeof data153 === "string"){
+if(func3(data153) > 63){
+const err450 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5512,8 +5520,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-if(data152.port === undefined){
-const err451 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+if(!pattern76.test(data153)){
+const err451 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5522,9 +5530,9 @@ vErrors.push(err451);
 }
 errors++;
 }
-for(const key49 in data152){
-if(!((key49 === "service") || (key49 === "port"))){
-const err452 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+}
+else {
+const err452 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5534,11 +5542,10 @@ vErrors.push(err452);
 errors++;
 }
 }
-if(data152.service !== undefined){
-let data153 = data152.service;
-if(typeof data153 === "string"){
-if(func3(data153) > 63){
-const err453 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+if(data152.port !== undefined){
+let data154 = data152.port;
+if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
+const err453 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5547,8 +5554,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-if(!pattern76.test(data153)){
-const err454 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+if((typeof data154 == "number") && (isFinite(data154))){
+if(data154 > 65535 || isNaN(data154)){
+const err454 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5557,9 +5565,8 @@ vErrors.push(err454);
 }
 errors++;
 }
-}
-else {
-const err455 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+if(data154 < 1 || isNaN(data154)){
+const err455 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5569,10 +5576,10 @@ vErrors.push(err455);
 errors++;
 }
 }
-if(data152.port !== undefined){
-let data154 = data152.port;
-if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
-const err456 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+}
+}
+else {
+const err456 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5581,9 +5588,12 @@ vErrors.push(err456);
 }
 errors++;
 }
-if((typeof data154 == "number") && (isFinite(data154))){
-if(data154 > 65535 || isNaN(data154)){
-const err457 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+}
+if(data151.logs !== undefined){
+let data155 = data151.logs;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.service === undefined){
+const err457 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5592,8 +5602,8 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(data154 < 1 || isNaN(data154)){
-const err458 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+if(data155.port === undefined){
+const err458 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5602,11 +5612,9 @@ vErrors.push(err458);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err459 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+for(const key50 in data155){
+if(!((key50 === "service") || (key50 === "port"))){
+const err459 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5616,11 +5624,11 @@ vErrors.push(err459);
 errors++;
 }
 }
-if(data151.logs !== undefined){
-let data155 = data151.logs;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-if(data155.service === undefined){
-const err460 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+if(data155.service !== undefined){
+let data156 = data155.service;
+if(typeof data156 === "string"){
+if(func3(data156) > 63){
+const err460 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5629,8 +5637,8 @@ vErrors.push(err460);
 }
 errors++;
 }
-if(data155.port === undefined){
-const err461 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+if(!pattern76.test(data156)){
+const err461 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5639,9 +5647,9 @@ vErrors.push(err461);
 }
 errors++;
 }
-for(const key50 in data155){
-if(!((key50 === "service") || (key50 === "port"))){
-const err462 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+}
+else {
+const err462 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5651,11 +5659,10 @@ vErrors.push(err462);
 errors++;
 }
 }
-if(data155.service !== undefined){
-let data156 = data155.service;
-if(typeof data156 === "string"){
-if(func3(data156) > 63){
-const err463 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+if(data155.port !== undefined){
+let data157 = data155.port;
+if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
+const err463 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5664,8 +5671,9 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(!pattern76.test(data156)){
-const err464 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+if((typeof data157 == "number") && (isFinite(data157))){
+if(data157 > 65535 || isNaN(data157)){
+const err464 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5674,9 +5682,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-}
-else {
-const err465 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+if(data157 < 1 || isNaN(data157)){
+const err465 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5686,10 +5693,10 @@ vErrors.push(err465);
 errors++;
 }
 }
-if(data155.port !== undefined){
-let data157 = data155.port;
-if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
-const err466 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+}
+}
+else {
+const err466 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5698,9 +5705,10 @@ vErrors.push(err466);
 }
 errors++;
 }
-if((typeof data157 == "number") && (isFinite(data157))){
-if(data157 > 65535 || isNaN(data157)){
-const err467 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+}
+}
+else {
+const err467 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data151};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5709,8 +5717,12 @@ vErrors.push(err467);
 }
 errors++;
 }
-if(data157 < 1 || isNaN(data157)){
-const err468 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+}
+if(data.secrets !== undefined){
+let data158 = data.secrets;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
+if(data158.provider === undefined){
+const err468 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5719,11 +5731,8 @@ vErrors.push(err468);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err469 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+if(data158.store === undefined){
+const err469 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5732,10 +5741,8 @@ vErrors.push(err469);
 }
 errors++;
 }
-}
-}
-else {
-const err470 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data151};
+if(data158.remoteKeyPrefix === undefined){
+const err470 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5744,12 +5751,9 @@ vErrors.push(err470);
 }
 errors++;
 }
-}
-if(data.secrets !== undefined){
-let data158 = data.secrets;
-if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
-if(data158.provider === undefined){
-const err471 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+for(const key51 in data158){
+if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
+const err471 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5758,8 +5762,11 @@ vErrors.push(err471);
 }
 errors++;
 }
-if(data158.store === undefined){
-const err472 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+}
+if(data158.provider !== undefined){
+let data159 = data158.provider;
+if(typeof data159 !== "string"){
+const err472 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5768,8 +5775,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(data158.remoteKeyPrefix === undefined){
-const err473 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+if(!((data159 === "external-secrets") || (data159 === "sealed-secrets"))){
+const err473 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5778,9 +5785,12 @@ vErrors.push(err473);
 }
 errors++;
 }
-for(const key51 in data158){
-if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
-const err474 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data158};
+}
+if(data158.store !== undefined){
+let data160 = data158.store;
+if(typeof data160 === "string"){
+if(func3(data160) > 253){
+const err474 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5789,11 +5799,8 @@ vErrors.push(err474);
 }
 errors++;
 }
-}
-if(data158.provider !== undefined){
-let data159 = data158.provider;
-if(typeof data159 !== "string"){
-const err475 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
+if(func3(data160) < 1){
+const err475 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5802,8 +5809,8 @@ vErrors.push(err475);
 }
 errors++;
 }
-if(!((data159 === "external-secrets") || (data159 === "sealed-secrets"))){
-const err476 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
+if(!pattern3.test(data160)){
+const err476 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5813,11 +5820,8 @@ vErrors.push(err476);
 errors++;
 }
 }
-if(data158.store !== undefined){
-let data160 = data158.store;
-if(typeof data160 === "string"){
-if(func3(data160) > 253){
-const err477 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data160};
+else {
+const err477 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data160};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5826,8 +5830,12 @@ vErrors.push(err477);
 }
 errors++;
 }
-if(func3(data160) < 1){
-const err478 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data160};
+}
+if(data158.remoteKeyPrefix !== undefined){
+let data161 = data158.remoteKeyPrefix;
+if(typeof data161 === "string"){
+if(!pattern79.test(data161)){
+const err478 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5836,8 +5844,9 @@ vErrors.push(err478);
 }
 errors++;
 }
-if(!pattern3.test(data160)){
-const err479 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data160};
+}
+else {
+const err479 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5847,8 +5856,10 @@ vErrors.push(err479);
 errors++;
 }
 }
-else {
-const err480 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data160};
+if(data158.sealed !== undefined){
+let data162 = data158.sealed;
+if((!(data162 && typeof data162 == "object" && !Array.isArray(data162))) && (data162 !== null)){
+const err480 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5857,12 +5868,12 @@ vErrors.push(err480);
 }
 errors++;
 }
-}
-if(data158.remoteKeyPrefix !== undefined){
-let data161 = data158.remoteKeyPrefix;
-if(typeof data161 === "string"){
-if(!pattern79.test(data161)){
-const err481 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+for(const key52 in data162){
+const _errs399 = errors;
+if(typeof key52 === "string"){
+if(func3(key52) > 253){
+const err481 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5871,9 +5882,8 @@ vErrors.push(err481);
 }
 errors++;
 }
-}
-else {
-const err482 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
+if(func3(key52) < 1){
+const err482 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5882,11 +5892,8 @@ vErrors.push(err482);
 }
 errors++;
 }
-}
-if(data158.sealed !== undefined){
-let data162 = data158.sealed;
-if((!(data162 && typeof data162 == "object" && !Array.isArray(data162))) && (data162 !== null)){
-const err483 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
+if(!pattern3.test(key52)){
+const err483 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5895,12 +5902,9 @@ vErrors.push(err483);
 }
 errors++;
 }
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-for(const key52 in data162){
-const _errs399 = errors;
-if(typeof key52 === "string"){
-if(func3(key52) > 253){
-const err484 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
+}
+else {
+const err484 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5909,45 +5913,14 @@ vErrors.push(err484);
 }
 errors++;
 }
-if(func3(key52) < 1){
-const err485 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
+var valid80 = _errs399 === errors;
+if(!valid80){
+const err485 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key52},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
 if(vErrors === null){
 vErrors = [err485];
 }
 else {
 vErrors.push(err485);
-}
-errors++;
-}
-if(!pattern3.test(key52)){
-const err486 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
-if(vErrors === null){
-vErrors = [err486];
-}
-else {
-vErrors.push(err486);
-}
-errors++;
-}
-}
-else {
-const err487 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
-if(vErrors === null){
-vErrors = [err487];
-}
-else {
-vErrors.push(err487);
-}
-errors++;
-}
-var valid80 = _errs399 === errors;
-if(!valid80){
-const err488 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key52},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
-if(vErrors === null){
-vErrors = [err488];
-}
-else {
-vErrors.push(err488);
 }
 errors++;
 }
@@ -5959,7 +5932,39 @@ for(const key54 in data163){
 const _errs404 = errors;
 if(typeof key54 === "string"){
 if(func3(key54) > 253){
-const err489 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+const err486 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+if(!pattern81.test(key54)){
+const err487 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+}
+else {
+const err488 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
+}
+errors++;
+}
+var valid82 = _errs404 === errors;
+if(!valid82){
+const err489 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key54},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5968,8 +5973,12 @@ vErrors.push(err489);
 }
 errors++;
 }
-if(!pattern81.test(key54)){
-const err490 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+}
+for(const key55 in data163){
+let data164 = data163[key55];
+if(typeof data164 === "string"){
+if(func3(data164) < 1){
+const err490 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -5980,7 +5989,7 @@ errors++;
 }
 }
 else {
-const err491 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+const err491 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -5989,9 +5998,10 @@ vErrors.push(err491);
 }
 errors++;
 }
-var valid82 = _errs404 === errors;
-if(!valid82){
-const err492 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key54},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
+}
+}
+else {
+const err492 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6001,11 +6011,11 @@ vErrors.push(err492);
 errors++;
 }
 }
-for(const key55 in data163){
-let data164 = data163[key55];
-if(typeof data164 === "string"){
-if(func3(data164) < 1){
-const err493 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
+}
+}
+}
+else {
+const err493 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data158};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6015,8 +6025,11 @@ vErrors.push(err493);
 errors++;
 }
 }
-else {
-const err494 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
+if(data.tls !== undefined){
+let data165 = data.tls;
+if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
+if(data165.issuerName === undefined){
+const err494 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6025,10 +6038,8 @@ vErrors.push(err494);
 }
 errors++;
 }
-}
-}
-else {
-const err495 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
+if(data165.acmeServer === undefined){
+const err495 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6037,12 +6048,8 @@ vErrors.push(err495);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err496 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data158};
+if(data165.acmeEmail === undefined){
+const err496 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6051,12 +6058,9 @@ vErrors.push(err496);
 }
 errors++;
 }
-}
-if(data.tls !== undefined){
-let data165 = data.tls;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-if(data165.issuerName === undefined){
-const err497 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+for(const key56 in data165){
+if(!(((key56 === "issuerName") || (key56 === "acmeServer")) || (key56 === "acmeEmail"))){
+const err497 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6065,8 +6069,12 @@ vErrors.push(err497);
 }
 errors++;
 }
-if(data165.acmeServer === undefined){
-const err498 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+}
+if(data165.issuerName !== undefined){
+let data166 = data165.issuerName;
+if(typeof data166 === "string"){
+if(func3(data166) > 63){
+const err498 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6075,8 +6083,8 @@ vErrors.push(err498);
 }
 errors++;
 }
-if(data165.acmeEmail === undefined){
-const err499 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+if(!pattern0.test(data166)){
+const err499 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6085,9 +6093,9 @@ vErrors.push(err499);
 }
 errors++;
 }
-for(const key56 in data165){
-if(!(((key56 === "issuerName") || (key56 === "acmeServer")) || (key56 === "acmeEmail"))){
-const err500 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data165};
+}
+else {
+const err500 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6097,11 +6105,11 @@ vErrors.push(err500);
 errors++;
 }
 }
-if(data165.issuerName !== undefined){
-let data166 = data165.issuerName;
-if(typeof data166 === "string"){
-if(func3(data166) > 63){
-const err501 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+if(data165.acmeServer !== undefined){
+let data167 = data165.acmeServer;
+if(typeof data167 === "string"){
+if(func3(data167) > 2048){
+const err501 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6110,8 +6118,8 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(!pattern0.test(data166)){
-const err502 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+if(!pattern83.test(data167)){
+const err502 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6122,7 +6130,7 @@ errors++;
 }
 }
 else {
-const err503 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+const err503 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6132,11 +6140,11 @@ vErrors.push(err503);
 errors++;
 }
 }
-if(data165.acmeServer !== undefined){
-let data167 = data165.acmeServer;
-if(typeof data167 === "string"){
-if(func3(data167) > 2048){
-const err504 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
+if(data165.acmeEmail !== undefined){
+let data168 = data165.acmeEmail;
+if(typeof data168 === "string"){
+if(func3(data168) > 254){
+const err504 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6145,8 +6153,8 @@ vErrors.push(err504);
 }
 errors++;
 }
-if(!pattern83.test(data167)){
-const err505 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
+if(!pattern84.test(data168)){
+const err505 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6157,7 +6165,7 @@ errors++;
 }
 }
 else {
-const err506 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
+const err506 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6167,11 +6175,9 @@ vErrors.push(err506);
 errors++;
 }
 }
-if(data165.acmeEmail !== undefined){
-let data168 = data165.acmeEmail;
-if(typeof data168 === "string"){
-if(func3(data168) > 254){
-const err507 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
+}
+else {
+const err507 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data165};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6180,8 +6186,15 @@ vErrors.push(err507);
 }
 errors++;
 }
-if(!pattern84.test(data168)){
-const err508 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
+}
+if(data.edge !== undefined){
+let data169 = data.edge;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.routes === undefined){
+data169.routes = [{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}];
+}
+if(data169.corsOrigins === undefined){
+const err508 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6190,9 +6203,8 @@ vErrors.push(err508);
 }
 errors++;
 }
-}
-else {
-const err509 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
+if(data169.rateLimit === undefined){
+const err509 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6201,10 +6213,9 @@ vErrors.push(err509);
 }
 errors++;
 }
-}
-}
-else {
-const err510 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data165};
+for(const key57 in data169){
+if(!(((key57 === "routes") || (key57 === "corsOrigins")) || (key57 === "rateLimit"))){
+const err510 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6214,11 +6225,9 @@ vErrors.push(err510);
 errors++;
 }
 }
-if(data.edge !== undefined){
-let data169 = data.edge;
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-if(data169.routes === undefined){
-const err511 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "routes"},message:"must have required property '"+"routes"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
+let data170 = data169.routes;
+if((!(Array.isArray(data170))) && (data170 !== null)){
+const err511 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data170};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6227,8 +6236,9 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(data169.corsOrigins === undefined){
-const err512 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
+if(Array.isArray(data170)){
+if(data170.length < 1){
+const err512 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data170};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6237,8 +6247,12 @@ vErrors.push(err512);
 }
 errors++;
 }
-if(data169.rateLimit === undefined){
-const err513 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
+const len10 = data170.length;
+for(let i18=0; i18<len10; i18++){
+let data171 = data170[i18];
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+if(data171.name === undefined){
+const err513 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6247,9 +6261,8 @@ vErrors.push(err513);
 }
 errors++;
 }
-for(const key57 in data169){
-if(!(((key57 === "routes") || (key57 === "corsOrigins")) || (key57 === "rateLimit"))){
-const err514 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data169};
+if(data171.backend === undefined){
+const err514 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6258,12 +6271,8 @@ vErrors.push(err514);
 }
 errors++;
 }
-}
-if(data169.routes !== undefined){
-let data170 = data169.routes;
-if(Array.isArray(data170)){
-if(data170.length < 1){
-const err515 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data170};
+if(data171.port === undefined){
+const err515 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6272,12 +6281,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-const len10 = data170.length;
-for(let i18=0; i18<len10; i18++){
-let data171 = data170[i18];
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-if(data171.name === undefined){
-const err516 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+if(data171.timeout === undefined){
+const err516 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6286,8 +6291,9 @@ vErrors.push(err516);
 }
 errors++;
 }
-if(data171.backend === undefined){
-const err517 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+for(const key58 in data171){
+if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key58))){
+const err517 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6296,8 +6302,12 @@ vErrors.push(err517);
 }
 errors++;
 }
-if(data171.timeout === undefined){
-const err518 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+if(data171.name !== undefined){
+let data172 = data171.name;
+if(typeof data172 === "string"){
+if(func3(data172) > 63){
+const err518 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6306,9 +6316,8 @@ vErrors.push(err518);
 }
 errors++;
 }
-for(const key58 in data171){
-if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key58))){
-const err519 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+if(!pattern0.test(data172)){
+const err519 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6318,11 +6327,8 @@ vErrors.push(err519);
 errors++;
 }
 }
-if(data171.name !== undefined){
-let data172 = data171.name;
-if(typeof data172 === "string"){
-if(func3(data172) > 63){
-const err520 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+else {
+const err520 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6331,8 +6337,11 @@ vErrors.push(err520);
 }
 errors++;
 }
-if(!pattern0.test(data172)){
-const err521 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+}
+if(data171.prefix !== undefined){
+let data173 = data171.prefix;
+if((typeof data173 !== "string") && (data173 !== null)){
+const err521 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6341,9 +6350,9 @@ vErrors.push(err521);
 }
 errors++;
 }
-}
-else {
-const err522 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(typeof data173 === "string"){
+if(!pattern86.test(data173)){
+const err522 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6353,10 +6362,11 @@ vErrors.push(err522);
 errors++;
 }
 }
-if(data171.prefix !== undefined){
-let data173 = data171.prefix;
-if((typeof data173 !== "string") && (data173 !== null)){
-const err523 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
+}
+if(data171.path !== undefined){
+let data174 = data171.path;
+if((typeof data174 !== "string") && (data174 !== null)){
+const err523 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6365,9 +6375,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-if(typeof data173 === "string"){
-if(!pattern86.test(data173)){
-const err524 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
+if(typeof data174 === "string"){
+if(!pattern86.test(data174)){
+const err524 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6378,10 +6388,10 @@ errors++;
 }
 }
 }
-if(data171.path !== undefined){
-let data174 = data171.path;
-if((typeof data174 !== "string") && (data174 !== null)){
-const err525 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
+if(data171.regex !== undefined){
+let data175 = data171.regex;
+if((typeof data175 !== "string") && (data175 !== null)){
+const err525 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6390,9 +6400,9 @@ vErrors.push(err525);
 }
 errors++;
 }
-if(typeof data174 === "string"){
-if(!pattern86.test(data174)){
-const err526 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
+if(typeof data175 === "string"){
+if(func3(data175) > 1024){
+const err526 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6401,12 +6411,8 @@ vErrors.push(err526);
 }
 errors++;
 }
-}
-}
-if(data171.regex !== undefined){
-let data175 = data171.regex;
-if((typeof data175 !== "string") && (data175 !== null)){
-const err527 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(func3(data175) < 2){
+const err527 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6415,9 +6421,8 @@ vErrors.push(err527);
 }
 errors++;
 }
-if(typeof data175 === "string"){
-if(func3(data175) > 1024){
-const err528 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(!pattern88.test(data175)){
+const err528 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6426,8 +6431,13 @@ vErrors.push(err528);
 }
 errors++;
 }
-if(func3(data175) < 2){
-const err529 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+}
+}
+if(data171.backend !== undefined){
+let data176 = data171.backend;
+if(typeof data176 === "string"){
+if(func3(data176) > 63){
+const err529 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6436,8 +6446,8 @@ vErrors.push(err529);
 }
 errors++;
 }
-if(!pattern88.test(data175)){
-const err530 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(!pattern0.test(data176)){
+const err530 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6447,10 +6457,7 @@ vErrors.push(err530);
 errors++;
 }
 }
-}
-if(data171.backend !== undefined){
-let data176 = data171.backend;
-if(typeof data176 !== "string"){
+else {
 const err531 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
 if(vErrors === null){
 vErrors = [err531];
@@ -6460,8 +6467,12 @@ vErrors.push(err531);
 }
 errors++;
 }
-if(!((((data176 === "web") || (data176 === "cin-http")) || (data176 === "cin-grpc")) || (data176 === "pin-orchestrator"))){
-const err532 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/enum",keyword:"enum",params:{allowedValues: schema11.properties.edge.properties.routes.items.properties.backend.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.edge.properties.routes.items.properties.backend.enum,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
+}
+if(data171.port !== undefined){
+let data177 = data171.port;
+if(typeof data177 === "string"){
+if(func3(data177) > 15){
+const err532 = {instancePath:instancePath+"/edge/routes/" + i18+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data177};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6470,11 +6481,8 @@ vErrors.push(err532);
 }
 errors++;
 }
-}
-if(data171.websocket !== undefined){
-let data177 = data171.websocket;
-if((typeof data177 !== "boolean") && (data177 !== null)){
-const err533 = {instancePath:instancePath+"/edge/routes/" + i18+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data177};
+if(!pattern0.test(data177)){
+const err533 = {instancePath:instancePath+"/edge/routes/" + i18+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data177};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6484,10 +6492,8 @@ vErrors.push(err533);
 errors++;
 }
 }
-if(data171.rateLimited !== undefined){
-let data178 = data171.rateLimited;
-if((typeof data178 !== "boolean") && (data178 !== null)){
-const err534 = {instancePath:instancePath+"/edge/routes/" + i18+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data178};
+else {
+const err534 = {instancePath:instancePath+"/edge/routes/" + i18+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.port.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data177};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6497,10 +6503,10 @@ vErrors.push(err534);
 errors++;
 }
 }
-if(data171.timeout !== undefined){
-let data179 = data171.timeout;
-if(!(typeof data179 === "string")){
-const err535 = {instancePath:instancePath+"/edge/routes/" + i18+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data179};
+if(data171.websocket !== undefined){
+let data178 = data171.websocket;
+if((typeof data178 !== "boolean") && (data178 !== null)){
+const err535 = {instancePath:instancePath+"/edge/routes/" + i18+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data178};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6510,10 +6516,10 @@ vErrors.push(err535);
 errors++;
 }
 }
-if(data171.retries !== undefined){
-let data180 = data171.retries;
-if((!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))) && (data180 !== null)){
-const err536 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+if(data171.rateLimited !== undefined){
+let data179 = data171.rateLimited;
+if((typeof data179 !== "boolean") && (data179 !== null)){
+const err536 = {instancePath:instancePath+"/edge/routes/" + i18+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data179};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6522,9 +6528,11 @@ vErrors.push(err536);
 }
 errors++;
 }
-if((typeof data180 == "number") && (isFinite(data180))){
-if(data180 > 5 || isNaN(data180)){
-const err537 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+}
+if(data171.timeout !== undefined){
+let data180 = data171.timeout;
+if(!(typeof data180 === "string")){
+const err537 = {instancePath:instancePath+"/edge/routes/" + i18+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data180};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6533,8 +6541,11 @@ vErrors.push(err537);
 }
 errors++;
 }
-if(data180 < 0 || isNaN(data180)){
-const err538 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data180};
+}
+if(data171.retries !== undefined){
+let data181 = data171.retries;
+if((!(((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181))) && (isFinite(data181)))) && (data181 !== null)){
+const err538 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data181};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6543,11 +6554,9 @@ vErrors.push(err538);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err539 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+if((typeof data181 == "number") && (isFinite(data181))){
+if(data181 > 5 || isNaN(data181)){
+const err539 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data181};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6556,10 +6565,8 @@ vErrors.push(err539);
 }
 errors++;
 }
-}
-}
-else {
-const err540 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data170};
+if(data181 < 0 || isNaN(data181)){
+const err540 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data181};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6569,15 +6576,10 @@ vErrors.push(err540);
 errors++;
 }
 }
-if(data169.corsOrigins !== undefined){
-let data181 = data169.corsOrigins;
-if(Array.isArray(data181)){
-const len11 = data181.length;
-for(let i19=0; i19<len11; i19++){
-let data182 = data181[i19];
-if(typeof data182 === "string"){
-if(func3(data182) > 2048){
-const err541 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
+}
+}
+else {
+const err541 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6586,8 +6588,17 @@ vErrors.push(err541);
 }
 errors++;
 }
-if(!pattern89.test(data182)){
-const err542 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
+}
+}
+if(data169.corsOrigins !== undefined){
+let data182 = data169.corsOrigins;
+if(Array.isArray(data182)){
+const len11 = data182.length;
+for(let i19=0; i19<len11; i19++){
+let data183 = data182[i19];
+if(typeof data183 === "string"){
+if(func3(data183) > 2048){
+const err542 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data183};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6596,9 +6607,8 @@ vErrors.push(err542);
 }
 errors++;
 }
-}
-else {
-const err543 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data182};
+if(!pattern91.test(data183)){
+const err543 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data183};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6608,23 +6618,34 @@ vErrors.push(err543);
 errors++;
 }
 }
-let i20 = data181.length;
-let j8;
-if(i20 > 1){
-const indices8 = {};
-for(;i20--;){
-let item8 = data181[i20];
-if(typeof item8 !== "string"){
-continue;
-}
-if(typeof indices8[item8] == "number"){
-j8 = indices8[item8];
-const err544 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i20, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i20+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data181};
+else {
+const err544 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data183};
 if(vErrors === null){
 vErrors = [err544];
 }
 else {
 vErrors.push(err544);
+}
+errors++;
+}
+}
+let i20 = data182.length;
+let j8;
+if(i20 > 1){
+const indices8 = {};
+for(;i20--;){
+let item8 = data182[i20];
+if(typeof item8 !== "string"){
+continue;
+}
+if(typeof indices8[item8] == "number"){
+j8 = indices8[item8];
+const err545 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i20, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i20+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data182};
+if(vErrors === null){
+vErrors = [err545];
+}
+else {
+vErrors.push(err545);
 }
 errors++;
 break;
@@ -6634,21 +6655,7 @@ indices8[item8] = i20;
 }
 }
 else {
-const err545 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data181};
-if(vErrors === null){
-vErrors = [err545];
-}
-else {
-vErrors.push(err545);
-}
-errors++;
-}
-}
-if(data169.rateLimit !== undefined){
-let data183 = data169.rateLimit;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-if(data183.requestsPerSecond === undefined){
-const err546 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
+const err546 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data182};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6657,8 +6664,12 @@ vErrors.push(err546);
 }
 errors++;
 }
-if(data183.burst === undefined){
-const err547 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
+}
+if(data169.rateLimit !== undefined){
+let data184 = data169.rateLimit;
+if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
+if(data184.requestsPerSecond === undefined){
+const err547 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data184};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6667,9 +6678,8 @@ vErrors.push(err547);
 }
 errors++;
 }
-for(const key59 in data183){
-if(!((key59 === "requestsPerSecond") || (key59 === "burst"))){
-const err548 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
+if(data184.burst === undefined){
+const err548 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data184};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6678,11 +6688,9 @@ vErrors.push(err548);
 }
 errors++;
 }
-}
-if(data183.requestsPerSecond !== undefined){
-let data184 = data183.requestsPerSecond;
-if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){
-const err549 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
+for(const key59 in data184){
+if(!((key59 === "requestsPerSecond") || (key59 === "burst"))){
+const err549 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data184};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6691,9 +6699,11 @@ vErrors.push(err549);
 }
 errors++;
 }
-if((typeof data184 == "number") && (isFinite(data184))){
-if(data184 > 100000 || isNaN(data184)){
-const err550 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
+}
+if(data184.requestsPerSecond !== undefined){
+let data185 = data184.requestsPerSecond;
+if(!(((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185))) && (isFinite(data185)))){
+const err550 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data185};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6702,8 +6712,9 @@ vErrors.push(err550);
 }
 errors++;
 }
-if(data184 < 1 || isNaN(data184)){
-const err551 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data184};
+if((typeof data185 == "number") && (isFinite(data185))){
+if(data185 > 100000 || isNaN(data185)){
+const err551 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data185};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6712,12 +6723,8 @@ vErrors.push(err551);
 }
 errors++;
 }
-}
-}
-if(data183.burst !== undefined){
-let data185 = data183.burst;
-if(!(((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185))) && (isFinite(data185)))){
-const err552 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
+if(data185 < 1 || isNaN(data185)){
+const err552 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data185};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6726,9 +6733,12 @@ vErrors.push(err552);
 }
 errors++;
 }
-if((typeof data185 == "number") && (isFinite(data185))){
-if(data185 > 100000 || isNaN(data185)){
-const err553 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
+}
+}
+if(data184.burst !== undefined){
+let data186 = data184.burst;
+if(!(((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186))) && (isFinite(data186)))){
+const err553 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data186};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6737,8 +6747,9 @@ vErrors.push(err553);
 }
 errors++;
 }
-if(data185 < 1 || isNaN(data185)){
-const err554 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data185};
+if((typeof data186 == "number") && (isFinite(data186))){
+if(data186 > 100000 || isNaN(data186)){
+const err554 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data186};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6747,11 +6758,8 @@ vErrors.push(err554);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err555 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data183};
+if(data186 < 1 || isNaN(data186)){
+const err555 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data186};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6762,8 +6770,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err556 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data169};
+const err556 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data184};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6773,11 +6782,9 @@ vErrors.push(err556);
 errors++;
 }
 }
-if(data.backups !== undefined){
-let data186 = data.backups;
-if(data186 && typeof data186 == "object" && !Array.isArray(data186)){
-if(data186.bucket === undefined){
-const err557 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
+}
+else {
+const err557 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data169};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6786,8 +6793,12 @@ vErrors.push(err557);
 }
 errors++;
 }
-if(data186.endpoint === undefined){
-const err558 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
+}
+if(data.backups !== undefined){
+let data187 = data.backups;
+if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
+if(data187.bucket === undefined){
+const err558 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6796,8 +6807,8 @@ vErrors.push(err558);
 }
 errors++;
 }
-if(data186.indexSnapshotSchedule === undefined){
-const err559 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
+if(data187.endpoint === undefined){
+const err559 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6806,8 +6817,8 @@ vErrors.push(err559);
 }
 errors++;
 }
-if(data186.volumeSnapshotSchedule === undefined){
-const err560 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
+if(data187.indexSnapshotSchedule === undefined){
+const err560 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6816,8 +6827,8 @@ vErrors.push(err560);
 }
 errors++;
 }
-if(data186.configBackupSchedule === undefined){
-const err561 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
+if(data187.volumeSnapshotSchedule === undefined){
+const err561 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6826,8 +6837,8 @@ vErrors.push(err561);
 }
 errors++;
 }
-if(data186.volumeSnapshotClassName === undefined){
-const err562 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
+if(data187.configBackupSchedule === undefined){
+const err562 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6836,8 +6847,8 @@ vErrors.push(err562);
 }
 errors++;
 }
-if(data186.toolboxImage === undefined){
-const err563 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data186};
+if(data187.volumeSnapshotClassName === undefined){
+const err563 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6846,9 +6857,8 @@ vErrors.push(err563);
 }
 errors++;
 }
-for(const key60 in data186){
-if(!((((((((key60 === "bucket") || (key60 === "endpoint")) || (key60 === "indexSnapshotSchedule")) || (key60 === "volumeSnapshotSchedule")) || (key60 === "configBackupSchedule")) || (key60 === "volumeSnapshotClassName")) || (key60 === "toolboxImage")) || (key60 === "secretData"))){
-const err564 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data186};
+if(data187.toolboxImage === undefined){
+const err564 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6857,12 +6867,9 @@ vErrors.push(err564);
 }
 errors++;
 }
-}
-if(data186.bucket !== undefined){
-let data187 = data186.bucket;
-if(typeof data187 === "string"){
-if(func3(data187) > 63){
-const err565 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
+for(const key60 in data187){
+if(!((((((((key60 === "bucket") || (key60 === "endpoint")) || (key60 === "indexSnapshotSchedule")) || (key60 === "volumeSnapshotSchedule")) || (key60 === "configBackupSchedule")) || (key60 === "volumeSnapshotClassName")) || (key60 === "toolboxImage")) || (key60 === "secretData"))){
+const err565 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6871,8 +6878,12 @@ vErrors.push(err565);
 }
 errors++;
 }
-if(func3(data187) < 3){
-const err566 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
+}
+if(data187.bucket !== undefined){
+let data188 = data187.bucket;
+if(typeof data188 === "string"){
+if(func3(data188) > 63){
+const err566 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data188};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6881,8 +6892,8 @@ vErrors.push(err566);
 }
 errors++;
 }
-if(!pattern0.test(data187)){
-const err567 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data187};
+if(func3(data188) < 3){
+const err567 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data188};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6891,9 +6902,8 @@ vErrors.push(err567);
 }
 errors++;
 }
-}
-else {
-const err568 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data187};
+if(!pattern0.test(data188)){
+const err568 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data188};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6903,11 +6913,8 @@ vErrors.push(err568);
 errors++;
 }
 }
-if(data186.endpoint !== undefined){
-let data188 = data186.endpoint;
-if(typeof data188 === "string"){
-if(func3(data188) > 2048){
-const err569 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
+else {
+const err569 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data188};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -6916,8 +6923,12 @@ vErrors.push(err569);
 }
 errors++;
 }
-if(!pattern83.test(data188)){
-const err570 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
+}
+if(data187.endpoint !== undefined){
+let data189 = data187.endpoint;
+if(typeof data189 === "string"){
+if(func3(data189) > 2048){
+const err570 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data189};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6926,9 +6937,8 @@ vErrors.push(err570);
 }
 errors++;
 }
-}
-else {
-const err571 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data188};
+if(!pattern83.test(data189)){
+const err571 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data189};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6938,10 +6948,8 @@ vErrors.push(err571);
 errors++;
 }
 }
-if(data186.indexSnapshotSchedule !== undefined){
-let data189 = data186.indexSnapshotSchedule;
-if(!(typeof data189 === "string")){
-const err572 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data189};
+else {
+const err572 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data189};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -6951,10 +6959,10 @@ vErrors.push(err572);
 errors++;
 }
 }
-if(data186.volumeSnapshotSchedule !== undefined){
-let data190 = data186.volumeSnapshotSchedule;
+if(data187.indexSnapshotSchedule !== undefined){
+let data190 = data187.indexSnapshotSchedule;
 if(!(typeof data190 === "string")){
-const err573 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data190};
+const err573 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data190};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -6964,10 +6972,10 @@ vErrors.push(err573);
 errors++;
 }
 }
-if(data186.configBackupSchedule !== undefined){
-let data191 = data186.configBackupSchedule;
+if(data187.volumeSnapshotSchedule !== undefined){
+let data191 = data187.volumeSnapshotSchedule;
 if(!(typeof data191 === "string")){
-const err574 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data191};
+const err574 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data191};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -6977,11 +6985,10 @@ vErrors.push(err574);
 errors++;
 }
 }
-if(data186.volumeSnapshotClassName !== undefined){
-let data192 = data186.volumeSnapshotClassName;
-if(typeof data192 === "string"){
-if(func3(data192) > 253){
-const err575 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if(data187.configBackupSchedule !== undefined){
+let data192 = data187.configBackupSchedule;
+if(!(typeof data192 === "string")){
+const err575 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data192};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -6990,8 +6997,12 @@ vErrors.push(err575);
 }
 errors++;
 }
-if(func3(data192) < 1){
-const err576 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+}
+if(data187.volumeSnapshotClassName !== undefined){
+let data193 = data187.volumeSnapshotClassName;
+if(typeof data193 === "string"){
+if(func3(data193) > 253){
+const err576 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data193};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7000,8 +7011,8 @@ vErrors.push(err576);
 }
 errors++;
 }
-if(!pattern3.test(data192)){
-const err577 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if(func3(data193) < 1){
+const err577 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data193};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7010,9 +7021,8 @@ vErrors.push(err577);
 }
 errors++;
 }
-}
-else {
-const err578 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data192};
+if(!pattern3.test(data193)){
+const err578 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data193};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7022,11 +7032,8 @@ vErrors.push(err578);
 errors++;
 }
 }
-if(data186.toolboxImage !== undefined){
-let data193 = data186.toolboxImage;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.repository === undefined){
-const err579 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+else {
+const err579 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data193};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7035,8 +7042,12 @@ vErrors.push(err579);
 }
 errors++;
 }
-if(data193.tag === undefined){
-const err580 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+}
+if(data187.toolboxImage !== undefined){
+let data194 = data187.toolboxImage;
+if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
+if(data194.repository === undefined){
+const err580 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data194};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7045,9 +7056,8 @@ vErrors.push(err580);
 }
 errors++;
 }
-for(const key61 in data193){
-if(!(((key61 === "repository") || (key61 === "tag")) || (key61 === "digest"))){
-const err581 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+if(data194.tag === undefined){
+const err581 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data194};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7056,12 +7066,9 @@ vErrors.push(err581);
 }
 errors++;
 }
-}
-if(data193.repository !== undefined){
-let data194 = data193.repository;
-if(typeof data194 === "string"){
-if(func3(data194) > 255){
-const err582 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
+for(const key61 in data194){
+if(!(((key61 === "repository") || (key61 === "tag")) || (key61 === "digest"))){
+const err582 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data194};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7070,8 +7077,12 @@ vErrors.push(err582);
 }
 errors++;
 }
-if(!pattern5.test(data194)){
-const err583 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
+}
+if(data194.repository !== undefined){
+let data195 = data194.repository;
+if(typeof data195 === "string"){
+if(func3(data195) > 255){
+const err583 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data195};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7080,9 +7091,8 @@ vErrors.push(err583);
 }
 errors++;
 }
-}
-else {
-const err584 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data194};
+if(!pattern5.test(data195)){
+const err584 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data195};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7092,11 +7102,8 @@ vErrors.push(err584);
 errors++;
 }
 }
-if(data193.tag !== undefined){
-let data195 = data193.tag;
-if(typeof data195 === "string"){
-if(!pattern6.test(data195)){
-const err585 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data195};
+else {
+const err585 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data195};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7106,8 +7113,11 @@ vErrors.push(err585);
 errors++;
 }
 }
-else {
-const err586 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data195};
+if(data194.tag !== undefined){
+let data196 = data194.tag;
+if(typeof data196 === "string"){
+if(!pattern6.test(data196)){
+const err586 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data196};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7117,10 +7127,8 @@ vErrors.push(err586);
 errors++;
 }
 }
-if(data193.digest !== undefined){
-let data196 = data193.digest;
-if((typeof data196 !== "string") && (data196 !== null)){
-const err587 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data196};
+else {
+const err587 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data196};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7129,9 +7137,11 @@ vErrors.push(err587);
 }
 errors++;
 }
-if(typeof data196 === "string"){
-if(!pattern7.test(data196)){
-const err588 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data196};
+}
+if(data194.digest !== undefined){
+let data197 = data194.digest;
+if((typeof data197 !== "string") && (data197 !== null)){
+const err588 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data197};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7140,11 +7150,9 @@ vErrors.push(err588);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err589 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data193};
+if(typeof data197 === "string"){
+if(!pattern7.test(data197)){
+const err589 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data197};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7154,10 +7162,10 @@ vErrors.push(err589);
 errors++;
 }
 }
-if(data186.secretData !== undefined){
-let data197 = data186.secretData;
-if((!(data197 && typeof data197 == "object" && !Array.isArray(data197))) && (data197 !== null)){
-const err590 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+}
+}
+else {
+const err590 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data194};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7166,9 +7174,11 @@ vErrors.push(err590);
 }
 errors++;
 }
-if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
-if(data197.ageRecipient === undefined){
-const err591 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+}
+if(data187.secretData !== undefined){
+let data198 = data187.secretData;
+if((!(data198 && typeof data198 == "object" && !Array.isArray(data198))) && (data198 !== null)){
+const err591 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data198};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7177,9 +7187,9 @@ vErrors.push(err591);
 }
 errors++;
 }
-for(const key62 in data197){
-if(!(key62 === "ageRecipient")){
-const err592 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data197};
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+if(data198.ageRecipient === undefined){
+const err592 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data198};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7188,12 +7198,9 @@ vErrors.push(err592);
 }
 errors++;
 }
-}
-if(data197.ageRecipient !== undefined){
-let data198 = data197.ageRecipient;
-if(typeof data198 === "string"){
-if(!pattern96.test(data198)){
-const err593 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data198};
+for(const key62 in data198){
+if(!(key62 === "ageRecipient")){
+const err593 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data198};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7203,8 +7210,11 @@ vErrors.push(err593);
 errors++;
 }
 }
-else {
-const err594 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data198};
+if(data198.ageRecipient !== undefined){
+let data199 = data198.ageRecipient;
+if(typeof data199 === "string"){
+if(!pattern98.test(data199)){
+const err594 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data199};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7214,11 +7224,8 @@ vErrors.push(err594);
 errors++;
 }
 }
-}
-}
-}
 else {
-const err595 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data186};
+const err595 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data199};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7229,8 +7236,10 @@ errors++;
 }
 }
 }
+}
+}
 else {
-const err596 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err596 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data187};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7239,7 +7248,19 @@ vErrors.push(err596);
 }
 errors++;
 }
+}
+}
+else {
+const err597 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err597];
+}
+else {
+vErrors.push(err597);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "cc403fa261d8c5a345744a585109b5ed1dc5d15b35485ed161e0ea91f715f598";
+module.exports.schemaHash = "150be8720de2549f3501f76a45b8c13a9750eb289a7bf4d18254ecf063ba863e";

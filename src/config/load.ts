@@ -119,9 +119,13 @@ export async function loadEnvironment<C>(
   }
   const data = await importEnvironment(env, dir);
   if (data.issues.length > 0) throw new ConfigError(env, data.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  // The schema's defaults first (a component's declared settings, the declared routes), as Helm
+  // puts values.yaml under -f and --set: an override can then change a defaulted value.
+  const defaulted = structuredClone(data.value);
+  modelValidator(model)(defaulted);
   let candidate: unknown;
   try {
-    candidate = applyOverrides(data.value, overrides);
+    candidate = applyOverrides(defaulted, overrides);
   } catch (err) {
     if (!(err instanceof OverrideError)) throw err;
     throw new ConfigError(env, err.issues.length > 0 ? err.issues : [{ path: '(overrides)', message: err.message }]);

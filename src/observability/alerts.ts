@@ -86,22 +86,6 @@ const INDEX_PVC = 'index-cin-node-en-0-0';
 /** Every alert of spec section 8, with its threshold and duration exactly as the spec gives them. */
 export const SPEC_ALERTS: readonly AlertDefinition[] = [
   {
-    name: 'EdgeHigh5xxRate',
-    query:
-      'sum(rate(envoy_http_downstream_rq_xx{envoy_response_code_class="5"}[5m])) / sum(rate(envoy_http_downstream_rq_xx[5m]))',
-    op: '>',
-    threshold: 0.05,
-    for: '10m',
-    priority: 'P1',
-    service: 'envoy-edge',
-    summary: 'More than 5% of edge responses are 5xx',
-    description: 'Over the last 10 minutes more than 5% of the requests answered by the Envoy edge returned a 5xx status.',
-    runbook: 'r2-elevated-5xx-at-edge',
-    series: (v, _t, steps) =>
-      counterRatio('envoy_http_downstream_rq_xx{envoy_response_code_class="5"}', 'envoy_http_downstream_rq_xx{envoy_response_code_class="2"}', v, steps),
-    warmupSeconds: RATE_WARMUP,
-  },
-  {
     name: 'SearchLatencyHigh',
     query: 'histogram_quantile(0.95, sum by (le) (rate(cin_query_latency_ms_bucket[5m])))',
     op: '>',

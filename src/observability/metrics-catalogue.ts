@@ -28,26 +28,6 @@ const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'] as const;
  * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_conn_man/stats
  */
 export const METRICS: readonly MetricDefinition[] = [
-  // CIN node
-  { name: 'cin_query_latency_ms', type: 'histogram', labels: ['ranker'], help: 'Search query latency in milliseconds, by ranker.', owner: 'cin-node' },
-  { name: 'ingest_lag_seconds', type: 'gauge', labels: [], help: 'Seconds between the chain head and the last ingested block.', owner: 'cin-node' },
-  { name: 'snapshot_age_seconds', type: 'gauge', labels: ['lang'], help: 'Seconds since the last published index snapshot, by language.', owner: 'cin-node' },
-  { name: 'preview_mismatch_total', type: 'counter', labels: [], help: 'Rendered previews whose hash differs from the on-chain record.', owner: 'cin-node' },
-  { name: 'ipfs_fetch_ms', type: 'histogram', labels: [], help: 'Time to fetch one object from an IPFS gateway, in milliseconds.', owner: 'cin-node' },
-  { name: 'ws_clients', type: 'gauge', labels: [], help: 'Connected WebSocket clients.', owner: 'cin-node' },
-  { name: 'quorum_fail_total', type: 'counter', labels: [], help: 'Snapshot roots that failed the cross-node quorum check.', owner: 'cin-node' },
-  // Envoy edge
-  { name: 'envoy_http_downstream_rq_xx', type: 'counter', labels: ['envoy_http_conn_manager_prefix', 'envoy_response_code_class'], help: 'Downstream responses by status class.', owner: 'envoy-edge' },
-  { name: 'envoy_http_downstream_rq_http2_total', type: 'counter', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream HTTP/2 requests.', owner: 'envoy-edge' },
-  { name: 'envoy_http_downstream_rq_http3_total', type: 'counter', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream HTTP/3 requests.', owner: 'envoy-edge' },
-  { name: 'envoy_http_downstream_rq_total', type: 'counter', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream requests.', owner: 'envoy-edge' },
-  { name: 'envoy_http_downstream_cx_active', type: 'gauge', labels: ['envoy_http_conn_manager_prefix'], help: 'Open downstream connections.', owner: 'envoy-edge' },
-  { name: 'envoy_http_downstream_cx_http2_active', type: 'gauge', labels: ['envoy_http_conn_manager_prefix'], help: 'Open downstream HTTP/2 connections.', owner: 'envoy-edge' },
-  { name: 'envoy_http_downstream_rq_active', type: 'gauge', labels: ['envoy_http_conn_manager_prefix'], help: 'Downstream requests (HTTP/2 streams) in flight.', owner: 'envoy-edge' },
-  { name: 'envoy_cluster_upstream_rq_xx', type: 'counter', labels: ['envoy_cluster_name', 'envoy_response_code_class'], help: 'Upstream responses by cluster and status class.', owner: 'envoy-edge' },
-  { name: 'envoy_cluster_upstream_rq_time', type: 'histogram', labels: ['envoy_cluster_name'], help: 'Upstream request time in milliseconds, by cluster.', owner: 'envoy-edge' },
-  { name: 'envoy_cluster_upstream_rq_active', type: 'gauge', labels: ['envoy_cluster_name'], help: 'Upstream requests in flight, by cluster.', owner: 'envoy-edge' },
-  { name: 'envoy_cluster_upstream_rq_pending_active', type: 'gauge', labels: ['envoy_cluster_name'], help: 'Upstream requests waiting for a connection, by cluster.', owner: 'envoy-edge' },
   // Node exporter, kubelet, cert-manager
   { name: 'node_filesystem_avail_bytes', type: 'gauge', labels: ['device', 'fstype', 'mountpoint'], help: 'Filesystem space available to non-root users.', owner: 'node-exporter' },
   { name: 'node_filesystem_size_bytes', type: 'gauge', labels: ['device', 'fstype', 'mountpoint'], help: 'Filesystem size.', owner: 'node-exporter' },

@@ -3,8 +3,7 @@ import yaml from 'js-yaml';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSynth, type Io } from '../../src/cli/index.ts';
-import { EDGE_ROUTES } from '../../src/stacks/crumpet/model/defaults.ts';
-import { APP_SECRETS } from '../../src/stacks/crumpet/index.ts';
+import { APP_SECRETS, edgeRoutes, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { OUTPUT_MARKER, OutputRoot } from '../../src/render/index.ts';
 import { PROJECT_ROOT, tempDir, treeDigest } from '../_helpers.ts';
 
@@ -70,7 +69,7 @@ const sealed = (changes: Record<string, Record<string, string>> = {}): string =>
   );
 
 /** A route of the default table that matches by regex. */
-const REGEX_ROUTE = EDGE_ROUTES.findIndex((r) => r.regex !== undefined);
+const REGEX_ROUTE = edgeRoutes(await loadEnvironment('staging')).findIndex((r) => r.regex !== undefined);
 
 interface BadCase {
   readonly name: string;

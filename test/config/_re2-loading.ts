@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { validateConfig, type EdgeRouteConfig } from '../../src/stacks/crumpet/index.ts';
+import { type EdgeRouteConfig, edgeRoutes, validateConfig } from '../../src/stacks/crumpet/index.ts';
 import staging from '../../src/stacks/crumpet/environments/staging.ts';
 
 /*
@@ -8,7 +8,7 @@ import staging from '../../src/stacks/crumpet/environments/staging.ts';
  */
 const cache = createRequire(import.meta.url).cache;
 const loaded = (): boolean => Object.keys(cache).some((path) => path.includes('re2-wasm'));
-const routes = staging.edge.routes.map(({ regex, ...r }): EdgeRouteConfig => (regex === undefined ? r : { ...r, prefix: '/grpc.' }));
+const routes = edgeRoutes(staging).map(({ regex, ...r }): EdgeRouteConfig => (regex === undefined ? r : { ...r, prefix: '/grpc.' }));
 validateConfig('staging', structuredClone({ ...staging, edge: { ...staging.edge, routes } }));
 console.log(`without a regex route: ${loaded()}`);
 validateConfig('staging', structuredClone(staging));

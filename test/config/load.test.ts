@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import prodModel from '../../src/stacks/crumpet/environments/prod.ts';
-import stagingModel from '../../src/stacks/crumpet/environments/staging.ts';
+import rawProd from '../../src/stacks/crumpet/environments/prod.ts';
+import rawStaging from '../../src/stacks/crumpet/environments/staging.ts';
 import { ConfigError, listEnvironments, type PathSegment } from '../../src/config/index.ts';
-import { CRUMPET_MODEL, loadEnvironment, validateConfig, type EdgeRouteConfig, type PlatformConfig } from '../../src/stacks/crumpet/index.ts';
+import { CRUMPET_MODEL, type EdgeRouteConfig, edgeRoutes, loadEnvironment, type PlatformConfig, validateConfig } from '../../src/stacks/crumpet/index.ts';
 import { CronSchedule } from '../../src/lib/index.ts';
 import { runEntry } from '../_helpers.ts';
+
+/** The environment files with their route table stated (it defaults to the components' routes). */
+const withRoutes = (m: PlatformConfig): PlatformConfig => ({ ...m, edge: { ...m.edge, routes: edgeRoutes(m) } });
+const prodModel = withRoutes(rawProd);
+const stagingModel = withRoutes(rawStaging);
+/** The route matched by regex, and the first prefix route. */
+const REGEX = edgeRoutes(stagingModel).findIndex((r) => r.regex !== undefined);
+const PREFIX = edgeRoutes(stagingModel).findIndex((r) => r.prefix !== undefined);
 
 describe('loadEnvironment |', () => {
   it('GIVEN the environments folder THEN every file is an environment', () => {
@@ -79,7 +87,7 @@ function reported(env: string, candidate: unknown): string[] {
 
 const long = (n: number, c = 'a'): string => c.repeat(n);
 const sealedWith = (sealed: unknown): unknown => ({ ...stagingModel.secrets, provider: 'sealed-secrets', sealed });
-const route0 = (change: Partial<EdgeRouteConfig>): EdgeRouteConfig[] => [{ ...stagingModel.edge.routes[0]!, ...change }, ...stagingModel.edge.routes.slice(1)];
+const routeAt = (i: number, change: Partial<EdgeRouteConfig>): EdgeRouteConfig[] => edgeRoutes(stagingModel).map((r, j) => (j === i ? { ...r, ...change } : r));
 
 describe('validateConfig | refuses bad input with one exact line', () => {
   it.each<[rule: string, env: string, change: Change, line: string]>([
@@ -91,10 +99,10 @@ describe('validateConfig | refuses bad input with one exact line', () => {
       '[prod] config backups.configBackupSchedule: is not a cron schedule, got "0 22-2 * * *": hour range "22-2" runs backwards (write the lower bound first)'],
     ['@reboot is refused (Kubernetes has no reboot)', 'staging', [['backups', 'configBackupSchedule'], '@reboot'],
       '[staging] config backups.configBackupSchedule: is not a cron schedule, got "@reboot": Kubernetes does not accept @reboot'],
-    ['a route regex RE2 refuses (look-ahead) is refused', 'staging', [['edge', 'routes'], route0({ regex: '^/(?=grpc)' })],
-      '[staging] config edge.routes[0].regex: is not a regular expression RE2 accepts, got "^/(?=grpc)": invalid perl operator: (?='],
-    ['a route regex RE2 refuses (back-reference) is refused', 'prod', [['edge', 'routes', 0, 'regex'], '^/(grpc)\\1'],
-      '[prod] config edge.routes[0].regex: is not a regular expression RE2 accepts, got "^/(grpc)\\\\1": invalid escape sequence: \\1'],
+    ['a route regex RE2 refuses (look-ahead) is refused', 'staging', [['edge', 'routes'], routeAt(REGEX, { regex: '^/(?=grpc)' })],
+      `[staging] config edge.routes[${REGEX}].regex: is not a regular expression RE2 accepts, got "^/(?=grpc)": invalid perl operator: (?=`],
+    ['a route regex RE2 refuses (back-reference) is refused', 'prod', [['edge', 'routes', REGEX, 'regex'], '^/(grpc)\\1'],
+      `[prod] config edge.routes[${REGEX}].regex: is not a regular expression RE2 accepts, got "^/(grpc)\\\\1": invalid escape sequence: \\1`],
     ['a DNS label over 63 characters in hostnames is refused', 'staging', [['hostnames', 0], `${long(70)}.example.org`],
       `[staging] config hostnames[0]: is not a DNS name (RFC 1123), got "${long(70)}.example…: label "${long(22)}… has 70 characters, at most 63`],
     ['a DNS label over 63 characters in a CORS origin is refused', 'prod', [['edge', 'corsOrigins', 1], `https://${long(64)}.example`],
@@ -139,16 +147,16 @@ describe('validateConfig | refuses bad input with one exact line', () => {
       `[staging] config components.watcher.image.tag: must be an image tag such as v0.1.0 (letters, digits, "_", "." and "-", not starting with "." or "-", at most 128), got "${long(78, 'v')}…`],
     ['a CPU quantity of 0 is refused', 'prod', [['components', 'watcher', 'resources', 'requests', 'cpu'], '0'],
       '[prod] config components.watcher.resources.requests.cpu: must be a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2, got "0"'],
-    ['a fractional route timeout is refused with its whole-number spelling', 'staging', [['edge', 'routes'], route0({ timeout: '0.5s' })],
-      '[staging] config edge.routes[0].timeout: is not a duration such as 250ms, 15s or 5m, got "0.5s": takes no fraction: write 500ms'],
-    ['a route timeout over an hour is refused', 'prod', [['edge', 'routes', 0, 'timeout'], '2h'],
-      '[prod] config edge.routes[0].timeout: must be at most 1h (0s for none), got 2h'],
-    ['a WebSocket route with a timeout is refused (Envoy would close every WebSocket)', 'prod', [['edge', 'routes', prodModel.edge.routes.findIndex((r) => r.websocket), 'timeout'], '30s'],
-      `[prod] config edge.routes[${prodModel.edge.routes.findIndex((r) => r.websocket)}].timeout: must be 0s on a WebSocket route: Envoy's route timeout would close every WebSocket after it, got 30s`],
+    ['a fractional route timeout is refused with its whole-number spelling', 'staging', [['edge', 'routes'], routeAt(PREFIX, { timeout: '0.5s' })],
+      `[staging] config edge.routes[${PREFIX}].timeout: is not a duration such as 250ms, 15s or 5m, got "0.5s": takes no fraction: write 500ms`],
+    ['a route timeout over an hour is refused', 'prod', [['edge', 'routes', PREFIX, 'timeout'], '2h'],
+      `[prod] config edge.routes[${PREFIX}].timeout: must be at most 1h (0s for none), got 2h`],
+    ['a WebSocket route with a timeout is refused (Envoy would close every WebSocket)', 'prod', [['edge', 'routes', edgeRoutes(prodModel).findIndex((r) => r.websocket), 'timeout'], '30s'],
+      `[prod] config edge.routes[${edgeRoutes(prodModel).findIndex((r) => r.websocket)}].timeout: must be 0s on a WebSocket route: Envoy's route timeout would close every WebSocket after it, got 30s`],
     ['a system namespace is refused', 'staging', [['namespace'], 'kube-system'],
       '[staging] config namespace: must be the platform\'s own namespace, not "default" or a "kube-" one (its Pod Security label and default-deny policy would apply to what runs there), got kube-system'],
-    ['a route that an earlier prefix shadows is refused', 'staging', [['edge', 'routes'], [...stagingModel.edge.routes, { name: 'late', path: '/v1/late', backend: 'web', timeout: '1s' }]],
-      `[staging] config edge.routes[${stagingModel.edge.routes.length}]: is never reached: edge.routes[${stagingModel.edge.routes.findIndex((r) => r.prefix === '/v1/')}] ("cin-api", prefix "/v1/") comes first and takes every request it matches`],
+    ['a route that an earlier prefix shadows is refused', 'staging', [['edge', 'routes'], [...edgeRoutes(stagingModel), { name: 'late', path: '/v1/late', backend: 'web', port: 'http', timeout: '1s' }]],
+      `[staging] config edge.routes[${edgeRoutes(stagingModel).length}]: is never reached: edge.routes[${edgeRoutes(stagingModel).findIndex((r) => r.prefix === '/v1/')}] ("cin-api", prefix "/v1/") comes first and takes every request it matches`],
     ['a rate-limit burst below the rate is refused', 'prod', [['edge', 'rateLimit'], { requestsPerSecond: 50, burst: 10 }],
       '[prod] config edge.rateLimit.burst: must be at least requestsPerSecond (50): the bucket never holds more than a burst, got 10'],
     ['a CORS origin with the default port is refused (it never matches)', 'staging', [['edge', 'corsOrigins'], ['https://app.community.example:443']],
@@ -213,8 +221,8 @@ describe('validateConfig | accepts valid input', () => {
     ['@every 2h', 'prod', [[['backups', 'volumeSnapshotSchedule'], '@every 2h']]],
     ['cron names and "?"', 'prod', [[['backups', 'configBackupSchedule'], '0 3 ? JAN-DEC MON-FRI']]],
     ['a cron step on a single value', 'staging', [[['backups', 'configBackupSchedule'], '5/15 1-5/2 * * *']]],
-    ['a route regex with an RE2 named group', 'staging', [[['edge', 'routes', 0, 'regex'], '^/(?P<service>grpc\\.[^/]+)/[^/]+$']]],
-    ['a one-hour route timeout', 'prod', [[['edge', 'routes', 0, 'timeout'], '1h']]],
+    ['a route regex with an RE2 named group', 'staging', [[['edge', 'routes', REGEX, 'regex'], '^/(?P<service>grpc\\.[^/]+)/[^/]+$']]],
+    ['a one-hour route timeout', 'prod', [[['edge', 'routes', PREFIX, 'timeout'], '1h']]],
     ['a CORS origin on another port', 'staging', [[['edge', 'corsOrigins'], ['https://app.community.example:8443']]]],
     ['a 63-character DNS label', 'staging', [[['hostnames', 0], `${long(63)}.example.org`]]],
     ['an in-cluster object store with a port', 'staging', [[['backups', 'endpoint'], 'https://minio.storage.svc:9000']]],

@@ -44,12 +44,20 @@ describe('Dashboards | the five of spec section 7.4', () => {
   it('GIVEN the Edge dashboard THEN it has one saturation panel per backend the edge routes to, over its clusters in every language', async () => {
     const edge = (await dashboards()).get('crumpet-edge');
     const perBackend = edge.panels.map((p: any) => p.title).filter((t: string) => t.startsWith('Backend saturation: '));
-    expect(perBackend).toEqual(['cin-grpc', 'cin-http', 'pin-orchestrator', 'web'].map((b) => `Backend saturation: ${b}`));
-    const cin = edge.panels.find((p: any) => p.title === 'Backend saturation: cin-grpc');
-    expect(cin.targets.map((t: any) => t.expr)).toEqual([
-      'sum by (envoy_cluster_name) (envoy_cluster_upstream_rq_active{envoy_cluster_name=~"cin-node-[a-z]{2}-8081"})',
-      'sum by (envoy_cluster_name) (envoy_cluster_upstream_rq_pending_active{envoy_cluster_name=~"cin-node-[a-z]{2}-8081"})',
-    ]);
+    for (const env of ['prod', 'staging']) {
+      const app = new CrumpetApp(await loadEnvironment(env));
+      const table = app.envoyEdge.routes;
+      // One panel per group of the route table, whatever the environment's languages.
+      expect(perBackend).toEqual(table.backendGroups.map((g) => `Backend saturation: ${g.name}`));
+      for (const g of table.backendGroups) {
+        const panel = edge.panels.find((p: any) => p.title === `Backend saturation: ${g.name}`);
+        const regex = /envoy_cluster_name=~"([^"]+)"/.exec(panel.targets[0].expr)![1]!;
+        // Every cluster of the group in this environment, and no other, matches the panel's selector.
+        const clusters = table.upstreams.filter((u) => g.clusterRegex === regex && new RegExp(`^${regex}$`).test(u.name)).map((u) => u.name);
+        expect(clusters.length, g.name).toBeGreaterThan(0);
+        for (const u of table.upstreams) expect(new RegExp(`^${regex}$`).test(u.name), `${g.name} ~ ${u.name}`).toBe(clusters.includes(u.name));
+      }
+    }
   });
 
   it('GIVEN every panel query THEN it parses and selects only catalogued metrics or recording rules', () => {

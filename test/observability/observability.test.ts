@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { checkPromql, MetricsCatalogue, SPEC_ALERTS } from '../../src/observability/index.ts';
+import { checkPromql, SPEC_ALERTS } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -34,7 +34,7 @@ async function objects(env: string, sets: string[] = []): Promise<Obj[]> {
 }
 
 describe('Observability | PromQL and the catalogue', () => {
-  const catalogue = new MetricsCatalogue();
+  const catalogue = crumpetObservability().catalogue;
 
   it('GIVEN catalogued metrics, histogram series and bad input THEN only the good parse clean', () => {
     expect(checkPromql('sum(rate(cin_query_latency_ms_bucket[$__rate_interval])) by (le)', catalogue)).toEqual([]);

@@ -1,8 +1,7 @@
 import type { Construct } from 'constructs';
 import type { AppLabels } from '../labels.ts';
 import { MetricsMonitor } from '../metrics-monitor.ts';
-import { settingsKey, type BuiltComponent, type ComponentFeatures } from './component.ts';
-import type { PlacedComponent } from './component-network.ts';
+import { settingsKey, type BuiltComponent, type ComponentFeatures, type PlacedComponent } from './component.ts';
 import type { ComponentRegistry } from './registry.ts';
 
 /** Props of {@link buildComponents}. */
@@ -20,18 +19,20 @@ export interface BuildComponentsProps<M> {
 /**
  * Builds every declared component that runs in the environment, each in its own scope, and the
  * monitor of each that declares metrics (a ServiceMonitor, or a PodMonitor for a port its
- * Service does not publish). Returns what each built, in the registry's order.
+ * Service does not publish). Components with `after: 'others'` come last. Returns what each built.
  */
 export function buildComponents<M>(props: BuildComponentsProps<M>): PlacedComponent[] {
   const { model, features } = props;
   const placed: PlacedComponent[] = [];
-  for (const c of props.registry.components) {
+  const ordered = [...props.registry.components.filter((c) => c.after !== 'others'), ...props.registry.components.filter((c) => c.after === 'others')];
+  for (const c of ordered) {
     if (c.enabled && !c.enabled(model)) continue;
     const settings = (model.components as Record<string, { image?: { tag?: string } }>)[settingsKey(c.name)];
     if (settings === undefined) throw new Error(`component "${c.name}": the model has no components.${settingsKey(c.name)}`);
     const scope = props.scopeFor(c.name);
     const labels = props.labels.withComponent({ name: c.name, component: c.role, ...(settings.image?.tag ? { version: settings.image.tag } : {}) });
-    const built: BuiltComponent = c.build({ scope, settings, model, labels, features });
+    const others = new Map(placed.map((p) => [p.declaration.name, p] as const));
+    const built: BuiltComponent = c.build({ scope, settings, model, labels, features, others });
     if (c.metrics && features.serviceMonitor) {
       const target = (built.servicePorts ?? Object.keys(c.ports)).includes(c.metrics.port) ? 'service' : 'pod';
       new MetricsMonitor(scope, 'Monitor', { workload: built.workload, port: c.metrics.port, target, ...(c.metrics.path ? { path: c.metrics.path } : {}) });

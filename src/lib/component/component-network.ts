@@ -1,11 +1,5 @@
 import { NetworkPolicyMatrix, Peer, type FlowPort } from '../network-policy-matrix.ts';
-import type { BuiltComponent, ComponentDeclaration } from './component.ts';
-
-/** A declared component as built in one environment. */
-export interface PlacedComponent {
-  readonly declaration: ComponentDeclaration<unknown, unknown>;
-  readonly built: BuiltComponent;
-}
+import type { ComponentDeclaration, PlacedComponent } from './component.ts';
 
 /** How a stack resolves the peers its components' declarations name. */
 export interface ComponentPeers {
@@ -16,7 +10,8 @@ export interface ComponentPeers {
 }
 
 /**
- * Both sides of every flow the components declare: the scraper to each metrics port, each call of
+ * Both sides of every flow the components declare: the scraper to each metrics port, the CIDR
+ * sets each admits, each call of
  * another component's port (its egress with the called component when that one is optional), each
  * call of a CIDR set. A call of a component that is not declared fails, naming both; a call of one
  * that does not run in this environment opens nothing.
@@ -29,6 +24,7 @@ export function componentFlows(matrix: NetworkPolicyMatrix, components: readonly
   };
   for (const { declaration: c, built } of components) {
     if (c.metrics) matrix.allow(peers.scraper, Peer.workload(built.workload), [port(c, c.metrics.port)]);
+    for (const a of c.admits ?? []) matrix.allow(peers.cidrs(a.cidrs, c.name), Peer.workload(built.workload), a.ports.map((p) => port(c, p)));
     for (const call of c.calls ?? []) {
       if ('cidrs' in call) {
         matrix.allow(Peer.workload(built.workload), peers.cidrs(call.cidrs, c.name), call.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })));

@@ -112,12 +112,24 @@ export interface ComponentContext<S, M> {
   /** Standard labels with the component's name, role and version set. */
   readonly labels: AppLabels;
   readonly features: ComponentFeatures;
+  /** For a component built after the others (`after: 'others'`): what they built, by name. */
+  readonly others: ReadonlyMap<string, PlacedComponent>;
+}
+
+/** A declared component as built in one environment. */
+export interface PlacedComponent {
+  readonly declaration: ComponentDeclaration<unknown, unknown>;
+  readonly built: BuiltComponent;
 }
 
 /** What `build` made: the pods the stack's policies, monitor and routes point at. */
 export interface BuiltComponent {
   /** Every pod of the component. */
   readonly workload: Workload;
+  /** The construct it built, for stack code that reads more of it (the stack knows its type). @default - none */
+  readonly construct?: Construct;
+  /** What in a request picks a shard: a query parameter (HTTP) and a header (gRPC, which has no query). @default - not sharded */
+  readonly shardedBy?: { readonly queryParameter: string; readonly header: string };
   /**
    * Where the edge sends a route's requests, when the component is sharded (a Service per
    * language, say): the shards in order, the first answering requests that pick none.
@@ -154,12 +166,16 @@ export interface ComponentDeclaration<S = unknown, M = unknown> {
   readonly ports: Readonly<Record<string, ComponentPort>>;
   /** Whether it runs in this environment. @default - always */
   enabled?(model: M): boolean;
+  /** Build it after every other component, whose builds its context lists (an edge routing to them). @default - in registry order */
+  readonly after?: 'others';
   /** Makes its objects in `ctx.scope`. */
   build(ctx: ComponentContext<S, M>): BuiltComponent;
   /** Routes of the edge to it. @default - none */
   readonly routes?: readonly ComponentRoute[];
   /** Components and addresses it calls. @default - none */
   readonly calls?: readonly (ComponentCall | CidrCall)[];
+  /** Addresses outside the cluster it admits: a CIDR set of the stack's model, on its ports by name. @default - none */
+  readonly admits?: readonly { readonly cidrs: string; readonly ports: readonly string[] }[];
   /** Secrets it reads. @default - none */
   readonly secrets?: readonly ComponentSecret[];
   /** Its metrics: the port serving them, and the catalogue of what it exports. @default - none */

@@ -4,3 +4,4 @@ export * from './stateless-component.ts';
 export * from './component-network.ts';
 export * from './component-observability.ts';
 export * from './component-app.ts';
+export * from './edge-route-table.ts';

@@ -41,7 +41,7 @@ export interface StatelessComponentProps<M> extends Omit<ComponentDeclaration<St
  * The settings schema of a stateless component: an image to state, replicas and resources
  * defaulted, `maxReplicas` with them when it autoscales.
  */
-function settingsSchema(props: Pick<StatelessComponentProps<unknown>, 'defaults' | 'autoscaling'>): object {
+export function statelessSettingsSchema(props: Pick<StatelessComponentProps<unknown>, 'defaults' | 'autoscaling'>): object {
   const { defaults } = props;
   return {
     type: 'object',
@@ -67,7 +67,7 @@ export function statelessComponent<M>(props: StatelessComponentProps<M>): Compon
   const servicePorts = Object.keys(props.ports).filter((p) => p !== metricsOnly);
   return {
     ...declaration,
-    settings: settingsSchema({ defaults, ...(autoscaling ? { autoscaling } : {}) }),
+    settings: statelessSettingsSchema({ defaults, ...(autoscaling ? { autoscaling } : {}) }),
     build: (ctx) => {
       const { settings } = ctx;
       const ports = Object.entries(props.ports).map(([name, p]) => ({ name, port: p.port, ...(p.protocol ? { protocol: p.protocol } : {}) }));

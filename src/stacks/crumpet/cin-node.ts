@@ -4,7 +4,6 @@ import {
   AppLabels,
   DisruptionBudget,
   ImageReference,
-  MetricsMonitor,
   StatefulService,
   type Workload,
 } from '../../lib/index.ts';
@@ -52,8 +51,6 @@ export class CinNode extends Construct {
     const base = props.labels.withComponent({ name: 'cin-node', component: 'indexer', version: cin.image.tag });
     this.all = { name: 'cin-node', labels: base, home: this };
     const telemetry = new TelemetrySidecars(this, 'Telemetry', { component: 'cin-node', labels: base, config, logDir: LOG_DIR });
-    // One monitor over every CIN pod, on the metrics port no Service publishes.
-    if (config.features.serviceMonitor) new MetricsMonitor(this, 'Monitor', { workload: this.all, port: PORTS.metrics.name, target: 'pod' });
 
     this.languages = cin.languages.map((lang) => {
       const langLabels = base.withSelector({ [LANGUAGE_LABEL]: lang.code });

@@ -1,27 +1,24 @@
 import { App, Chart } from 'cdk8s';
-import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
-import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent } from '../../lib/index.ts';
+import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent, type PlacedComponent } from '../../lib/index.ts';
 import { AcmeIssuer } from './acme-issuer.ts';
 import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
-import { CinNode } from './cin-node.ts';
+import type { CinNode } from './cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
-import { EnvoyEdge } from './envoy-edge.ts';
-import { Kubo } from './kubo.ts';
+import type { EnvoyEdge } from './envoy-edge.ts';
 import { MeshCa } from './mesh-ca.ts';
+import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
 import { Monitoring } from './monitoring.ts';
 
 /**
- * One environment of the Crumpet platform as a cdk8s App: one chart per component, each
- * rendered to its own file, plus the cluster chart (namespace, issuer) that is applied first.
+ * One environment of the Crumpet platform as a cdk8s App: a chart per declared component, each
+ * rendered to its own file, the cluster chart (namespace, issuer) applied first, and the charts
+ * of what belongs to the platform as a whole (secrets, backups, network policies, monitoring).
  */
 export class CrumpetApp extends App {
   public readonly config: PlatformConfig;
-  public readonly cinNode: CinNode;
-  /** What each declared component built, by name. */
-  public readonly components = new Map<string, BuiltComponent>();
-  public readonly envoyEdge: EnvoyEdge;
-  public readonly kubo?: Kubo;
+  /** What each declared component built, in build order. */
+  public readonly placed: readonly PlacedComponent[];
   public readonly backups: Backups;
   public readonly network?: CrumpetNetwork;
   public readonly monitoring: Monitoring;
@@ -47,15 +44,7 @@ export class CrumpetApp extends App {
     const secrets = chart('secrets');
     new AppSecrets(secrets, 'AppSecrets', props);
     if (config.features.mtls) new MeshCa(secrets, 'MeshCa', { labels });
-    this.cinNode = new CinNode(chart('cin-node'), 'CinNode', props);
-    const placed = buildComponents({ registry: CRUMPET_COMPONENTS, model: config, labels, features: config.features, scopeFor: (name) => chart(name) });
-    for (const p of placed) this.components.set(p.declaration.name, p.built);
-    const web = this.component('web');
-    this.envoyEdge = new EnvoyEdge(chart('envoy-edge'), 'EnvoyEdge', {
-      ...props,
-      backends: { web: web.workload, orchestrator: this.component('pin-orchestrator').workload, cinLanguages: this.cinNode.languages },
-    });
-    if (config.features.kubo) this.kubo = new Kubo(chart('kubo'), 'Kubo', props);
+    this.placed = buildComponents({ registry: CRUMPET_COMPONENTS, model: config, labels, features: config.features, scopeFor: (name) => chart(name) });
     this.backups = new Backups(chart('backups'), 'Backups', {
       ...props,
       languages: this.cinNode.languages,
@@ -68,11 +57,8 @@ export class CrumpetApp extends App {
         workloads: {
           edge: this.envoyEdge.workload,
           edgeUpstreams: this.envoyEdge.routes.upstreams,
-          web: web.workload,
           cin: this.cinNode.all,
-          orchestrator: this.component('pin-orchestrator').workload,
-          components: placed,
-          ...(this.kubo ? { kubo: this.kubo.workload } : {}),
+          components: this.placed,
           backupJobs: [this.backups.volumeSnapshots, this.backups.configBackup, this.backups.indexSnapshot],
           snapshotJob: this.backups.indexSnapshot,
         },
@@ -83,8 +69,18 @@ export class CrumpetApp extends App {
 
   /** What the declared component `name` built. */
   public component(name: string): BuiltComponent {
-    const built = this.components.get(name);
-    if (!built) throw new Error(`[${this.node.path}] component "${name}" is not declared or not enabled in this environment`);
-    return built;
+    const found = this.placed.find((p) => p.declaration.name === name);
+    if (!found) throw new Error(`[${this.node.path}] component "${name}" is not declared or not enabled in this environment`);
+    return found.built;
+  }
+
+  /** The CIN nodes, which the backups and the network read beyond their declaration. */
+  public get cinNode(): CinNode {
+    return this.component('cin-node').construct as CinNode;
+  }
+
+  /** The edge, whose route table the network and the Edge dashboard read. */
+  public get envoyEdge(): EnvoyEdge {
+    return this.component('envoy-edge').construct as EnvoyEdge;
   }
 }

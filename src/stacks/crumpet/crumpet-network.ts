@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import type { PlatformConfig } from './model/index.ts';
-import { componentFlows, NetworkPolicyMatrix, Peer, type AppLabels, type FlowPort, type PlacedComponent, type Workload } from '../../lib/index.ts';
+import { componentFlows, NetworkPolicyMatrix, Peer, type AppLabels, type EdgeUpstream, type FlowPort, type PlacedComponent, type Workload } from '../../lib/index.ts';
 import { CRUMPET_COMPONENTS } from './model/index.ts';
-import type { EdgeUpstream } from './edge-routes.ts';
 import { PORTS } from './ports.ts';
 
 /** The workloads whose flows the platform declares. */
@@ -10,13 +9,10 @@ export interface CrumpetWorkloads {
   readonly edge: Workload;
   /** The Services the edge's routes lead to, with their ports: the edge may reach these only. */
   readonly edgeUpstreams: readonly EdgeUpstream[];
-  readonly web: Workload;
+  /** Every CIN pod: its telemetry sidecars' backends, the snapshot job's calls. */
   readonly cin: Workload;
-  readonly orchestrator: Workload;
   /** The declared components, whose flows come from their declarations. */
   readonly components: readonly PlacedComponent[];
-  /** Present when `features.kubo` is on. */
-  readonly kubo?: Workload;
   /** Jobs that talk to the Kubernetes API and the object store. */
   readonly backupJobs: readonly Workload[];
   /** The index snapshot job, which asks each CIN node over gRPC to upload its snapshot. */
@@ -87,25 +83,19 @@ export class CrumpetNetwork extends Construct {
     const prometheus = Peer.namespace(net.monitoringNamespace, { 'app.kubernetes.io/name': 'prometheus' });
     const internet = Peer.cidrs(['0.0.0.0/0', '::/0'], [...NON_PUBLIC_IPV4, ...NON_PUBLIC_IPV6]);
 
-    // Users reach the edge through the CDN/WAF only (spec section 2): the LoadBalancer keeps client
-    // addresses (externalTrafficPolicy: Local), so the edge admits the CDN's egress ranges and no
-    // one else, also on the node ports, which loadBalancerSourceRanges does not cover.
-    m.allow(Peer.cidrs(net.cdnCidrs), Peer.workload(w.edge), [asFlow(PORTS.edgeHttps), asFlow(PORTS.edgeQuic)]);
-    // The edge, and only the edge, reaches the backends its routes lead to.
-    // CIN as a whole: every language serves the same ports, and a language added changes no policy.
+    // The edge, and only the edge, reaches the components its routes lead to, each as a whole (every
+    // shard serves the same ports, so a language added changes no policy), on the routed ports only.
     const backends = new Map<string, { workload: Workload; ports: Map<number, FlowPort> }>();
     for (const u of w.edgeUpstreams) {
-      const workload = u.backend === 'cin-http' || u.backend === 'cin-grpc' ? w.cin : u.workload;
+      const workload = w.components.find((p) => p.declaration.name === u.component)!.built.workload;
       const entry = backends.get(workload.name) ?? { workload, ports: new Map<number, FlowPort>() };
       entry.ports.set(u.containerPort.port, asFlow(u.containerPort));
       backends.set(workload.name, entry);
     }
     for (const b of backends.values()) m.allow(Peer.workload(w.edge), Peer.workload(b.workload), [...b.ports.values()]);
 
-    // Prometheus scrapes every metrics port, and no API port.
-    m.allow(prometheus, Peer.workload(w.cin), [asFlow(PORTS.metrics)]);
-    m.allow(prometheus, Peer.workload(w.edge), [asFlow(PORTS.edgeStats)]);
-    // What the declared components declare: scraping, their calls of each other and of the model's CIDR sets.
+    // What the components declare: Prometheus scraping their metrics ports (and no API port), the
+    // CIDR sets they admit, their calls of each other and of the model's CIDR sets.
     componentFlows(m, w.components, {
       scraper: prometheus,
       cidrs: (name, component) => {
@@ -116,23 +106,9 @@ export class CrumpetNetwork extends Construct {
       },
     }, CRUMPET_COMPONENTS.components);
 
-    // CIN: chain RPC, IPFS gateways, libp2p peers both ways, its telemetry sidecars' backends.
-    m.allow(Peer.workload(w.cin), Peer.cidrs(net.rpcEndpointCidrs), [HTTPS]);
-    m.allow(Peer.workload(w.cin), Peer.cidrs(net.ipfsGatewayCidrs), [HTTPS]);
-    m.allow(Peer.workload(w.cin), Peer.cidrs(net.peerCidrs), [asFlow(PORTS.cinP2p)]);
-    m.allow(Peer.cidrs(net.peerCidrs), Peer.workload(w.cin), [asFlow(PORTS.cinP2p)]);
+    // CIN's telemetry sidecars send to Tempo and Loki.
     m.allow(Peer.workload(w.cin), Peer.namespace(net.monitoringNamespace, { 'app.kubernetes.io/name': 'tempo' }), [tcp(config.telemetry.traces.port)]);
     m.allow(Peer.workload(w.cin), Peer.namespace(net.monitoringNamespace, { 'app.kubernetes.io/name': 'loki' }), [tcp(config.telemetry.logs.port)]);
-
-
-    if (w.kubo) {
-      const swarm = [asFlow(PORTS.kuboSwarmTcp), asFlow(PORTS.kuboSwarmUdp)];
-      // Kubo is optional: its clients' egress to it is Kubo's, so their own policies do not change.
-      m.allow(Peer.workload(w.cin), Peer.workload(w.kubo), [asFlow(PORTS.kuboApi)], { egressOwner: w.kubo });
-      m.allow(Peer.workload(w.orchestrator), Peer.workload(w.kubo), [asFlow(PORTS.kuboApi)], { egressOwner: w.kubo });
-      m.allow(Peer.cidrs(net.peerCidrs), Peer.workload(w.kubo), swarm);
-      m.allow(Peer.workload(w.kubo), internet, swarm);
-    }
 
     // Backups: the Kubernetes API (443 on the Service VIP, 6443 once DNAT'ed) and the object store.
     for (const job of w.backupJobs) {

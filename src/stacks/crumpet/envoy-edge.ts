@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { PlatformConfig } from './model/index.ts';
-import { DisruptionBudget, HorizontalAutoscaler, ImageReference, MetricsMonitor, StatelessService, type AppLabels } from '../../lib/index.ts';
+import { DisruptionBudget, EdgeRouteTable, HorizontalAutoscaler, ImageReference, StatelessService, type AppLabels, type PlacedComponent } from '../../lib/index.ts';
 import { edgeBootstrap, EnvoyApi } from '../../lib/envoy/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import { configFiles } from '../../lib/index.ts';
-import { EdgeRouteTable, LANGUAGE_HEADER, type EdgeBackends } from './edge-routes.ts';
+import { LANGUAGE_HEADER } from './edge-routes.ts';
 import { EdgeCertificate } from './edge-tls.ts';
 import { MeshCertificate } from './mesh-certificate.ts';
 import { EDGE_PUBLIC_PORT, ENVOY_ADMIN_PORT, PORTS } from './ports.ts';
@@ -14,8 +14,8 @@ import { EDGE_PUBLIC_PORT, ENVOY_ADMIN_PORT, PORTS } from './ports.ts';
 export interface EnvoyEdgeProps {
   readonly config: PlatformConfig;
   readonly labels: AppLabels;
-  /** The Services the model's routes (`edge.routes`) lead to. */
-  readonly backends: EdgeBackends;
+  /** The components running in the environment, by name: the routes (`edge.routes`) lead to their ports. */
+  readonly components: ReadonlyMap<string, PlacedComponent>;
 }
 
 /** The request id header of every Crumpet service (spec section 7.2). */
@@ -95,7 +95,14 @@ export class EnvoyEdge extends Construct {
           dnsNames: [`envoy-edge.${config.namespace}.svc.cluster.local`],
         }).mountAt('mtls', MTLS_DIR)
       : undefined;
-    this.routes = new EdgeRouteTable(config, props.backends, clientTls);
+    this.routes = new EdgeRouteTable({
+      namespace: config.namespace,
+      // A loaded model always has its table: the environment's, or the components' by default.
+      routes: config.edge.routes ?? [],
+      components: props.components,
+      ...(clientTls ? { grpcClientTls: clientTls } : {}),
+      where: 'edge.routes',
+    });
     const longestRouteMs = Math.max(0, ...this.routes.routes.map((r) => r.timeoutMs));
     const preStopSeconds = EDGE_DRAIN.seconds + Math.ceil(longestRouteMs / 1000);
     this.shutdown = { preStopSeconds, terminationGracePeriodSeconds: preStopSeconds + EXIT_MARGIN_SECONDS };
@@ -178,9 +185,5 @@ export class EnvoyEdge extends Construct {
       });
     }
     if (config.features.podDisruptionBudget) new DisruptionBudget(this, 'Budget', { target: this.workload });
-    // The Service publishes only the public listeners: the stats port is scraped per pod.
-    if (config.features.serviceMonitor) {
-      new MetricsMonitor(this, 'Monitor', { workload: this.workload, port: PORTS.edgeStats.name, path: '/stats/prometheus', target: 'pod' });
-    }
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/config/index.ts';
-import { CrumpetApp, type EdgeRouteConfig, loadEnvironment, type PlatformConfig, validateConfig } from '../../../src/stacks/crumpet/index.ts';
+import { CrumpetApp, type EdgeRouteConfig, edgeRoutes, loadEnvironment, type PlatformConfig, validateConfig } from '../../../src/stacks/crumpet/index.ts';
 import { EnvoyApi } from '../../../src/lib/envoy/index.ts';
 import { renderApp } from '../../../src/render/index.ts';
 import { connectionManager, routeRequest, type EdgeRequest } from '../../_analysis/index.ts';
@@ -164,7 +164,7 @@ describe.each(['prod', 'staging'])('EnvoyEdge | shutdown and sources in %s', asy
   const listeners = bootstrap.static_resources.listeners as Obj[];
   const argument = (flag: string): string | undefined => container.args[container.args.indexOf(flag) + 1];
   const drainSeconds = Number(argument('--drain-time-s'));
-  const longestRoute = Math.max(...config.edge.routes.map((r) => seconds(r.timeout)));
+  const longestRoute = Math.max(...edgeRoutes(config).map((r) => seconds(r.timeout)));
   /** The preStop hook, the drain listener it calls and what that listener does with the call. */
   function drainPath() {
     const hook = container.lifecycle?.preStop?.httpGet;
@@ -257,7 +257,7 @@ describe('EnvoyEdge | one route table, many outputs', () => {
   it('GIVEN the orchestrator route removed from the model WHEN synthesized THEN the Envoy cluster, the edge NetworkPolicy and the Edge dashboard lose it together', async () => {
     const config = await loadEnvironment('prod');
     const before = await outputs(config);
-    const routes: EdgeRouteConfig[] = config.edge.routes.filter((r) => r.backend !== 'pin-orchestrator');
+    const routes: EdgeRouteConfig[] = edgeRoutes(config).filter((r) => r.backend !== 'pin-orchestrator');
     const after = await outputs({ ...config, edge: { ...config.edge, routes } });
 
     expect(before.clusters).toContain('pin-orchestrator-7070');
@@ -306,15 +306,28 @@ describe('EnvoyEdge | validation', () => {
 
   it.each<[string, (r: EdgeRouteConfig[]) => EdgeRouteConfig[], RegExp]>([
     ['two path matchers', (r) => [{ ...r[0]!, prefix: '/x', path: '/x' }, ...r.slice(1)], /edge\.routes\[0\]: needs exactly one of prefix, path and regex, got prefix and path/],
-    ['no path matcher', (r) => [{ name: 'web', backend: 'web', timeout: '1s' }, ...r.slice(1)], /edge\.routes\[0\]: needs exactly one of prefix, path and regex, got none/],
-    ['a duplicate name', (r) => [...r, { ...r[0]! }], /edge\.routes\[6\]\.name: duplicate route "cin-grpc" \(already at edge\.routes\[0\]\)/],
-    ['a WebSocket route to web', (r) => [{ ...r[5]!, websocket: true }], /edge\.routes\[0\]\.websocket: only CIN's HTTP API serves WebSockets/],
+    ['no path matcher', (r) => [{ name: 'web', backend: 'web', port: 'http', timeout: '1s' }, ...r.slice(1)], /edge\.routes\[0\]: needs exactly one of prefix, path and regex, got none/],
+    ['a duplicate name', (r) => [...r, { ...r[0]! }], /edge\.routes\[\d+\]\.name: duplicate route "[a-z-]+" \(already at edge\.routes\[0\]\)/],
     ['a bad timeout', (r) => [{ ...r[0]!, timeout: '5 seconds' }], /edge\.routes\[0\]\.timeout/],
-    ['a regex that does not compile', () => [{ name: 'x', regex: '^/(', backend: 'web', timeout: '1s' }], /edge\.routes\[0\]\.regex: is not a regular expression/],
+    ['a regex that does not compile', () => [{ name: 'x', regex: '^/(', backend: 'web', port: 'http', timeout: '1s' }], /edge\.routes\[0\]\.regex: is not a regular expression/],
   ])('GIVEN %s in the route table THEN the config is refused naming the environment and field', async (_name, change, message) => {
     const config = await loadEnvironment('prod');
-    const bad = { ...config, edge: { ...config.edge, routes: change([...config.edge.routes]) } };
+    const bad = { ...config, edge: { ...config.edge, routes: change([...edgeRoutes(config)]) } };
     expect(() => validateConfig('prod', JSON.parse(JSON.stringify(bad)))).toThrow(ConfigError);
     expect(() => validateConfig('prod', JSON.parse(JSON.stringify(bad)))).toThrow(message);
+  });
+});
+
+describe('EnvoyEdge | routes resolved against the components', () => {
+  it.each<[string, Partial<EdgeRouteConfig>, RegExp]>([
+    ['a backend that is no component', { backend: 'search-api' }, /edge\.routes\[0\] \("[a-z-]+"\): backend "search-api" is no component running in this environment \(running: .*cin-node.*\)/],
+    ['a port the component does not declare', { backend: 'web', port: 'grpc' }, /edge\.routes\[0\] \("[a-z-]+"\): component "web" has no port "grpc" \(ports: http\)/],
+    ['a WebSocket route to a gRPC port', { backend: 'cin-node', port: 'grpc', websocket: true, timeout: '0s' }, /component "cin-node" speaks gRPC; WebSockets need an HTTP port/],
+    ['a route to a port that is not HTTP', { backend: 'cin-node', port: 'p2p' }, /port "p2p" of component "cin-node" is not HTTP or gRPC/],
+  ])('GIVEN %s WHEN synthesized THEN synth fails naming the route and the component', async (_name, change, message) => {
+    const config = await loadEnvironment('staging');
+    const [first, ...rest] = edgeRoutes(config);
+    const routes = [{ ...first!, ...change }, ...rest];
+    await expect((async () => renderApp(new CrumpetApp({ ...config, edge: { ...config.edge, routes } }), 'staging'))()).rejects.toThrow(message);
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment, type EdgeBackend, type PlatformConfig } from '../../../src/stacks/crumpet/index.ts';
+import { CRUMPET_COMPONENTS, edgeRoutes, loadEnvironment, type PlatformConfig } from '../../../src/stacks/crumpet/index.ts';
 import {
   addressInCidr,
   FlowModel,
@@ -92,13 +92,11 @@ const external = (id: string): PeerSet => ({ kind: 'external', id });
 const INTERNET: PeerSet = { kind: 'internet' };
 const cidrs = (config: PlatformConfig, field: keyof PlatformConfig['network'] & `${string}Cidrs`): PeerSet => ({ kind: 'cidrs', field, cidrs: config.network[field] });
 
-/** The backend workloads and ports of the edge's route table (README, "The edge"). */
-const BACKENDS: Readonly<Record<EdgeBackend, { component: string; port: string }>> = {
-  web: { component: 'web', port: '3000/TCP' },
-  'cin-http': { component: 'cin-node', port: '8080/TCP' },
-  'cin-grpc': { component: 'cin-node', port: '8081/TCP' },
-  'pin-orchestrator': { component: 'pin-orchestrator', port: '7070/TCP' },
-};
+/** A route's backend: its component and the port its declaration gives the route's port name. */
+function backendOf(r: { backend: string; port: string }): { component: string; port: string } {
+  const port = CRUMPET_COMPONENTS.get(r.backend).ports[r.port]!;
+  return { component: r.backend, port: `${port.port}/${port.protocol ?? 'TCP'}` };
+}
 
 /**
  * Every flow the platform declares (spec section 2 topology, section 11 network policies,
@@ -106,8 +104,8 @@ const BACKENDS: Readonly<Record<EdgeBackend, { component: string; port: string }
  */
 function declaredFlows(config: PlatformConfig): Declared[] {
   const edgeTo = new Map<string, Set<string>>();
-  for (const r of config.edge.routes) {
-    const b = BACKENDS[r.backend];
+  for (const r of edgeRoutes(config)) {
+    const b = backendOf(r);
     edgeTo.set(b.component, new Set([...(edgeTo.get(b.component) ?? []), b.port]));
   }
   const backups = ['config-backup', 'index-snapshot', 'index-volume-snapshots'];

@@ -46,7 +46,11 @@ export default statelessComponent<PlatformConfig>({
     { name: PIN_ORCHESTRATOR_SECRETS.psaTokens, keys: ['tokens.json'] },
     { name: PIN_ORCHESTRATOR_SECRETS.signingKey, keys: ['ed25519.key'] },
   ],
-  calls: [{ cidrs: 'pinningServiceCidrs', ports: [{ port: 443 }] }],
+  routes: [{ name: 'pins', prefix: '/v1/pins', port: 'http', timeout: '30s' }],
+  calls: [
+    { cidrs: 'pinningServiceCidrs', ports: [{ port: 443 }] },
+    { component: 'kubo', port: 'api', whileItRuns: true },
+  ],
   metrics: {
     port: 'metrics',
     catalogue: [

@@ -21,5 +21,7 @@ export default statelessComponent<PlatformConfig>({
     ],
     writablePaths: ['/tmp', '/app/.next/cache'],
   },
+  // Everything the other routes do not take.
+  routes: [{ name: 'web', prefix: '/', port: 'http', timeout: '30s', retries: 1 }],
   chart: { description: 'Crumpet web: the Next.js dApp', smokeTest: { port: 'http', path: WEB_HEALTH_PATH } },
 });

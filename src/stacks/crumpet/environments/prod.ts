@@ -1,7 +1,6 @@
 import {
   crumpetImage,
   EDGE_RATE_LIMIT,
-  EDGE_ROUTES,
   ENVOY_IMAGE,
   KUBO_IMAGE,
   MONITORING_ENDPOINTS,
@@ -83,7 +82,7 @@ const prod: PlatformConfig = {
     acmeServer: 'https://acme-v02.api.letsencrypt.org/directory',
     acmeEmail: 'sre@crumpet.example.org',
   },
-  edge: { routes: EDGE_ROUTES, corsOrigins: ['https://crumpet.example.org', 'https://app.community.example'], rateLimit: EDGE_RATE_LIMIT },
+  edge: { corsOrigins: ['https://crumpet.example.org', 'https://app.community.example'], rateLimit: EDGE_RATE_LIMIT },
   backups: {
     bucket: 'crumpet-prod-backups',
     endpoint: 'https://s3.eu-central-1.amazonaws.com',

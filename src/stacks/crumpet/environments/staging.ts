@@ -1,7 +1,6 @@
 import {
   crumpetImage,
   EDGE_RATE_LIMIT,
-  EDGE_ROUTES,
   ENVOY_IMAGE,
   KUBO_IMAGE,
   MONITORING_ENDPOINTS,
@@ -66,7 +65,7 @@ const staging: PlatformConfig = {
     acmeServer: 'https://acme-staging-v02.api.letsencrypt.org/directory',
     acmeEmail: 'sre@crumpet.example.org',
   },
-  edge: { routes: EDGE_ROUTES, corsOrigins: ['https://staging.crumpet.example.org'], rateLimit: EDGE_RATE_LIMIT },
+  edge: { corsOrigins: ['https://staging.crumpet.example.org'], rateLimit: EDGE_RATE_LIMIT },
   backups: {
     bucket: 'crumpet-staging-backups',
     endpoint: 'https://s3.eu-central-1.amazonaws.com',

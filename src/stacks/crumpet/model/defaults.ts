@@ -1,4 +1,4 @@
-import type { EdgeRouteConfig, ImageConfig, ResourceConfig, ScalableWorkloadConfig, WorkloadConfig } from './types.ts';
+import type { ImageConfig, ResourceConfig, ScalableWorkloadConfig, WorkloadConfig } from './types.ts';
 
 /*
  * Figures from the spec, shared by every environment. An environment file starts from these and
@@ -54,21 +54,6 @@ export const MONITORING_ENDPOINTS = {
 } as const;
 
 export const KUBO_IMAGE = { repository: 'docker.io/ipfs/kubo', tag: 'v0.32.1' } as const;
-
-/**
- * The edge's route table (spec sections 2 and 5), most specific first: gRPC (and gRPC-Web) calls
- * `/<package>.<Service>/<Method>` of the `grpc.` packages to CIN gRPC, the orchestrator's REST
- * API, CIN's search (rate-limited per client, spec section 11), its WebSocket and the rest of its
- * API, and everything else to the web app.
- */
-export const EDGE_ROUTES: readonly EdgeRouteConfig[] = [
-  { name: 'cin-grpc', regex: '^/grpc\\.[^/]+/[^/]+$', backend: 'cin-grpc', timeout: '60s' },
-  { name: 'pins', prefix: '/v1/pins', backend: 'pin-orchestrator', timeout: '30s' },
-  { name: 'search', path: '/v1/search', backend: 'cin-http', rateLimited: true, timeout: '5s', retries: 2 },
-  { name: 'cin-ws', path: '/v1/ws', backend: 'cin-http', websocket: true, timeout: '0s' },
-  { name: 'cin-api', prefix: '/v1/', backend: 'cin-http', timeout: '15s', retries: 2 },
-  { name: 'web', prefix: '/', backend: 'web', timeout: '30s', retries: 1 },
-];
 
 /** Per-client token bucket of the rate-limited routes: 20 requests per second, bursts of 40. */
 export const EDGE_RATE_LIMIT = { requestsPerSecond: 20, burst: 40 } as const;

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { loadEnvironment as loadModelEnvironment, NO_OVERRIDES, validateConfig as validateModel, type ModelDefinition, type Overrides } from '../../../config/index.ts';
-import { ComponentRegistry } from '../../../lib/index.ts';
+import { ComponentRegistry, declaredRoutes } from '../../../lib/index.ts';
 import { crumpetChecks } from './checks.ts';
 import { platformConfigSchema } from './schema.ts';
-import type { PlatformConfig } from './types.ts';
+import type { EdgeRouteConfig, PlatformConfig } from './types.ts';
 
 export * from './checks.ts';
 export * as modelSchemas from './schema.ts';
@@ -12,14 +12,24 @@ export * from './types.ts';
 /** Crumpet's components: one declaration per file in src/stacks/crumpet/components/. */
 export const CRUMPET_COMPONENTS = await ComponentRegistry.load<PlatformConfig>(new URL('../components/', import.meta.url));
 
-/** The model's schema: `schema.ts`, each declared component's settings in `components`. */
+/** The routes the components declare: the route table of an environment that states none. */
+const DECLARED_ROUTES: readonly EdgeRouteConfig[] = declaredRoutes(CRUMPET_COMPONENTS.components);
+
+/** The edge's route table of an environment: its own, or the components' (a validated model has one). */
+export function edgeRoutes(config: PlatformConfig): readonly EdgeRouteConfig[] {
+  return config.edge.routes ?? DECLARED_ROUTES;
+}
+
+/** The model's schema: `schema.ts`, each declared component's settings in `components`, the declared routes as the route table's default. */
 function modelSchema(): object {
   const declared = CRUMPET_COMPONENTS.settingsSchema() as { required: string[]; properties: Record<string, object> };
   const base = platformConfigSchema.properties.components;
+  const edge = platformConfigSchema.properties.edge;
   return {
     ...platformConfigSchema,
     properties: {
       ...platformConfigSchema.properties,
+      edge: { ...edge, properties: { ...edge.properties, routes: { ...edge.properties.routes, default: DECLARED_ROUTES } } },
       components: {
         ...base,
         required: [...new Set([...base.required, ...declared.required])],

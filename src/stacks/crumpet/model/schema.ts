@@ -3,8 +3,10 @@ import type {
   BackupConfig,
   CinInstanceOverride,
   CinLanguageConfig,
+  CinNodeConfig,
   EdgeConfig,
   EdgeRouteConfig,
+  KuboConfig,
   NetworkConfig,
   PlatformConfig,
   ScalableWorkloadConfig,
@@ -162,7 +164,7 @@ const urlPath = {
 const edgeRoute: JSONSchemaType<EdgeRouteConfig> = {
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'backend', 'timeout'],
+  required: ['name', 'backend', 'port', 'timeout'],
   properties: {
     name: dnsLabel,
     prefix: { ...urlPath, nullable: true },
@@ -176,7 +178,13 @@ const edgeRoute: JSONSchemaType<EdgeRouteConfig> = {
       description: 'an RE2 expression anchored with ^',
       nullable: true,
     },
-    backend: { type: 'string', enum: ['web', 'cin-http', 'cin-grpc', 'pin-orchestrator'] },
+    backend: { ...dnsLabel, description: 'the name of a component, such as cin-node' },
+    port: {
+      type: 'string',
+      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      maxLength: 15,
+      description: 'the name of one of the component\'s ports, such as http',
+    },
     websocket: { type: 'boolean', nullable: true },
     rateLimited: { type: 'boolean', nullable: true },
     timeout: { type: 'string', format: 'duration', description: 'a duration such as 250ms, 15s or 5m' },
@@ -187,9 +195,9 @@ const edgeRoute: JSONSchemaType<EdgeRouteConfig> = {
 const edge: JSONSchemaType<EdgeConfig> = {
   type: 'object',
   additionalProperties: false,
-  required: ['routes', 'corsOrigins', 'rateLimit'],
+  required: ['corsOrigins', 'rateLimit'],
   properties: {
-    routes: { type: 'array', minItems: 1, items: edgeRoute },
+    routes: { type: 'array', minItems: 1, items: edgeRoute, nullable: true },
     corsOrigins: {
       type: 'array',
       uniqueItems: true,
@@ -255,6 +263,27 @@ const language: JSONSchemaType<CinLanguageConfig> = {
   },
 };
 
+/** The CIN nodes' settings: image, resources, languages and per-instance overrides. */
+export const cinNodeSettings: JSONSchemaType<CinNodeConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['image', 'resources', 'languages', 'instanceOverrides'],
+  properties: {
+    image,
+    resources,
+    languages: { type: 'array', minItems: 1, items: language },
+    instanceOverrides: { type: 'array', items: instanceOverride },
+  },
+};
+
+/** Kubo's settings: image, replicas, resources and its repository volume's size. */
+export const kuboSettings: JSONSchemaType<KuboConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['image', 'replicas', 'resources', 'storage'],
+  properties: { image, replicas, resources, storage: byteQuantity },
+};
+
 export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
   $id: 'https://crumpet.dev/schemas/platform-config.json',
   type: 'object',
@@ -293,27 +322,12 @@ export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
       additionalProperties: false,
       required: ['cinNode', 'pinOrchestrator', 'watcher', 'web', 'envoyEdge', 'kubo', 'otelCollector', 'promtail'],
       properties: {
-        cinNode: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['image', 'resources', 'languages', 'instanceOverrides'],
-          properties: {
-            image,
-            resources,
-            languages: { type: 'array', minItems: 1, items: language },
-            instanceOverrides: { type: 'array', items: instanceOverride },
-          },
-        },
+        cinNode: cinNodeSettings,
         pinOrchestrator: scalableWorkload,
         watcher: workload,
         web: scalableWorkload,
         envoyEdge: scalableWorkload,
-        kubo: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['image', 'replicas', 'resources', 'storage'],
-          properties: { image, replicas, resources, storage: byteQuantity },
-        },
+        kubo: kuboSettings,
         otelCollector: sidecar,
         promtail: sidecar,
       },

@@ -1,3 +1,4 @@
+import type { RouteConfig } from '../../../lib/component/index.ts';
 import type { ImageSpec, ResourcesSpec } from '../../../lib/values/schemas.ts';
 
 /**
@@ -176,57 +177,22 @@ export interface TlsConfig {
   readonly acmeEmail: string;
 }
 
-/** Where an edge route sends requests (spec section 2: web, CIN HTTP/2 JSON + WS, CIN gRPC, orchestrator REST). */
-export type EdgeBackend = 'web' | 'cin-http' | 'cin-grpc' | 'pin-orchestrator';
-
 /**
- * One route of the edge, matched in table order: Envoy takes the first route that matches.
- * Exactly one of `prefix`, `path` and `regex`. Routes to CIN are served per language: the `lang`
- * query parameter (HTTP) or the `x-crumpet-lang` header (gRPC) picks it, the first language of
- * `components.cinNode.languages` answers otherwise.
+ * One route of the edge, matched in table order (Envoy takes the first route that matches): to a
+ * component's port, by name. Routes to a sharded component (CIN, per language) are served per
+ * shard: the `lang` query parameter (HTTP) or the `x-crumpet-lang` header (gRPC) picks it, the
+ * first language of `components.cinNode.languages` answers otherwise.
  */
-export interface EdgeRouteConfig {
-  /** Names the route in stats and access logs; unique within the table. */
-  readonly name: string;
-  /** Path prefix, e.g. `/v1/`. */
-  readonly prefix?: string;
-  /** Exact path, e.g. `/v1/search`. */
-  readonly path?: string;
-  /**
-   * RE2 regular expression the whole path must match, e.g. `^/grpc\\.[^/]+/[^/]+$`; checked by
-   * compiling it with RE2 itself (no look-around, no back-references; `(?P<name>...)` groups).
-   */
-  readonly regex?: string;
-  readonly backend: EdgeBackend;
-  /**
-   * Accept WebSocket upgrades (over HTTP/1.1, and over HTTP/2 by extended CONNECT).
-   * @default false
-   */
-  readonly websocket?: boolean;
-  /**
-   * Apply the per-client token bucket of `edge.rateLimit`.
-   * @default false
-   */
-  readonly rateLimited?: boolean;
-  /**
-   * Upstream timeout: a whole number and a unit (`250ms`, `15s`, `5m`), at most `1h`; `0s` for
-   * none (streams, WebSockets).
-   */
-  readonly timeout: string;
-  /**
-   * Retries on connect failures, resets and refused streams; only for idempotent routes.
-   * @default 0
-   */
-  readonly retries?: number;
-}
+export type EdgeRouteConfig = RouteConfig;
 
 /** The Envoy edge's routes and protections (spec sections 5 and 11). */
 export interface EdgeConfig {
   /**
    * The route table, in match order; put the most specific routes first. A route that an earlier
    * prefix or path takes entirely is refused: it could never be reached.
+   * @default - the routes the components declare: exact paths, then regexes, then the longest prefixes first
    */
-  readonly routes: readonly EdgeRouteConfig[];
+  readonly routes?: readonly EdgeRouteConfig[];
   /**
    * Origins CORS admits: the community frontends, e.g. `https://app.community.example`; without
    * `:443`, which browsers leave out of the Origin header.

@@ -17,6 +17,7 @@ async function synth(env: string): Promise<Obj[]> {
     model: config,
     labels: new AppLabels({ name: 'pin-orchestrator', instance: 'crumpet', component: 'orchestrator', partOf: 'crumpet', version: settings.image.tag }),
     features: config.features,
+    others: new Map(),
   });
   return Testing.synth(chart) as Obj[];
 }
