@@ -2,27 +2,27 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","components","network","telemetry","secrets","tls","edge","backups"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as crumpet.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","pinOrchestrator","watcher","web","envoyEdge","kubo","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"watcher":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}}}},"web":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":8}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","port","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"the name of a component, such as cin-node"},"port":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15,"description":"the name of one of the component's ports, such as http"},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}},"nullable":true,"default":[{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}]},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}}}};
+const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","network","telemetry","secrets","tls","edge","backups","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as crumpet.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","port","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"the name of a component, such as cin-node"},"port":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15,"description":"the name of one of the component's ports, such as http"},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}},"nullable":true,"default":[{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}]},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","envoyEdge","kubo","pinOrchestrator","watcher","web","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":8}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"watcher":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}}}},"web":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern3 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
-const pattern5 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$", "u");
-const pattern6 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
-const pattern7 = new RegExp("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", "u");
-const pattern8 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
-const pattern9 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
-const pattern12 = new RegExp("^[a-z]{2}$", "u");
-const pattern68 = new RegExp("^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$", "u");
-const pattern76 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
-const pattern79 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", "u");
-const pattern81 = new RegExp("^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$", "u");
-const pattern83 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$", "u");
-const pattern84 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
-const pattern86 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
-const pattern88 = new RegExp("^\\^", "u");
-const pattern91 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
-const pattern98 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
+const pattern5 = new RegExp("^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$", "u");
+const pattern13 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern16 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", "u");
+const pattern18 = new RegExp("^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$", "u");
+const pattern20 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$", "u");
+const pattern21 = new RegExp("^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$", "u");
+const pattern23 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
+const pattern25 = new RegExp("^\\^", "u");
+const pattern28 = new RegExp("^https://[a-z0-9.-]+(:[0-9]+)?$", "u");
+const pattern32 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$", "u");
+const pattern33 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern34 = new RegExp("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", "u");
+const pattern35 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
+const pattern39 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
+const pattern40 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
+const pattern43 = new RegExp("^[a-z]{2}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://crumpet.dev/schemas/platform-config.json" */;
@@ -99,8 +99,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.components === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.network === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "network"},message:"must have required property '"+"network"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -109,8 +109,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.network === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "network"},message:"must have required property '"+"network"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.telemetry === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "telemetry"},message:"must have required property '"+"telemetry"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -119,8 +119,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.telemetry === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "telemetry"},message:"must have required property '"+"telemetry"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.secrets === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "secrets"},message:"must have required property '"+"secrets"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -129,8 +129,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data.secrets === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "secrets"},message:"must have required property '"+"secrets"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.tls === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -139,8 +139,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.tls === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.edge === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "edge"},message:"must have required property '"+"edge"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -149,8 +149,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.edge === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "edge"},message:"must have required property '"+"edge"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.backups === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "backups"},message:"must have required property '"+"backups"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -159,8 +159,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data.backups === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "backups"},message:"must have required property '"+"backups"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.components === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -641,11 +641,11 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.components !== undefined){
-let data15 = data.components;
+if(data.network !== undefined){
+let data15 = data.network;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.cinNode === undefined){
-const err53 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.rpcEndpointCidrs === undefined){
+const err53 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -654,8 +654,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.pinOrchestrator === undefined){
-const err54 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.ipfsGatewayCidrs === undefined){
+const err54 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -664,8 +664,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data15.watcher === undefined){
-const err55 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.peerCidrs === undefined){
+const err55 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -674,8 +674,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data15.web === undefined){
-const err56 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.pinningServiceCidrs === undefined){
+const err56 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -684,8 +684,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data15.envoyEdge === undefined){
-const err57 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.objectStoreCidrs === undefined){
+const err57 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -694,8 +694,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data15.kubo === undefined){
-const err58 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.apiServerCidrs === undefined){
+const err58 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -704,8 +704,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data15.otelCollector === undefined){
-const err59 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.cdnCidrs === undefined){
+const err59 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -714,8 +714,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data15.promtail === undefined){
-const err60 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data15};
+if(data15.monitoringNamespace === undefined){
+const err60 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -725,8 +725,8 @@ vErrors.push(err60);
 errors++;
 }
 for(const key3 in data15){
-if(!((((((((key3 === "cinNode") || (key3 === "pinOrchestrator")) || (key3 === "watcher")) || (key3 === "web")) || (key3 === "envoyEdge")) || (key3 === "kubo")) || (key3 === "otelCollector")) || (key3 === "promtail"))){
-const err61 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data15};
+if(!((((((((key3 === "rpcEndpointCidrs") || (key3 === "ipfsGatewayCidrs")) || (key3 === "peerCidrs")) || (key3 === "pinningServiceCidrs")) || (key3 === "objectStoreCidrs")) || (key3 === "apiServerCidrs")) || (key3 === "cdnCidrs")) || (key3 === "monitoringNamespace"))){
+const err61 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -736,11 +736,11 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data15.cinNode !== undefined){
-let data16 = data15.cinNode;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.image === undefined){
-const err62 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+if(data15.rpcEndpointCidrs !== undefined){
+let data16 = data15.rpcEndpointCidrs;
+if(Array.isArray(data16)){
+if(data16.length < 1){
+const err62 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -749,8 +749,12 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data16.resources === undefined){
-const err63 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+const len1 = data16.length;
+for(let i2=0; i2<len1; i2++){
+let data17 = data16[i2];
+if(typeof data17 === "string"){
+if(!pattern5.test(data17)){
+const err63 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data17};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -759,8 +763,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data16.languages === undefined){
-const err64 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+}
+else {
+const err64 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data17};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -769,8 +774,19 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data16.instanceOverrides === undefined){
-const err65 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+}
+let i3 = data16.length;
+let j1;
+if(i3 > 1){
+const indices1 = {};
+for(;i3--;){
+let item1 = data16[i3];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err65 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -778,10 +794,14 @@ else {
 vErrors.push(err65);
 }
 errors++;
+break;
 }
-for(const key4 in data16){
-if(!((((key4 === "image") || (key4 === "resources")) || (key4 === "languages")) || (key4 === "instanceOverrides"))){
-const err66 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+indices1[item1] = i3;
+}
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -791,11 +811,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data16.image !== undefined){
-let data17 = data16.image;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.repository === undefined){
-const err67 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+if(data15.ipfsGatewayCidrs !== undefined){
+let data18 = data15.ipfsGatewayCidrs;
+if(Array.isArray(data18)){
+if(data18.length < 1){
+const err67 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -804,8 +824,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data17.tag === undefined){
-const err68 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+const len2 = data18.length;
+for(let i4=0; i4<len2; i4++){
+let data19 = data18[i4];
+if(typeof data19 === "string"){
+if(!pattern5.test(data19)){
+const err68 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data19};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -814,9 +838,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-for(const key5 in data17){
-if(!(((key5 === "repository") || (key5 === "tag")) || (key5 === "digest"))){
-const err69 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+}
+else {
+const err69 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data19};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -826,11 +850,18 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if(typeof data18 === "string"){
-if(func3(data18) > 255){
-const err70 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
+let i5 = data18.length;
+let j2;
+if(i5 > 1){
+const indices2 = {};
+for(;i5--;){
+let item2 = data18[i5];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err70 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -838,9 +869,14 @@ else {
 vErrors.push(err70);
 }
 errors++;
+break;
 }
-if(!pattern5.test(data18)){
-const err71 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
+indices2[item2] = i5;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -850,8 +886,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-else {
-const err72 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data18};
+if(data15.peerCidrs !== undefined){
+let data20 = data15.peerCidrs;
+if(Array.isArray(data20)){
+if(data20.length < 1){
+const err72 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -860,12 +899,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data17.tag !== undefined){
-let data19 = data17.tag;
-if(typeof data19 === "string"){
-if(!pattern6.test(data19)){
-const err73 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
+const len3 = data20.length;
+for(let i6=0; i6<len3; i6++){
+let data21 = data20[i6];
+if(typeof data21 === "string"){
+if(!pattern5.test(data21)){
+const err73 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data21};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -876,7 +915,7 @@ errors++;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data19};
+const err74 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data21};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -886,10 +925,18 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data17.digest !== undefined){
-let data20 = data17.digest;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err75 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
+let i7 = data20.length;
+let j3;
+if(i7 > 1){
+const indices3 = {};
+for(;i7--;){
+let item3 = data20[i7];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err75 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -897,10 +944,14 @@ else {
 vErrors.push(err75);
 }
 errors++;
+break;
 }
-if(typeof data20 === "string"){
-if(!pattern7.test(data20)){
-const err76 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data20};
+indices3[item3] = i7;
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -910,10 +961,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data17};
+if(data15.pinningServiceCidrs !== undefined){
+let data22 = data15.pinningServiceCidrs;
+if(Array.isArray(data22)){
+if(data22.length < 1){
+const err77 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -922,12 +974,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-if(data16.resources !== undefined){
-let data21 = data16.resources;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.requests === undefined){
-const err78 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+const len4 = data22.length;
+for(let i8=0; i8<len4; i8++){
+let data23 = data22[i8];
+if(typeof data23 === "string"){
+if(!pattern5.test(data23)){
+const err78 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data23};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -936,8 +988,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data21.limits === undefined){
-const err79 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+}
+else {
+const err79 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data23};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -946,9 +999,19 @@ vErrors.push(err79);
 }
 errors++;
 }
-for(const key6 in data21){
-if(!((key6 === "requests") || (key6 === "limits"))){
-const err80 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+}
+let i9 = data22.length;
+let j4;
+if(i9 > 1){
+const indices4 = {};
+for(;i9--;){
+let item4 = data22[i9];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j4 = indices4[item4];
+const err80 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -956,13 +1019,14 @@ else {
 vErrors.push(err80);
 }
 errors++;
+break;
+}
+indices4[item4] = i9;
 }
 }
-if(data21.requests !== undefined){
-let data22 = data21.requests;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.cpu === undefined){
-const err81 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+}
+else {
+const err81 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -971,8 +1035,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data22.memory === undefined){
-const err82 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+}
+if(data15.objectStoreCidrs !== undefined){
+let data24 = data15.objectStoreCidrs;
+if(Array.isArray(data24)){
+if(data24.length < 1){
+const err82 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -981,9 +1049,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-for(const key7 in data22){
-if(!((key7 === "cpu") || (key7 === "memory"))){
-const err83 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+const len5 = data24.length;
+for(let i10=0; i10<len5; i10++){
+let data25 = data24[i10];
+if(typeof data25 === "string"){
+if(!pattern5.test(data25)){
+const err83 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data25};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -993,11 +1064,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data22.cpu !== undefined){
-let data23 = data22.cpu;
-if(typeof data23 === "string"){
-if(!pattern8.test(data23)){
-const err84 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
+else {
+const err84 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data25};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1007,8 +1075,18 @@ vErrors.push(err84);
 errors++;
 }
 }
-else {
-const err85 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data23};
+let i11 = data24.length;
+let j5;
+if(i11 > 1){
+const indices5 = {};
+for(;i11--;){
+let item5 = data24[i11];
+if(typeof item5 !== "string"){
+continue;
+}
+if(typeof indices5[item5] == "number"){
+j5 = indices5[item5];
+const err85 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1016,13 +1094,14 @@ else {
 vErrors.push(err85);
 }
 errors++;
+break;
+}
+indices5[item5] = i11;
 }
 }
-if(data22.memory !== undefined){
-let data24 = data22.memory;
-if(typeof data24 === "string"){
-if(!pattern9.test(data24)){
-const err86 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
+}
+else {
+const err86 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1032,8 +1111,11 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data24};
+if(data15.apiServerCidrs !== undefined){
+let data26 = data15.apiServerCidrs;
+if(Array.isArray(data26)){
+if(data26.length < 1){
+const err87 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1042,10 +1124,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-}
-else {
-const err88 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data22};
+const len6 = data26.length;
+for(let i12=0; i12<len6; i12++){
+let data27 = data26[i12];
+if(typeof data27 === "string"){
+if(!pattern5.test(data27)){
+const err88 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data27};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1055,11 +1139,8 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data21.limits !== undefined){
-let data25 = data21.limits;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.memory === undefined){
-const err89 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+else {
+const err89 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data27};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1068,9 +1149,19 @@ vErrors.push(err89);
 }
 errors++;
 }
-for(const key8 in data25){
-if(!((key8 === "cpu") || (key8 === "memory"))){
-const err90 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+}
+let i13 = data26.length;
+let j6;
+if(i13 > 1){
+const indices6 = {};
+for(;i13--;){
+let item6 = data26[i13];
+if(typeof item6 !== "string"){
+continue;
+}
+if(typeof indices6[item6] == "number"){
+j6 = indices6[item6];
+const err90 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1078,12 +1169,14 @@ else {
 vErrors.push(err90);
 }
 errors++;
+break;
+}
+indices6[item6] = i13;
 }
 }
-if(data25.cpu !== undefined){
-let data26 = data25.cpu;
-if((typeof data26 !== "string") && (data26 !== null)){
-const err91 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
+}
+else {
+const err91 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1092,9 +1185,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(typeof data26 === "string"){
-if(!pattern8.test(data26)){
-const err92 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data26};
+}
+if(data15.cdnCidrs !== undefined){
+let data28 = data15.cdnCidrs;
+if(Array.isArray(data28)){
+if(data28.length < 1){
+const err92 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1103,13 +1199,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-if(data25.memory !== undefined){
-let data27 = data25.memory;
-if(typeof data27 === "string"){
-if(!pattern9.test(data27)){
-const err93 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
+const len7 = data28.length;
+for(let i14=0; i14<len7; i14++){
+let data29 = data28[i14];
+if(typeof data29 === "string"){
+if(!pattern5.test(data29)){
+const err93 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data29};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1120,7 +1215,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data27};
+const err94 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data29};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1130,9 +1225,18 @@ vErrors.push(err94);
 errors++;
 }
 }
+let i15 = data28.length;
+let j7;
+if(i15 > 1){
+const indices7 = {};
+for(;i15--;){
+let item7 = data28[i15];
+if(typeof item7 !== "string"){
+continue;
 }
-else {
-const err95 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data25};
+if(typeof indices7[item7] == "number"){
+j7 = indices7[item7];
+const err95 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1140,11 +1244,14 @@ else {
 vErrors.push(err95);
 }
 errors++;
+break;
+}
+indices7[item7] = i15;
 }
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data21};
+const err96 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1154,11 +1261,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data16.languages !== undefined){
-let data28 = data16.languages;
-if(Array.isArray(data28)){
-if(data28.length < 1){
-const err97 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
+if(data15.monitoringNamespace !== undefined){
+let data30 = data15.monitoringNamespace;
+if(typeof data30 === "string"){
+if(func3(data30) > 63){
+const err97 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1167,12 +1274,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-const len1 = data28.length;
-for(let i2=0; i2<len1; i2++){
-let data29 = data28[i2];
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.code === undefined){
-const err98 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+if(!pattern0.test(data30)){
+const err98 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1181,8 +1284,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data29.replicas === undefined){
-const err99 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+else {
+const err99 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1191,8 +1295,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data29.storage === undefined){
-const err100 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1201,9 +1307,12 @@ vErrors.push(err100);
 }
 errors++;
 }
-for(const key9 in data29){
-if(!(((key9 === "code") || (key9 === "replicas")) || (key9 === "storage"))){
-const err101 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+}
+if(data.telemetry !== undefined){
+let data31 = data.telemetry;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.traces === undefined){
+const err101 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data31};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1212,12 +1321,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data29.code !== undefined){
-let data30 = data29.code;
-if(typeof data30 === "string"){
-if(!pattern12.test(data30)){
-const err102 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
+if(data31.logs === undefined){
+const err102 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data31};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1226,9 +1331,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data30};
+for(const key4 in data31){
+if(!((key4 === "traces") || (key4 === "logs"))){
+const err103 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data31};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1238,10 +1343,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data29.replicas !== undefined){
-let data31 = data29.replicas;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err104 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+if(data31.traces !== undefined){
+let data32 = data31.traces;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.service === undefined){
+const err104 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1250,9 +1356,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-if((typeof data31 == "number") && (isFinite(data31))){
-if(data31 > 1000 || isNaN(data31)){
-const err105 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+if(data32.port === undefined){
+const err105 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1261,8 +1366,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data31 < 0 || isNaN(data31)){
-const err106 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data31};
+for(const key5 in data32){
+if(!((key5 === "service") || (key5 === "port"))){
+const err106 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1272,12 +1378,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-}
-if(data29.storage !== undefined){
-let data32 = data29.storage;
-if(typeof data32 === "string"){
-if(!pattern9.test(data32)){
-const err107 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
+if(data32.service !== undefined){
+let data33 = data32.service;
+if(typeof data33 === "string"){
+if(func3(data33) > 63){
+const err107 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1286,9 +1391,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-else {
-const err108 = {instancePath:instancePath+"/components/cinNode/languages/" + i2+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data32};
+if(!pattern13.test(data33)){
+const err108 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1298,9 +1402,8 @@ vErrors.push(err108);
 errors++;
 }
 }
-}
 else {
-const err109 = {instancePath:instancePath+"/components/cinNode/languages/" + i2,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data29};
+const err109 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1310,9 +1413,10 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data28};
+if(data32.port !== undefined){
+let data34 = data32.port;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err110 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1321,16 +1425,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-if(data16.instanceOverrides !== undefined){
-let data33 = data16.instanceOverrides;
-if(Array.isArray(data33)){
-const len2 = data33.length;
-for(let i3=0; i3<len2; i3++){
-let data34 = data33[i3];
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.language === undefined){
-const err111 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 > 65535 || isNaN(data34)){
+const err111 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1339,8 +1436,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data34.instance === undefined){
-const err112 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
+if(data34 < 1 || isNaN(data34)){
+const err112 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1349,9 +1446,11 @@ vErrors.push(err112);
 }
 errors++;
 }
-for(const key10 in data34){
-if(!((((key10 === "language") || (key10 === "instance")) || (key10 === "image")) || (key10 === "excluded"))){
-const err113 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
+}
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1361,11 +1460,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data34.language !== undefined){
-let data35 = data34.language;
-if(typeof data35 === "string"){
-if(!pattern12.test(data35)){
-const err114 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
+if(data31.logs !== undefined){
+let data35 = data31.logs;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.service === undefined){
+const err114 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1374,9 +1473,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-else {
-const err115 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data35};
+if(data35.port === undefined){
+const err115 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1385,11 +1483,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data34.instance !== undefined){
-let data36 = data34.instance;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err116 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
+for(const key6 in data35){
+if(!((key6 === "service") || (key6 === "port"))){
+const err116 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1398,9 +1494,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 < 0 || isNaN(data36)){
-const err117 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data36};
+}
+if(data35.service !== undefined){
+let data36 = data35.service;
+if(typeof data36 === "string"){
+if(func3(data36) > 63){
+const err117 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1409,12 +1508,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-}
-if(data34.image !== undefined){
-let data37 = data34.image;
-if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err118 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+if(!pattern13.test(data36)){
+const err118 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1423,9 +1518,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.repository === undefined){
-const err119 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+}
+else {
+const err119 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1434,8 +1529,11 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data37.tag === undefined){
-const err120 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+}
+if(data35.port !== undefined){
+let data37 = data35.port;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err120 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1444,9 +1542,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-for(const key11 in data37){
-if(!(((key11 === "repository") || (key11 === "tag")) || (key11 === "digest"))){
-const err121 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data37};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 > 65535 || isNaN(data37)){
+const err121 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1455,12 +1553,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data37.repository !== undefined){
-let data38 = data37.repository;
-if(typeof data38 === "string"){
-if(func3(data38) > 255){
-const err122 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
+if(data37 < 1 || isNaN(data37)){
+const err122 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1469,8 +1563,11 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(!pattern5.test(data38)){
-const err123 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
+}
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1480,8 +1577,9 @@ vErrors.push(err123);
 errors++;
 }
 }
+}
 else {
-const err124 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data38};
+const err124 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data31};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1491,11 +1589,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data37.tag !== undefined){
-let data39 = data37.tag;
-if(typeof data39 === "string"){
-if(!pattern6.test(data39)){
-const err125 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+if(data.secrets !== undefined){
+let data38 = data.secrets;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.provider === undefined){
+const err125 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1504,9 +1602,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-else {
-const err126 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data39};
+if(data38.store === undefined){
+const err126 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1515,11 +1612,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-if(data37.digest !== undefined){
-let data40 = data37.digest;
-if((typeof data40 !== "string") && (data40 !== null)){
-const err127 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+if(data38.remoteKeyPrefix === undefined){
+const err127 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1528,9 +1622,9 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(typeof data40 === "string"){
-if(!pattern7.test(data40)){
-const err128 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data40};
+for(const key7 in data38){
+if(!((((key7 === "provider") || (key7 === "store")) || (key7 === "remoteKeyPrefix")) || (key7 === "sealed"))){
+const err128 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1540,13 +1634,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-}
-}
-}
-if(data34.excluded !== undefined){
-let data41 = data34.excluded;
-if((typeof data41 !== "boolean") && (data41 !== null)){
-const err129 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data41};
+if(data38.provider !== undefined){
+let data39 = data38.provider;
+if(typeof data39 !== "string"){
+const err129 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data39};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1555,10 +1646,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-}
-else {
-const err130 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i3,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data34};
+if(!((data39 === "external-secrets") || (data39 === "sealed-secrets"))){
+const err130 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data39};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1568,9 +1657,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-else {
-const err131 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data33};
+if(data38.store !== undefined){
+let data40 = data38.store;
+if(typeof data40 === "string"){
+if(func3(data40) > 253){
+const err131 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data40};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1579,10 +1670,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-}
-else {
-const err132 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data16};
+if(func3(data40) < 1){
+const err132 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data40};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1591,21 +1680,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-if(data15.pinOrchestrator !== undefined){
-let data42 = data15.pinOrchestrator;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.replicas === undefined){
-data42.replicas = 2;
-}
-if(data42.resources === undefined){
-data42.resources = {"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}};
-}
-if(data42.maxReplicas === undefined){
-data42.maxReplicas = 6;
-}
-if(data42.image === undefined){
-const err133 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+if(!pattern3.test(data40)){
+const err133 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data40};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1614,9 +1690,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-for(const key12 in data42){
-if(!((((key12 === "image") || (key12 === "replicas")) || (key12 === "resources")) || (key12 === "maxReplicas"))){
-const err134 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+}
+else {
+const err134 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data40};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1626,11 +1702,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data42.image !== undefined){
-let data43 = data42.image;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.repository === undefined){
-const err135 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+if(data38.remoteKeyPrefix !== undefined){
+let data41 = data38.remoteKeyPrefix;
+if(typeof data41 === "string"){
+if(!pattern16.test(data41)){
+const err135 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data41};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1639,8 +1715,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data43.tag === undefined){
-const err136 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+}
+else {
+const err136 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data41};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1649,9 +1726,11 @@ vErrors.push(err136);
 }
 errors++;
 }
-for(const key13 in data43){
-if(!(((key13 === "repository") || (key13 === "tag")) || (key13 === "digest"))){
-const err137 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+}
+if(data38.sealed !== undefined){
+let data42 = data38.sealed;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err137 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data42};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1660,12 +1739,12 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-if(data43.repository !== undefined){
-let data44 = data43.repository;
-if(typeof data44 === "string"){
-if(func3(data44) > 255){
-const err138 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key8 in data42){
+const _errs96 = errors;
+if(typeof key8 === "string"){
+if(func3(key8) > 253){
+const err138 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1674,8 +1753,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(!pattern5.test(data44)){
-const err139 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
+if(func3(key8) < 1){
+const err139 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1684,9 +1763,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data44};
+if(!pattern3.test(key8)){
+const err140 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1696,11 +1774,8 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data43.tag !== undefined){
-let data45 = data43.tag;
-if(typeof data45 === "string"){
-if(!pattern6.test(data45)){
-const err141 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
+else {
+const err141 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1709,9 +1784,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-else {
-const err142 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data45};
+var valid32 = _errs96 === errors;
+if(!valid32){
+const err142 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data42};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1721,10 +1796,14 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data43.digest !== undefined){
-let data46 = data43.digest;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err143 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
+for(const key9 in data42){
+let data43 = data42[key9];
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key10 in data43){
+const _errs101 = errors;
+if(typeof key10 === "string"){
+if(func3(key10) > 253){
+const err143 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1733,9 +1812,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(typeof data46 === "string"){
-if(!pattern7.test(data46)){
-const err144 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data46};
+if(!pattern18.test(key10)){
+const err144 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1745,10 +1823,8 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-}
 else {
-const err145 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data43};
+const err145 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1757,10 +1833,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-let data47 = data42.replicas;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err146 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+var valid34 = _errs101 === errors;
+if(!valid34){
+const err146 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data43};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1769,9 +1844,12 @@ vErrors.push(err146);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 > 1000 || isNaN(data47)){
-const err147 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+}
+for(const key11 in data43){
+let data44 = data43[key11];
+if(typeof data44 === "string"){
+if(func3(data44) < 1){
+const err147 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1780,8 +1858,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data47 < 0 || isNaN(data47)){
-const err148 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data47};
+}
+else {
+const err148 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1791,10 +1870,9 @@ vErrors.push(err148);
 errors++;
 }
 }
-let data48 = data42.resources;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.requests === undefined){
-const err149 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
+}
+else {
+const err149 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data43};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1803,8 +1881,12 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data48.limits === undefined){
-const err150 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
+}
+}
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1813,9 +1895,12 @@ vErrors.push(err150);
 }
 errors++;
 }
-for(const key14 in data48){
-if(!((key14 === "requests") || (key14 === "limits"))){
-const err151 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
+}
+if(data.tls !== undefined){
+let data45 = data.tls;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.issuerName === undefined){
+const err151 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1824,12 +1909,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data48.requests !== undefined){
-let data49 = data48.requests;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.cpu === undefined){
-const err152 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
+if(data45.acmeServer === undefined){
+const err152 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1838,8 +1919,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data49.memory === undefined){
-const err153 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
+if(data45.acmeEmail === undefined){
+const err153 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1848,9 +1929,9 @@ vErrors.push(err153);
 }
 errors++;
 }
-for(const key15 in data49){
-if(!((key15 === "cpu") || (key15 === "memory"))){
-const err154 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
+for(const key12 in data45){
+if(!(((key12 === "issuerName") || (key12 === "acmeServer")) || (key12 === "acmeEmail"))){
+const err154 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1860,11 +1941,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data49.cpu !== undefined){
-let data50 = data49.cpu;
-if(typeof data50 === "string"){
-if(!pattern8.test(data50)){
-const err155 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
+if(data45.issuerName !== undefined){
+let data46 = data45.issuerName;
+if(typeof data46 === "string"){
+if(func3(data46) > 63){
+const err155 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1873,9 +1954,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-else {
-const err156 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data50};
+if(!pattern0.test(data46)){
+const err156 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1885,11 +1965,8 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data49.memory !== undefined){
-let data51 = data49.memory;
-if(typeof data51 === "string"){
-if(!pattern9.test(data51)){
-const err157 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
+else {
+const err157 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1899,8 +1976,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-else {
-const err158 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data51};
+if(data45.acmeServer !== undefined){
+let data47 = data45.acmeServer;
+if(typeof data47 === "string"){
+if(func3(data47) > 2048){
+const err158 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1909,10 +1989,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data49};
+if(!pattern20.test(data47)){
+const err159 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1922,11 +2000,8 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data48.limits !== undefined){
-let data52 = data48.limits;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.memory === undefined){
-const err160 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+else {
+const err160 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -1935,9 +2010,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key16 in data52){
-if(!((key16 === "cpu") || (key16 === "memory"))){
-const err161 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+}
+if(data45.acmeEmail !== undefined){
+let data48 = data45.acmeEmail;
+if(typeof data48 === "string"){
+if(func3(data48) > 254){
+const err161 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -1946,11 +2024,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(data52.cpu !== undefined){
-let data53 = data52.cpu;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err162 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
+if(!pattern21.test(data48)){
+const err162 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -1959,9 +2034,9 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(typeof data53 === "string"){
-if(!pattern8.test(data53)){
-const err163 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data53};
+}
+else {
+const err163 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -1972,11 +2047,8 @@ errors++;
 }
 }
 }
-if(data52.memory !== undefined){
-let data54 = data52.memory;
-if(typeof data54 === "string"){
-if(!pattern9.test(data54)){
-const err164 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
+else {
+const err164 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -1986,8 +2058,14 @@ vErrors.push(err164);
 errors++;
 }
 }
-else {
-const err165 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data54};
+if(data.edge !== undefined){
+let data49 = data.edge;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.routes === undefined){
+data49.routes = [{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}];
+}
+if(data49.corsOrigins === undefined){
+const err165 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data49};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -1996,10 +2074,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-}
-else {
-const err166 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data52};
+if(data49.rateLimit === undefined){
+const err166 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data49};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2008,10 +2084,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-}
-else {
-const err167 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data48};
+for(const key13 in data49){
+if(!(((key13 === "routes") || (key13 === "corsOrigins")) || (key13 === "rateLimit"))){
+const err167 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data49};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2020,9 +2095,10 @@ vErrors.push(err167);
 }
 errors++;
 }
-let data55 = data42.maxReplicas;
-if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
-const err168 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+}
+let data50 = data49.routes;
+if((!(Array.isArray(data50))) && (data50 !== null)){
+const err168 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data50};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2031,9 +2107,9 @@ vErrors.push(err168);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 > 1000 || isNaN(data55)){
-const err169 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+if(Array.isArray(data50)){
+if(data50.length < 1){
+const err169 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data50};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2042,8 +2118,12 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data55 < 1 || isNaN(data55)){
-const err170 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data55};
+const len8 = data50.length;
+for(let i16=0; i16<len8; i16++){
+let data51 = data50[i16];
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.name === undefined){
+const err170 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2052,10 +2132,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-}
-else {
-const err171 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data42};
+if(data51.backend === undefined){
+const err171 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2064,18 +2142,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-if(data15.watcher !== undefined){
-let data56 = data15.watcher;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.replicas === undefined){
-data56.replicas = 2;
-}
-if(data56.resources === undefined){
-data56.resources = {"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}};
-}
-if(data56.image === undefined){
-const err172 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if(data51.port === undefined){
+const err172 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2084,9 +2152,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-for(const key17 in data56){
-if(!(((key17 === "image") || (key17 === "replicas")) || (key17 === "resources"))){
-const err173 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if(data51.timeout === undefined){
+const err173 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2095,12 +2162,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-if(data56.image !== undefined){
-let data57 = data56.image;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.repository === undefined){
-const err174 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+for(const key14 in data51){
+if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key14))){
+const err174 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2109,8 +2173,12 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data57.tag === undefined){
-const err175 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+}
+if(data51.name !== undefined){
+let data52 = data51.name;
+if(typeof data52 === "string"){
+if(func3(data52) > 63){
+const err175 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2119,9 +2187,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-for(const key18 in data57){
-if(!(((key18 === "repository") || (key18 === "tag")) || (key18 === "digest"))){
-const err176 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+if(!pattern0.test(data52)){
+const err176 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2131,11 +2198,8 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data57.repository !== undefined){
-let data58 = data57.repository;
-if(typeof data58 === "string"){
-if(func3(data58) > 255){
-const err177 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
+else {
+const err177 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2144,8 +2208,11 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(!pattern5.test(data58)){
-const err178 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
+}
+if(data51.prefix !== undefined){
+let data53 = data51.prefix;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err178 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data53};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2154,9 +2221,9 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-else {
-const err179 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data58};
+if(typeof data53 === "string"){
+if(!pattern23.test(data53)){
+const err179 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data53};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2166,11 +2233,11 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data57.tag !== undefined){
-let data59 = data57.tag;
-if(typeof data59 === "string"){
-if(!pattern6.test(data59)){
-const err180 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
+}
+if(data51.path !== undefined){
+let data54 = data51.path;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err180 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data54};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2179,9 +2246,9 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data59};
+if(typeof data54 === "string"){
+if(!pattern23.test(data54)){
+const err181 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data54};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2191,10 +2258,11 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data57.digest !== undefined){
-let data60 = data57.digest;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err182 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
+}
+if(data51.regex !== undefined){
+let data55 = data51.regex;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err182 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2203,9 +2271,9 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(typeof data60 === "string"){
-if(!pattern7.test(data60)){
-const err183 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data60};
+if(typeof data55 === "string"){
+if(func3(data55) > 1024){
+const err183 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2214,11 +2282,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err184 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data57};
+if(func3(data55) < 2){
+const err184 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2227,10 +2292,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-let data61 = data56.replicas;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err185 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+if(!pattern25.test(data55)){
+const err185 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2239,9 +2302,13 @@ vErrors.push(err185);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 > 1000 || isNaN(data61)){
-const err186 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+}
+}
+if(data51.backend !== undefined){
+let data56 = data51.backend;
+if(typeof data56 === "string"){
+if(func3(data56) > 63){
+const err186 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2250,8 +2317,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data61 < 0 || isNaN(data61)){
-const err187 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data61};
+if(!pattern0.test(data56)){
+const err187 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2261,10 +2328,8 @@ vErrors.push(err187);
 errors++;
 }
 }
-let data62 = data56.resources;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.requests === undefined){
-const err188 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+else {
+const err188 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2273,8 +2338,12 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data62.limits === undefined){
-const err189 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+}
+if(data51.port !== undefined){
+let data57 = data51.port;
+if(typeof data57 === "string"){
+if(func3(data57) > 15){
+const err189 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2283,9 +2352,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-for(const key19 in data62){
-if(!((key19 === "requests") || (key19 === "limits"))){
-const err190 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+if(!pattern0.test(data57)){
+const err190 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2295,11 +2363,8 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data62.requests !== undefined){
-let data63 = data62.requests;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.cpu === undefined){
-const err191 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+else {
+const err191 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.port.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2308,8 +2373,11 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data63.memory === undefined){
-const err192 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+}
+if(data51.websocket !== undefined){
+let data58 = data51.websocket;
+if((typeof data58 !== "boolean") && (data58 !== null)){
+const err192 = {instancePath:instancePath+"/edge/routes/" + i16+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data58};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2318,9 +2386,11 @@ vErrors.push(err192);
 }
 errors++;
 }
-for(const key20 in data63){
-if(!((key20 === "cpu") || (key20 === "memory"))){
-const err193 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+}
+if(data51.rateLimited !== undefined){
+let data59 = data51.rateLimited;
+if((typeof data59 !== "boolean") && (data59 !== null)){
+const err193 = {instancePath:instancePath+"/edge/routes/" + i16+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data59};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2330,11 +2400,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data63.cpu !== undefined){
-let data64 = data63.cpu;
-if(typeof data64 === "string"){
-if(!pattern8.test(data64)){
-const err194 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
+if(data51.timeout !== undefined){
+let data60 = data51.timeout;
+if(!(typeof data60 === "string")){
+const err194 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data60};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2344,8 +2413,10 @@ vErrors.push(err194);
 errors++;
 }
 }
-else {
-const err195 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data64};
+if(data51.retries !== undefined){
+let data61 = data51.retries;
+if((!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))) && (data61 !== null)){
+const err195 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2354,12 +2425,9 @@ vErrors.push(err195);
 }
 errors++;
 }
-}
-if(data63.memory !== undefined){
-let data65 = data63.memory;
-if(typeof data65 === "string"){
-if(!pattern9.test(data65)){
-const err196 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 5 || isNaN(data61)){
+const err196 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2368,9 +2436,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-else {
-const err197 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data65};
+if(data61 < 0 || isNaN(data61)){
+const err197 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2381,8 +2448,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err198 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data63};
+const err198 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2392,11 +2460,16 @@ vErrors.push(err198);
 errors++;
 }
 }
-if(data62.limits !== undefined){
-let data66 = data62.limits;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.memory === undefined){
-const err199 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+}
+if(data49.corsOrigins !== undefined){
+let data62 = data49.corsOrigins;
+if(Array.isArray(data62)){
+const len9 = data62.length;
+for(let i17=0; i17<len9; i17++){
+let data63 = data62[i17];
+if(typeof data63 === "string"){
+if(func3(data63) > 2048){
+const err199 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2405,9 +2478,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-for(const key21 in data66){
-if(!((key21 === "cpu") || (key21 === "memory"))){
-const err200 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+if(!pattern28.test(data63)){
+const err200 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2417,10 +2489,8 @@ vErrors.push(err200);
 errors++;
 }
 }
-if(data66.cpu !== undefined){
-let data67 = data66.cpu;
-if((typeof data67 !== "string") && (data67 !== null)){
-const err201 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
+else {
+const err201 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2429,9 +2499,19 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(typeof data67 === "string"){
-if(!pattern8.test(data67)){
-const err202 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data67};
+}
+let i18 = data62.length;
+let j8;
+if(i18 > 1){
+const indices8 = {};
+for(;i18--;){
+let item8 = data62[i18];
+if(typeof item8 !== "string"){
+continue;
+}
+if(typeof indices8[item8] == "number"){
+j8 = indices8[item8];
+const err202 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i18+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data62};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2439,14 +2519,14 @@ else {
 vErrors.push(err202);
 }
 errors++;
+break;
+}
+indices8[item8] = i18;
 }
 }
 }
-if(data66.memory !== undefined){
-let data68 = data66.memory;
-if(typeof data68 === "string"){
-if(!pattern9.test(data68)){
-const err203 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
+else {
+const err203 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data62};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2456,8 +2536,11 @@ vErrors.push(err203);
 errors++;
 }
 }
-else {
-const err204 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data68};
+if(data49.rateLimit !== undefined){
+let data64 = data49.rateLimit;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.requestsPerSecond === undefined){
+const err204 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2466,10 +2549,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-}
-else {
-const err205 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data66};
+if(data64.burst === undefined){
+const err205 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2478,10 +2559,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-}
-}
-else {
-const err206 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data62};
+for(const key15 in data64){
+if(!((key15 === "requestsPerSecond") || (key15 === "burst"))){
+const err206 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2491,8 +2571,10 @@ vErrors.push(err206);
 errors++;
 }
 }
-else {
-const err207 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data56};
+if(data64.requestsPerSecond !== undefined){
+let data65 = data64.requestsPerSecond;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err207 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2501,21 +2583,9 @@ vErrors.push(err207);
 }
 errors++;
 }
-}
-if(data15.web !== undefined){
-let data69 = data15.web;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.replicas === undefined){
-data69.replicas = 2;
-}
-if(data69.resources === undefined){
-data69.resources = {"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}};
-}
-if(data69.maxReplicas === undefined){
-data69.maxReplicas = 6;
-}
-if(data69.image === undefined){
-const err208 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data69};
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 > 100000 || isNaN(data65)){
+const err208 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2524,9 +2594,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-for(const key22 in data69){
-if(!((((key22 === "image") || (key22 === "replicas")) || (key22 === "resources")) || (key22 === "maxReplicas"))){
-const err209 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data69};
+if(data65 < 1 || isNaN(data65)){
+const err209 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2536,11 +2605,11 @@ vErrors.push(err209);
 errors++;
 }
 }
-if(data69.image !== undefined){
-let data70 = data69.image;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.repository === undefined){
-const err210 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+}
+if(data64.burst !== undefined){
+let data66 = data64.burst;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err210 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2549,8 +2618,9 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data70.tag === undefined){
-const err211 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 > 100000 || isNaN(data66)){
+const err211 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2559,9 +2629,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-for(const key23 in data70){
-if(!(((key23 === "repository") || (key23 === "tag")) || (key23 === "digest"))){
-const err212 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+if(data66 < 1 || isNaN(data66)){
+const err212 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2571,11 +2640,10 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data70.repository !== undefined){
-let data71 = data70.repository;
-if(typeof data71 === "string"){
-if(func3(data71) > 255){
-const err213 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
+}
+}
+else {
+const err213 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2584,8 +2652,10 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(!pattern5.test(data71)){
-const err214 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
+}
+}
+else {
+const err214 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data49};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2595,8 +2665,11 @@ vErrors.push(err214);
 errors++;
 }
 }
-else {
-const err215 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data71};
+if(data.backups !== undefined){
+let data67 = data.backups;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.bucket === undefined){
+const err215 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2605,12 +2678,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-if(data70.tag !== undefined){
-let data72 = data70.tag;
-if(typeof data72 === "string"){
-if(!pattern6.test(data72)){
-const err216 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
+if(data67.endpoint === undefined){
+const err216 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2619,9 +2688,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-else {
-const err217 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data72};
+if(data67.indexSnapshotSchedule === undefined){
+const err217 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2630,11 +2698,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-if(data70.digest !== undefined){
-let data73 = data70.digest;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err218 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
+if(data67.volumeSnapshotSchedule === undefined){
+const err218 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2643,9 +2708,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(typeof data73 === "string"){
-if(!pattern7.test(data73)){
-const err219 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data73};
+if(data67.configBackupSchedule === undefined){
+const err219 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2654,11 +2718,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err220 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data70};
+if(data67.volumeSnapshotClassName === undefined){
+const err220 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2667,10 +2728,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-}
-let data74 = data69.replicas;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err221 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+if(data67.toolboxImage === undefined){
+const err221 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2679,9 +2738,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 > 1000 || isNaN(data74)){
-const err222 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+for(const key16 in data67){
+if(!((((((((key16 === "bucket") || (key16 === "endpoint")) || (key16 === "indexSnapshotSchedule")) || (key16 === "volumeSnapshotSchedule")) || (key16 === "configBackupSchedule")) || (key16 === "volumeSnapshotClassName")) || (key16 === "toolboxImage")) || (key16 === "secretData"))){
+const err222 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2690,8 +2749,12 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data74 < 0 || isNaN(data74)){
-const err223 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data74};
+}
+if(data67.bucket !== undefined){
+let data68 = data67.bucket;
+if(typeof data68 === "string"){
+if(func3(data68) > 63){
+const err223 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2700,11 +2763,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-}
-let data75 = data69.resources;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.requests === undefined){
-const err224 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+if(func3(data68) < 3){
+const err224 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2713,8 +2773,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data75.limits === undefined){
-const err225 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+if(!pattern0.test(data68)){
+const err225 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data68};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2723,9 +2783,9 @@ vErrors.push(err225);
 }
 errors++;
 }
-for(const key24 in data75){
-if(!((key24 === "requests") || (key24 === "limits"))){
-const err226 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+}
+else {
+const err226 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2735,11 +2795,11 @@ vErrors.push(err226);
 errors++;
 }
 }
-if(data75.requests !== undefined){
-let data76 = data75.requests;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.cpu === undefined){
-const err227 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+if(data67.endpoint !== undefined){
+let data69 = data67.endpoint;
+if(typeof data69 === "string"){
+if(func3(data69) > 2048){
+const err227 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2748,8 +2808,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data76.memory === undefined){
-const err228 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+if(!pattern20.test(data69)){
+const err228 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2758,9 +2818,9 @@ vErrors.push(err228);
 }
 errors++;
 }
-for(const key25 in data76){
-if(!((key25 === "cpu") || (key25 === "memory"))){
-const err229 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+}
+else {
+const err229 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2770,11 +2830,10 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(data76.cpu !== undefined){
-let data77 = data76.cpu;
-if(typeof data77 === "string"){
-if(!pattern8.test(data77)){
-const err230 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
+if(data67.indexSnapshotSchedule !== undefined){
+let data70 = data67.indexSnapshotSchedule;
+if(!(typeof data70 === "string")){
+const err230 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data70};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2784,8 +2843,10 @@ vErrors.push(err230);
 errors++;
 }
 }
-else {
-const err231 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data77};
+if(data67.volumeSnapshotSchedule !== undefined){
+let data71 = data67.volumeSnapshotSchedule;
+if(!(typeof data71 === "string")){
+const err231 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data71};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2795,11 +2856,10 @@ vErrors.push(err231);
 errors++;
 }
 }
-if(data76.memory !== undefined){
-let data78 = data76.memory;
-if(typeof data78 === "string"){
-if(!pattern9.test(data78)){
-const err232 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
+if(data67.configBackupSchedule !== undefined){
+let data72 = data67.configBackupSchedule;
+if(!(typeof data72 === "string")){
+const err232 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data72};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2809,8 +2869,11 @@ vErrors.push(err232);
 errors++;
 }
 }
-else {
-const err233 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data78};
+if(data67.volumeSnapshotClassName !== undefined){
+let data73 = data67.volumeSnapshotClassName;
+if(typeof data73 === "string"){
+if(func3(data73) > 253){
+const err233 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2819,10 +2882,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-}
-else {
-const err234 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data76};
+if(func3(data73) < 1){
+const err234 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2831,12 +2892,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-}
-if(data75.limits !== undefined){
-let data79 = data75.limits;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.memory === undefined){
-const err235 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+if(!pattern3.test(data73)){
+const err235 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2845,9 +2902,9 @@ vErrors.push(err235);
 }
 errors++;
 }
-for(const key26 in data79){
-if(!((key26 === "cpu") || (key26 === "memory"))){
-const err236 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+}
+else {
+const err236 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2857,10 +2914,11 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(data79.cpu !== undefined){
-let data80 = data79.cpu;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err237 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
+if(data67.toolboxImage !== undefined){
+let data74 = data67.toolboxImage;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.repository === undefined){
+const err237 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2869,9 +2927,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(typeof data80 === "string"){
-if(!pattern8.test(data80)){
-const err238 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data80};
+if(data74.tag === undefined){
+const err238 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2880,13 +2937,9 @@ vErrors.push(err238);
 }
 errors++;
 }
-}
-}
-if(data79.memory !== undefined){
-let data81 = data79.memory;
-if(typeof data81 === "string"){
-if(!pattern9.test(data81)){
-const err239 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
+for(const key17 in data74){
+if(!(((key17 === "repository") || (key17 === "tag")) || (key17 === "digest"))){
+const err239 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2896,8 +2949,11 @@ vErrors.push(err239);
 errors++;
 }
 }
-else {
-const err240 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data81};
+if(data74.repository !== undefined){
+let data75 = data74.repository;
+if(typeof data75 === "string"){
+if(func3(data75) > 255){
+const err240 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2906,10 +2962,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-}
-}
-else {
-const err241 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data79};
+if(!pattern32.test(data75)){
+const err241 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -2919,9 +2973,8 @@ vErrors.push(err241);
 errors++;
 }
 }
-}
 else {
-const err242 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data75};
+const err242 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -2930,9 +2983,12 @@ vErrors.push(err242);
 }
 errors++;
 }
-let data82 = data69.maxReplicas;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err243 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+}
+if(data74.tag !== undefined){
+let data76 = data74.tag;
+if(typeof data76 === "string"){
+if(!pattern33.test(data76)){
+const err243 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data76};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -2941,9 +2997,9 @@ vErrors.push(err243);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 1000 || isNaN(data82)){
-const err244 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+}
+else {
+const err244 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data76};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -2952,8 +3008,11 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data82 < 1 || isNaN(data82)){
-const err245 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data82};
+}
+if(data74.digest !== undefined){
+let data77 = data74.digest;
+if((typeof data77 !== "string") && (data77 !== null)){
+const err245 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data77};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -2962,10 +3021,9 @@ vErrors.push(err245);
 }
 errors++;
 }
-}
-}
-else {
-const err246 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data69};
+if(typeof data77 === "string"){
+if(!pattern34.test(data77)){
+const err246 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data77};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -2975,20 +3033,10 @@ vErrors.push(err246);
 errors++;
 }
 }
-if(data15.envoyEdge !== undefined){
-let data83 = data15.envoyEdge;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.replicas === undefined){
-data83.replicas = 2;
 }
-if(data83.resources === undefined){
-data83.resources = {"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}};
 }
-if(data83.maxReplicas === undefined){
-data83.maxReplicas = 8;
-}
-if(data83.image === undefined){
-const err247 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+else {
+const err247 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -2997,9 +3045,11 @@ vErrors.push(err247);
 }
 errors++;
 }
-for(const key27 in data83){
-if(!((((key27 === "image") || (key27 === "replicas")) || (key27 === "resources")) || (key27 === "maxReplicas"))){
-const err248 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+}
+if(data67.secretData !== undefined){
+let data78 = data67.secretData;
+if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
+const err248 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3008,12 +3058,9 @@ vErrors.push(err248);
 }
 errors++;
 }
-}
-if(data83.image !== undefined){
-let data84 = data83.image;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.repository === undefined){
-const err249 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.ageRecipient === undefined){
+const err249 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3022,8 +3069,9 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data84.tag === undefined){
-const err250 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+for(const key18 in data78){
+if(!(key18 === "ageRecipient")){
+const err250 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3032,9 +3080,12 @@ vErrors.push(err250);
 }
 errors++;
 }
-for(const key28 in data84){
-if(!(((key28 === "repository") || (key28 === "tag")) || (key28 === "digest"))){
-const err251 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+}
+if(data78.ageRecipient !== undefined){
+let data79 = data78.ageRecipient;
+if(typeof data79 === "string"){
+if(!pattern35.test(data79)){
+const err251 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data79};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3044,11 +3095,8 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data84.repository !== undefined){
-let data85 = data84.repository;
-if(typeof data85 === "string"){
-if(func3(data85) > 255){
-const err252 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+else {
+const err252 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data79};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3057,8 +3105,12 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(!pattern5.test(data85)){
-const err253 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+}
+}
+}
+}
+else {
+const err253 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3068,8 +3120,11 @@ vErrors.push(err253);
 errors++;
 }
 }
-else {
-const err254 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data85};
+if(data.components !== undefined){
+let data80 = data.components;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.cinNode === undefined){
+const err254 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3078,12 +3133,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-}
-if(data84.tag !== undefined){
-let data86 = data84.tag;
-if(typeof data86 === "string"){
-if(!pattern6.test(data86)){
-const err255 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
+if(data80.envoyEdge === undefined){
+const err255 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3092,9 +3143,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-}
-else {
-const err256 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data86};
+if(data80.kubo === undefined){
+const err256 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3103,11 +3153,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-if(data84.digest !== undefined){
-let data87 = data84.digest;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err257 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
+if(data80.pinOrchestrator === undefined){
+const err257 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3116,9 +3163,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(typeof data87 === "string"){
-if(!pattern7.test(data87)){
-const err258 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data87};
+if(data80.watcher === undefined){
+const err258 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3127,11 +3173,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err259 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data84};
+if(data80.web === undefined){
+const err259 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3140,10 +3183,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-}
-let data88 = data83.replicas;
-if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err260 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+if(data80.otelCollector === undefined){
+const err260 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3152,9 +3193,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if((typeof data88 == "number") && (isFinite(data88))){
-if(data88 > 1000 || isNaN(data88)){
-const err261 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+if(data80.promtail === undefined){
+const err261 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3163,8 +3203,9 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data88 < 0 || isNaN(data88)){
-const err262 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data88};
+for(const key19 in data80){
+if(!((((((((key19 === "cinNode") || (key19 === "envoyEdge")) || (key19 === "kubo")) || (key19 === "pinOrchestrator")) || (key19 === "watcher")) || (key19 === "web")) || (key19 === "otelCollector")) || (key19 === "promtail"))){
+const err262 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3174,10 +3215,11 @@ vErrors.push(err262);
 errors++;
 }
 }
-let data89 = data83.resources;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.requests === undefined){
-const err263 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+if(data80.cinNode !== undefined){
+let data81 = data80.cinNode;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.image === undefined){
+const err263 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3186,8 +3228,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data89.limits === undefined){
-const err264 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+if(data81.resources === undefined){
+const err264 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3196,9 +3238,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-for(const key29 in data89){
-if(!((key29 === "requests") || (key29 === "limits"))){
-const err265 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+if(data81.languages === undefined){
+const err265 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3207,12 +3248,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-}
-if(data89.requests !== undefined){
-let data90 = data89.requests;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.cpu === undefined){
-const err266 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+if(data81.instanceOverrides === undefined){
+const err266 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3221,8 +3258,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data90.memory === undefined){
-const err267 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+for(const key20 in data81){
+if(!((((key20 === "image") || (key20 === "resources")) || (key20 === "languages")) || (key20 === "instanceOverrides"))){
+const err267 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3231,9 +3269,12 @@ vErrors.push(err267);
 }
 errors++;
 }
-for(const key30 in data90){
-if(!((key30 === "cpu") || (key30 === "memory"))){
-const err268 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+}
+if(data81.image !== undefined){
+let data82 = data81.image;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+if(data82.repository === undefined){
+const err268 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data82};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3242,12 +3283,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-if(data90.cpu !== undefined){
-let data91 = data90.cpu;
-if(typeof data91 === "string"){
-if(!pattern8.test(data91)){
-const err269 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
+if(data82.tag === undefined){
+const err269 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data82};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3256,9 +3293,9 @@ vErrors.push(err269);
 }
 errors++;
 }
-}
-else {
-const err270 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data91};
+for(const key21 in data82){
+if(!(((key21 === "repository") || (key21 === "tag")) || (key21 === "digest"))){
+const err270 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data82};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3268,11 +3305,11 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(data90.memory !== undefined){
-let data92 = data90.memory;
-if(typeof data92 === "string"){
-if(!pattern9.test(data92)){
-const err271 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
+if(data82.repository !== undefined){
+let data83 = data82.repository;
+if(typeof data83 === "string"){
+if(func3(data83) > 255){
+const err271 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data83};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3281,9 +3318,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-}
-else {
-const err272 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data92};
+if(!pattern32.test(data83)){
+const err272 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data83};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3293,9 +3329,8 @@ vErrors.push(err272);
 errors++;
 }
 }
-}
 else {
-const err273 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data90};
+const err273 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data83};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3305,11 +3340,11 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data89.limits !== undefined){
-let data93 = data89.limits;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.memory === undefined){
-const err274 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+if(data82.tag !== undefined){
+let data84 = data82.tag;
+if(typeof data84 === "string"){
+if(!pattern33.test(data84)){
+const err274 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data84};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3318,9 +3353,9 @@ vErrors.push(err274);
 }
 errors++;
 }
-for(const key31 in data93){
-if(!((key31 === "cpu") || (key31 === "memory"))){
-const err275 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+}
+else {
+const err275 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data84};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3330,10 +3365,10 @@ vErrors.push(err275);
 errors++;
 }
 }
-if(data93.cpu !== undefined){
-let data94 = data93.cpu;
-if((typeof data94 !== "string") && (data94 !== null)){
-const err276 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
+if(data82.digest !== undefined){
+let data85 = data82.digest;
+if((typeof data85 !== "string") && (data85 !== null)){
+const err276 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data85};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3342,9 +3377,9 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(typeof data94 === "string"){
-if(!pattern8.test(data94)){
-const err277 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data94};
+if(typeof data85 === "string"){
+if(!pattern34.test(data85)){
+const err277 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data85};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3355,11 +3390,9 @@ errors++;
 }
 }
 }
-if(data93.memory !== undefined){
-let data95 = data93.memory;
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err278 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
+}
+else {
+const err278 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data82};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3369,8 +3402,11 @@ vErrors.push(err278);
 errors++;
 }
 }
-else {
-const err279 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data95};
+if(data81.resources !== undefined){
+let data86 = data81.resources;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.requests === undefined){
+const err279 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data86};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3379,10 +3415,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-}
-}
-else {
-const err280 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data93};
+if(data86.limits === undefined){
+const err280 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data86};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3391,10 +3425,9 @@ vErrors.push(err280);
 }
 errors++;
 }
-}
-}
-else {
-const err281 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data89};
+for(const key22 in data86){
+if(!((key22 === "requests") || (key22 === "limits"))){
+const err281 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data86};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3403,9 +3436,12 @@ vErrors.push(err281);
 }
 errors++;
 }
-let data96 = data83.maxReplicas;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err282 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+}
+if(data86.requests !== undefined){
+let data87 = data86.requests;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+if(data87.cpu === undefined){
+const err282 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data87};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3414,9 +3450,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 1000 || isNaN(data96)){
-const err283 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+if(data87.memory === undefined){
+const err283 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data87};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3425,8 +3460,9 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data96 < 1 || isNaN(data96)){
-const err284 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data96};
+for(const key23 in data87){
+if(!((key23 === "cpu") || (key23 === "memory"))){
+const err284 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data87};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3436,9 +3472,11 @@ vErrors.push(err284);
 errors++;
 }
 }
-}
-else {
-const err285 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data83};
+if(data87.cpu !== undefined){
+let data88 = data87.cpu;
+if(typeof data88 === "string"){
+if(!pattern39.test(data88)){
+const err285 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data88};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3448,11 +3486,8 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(data15.kubo !== undefined){
-let data97 = data15.kubo;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.image === undefined){
-const err286 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+else {
+const err286 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data88};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3461,8 +3496,12 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data97.replicas === undefined){
-const err287 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+if(data87.memory !== undefined){
+let data89 = data87.memory;
+if(typeof data89 === "string"){
+if(!pattern40.test(data89)){
+const err287 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data89};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3471,8 +3510,9 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data97.resources === undefined){
-const err288 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+else {
+const err288 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data89};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3481,8 +3521,10 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data97.storage === undefined){
-const err289 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+}
+else {
+const err289 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data87};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3491,9 +3533,12 @@ vErrors.push(err289);
 }
 errors++;
 }
-for(const key32 in data97){
-if(!((((key32 === "image") || (key32 === "replicas")) || (key32 === "resources")) || (key32 === "storage"))){
-const err290 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+}
+if(data86.limits !== undefined){
+let data90 = data86.limits;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.memory === undefined){
+const err290 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data90};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3502,12 +3547,9 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-if(data97.image !== undefined){
-let data98 = data97.image;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.repository === undefined){
-const err291 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+for(const key24 in data90){
+if(!((key24 === "cpu") || (key24 === "memory"))){
+const err291 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data90};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3516,8 +3558,11 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data98.tag === undefined){
-const err292 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+}
+if(data90.cpu !== undefined){
+let data91 = data90.cpu;
+if((typeof data91 !== "string") && (data91 !== null)){
+const err292 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data91};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3526,9 +3571,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-for(const key33 in data98){
-if(!(((key33 === "repository") || (key33 === "tag")) || (key33 === "digest"))){
-const err293 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(typeof data91 === "string"){
+if(!pattern39.test(data91)){
+const err293 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data91};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3538,11 +3583,12 @@ vErrors.push(err293);
 errors++;
 }
 }
-if(data98.repository !== undefined){
-let data99 = data98.repository;
-if(typeof data99 === "string"){
-if(func3(data99) > 255){
-const err294 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+}
+if(data90.memory !== undefined){
+let data92 = data90.memory;
+if(typeof data92 === "string"){
+if(!pattern40.test(data92)){
+const err294 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data92};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3551,8 +3597,9 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(!pattern5.test(data99)){
-const err295 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+}
+else {
+const err295 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data92};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3562,8 +3609,9 @@ vErrors.push(err295);
 errors++;
 }
 }
+}
 else {
-const err296 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data99};
+const err296 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data90};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3573,11 +3621,9 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data98.tag !== undefined){
-let data100 = data98.tag;
-if(typeof data100 === "string"){
-if(!pattern6.test(data100)){
-const err297 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
+}
+else {
+const err297 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data86};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3587,8 +3633,11 @@ vErrors.push(err297);
 errors++;
 }
 }
-else {
-const err298 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data100};
+if(data81.languages !== undefined){
+let data93 = data81.languages;
+if(Array.isArray(data93)){
+if(data93.length < 1){
+const err298 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data93};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3597,11 +3646,12 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-if(data98.digest !== undefined){
-let data101 = data98.digest;
-if((typeof data101 !== "string") && (data101 !== null)){
-const err299 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
+const len10 = data93.length;
+for(let i19=0; i19<len10; i19++){
+let data94 = data93[i19];
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.code === undefined){
+const err299 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3610,9 +3660,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(typeof data101 === "string"){
-if(!pattern7.test(data101)){
-const err300 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data101};
+if(data94.replicas === undefined){
+const err300 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3621,11 +3670,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err301 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data98};
+if(data94.storage === undefined){
+const err301 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3634,11 +3680,9 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-if(data97.replicas !== undefined){
-let data102 = data97.replicas;
-if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
-const err302 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+for(const key25 in data94){
+if(!(((key25 === "code") || (key25 === "replicas")) || (key25 === "storage"))){
+const err302 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3647,9 +3691,12 @@ vErrors.push(err302);
 }
 errors++;
 }
-if((typeof data102 == "number") && (isFinite(data102))){
-if(data102 > 1000 || isNaN(data102)){
-const err303 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+}
+if(data94.code !== undefined){
+let data95 = data94.code;
+if(typeof data95 === "string"){
+if(!pattern43.test(data95)){
+const err303 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data95};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3658,8 +3705,9 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(data102 < 0 || isNaN(data102)){
-const err304 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data102};
+}
+else {
+const err304 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data95};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3669,12 +3717,10 @@ vErrors.push(err304);
 errors++;
 }
 }
-}
-if(data97.resources !== undefined){
-let data103 = data97.resources;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.requests === undefined){
-const err305 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+if(data94.replicas !== undefined){
+let data96 = data94.replicas;
+if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
+const err305 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data96};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3683,8 +3729,9 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(data103.limits === undefined){
-const err306 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 1000 || isNaN(data96)){
+const err306 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data96};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3693,9 +3740,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-for(const key34 in data103){
-if(!((key34 === "requests") || (key34 === "limits"))){
-const err307 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+if(data96 < 0 || isNaN(data96)){
+const err307 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data96};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3705,11 +3751,12 @@ vErrors.push(err307);
 errors++;
 }
 }
-if(data103.requests !== undefined){
-let data104 = data103.requests;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.cpu === undefined){
-const err308 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+}
+if(data94.storage !== undefined){
+let data97 = data94.storage;
+if(typeof data97 === "string"){
+if(!pattern40.test(data97)){
+const err308 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data97};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3718,8 +3765,9 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(data104.memory === undefined){
-const err309 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+}
+else {
+const err309 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data97};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3728,9 +3776,10 @@ vErrors.push(err309);
 }
 errors++;
 }
-for(const key35 in data104){
-if(!((key35 === "cpu") || (key35 === "memory"))){
-const err310 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+}
+}
+else {
+const err310 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3740,11 +3789,9 @@ vErrors.push(err310);
 errors++;
 }
 }
-if(data104.cpu !== undefined){
-let data105 = data104.cpu;
-if(typeof data105 === "string"){
-if(!pattern8.test(data105)){
-const err311 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
+}
+else {
+const err311 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data93};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3754,8 +3801,15 @@ vErrors.push(err311);
 errors++;
 }
 }
-else {
-const err312 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data105};
+if(data81.instanceOverrides !== undefined){
+let data98 = data81.instanceOverrides;
+if(Array.isArray(data98)){
+const len11 = data98.length;
+for(let i20=0; i20<len11; i20++){
+let data99 = data98[i20];
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.language === undefined){
+const err312 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data99};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3764,12 +3818,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-}
-if(data104.memory !== undefined){
-let data106 = data104.memory;
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-const err313 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
+if(data99.instance === undefined){
+const err313 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data99};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3778,9 +3828,9 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-else {
-const err314 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data106};
+for(const key26 in data99){
+if(!((((key26 === "language") || (key26 === "instance")) || (key26 === "image")) || (key26 === "excluded"))){
+const err314 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data99};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3790,9 +3840,11 @@ vErrors.push(err314);
 errors++;
 }
 }
-}
-else {
-const err315 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data104};
+if(data99.language !== undefined){
+let data100 = data99.language;
+if(typeof data100 === "string"){
+if(!pattern43.test(data100)){
+const err315 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data100};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3802,11 +3854,8 @@ vErrors.push(err315);
 errors++;
 }
 }
-if(data103.limits !== undefined){
-let data107 = data103.limits;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.memory === undefined){
-const err316 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+else {
+const err316 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data100};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3815,9 +3864,11 @@ vErrors.push(err316);
 }
 errors++;
 }
-for(const key36 in data107){
-if(!((key36 === "cpu") || (key36 === "memory"))){
-const err317 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+}
+if(data99.instance !== undefined){
+let data101 = data99.instance;
+if(!(((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101))) && (isFinite(data101)))){
+const err317 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data101};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3826,11 +3877,9 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
-if(data107.cpu !== undefined){
-let data108 = data107.cpu;
-if((typeof data108 !== "string") && (data108 !== null)){
-const err318 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
+if((typeof data101 == "number") && (isFinite(data101))){
+if(data101 < 0 || isNaN(data101)){
+const err318 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data101};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3839,9 +3888,12 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(typeof data108 === "string"){
-if(!pattern8.test(data108)){
-const err319 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data108};
+}
+}
+if(data99.image !== undefined){
+let data102 = data99.image;
+if((!(data102 && typeof data102 == "object" && !Array.isArray(data102))) && (data102 !== null)){
+const err319 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data102};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3850,13 +3902,9 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-}
-if(data107.memory !== undefined){
-let data109 = data107.memory;
-if(typeof data109 === "string"){
-if(!pattern9.test(data109)){
-const err320 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.repository === undefined){
+const err320 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data102};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3865,9 +3913,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-}
-else {
-const err321 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data109};
+if(data102.tag === undefined){
+const err321 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data102};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3876,10 +3923,9 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-}
-else {
-const err322 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data107};
+for(const key27 in data102){
+if(!(((key27 === "repository") || (key27 === "tag")) || (key27 === "digest"))){
+const err322 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data102};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3889,9 +3935,11 @@ vErrors.push(err322);
 errors++;
 }
 }
-}
-else {
-const err323 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data103};
+if(data102.repository !== undefined){
+let data103 = data102.repository;
+if(typeof data103 === "string"){
+if(func3(data103) > 255){
+const err323 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data103};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3900,12 +3948,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-}
-if(data97.storage !== undefined){
-let data110 = data97.storage;
-if(typeof data110 === "string"){
-if(!pattern9.test(data110)){
-const err324 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
+if(!pattern32.test(data103)){
+const err324 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data103};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3916,7 +3960,7 @@ errors++;
 }
 }
 else {
-const err325 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data110};
+const err325 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data103};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3926,9 +3970,11 @@ vErrors.push(err325);
 errors++;
 }
 }
-}
-else {
-const err326 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data97};
+if(data102.tag !== undefined){
+let data104 = data102.tag;
+if(typeof data104 === "string"){
+if(!pattern33.test(data104)){
+const err326 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data104};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -3938,11 +3984,8 @@ vErrors.push(err326);
 errors++;
 }
 }
-if(data15.otelCollector !== undefined){
-let data111 = data15.otelCollector;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.image === undefined){
-const err327 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+else {
+const err327 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data104};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -3951,8 +3994,11 @@ vErrors.push(err327);
 }
 errors++;
 }
-if(data111.resources === undefined){
-const err328 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+}
+if(data102.digest !== undefined){
+let data105 = data102.digest;
+if((typeof data105 !== "string") && (data105 !== null)){
+const err328 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data105};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -3961,9 +4007,9 @@ vErrors.push(err328);
 }
 errors++;
 }
-for(const key37 in data111){
-if(!((key37 === "image") || (key37 === "resources"))){
-const err329 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+if(typeof data105 === "string"){
+if(!pattern34.test(data105)){
+const err329 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data105};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -3973,11 +4019,13 @@ vErrors.push(err329);
 errors++;
 }
 }
-if(data111.image !== undefined){
-let data112 = data111.image;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.repository === undefined){
-const err330 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+}
+}
+}
+if(data99.excluded !== undefined){
+let data106 = data99.excluded;
+if((typeof data106 !== "boolean") && (data106 !== null)){
+const err330 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data106};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -3986,8 +4034,10 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(data112.tag === undefined){
-const err331 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+}
+}
+else {
+const err331 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data99};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -3996,9 +4046,10 @@ vErrors.push(err331);
 }
 errors++;
 }
-for(const key38 in data112){
-if(!(((key38 === "repository") || (key38 === "tag")) || (key38 === "digest"))){
-const err332 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+}
+}
+else {
+const err332 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data98};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4008,11 +4059,9 @@ vErrors.push(err332);
 errors++;
 }
 }
-if(data112.repository !== undefined){
-let data113 = data112.repository;
-if(typeof data113 === "string"){
-if(func3(data113) > 255){
-const err333 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+}
+else {
+const err333 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4021,8 +4070,21 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(!pattern5.test(data113)){
-const err334 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+}
+if(data80.envoyEdge !== undefined){
+let data107 = data80.envoyEdge;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.replicas === undefined){
+data107.replicas = 2;
+}
+if(data107.resources === undefined){
+data107.resources = {"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}};
+}
+if(data107.maxReplicas === undefined){
+data107.maxReplicas = 8;
+}
+if(data107.image === undefined){
+const err334 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data107};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4031,9 +4093,9 @@ vErrors.push(err334);
 }
 errors++;
 }
-}
-else {
-const err335 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data113};
+for(const key28 in data107){
+if(!((((key28 === "image") || (key28 === "replicas")) || (key28 === "resources")) || (key28 === "maxReplicas"))){
+const err335 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data107};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4043,11 +4105,11 @@ vErrors.push(err335);
 errors++;
 }
 }
-if(data112.tag !== undefined){
-let data114 = data112.tag;
-if(typeof data114 === "string"){
-if(!pattern6.test(data114)){
-const err336 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
+if(data107.image !== undefined){
+let data108 = data107.image;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+if(data108.repository === undefined){
+const err336 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data108};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4056,9 +4118,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-}
-else {
-const err337 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data114};
+if(data108.tag === undefined){
+const err337 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data108};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4067,11 +4128,9 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-if(data112.digest !== undefined){
-let data115 = data112.digest;
-if((typeof data115 !== "string") && (data115 !== null)){
-const err338 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
+for(const key29 in data108){
+if(!(((key29 === "repository") || (key29 === "tag")) || (key29 === "digest"))){
+const err338 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data108};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4080,9 +4139,12 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(typeof data115 === "string"){
-if(!pattern7.test(data115)){
-const err339 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data115};
+}
+if(data108.repository !== undefined){
+let data109 = data108.repository;
+if(typeof data109 === "string"){
+if(func3(data109) > 255){
+const err339 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data109};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4091,11 +4153,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err340 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data112};
+if(!pattern32.test(data109)){
+const err340 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data109};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4105,11 +4164,8 @@ vErrors.push(err340);
 errors++;
 }
 }
-if(data111.resources !== undefined){
-let data116 = data111.resources;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.requests === undefined){
-const err341 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+else {
+const err341 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data109};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4118,8 +4174,12 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(data116.limits === undefined){
-const err342 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+}
+if(data108.tag !== undefined){
+let data110 = data108.tag;
+if(typeof data110 === "string"){
+if(!pattern33.test(data110)){
+const err342 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data110};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4128,9 +4188,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-for(const key39 in data116){
-if(!((key39 === "requests") || (key39 === "limits"))){
-const err343 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+}
+else {
+const err343 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data110};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4140,11 +4200,10 @@ vErrors.push(err343);
 errors++;
 }
 }
-if(data116.requests !== undefined){
-let data117 = data116.requests;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.cpu === undefined){
-const err344 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(data108.digest !== undefined){
+let data111 = data108.digest;
+if((typeof data111 !== "string") && (data111 !== null)){
+const err344 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data111};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4153,8 +4212,9 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(data117.memory === undefined){
-const err345 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(typeof data111 === "string"){
+if(!pattern34.test(data111)){
+const err345 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data111};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4163,9 +4223,11 @@ vErrors.push(err345);
 }
 errors++;
 }
-for(const key40 in data117){
-if(!((key40 === "cpu") || (key40 === "memory"))){
-const err346 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+}
+}
+}
+else {
+const err346 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data108};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4175,11 +4237,9 @@ vErrors.push(err346);
 errors++;
 }
 }
-if(data117.cpu !== undefined){
-let data118 = data117.cpu;
-if(typeof data118 === "string"){
-if(!pattern8.test(data118)){
-const err347 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
+let data112 = data107.replicas;
+if(!(((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112))) && (isFinite(data112)))){
+const err347 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data112};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4188,9 +4248,9 @@ vErrors.push(err347);
 }
 errors++;
 }
-}
-else {
-const err348 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data118};
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 > 1000 || isNaN(data112)){
+const err348 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data112};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4199,12 +4259,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-}
-if(data117.memory !== undefined){
-let data119 = data117.memory;
-if(typeof data119 === "string"){
-if(!pattern9.test(data119)){
-const err349 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
+if(data112 < 0 || isNaN(data112)){
+const err349 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data112};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4214,8 +4270,10 @@ vErrors.push(err349);
 errors++;
 }
 }
-else {
-const err350 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data119};
+let data113 = data107.resources;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.requests === undefined){
+const err350 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data113};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4224,10 +4282,8 @@ vErrors.push(err350);
 }
 errors++;
 }
-}
-}
-else {
-const err351 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data117};
+if(data113.limits === undefined){
+const err351 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data113};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4236,12 +4292,9 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-if(data116.limits !== undefined){
-let data120 = data116.limits;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.memory === undefined){
-const err352 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+for(const key30 in data113){
+if(!((key30 === "requests") || (key30 === "limits"))){
+const err352 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data113};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4250,9 +4303,12 @@ vErrors.push(err352);
 }
 errors++;
 }
-for(const key41 in data120){
-if(!((key41 === "cpu") || (key41 === "memory"))){
-const err353 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+}
+if(data113.requests !== undefined){
+let data114 = data113.requests;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.cpu === undefined){
+const err353 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data114};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4261,11 +4317,8 @@ vErrors.push(err353);
 }
 errors++;
 }
-}
-if(data120.cpu !== undefined){
-let data121 = data120.cpu;
-if((typeof data121 !== "string") && (data121 !== null)){
-const err354 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
+if(data114.memory === undefined){
+const err354 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data114};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4274,9 +4327,9 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(typeof data121 === "string"){
-if(!pattern8.test(data121)){
-const err355 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data121};
+for(const key31 in data114){
+if(!((key31 === "cpu") || (key31 === "memory"))){
+const err355 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data114};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4286,12 +4339,11 @@ vErrors.push(err355);
 errors++;
 }
 }
-}
-if(data120.memory !== undefined){
-let data122 = data120.memory;
-if(typeof data122 === "string"){
-if(!pattern9.test(data122)){
-const err356 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
+if(data114.cpu !== undefined){
+let data115 = data114.cpu;
+if(typeof data115 === "string"){
+if(!pattern39.test(data115)){
+const err356 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data115};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4302,7 +4354,7 @@ errors++;
 }
 }
 else {
-const err357 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data122};
+const err357 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data115};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4312,9 +4364,11 @@ vErrors.push(err357);
 errors++;
 }
 }
-}
-else {
-const err358 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data120};
+if(data114.memory !== undefined){
+let data116 = data114.memory;
+if(typeof data116 === "string"){
+if(!pattern40.test(data116)){
+const err358 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data116};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4324,9 +4378,8 @@ vErrors.push(err358);
 errors++;
 }
 }
-}
 else {
-const err359 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data116};
+const err359 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data116};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4338,7 +4391,7 @@ errors++;
 }
 }
 else {
-const err360 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data111};
+const err360 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data114};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4348,11 +4401,11 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data15.promtail !== undefined){
-let data123 = data15.promtail;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.image === undefined){
-const err361 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+if(data113.limits !== undefined){
+let data117 = data113.limits;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.memory === undefined){
+const err361 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data117};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4361,8 +4414,9 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data123.resources === undefined){
-const err362 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+for(const key32 in data117){
+if(!((key32 === "cpu") || (key32 === "memory"))){
+const err362 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data117};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4371,9 +4425,11 @@ vErrors.push(err362);
 }
 errors++;
 }
-for(const key42 in data123){
-if(!((key42 === "image") || (key42 === "resources"))){
-const err363 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+}
+if(data117.cpu !== undefined){
+let data118 = data117.cpu;
+if((typeof data118 !== "string") && (data118 !== null)){
+const err363 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data118};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4382,12 +4438,9 @@ vErrors.push(err363);
 }
 errors++;
 }
-}
-if(data123.image !== undefined){
-let data124 = data123.image;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.repository === undefined){
-const err364 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+if(typeof data118 === "string"){
+if(!pattern39.test(data118)){
+const err364 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data118};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4396,8 +4449,13 @@ vErrors.push(err364);
 }
 errors++;
 }
-if(data124.tag === undefined){
-const err365 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+}
+}
+if(data117.memory !== undefined){
+let data119 = data117.memory;
+if(typeof data119 === "string"){
+if(!pattern40.test(data119)){
+const err365 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data119};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4406,9 +4464,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-for(const key43 in data124){
-if(!(((key43 === "repository") || (key43 === "tag")) || (key43 === "digest"))){
-const err366 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+}
+else {
+const err366 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data119};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4418,11 +4476,9 @@ vErrors.push(err366);
 errors++;
 }
 }
-if(data124.repository !== undefined){
-let data125 = data124.repository;
-if(typeof data125 === "string"){
-if(func3(data125) > 255){
-const err367 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+}
+else {
+const err367 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data117};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4431,8 +4487,10 @@ vErrors.push(err367);
 }
 errors++;
 }
-if(!pattern5.test(data125)){
-const err368 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+}
+}
+else {
+const err368 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data113};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4441,9 +4499,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-else {
-const err369 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data125};
+let data120 = data107.maxReplicas;
+if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
+const err369 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data120};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4452,12 +4510,9 @@ vErrors.push(err369);
 }
 errors++;
 }
-}
-if(data124.tag !== undefined){
-let data126 = data124.tag;
-if(typeof data126 === "string"){
-if(!pattern6.test(data126)){
-const err370 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
+if((typeof data120 == "number") && (isFinite(data120))){
+if(data120 > 1000 || isNaN(data120)){
+const err370 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data120};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4466,9 +4521,8 @@ vErrors.push(err370);
 }
 errors++;
 }
-}
-else {
-const err371 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data126};
+if(data120 < 1 || isNaN(data120)){
+const err371 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data120};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4478,10 +4532,9 @@ vErrors.push(err371);
 errors++;
 }
 }
-if(data124.digest !== undefined){
-let data127 = data124.digest;
-if((typeof data127 !== "string") && (data127 !== null)){
-const err372 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
+}
+else {
+const err372 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data107};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4490,9 +4543,12 @@ vErrors.push(err372);
 }
 errors++;
 }
-if(typeof data127 === "string"){
-if(!pattern7.test(data127)){
-const err373 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data127};
+}
+if(data80.kubo !== undefined){
+let data121 = data80.kubo;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.image === undefined){
+const err373 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data121};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4501,11 +4557,8 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err374 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data124};
+if(data121.replicas === undefined){
+const err374 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data121};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4514,12 +4567,8 @@ vErrors.push(err374);
 }
 errors++;
 }
-}
-if(data123.resources !== undefined){
-let data128 = data123.resources;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.requests === undefined){
-const err375 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data121.resources === undefined){
+const err375 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data121};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4528,8 +4577,8 @@ vErrors.push(err375);
 }
 errors++;
 }
-if(data128.limits === undefined){
-const err376 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data121.storage === undefined){
+const err376 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data121};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4538,9 +4587,9 @@ vErrors.push(err376);
 }
 errors++;
 }
-for(const key44 in data128){
-if(!((key44 === "requests") || (key44 === "limits"))){
-const err377 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+for(const key33 in data121){
+if(!((((key33 === "image") || (key33 === "replicas")) || (key33 === "resources")) || (key33 === "storage"))){
+const err377 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data121};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4550,11 +4599,11 @@ vErrors.push(err377);
 errors++;
 }
 }
-if(data128.requests !== undefined){
-let data129 = data128.requests;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.cpu === undefined){
-const err378 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+if(data121.image !== undefined){
+let data122 = data121.image;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.repository === undefined){
+const err378 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data122};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4563,8 +4612,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data129.memory === undefined){
-const err379 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+if(data122.tag === undefined){
+const err379 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data122};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4573,9 +4622,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-for(const key45 in data129){
-if(!((key45 === "cpu") || (key45 === "memory"))){
-const err380 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+for(const key34 in data122){
+if(!(((key34 === "repository") || (key34 === "tag")) || (key34 === "digest"))){
+const err380 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data122};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4585,11 +4634,11 @@ vErrors.push(err380);
 errors++;
 }
 }
-if(data129.cpu !== undefined){
-let data130 = data129.cpu;
-if(typeof data130 === "string"){
-if(!pattern8.test(data130)){
-const err381 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
+if(data122.repository !== undefined){
+let data123 = data122.repository;
+if(typeof data123 === "string"){
+if(func3(data123) > 255){
+const err381 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data123};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4598,9 +4647,8 @@ vErrors.push(err381);
 }
 errors++;
 }
-}
-else {
-const err382 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data130};
+if(!pattern32.test(data123)){
+const err382 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data123};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4610,11 +4658,8 @@ vErrors.push(err382);
 errors++;
 }
 }
-if(data129.memory !== undefined){
-let data131 = data129.memory;
-if(typeof data131 === "string"){
-if(!pattern9.test(data131)){
-const err383 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
+else {
+const err383 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data123};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4624,8 +4669,11 @@ vErrors.push(err383);
 errors++;
 }
 }
-else {
-const err384 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data131};
+if(data122.tag !== undefined){
+let data124 = data122.tag;
+if(typeof data124 === "string"){
+if(!pattern33.test(data124)){
+const err384 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data124};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4635,9 +4683,8 @@ vErrors.push(err384);
 errors++;
 }
 }
-}
 else {
-const err385 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data129};
+const err385 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data124};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4647,11 +4694,10 @@ vErrors.push(err385);
 errors++;
 }
 }
-if(data128.limits !== undefined){
-let data132 = data128.limits;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.memory === undefined){
-const err386 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(data122.digest !== undefined){
+let data125 = data122.digest;
+if((typeof data125 !== "string") && (data125 !== null)){
+const err386 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data125};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4660,9 +4706,9 @@ vErrors.push(err386);
 }
 errors++;
 }
-for(const key46 in data132){
-if(!((key46 === "cpu") || (key46 === "memory"))){
-const err387 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(typeof data125 === "string"){
+if(!pattern34.test(data125)){
+const err387 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data125};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4672,10 +4718,10 @@ vErrors.push(err387);
 errors++;
 }
 }
-if(data132.cpu !== undefined){
-let data133 = data132.cpu;
-if((typeof data133 !== "string") && (data133 !== null)){
-const err388 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
+}
+}
+else {
+const err388 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data122};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4684,9 +4730,11 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(typeof data133 === "string"){
-if(!pattern8.test(data133)){
-const err389 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data133};
+}
+if(data121.replicas !== undefined){
+let data126 = data121.replicas;
+if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
+const err389 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data126};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4695,13 +4743,9 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-}
-if(data132.memory !== undefined){
-let data134 = data132.memory;
-if(typeof data134 === "string"){
-if(!pattern9.test(data134)){
-const err390 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
+if((typeof data126 == "number") && (isFinite(data126))){
+if(data126 > 1000 || isNaN(data126)){
+const err390 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data126};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4710,9 +4754,8 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-else {
-const err391 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data134};
+if(data126 < 0 || isNaN(data126)){
+const err391 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data126};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4723,8 +4766,11 @@ errors++;
 }
 }
 }
-else {
-const err392 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data132};
+if(data121.resources !== undefined){
+let data127 = data121.resources;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.requests === undefined){
+const err392 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data127};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4733,10 +4779,8 @@ vErrors.push(err392);
 }
 errors++;
 }
-}
-}
-else {
-const err393 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data128};
+if(data127.limits === undefined){
+const err393 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data127};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4745,10 +4789,9 @@ vErrors.push(err393);
 }
 errors++;
 }
-}
-}
-else {
-const err394 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data123};
+for(const key35 in data127){
+if(!((key35 === "requests") || (key35 === "limits"))){
+const err394 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data127};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4758,9 +4801,11 @@ vErrors.push(err394);
 errors++;
 }
 }
-}
-else {
-const err395 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data15};
+if(data127.requests !== undefined){
+let data128 = data127.requests;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.cpu === undefined){
+const err395 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data128};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4769,12 +4814,8 @@ vErrors.push(err395);
 }
 errors++;
 }
-}
-if(data.network !== undefined){
-let data135 = data.network;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.rpcEndpointCidrs === undefined){
-const err396 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+if(data128.memory === undefined){
+const err396 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data128};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4783,8 +4824,9 @@ vErrors.push(err396);
 }
 errors++;
 }
-if(data135.ipfsGatewayCidrs === undefined){
-const err397 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+for(const key36 in data128){
+if(!((key36 === "cpu") || (key36 === "memory"))){
+const err397 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data128};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4793,8 +4835,12 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data135.peerCidrs === undefined){
-const err398 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+if(data128.cpu !== undefined){
+let data129 = data128.cpu;
+if(typeof data129 === "string"){
+if(!pattern39.test(data129)){
+const err398 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data129};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4803,8 +4849,9 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data135.pinningServiceCidrs === undefined){
-const err399 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+else {
+const err399 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data129};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4813,8 +4860,12 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(data135.objectStoreCidrs === undefined){
-const err400 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+if(data128.memory !== undefined){
+let data130 = data128.memory;
+if(typeof data130 === "string"){
+if(!pattern40.test(data130)){
+const err400 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data130};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4823,8 +4874,9 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data135.apiServerCidrs === undefined){
-const err401 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+else {
+const err401 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data130};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4833,8 +4885,10 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data135.cdnCidrs === undefined){
-const err402 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+}
+else {
+const err402 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data128};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4843,8 +4897,12 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(data135.monitoringNamespace === undefined){
-const err403 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data135};
+}
+if(data127.limits !== undefined){
+let data131 = data127.limits;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.memory === undefined){
+const err403 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data131};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4853,9 +4911,9 @@ vErrors.push(err403);
 }
 errors++;
 }
-for(const key47 in data135){
-if(!((((((((key47 === "rpcEndpointCidrs") || (key47 === "ipfsGatewayCidrs")) || (key47 === "peerCidrs")) || (key47 === "pinningServiceCidrs")) || (key47 === "objectStoreCidrs")) || (key47 === "apiServerCidrs")) || (key47 === "cdnCidrs")) || (key47 === "monitoringNamespace"))){
-const err404 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data135};
+for(const key37 in data131){
+if(!((key37 === "cpu") || (key37 === "memory"))){
+const err404 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data131};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4865,11 +4923,10 @@ vErrors.push(err404);
 errors++;
 }
 }
-if(data135.rpcEndpointCidrs !== undefined){
-let data136 = data135.rpcEndpointCidrs;
-if(Array.isArray(data136)){
-if(data136.length < 1){
-const err405 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+if(data131.cpu !== undefined){
+let data132 = data131.cpu;
+if((typeof data132 !== "string") && (data132 !== null)){
+const err405 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data132};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4878,12 +4935,9 @@ vErrors.push(err405);
 }
 errors++;
 }
-const len3 = data136.length;
-for(let i4=0; i4<len3; i4++){
-let data137 = data136[i4];
-if(typeof data137 === "string"){
-if(!pattern68.test(data137)){
-const err406 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+if(typeof data132 === "string"){
+if(!pattern39.test(data132)){
+const err406 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data132};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -4893,8 +4947,12 @@ vErrors.push(err406);
 errors++;
 }
 }
-else {
-const err407 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i4,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data137};
+}
+if(data131.memory !== undefined){
+let data133 = data131.memory;
+if(typeof data133 === "string"){
+if(!pattern40.test(data133)){
+const err407 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data133};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -4904,18 +4962,8 @@ vErrors.push(err407);
 errors++;
 }
 }
-let i5 = data136.length;
-let j1;
-if(i5 > 1){
-const indices1 = {};
-for(;i5--;){
-let item1 = data136[i5];
-if(typeof item1 !== "string"){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err408 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+else {
+const err408 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data133};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -4923,14 +4971,11 @@ else {
 vErrors.push(err408);
 }
 errors++;
-break;
-}
-indices1[item1] = i5;
 }
 }
 }
 else {
-const err409 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data136};
+const err409 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data131};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -4940,11 +4985,9 @@ vErrors.push(err409);
 errors++;
 }
 }
-if(data135.ipfsGatewayCidrs !== undefined){
-let data138 = data135.ipfsGatewayCidrs;
-if(Array.isArray(data138)){
-if(data138.length < 1){
-const err410 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+}
+else {
+const err410 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data127};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -4953,12 +4996,12 @@ vErrors.push(err410);
 }
 errors++;
 }
-const len4 = data138.length;
-for(let i6=0; i6<len4; i6++){
-let data139 = data138[i6];
-if(typeof data139 === "string"){
-if(!pattern68.test(data139)){
-const err411 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+}
+if(data121.storage !== undefined){
+let data134 = data121.storage;
+if(typeof data134 === "string"){
+if(!pattern40.test(data134)){
+const err411 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data134};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -4969,7 +5012,7 @@ errors++;
 }
 }
 else {
-const err412 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i6,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data139};
+const err412 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data134};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -4979,18 +5022,9 @@ vErrors.push(err412);
 errors++;
 }
 }
-let i7 = data138.length;
-let j2;
-if(i7 > 1){
-const indices2 = {};
-for(;i7--;){
-let item2 = data138[i7];
-if(typeof item2 !== "string"){
-continue;
 }
-if(typeof indices2[item2] == "number"){
-j2 = indices2[item2];
-const err413 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+else {
+const err413 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data121};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -4998,14 +5032,22 @@ else {
 vErrors.push(err413);
 }
 errors++;
-break;
-}
-indices2[item2] = i7;
 }
 }
+if(data80.pinOrchestrator !== undefined){
+let data135 = data80.pinOrchestrator;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.replicas === undefined){
+data135.replicas = 2;
 }
-else {
-const err414 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data138};
+if(data135.resources === undefined){
+data135.resources = {"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}};
+}
+if(data135.maxReplicas === undefined){
+data135.maxReplicas = 6;
+}
+if(data135.image === undefined){
+const err414 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data135};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5014,12 +5056,9 @@ vErrors.push(err414);
 }
 errors++;
 }
-}
-if(data135.peerCidrs !== undefined){
-let data140 = data135.peerCidrs;
-if(Array.isArray(data140)){
-if(data140.length < 1){
-const err415 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+for(const key38 in data135){
+if(!((((key38 === "image") || (key38 === "replicas")) || (key38 === "resources")) || (key38 === "maxReplicas"))){
+const err415 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data135};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5028,12 +5067,12 @@ vErrors.push(err415);
 }
 errors++;
 }
-const len5 = data140.length;
-for(let i8=0; i8<len5; i8++){
-let data141 = data140[i8];
-if(typeof data141 === "string"){
-if(!pattern68.test(data141)){
-const err416 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+}
+if(data135.image !== undefined){
+let data136 = data135.image;
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.repository === undefined){
+const err416 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data136};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5042,9 +5081,8 @@ vErrors.push(err416);
 }
 errors++;
 }
-}
-else {
-const err417 = {instancePath:instancePath+"/network/peerCidrs/" + i8,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data141};
+if(data136.tag === undefined){
+const err417 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data136};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5053,19 +5091,9 @@ vErrors.push(err417);
 }
 errors++;
 }
-}
-let i9 = data140.length;
-let j3;
-if(i9 > 1){
-const indices3 = {};
-for(;i9--;){
-let item3 = data140[i9];
-if(typeof item3 !== "string"){
-continue;
-}
-if(typeof indices3[item3] == "number"){
-j3 = indices3[item3];
-const err418 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+for(const key39 in data136){
+if(!(((key39 === "repository") || (key39 === "tag")) || (key39 === "digest"))){
+const err418 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data136};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5073,14 +5101,13 @@ else {
 vErrors.push(err418);
 }
 errors++;
-break;
-}
-indices3[item3] = i9;
 }
 }
-}
-else {
-const err419 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data140};
+if(data136.repository !== undefined){
+let data137 = data136.repository;
+if(typeof data137 === "string"){
+if(func3(data137) > 255){
+const err419 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data137};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5089,12 +5116,8 @@ vErrors.push(err419);
 }
 errors++;
 }
-}
-if(data135.pinningServiceCidrs !== undefined){
-let data142 = data135.pinningServiceCidrs;
-if(Array.isArray(data142)){
-if(data142.length < 1){
-const err420 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+if(!pattern32.test(data137)){
+const err420 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data137};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5103,12 +5126,9 @@ vErrors.push(err420);
 }
 errors++;
 }
-const len6 = data142.length;
-for(let i10=0; i10<len6; i10++){
-let data143 = data142[i10];
-if(typeof data143 === "string"){
-if(!pattern68.test(data143)){
-const err421 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+}
+else {
+const err421 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data137};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5118,8 +5138,11 @@ vErrors.push(err421);
 errors++;
 }
 }
-else {
-const err422 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i10,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data143};
+if(data136.tag !== undefined){
+let data138 = data136.tag;
+if(typeof data138 === "string"){
+if(!pattern33.test(data138)){
+const err422 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data138};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5129,18 +5152,8 @@ vErrors.push(err422);
 errors++;
 }
 }
-let i11 = data142.length;
-let j4;
-if(i11 > 1){
-const indices4 = {};
-for(;i11--;){
-let item4 = data142[i11];
-if(typeof item4 !== "string"){
-continue;
-}
-if(typeof indices4[item4] == "number"){
-j4 = indices4[item4];
-const err423 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+else {
+const err423 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data138};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5148,14 +5161,12 @@ else {
 vErrors.push(err423);
 }
 errors++;
-break;
-}
-indices4[item4] = i11;
 }
 }
-}
-else {
-const err424 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data142};
+if(data136.digest !== undefined){
+let data139 = data136.digest;
+if((typeof data139 !== "string") && (data139 !== null)){
+const err424 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data139};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5164,12 +5175,9 @@ vErrors.push(err424);
 }
 errors++;
 }
-}
-if(data135.objectStoreCidrs !== undefined){
-let data144 = data135.objectStoreCidrs;
-if(Array.isArray(data144)){
-if(data144.length < 1){
-const err425 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+if(typeof data139 === "string"){
+if(!pattern34.test(data139)){
+const err425 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data139};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5178,12 +5186,11 @@ vErrors.push(err425);
 }
 errors++;
 }
-const len7 = data144.length;
-for(let i12=0; i12<len7; i12++){
-let data145 = data144[i12];
-if(typeof data145 === "string"){
-if(!pattern68.test(data145)){
-const err426 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+}
+}
+}
+else {
+const err426 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data136};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5193,8 +5200,9 @@ vErrors.push(err426);
 errors++;
 }
 }
-else {
-const err427 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i12,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data145};
+let data140 = data135.replicas;
+if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
+const err427 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data140};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5203,19 +5211,9 @@ vErrors.push(err427);
 }
 errors++;
 }
-}
-let i13 = data144.length;
-let j5;
-if(i13 > 1){
-const indices5 = {};
-for(;i13--;){
-let item5 = data144[i13];
-if(typeof item5 !== "string"){
-continue;
-}
-if(typeof indices5[item5] == "number"){
-j5 = indices5[item5];
-const err428 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+if((typeof data140 == "number") && (isFinite(data140))){
+if(data140 > 1000 || isNaN(data140)){
+const err428 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data140};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5223,14 +5221,9 @@ else {
 vErrors.push(err428);
 }
 errors++;
-break;
 }
-indices5[item5] = i13;
-}
-}
-}
-else {
-const err429 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data144};
+if(data140 < 0 || isNaN(data140)){
+const err429 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data140};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5240,11 +5233,10 @@ vErrors.push(err429);
 errors++;
 }
 }
-if(data135.apiServerCidrs !== undefined){
-let data146 = data135.apiServerCidrs;
-if(Array.isArray(data146)){
-if(data146.length < 1){
-const err430 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+let data141 = data135.resources;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+if(data141.requests === undefined){
+const err430 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data141};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5253,12 +5245,8 @@ vErrors.push(err430);
 }
 errors++;
 }
-const len8 = data146.length;
-for(let i14=0; i14<len8; i14++){
-let data147 = data146[i14];
-if(typeof data147 === "string"){
-if(!pattern68.test(data147)){
-const err431 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+if(data141.limits === undefined){
+const err431 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data141};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5267,9 +5255,9 @@ vErrors.push(err431);
 }
 errors++;
 }
-}
-else {
-const err432 = {instancePath:instancePath+"/network/apiServerCidrs/" + i14,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data147};
+for(const key40 in data141){
+if(!((key40 === "requests") || (key40 === "limits"))){
+const err432 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data141};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5279,18 +5267,11 @@ vErrors.push(err432);
 errors++;
 }
 }
-let i15 = data146.length;
-let j6;
-if(i15 > 1){
-const indices6 = {};
-for(;i15--;){
-let item6 = data146[i15];
-if(typeof item6 !== "string"){
-continue;
-}
-if(typeof indices6[item6] == "number"){
-j6 = indices6[item6];
-const err433 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+if(data141.requests !== undefined){
+let data142 = data141.requests;
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+if(data142.cpu === undefined){
+const err433 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data142};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5298,14 +5279,9 @@ else {
 vErrors.push(err433);
 }
 errors++;
-break;
 }
-indices6[item6] = i15;
-}
-}
-}
-else {
-const err434 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data146};
+if(data142.memory === undefined){
+const err434 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data142};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5314,12 +5290,9 @@ vErrors.push(err434);
 }
 errors++;
 }
-}
-if(data135.cdnCidrs !== undefined){
-let data148 = data135.cdnCidrs;
-if(Array.isArray(data148)){
-if(data148.length < 1){
-const err435 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+for(const key41 in data142){
+if(!((key41 === "cpu") || (key41 === "memory"))){
+const err435 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data142};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5328,12 +5301,12 @@ vErrors.push(err435);
 }
 errors++;
 }
-const len9 = data148.length;
-for(let i16=0; i16<len9; i16++){
-let data149 = data148[i16];
-if(typeof data149 === "string"){
-if(!pattern68.test(data149)){
-const err436 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
+}
+if(data142.cpu !== undefined){
+let data143 = data142.cpu;
+if(typeof data143 === "string"){
+if(!pattern39.test(data143)){
+const err436 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data143};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5344,7 +5317,7 @@ errors++;
 }
 }
 else {
-const err437 = {instancePath:instancePath+"/network/cdnCidrs/" + i16,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data149};
+const err437 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data143};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5354,18 +5327,11 @@ vErrors.push(err437);
 errors++;
 }
 }
-let i17 = data148.length;
-let j7;
-if(i17 > 1){
-const indices7 = {};
-for(;i17--;){
-let item7 = data148[i17];
-if(typeof item7 !== "string"){
-continue;
-}
-if(typeof indices7[item7] == "number"){
-j7 = indices7[item7];
-const err438 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i17+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+if(data142.memory !== undefined){
+let data144 = data142.memory;
+if(typeof data144 === "string"){
+if(!pattern40.test(data144)){
+const err438 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data144};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5373,14 +5339,10 @@ else {
 vErrors.push(err438);
 }
 errors++;
-break;
-}
-indices7[item7] = i17;
-}
 }
 }
 else {
-const err439 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data148};
+const err439 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data144};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5390,11 +5352,9 @@ vErrors.push(err439);
 errors++;
 }
 }
-if(data135.monitoringNamespace !== undefined){
-let data150 = data135.monitoringNamespace;
-if(typeof data150 === "string"){
-if(func3(data150) > 63){
-const err440 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
+}
+else {
+const err440 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data142};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5403,8 +5363,12 @@ vErrors.push(err440);
 }
 errors++;
 }
-if(!pattern0.test(data150)){
-const err441 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
+}
+if(data141.limits !== undefined){
+let data145 = data141.limits;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.memory === undefined){
+const err441 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data145};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5413,9 +5377,9 @@ vErrors.push(err441);
 }
 errors++;
 }
-}
-else {
-const err442 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data150};
+for(const key42 in data145){
+if(!((key42 === "cpu") || (key42 === "memory"))){
+const err442 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data145};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5425,9 +5389,10 @@ vErrors.push(err442);
 errors++;
 }
 }
-}
-else {
-const err443 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data135};
+if(data145.cpu !== undefined){
+let data146 = data145.cpu;
+if((typeof data146 !== "string") && (data146 !== null)){
+const err443 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data146};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5436,12 +5401,9 @@ vErrors.push(err443);
 }
 errors++;
 }
-}
-if(data.telemetry !== undefined){
-let data151 = data.telemetry;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-if(data151.traces === undefined){
-const err444 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
+if(typeof data146 === "string"){
+if(!pattern39.test(data146)){
+const err444 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data146};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5450,8 +5412,13 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(data151.logs === undefined){
-const err445 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data151};
+}
+}
+if(data145.memory !== undefined){
+let data147 = data145.memory;
+if(typeof data147 === "string"){
+if(!pattern40.test(data147)){
+const err445 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data147};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5460,9 +5427,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-for(const key48 in data151){
-if(!((key48 === "traces") || (key48 === "logs"))){
-const err446 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data151};
+}
+else {
+const err446 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data147};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5472,11 +5439,9 @@ vErrors.push(err446);
 errors++;
 }
 }
-if(data151.traces !== undefined){
-let data152 = data151.traces;
-if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
-if(data152.service === undefined){
-const err447 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+}
+else {
+const err447 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data145};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5485,8 +5450,10 @@ vErrors.push(err447);
 }
 errors++;
 }
-if(data152.port === undefined){
-const err448 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+}
+}
+else {
+const err448 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data141};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5495,9 +5462,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-for(const key49 in data152){
-if(!((key49 === "service") || (key49 === "port"))){
-const err449 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+let data148 = data135.maxReplicas;
+if(!(((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148))) && (isFinite(data148)))){
+const err449 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data148};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5506,12 +5473,9 @@ vErrors.push(err449);
 }
 errors++;
 }
-}
-if(data152.service !== undefined){
-let data153 = data152.service;
-if(typeof data153 === "string"){
-if(func3(data153) > 63){
-const err450 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+if((typeof data148 == "number") && (isFinite(data148))){
+if(data148 > 1000 || isNaN(data148)){
+const err450 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data148};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5520,8 +5484,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-if(!pattern76.test(data153)){
-const err451 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+if(data148 < 1 || isNaN(data148)){
+const err451 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data148};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5531,8 +5495,9 @@ vErrors.push(err451);
 errors++;
 }
 }
+}
 else {
-const err452 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data153};
+const err452 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data135};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5542,10 +5507,17 @@ vErrors.push(err452);
 errors++;
 }
 }
-if(data152.port !== undefined){
-let data154 = data152.port;
-if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
-const err453 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+if(data80.watcher !== undefined){
+let data149 = data80.watcher;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+if(data149.replicas === undefined){
+data149.replicas = 2;
+}
+if(data149.resources === undefined){
+data149.resources = {"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}};
+}
+if(data149.image === undefined){
+const err453 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data149};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5554,9 +5526,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-if((typeof data154 == "number") && (isFinite(data154))){
-if(data154 > 65535 || isNaN(data154)){
-const err454 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+for(const key43 in data149){
+if(!(((key43 === "image") || (key43 === "replicas")) || (key43 === "resources"))){
+const err454 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data149};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5565,8 +5537,12 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(data154 < 1 || isNaN(data154)){
-const err455 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data154};
+}
+if(data149.image !== undefined){
+let data150 = data149.image;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.repository === undefined){
+const err455 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data150};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5575,11 +5551,8 @@ vErrors.push(err455);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err456 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data152};
+if(data150.tag === undefined){
+const err456 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data150};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5588,12 +5561,9 @@ vErrors.push(err456);
 }
 errors++;
 }
-}
-if(data151.logs !== undefined){
-let data155 = data151.logs;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-if(data155.service === undefined){
-const err457 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+for(const key44 in data150){
+if(!(((key44 === "repository") || (key44 === "tag")) || (key44 === "digest"))){
+const err457 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data150};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5602,8 +5572,12 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(data155.port === undefined){
-const err458 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+}
+if(data150.repository !== undefined){
+let data151 = data150.repository;
+if(typeof data151 === "string"){
+if(func3(data151) > 255){
+const err458 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data151};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5612,9 +5586,8 @@ vErrors.push(err458);
 }
 errors++;
 }
-for(const key50 in data155){
-if(!((key50 === "service") || (key50 === "port"))){
-const err459 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+if(!pattern32.test(data151)){
+const err459 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data151};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5624,11 +5597,8 @@ vErrors.push(err459);
 errors++;
 }
 }
-if(data155.service !== undefined){
-let data156 = data155.service;
-if(typeof data156 === "string"){
-if(func3(data156) > 63){
-const err460 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+else {
+const err460 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data151};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5637,8 +5607,12 @@ vErrors.push(err460);
 }
 errors++;
 }
-if(!pattern76.test(data156)){
-const err461 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+}
+if(data150.tag !== undefined){
+let data152 = data150.tag;
+if(typeof data152 === "string"){
+if(!pattern33.test(data152)){
+const err461 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data152};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5649,7 +5623,7 @@ errors++;
 }
 }
 else {
-const err462 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data156};
+const err462 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data152};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5659,10 +5633,10 @@ vErrors.push(err462);
 errors++;
 }
 }
-if(data155.port !== undefined){
-let data157 = data155.port;
-if(!(((typeof data157 == "number") && (!(data157 % 1) && !isNaN(data157))) && (isFinite(data157)))){
-const err463 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+if(data150.digest !== undefined){
+let data153 = data150.digest;
+if((typeof data153 !== "string") && (data153 !== null)){
+const err463 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data153};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5671,9 +5645,9 @@ vErrors.push(err463);
 }
 errors++;
 }
-if((typeof data157 == "number") && (isFinite(data157))){
-if(data157 > 65535 || isNaN(data157)){
-const err464 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+if(typeof data153 === "string"){
+if(!pattern34.test(data153)){
+const err464 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data153};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5682,8 +5656,11 @@ vErrors.push(err464);
 }
 errors++;
 }
-if(data157 < 1 || isNaN(data157)){
-const err465 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data157};
+}
+}
+}
+else {
+const err465 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data150};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5693,10 +5670,9 @@ vErrors.push(err465);
 errors++;
 }
 }
-}
-}
-else {
-const err466 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data155};
+let data154 = data149.replicas;
+if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
+const err466 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data154};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5705,10 +5681,9 @@ vErrors.push(err466);
 }
 errors++;
 }
-}
-}
-else {
-const err467 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data151};
+if((typeof data154 == "number") && (isFinite(data154))){
+if(data154 > 1000 || isNaN(data154)){
+const err467 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data154};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5717,12 +5692,8 @@ vErrors.push(err467);
 }
 errors++;
 }
-}
-if(data.secrets !== undefined){
-let data158 = data.secrets;
-if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
-if(data158.provider === undefined){
-const err468 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+if(data154 < 0 || isNaN(data154)){
+const err468 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data154};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5731,8 +5702,11 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(data158.store === undefined){
-const err469 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+}
+let data155 = data149.resources;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.requests === undefined){
+const err469 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data155};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5741,8 +5715,8 @@ vErrors.push(err469);
 }
 errors++;
 }
-if(data158.remoteKeyPrefix === undefined){
-const err470 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data158};
+if(data155.limits === undefined){
+const err470 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data155};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5751,9 +5725,9 @@ vErrors.push(err470);
 }
 errors++;
 }
-for(const key51 in data158){
-if(!((((key51 === "provider") || (key51 === "store")) || (key51 === "remoteKeyPrefix")) || (key51 === "sealed"))){
-const err471 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data158};
+for(const key45 in data155){
+if(!((key45 === "requests") || (key45 === "limits"))){
+const err471 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data155};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5763,10 +5737,11 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data158.provider !== undefined){
-let data159 = data158.provider;
-if(typeof data159 !== "string"){
-const err472 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
+if(data155.requests !== undefined){
+let data156 = data155.requests;
+if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
+if(data156.cpu === undefined){
+const err472 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data156};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5775,8 +5750,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(!((data159 === "external-secrets") || (data159 === "sealed-secrets"))){
-const err473 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data159};
+if(data156.memory === undefined){
+const err473 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data156};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5785,12 +5760,9 @@ vErrors.push(err473);
 }
 errors++;
 }
-}
-if(data158.store !== undefined){
-let data160 = data158.store;
-if(typeof data160 === "string"){
-if(func3(data160) > 253){
-const err474 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data160};
+for(const key46 in data156){
+if(!((key46 === "cpu") || (key46 === "memory"))){
+const err474 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data156};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5799,8 +5771,12 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(func3(data160) < 1){
-const err475 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data160};
+}
+if(data156.cpu !== undefined){
+let data157 = data156.cpu;
+if(typeof data157 === "string"){
+if(!pattern39.test(data157)){
+const err475 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data157};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5809,8 +5785,9 @@ vErrors.push(err475);
 }
 errors++;
 }
-if(!pattern3.test(data160)){
-const err476 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data160};
+}
+else {
+const err476 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data157};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5820,8 +5797,11 @@ vErrors.push(err476);
 errors++;
 }
 }
-else {
-const err477 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data160};
+if(data156.memory !== undefined){
+let data158 = data156.memory;
+if(typeof data158 === "string"){
+if(!pattern40.test(data158)){
+const err477 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data158};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5831,11 +5811,8 @@ vErrors.push(err477);
 errors++;
 }
 }
-if(data158.remoteKeyPrefix !== undefined){
-let data161 = data158.remoteKeyPrefix;
-if(typeof data161 === "string"){
-if(!pattern79.test(data161)){
-const err478 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
+else {
+const err478 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data158};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5845,8 +5822,9 @@ vErrors.push(err478);
 errors++;
 }
 }
+}
 else {
-const err479 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data161};
+const err479 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data156};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5856,10 +5834,11 @@ vErrors.push(err479);
 errors++;
 }
 }
-if(data158.sealed !== undefined){
-let data162 = data158.sealed;
-if((!(data162 && typeof data162 == "object" && !Array.isArray(data162))) && (data162 !== null)){
-const err480 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
+if(data155.limits !== undefined){
+let data159 = data155.limits;
+if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
+if(data159.memory === undefined){
+const err480 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data159};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5868,12 +5847,9 @@ vErrors.push(err480);
 }
 errors++;
 }
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-for(const key52 in data162){
-const _errs399 = errors;
-if(typeof key52 === "string"){
-if(func3(key52) > 253){
-const err481 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
+for(const key47 in data159){
+if(!((key47 === "cpu") || (key47 === "memory"))){
+const err481 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data159};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5882,8 +5858,11 @@ vErrors.push(err481);
 }
 errors++;
 }
-if(func3(key52) < 1){
-const err482 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
+}
+if(data159.cpu !== undefined){
+let data160 = data159.cpu;
+if((typeof data160 !== "string") && (data160 !== null)){
+const err482 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data160};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5892,8 +5871,9 @@ vErrors.push(err482);
 }
 errors++;
 }
-if(!pattern3.test(key52)){
-const err483 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
+if(typeof data160 === "string"){
+if(!pattern39.test(data160)){
+const err483 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data160};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5903,8 +5883,12 @@ vErrors.push(err483);
 errors++;
 }
 }
-else {
-const err484 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key52,propertyName:key52};
+}
+if(data159.memory !== undefined){
+let data161 = data159.memory;
+if(typeof data161 === "string"){
+if(!pattern40.test(data161)){
+const err484 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data161};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5913,9 +5897,9 @@ vErrors.push(err484);
 }
 errors++;
 }
-var valid80 = _errs399 === errors;
-if(!valid80){
-const err485 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key52},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data162};
+}
+else {
+const err485 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data161};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5925,14 +5909,9 @@ vErrors.push(err485);
 errors++;
 }
 }
-for(const key53 in data162){
-let data163 = data162[key53];
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-for(const key54 in data163){
-const _errs404 = errors;
-if(typeof key54 === "string"){
-if(func3(key54) > 253){
-const err486 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+}
+else {
+const err486 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data159};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5941,8 +5920,10 @@ vErrors.push(err486);
 }
 errors++;
 }
-if(!pattern81.test(key54)){
-const err487 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+}
+}
+else {
+const err487 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data155};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -5953,7 +5934,7 @@ errors++;
 }
 }
 else {
-const err488 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key54,propertyName:key54};
+const err488 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data149};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -5962,9 +5943,21 @@ vErrors.push(err488);
 }
 errors++;
 }
-var valid82 = _errs404 === errors;
-if(!valid82){
-const err489 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key54},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
+}
+if(data80.web !== undefined){
+let data162 = data80.web;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.replicas === undefined){
+data162.replicas = 2;
+}
+if(data162.resources === undefined){
+data162.resources = {"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}};
+}
+if(data162.maxReplicas === undefined){
+data162.maxReplicas = 6;
+}
+if(data162.image === undefined){
+const err489 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data162};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5973,12 +5966,9 @@ vErrors.push(err489);
 }
 errors++;
 }
-}
-for(const key55 in data163){
-let data164 = data163[key55];
-if(typeof data164 === "string"){
-if(func3(data164) < 1){
-const err490 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
+for(const key48 in data162){
+if(!((((key48 === "image") || (key48 === "replicas")) || (key48 === "resources")) || (key48 === "maxReplicas"))){
+const err490 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data162};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -5988,8 +5978,11 @@ vErrors.push(err490);
 errors++;
 }
 }
-else {
-const err491 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data164};
+if(data162.image !== undefined){
+let data163 = data162.image;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+if(data163.repository === undefined){
+const err491 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data163};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -5998,10 +5991,8 @@ vErrors.push(err491);
 }
 errors++;
 }
-}
-}
-else {
-const err492 = {instancePath:instancePath+"/secrets/sealed/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data163};
+if(data163.tag === undefined){
+const err492 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data163};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6010,12 +6001,9 @@ vErrors.push(err492);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err493 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data158};
+for(const key49 in data163){
+if(!(((key49 === "repository") || (key49 === "tag")) || (key49 === "digest"))){
+const err493 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data163};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6025,11 +6013,11 @@ vErrors.push(err493);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data165 = data.tls;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-if(data165.issuerName === undefined){
-const err494 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+if(data163.repository !== undefined){
+let data164 = data163.repository;
+if(typeof data164 === "string"){
+if(func3(data164) > 255){
+const err494 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data164};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6038,8 +6026,8 @@ vErrors.push(err494);
 }
 errors++;
 }
-if(data165.acmeServer === undefined){
-const err495 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+if(!pattern32.test(data164)){
+const err495 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data164};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6048,8 +6036,9 @@ vErrors.push(err495);
 }
 errors++;
 }
-if(data165.acmeEmail === undefined){
-const err496 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data165};
+}
+else {
+const err496 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data164};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6058,9 +6047,12 @@ vErrors.push(err496);
 }
 errors++;
 }
-for(const key56 in data165){
-if(!(((key56 === "issuerName") || (key56 === "acmeServer")) || (key56 === "acmeEmail"))){
-const err497 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data165};
+}
+if(data163.tag !== undefined){
+let data165 = data163.tag;
+if(typeof data165 === "string"){
+if(!pattern33.test(data165)){
+const err497 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data165};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6070,11 +6062,8 @@ vErrors.push(err497);
 errors++;
 }
 }
-if(data165.issuerName !== undefined){
-let data166 = data165.issuerName;
-if(typeof data166 === "string"){
-if(func3(data166) > 63){
-const err498 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+else {
+const err498 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data165};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6083,8 +6072,11 @@ vErrors.push(err498);
 }
 errors++;
 }
-if(!pattern0.test(data166)){
-const err499 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+}
+if(data163.digest !== undefined){
+let data166 = data163.digest;
+if((typeof data166 !== "string") && (data166 !== null)){
+const err499 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data166};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6093,9 +6085,9 @@ vErrors.push(err499);
 }
 errors++;
 }
-}
-else {
-const err500 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data166};
+if(typeof data166 === "string"){
+if(!pattern34.test(data166)){
+const err500 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data166};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6105,11 +6097,10 @@ vErrors.push(err500);
 errors++;
 }
 }
-if(data165.acmeServer !== undefined){
-let data167 = data165.acmeServer;
-if(typeof data167 === "string"){
-if(func3(data167) > 2048){
-const err501 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
+}
+}
+else {
+const err501 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data163};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6118,8 +6109,10 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(!pattern83.test(data167)){
-const err502 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
+}
+let data167 = data162.replicas;
+if(!(((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167))) && (isFinite(data167)))){
+const err502 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data167};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6128,9 +6121,9 @@ vErrors.push(err502);
 }
 errors++;
 }
-}
-else {
-const err503 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data167};
+if((typeof data167 == "number") && (isFinite(data167))){
+if(data167 > 1000 || isNaN(data167)){
+const err503 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data167};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6139,12 +6132,8 @@ vErrors.push(err503);
 }
 errors++;
 }
-}
-if(data165.acmeEmail !== undefined){
-let data168 = data165.acmeEmail;
-if(typeof data168 === "string"){
-if(func3(data168) > 254){
-const err504 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
+if(data167 < 0 || isNaN(data167)){
+const err504 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data167};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6153,8 +6142,11 @@ vErrors.push(err504);
 }
 errors++;
 }
-if(!pattern84.test(data168)){
-const err505 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
+}
+let data168 = data162.resources;
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+if(data168.requests === undefined){
+const err505 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data168};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6163,9 +6155,8 @@ vErrors.push(err505);
 }
 errors++;
 }
-}
-else {
-const err506 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data168};
+if(data168.limits === undefined){
+const err506 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data168};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6174,10 +6165,9 @@ vErrors.push(err506);
 }
 errors++;
 }
-}
-}
-else {
-const err507 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data165};
+for(const key50 in data168){
+if(!((key50 === "requests") || (key50 === "limits"))){
+const err507 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data168};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6187,14 +6177,11 @@ vErrors.push(err507);
 errors++;
 }
 }
-if(data.edge !== undefined){
-let data169 = data.edge;
+if(data168.requests !== undefined){
+let data169 = data168.requests;
 if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-if(data169.routes === undefined){
-data169.routes = [{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}];
-}
-if(data169.corsOrigins === undefined){
-const err508 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
+if(data169.cpu === undefined){
+const err508 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data169};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6203,8 +6190,8 @@ vErrors.push(err508);
 }
 errors++;
 }
-if(data169.rateLimit === undefined){
-const err509 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data169};
+if(data169.memory === undefined){
+const err509 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data169};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6213,9 +6200,9 @@ vErrors.push(err509);
 }
 errors++;
 }
-for(const key57 in data169){
-if(!(((key57 === "routes") || (key57 === "corsOrigins")) || (key57 === "rateLimit"))){
-const err510 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data169};
+for(const key51 in data169){
+if(!((key51 === "cpu") || (key51 === "memory"))){
+const err510 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data169};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6225,9 +6212,11 @@ vErrors.push(err510);
 errors++;
 }
 }
-let data170 = data169.routes;
-if((!(Array.isArray(data170))) && (data170 !== null)){
-const err511 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data170};
+if(data169.cpu !== undefined){
+let data170 = data169.cpu;
+if(typeof data170 === "string"){
+if(!pattern39.test(data170)){
+const err511 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data170};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6236,9 +6225,9 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(Array.isArray(data170)){
-if(data170.length < 1){
-const err512 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data170};
+}
+else {
+const err512 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data170};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6247,12 +6236,12 @@ vErrors.push(err512);
 }
 errors++;
 }
-const len10 = data170.length;
-for(let i18=0; i18<len10; i18++){
-let data171 = data170[i18];
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-if(data171.name === undefined){
-const err513 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+if(data169.memory !== undefined){
+let data171 = data169.memory;
+if(typeof data171 === "string"){
+if(!pattern40.test(data171)){
+const err513 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data171};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6261,8 +6250,9 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(data171.backend === undefined){
-const err514 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+else {
+const err514 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data171};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6271,8 +6261,10 @@ vErrors.push(err514);
 }
 errors++;
 }
-if(data171.port === undefined){
-const err515 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+}
+else {
+const err515 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data169};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6281,8 +6273,12 @@ vErrors.push(err515);
 }
 errors++;
 }
-if(data171.timeout === undefined){
-const err516 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+}
+if(data168.limits !== undefined){
+let data172 = data168.limits;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+if(data172.memory === undefined){
+const err516 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data172};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6291,9 +6287,9 @@ vErrors.push(err516);
 }
 errors++;
 }
-for(const key58 in data171){
-if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key58))){
-const err517 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+for(const key52 in data172){
+if(!((key52 === "cpu") || (key52 === "memory"))){
+const err517 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data172};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6303,11 +6299,10 @@ vErrors.push(err517);
 errors++;
 }
 }
-if(data171.name !== undefined){
-let data172 = data171.name;
-if(typeof data172 === "string"){
-if(func3(data172) > 63){
-const err518 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(data172.cpu !== undefined){
+let data173 = data172.cpu;
+if((typeof data173 !== "string") && (data173 !== null)){
+const err518 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data173};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6316,8 +6311,9 @@ vErrors.push(err518);
 }
 errors++;
 }
-if(!pattern0.test(data172)){
-const err519 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+if(typeof data173 === "string"){
+if(!pattern39.test(data173)){
+const err519 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data173};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6327,8 +6323,12 @@ vErrors.push(err519);
 errors++;
 }
 }
-else {
-const err520 = {instancePath:instancePath+"/edge/routes/" + i18+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data172};
+}
+if(data172.memory !== undefined){
+let data174 = data172.memory;
+if(typeof data174 === "string"){
+if(!pattern40.test(data174)){
+const err520 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data174};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6338,10 +6338,8 @@ vErrors.push(err520);
 errors++;
 }
 }
-if(data171.prefix !== undefined){
-let data173 = data171.prefix;
-if((typeof data173 !== "string") && (data173 !== null)){
-const err521 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
+else {
+const err521 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data174};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6350,9 +6348,10 @@ vErrors.push(err521);
 }
 errors++;
 }
-if(typeof data173 === "string"){
-if(!pattern86.test(data173)){
-const err522 = {instancePath:instancePath+"/edge/routes/" + i18+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data173};
+}
+}
+else {
+const err522 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data172};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6363,10 +6362,8 @@ errors++;
 }
 }
 }
-if(data171.path !== undefined){
-let data174 = data171.path;
-if((typeof data174 !== "string") && (data174 !== null)){
-const err523 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
+else {
+const err523 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data168};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6375,9 +6372,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-if(typeof data174 === "string"){
-if(!pattern86.test(data174)){
-const err524 = {instancePath:instancePath+"/edge/routes/" + i18+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data174};
+let data175 = data162.maxReplicas;
+if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
+const err524 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data175};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6386,12 +6383,9 @@ vErrors.push(err524);
 }
 errors++;
 }
-}
-}
-if(data171.regex !== undefined){
-let data175 = data171.regex;
-if((typeof data175 !== "string") && (data175 !== null)){
-const err525 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if((typeof data175 == "number") && (isFinite(data175))){
+if(data175 > 1000 || isNaN(data175)){
+const err525 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data175};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6400,9 +6394,8 @@ vErrors.push(err525);
 }
 errors++;
 }
-if(typeof data175 === "string"){
-if(func3(data175) > 1024){
-const err526 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+if(data175 < 1 || isNaN(data175)){
+const err526 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data175};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6411,8 +6404,10 @@ vErrors.push(err526);
 }
 errors++;
 }
-if(func3(data175) < 2){
-const err527 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+}
+}
+else {
+const err527 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data162};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6421,8 +6416,12 @@ vErrors.push(err527);
 }
 errors++;
 }
-if(!pattern88.test(data175)){
-const err528 = {instancePath:instancePath+"/edge/routes/" + i18+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data175};
+}
+if(data80.otelCollector !== undefined){
+let data176 = data80.otelCollector;
+if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
+if(data176.image === undefined){
+const err528 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data176};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6431,13 +6430,8 @@ vErrors.push(err528);
 }
 errors++;
 }
-}
-}
-if(data171.backend !== undefined){
-let data176 = data171.backend;
-if(typeof data176 === "string"){
-if(func3(data176) > 63){
-const err529 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
+if(data176.resources === undefined){
+const err529 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data176};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6446,8 +6440,9 @@ vErrors.push(err529);
 }
 errors++;
 }
-if(!pattern0.test(data176)){
-const err530 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
+for(const key53 in data176){
+if(!((key53 === "image") || (key53 === "resources"))){
+const err530 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data176};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6457,8 +6452,11 @@ vErrors.push(err530);
 errors++;
 }
 }
-else {
-const err531 = {instancePath:instancePath+"/edge/routes/" + i18+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data176};
+if(data176.image !== undefined){
+let data177 = data176.image;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.repository === undefined){
+const err531 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data177};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -6467,12 +6465,8 @@ vErrors.push(err531);
 }
 errors++;
 }
-}
-if(data171.port !== undefined){
-let data177 = data171.port;
-if(typeof data177 === "string"){
-if(func3(data177) > 15){
-const err532 = {instancePath:instancePath+"/edge/routes/" + i18+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data177};
+if(data177.tag === undefined){
+const err532 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data177};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6481,8 +6475,9 @@ vErrors.push(err532);
 }
 errors++;
 }
-if(!pattern0.test(data177)){
-const err533 = {instancePath:instancePath+"/edge/routes/" + i18+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data177};
+for(const key54 in data177){
+if(!(((key54 === "repository") || (key54 === "tag")) || (key54 === "digest"))){
+const err533 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data177};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6492,8 +6487,11 @@ vErrors.push(err533);
 errors++;
 }
 }
-else {
-const err534 = {instancePath:instancePath+"/edge/routes/" + i18+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.port.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data177};
+if(data177.repository !== undefined){
+let data178 = data177.repository;
+if(typeof data178 === "string"){
+if(func3(data178) > 255){
+const err534 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data178};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6502,11 +6500,8 @@ vErrors.push(err534);
 }
 errors++;
 }
-}
-if(data171.websocket !== undefined){
-let data178 = data171.websocket;
-if((typeof data178 !== "boolean") && (data178 !== null)){
-const err535 = {instancePath:instancePath+"/edge/routes/" + i18+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data178};
+if(!pattern32.test(data178)){
+const err535 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data178};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6516,10 +6511,8 @@ vErrors.push(err535);
 errors++;
 }
 }
-if(data171.rateLimited !== undefined){
-let data179 = data171.rateLimited;
-if((typeof data179 !== "boolean") && (data179 !== null)){
-const err536 = {instancePath:instancePath+"/edge/routes/" + i18+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data179};
+else {
+const err536 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data178};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6529,10 +6522,11 @@ vErrors.push(err536);
 errors++;
 }
 }
-if(data171.timeout !== undefined){
-let data180 = data171.timeout;
-if(!(typeof data180 === "string")){
-const err537 = {instancePath:instancePath+"/edge/routes/" + i18+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data180};
+if(data177.tag !== undefined){
+let data179 = data177.tag;
+if(typeof data179 === "string"){
+if(!pattern33.test(data179)){
+const err537 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data179};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6542,10 +6536,8 @@ vErrors.push(err537);
 errors++;
 }
 }
-if(data171.retries !== undefined){
-let data181 = data171.retries;
-if((!(((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181))) && (isFinite(data181)))) && (data181 !== null)){
-const err538 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data181};
+else {
+const err538 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data179};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6554,9 +6546,11 @@ vErrors.push(err538);
 }
 errors++;
 }
-if((typeof data181 == "number") && (isFinite(data181))){
-if(data181 > 5 || isNaN(data181)){
-const err539 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data181};
+}
+if(data177.digest !== undefined){
+let data180 = data177.digest;
+if((typeof data180 !== "string") && (data180 !== null)){
+const err539 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data180};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6565,8 +6559,9 @@ vErrors.push(err539);
 }
 errors++;
 }
-if(data181 < 0 || isNaN(data181)){
-const err540 = {instancePath:instancePath+"/edge/routes/" + i18+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data181};
+if(typeof data180 === "string"){
+if(!pattern34.test(data180)){
+const err540 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data180};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6579,7 +6574,7 @@ errors++;
 }
 }
 else {
-const err541 = {instancePath:instancePath+"/edge/routes/" + i18,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data171};
+const err541 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data177};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6589,16 +6584,11 @@ vErrors.push(err541);
 errors++;
 }
 }
-}
-if(data169.corsOrigins !== undefined){
-let data182 = data169.corsOrigins;
-if(Array.isArray(data182)){
-const len11 = data182.length;
-for(let i19=0; i19<len11; i19++){
-let data183 = data182[i19];
-if(typeof data183 === "string"){
-if(func3(data183) > 2048){
-const err542 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data183};
+if(data176.resources !== undefined){
+let data181 = data176.resources;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+if(data181.requests === undefined){
+const err542 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data181};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6607,8 +6597,8 @@ vErrors.push(err542);
 }
 errors++;
 }
-if(!pattern91.test(data183)){
-const err543 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data183};
+if(data181.limits === undefined){
+const err543 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data181};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6617,9 +6607,9 @@ vErrors.push(err543);
 }
 errors++;
 }
-}
-else {
-const err544 = {instancePath:instancePath+"/edge/corsOrigins/" + i19,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data183};
+for(const key55 in data181){
+if(!((key55 === "requests") || (key55 === "limits"))){
+const err544 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data181};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6629,18 +6619,11 @@ vErrors.push(err544);
 errors++;
 }
 }
-let i20 = data182.length;
-let j8;
-if(i20 > 1){
-const indices8 = {};
-for(;i20--;){
-let item8 = data182[i20];
-if(typeof item8 !== "string"){
-continue;
-}
-if(typeof indices8[item8] == "number"){
-j8 = indices8[item8];
-const err545 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i20, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i20+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data182};
+if(data181.requests !== undefined){
+let data182 = data181.requests;
+if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
+if(data182.cpu === undefined){
+const err545 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data182};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6648,14 +6631,9 @@ else {
 vErrors.push(err545);
 }
 errors++;
-break;
 }
-indices8[item8] = i20;
-}
-}
-}
-else {
-const err546 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data182};
+if(data182.memory === undefined){
+const err546 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data182};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6664,12 +6642,9 @@ vErrors.push(err546);
 }
 errors++;
 }
-}
-if(data169.rateLimit !== undefined){
-let data184 = data169.rateLimit;
-if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
-if(data184.requestsPerSecond === undefined){
-const err547 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data184};
+for(const key56 in data182){
+if(!((key56 === "cpu") || (key56 === "memory"))){
+const err547 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data182};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6678,8 +6653,12 @@ vErrors.push(err547);
 }
 errors++;
 }
-if(data184.burst === undefined){
-const err548 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data184};
+}
+if(data182.cpu !== undefined){
+let data183 = data182.cpu;
+if(typeof data183 === "string"){
+if(!pattern39.test(data183)){
+const err548 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data183};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6688,9 +6667,9 @@ vErrors.push(err548);
 }
 errors++;
 }
-for(const key59 in data184){
-if(!((key59 === "requestsPerSecond") || (key59 === "burst"))){
-const err549 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data184};
+}
+else {
+const err549 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data183};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6700,10 +6679,11 @@ vErrors.push(err549);
 errors++;
 }
 }
-if(data184.requestsPerSecond !== undefined){
-let data185 = data184.requestsPerSecond;
-if(!(((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185))) && (isFinite(data185)))){
-const err550 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data185};
+if(data182.memory !== undefined){
+let data184 = data182.memory;
+if(typeof data184 === "string"){
+if(!pattern40.test(data184)){
+const err550 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data184};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6712,9 +6692,9 @@ vErrors.push(err550);
 }
 errors++;
 }
-if((typeof data185 == "number") && (isFinite(data185))){
-if(data185 > 100000 || isNaN(data185)){
-const err551 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data185};
+}
+else {
+const err551 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data184};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6723,8 +6703,10 @@ vErrors.push(err551);
 }
 errors++;
 }
-if(data185 < 1 || isNaN(data185)){
-const err552 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data185};
+}
+}
+else {
+const err552 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data182};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6734,11 +6716,11 @@ vErrors.push(err552);
 errors++;
 }
 }
-}
-if(data184.burst !== undefined){
-let data186 = data184.burst;
-if(!(((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186))) && (isFinite(data186)))){
-const err553 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data186};
+if(data181.limits !== undefined){
+let data185 = data181.limits;
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+if(data185.memory === undefined){
+const err553 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data185};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6747,9 +6729,9 @@ vErrors.push(err553);
 }
 errors++;
 }
-if((typeof data186 == "number") && (isFinite(data186))){
-if(data186 > 100000 || isNaN(data186)){
-const err554 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data186};
+for(const key57 in data185){
+if(!((key57 === "cpu") || (key57 === "memory"))){
+const err554 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data185};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6758,8 +6740,11 @@ vErrors.push(err554);
 }
 errors++;
 }
-if(data186 < 1 || isNaN(data186)){
-const err555 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data186};
+}
+if(data185.cpu !== undefined){
+let data186 = data185.cpu;
+if((typeof data186 !== "string") && (data186 !== null)){
+const err555 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data186};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6768,11 +6753,9 @@ vErrors.push(err555);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err556 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data184};
+if(typeof data186 === "string"){
+if(!pattern39.test(data186)){
+const err556 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data186};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6783,8 +6766,11 @@ errors++;
 }
 }
 }
-else {
-const err557 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data169};
+if(data185.memory !== undefined){
+let data187 = data185.memory;
+if(typeof data187 === "string"){
+if(!pattern40.test(data187)){
+const err557 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data187};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6794,11 +6780,8 @@ vErrors.push(err557);
 errors++;
 }
 }
-if(data.backups !== undefined){
-let data187 = data.backups;
-if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
-if(data187.bucket === undefined){
-const err558 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
+else {
+const err558 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data187};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6807,8 +6790,10 @@ vErrors.push(err558);
 }
 errors++;
 }
-if(data187.endpoint === undefined){
-const err559 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
+}
+}
+else {
+const err559 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data185};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6817,8 +6802,10 @@ vErrors.push(err559);
 }
 errors++;
 }
-if(data187.indexSnapshotSchedule === undefined){
-const err560 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
+}
+}
+else {
+const err560 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data181};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6827,8 +6814,10 @@ vErrors.push(err560);
 }
 errors++;
 }
-if(data187.volumeSnapshotSchedule === undefined){
-const err561 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
+}
+}
+else {
+const err561 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data176};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6837,8 +6826,12 @@ vErrors.push(err561);
 }
 errors++;
 }
-if(data187.configBackupSchedule === undefined){
-const err562 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
+}
+if(data80.promtail !== undefined){
+let data188 = data80.promtail;
+if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
+if(data188.image === undefined){
+const err562 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data188};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6847,8 +6840,8 @@ vErrors.push(err562);
 }
 errors++;
 }
-if(data187.volumeSnapshotClassName === undefined){
-const err563 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
+if(data188.resources === undefined){
+const err563 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data188};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6857,8 +6850,9 @@ vErrors.push(err563);
 }
 errors++;
 }
-if(data187.toolboxImage === undefined){
-const err564 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data187};
+for(const key58 in data188){
+if(!((key58 === "image") || (key58 === "resources"))){
+const err564 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data188};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6867,9 +6861,12 @@ vErrors.push(err564);
 }
 errors++;
 }
-for(const key60 in data187){
-if(!((((((((key60 === "bucket") || (key60 === "endpoint")) || (key60 === "indexSnapshotSchedule")) || (key60 === "volumeSnapshotSchedule")) || (key60 === "configBackupSchedule")) || (key60 === "volumeSnapshotClassName")) || (key60 === "toolboxImage")) || (key60 === "secretData"))){
-const err565 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data187};
+}
+if(data188.image !== undefined){
+let data189 = data188.image;
+if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
+if(data189.repository === undefined){
+const err565 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data189};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6878,12 +6875,8 @@ vErrors.push(err565);
 }
 errors++;
 }
-}
-if(data187.bucket !== undefined){
-let data188 = data187.bucket;
-if(typeof data188 === "string"){
-if(func3(data188) > 63){
-const err566 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data188};
+if(data189.tag === undefined){
+const err566 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data189};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6892,8 +6885,9 @@ vErrors.push(err566);
 }
 errors++;
 }
-if(func3(data188) < 3){
-const err567 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data188};
+for(const key59 in data189){
+if(!(((key59 === "repository") || (key59 === "tag")) || (key59 === "digest"))){
+const err567 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data189};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6902,8 +6896,12 @@ vErrors.push(err567);
 }
 errors++;
 }
-if(!pattern0.test(data188)){
-const err568 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data188};
+}
+if(data189.repository !== undefined){
+let data190 = data189.repository;
+if(typeof data190 === "string"){
+if(func3(data190) > 255){
+const err568 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data190};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6912,9 +6910,8 @@ vErrors.push(err568);
 }
 errors++;
 }
-}
-else {
-const err569 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data188};
+if(!pattern32.test(data190)){
+const err569 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data190};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -6924,11 +6921,8 @@ vErrors.push(err569);
 errors++;
 }
 }
-if(data187.endpoint !== undefined){
-let data189 = data187.endpoint;
-if(typeof data189 === "string"){
-if(func3(data189) > 2048){
-const err570 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data189};
+else {
+const err570 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data190};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6937,8 +6931,12 @@ vErrors.push(err570);
 }
 errors++;
 }
-if(!pattern83.test(data189)){
-const err571 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data189};
+}
+if(data189.tag !== undefined){
+let data191 = data189.tag;
+if(typeof data191 === "string"){
+if(!pattern33.test(data191)){
+const err571 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data191};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6949,7 +6947,7 @@ errors++;
 }
 }
 else {
-const err572 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data189};
+const err572 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data191};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -6959,10 +6957,10 @@ vErrors.push(err572);
 errors++;
 }
 }
-if(data187.indexSnapshotSchedule !== undefined){
-let data190 = data187.indexSnapshotSchedule;
-if(!(typeof data190 === "string")){
-const err573 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data190};
+if(data189.digest !== undefined){
+let data192 = data189.digest;
+if((typeof data192 !== "string") && (data192 !== null)){
+const err573 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data192};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -6971,11 +6969,9 @@ vErrors.push(err573);
 }
 errors++;
 }
-}
-if(data187.volumeSnapshotSchedule !== undefined){
-let data191 = data187.volumeSnapshotSchedule;
-if(!(typeof data191 === "string")){
-const err574 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data191};
+if(typeof data192 === "string"){
+if(!pattern34.test(data192)){
+const err574 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data192};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -6985,10 +6981,10 @@ vErrors.push(err574);
 errors++;
 }
 }
-if(data187.configBackupSchedule !== undefined){
-let data192 = data187.configBackupSchedule;
-if(!(typeof data192 === "string")){
-const err575 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data192};
+}
+}
+else {
+const err575 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data189};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -6998,11 +6994,11 @@ vErrors.push(err575);
 errors++;
 }
 }
-if(data187.volumeSnapshotClassName !== undefined){
-let data193 = data187.volumeSnapshotClassName;
-if(typeof data193 === "string"){
-if(func3(data193) > 253){
-const err576 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data193};
+if(data188.resources !== undefined){
+let data193 = data188.resources;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.requests === undefined){
+const err576 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data193};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7011,8 +7007,8 @@ vErrors.push(err576);
 }
 errors++;
 }
-if(func3(data193) < 1){
-const err577 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data193};
+if(data193.limits === undefined){
+const err577 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data193};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7021,8 +7017,9 @@ vErrors.push(err577);
 }
 errors++;
 }
-if(!pattern3.test(data193)){
-const err578 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data193};
+for(const key60 in data193){
+if(!((key60 === "requests") || (key60 === "limits"))){
+const err578 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data193};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7032,8 +7029,11 @@ vErrors.push(err578);
 errors++;
 }
 }
-else {
-const err579 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data193};
+if(data193.requests !== undefined){
+let data194 = data193.requests;
+if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
+if(data194.cpu === undefined){
+const err579 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data194};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7042,12 +7042,8 @@ vErrors.push(err579);
 }
 errors++;
 }
-}
-if(data187.toolboxImage !== undefined){
-let data194 = data187.toolboxImage;
-if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
-if(data194.repository === undefined){
-const err580 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data194};
+if(data194.memory === undefined){
+const err580 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data194};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7056,8 +7052,9 @@ vErrors.push(err580);
 }
 errors++;
 }
-if(data194.tag === undefined){
-const err581 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data194};
+for(const key61 in data194){
+if(!((key61 === "cpu") || (key61 === "memory"))){
+const err581 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data194};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7066,9 +7063,12 @@ vErrors.push(err581);
 }
 errors++;
 }
-for(const key61 in data194){
-if(!(((key61 === "repository") || (key61 === "tag")) || (key61 === "digest"))){
-const err582 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data194};
+}
+if(data194.cpu !== undefined){
+let data195 = data194.cpu;
+if(typeof data195 === "string"){
+if(!pattern39.test(data195)){
+const err582 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data195};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7078,11 +7078,8 @@ vErrors.push(err582);
 errors++;
 }
 }
-if(data194.repository !== undefined){
-let data195 = data194.repository;
-if(typeof data195 === "string"){
-if(func3(data195) > 255){
-const err583 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data195};
+else {
+const err583 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data195};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7091,8 +7088,12 @@ vErrors.push(err583);
 }
 errors++;
 }
-if(!pattern5.test(data195)){
-const err584 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data195};
+}
+if(data194.memory !== undefined){
+let data196 = data194.memory;
+if(typeof data196 === "string"){
+if(!pattern40.test(data196)){
+const err584 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data196};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7103,7 +7104,7 @@ errors++;
 }
 }
 else {
-const err585 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data195};
+const err585 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data196};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7113,11 +7114,9 @@ vErrors.push(err585);
 errors++;
 }
 }
-if(data194.tag !== undefined){
-let data196 = data194.tag;
-if(typeof data196 === "string"){
-if(!pattern6.test(data196)){
-const err586 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data196};
+}
+else {
+const err586 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data194};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7127,8 +7126,11 @@ vErrors.push(err586);
 errors++;
 }
 }
-else {
-const err587 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data196};
+if(data193.limits !== undefined){
+let data197 = data193.limits;
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(data197.memory === undefined){
+const err587 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data197};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7137,11 +7139,9 @@ vErrors.push(err587);
 }
 errors++;
 }
-}
-if(data194.digest !== undefined){
-let data197 = data194.digest;
-if((typeof data197 !== "string") && (data197 !== null)){
-const err588 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data197};
+for(const key62 in data197){
+if(!((key62 === "cpu") || (key62 === "memory"))){
+const err588 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data197};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7150,9 +7150,11 @@ vErrors.push(err588);
 }
 errors++;
 }
-if(typeof data197 === "string"){
-if(!pattern7.test(data197)){
-const err589 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data197};
+}
+if(data197.cpu !== undefined){
+let data198 = data197.cpu;
+if((typeof data198 !== "string") && (data198 !== null)){
+const err589 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data198};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7161,11 +7163,9 @@ vErrors.push(err589);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err590 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data194};
+if(typeof data198 === "string"){
+if(!pattern39.test(data198)){
+const err590 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data198};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7175,10 +7175,12 @@ vErrors.push(err590);
 errors++;
 }
 }
-if(data187.secretData !== undefined){
-let data198 = data187.secretData;
-if((!(data198 && typeof data198 == "object" && !Array.isArray(data198))) && (data198 !== null)){
-const err591 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data198};
+}
+if(data197.memory !== undefined){
+let data199 = data197.memory;
+if(typeof data199 === "string"){
+if(!pattern40.test(data199)){
+const err591 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data199};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7187,9 +7189,9 @@ vErrors.push(err591);
 }
 errors++;
 }
-if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
-if(data198.ageRecipient === undefined){
-const err592 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data198};
+}
+else {
+const err592 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data199};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7198,9 +7200,10 @@ vErrors.push(err592);
 }
 errors++;
 }
-for(const key62 in data198){
-if(!(key62 === "ageRecipient")){
-const err593 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data198};
+}
+}
+else {
+const err593 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data197};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7210,11 +7213,9 @@ vErrors.push(err593);
 errors++;
 }
 }
-if(data198.ageRecipient !== undefined){
-let data199 = data198.ageRecipient;
-if(typeof data199 === "string"){
-if(!pattern98.test(data199)){
-const err594 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data199};
+}
+else {
+const err594 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data193};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7224,8 +7225,9 @@ vErrors.push(err594);
 errors++;
 }
 }
+}
 else {
-const err595 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data199};
+const err595 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data188};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7236,10 +7238,8 @@ errors++;
 }
 }
 }
-}
-}
 else {
-const err596 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data187};
+const err596 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data80};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7263,4 +7263,4 @@ errors++;
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "150be8720de2549f3501f76a45b8c13a9750eb289a7bf4d18254ecf063ba863e";
+module.exports.schemaHash = "b372a1f673eee04123321c57e8ac8214ba1af3e1009ba81b3b442c2f8ff584c7";

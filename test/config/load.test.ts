@@ -26,7 +26,7 @@ describe('loadEnvironment |', () => {
 
   it('GIVEN prod THEN every image is pinned by digest', async () => {
     const config = await loadEnvironment('prod');
-    for (const c of Object.values(config.components)) expect(c.image.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    for (const c of Object.values(config.components) as { image: { digest?: string } }[]) expect(c.image.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
   });
 
   it('GIVEN a name that differs from the file THEN it is refused', async () => {

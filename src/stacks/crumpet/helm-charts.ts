@@ -269,8 +269,8 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
     return mergeTrees(mergeTrees(own, fields.values(config)), switches);
   };
   const { values, overlays } = valuesAndOverlays(configs.map((c) => [c.name, cinValues(c), { fullnameOverride: CIN }] as const));
-  const cinSchema = modelSchemas.platformConfigSchema.properties.components.properties.cinNode.properties;
-  const sidecarSchema = modelSchemas.platformConfigSchema.properties.components.properties.promtail;
+  const cinSchema = modelSchemas.cinNodeSettings.properties;
+  const sidecarSchema = modelSchemas.sidecar;
   const schema = fields.schema(
     toggles.map((t) => t.key),
     {

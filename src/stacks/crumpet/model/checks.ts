@@ -6,9 +6,15 @@ import type { EdgeRouteConfig, ImageConfig, PlatformConfig, ResourceConfig } fro
  * Crumpet's rules across fields of its model, run once the model has the schema's shape.
  */
 
+/** What the settings of any component may hold that these rules read. */
+type CommonSettings = Partial<{ image: ImageConfig; resources: ResourceConfig; replicas: number; maxReplicas: number }>;
+
+/** Every component's settings, by model key. */
+const settingsOf = (config: PlatformConfig): [string, CommonSettings][] => Object.entries(config.components) as [string, CommonSettings][];
+
 function imagesOf(config: PlatformConfig): [string, ImageConfig][] {
   return [
-    ...Object.entries(config.components).map(([name, c]): [string, ImageConfig] => [`components.${name}.image`, c.image]),
+    ...settingsOf(config).flatMap(([name, c]): [string, ImageConfig][] => (c.image ? [[`components.${name}.image`, c.image]] : [])),
     ...config.components.cinNode.instanceOverrides.flatMap((o, i): [string, ImageConfig][] =>
       o.image ? [[`components.cinNode.instanceOverrides[${i}].image`, o.image]] : [],
     ),
@@ -17,7 +23,7 @@ function imagesOf(config: PlatformConfig): [string, ImageConfig][] {
 }
 
 function resourcesOf(config: PlatformConfig): [string, ResourceConfig][] {
-  return Object.entries(config.components).map(([name, c]) => [`components.${name}.resources`, c.resources]);
+  return settingsOf(config).flatMap(([name, c]): [string, ResourceConfig][] => (c.resources ? [[`components.${name}.resources`, c.resources]] : []));
 }
 
 /** The longest route timeout: longer ones are mistakes, and Envoy's drain on shutdown must outlast it. */
@@ -119,8 +125,8 @@ function networkIssues(config: PlatformConfig): ConfigIssue[] {
  */
 function scalingIssues(config: PlatformConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  for (const [name, c] of Object.entries(config.components)) {
-    if (!('maxReplicas' in c)) continue;
+  for (const [name, c] of settingsOf(config)) {
+    if (c.maxReplicas === undefined || c.replicas === undefined) continue;
     if (c.maxReplicas < c.replicas) {
       issues.push({ path: `components.${name}.maxReplicas`, message: `must be at least replicas (${c.replicas}), got ${c.maxReplicas}` });
     }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadEnvironment as loadModelEnvironment, NO_OVERRIDES, validateConfig as validateModel, type ModelDefinition, type Overrides } from '../../../config/index.ts';
 import { ComponentRegistry, declaredRoutes } from '../../../lib/index.ts';
 import { crumpetChecks } from './checks.ts';
-import { platformConfigSchema } from './schema.ts';
+import { platformConfigSchema, sidecar } from './schema.ts';
 import type { EdgeRouteConfig, PlatformConfig } from './types.ts';
 
 export * from './checks.ts';
@@ -23,17 +23,18 @@ export function edgeRoutes(config: PlatformConfig): readonly EdgeRouteConfig[] {
 /** The model's schema: `schema.ts`, each declared component's settings in `components`, the declared routes as the route table's default. */
 function modelSchema(): object {
   const declared = CRUMPET_COMPONENTS.settingsSchema() as { required: string[]; properties: Record<string, object> };
-  const base = platformConfigSchema.properties.components;
   const edge = platformConfigSchema.properties.edge;
   return {
     ...platformConfigSchema,
+    required: [...platformConfigSchema.required, 'components'],
     properties: {
       ...platformConfigSchema.properties,
       edge: { ...edge, properties: { ...edge.properties, routes: { ...edge.properties.routes, default: DECLARED_ROUTES } } },
       components: {
-        ...base,
-        required: [...new Set([...base.required, ...declared.required])],
-        properties: { ...base.properties, ...declared.properties },
+        type: 'object',
+        additionalProperties: false,
+        required: [...declared.required, 'otelCollector', 'promtail'],
+        properties: { ...declared.properties, otelCollector: sidecar, promtail: sidecar },
       },
     },
   };

@@ -9,12 +9,10 @@ import type {
   KuboConfig,
   NetworkConfig,
   PlatformConfig,
-  ScalableWorkloadConfig,
   SecretsConfig,
   SidecarConfig,
   TelemetryConfig,
   TlsConfig,
-  WorkloadConfig,
 } from './types.ts';
 import {
   byteQuantity,
@@ -38,21 +36,8 @@ export { image, replicas, resources } from '../../../lib/values/schemas.ts';
  * two cannot drift.
  */
 
-const workload: JSONSchemaType<WorkloadConfig> = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['image', 'replicas', 'resources'],
-  properties: { image, replicas, resources },
-};
-
-const scalableWorkload: JSONSchemaType<ScalableWorkloadConfig> = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['image', 'replicas', 'resources', 'maxReplicas'],
-  properties: { image, replicas, resources, maxReplicas: { ...replicas, minimum: 1 } },
-};
-
-const sidecar: JSONSchemaType<SidecarConfig> = {
+/** A telemetry sidecar's settings (`components.otelCollector`, `components.promtail`). */
+export const sidecar: JSONSchemaType<SidecarConfig> = {
   type: 'object',
   additionalProperties: false,
   required: ['image', 'resources'],
@@ -284,12 +269,16 @@ export const kuboSettings: JSONSchemaType<KuboConfig> = {
   properties: { image, replicas, resources, storage: byteQuantity },
 };
 
-export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
+/**
+ * The model but its `components`, which the declared components give (each its settings' schema;
+ * see model/index.ts), beside the telemetry sidecars' settings ({@link SIDECAR_SETTINGS}).
+ */
+export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'components'>> = {
   $id: 'https://crumpet.dev/schemas/platform-config.json',
   type: 'object',
   additionalProperties: false,
   required: [
-    'name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'components', 'network',
+    'name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'network',
     'telemetry', 'secrets', 'tls', 'edge', 'backups',
   ],
   properties: {
@@ -315,21 +304,6 @@ export const platformConfigSchema: JSONSchemaType<PlatformConfig> = {
         autoscaling: { type: 'boolean' },
         kubo: { type: 'boolean' },
         mtls: { type: 'boolean' },
-      },
-    },
-    components: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['cinNode', 'pinOrchestrator', 'watcher', 'web', 'envoyEdge', 'kubo', 'otelCollector', 'promtail'],
-      properties: {
-        cinNode: cinNodeSettings,
-        pinOrchestrator: scalableWorkload,
-        watcher: workload,
-        web: scalableWorkload,
-        envoyEdge: scalableWorkload,
-        kubo: kuboSettings,
-        otelCollector: sidecar,
-        promtail: sidecar,
       },
     },
     network,

@@ -90,7 +90,13 @@ export interface FeatureToggles {
   readonly mtls: boolean;
 }
 
+/**
+ * The components' settings, by the camelCase of each component's name. The ones the platform's
+ * own code reads beyond their component are typed here; any other declared component's settings
+ * (`src/stacks/crumpet/components/<name>.ts`) are checked by its declaration's schema.
+ */
 export interface ComponentsConfig {
+  readonly [component: string]: object;
   readonly cinNode: CinNodeConfig;
   readonly pinOrchestrator: ScalableWorkloadConfig;
   readonly watcher: WorkloadConfig;
