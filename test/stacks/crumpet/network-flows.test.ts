@@ -98,6 +98,30 @@ function backendOf(r: { backend: string; port: string }): { component: string; p
   return { component: r.backend, port: `${port.port}/${port.protocol ?? 'TCP'}` };
 }
 
+/** A port of a component's declaration as the flows write it: `8080/TCP`. */
+function portOf(component: string, name: string): string {
+  const p = CRUMPET_COMPONENTS.get(component).ports[name]!;
+  return `${p.port}/${p.protocol ?? 'TCP'}`;
+}
+
+/**
+ * The flows each running component declares (its metrics port to Prometheus, the CIDR sets it
+ * admits, its calls of other components and of CIDR sets), read from the declarations the way
+ * their comments say: the policies must open these and no more.
+ */
+function componentFlows(config: PlatformConfig): Declared[] {
+  const running = CRUMPET_COMPONENTS.components.filter((c) => !c.enabled || c.enabled(config));
+  const set = (name: string): PeerSet => (name === 'internet' ? INTERNET : cidrs(config, name as keyof PlatformConfig['network'] & `${string}Cidrs`));
+  return running.flatMap((c): Declared[] => [
+    ...(c.metrics ? [{ from: external('monitoring/prometheus'), to: pod(c.name), ports: [portOf(c.name, c.metrics.port)] }] : []),
+    ...(c.admits ?? []).map((a) => ({ from: set(a.cidrs), to: pod(c.name), ports: a.ports.map((p) => portOf(c.name, p)) })),
+    ...(c.calls ?? []).flatMap((call): Declared[] => {
+      if ('cidrs' in call) return [{ from: pod(c.name), to: set(call.cidrs), ports: call.ports.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`) }];
+      return running.some((t) => t.name === call.component) ? [{ from: pod(c.name), to: pod(call.component), ports: [portOf(call.component, call.port)] }] : [];
+    }),
+  ]);
+}
+
 /**
  * Every flow the platform declares (spec section 2 topology, section 11 network policies,
  * section 7 telemetry), from the model: the only flows the policies may open.
@@ -109,40 +133,19 @@ function declaredFlows(config: PlatformConfig): Declared[] {
     edgeTo.set(b.component, new Set([...(edgeTo.get(b.component) ?? []), b.port]));
   }
   const backups = ['config-backup', 'index-snapshot', 'index-volume-snapshots'];
-  const prometheus = external('monitoring/prometheus');
-  const kubo = config.features.kubo;
   return [
-    // Users through the CDN/WAF to the edge (spec section 2); the edge to its route table's backends.
-    { from: cidrs(config, 'cdnCidrs'), to: pod('envoy-edge'), ports: ['8443/TCP', '8443/UDP'] },
+    // The edge to its route table's backends.
     ...[...edgeTo].map(([c, ports]) => ({ from: pod('envoy-edge'), to: pod(c), ports: [...ports] })),
-    // Prometheus on the metrics ports only.
-    { from: prometheus, to: pod('envoy-edge'), ports: ['9902/TCP'] },
-    { from: prometheus, to: pod('cin-node'), ports: ['9091/TCP'] },
-    { from: prometheus, to: pod('pin-orchestrator'), ports: ['9091/TCP'] },
-    { from: prometheus, to: pod('watcher'), ports: ['9090/TCP'] },
-    // CIN egress: RPC, IPFS gateways, known peers (both ways), its telemetry backends.
-    { from: pod('cin-node'), to: cidrs(config, 'rpcEndpointCidrs'), ports: ['443/TCP'] },
-    { from: pod('cin-node'), to: cidrs(config, 'ipfsGatewayCidrs'), ports: ['443/TCP'] },
-    { from: pod('cin-node'), to: cidrs(config, 'peerCidrs'), ports: ['4001/UDP'] },
-    { from: cidrs(config, 'peerCidrs'), to: pod('cin-node'), ports: ['4001/UDP'] },
+    ...componentFlows(config),
+    // CIN's telemetry sidecars to Tempo and Loki.
     { from: pod('cin-node'), to: external('monitoring/tempo'), ports: [`${config.telemetry.traces.port}/TCP`] },
     { from: pod('cin-node'), to: external('monitoring/loki'), ports: [`${config.telemetry.logs.port}/TCP`] },
-    { from: pod('pin-orchestrator'), to: cidrs(config, 'pinningServiceCidrs'), ports: ['443/TCP'] },
-    { from: pod('watcher'), to: cidrs(config, 'rpcEndpointCidrs'), ports: ['443/TCP'] },
-    { from: pod('watcher'), to: INTERNET, ports: ['443/TCP'] },
+    // The backup jobs: the Kubernetes API and the object store; the snapshot job asks CIN over gRPC.
     ...backups.flatMap((job) => [
       { from: pod(job), to: cidrs(config, 'apiServerCidrs'), ports: ['443/TCP', '6443/TCP'] },
       { from: pod(job), to: cidrs(config, 'objectStoreCidrs'), ports: ['443/TCP'] },
     ]),
     { from: pod('index-snapshot'), to: pod('cin-node'), ports: ['8081/TCP'] },
-    ...(kubo
-      ? [
-          { from: pod('cin-node'), to: pod('kubo'), ports: ['5001/TCP'] },
-          { from: pod('pin-orchestrator'), to: pod('kubo'), ports: ['5001/TCP'] },
-          { from: cidrs(config, 'peerCidrs'), to: pod('kubo'), ports: ['4001/TCP', '4001/UDP'] },
-          { from: pod('kubo'), to: INTERNET, ports: ['4001/TCP', '4001/UDP'] },
-        ]
-      : []),
   ];
 }
 
