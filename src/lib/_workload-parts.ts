@@ -1,16 +1,14 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import type { IService } from 'kubernetes-models/v1/Service';
-import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { AppLabels } from './labels.ts';
-import { typedApiObject } from './_api-object.ts';
 
-/** A port a Service exposes, mapped onto a named container port. */
+/** A port a Service exposes, mapped onto a container port. */
 export interface ServicePort {
   readonly name: string;
   readonly port: number;
-  /** Name of the container port traffic goes to. */
-  readonly targetPort: string;
+  /** The container port traffic goes to. */
+  readonly targetPort: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
 }
@@ -27,13 +25,9 @@ export interface Workload {
   readonly home?: Construct;
 }
 
-export function serviceAccount(scope: Construct, name: string, labels: AppLabels, automount: boolean): ApiObject {
-  return typedApiObject<IServiceAccount>(scope, 'ServiceAccount', {
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
-    metadata: { name, labels: { ...labels.all } },
-    automountServiceAccountToken: automount,
-  });
+/** The workload's own ServiceAccount; its token is mounted only for workloads that call the API. */
+export function serviceAccount(scope: Construct, name: string, labels: AppLabels, automount: boolean): kplus.ServiceAccount {
+  return new kplus.ServiceAccount(scope, 'ServiceAccount', { metadata: { name, labels: { ...labels.all } }, automountToken: automount });
 }
 
 export interface ServiceOptions {
@@ -46,18 +40,19 @@ export interface ServiceOptions {
   readonly selector?: Readonly<Record<string, string>>;
 }
 
-export function service(scope: Construct, name: string, labels: AppLabels, ports: readonly ServicePort[], options: ServiceOptions = {}): ApiObject {
-  return typedApiObject<IService>(scope, options.id ?? 'Service', {
-    apiVersion: 'v1',
-    kind: 'Service',
+/**
+ * A kplus Service selecting the workload's pods by their standard selector labels. A
+ * LoadBalancer keeps client addresses (`externalTrafficPolicy: Local`, which kplus has no prop for).
+ */
+export function service(scope: Construct, name: string, labels: AppLabels, ports: readonly ServicePort[], options: ServiceOptions = {}): kplus.Service {
+  const svc = new kplus.Service(scope, options.id ?? 'Service', {
     metadata: { name, labels: { ...labels.all } },
-    spec: {
-      type: options.type ?? 'ClusterIP',
-      ...(options.headless ? { clusterIP: 'None', publishNotReadyAddresses: false } : {}),
-      ...(options.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...options.loadBalancerSourceRanges] } : {}),
-      ...(options.type === 'LoadBalancer' ? { externalTrafficPolicy: 'Local' } : {}),
-      selector: { ...(options.selector ?? labels.selector) },
-      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol ?? 'TCP' })),
-    },
+    type: options.type === 'LoadBalancer' ? kplus.ServiceType.LOAD_BALANCER : kplus.ServiceType.CLUSTER_IP,
+    ...(options.headless ? { clusterIP: 'None', publishNotReadyAddresses: false } : {}),
+    ...(options.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...options.loadBalancerSourceRanges] } : {}),
+    ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol === 'UDP' ? kplus.Protocol.UDP : kplus.Protocol.TCP })),
   });
+  for (const [key, value] of Object.entries(options.selector ?? labels.selector)) svc.selectLabel(key, value);
+  if (options.type === 'LoadBalancer') ApiObject.of(svc).addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', 'Local'));
+  return svc;
 }

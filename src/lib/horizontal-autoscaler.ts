@@ -1,7 +1,6 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import type { IMetricSpec } from 'kubernetes-models/autoscaling/v2/MetricSpec';
-import { typedApiObject } from './_api-object.ts';
 import type { Workload } from './_workload-parts.ts';
 
 /** What the autoscaler keeps near its target. */
@@ -11,12 +10,13 @@ export type ScalingMetric =
       readonly kind: 'pods';
       /** Per-pod custom metric served by the custom metrics API (e.g. prometheus-adapter). */
       readonly metric: string;
-      /** Target average per pod, as a quantity. */
-      readonly averageValue: string;
+      /** Target average per pod, a whole number. */
+      readonly averageValue: number;
     };
 
 /** A Deployment whose replica count an autoscaler can own. */
 export interface ScaleTarget extends Workload {
+  readonly deployment: kplus.Deployment;
   /** Leaves the replica count to `autoscaler`: the Deployment no longer sets it. */
   releaseReplicas(autoscaler: Construct): void;
 }
@@ -31,8 +31,11 @@ export interface HorizontalAutoscalerProps {
 }
 
 /**
- * An autoscaling/v2 HorizontalPodAutoscaler for a Deployment, which owns the Deployment's
- * replica count from then on.
+ * A cdk8s-plus HorizontalPodAutoscaler (autoscaling/v2) for a Deployment, which owns the
+ * Deployment's replica count from then on: the Deployment's own replicas are its floor until it
+ * is handed over, and leave `spec.replicas` out after, so a GitOps sync never resets a
+ * scaled-out Deployment. Scale-in waits 5 minutes so a burst does not flap; the rates are
+ * Kubernetes' defaults.
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
  */
 export class HorizontalAutoscaler extends Construct {
@@ -50,24 +53,30 @@ export class HorizontalAutoscaler extends Construct {
     }
     if (this.metrics.length === 0) throw new Error(`[${this.node.path}] metrics must name at least one metric`);
     props.target.releaseReplicas(this);
-    typedApiObject<IHorizontalPodAutoscaler>(this, 'Resource', {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name: props.target.name, labels: { ...props.target.labels.all } },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.target.name },
-        minReplicas: this.minReplicas,
-        maxReplicas: this.maxReplicas,
-        metrics: this.metrics.map(toMetricSpec),
-        // Scale in slowly: a burst should not flap replicas.
-        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+    const deployment = props.target.deployment;
+    // The Deployment's replicas were its floor: handed over, they no longer fix the count.
+    const target: kplus.IScalable = {
+      get hasAutoscaler() {
+        return deployment.hasAutoscaler;
       },
+      markHasAutoscaler: () => deployment.markHasAutoscaler(),
+      toScalingTarget: () => ({ ...deployment.toScalingTarget(), replicas: undefined }),
+    };
+    new kplus.HorizontalPodAutoscaler(this, 'Resource', {
+      metadata: { name: props.target.name, labels: { ...props.target.labels.all } },
+      target,
+      minReplicas: this.minReplicas,
+      maxReplicas: this.maxReplicas,
+      metrics: this.metrics.map(toMetric),
+      // Kubernetes' own rates, stated because kplus's defaults differ (and would follow the floor).
+      scaleUp: { policies: [{ replicas: kplus.Replicas.absolute(4), duration: Duration.seconds(15) }, { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(15) }] },
+      scaleDown: { stabilizationWindow: Duration.minutes(5), policies: [{ replicas: kplus.Replicas.percent(100), duration: Duration.seconds(15) }] },
     });
   }
 }
 
-function toMetricSpec(m: ScalingMetric): IMetricSpec {
+function toMetric(m: ScalingMetric): kplus.Metric {
   return m.kind === 'cpu'
-    ? { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: m.utilization } } }
-    : { type: 'Pods', pods: { metric: { name: m.metric }, target: { type: 'AverageValue', averageValue: m.averageValue } } };
+    ? kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(m.utilization))
+    : kplus.Metric.pods({ name: m.metric, target: kplus.MetricTarget.averageValue(m.averageValue) });
 }

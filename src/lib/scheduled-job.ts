@@ -1,12 +1,13 @@
+import { ApiObject, Cron, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
 import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { AppLabels } from './labels.ts';
 import { typedApiObject } from './_api-object.ts';
-import { checkContainer, hardenedPodTemplate, type ContainerSpec } from './_pod-template.ts';
+import { checkContainer, finalJson, hardenedPodProps, hardenPodObject, type ContainerSpec, type PodSpec } from './_pod-template.ts';
 import { serviceAccount, type Workload } from './_workload-parts.ts';
 import { CronSchedule, ValueError } from './values/index.ts';
 
@@ -37,7 +38,20 @@ export interface ScheduledJobProps {
 }
 
 /**
- * A hardened CronJob that never overlaps itself (`concurrencyPolicy: Forbid`), keeps a short
+ * A schedule as written: cdk8s's Cron builds five-field expressions only, while the CronJob
+ * controller also takes the macros (`@daily`) that {@link CronSchedule} accepts.
+ */
+class CronExpression extends Cron {
+  public override readonly expressionString: string;
+
+  public constructor(text: string) {
+    super();
+    this.expressionString = text;
+  }
+}
+
+/**
+ * A hardened cdk8s-plus CronJob that never overlaps itself (`concurrencyPolicy: Forbid`), keeps a short
  * history, and runs under its own ServiceAccount with exactly the API rights it needs.
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
  */
@@ -64,7 +78,7 @@ export class ScheduledJob extends Construct implements Workload {
     const apiAccess = (props.rules ?? []).length > 0;
     const metadata = { name: this.name, labels: { ...this.labels.all } };
 
-    serviceAccount(this, this.name, this.labels, apiAccess);
+    const account = serviceAccount(this, this.name, this.labels, apiAccess);
     if (apiAccess) {
       typedApiObject<IRole>(this, 'Role', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -80,33 +94,27 @@ export class ScheduledJob extends Construct implements Workload {
         subjects: [{ kind: 'ServiceAccount', name: this.name }],
       });
     }
-    const template = hardenedPodTemplate({
+    const pod: PodSpec = {
       labels: this.labels,
-      serviceAccountName: this.name,
+      serviceAccount: account,
       automountServiceAccountToken: apiAccess,
       containers: [container],
       ...(props.volumes ? { volumes: props.volumes } : {}),
-    });
-    typedApiObject<ICronJob>(this, 'CronJob', {
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
+    };
+    const cronJob = new kplus.CronJob(this, 'CronJob', {
+      ...hardenedPodProps(this, pod),
       metadata,
-      spec: {
-        schedule: this.schedule,
-        timeZone: props.timeZone ?? 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels: { ...this.labels.all } },
-          spec: {
-            backoffLimit: props.backoffLimit ?? 3,
-            activeDeadlineSeconds: props.activeDeadlineSeconds ?? 3600,
-            template: { ...template, spec: { ...template.spec!, restartPolicy: 'Never' } },
-          },
-        },
-      },
+      schedule: new CronExpression(this.schedule),
+      timeZone: props.timeZone ?? 'Etc/UTC',
+      concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+      startingDeadline: Duration.minutes(10),
+      successfulJobsRetained: 3,
+      failedJobsRetained: 3,
+      backoffLimit: props.backoffLimit ?? 3,
+      activeDeadline: Duration.seconds(props.activeDeadlineSeconds ?? 3600),
     });
+    hardenPodObject(cronJob, '/spec/jobTemplate/spec/template', pod);
+    // Its Jobs carry the standard labels too (kplus has no prop for the job template's metadata).
+    finalJson(ApiObject.of(cronJob), (json) => JsonPatch.apply(json, JsonPatch.add('/spec/jobTemplate/metadata', { labels: { ...this.labels.all } })));
   }
 }

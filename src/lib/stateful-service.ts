@@ -1,10 +1,9 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { AppLabels } from './labels.ts';
-import { typedApiObject } from './_api-object.ts';
-import { checkContainer, hardenedPodTemplate, type ContainerSpec } from './_pod-template.ts';
+import { checkContainer, hardenedPodProps, hardenPodObject, finalJson, type ContainerSpec, type PodSpec } from './_pod-template.ts';
 import { serviceAccount, service, type Workload } from './_workload-parts.ts';
 
 /** A per-pod volume created from the StatefulSet's volumeClaimTemplates. */
@@ -45,10 +44,11 @@ export interface StatefulServiceProps {
 }
 
 /**
- * A hardened stateful workload: a StatefulSet with per-pod volumes from volumeClaimTemplates
- * (kept when the set is scaled down or deleted, so data survives repairs), its headless Service
- * for stable pod DNS, and its own ServiceAccount. Pods meet the Pod Security Standard
- * `restricted`; the volumes are group-writable through the pod's fsGroup.
+ * A hardened stateful workload on cdk8s-plus: a StatefulSet with per-pod volumes from
+ * volumeClaimTemplates (kept when the set is scaled down or deleted, so data survives repairs;
+ * both are escape hatches, kplus has no prop for them), its headless Service for stable pod DNS,
+ * and its own ServiceAccount. Pods meet the Pod Security Standard `restricted`; the volumes are
+ * group-writable through the pod's fsGroup, changed only when their root does not match.
  */
 export class StatefulService extends Construct implements Workload {
   /** Its NetworkPolicy and the like are made in this construct's chart. */
@@ -57,8 +57,8 @@ export class StatefulService extends Construct implements Workload {
   public readonly labels: AppLabels;
   public readonly replicas: number;
   public readonly volumeClaims: readonly VolumeClaim[];
-  public readonly statefulSet: ApiObject;
-  public readonly service: ApiObject;
+  public readonly statefulSet: kplus.StatefulSet;
+  public readonly service: kplus.Service;
 
   public constructor(scope: Construct, id: string, props: StatefulServiceProps) {
     super(scope, id);
@@ -79,44 +79,46 @@ export class StatefulService extends Construct implements Workload {
     const containers = [main, ...(props.sidecars ?? [])];
     containers.forEach((c) => checkContainer(`${where}/${c.name}`, c));
 
-    serviceAccount(this, this.name, this.labels, automount);
+    const account = serviceAccount(this, this.name, this.labels, automount);
     this.service = service(
       this,
       this.name,
       this.labels,
-      (main.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => ({ ...p, targetPort: p.name })),
+      (main.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => ({ ...p, targetPort: p.port })),
       { headless: true },
     );
-    this.statefulSet = typedApiObject<IStatefulSet>(this, 'StatefulSet', {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
+    const pod: PodSpec = {
+      labels: this.labels,
+      serviceAccount: account,
+      automountServiceAccountToken: automount,
+      containers,
+      claimTemplates: this.volumeClaims.map((v) => v.name),
+      ...(props.volumes ? { volumes: props.volumes } : {}),
+      ...(props.podAnnotations ? { annotations: props.podAnnotations } : {}),
+      ...(props.spreadSelector ? { spreadSelector: props.spreadSelector } : {}),
+    };
+    this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
+      ...hardenedPodProps(this, pod),
       metadata: { name: this.name, labels: { ...this.labels.all } },
-      spec: {
-        replicas: this.replicas,
-        serviceName: this.name,
-        podManagementPolicy: 'Parallel',
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...this.labels.selector } },
-        updateStrategy: { type: 'RollingUpdate' },
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: hardenedPodTemplate({
-          labels: this.labels,
-          serviceAccountName: this.name,
-          automountServiceAccountToken: automount,
-          containers,
-          ...(props.volumes ? { volumes: props.volumes } : {}),
-          ...(props.podAnnotations ? { annotations: props.podAnnotations } : {}),
-          ...(props.spreadSelector ? { spreadSelector: props.spreadSelector } : {}),
-        }),
-        volumeClaimTemplates: this.volumeClaims.map((v) => ({
-          metadata: { name: v.name, labels: { ...this.labels.all } },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: v.storageClassName,
-            resources: { requests: { storage: v.size } },
-          },
-        })),
-      },
+      replicas: this.replicas,
+      service: this.service,
+      podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
+      strategy: kplus.StatefulSetUpdateStrategy.rollingUpdate(),
     });
+    this.statefulSet.select(kplus.LabelSelector.of({ labels: { ...this.labels.selector } }));
+    // kplus makes the set's Service select its pods by their construct address too: by labels alone here.
+    finalJson(ApiObject.of(this.service), (json) => JsonPatch.apply(json, JsonPatch.remove(`/spec/selector/${kplus.Pod.ADDRESS_LABEL.replace('/', '~1')}`)));
+    hardenPodObject(this.statefulSet, '/spec/template', pod);
+    finalJson(ApiObject.of(this.statefulSet), (json) => JsonPatch.apply(
+      json,
+      JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' }),
+      JsonPatch.add(
+        '/spec/volumeClaimTemplates',
+        this.volumeClaims.map((v) => ({
+          metadata: { name: v.name, labels: { ...this.labels.all } },
+          spec: { accessModes: ['ReadWriteOnce'], storageClassName: v.storageClassName, resources: { requests: { storage: v.size } } },
+        })),
+      ),
+    ));
   }
 }

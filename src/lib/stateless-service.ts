@@ -1,10 +1,8 @@
-import { JsonPatch, type ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { AppLabels } from './labels.ts';
-import { typedApiObject } from './_api-object.ts';
-import { checkContainer, hardenedPodTemplate, type ContainerSpec } from './_pod-template.ts';
+import { checkContainer, hardenedPodProps, hardenPodObject, type ContainerSpec, type PodSpec } from './_pod-template.ts';
 import { service, serviceAccount, type ServicePort, type Workload } from './_workload-parts.ts';
 
 /** Props of {@link StatelessService}. */
@@ -50,7 +48,7 @@ export interface StatelessServiceProps {
 }
 
 /**
- * A hardened stateless workload: its own ServiceAccount, a Deployment whose every container
+ * A hardened stateless workload on cdk8s-plus: its own ServiceAccount, a Deployment whose every container
  * meets the Pod Security Standard `restricted` with a read-only root filesystem, probes on the
  * main container, replicas spread across zones and nodes, and a Service for its ports.
  */
@@ -61,9 +59,9 @@ export class StatelessService extends Construct implements Workload {
   public readonly labels: AppLabels;
   public readonly replicas: number;
   public readonly servicePorts: readonly ServicePort[];
-  public readonly serviceAccount: ApiObject;
-  public readonly deployment: ApiObject;
-  public readonly service: ApiObject;
+  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly deployment: kplus.Deployment;
+  public readonly service: kplus.Service;
   /** The autoscaler that owns the replica count, once one does. */
   private scaler?: Construct;
 
@@ -82,29 +80,26 @@ export class StatelessService extends Construct implements Workload {
     }
     if ((main.ports ?? []).length === 0) throw new Error(`[${where}] container.ports must name at least one port`);
     containers.forEach((c) => checkContainer(`${where}/${c.name}`, c));
-    this.servicePorts = props.servicePorts ?? (main.ports ?? []).map((p) => ({ ...p, targetPort: p.name }));
+    this.servicePorts = props.servicePorts ?? (main.ports ?? []).map((p) => ({ ...p, targetPort: p.port }));
 
     this.serviceAccount = serviceAccount(this, this.name, this.labels, automount);
-    this.deployment = typedApiObject<IDeployment>(this, 'Deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    const pod: PodSpec = {
+      labels: this.labels,
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: automount,
+      containers,
+      ...(props.volumes ? { volumes: props.volumes } : {}),
+      ...(props.podAnnotations ? { annotations: props.podAnnotations } : {}),
+      ...(props.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds } : {}),
+    };
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      ...hardenedPodProps(this, pod),
       metadata: { name: this.name, labels: { ...this.labels.all } },
-      spec: {
-        replicas: this.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: { ...this.labels.selector } },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
-        template: hardenedPodTemplate({
-          labels: this.labels,
-          serviceAccountName: this.name,
-          automountServiceAccountToken: automount,
-          containers,
-          ...(props.volumes ? { volumes: props.volumes } : {}),
-          ...(props.podAnnotations ? { annotations: props.podAnnotations } : {}),
-          ...(props.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds } : {}),
-        }),
-      },
+      replicas: this.replicas,
+      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
     });
+    this.deployment.select(kplus.LabelSelector.of({ labels: { ...this.labels.selector } }));
+    hardenPodObject(this.deployment, '/spec/template', pod);
     this.service = service(this, this.name, this.labels, this.servicePorts, {
       type: props.serviceType ?? 'ClusterIP',
       ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: props.loadBalancerSourceRanges } : {}),
@@ -112,7 +107,8 @@ export class StatelessService extends Construct implements Workload {
   }
 
   /**
-   * Hands the replica count over to `autoscaler`: the Deployment leaves `spec.replicas` out, so
+   * Hands the replica count over to `autoscaler` (a kplus HorizontalPodAutoscaler marks the
+   * Deployment itself): the Deployment leaves `spec.replicas` out, so
    * applying the manifests again (kubectl apply, a GitOps sync) never resets a scaled-out
    * Deployment to its floor.
    * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling
@@ -122,6 +118,5 @@ export class StatelessService extends Construct implements Workload {
       throw new Error(`[${autoscaler.node.path}] ${this.node.path} is already scaled by ${this.scaler.node.path}; two autoscalers on one Deployment fight`);
     }
     this.scaler = autoscaler;
-    this.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
   }
 }

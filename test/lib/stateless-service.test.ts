@@ -48,7 +48,7 @@ describe('StatelessService |', () => {
     new StatelessService(chart, 'Svc', { ...base, container: { ...container, health: { port: 'http', startupSeconds: 300 } } });
     const c = Testing.synth(chart).find((o) => o.kind === 'Deployment').spec.template.spec.containers[0];
     for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
-      expect(c[p].tcpSocket, p).toEqual({ port: 'http' });
+      expect(c[p].tcpSocket, p).toEqual({ port: c.ports.find((q: { name: string }) => q.name === 'http').containerPort });
       expect(c[p].httpGet, p).toBeUndefined();
     }
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(300);
@@ -59,8 +59,8 @@ describe('StatelessService |', () => {
     new StatelessService(chart, 'Svc', { ...base, container: { ...container, writablePaths: ['/tmp', '/var/cache/app'] } });
     const deploy = Testing.synth(chart).find((o) => o.kind === 'Deployment');
     expect(deploy.spec.template.spec.containers[0].volumeMounts).toEqual([
-      { name: 'tmp', mountPath: '/tmp' },
-      { name: 'var-cache-app', mountPath: '/var/cache/app' },
+      { name: 'tmp', mountPath: '/tmp', readOnly: false },
+      { name: 'var-cache-app', mountPath: '/var/cache/app', readOnly: false },
     ]);
   });
 });

@@ -85,7 +85,7 @@ export function statelessComponent<M>(props: StatelessComponentProps<M>): Compon
           ...(container.writablePaths ? { writablePaths: container.writablePaths } : {}),
         },
         ...(volumes ? { volumes } : {}),
-        ...(metricsOnly ? { servicePorts: ports.filter((p) => p.name !== metricsOnly).map((p) => ({ ...p, targetPort: p.name })) } : {}),
+        ...(metricsOnly ? { servicePorts: ports.filter((p) => p.name !== metricsOnly).map((p) => ({ ...p, targetPort: p.port })) } : {}),
       });
       if (autoscaling && ctx.features.autoscaling) {
         new HorizontalAutoscaler(ctx.scope, 'Autoscaler', {

@@ -66,7 +66,7 @@ export class CinNode extends Construct {
           }).mountAt('grpc-tls', '/etc/cin/grpc-tls')
         : undefined;
       const instances = Array.from({ length: lang.replicas }, (_, n) => this.instance(scope, props, lang, n, langLabels, telemetry, grpcTls));
-      service(scope, name, langLabels, [PORTS.cinHttp, PORTS.cinGrpc].map((p) => ({ ...p, targetPort: p.name })));
+      service(scope, name, langLabels, [PORTS.cinHttp, PORTS.cinGrpc].map((p) => ({ ...p, targetPort: p.port })));
       if (config.features.podDisruptionBudget) {
         new DisruptionBudget(scope, 'Budget', { target: { name, labels: langLabels } });
       }
@@ -130,7 +130,7 @@ export class CinNode extends Construct {
       spreadSelector: langLabels.selector,
       volumeClaims: [{ name: 'index', size: lang.storage, storageClassName: config.storage.storageClassName, mountPath: INDEX_DIR }],
     });
-    service(workload, `${name}-p2p`, labels, [{ ...PORTS.cinP2p, targetPort: PORTS.cinP2p.name }], {
+    service(workload, `${name}-p2p`, labels, [{ ...PORTS.cinP2p, targetPort: PORTS.cinP2p.port }], {
       id: 'P2pService',
       type: 'LoadBalancer',
       loadBalancerSourceRanges: config.network.peerCidrs,

@@ -32,9 +32,9 @@ const MTLS_DIR = '/etc/envoy/mtls';
  */
 export const EDGE_SCALING = {
   /** Open downstream connections per pod. */
-  downstreamCxActive: { metric: 'envoy_http_downstream_cx_active', averageValue: '2000' },
+  downstreamCxActive: { metric: 'envoy_http_downstream_cx_active', averageValue: 2000 },
   /** Mean upstream request time per pod, in milliseconds. */
-  upstreamRqTime: { metric: 'envoy_cluster_upstream_rq_time', averageValue: '250' },
+  upstreamRqTime: { metric: 'envoy_cluster_upstream_rq_time', averageValue: 250 },
 } as const;
 
 /**
@@ -169,8 +169,8 @@ export class EnvoyEdge extends Construct {
       // Users come through the CDN/WAF (spec section 2); calling the LoadBalancer directly would skip it.
       loadBalancerSourceRanges: config.network.cdnCidrs,
       servicePorts: [
-        { name: 'https', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeHttps.name },
-        { name: 'http3', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeQuic.name, protocol: 'UDP' },
+        { name: 'https', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeHttps.port },
+        { name: 'http3', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeQuic.port, protocol: 'UDP' },
       ],
     });
     if (config.features.autoscaling) {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import yaml from 'js-yaml';
 import { listEnvironments, type Overrides } from '../../../src/config/index.ts';
 import { CRUMPET_MODEL, CrumpetApp, loadEnvironment, UMBRELLA_CHART } from '../../../src/stacks/crumpet/index.ts';
 import { renderApp } from '../../../src/render/index.ts';
@@ -17,8 +18,13 @@ import { PROJECT_ROOT } from '../../_helpers.ts';
 /** Every environment of the model. */
 export const ENVIRONMENTS: readonly string[] = listEnvironments(CRUMPET_MODEL.environmentsDir);
 
-/** The component charts of charts-out/ (the umbrella only nests them). */
-export const CHARTS: readonly string[] = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.')).sort();
+/**
+ * Crumpet's component charts in charts-out/: the umbrella's dependencies (the umbrella only nests
+ * them; the other stacks' charts sit beside them).
+ */
+export const CHARTS: readonly string[] = (
+  yaml.load(readFileSync(join(PROJECT_ROOT, 'charts-out', UMBRELLA_CHART, 'Chart.yaml'), 'utf8')) as { dependencies: { name: string }[] }
+).dependencies.map((d) => d.name).sort();
 
 /** One output, named for messages: `dist/<env>` or `helm <chart> values-<env>.yaml`. */
 export interface Output {

@@ -1,11 +1,9 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { NO_OVERRIDES } from '../../../src/config/index.ts';
-import { CHART_TOGGLES, CrumpetApp, helmChartFiles, loadEnvironment, UMBRELLA_CHART } from '../../../src/stacks/crumpet/index.ts';
+import { CHART_TOGGLES, CrumpetApp, helmChartFiles, loadEnvironment } from '../../../src/stacks/crumpet/index.ts';
 import { renderApp, type KubeObject } from '../../../src/render/index.ts';
-import { PROJECT_ROOT } from '../../_helpers.ts';
+import { CHARTS } from './_output.ts';
 
 /* The chart generator's own checks, on the objects synth renders for dist/. */
 
@@ -15,7 +13,7 @@ type Rendered = ReadonlyMap<string, ReadonlyMap<string, readonly Obj[]>>;
 
 describe('helmChartFiles | optional parts', async () => {
   const config = await loadEnvironment('prod', NO_OVERRIDES);
-  const charted = readdirSync(join(PROJECT_ROOT, 'charts-out')).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.'));
+  const charted = CHARTS;
   const objectsOf = (app: CrumpetApp): string[] =>
     app.charts.filter((c) => charted.includes(c.node.id)).flatMap((c) => (c.toJson() as Obj[]).map((o) => `${c.node.id} ${o.kind}/${o.metadata.name}`));
 

@@ -324,7 +324,7 @@ describe.each(['prod', 'staging'])('NetworkPolicies of %s |', async (env) => {
         .filter((s) => s.kind === 'Service' && selects(m.spec.selector, s.metadata.labels))
         .flatMap((s) => {
           const targetPort = s.spec.ports.find((p: Obj) => p.name === port)?.targetPort;
-          return model.workloads().filter((w) => selects({ matchLabels: s.spec.selector }, w.podLabels)).map((w) => `${component(w.id)}:${w.ports.find((p) => p.name === targetPort)!.containerPort}/TCP`);
+          return model.workloads().filter((w) => selects({ matchLabels: s.spec.selector }, w.podLabels)).map((w) => `${component(w.id)}:${w.ports.find((p) => p.containerPort === targetPort || p.name === targetPort)!.containerPort}/TCP`);
         });
     });
     expect([...new Set(reached)].sort(), 'Prometheus must reach the scraped metrics ports and nothing else').toEqual([...new Set(scraped)].sort());

@@ -64,7 +64,7 @@ describe('Crumpet workloads |', async () => {
   it('GIVEN prod THEN the autoscalers use the spec metrics', () => {
     const metrics = (name: string) => find(prod, 'HorizontalPodAutoscaler', name).spec.metrics;
     expect(metrics('pin-orchestrator')).toEqual([
-      { type: 'Pods', pods: { metric: { name: 'pin_jobs_inflight' }, target: { type: 'AverageValue', averageValue: '15' } } },
+      { type: 'Pods', pods: { metric: { name: 'pin_jobs_inflight' }, target: { type: 'AverageValue', averageValue: 15 } } },
     ]);
     expect(metrics('web')).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
@@ -117,7 +117,7 @@ describe('Crumpet workloads |', async () => {
     ]);
     const p2p = find(prod, 'Service', 'cin-node-en-0-p2p').spec;
     expect(p2p.type).toBe('LoadBalancer');
-    expect(p2p.ports).toEqual([{ name: 'p2p', port: 4001, targetPort: 'p2p', protocol: 'UDP' }]);
+    expect(p2p.ports).toEqual([{ name: 'p2p', port: 4001, targetPort: 4001, protocol: 'UDP' }]);
     expect(p2p.loadBalancerSourceRanges).toEqual(['192.0.2.0/25']);
     expect(p2p.selector['crumpet.dev/cin-instance']).toBe('cin-node-en-0');
   });
@@ -208,7 +208,7 @@ describe('Crumpet workloads |', async () => {
 
   it('GIVEN staging (Kubo on) THEN Kubo, which has no GET health endpoint, is probed by TCP on its API port: startup, readiness and liveness', () => {
     const kubo = mainContainer(find(staging, 'StatefulSet', 'kubo'));
-    const port = (name: string) => kubo.ports.find((p: any) => p.name === name)?.containerPort;
+    const port = (target: string | number) => kubo.ports.find((p: any) => p.name === target || p.containerPort === target)?.containerPort;
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
       expect(port(kubo[probe]?.tcpSocket?.port), `kubo ${probe}.tcpSocket.port must be the API port 5001`).toBe(5001);
     }

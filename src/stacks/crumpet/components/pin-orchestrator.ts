@@ -26,7 +26,7 @@ export default statelessComponent<PlatformConfig>({
   role: 'orchestrator',
   ports: { http: { port: PORTS.orchestrator.port, healthPath: HEALTH_PATH }, metrics: { port: PORTS.metrics.port } },
   defaults: { replicas: 2, maxReplicas: 6, resources: SPEC_RESOURCES.pinOrchestrator },
-  autoscaling: { metrics: [{ kind: 'pods', metric: 'pin_jobs_inflight', averageValue: String(INFLIGHT_JOBS_TARGET) }] },
+  autoscaling: { metrics: [{ kind: 'pods', metric: 'pin_jobs_inflight', averageValue: INFLIGHT_JOBS_TARGET }] },
   container: {
     health: { path: HEALTH_PATH, port: 'http' },
     env: [

@@ -29,12 +29,12 @@ describe('PinOrchestrator |', () => {
     const objs = await synth('prod');
     const svc = byKind(objs, 'Service');
     const deploy = byKind(objs, 'Deployment');
-    expect(svc.spec.ports).toEqual([{ name: 'http', port: 7070, targetPort: 'http', protocol: 'TCP' }]);
+    expect(svc.spec.ports).toEqual([{ name: 'http', port: 7070, targetPort: 7070, protocol: 'TCP' }]);
     const podLabels = deploy.spec.template.metadata.labels;
     for (const [k, v] of Object.entries(svc.spec.selector)) expect(podLabels[k]).toBe(v);
     expect(deploy.spec.selector.matchLabels).toEqual(svc.spec.selector);
     const container = deploy.spec.template.spec.containers[0];
-    const target = container.ports.find((p: Obj) => p.name === svc.spec.ports[0].targetPort);
+    const target = container.ports.find((p: Obj) => p.containerPort === svc.spec.ports[0].targetPort);
     expect(target.containerPort).toBe(7070);
   });
 
@@ -47,7 +47,7 @@ describe('PinOrchestrator |', () => {
     const c = deploy.spec.template.spec.containers[0];
     expect(c.resources).toEqual({ requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } });
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
-      expect(c[probe].httpGet).toEqual({ path: '/v1/health', port: 'http', scheme: 'HTTP' });
+      expect(c[probe].httpGet).toEqual({ path: '/v1/health', port: 7070, scheme: 'HTTP' });
     }
     expect(c.image).toMatch(/^ghcr\.io\/crumpet\/pin-orchestrator:v0\.1\.0@sha256:[a-f0-9]{64}$/);
   });
@@ -66,7 +66,7 @@ describe('PinOrchestrator |', () => {
       capabilities: { drop: ['ALL'] },
     });
     // The read-only root leaves /tmp writable through an emptyDir.
-    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp', readOnly: false });
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } });
     // Secrets are mounted read-only.
     for (const m of c.volumeMounts.filter((v: Obj) => v.name !== 'tmp')) expect(m.readOnly).toBe(true);
