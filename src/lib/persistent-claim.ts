@@ -47,9 +47,4 @@ export class PersistentClaim extends Construct {
       },
     });
   }
-
-  /** The pod volume `volume` mounting this claim. */
-  public podVolume(volume: string): { name: string; persistentVolumeClaim: { claimName: string } } {
-    return { name: volume, persistentVolumeClaim: { claimName: this.name } };
-  }
 }

@@ -8,8 +8,8 @@ export function exportClaimName(tree: Pick<ExportTree, 'name'>): string {
 }
 
 /** The pod volume of an export tree. */
-export function exportVolume(tree: Pick<ExportTree, 'name'>): { name: string; persistentPersistentClaim: { claimName: string } } {
-  return { name: `exports-${tree.name}`, persistentPersistentClaim: { claimName: exportClaimName(tree) } };
+export function exportVolume(tree: Pick<ExportTree, 'name'>): { name: string; persistentVolumeClaim: { claimName: string } } {
+  return { name: `exports-${tree.name}`, persistentVolumeClaim: { claimName: exportClaimName(tree) } };
 }
 
 /** Props of {@link ExportVolumes}. */
