@@ -1,0 +1,49 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
+import type { AppLabels } from '../../lib/index.ts';
+import { typedApiObject } from '../../lib/_api-object.ts';
+import type { ObservabilityModel } from '../../observability/index.ts';
+import { GeneratedFile } from '../../render/index.ts';
+
+/** Props of {@link MirrorMonitoring}. */
+export interface MirrorMonitoringProps {
+  readonly labels: AppLabels;
+  readonly model: ObservabilityModel;
+}
+
+/**
+ * The mirror's observability in one environment: its rules as a PrometheusRule and its
+ * dashboards as ConfigMaps for the Grafana sidecar (in dist/), and every file of the model under
+ * ops/mirror/ (rules, promtool tests, runbooks, dashboards). The model is checked at synth: an
+ * expression that does not parse or reads an uncatalogued metric fails it.
+ */
+export class MirrorMonitoring extends Construct {
+  public constructor(scope: Construct, id: string, props: MirrorMonitoringProps) {
+    super(scope, id);
+    const { model } = props;
+    const labels = props.labels.withComponent({ name: 'mirror-monitoring', component: 'monitoring' });
+    this.node.addValidation({ validate: () => model.check() });
+    new PrometheusRule(this, 'Rules', {
+      metadata: { name: 'mirror-rules', labels: { ...labels.all } },
+      spec: {
+        groups: model.rules.groups.map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+        })),
+      },
+    });
+    let files: Map<string, string> | undefined;
+    const rendered = (): Map<string, string> => (files ??= model.files());
+    for (const path of model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
+    for (const d of model.dashboards) {
+      typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: d.uid, labels: { ...labels.all, grafana_dashboard: '1' }, annotations: { grafana_folder: 'Mirror' } },
+        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(model.dashboardPath(d)) }) as unknown as string },
+      });
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import type { Stack } from '../../render/index.ts';
+import { mirrorChartFiles } from './helm-chart.ts';
+import { MirrorApp } from './mirror-app.ts';
+import { MIRROR_MODEL, type MirrorConfig } from './model/index.ts';
+
+/** The StellaOps mirror: manifests in dist/mirror/<env>/, ops files in ops/mirror/, its chart in charts-out/mirror/. */
+export const mirrorStack: Stack<MirrorConfig> = {
+  name: 'mirror',
+  model: MIRROR_MODEL,
+  distFolder: (env) => `dist/mirror/${env}`,
+  app: (config) => new MirrorApp(config),
+  charts: mirrorChartFiles,
+};

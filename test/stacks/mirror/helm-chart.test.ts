@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { HELM_ONLY_LABELS } from '../../../src/render/helm/index.ts';
+import { MIRROR_CHART, overlayOf } from '../../../src/stacks/mirror/index.ts';
+import { CHARTS, helm } from '../../helm/_helm.ts';
+import { distObjects, ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = Record<string, any>;
+
+/*
+ * charts-out/mirror by the real Helm binary: lint --strict, and each environment's overlay
+ * (prod's is the seed's values-mirror.yaml) renders exactly dist/mirror/<env>/mirror.k8s.yaml.
+ */
+
+const chart = join(CHARTS, MIRROR_CHART);
+const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
+
+/** The object without the Helm-only labels, keys sorted. */
+function normalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .filter((k) => !(k in HELM_ONLY_LABELS))
+      .sort()
+      .map((k) => [k, normalize((value as Obj)[k])]),
+  );
+}
+
+async function template(...args: string[]): Promise<Obj[]> {
+  const out = await helm('template', 'mirror', chart, ...args);
+  expect(out.code, out.stderr).toBe(0);
+  return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
+}
+
+describe('Mirror chart |', () => {
+  it('GIVEN the chart THEN prod\'s overlay is the seed\'s values-mirror.yaml profile', () => {
+    expect(overlayOf('prod')).toBe('values-mirror.yaml');
+  });
+
+  it.each(['', ...ENVIRONMENTS])('GIVEN %s values THEN helm lint --strict passes', async (env) => {
+    const out = await helm('lint', '--strict', chart, ...(env ? ['-f', join(chart, overlayOf(env))] : []));
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toContain('0 chart(s) failed');
+  });
+
+  it.each(ENVIRONMENTS)('GIVEN the overlay of %s WHEN helm template runs THEN it renders exactly its dist/ objects but for Helm-only labels', async (env) => {
+    const { namespace } = await loadEnvironment(env);
+    const rendered = await template('-f', join(chart, overlayOf(env)), '-n', namespace);
+    const dist = distObjects(env, `${MIRROR_CHART}.k8s.yaml`) as Obj[];
+    expect(dist.length).toBeGreaterThan(0);
+    expect(rendered.map(key).sort()).toEqual(dist.map(key).sort());
+    for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
+  });
+
+  it('GIVEN values-mirror.yaml THEN the CronJob runs the sync image pinned by digest, from the model', async () => {
+    const config = await loadEnvironment('prod');
+    const cronJob = (await template('-f', join(chart, overlayOf('prod')), '-n', config.namespace)).find((o) => o.kind === 'CronJob')!;
+    const image = cronJob.spec.jobTemplate.spec.template.spec.containers[0].image;
+    expect(image).toBe(config.components.mirrorSync.image);
+    expect(image).toMatch(/@sha256:[a-f0-9]{64}$/);
+  });
+
+  it('GIVEN --set sync.image with a tag only THEN Helm rejects it through values.schema.json naming the key', async () => {
+    const out = await helm('template', 'mirror', chart, '--set', 'sync.image=public.ecr.aws/aws-cli/aws-cli:2.17.0');
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toMatch(/sync\.image: Does not match pattern/);
+  });
+
+  it('GIVEN the rendered gateway config THEN it carries the model\'s CDN cache headers and the checksum rolls the pods', async () => {
+    const config = await loadEnvironment('prod');
+    const objects = await template('-f', join(chart, overlayOf('prod')), '-n', config.namespace);
+    const conf = objects.find((o) => o.kind === 'ConfigMap')!.data['nginx.conf'] as string;
+    expect(conf).toContain(`add_header Cache-Control "public, max-age=${config.cdn.indexMaxAgeSeconds}" always;`);
+    expect(conf).toContain(`add_header Cache-Control "public, max-age=${config.cdn.payloadMaxAgeSeconds}, immutable" always;`);
+    for (const d of config.domains) {
+      expect(conf).toContain(`server_name ${d.host};`);
+      expect(conf).toContain(`zone=${d.id}_download:1m rate=${d.maxDownloadRequestsPerHour / 60}r/m;`);
+    }
+    const changed = await template('-f', join(chart, overlayOf('prod')), '-n', config.namespace, '--set-string', 'configFiles.gateway-config.nf=x');
+    const annotation = (objs: Obj[]) => objs.find((o) => o.kind === 'Deployment')!.spec.template.metadata.annotations['checksum/config'];
+    expect(annotation(changed)).not.toBe(annotation(objects));
+  });
+
+  it('GIVEN the chart THEN no Secret value is in it: the Secrets are ExternalSecrets', async () => {
+    const objects = await template('-f', join(chart, overlayOf('prod')));
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const secrets = objects.filter((o) => o.kind === 'ExternalSecret').map((o) => o.spec.target.name).sort();
+    expect(secrets).toEqual(['mirror-gateway-htpasswd', 'mirror-gateway-tls', 'mirror-sync-aws']);
+    const values = readFileSync(join(chart, 'values.yaml'), 'utf8');
+    expect(values).not.toMatch(/BEGIN (CERTIFICATE|PRIVATE KEY)|\$2y\$/);
+  });
+});
