@@ -1,23 +1,33 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { listEnvironments } from '../src/config/index.ts';
 import { STANDARD_LABEL_KEYS } from '../src/lib/index.ts';
+import { STACKS } from '../src/stacks/index.ts';
 import { PROJECT_ROOT } from './_helpers.ts';
 
 /* Facts about the committed dist/, the files GitOps applies. */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const DIST = join(PROJECT_ROOT, 'dist');
-const envs = readdirSync(DIST).filter((e) => !e.startsWith('.')).sort();
+/** Every stack's environment folders below dist/, e.g. `prod` (Crumpet's) and `stemedb/prod`. */
+const envs = STACKS.flatMap((s) => listEnvironments(s.model.environmentsDir).map((env) => s.distFolder(env).replace(/^dist\//, ''))).sort();
+/** The folders below dist/ that hold manifests. */
+const onDisk = readdirSync(DIST, { recursive: true, withFileTypes: true })
+  .filter((d) => d.isFile() && d.name.endsWith('.yaml'))
+  .map((d) => relative(DIST, d.parentPath))
+  .filter((dir, i, all) => all.indexOf(dir) === i)
+  .sort();
 const objectsOf = (env: string): { file: string; obj: any }[] =>
   readdirSync(join(DIST, env))
+    .filter((file) => file.endsWith('.yaml'))
     .sort()
     .flatMap((file) => yaml.loadAll(readFileSync(join(DIST, env, file), 'utf8')).map((obj) => ({ file, obj })));
 
 describe('dist/ |', () => {
-  it('GIVEN the committed output THEN there is one folder per environment', () => {
-    expect(envs).toEqual(['prod', 'staging']);
+  it('GIVEN the committed output THEN there is one folder per environment of each stack, and nothing else', () => {
+    expect(onDisk).toEqual(envs);
   });
 
   describe.each(envs)('%s', (env) => {

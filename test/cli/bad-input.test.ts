@@ -27,7 +27,9 @@ async function synth(root: string, args: readonly string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await runSynth(['--out', root, ...args], io);
+  // The cases are Crumpet's model (an environments folder, a --set path): its stack unless named.
+  const stack = args.includes('--stack') ? [] : ['--stack', 'crumpet'];
+  const code = await runSynth(['--out', root, ...stack, ...args], io);
   return { code, out: out.join('\n'), err: err.join('\n'), root };
 }
 
@@ -247,7 +249,8 @@ describe('synth CLI | valid input', () => {
       name: 'several assignments and a list in one --set',
       args: () => ['--set', 'edge.corsOrigins={https://a.example.org,https://b.example.org},components.web.maxReplicas=4'],
       check: (root) => {
-        expect(file(root, 'ops/envoy/staging/envoy.yaml')).toContain('- exact: https://b.example.org');
+        // One stack's synth writes its dist/ folders only: the edge's bootstrap is in its ConfigMap.
+        expect(file(root, 'dist/staging/envoy-edge.k8s.yaml')).toContain('- exact: https://b.example.org');
         expect(file(root, 'dist/staging/web.k8s.yaml')).toContain('maxReplicas: 4');
       },
     },

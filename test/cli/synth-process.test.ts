@@ -59,11 +59,11 @@ describe('synth CLI | as a process', () => {
   it.each([
     ['an environment file holding a BigInt', (dir: string) => {
       writeFileSync(join(dir, 'qa.ts'), `import s from ${JSON.stringify(join(PROJECT_ROOT, 'src/stacks/crumpet/environments/staging.ts'))};\nexport default { ...s, name: 'qa', pinDigests: 1n };\n`);
-      return ['--env-dir', dir];
+      return ['--stack', 'crumpet', '--env-dir', dir];
     }, /^\[qa\] config pinDigests: must be data .*got a bigint/m],
     ['an environment file with a syntax error', (dir: string) => {
       writeFileSync(join(dir, 'qa.ts'), 'export default {\n  name: ,\n};\n');
-      return ['--env-dir', dir];
+      return ['--stack', 'crumpet', '--env-dir', dir];
     }, /^\[qa\] .*qa\.ts:2:8: Unexpected ","$/m],
     ['--out a device', () => ['--out', '/dev/null'], /^output root \/dev\/null is not a directory$/m],
   ])('GIVEN %s WHEN the real CLI runs THEN it exits 1 with one line per problem and no stack trace', async (_, args, message) => {

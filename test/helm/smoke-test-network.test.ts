@@ -1,9 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment, UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
+import { loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { FlowModel, formatFlows, KUBE_DNS, loadManifests, type ExternalEndpoint, type KubeObject } from '../_analysis/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
+import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
 import { CHARTS, helm } from './_helm.ts';
 
 /*
@@ -15,7 +16,7 @@ import { CHARTS, helm } from './_helm.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
-const charts = readdirSync(CHARTS).filter((c) => c !== UMBRELLA_CHART && !c.startsWith('.')).sort();
+const charts = [...CRUMPET_CHARTS];
 const environments = ['prod', 'staging'];
 const isHook = (o: KubeObject): boolean => o.metadata?.annotations?.['helm.sh/hook'] !== undefined;
 const monitoring = (name: string): ExternalEndpoint => ({ namespace: 'monitoring', name, podLabels: { 'app.kubernetes.io/name': name } });

@@ -77,7 +77,7 @@ export default defineComponent<GatewaySettings, MirrorConfig>({
         ...trees.map(({ volume }) => volume),
       ],
       podAnnotations: { 'checksum/config': files.checksum },
-      servicePorts: [{ name: 'https', port: GATEWAY_SERVICE_PORT, targetPort: 'https' }],
+      servicePorts: [{ name: 'https', port: GATEWAY_SERVICE_PORT, targetPort: GATEWAY_PORTS.https }],
       // The CDN's origin pulls keep their source address (externalTrafficPolicy: Local), so the
       // gateway's policy can admit the CDN's ranges alone (section 5.1).
       serviceType: 'LoadBalancer',
