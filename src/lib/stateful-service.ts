@@ -42,6 +42,22 @@ export interface StatefulServiceProps {
    * @default - the set's own selector labels
    */
   readonly spreadSelector?: Readonly<Record<string, string>>;
+  /**
+   * `OrderedReady` starts pod n+1 only once pod n is Ready and stops them in reverse, for
+   * software whose members must join one at a time (a single writer, a gossip cluster).
+   * @default 'Parallel'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-management-policies
+   */
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /**
+   * `OnDelete` replaces a pod only when an operator deletes it; `RollingUpdate` replaces them one
+   * at a time, highest ordinal first, each once its successor is Ready.
+   * @default 'RollingUpdate'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies
+   */
+  readonly updateStrategy?: 'RollingUpdate' | 'OnDelete';
+  /** Seconds between the stop request and SIGKILL. @default - Kubernetes' 30 */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /**
@@ -57,6 +73,8 @@ export class StatefulService extends Construct implements Workload {
   public readonly labels: AppLabels;
   public readonly replicas: number;
   public readonly volumeClaims: readonly VolumeClaim[];
+  public readonly podManagementPolicy: 'OrderedReady' | 'Parallel';
+  public readonly updateStrategy: 'RollingUpdate' | 'OnDelete';
   public readonly statefulSet: ApiObject;
   public readonly service: ApiObject;
 
@@ -66,6 +84,8 @@ export class StatefulService extends Construct implements Workload {
     this.labels = props.labels;
     this.replicas = props.replicas ?? 1;
     this.volumeClaims = props.volumeClaims;
+    this.podManagementPolicy = props.podManagementPolicy ?? 'Parallel';
+    this.updateStrategy = props.updateStrategy ?? 'RollingUpdate';
     const where = this.node.path;
     if (!Number.isInteger(this.replicas) || this.replicas < 0) {
       throw new Error(`[${where}] replicas must be an integer >= 0, got ${this.replicas}`);
@@ -94,10 +114,10 @@ export class StatefulService extends Construct implements Workload {
       spec: {
         replicas: this.replicas,
         serviceName: this.name,
-        podManagementPolicy: 'Parallel',
+        podManagementPolicy: this.podManagementPolicy,
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...this.labels.selector } },
-        updateStrategy: { type: 'RollingUpdate' },
+        updateStrategy: { type: this.updateStrategy },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         template: hardenedPodTemplate({
           labels: this.labels,
@@ -107,6 +127,7 @@ export class StatefulService extends Construct implements Workload {
           ...(props.volumes ? { volumes: props.volumes } : {}),
           ...(props.podAnnotations ? { annotations: props.podAnnotations } : {}),
           ...(props.spreadSelector ? { spreadSelector: props.spreadSelector } : {}),
+          ...(props.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds } : {}),
         }),
         volumeClaimTemplates: this.volumeClaims.map((v) => ({
           metadata: { name: v.name, labels: { ...this.labels.all } },
