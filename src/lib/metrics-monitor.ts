@@ -25,6 +25,17 @@ export interface MetricsMonitorProps {
    * @default 'service'
    */
   readonly target?: 'service' | 'pod';
+  /**
+   * Further labels of the monitor, such as the one a Prometheus' `serviceMonitorSelector` picks.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Labels of the one Service to scrape, when the pods sit behind several (a StatefulSet's
+   * headless Service and a ClusterIP one), so each pod is scraped once.
+   * @default - the workload's selector labels
+   */
+  readonly serviceSelector?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -40,12 +51,12 @@ export class MetricsMonitor extends Construct {
     super(scope, id);
     const { workload } = props;
     const endpoint = { port: props.port, path: props.path ?? '/metrics', interval: props.interval ?? MetricsMonitor.DEFAULT_INTERVAL };
-    const metadata = { name: workload.name, labels: { ...workload.labels.all } };
+    const metadata = { name: workload.name, labels: { ...workload.labels.all, ...props.labels } };
     const selector = { matchLabels: { ...workload.labels.selector } };
     if ((props.target ?? 'service') === 'pod') {
       new PodMonitor(this, 'Resource', { metadata, spec: { selector, podMetricsEndpoints: [endpoint] } });
     } else {
-      new ServiceMonitor(this, 'Resource', { metadata, spec: { selector, endpoints: [endpoint] } });
+      new ServiceMonitor(this, 'Resource', { metadata, spec: { selector: { matchLabels: { ...(props.serviceSelector ?? selector.matchLabels) } }, endpoints: [endpoint] } });
     }
   }
 }

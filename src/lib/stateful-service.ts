@@ -41,6 +41,22 @@ export interface StatefulServiceProps {
    * @default - the set's own selector labels
    */
   readonly spreadSelector?: Readonly<Record<string, string>>;
+  /**
+   * `OrderedReady` starts pod n+1 only once pod n is Ready and stops them in reverse, for
+   * software whose members must join one at a time (a single writer, a gossip cluster).
+   * @default 'Parallel'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-management-policies
+   */
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /**
+   * `OnDelete` replaces a pod only when an operator deletes it; `RollingUpdate` replaces them one
+   * at a time, highest ordinal first, each once its successor is Ready.
+   * @default 'RollingUpdate'
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies
+   */
+  readonly updateStrategy?: 'RollingUpdate' | 'OnDelete';
+  /** Seconds between the stop request and SIGKILL. @default 30 (Kubernetes' own) */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /**
@@ -57,6 +73,8 @@ export class StatefulService extends Construct implements Workload {
   public readonly labels: AppLabels;
   public readonly replicas: number;
   public readonly volumeClaims: readonly VolumeClaim[];
+  public readonly podManagementPolicy: 'OrderedReady' | 'Parallel';
+  public readonly updateStrategy: 'RollingUpdate' | 'OnDelete';
   public readonly statefulSet: kplus.StatefulSet;
   public readonly service: kplus.Service;
 
@@ -66,6 +84,8 @@ export class StatefulService extends Construct implements Workload {
     this.labels = props.labels;
     this.replicas = props.replicas ?? 1;
     this.volumeClaims = props.volumeClaims;
+    this.podManagementPolicy = props.podManagementPolicy ?? 'Parallel';
+    this.updateStrategy = props.updateStrategy ?? 'RollingUpdate';
     const where = this.node.path;
     if (!Number.isInteger(this.replicas) || this.replicas < 0) {
       throw new Error(`[${where}] replicas must be an integer >= 0, got ${this.replicas}`);
@@ -96,14 +116,15 @@ export class StatefulService extends Construct implements Workload {
       ...(props.volumes ? { volumes: props.volumes } : {}),
       ...(props.podAnnotations ? { annotations: props.podAnnotations } : {}),
       ...(props.spreadSelector ? { spreadSelector: props.spreadSelector } : {}),
+      ...(props.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds } : {}),
     };
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       ...hardenedPodProps(this, pod),
       metadata: { name: this.name, labels: { ...this.labels.all } },
       replicas: this.replicas,
       service: this.service,
-      podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
-      strategy: kplus.StatefulSetUpdateStrategy.rollingUpdate(),
+      podManagementPolicy: this.podManagementPolicy === 'Parallel' ? kplus.PodManagementPolicy.PARALLEL : kplus.PodManagementPolicy.ORDERED_READY,
+      strategy: this.updateStrategy === 'RollingUpdate' ? kplus.StatefulSetUpdateStrategy.rollingUpdate() : kplus.StatefulSetUpdateStrategy.onDelete(),
     });
     this.statefulSet.select(kplus.LabelSelector.of({ labels: { ...this.labels.selector } }));
     // kplus makes the set's Service select its pods by their construct address too: by labels alone here.

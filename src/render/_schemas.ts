@@ -35,6 +35,7 @@ export const SCHEMAS: Readonly<Record<string, () => Promise<ModelClass>>> = {
   'apps/v1/StatefulSet': load('kubernetes-models/apps/v1/StatefulSet', 'StatefulSet'),
   'autoscaling/v2/HorizontalPodAutoscaler': load('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'HorizontalPodAutoscaler'),
   'batch/v1/CronJob': load('kubernetes-models/batch/v1/CronJob', 'CronJob'),
+  'networking.k8s.io/v1/Ingress': load('kubernetes-models/networking.k8s.io/v1/Ingress', 'Ingress'),
   'networking.k8s.io/v1/NetworkPolicy': load('kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'NetworkPolicy'),
   'policy/v1/PodDisruptionBudget': load('kubernetes-models/policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'),
   'rbac.authorization.k8s.io/v1/Role': load('kubernetes-models/rbac.authorization.k8s.io/v1/Role', 'Role'),

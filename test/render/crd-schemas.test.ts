@@ -10,6 +10,7 @@ import { PodMonitor } from '../../imports/podmonitors-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com.ts';
 import { SealedSecret } from '../../imports/sealedsecrets-bitnami.com.ts';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/servicemonitors-monitoring.coreos.com.ts';
+import { Middleware } from '../../imports/middlewares-traefik.io.ts';
 import { VolumeSnapshot } from '../../imports/volumesnapshots-snapshot.storage.k8s.io.ts';
 import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
 import { CRD_SCHEMAS } from '../../src/render/_crd-schemas.ts';
@@ -131,6 +132,11 @@ const CASES: Readonly<Record<string, SchemaCase>> = {
     misspelled: '/spec/volumeSnapshotClass',
     // Written by the snapshot controller, but the only int-or-string field of the kind.
     intOrString: { pointer: '/status/restoreSize', values: [1073741824, '1Gi'] },
+  },
+  'traefik.io/v1alpha1/Middleware': {
+    build: (chart) => new Middleware(chart, 'mw', { metadata: { name: 'ratelimit' }, spec: { rateLimit: { average: 100, burst: 50 } } }),
+    wrongType: { pointer: '/spec/rateLimit/burst', value: 'fifty' },
+    misspelled: '/spec/rateLimit/averag',
   },
 };
 

@@ -35,7 +35,14 @@ export function buildComponents<M>(props: BuildComponentsProps<M>): PlacedCompon
     const built: BuiltComponent = c.build({ scope, settings, model, labels, features, others });
     if (c.metrics && features.serviceMonitor) {
       const target = (built.servicePorts ?? Object.keys(c.ports)).includes(c.metrics.port) ? 'service' : 'pod';
-      new MetricsMonitor(scope, 'Monitor', { workload: built.workload, port: c.metrics.port, target, ...(c.metrics.path ? { path: c.metrics.path } : {}) });
+      new MetricsMonitor(scope, 'Monitor', {
+        workload: built.workload,
+        port: c.metrics.port,
+        target,
+        ...(c.metrics.path ? { path: c.metrics.path } : {}),
+        ...(c.metrics.interval ? { interval: c.metrics.interval } : {}),
+        ...built.monitor,
+      });
     }
     placed.push({ declaration: c, built });
   }

@@ -138,6 +138,11 @@ export interface BuiltComponent {
   readonly shards?: readonly ComponentShard[];
   /** Names of the ports its Service publishes (a metrics-only port is scraped per pod). @default - every port */
   readonly servicePorts?: readonly string[];
+  /**
+   * How its monitor is labelled and which of its Services it scrapes (see MetricsMonitorProps).
+   * @default - no further labels; every Service of the workload
+   */
+  readonly monitor?: { readonly labels?: Readonly<Record<string, string>>; readonly serviceSelector?: Readonly<Record<string, string>> };
 }
 
 /** One shard of a sharded component: its Service, and what in a request picks it. */
@@ -183,6 +188,8 @@ export interface ComponentDeclaration<S = unknown, M = unknown> {
     readonly port: string;
     /** @default '/metrics' */
     readonly path?: string;
+    /** Scrape interval. @default - MetricsMonitor.DEFAULT_INTERVAL */
+    readonly interval?: string;
     readonly catalogue: readonly Omit<MetricDefinition, 'owner'>[];
   };
   /** @default - none */

@@ -9,6 +9,15 @@ export interface TemplateObject {
   readonly condition?: string;
 }
 
+/*
+ * The objects' own braces (Prometheus annotations, Grafana legends) are set aside as private-use
+ * characters while the markers become template actions, then printed by actions of their own,
+ * so Helm renders them as they are.
+ */
+const [OPEN, CLOSE] = ['\uE000', '\uE001'];
+const setAside = (text: string): string => text.replace(/\{\{/g, OPEN).replace(/\}\}/g, CLOSE);
+const printBraces = (text: string): string => text.replace(/[\uE000\uE001]/g, (c) => (c === OPEN ? '{{ "{{" }}' : '{{ "}}" }}'));
+
 const LINE = /^(\s*)(- )?([^\s:#"'][^:]*: )?(.*)$/;
 
 function unquote(value: string): string {
@@ -111,9 +120,10 @@ export function templateObjects(objects: readonly TemplateObject[], sentinels: S
     const lines = yaml
       .dump(object, { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' })
       .trimEnd()
-      .split('\n');
+      .split('\n')
+      .map(setAside);
     const body = expandListItems(lines, sentinels)
-      .map((l) => templateLine(l, sentinels))
+      .map((l) => printBraces(templateLine(l, sentinels)))
       .join('\n');
     return condition ? `{{- if ${condition} }}\n---\n${body}\n{{- end }}` : `---\n${body}`;
   });

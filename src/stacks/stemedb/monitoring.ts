@@ -1,0 +1,82 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
+import { componentObservability, type AppLabels } from '../../lib/index.ts';
+import { typedApiObject } from '../../lib/_api-object.ts';
+import { ObservabilityModel, type MetricDefinition } from '../../observability/index.ts';
+import { GeneratedFile } from '../../render/index.ts';
+import { STEMEDB_COMPONENTS, type MonitoringConfig } from './model/index.ts';
+
+/** What the rules read beyond the component's own metrics: the scrape itself, kubelet and kube-state-metrics. */
+const PLATFORM_METRICS: readonly MetricDefinition[] = [
+  { name: 'up', type: 'gauge', labels: ['job', 'instance', 'pod'], help: 'Whether the last scrape of a target succeeded.', owner: 'prometheus' },
+  { name: 'kubelet_volume_stats_used_bytes', type: 'gauge', labels: ['namespace', 'persistentvolumeclaim'], help: 'Bytes used on a mounted volume.', owner: 'kubelet' },
+  { name: 'kubelet_volume_stats_capacity_bytes', type: 'gauge', labels: ['namespace', 'persistentvolumeclaim'], help: 'Capacity of a mounted volume.', owner: 'kubelet' },
+  {
+    name: 'kube_pod_container_status_last_terminated_reason',
+    type: 'gauge',
+    labels: ['namespace', 'pod', 'container', 'reason'],
+    help: 'Why a container last terminated (1 for the reason).',
+    owner: 'kube-state-metrics',
+  },
+];
+
+/** StemeDB's observability model: the same in every environment, rendered under ops/stemedb/. */
+export function stemedbObservability(): ObservabilityModel {
+  const components = componentObservability('stemedb', STEMEDB_COMPONENTS.components);
+  return new ObservabilityModel({
+    name: 'stemedb',
+    opsRoot: 'ops/stemedb',
+    metrics: [...PLATFORM_METRICS, ...components.metrics],
+    alerts: components.alerts,
+    slos: components.slos,
+    runbooks: components.runbooks,
+    dashboards: components.dashboards,
+  });
+}
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  readonly labels: AppLabels;
+  readonly monitoring: MonitoringConfig;
+}
+
+/** Grafana's dashboard sidecar picks ConfigMaps with this label. */
+const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
+
+/**
+ * The rules as a PrometheusRule (labelled for the Prometheus that selects them), the dashboards
+ * as ConfigMaps for Grafana's sidecar, and under ops/stemedb/ the rule file, its promtool tests,
+ * the runbooks and the dashboards. The model is checked at synth: a rule on an uncatalogued
+ * metric, or a runbook link to nothing, fails it.
+ */
+export class Monitoring extends Construct {
+  public readonly model = stemedbObservability();
+
+  public constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const labels = props.labels.withComponent({ name: 'stemedb-monitoring', component: 'monitoring' });
+    this.node.addValidation({ validate: () => this.model.check() });
+    new PrometheusRule(this, 'Rules', {
+      metadata: { name: 'stemedb-alerts', labels: { ...labels.all, ...props.monitoring.selectorLabels } },
+      spec: {
+        groups: this.model.rules.groups.map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+        })),
+      },
+    });
+    let files: Map<string, string> | undefined;
+    const rendered = (): Map<string, string> => (files ??= this.model.files());
+    for (const path of this.model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
+    for (const d of this.model.dashboards) {
+      typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: d.uid, labels: { ...labels.all, ...GRAFANA_DASHBOARD_LABEL } },
+        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(this.model.dashboardPath(d)) }) as unknown as string },
+      });
+    }
+  }
+}

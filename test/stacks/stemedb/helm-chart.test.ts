@@ -1,0 +1,48 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { HELM_ONLY_LABELS } from '../../../src/render/helm/index.ts';
+import { loadEnvironment } from '../../../src/stacks/stemedb/model/index.ts';
+import { PROJECT_ROOT } from '../../_helpers.ts';
+import { CHARTS, helm } from '../../helm/_helm.ts';
+
+/* charts-out/stemedb rendered and linted by the real Helm 3 binary. */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = Record<string, any>;
+const CHART = join(CHARTS, 'stemedb');
+const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
+
+function normalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .filter((k) => !(k in HELM_ONLY_LABELS))
+      .sort()
+      .map((k) => [k, normalize((value as Obj)[k])]),
+  );
+}
+
+describe.each(['prod', 'staging'])('StemeDB | Helm chart | %s', async (env) => {
+  const { namespace } = await loadEnvironment(env);
+  const distDir = join(PROJECT_ROOT, 'dist', 'stemedb', env);
+
+  it('GIVEN values-<env>.yaml WHEN helm template runs THEN it renders exactly the objects of dist/stemedb/<env> but the Namespace, Helm-only labels aside', async () => {
+    const out = await helm('template', 'stemedb', CHART, '-f', join(CHART, `values-${env}.yaml`), '-n', namespace);
+    expect(out.code, out.stderr).toBe(0);
+    const rendered = (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
+    const dist = readdirSync(distDir)
+      .flatMap((f) => yaml.loadAll(readFileSync(join(distDir, f), 'utf8')) as Obj[])
+      .filter((o) => o.kind !== 'Namespace');
+    expect(rendered.map(key).sort()).toEqual(dist.map(key).sort());
+    for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
+  });
+
+  it('GIVEN values-<env>.yaml THEN helm lint --strict passes', async () => {
+    const out = await helm('lint', '--strict', CHART, '-f', join(CHART, `values-${env}.yaml`));
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toContain('0 chart(s) failed');
+  });
+});

@@ -1,0 +1,36 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stemedbObservability } from '../../../src/stacks/stemedb/monitoring.ts';
+import { promtoolFailures } from '../../_analysis/promtool.ts';
+import { parseSeed, type Obj } from './_seed-compare.ts';
+
+/* The six alerts of seed 003 as the ObservabilityModel renders them, run by the real promtool. */
+
+const seedAlerts = (parseSeed(readFileSync(join(import.meta.dirname, 'fixtures', 'seed-003.yaml'), 'utf8')).find((o) => o['kind'] === 'PrometheusRule')!['spec']['groups'] as Obj[])
+  .flatMap((g) => g['rules'] as Obj[])
+  .map((r) => r['alert'] as string);
+
+describe('StemeDB | observability', () => {
+  const model = stemedbObservability();
+
+  it('GIVEN the model THEN it checks clean (every expression parses and reads catalogued metrics, every runbook is linked)', () => {
+    expect(model.check()).toEqual([]);
+  });
+
+  it('GIVEN the seed\'s alert rules THEN the model has exactly those alerts, each with a runbook', () => {
+    expect(model.rules.alerts.map((a) => a.rule.alert).sort()).toEqual([...seedAlerts].sort());
+    const runbooks = new Set(model.runbooks.map((r) => r.name));
+    for (const a of model.rules.alerts) expect(runbooks.has(a.runbook), a.rule.alert).toBe(true);
+  });
+
+  it('GIVEN the generated promtool tests WHEN promtool runs them THEN every alert fires just past its threshold and stays silent just before it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stemedb-ops-'));
+    for (const [path, content] of model.files()) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), content);
+    }
+    expect(promtoolFailures(model, join(root, model.paths.tests))).toEqual([]);
+  });
+});

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../../src/stacks/stemedb/model/index.ts';
+import { StemedbApp } from '../../../src/stacks/stemedb/stemedb-app.ts';
+import { checkRestricted, formatViolation, podSpecsOf, type KubeObject } from '../../_analysis/index.ts';
+
+describe.each(['prod', 'staging'])('StemeDB | %s | Pod Security Standard restricted', (env) => {
+  it('GIVEN every synthesized object THEN none violates restricted, and pods exist to check', async () => {
+    const objects = new StemedbApp(await loadEnvironment(env)).charts.flatMap((c) => c.toJson() as KubeObject[]);
+    expect(objects.filter((o) => podSpecsOf(o).length > 0).map((o) => o.kind).sort()).toEqual(['CronJob', 'StatefulSet']);
+    expect(objects.flatMap(checkRestricted).map(formatViolation)).toEqual([]);
+  });
+});
