@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { checkPromql, Dashboard, Panel, Target } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
@@ -25,10 +25,13 @@ const SPEC_PANELS: Record<string, string[]> = {
   'crumpet-node-rewards': ['Epoch time remaining', 'Attestation volumes'],
 };
 
+/** Every dashboard uid: the spec's, and those of components declared with a dashboard. */
+const UIDS = [...new Set([...Object.keys(SPEC_PANELS), ...CRUMPET_COMPONENTS.components.flatMap((c) => (c.dashboard ? [c.dashboard.uid ?? `crumpet-${c.name}`] : []))])].sort();
+
 describe('Dashboards | the five of spec section 7.4', () => {
   it('GIVEN the prod synth THEN each dashboard has its listed panels and a Prometheus datasource variable every panel uses', async () => {
     const all = await dashboards();
-    expect([...all.keys()].sort()).toEqual(Object.keys(SPEC_PANELS).sort());
+    expect([...all.keys()].sort()).toEqual(UIDS);
     for (const [uid, titles] of Object.entries(SPEC_PANELS)) {
       const d = all.get(uid);
       expect(d.schemaVersion).toBe(39);
@@ -86,7 +89,7 @@ describe('Dashboards | the five of spec section 7.4', () => {
   it('GIVEN two synths THEN the dashboard files are byte-identical, sorted, indented by 2 and end with a newline', async () => {
     const [a, b] = [await render('prod'), await render('prod')];
     const grafana = (r: Awaited<ReturnType<typeof render>>) => [...r.generated].filter(([p]) => p.startsWith('ops/grafana/'));
-    expect(grafana(a)).toHaveLength(5);
+    expect(grafana(a)).toHaveLength(UIDS.length);
     expect(grafana(a)).toEqual(grafana(b));
     for (const [, text] of grafana(a)) {
       expect(text.endsWith('}\n')).toBe(true);
@@ -97,7 +100,7 @@ describe('Dashboards | the five of spec section 7.4', () => {
   it('GIVEN dist THEN each dashboard is a ConfigMap labelled grafana_dashboard "1" holding the ops/ file', async () => {
     const rendered = await render('staging');
     const maps = rendered.charts.flatMap((c) => c.objects as Obj[]).filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
-    expect(maps.map((m) => m.metadata.name).sort()).toEqual(Object.keys(SPEC_PANELS).sort());
+    expect(maps.map((m) => m.metadata.name).sort()).toEqual(UIDS);
     for (const m of maps) expect(m.data[`${m.metadata.name}.json`]).toBe(rendered.generated.get(`ops/grafana/${m.metadata.name}.json`));
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { checkPromql, SPEC_ALERTS } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 import { promtoolFailures, requireTool } from '../_analysis/promtool.ts';
@@ -142,12 +142,18 @@ describe('Observability | scraping', () => {
     const objs = await objects('prod');
     const monitors = objs.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PodMonitor');
     const endpoints = monitors.map((m) => [m.kind, m.metadata.name, ...(m.spec.endpoints ?? m.spec.podMetricsEndpoints).map((e: any) => `${e.port} ${e.path}`)]);
-    expect(endpoints.sort()).toEqual([
+    const spec = [
       ['PodMonitor', 'cin-node', 'metrics /metrics'],
       ['PodMonitor', 'envoy-edge', 'stats /stats/prometheus'],
       ['PodMonitor', 'pin-orchestrator', 'metrics /metrics'],
       ['ServiceMonitor', 'watcher', 'http /metrics'],
-    ]);
+    ];
+    expect(endpoints).toEqual(expect.arrayContaining(spec));
+    // Any other monitor is a component's, scraping the metrics port its declaration names.
+    for (const [kind, name, endpoint] of endpoints.filter((e) => !spec.some((s) => s[1] === e[1]))) {
+      const metrics = CRUMPET_COMPONENTS.get(name!).metrics!;
+      expect([kind, endpoint]).toEqual(['PodMonitor', `${metrics.port} ${metrics.path ?? '/metrics'}`]);
+    }
     // The metrics port is the orchestrator pods' own, told to the app, and not on its Service (the API).
     const deployment = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'pin-orchestrator')!;
     const container = deployment.spec.template.spec.containers[0];

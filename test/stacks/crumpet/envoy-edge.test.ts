@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/config/index.ts';
-import { CrumpetApp, type EdgeRouteConfig, edgeRoutes, loadEnvironment, type PlatformConfig, validateConfig } from '../../../src/stacks/crumpet/index.ts';
+import { declaredRoutes } from '../../../src/lib/index.ts';
+import { CRUMPET_COMPONENTS, CrumpetApp, type EdgeRouteConfig, edgeRoutes, loadEnvironment, type PlatformConfig, validateConfig } from '../../../src/stacks/crumpet/index.ts';
 import { EnvoyApi } from '../../../src/lib/envoy/index.ts';
 import { renderApp } from '../../../src/render/index.ts';
 import { connectionManager, routeRequest, type EdgeRequest } from '../../_analysis/index.ts';
@@ -67,8 +68,15 @@ describe('EnvoyEdge | request routing in prod', () => {
     expect(routeRequest(https, { method: 'GET', path: '/v1/search', host: 'api.crumpet.example.org:443' }).route).toBe('search');
   });
 
-  it('GIVEN the request table THEN it takes every route of the generated config', () => {
+  it('GIVEN the request table, and a request per declared route it lacks, THEN they take every route of the generated config', () => {
     const taken = new Set(table.map(([, r]) => routeRequest(https, r).route));
+    // A route declared by a component the table does not list: a request its declaration matches reaches it.
+    for (const r of declaredRoutes(CRUMPET_COMPONENTS.components).filter((d) => !taken.has(d.name))) {
+      const path = r.path ?? (r.prefix === undefined ? undefined : `${r.prefix}${r.prefix.endsWith('/') ? '' : '/'}probe`);
+      expect(path, `route ${r.name}: a regex route needs a request in the table`).toBeDefined();
+      expect(routeRequest(https, get(path!)), `route ${r.name} of ${r.backend}`).toMatchObject({ route: r.name, cluster: `${r.backend}-${CRUMPET_COMPONENTS.get(r.backend).ports[r.port]!.port}` });
+      taken.add(r.name);
+    }
     const all = (https.route_config.virtual_hosts[0].routes as Obj[]).map((r) => r.name);
     const cinVariants = all.filter((n) => !taken.has(n));
     // Language variants not in the table are the same route for another language.
@@ -138,13 +146,19 @@ describe('EnvoyEdge | listeners, TLS and admin', () => {
     expect(routeRequest(stats, { method: 'GET', path: '/config_dump', host: 'x' }).route).toBeNull();
   });
 
-  it('GIVEN every upstream THEN it is health-checked on /v1/health (web on its own path, gRPC by grpc.health.v1)', () => {
-    for (const c of bootstrapOf('prod').static_resources.clusters as Obj[]) {
-      if (c.name === 'admin') continue;
+  it('GIVEN every upstream THEN it is health-checked where its component declares (CIN on /v1/health, web on /api/health, gRPC by grpc.health.v1)', () => {
+    const clusters = (bootstrapOf('prod').static_resources.clusters as Obj[]).filter((c) => c.name !== 'admin');
+    expect(clusters.length).toBeGreaterThan(0);
+    for (const c of clusters) {
+      // `<component>[-<shard>]-<port>`: the declared component with the longest matching name.
+      const component = CRUMPET_COMPONENTS.components.filter((d) => c.name.startsWith(`${d.name}-`)).sort((a, b) => b.name.length - a.name.length)[0]!;
+      const port = Object.values(component.ports).find((p) => c.name.endsWith(`-${p.port}`))!;
       const check = c.health_checks[0];
-      if (c.name.endsWith('-8081')) expect(check.grpc_health_check, c.name).toEqual({});
-      else expect(check.http_health_check.path, c.name).toBe(c.name.startsWith('web-') ? '/api/health' : '/v1/health');
+      if (port.appProtocol === 'grpc') expect(check.grpc_health_check, c.name).toEqual({});
+      else expect(check.http_health_check.path, c.name).toBe(port.healthPath);
     }
+    expect(CRUMPET_COMPONENTS.get('cin-node').ports['http']!.healthPath).toBe('/v1/health');
+    expect(CRUMPET_COMPONENTS.get('web').ports['http']!.healthPath).toBe('/api/health');
   });
 });
 
@@ -320,7 +334,7 @@ describe('EnvoyEdge | validation', () => {
 
 describe('EnvoyEdge | routes resolved against the components', () => {
   it.each<[string, Partial<EdgeRouteConfig>, RegExp]>([
-    ['a backend that is no component', { backend: 'search-api' }, /edge\.routes\[0\] \("[a-z-]+"\): backend "search-api" is no component running in this environment \(running: .*cin-node.*\)/],
+    ['a backend that is no component', { backend: 'no-such-service' }, /edge\.routes\[0\] \("[a-z-]+"\): backend "no-such-service" is no component running in this environment \(running: .*cin-node.*\)/],
     ['a port the component does not declare', { backend: 'web', port: 'grpc' }, /edge\.routes\[0\] \("[a-z-]+"\): component "web" has no port "grpc" \(ports: http\)/],
     ['a WebSocket route to a gRPC port', { backend: 'cin-node', port: 'grpc', websocket: true, timeout: '0s' }, /component "cin-node" speaks gRPC; WebSockets need an HTTP port/],
     ['a route to a port that is not HTTP', { backend: 'cin-node', port: 'p2p' }, /port "p2p" of component "cin-node" is not HTTP or gRPC/],
