@@ -1,6 +1,6 @@
 /*
- * Field paths as `--set` takes them and messages print them: `components.cinNode.languages[0].code`.
- * A key holding one of `.[]\,=` writes it escaped with a backslash (`secrets.sealed.edge-tls.tls\.crt`),
+ * Field paths as `--set` takes them and messages print them: `components.api.regions[0].name`.
+ * A key holding one of `.[]\,=` writes it escaped with a backslash (`secrets.sealed.public-tls.tls\.crt`),
  * so every path a message prints can be given back to `--set`.
  */
 

@@ -31,21 +31,7 @@ export interface AlertRouting {
   readonly email: { readonly from: string; readonly smarthost: string };
 }
 
-export const ALERT_ROUTING: AlertRouting = {
-  receivers: [
-    { name: 'pagerduty-p1', kind: 'pagerduty', severity: 'critical' },
-    { name: 'pagerduty-p2', kind: 'pagerduty', severity: 'error' },
-    { name: 'slack-email', kind: 'chat', channel: '#crumpet-alerts', email: 'sre@crumpet.dev' },
-  ],
-  routes: { P1: 'pagerduty-p1', P2: 'pagerduty-p2', P3: 'slack-email' },
-  groupBy: ['alertname', 'service', 'priority'],
-  groupWait: '30s',
-  groupInterval: '5m',
-  repeatInterval: '4h',
-  inhibitEqual: ['service'],
-  email: { from: 'alertmanager@crumpet.dev', smarthost: 'smtp-relay.monitoring.svc:25' },
-};
-
+/** Every priority, the most urgent first. */
 export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3'];
 
 /** Each priority with the lower ones it inhibits. */
@@ -54,7 +40,7 @@ export function inhibitions(): { readonly source: Priority; readonly targets: re
 }
 
 /** `ops/alertmanager/alertmanager.yaml`: a plain Alertmanager configuration, secrets read from files. */
-export function alertmanagerFile(r: AlertRouting = ALERT_ROUTING): string {
+export function alertmanagerFile(r: AlertRouting): string {
   const file = (key: string): string => `${RECEIVER_SECRET.mountPath}/${key}`;
   return generatedYaml({
     route: {

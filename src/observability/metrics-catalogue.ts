@@ -22,27 +22,6 @@ export interface MetricDefinition {
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'] as const;
 
 /**
- * Every metric the platform's rules and dashboards may read. Envoy's are named as its
- * `/stats/prometheus` endpoint exports them (`envoy_` prefix, tags as labels).
- * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/upstream/cluster_manager/cluster_stats
- * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_conn_man/stats
- */
-export const METRICS: readonly MetricDefinition[] = [
-  // Node exporter, kubelet, cert-manager
-  { name: 'node_filesystem_avail_bytes', type: 'gauge', labels: ['device', 'fstype', 'mountpoint'], help: 'Filesystem space available to non-root users.', owner: 'node-exporter' },
-  { name: 'node_filesystem_size_bytes', type: 'gauge', labels: ['device', 'fstype', 'mountpoint'], help: 'Filesystem size.', owner: 'node-exporter' },
-  { name: 'kubelet_volume_stats_used_bytes', type: 'gauge', labels: ['namespace', 'persistentvolumeclaim'], help: 'Bytes used on a mounted volume.', owner: 'kubelet' },
-  { name: 'kubelet_volume_stats_capacity_bytes', type: 'gauge', labels: ['namespace', 'persistentvolumeclaim'], help: 'Capacity of a mounted volume.', owner: 'kubelet' },
-  {
-    name: 'certmanager_certificate_expiration_timestamp_seconds',
-    type: 'gauge',
-    labels: ['name', 'namespace', 'issuer_name'],
-    help: 'Unix time at which a cert-manager Certificate expires.',
-    owner: 'cert-manager',
-  },
-];
-
-/**
  * The metric names a PromQL expression may select: the catalogue's, the series of its
  * histograms, and the recording rules defined beside it.
  */
@@ -50,7 +29,7 @@ export class MetricsCatalogue {
   private readonly byName = new Map<string, MetricDefinition>();
   private readonly recorded = new Set<string>();
 
-  public constructor(metrics: readonly MetricDefinition[] = METRICS) {
+  public constructor(metrics: readonly MetricDefinition[]) {
     for (const m of metrics) {
       if (this.byName.has(m.name)) throw new Error(`metrics catalogue: "${m.name}" is defined twice`);
       this.byName.set(m.name, m);

@@ -3,12 +3,12 @@ import type { AlertDefinition } from './alerts.ts';
 import type { Dashboard } from './grafana.ts';
 import { MetricsCatalogue, type MetricDefinition } from './metrics-catalogue.ts';
 import { RuleSet, unitTestFile } from './rule-set.ts';
-import { burnRateRunbook, renderRunbook, type Runbook } from './runbooks.ts';
+import { burnRateRunbook, renderRunbook, type BurnRateRunbookText, type Runbook } from './runbooks.ts';
 import type { SloDefinition } from './slos.ts';
 
 /** Props of {@link ObservabilityModel}. */
 export interface ObservabilityModelProps {
-  /** Names the rule groups (`<name>.alerts`) and the SLO recording rules (`<name>_slo:...`), e.g. `crumpet`. */
+  /** Names the rule groups (`<name>.alerts`) and the SLO recording rules (`<name>_slo:...`), e.g. the stack's name. */
   readonly name: string;
   /** Folder of the generated files below the output root: `ops` for the primary stack, else `ops/<stack>`. */
   readonly opsRoot: string;
@@ -17,6 +17,8 @@ export interface ObservabilityModelProps {
   readonly alerts: readonly AlertDefinition[];
   /** @default - none */
   readonly slos?: readonly SloDefinition[];
+  /** What the runbooks of the SLOs' burn-rate alerts say beyond the SLO; required when there are SLOs. @default - none */
+  readonly burnRateRunbooks?: BurnRateRunbookText;
   /** The runbooks the alerts link to (and the standalone ones). */
   readonly runbooks: readonly Runbook[];
   /** Runbooks that stand alone (playbooks of the spec): no alert need link to them. @default - none */
@@ -44,6 +46,9 @@ export class ObservabilityModel {
   public readonly paths: { readonly rules: string; readonly tests: string; readonly runbooks: string; readonly alertmanager: string; readonly dashboards: string };
 
   public constructor(private readonly props: ObservabilityModelProps) {
+    if ((props.slos ?? []).length > 0 && !props.burnRateRunbooks) {
+      throw new Error(`observability model ${props.name}: burnRateRunbooks must be given with slos (${props.slos!.map((s) => s.name).join(', ')}), got none`);
+    }
     const root = props.opsRoot;
     this.paths = {
       rules: `${root}/prometheus/alerts.yaml`,
@@ -62,7 +67,7 @@ export class ObservabilityModel {
   public get runbooks(): readonly Runbook[] {
     const burn = this.rules.alerts.flatMap((a) => {
       const slo = this.rules.slos.find((s) => s.name === a.rule.labels['slo']);
-      return slo ? [burnRateRunbook(a, slo)] : [];
+      return slo && this.props.burnRateRunbooks ? [burnRateRunbook(a, slo, this.props.burnRateRunbooks)] : [];
     });
     return [...this.props.runbooks, ...burn];
   }

@@ -3,7 +3,7 @@ import { minutes, num, seconds, type Duration } from './_duration.ts';
 import { alertExpr, SEVERITY, type AlertDefinition, type Priority, type TestSeries } from './alerts.ts';
 import type { MetricOwner, MetricsCatalogue } from './metrics-catalogue.ts';
 import { checkPromql } from './promql.ts';
-import { BURN_RATE_WINDOWS, errorRatioRecord, SLO_WINDOWS, type BurnRateWindow, type SloDefinition } from './slos.ts';
+import { BURN_RATE_WINDOWS, errorRatioRecord, SLO_WINDOWS, sloRecord, type BurnRateWindow, type SloDefinition } from './slos.ts';
 
 /** A recording rule as Prometheus writes it. */
 export interface RecordingRule {
@@ -82,8 +82,8 @@ export class RuleSet {
   /** Recording rules of every SLO, in evaluation order. */
   public recordingRules(slo: SloDefinition): RecordingRule[] {
     return [
-      ...(slo.instantRules ?? []).map((r) => ({ record: r.record, expr: r.expr })),
-      ...SLO_WINDOWS.map((w) => ({ record: errorRatioRecord(this.name, w), expr: slo.errorRatio(w), labels: { slo: slo.name } })),
+      ...(slo.instantRules ?? []).map((r) => ({ record: sloRecord(this.name, r.record), expr: r.expr })),
+      ...SLO_WINDOWS.map((w) => ({ record: errorRatioRecord(this.name, w), expr: slo.errorRatio(w, this.name), labels: { slo: slo.name } })),
     ];
   }
 

@@ -1,6 +1,5 @@
 import type { Duration } from './_duration.ts';
-import { num } from './_duration.ts';
-import { constant, counterRatio, type Priority, type TestSeries } from './alerts.ts';
+import type { Priority, TestSeries } from './alerts.ts';
 import type { MetricOwner } from './metrics-catalogue.ts';
 
 /** A service level objective of spec section 8, measured as a ratio of bad events. */
@@ -14,10 +13,13 @@ export interface SloDefinition {
   readonly service: MetricOwner;
   /** What a bad event is, for summaries and runbooks. */
   readonly meaning: string;
-  /** Rules computed every evaluation before the windowed ratios (e.g. an instant ratio). */
+  /**
+   * Rules computed every evaluation before the windowed ratios (e.g. an instant ratio), each
+   * recorded as `<prefix>_slo:<record>` ({@link sloRecord}).
+   */
   readonly instantRules?: readonly { readonly record: string; readonly expr: string }[];
-  /** PromQL of the ratio of bad events over `window`. */
-  readonly errorRatio: (window: Duration) => string;
+  /** PromQL of the ratio of bad events over `window`; `prefix` names the rules' own recordings ({@link sloRecord}). */
+  readonly errorRatio: (window: Duration, prefix: string) => string;
   /**
    * Test input holding the error ratio near `ratio`; returns the ratio it actually produces
    * (exactly `ratio` for counters, a fraction k/n when it counts series).
@@ -44,75 +46,15 @@ export const BURN_RATE_WINDOWS: readonly BurnRateWindow[] = [
   { speed: 'Gradual', factor: 1, long: '3d', short: '6h', priority: 'P3' },
 ];
 
+/** Name of an SLO recording rule in the rules named `prefix` (the observability model's name). */
+export function sloRecord(prefix: string, record: string): string {
+  return `${prefix}_slo:${record}`;
+}
+
 /** Name of the recording rule holding an SLO's error ratio over `window`, in the rules named `prefix`. */
 export function errorRatioRecord(prefix: string, window: Duration): string {
-  return `${prefix}_slo:error_ratio:rate${window}`;
+  return sloRecord(prefix, `error_ratio:rate${window}`);
 }
 
 /** Windows any burn-rate alert reads, in ascending length. */
 export const SLO_WINDOWS: readonly Duration[] = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
-
-/** Freshness bound of spec section 8, in seconds. */
-export const FRESHNESS_BOUND_SECONDS = 900;
-/** Read latency bound of spec section 8, in milliseconds (a bucket boundary of cin_query_latency_ms). */
-export const READ_LATENCY_BOUND_MS = 400;
-
-/** The smallest k/n (n <= 200) strictly above `ratio` (or the largest strictly below), to count stale series. */
-function fraction(ratio: number, above: boolean): { k: number; n: number } {
-  for (let n = 1; n <= 200; n++) {
-    const k = above ? Math.floor(ratio * n) + 1 : Math.ceil(ratio * n) - 1;
-    const r = k / n;
-    if (k >= 0 && k <= n && (above ? r <= ratio * 1.1 : r >= ratio * 0.9)) return { k, n };
-  }
-  throw new Error(`no fraction within 10% of ${ratio}`);
-}
-
-/** The SLOs of spec section 8. */
-export const SPEC_SLOS: readonly SloDefinition[] = [
-  {
-    name: 'availability',
-    title: 'Availability',
-    objective: 0.999,
-    service: 'envoy-edge',
-    meaning: 'a request answered by the edge with a 5xx status',
-    errorRatio: (w) =>
-      `sum(rate(envoy_http_downstream_rq_xx{envoy_response_code_class="5"}[${w}])) / sum(rate(envoy_http_downstream_rq_xx[${w}]))`,
-    fixture: (ratio, steps) => ({
-      series: counterRatio('envoy_http_downstream_rq_xx{envoy_response_code_class="5"}', 'envoy_http_downstream_rq_xx{envoy_response_code_class="2"}', ratio, steps),
-      ratio,
-    }),
-  },
-  {
-    name: 'read-latency',
-    title: 'ReadLatency',
-    // p95 <= 400 ms: at most 5% of searches may take longer than 400 ms.
-    objective: 0.95,
-    service: 'cin-node',
-    meaning: `a search that took longer than ${READ_LATENCY_BOUND_MS} ms`,
-    errorRatio: (w) =>
-      `1 - sum(rate(cin_query_latency_ms_bucket{le="${READ_LATENCY_BOUND_MS}"}[${w}])) / sum(rate(cin_query_latency_ms_count[${w}]))`,
-    fixture: (ratio, steps) => ({
-      series: [
-        { series: `cin_query_latency_ms_bucket{le="${READ_LATENCY_BOUND_MS}"}`, values: `0+${num(1000 * (1 - ratio))}x${steps}` },
-        { series: 'cin_query_latency_ms_count', values: `0+1000x${steps}` },
-      ],
-      ratio,
-    }),
-  },
-  {
-    name: 'freshness',
-    title: 'Freshness',
-    objective: 0.99,
-    service: 'cin-node',
-    meaning: `a minute in which a language's snapshot was older than ${FRESHNESS_BOUND_SECONDS} s`,
-    instantRules: [{ record: 'crumpet_slo:snapshot_stale:ratio', expr: `avg(snapshot_age_seconds > bool ${FRESHNESS_BOUND_SECONDS})` }],
-    errorRatio: (w) => `avg_over_time(crumpet_slo:snapshot_stale:ratio[${w}])`,
-    fixture: (ratio, steps, above) => {
-      const { k, n } = fraction(ratio, above);
-      const series = Array.from({ length: n }, (_, i) =>
-        constant(`snapshot_age_seconds{lang="l${String(i).padStart(3, '0')}"}`, i < k ? FRESHNESS_BOUND_SECONDS + 100 : 60, steps),
-      );
-      return { series, ratio: k / n };
-    },
-  },
-];

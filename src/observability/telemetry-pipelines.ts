@@ -7,17 +7,17 @@ import { hours, promDays, RETENTION } from './retention.ts';
  */
 export type ClientIpPolicy = 'redact' | 'keep-last-two-octets';
 
-/** The JSON log format of every Crumpet service (spec section 7.2). */
-export const LOG_FORMAT = {
+/** The JSON log format of a stack's services, as Promtail reads it. */
+export interface LogFormat {
   /** Correlation id header, logged as a JSON field of the same name. */
-  requestIdField: 'x-req-id',
+  readonly requestIdField: string;
   /** Fields holding a client address. */
-  clientIpFields: ['client_ip'],
+  readonly clientIpFields: readonly string[];
   /** What a redacted address, or the redacted part of one, reads as. */
-  redacted: 'redacted',
+  readonly redacted: string;
   /** The first two octets of an IPv4 address when its last two are kept. */
-  maskedOctets: 'x.x',
-} as const;
+  readonly maskedOctets: string;
+}
 
 /** A Promtail pipeline stage, one key naming its type. @see https://grafana.com/docs/loki/latest/send-data/promtail/stages/ */
 export type PromtailStage =
@@ -26,28 +26,27 @@ export type PromtailStage =
   | { readonly labels: Readonly<Record<string, string>> }
   | { readonly structured_metadata: Readonly<Record<string, string>> };
 
-/** `"client_ip": "` with optional spaces, the field name not captured (RE2 syntax, valid in JS too). */
-const ipField = `"(?:${LOG_FORMAT.clientIpFields.join('|')})"\\s*:\\s*"`;
-
 /**
- * Promtail's stages for the JSON logs of a service: client addresses redacted first, so no
- * later stage sees them; the level as a label; the request id as structured metadata (one
+ * Promtail's stages for the JSON logs of a service in `format`: client addresses redacted first,
+ * so no later stage sees them; the level as a label; the request id as structured metadata (one
  * value per request would explode Loki's label index).
  */
-export function promtailStages(clientIp: ClientIpPolicy): PromtailStage[] {
+export function promtailStages(clientIp: ClientIpPolicy, format: LogFormat): PromtailStage[] {
+  // `"client_ip": "` with optional spaces, the field name not captured (RE2 syntax, valid in JS too).
+  const ipField = `"(?:${format.clientIpFields.join('|')})"\\s*:\\s*"`;
   // A replace stage substitutes every capture group of each match of its expression.
   const redaction: PromtailStage[] =
     clientIp === 'redact'
-      ? [{ replace: { expression: `${ipField}([^"]*)"`, replace: LOG_FORMAT.redacted } }]
+      ? [{ replace: { expression: `${ipField}([^"]*)"`, replace: format.redacted } }]
       : [
-          { replace: { expression: `${ipField}(\\d{1,3}\\.\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}"`, replace: LOG_FORMAT.maskedOctets } },
+          { replace: { expression: `${ipField}(\\d{1,3}\\.\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}"`, replace: format.maskedOctets } },
           // What the first stage did not mask (IPv6, anything else) is redacted whole; RE2 has
           // no lookahead, so "not masked" is "does not start with the mask's first character".
-          { replace: { expression: `${ipField}([^"${LOG_FORMAT.maskedOctets[0]}][^"]*)"`, replace: LOG_FORMAT.redacted } },
+          { replace: { expression: `${ipField}([^"${format.maskedOctets[0]}][^"]*)"`, replace: format.redacted } },
         ];
   return [
     ...redaction,
-    { json: { expressions: { level: 'level', req_id: `"${LOG_FORMAT.requestIdField}"` } } },
+    { json: { expressions: { level: 'level', req_id: `"${format.requestIdField}"` } } },
     { labels: { level: '' } },
     { structured_metadata: { req_id: '' } },
   ];

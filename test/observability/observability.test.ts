@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { checkPromql, SPEC_ALERTS } from '../../src/observability/index.ts';
+import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, loadEnvironment, SPEC_ALERTS } from '../../src/stacks/crumpet/index.ts';
+import { checkPromql } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 import { promtoolFailures, requireTool } from '../_analysis/promtool.ts';
 

@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { CrumpetApp, crumpetObservability, loadEnvironment, LOG_FORMAT } from '../../src/stacks/crumpet/index.ts';
 import { promtailStages, RETENTION, type ClientIpPolicy, type PromtailStage } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
@@ -31,7 +31,7 @@ function applyReplace(line: string, stage: { expression: string; replace: string
   return out + line.slice(last);
 }
 
-function redact(line: string, policy: ClientIpPolicy, stages: PromtailStage[] = promtailStages(policy)): string {
+function redact(line: string, policy: ClientIpPolicy, stages: PromtailStage[] = promtailStages(policy, LOG_FORMAT)): string {
   return stages.reduce((l, s) => ('replace' in s ? applyReplace(l, s.replace) : l), line);
 }
 
@@ -56,7 +56,7 @@ describe('Telemetry | Promtail pipeline (spec sections 7.2 and 15)', () => {
   });
 
   it('GIVEN the pipeline THEN x-req-id is extracted as structured metadata and only the level is a label', () => {
-    const stages = promtailStages('redact');
+    const stages = promtailStages('redact', LOG_FORMAT);
     expect(stages).toContainEqual({ json: { expressions: { level: 'level', req_id: '"x-req-id"' } } });
     expect(stages).toContainEqual({ structured_metadata: { req_id: '' } });
     expect(stages.filter((s) => 'labels' in s)).toEqual([{ labels: { level: '' } }]);

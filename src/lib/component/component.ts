@@ -73,7 +73,7 @@ export interface ComponentAlert extends Omit<AlertDefinition, 'service' | 'runbo
 
 /** The component's own dashboard. */
 export interface ComponentDashboard {
-  /** Builds the dashboard; `uid` and `title` are the stack's to choose (e.g. `crumpet-web`). */
+  /** Builds the dashboard; `uid` and `title` are the stack's to choose (e.g. `shop-web`). */
   readonly build: (uid: string) => Dashboard;
   /** @default - `<stack>-<component>` */
   readonly uid?: string;

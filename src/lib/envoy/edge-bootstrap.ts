@@ -26,7 +26,7 @@ export interface UpstreamMtls extends CertificateFiles {
 
 /** An upstream the edge proxies to: one Kubernetes Service port. */
 export interface EdgeCluster {
-  /** Envoy cluster name, e.g. `cin-node-en-8080`; the `envoy_cluster_name` label of its metrics. */
+  /** Envoy cluster name, e.g. `api-eu-8080`; the `envoy_cluster_name` label of its metrics. */
   readonly name: string;
   /** DNS name of the Service. */
   readonly host: string;

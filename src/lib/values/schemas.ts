@@ -13,7 +13,7 @@ import { DnsName } from './dns-name.ts';
 
 /** An OCI image reference split into its parts. */
 export interface ImageSpec {
-  /** Registry and path, e.g. `ghcr.io/crumpet/cin-node`. */
+  /** Registry and path, e.g. `registry.example.org/team/api`. */
   readonly repository: string;
   /** Release tag, e.g. `v0.1.0`: the OCI grammar, at most 128 characters. */
   readonly tag: string;

@@ -322,7 +322,7 @@ export function umbrellaChart(
   props: {
     readonly name: string;
     readonly description: string;
-    /** What NOTES.txt calls the whole, e.g. `The Crumpet platform`. */
+    /** What NOTES.txt calls the whole, e.g. `The shop platform`. */
     readonly title: string;
     readonly version: string;
     readonly appVersion: string;

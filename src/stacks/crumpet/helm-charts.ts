@@ -22,6 +22,7 @@ import {
   withName,
   ChartFieldValues,
   type ChartField,
+  type ChartMetadata,
   type HelmChartSpec,
   type Kube,
   type TemplateObject,
@@ -31,6 +32,13 @@ import { CrumpetApp } from './crumpet-app.ts';
 import { CRUMPET_COMPONENTS, modelSchemas, type PlatformConfig } from './model/index.ts';
 import { CRUMPET_RELEASE } from './model/defaults.ts';
 import { EDGE_PUBLIC_PORT, HEALTH_PATH, PORTS } from './ports.ts';
+
+/** Who publishes Crumpet's charts. */
+const CHART_METADATA: ChartMetadata = {
+  partOf: 'crumpet',
+  home: 'https://github.com/crumpet',
+  maintainers: [{ name: 'Crumpet platform team', email: 'sre@crumpet.example.org' }],
+};
 
 /*
  * Crumpet's Helm charts, from the generic generator (src/render/helm/component-chart.ts): one
@@ -334,7 +342,7 @@ export function helmChartFiles(
   );
   const files = new Map<string, string>();
   for (const chart of [...charts, umbrella]) {
-    for (const [path, content] of chartFiles(chart)) files.set(`charts-out/${chart.name}/${path}`, content);
+    for (const [path, content] of chartFiles(chart, CHART_METADATA)) files.set(`charts-out/${chart.name}/${path}`, content);
   }
   return files;
 }

@@ -15,6 +15,7 @@ export * from './monitoring.ts';
 export * from './ports.ts';
 export * from './telemetry-sidecars.ts';
 export * from './model/index.ts';
+export * from './observability/index.ts';
 export * from './stack.ts';
 export * from './components/pin-orchestrator.ts';
 export * from './components/watcher.ts';

@@ -12,17 +12,10 @@ import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../impo
 import { componentObservability, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import {
-  ALERT_ROUTING,
-  ALERT_RUNBOOKS,
-  crumpetDashboards,
   inhibitions,
-  METRICS,
   ObservabilityModel,
   PRIORITIES,
   RECEIVER_SECRET,
-  SPEC_ALERTS,
-  SPEC_RUNBOOKS,
-  SPEC_SLOS,
   telemetryPipelineFiles,
   type AlertRouting,
   type EdgeBackendGroup,
@@ -30,6 +23,16 @@ import {
 import { GeneratedFile } from '../../render/index.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
 import { CRUMPET_COMPONENTS } from './model/index.ts';
+import {
+  ALERT_ROUTING,
+  ALERT_RUNBOOKS,
+  BURN_RATE_RUNBOOK_TEXT,
+  crumpetDashboards,
+  METRICS,
+  SPEC_ALERTS,
+  SPEC_RUNBOOKS,
+  SPEC_SLOS,
+} from './observability/index.ts';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -56,6 +59,7 @@ export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] =
     metrics: [...METRICS, ...components.metrics],
     alerts: [...SPEC_ALERTS, ...components.alerts],
     slos: [...SPEC_SLOS, ...components.slos],
+    burnRateRunbooks: BURN_RATE_RUNBOOK_TEXT,
     runbooks: [...SPEC_RUNBOOKS, ...ALERT_RUNBOOKS, ...components.runbooks],
     standaloneRunbooks: SPEC_RUNBOOKS.map((r) => r.name),
     dashboards: [...crumpetDashboards({ edgeBackends }), ...components.dashboards],

@@ -5,6 +5,7 @@ import type { PlatformConfig } from './model/index.ts';
 import { ImageReference, type AppLabels, type ContainerSpec } from '../../lib/index.ts';
 import { promtailStages, tailSamplingProcessor, type ClientIpPolicy } from '../../observability/index.ts';
 import { combinedChecksum, configFiles } from '../../lib/index.ts';
+import { LOG_FORMAT } from './observability/index.ts';
 import { PORTS } from './ports.ts';
 
 /** Props of {@link TelemetrySidecars}. */
@@ -73,7 +74,7 @@ export class TelemetrySidecars extends Construct {
             {
               job_name: component,
               static_configs: [{ targets: ['localhost'], labels: { job: component, namespace: config.namespace, __path__: `${props.logDir}/*.log` } }],
-              pipeline_stages: promtailStages(this.clientIp),
+              pipeline_stages: promtailStages(this.clientIp, LOG_FORMAT),
             },
           ],
         },

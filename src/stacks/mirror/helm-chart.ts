@@ -6,12 +6,13 @@ import {
   standardToggles,
   setAt,
   type ChartField,
+  type ChartMetadata,
   type ChartSmokeTest,
   type HelmChartSpec,
   type Kube,
   type Sentinels,
 } from '../../render/helm/index.ts';
-import { MIRROR_CHART, MirrorApp } from './mirror-app.ts';
+import { MIRROR_CHART, MIRROR_PART_OF, MirrorApp } from './mirror-app.ts';
 import { MIRROR_COMPONENTS, mirrorSchemas, type MirrorConfig } from './model/index.ts';
 import { MIRROR_RELEASE } from './model/defaults.ts';
 import { GATEWAY_PORTS, GATEWAY_SERVICE_PORT } from './ports.ts';
@@ -31,6 +32,9 @@ export const CHART_PROFILES: Readonly<Record<string, string>> = { prod: 'mirror'
 export function overlayOf(env: string): string {
   return `values-${CHART_PROFILES[env] ?? env}.yaml`;
 }
+
+/** Who publishes the chart: the StellaOps mirror operators. */
+const CHART_METADATA: ChartMetadata = { partOf: MIRROR_PART_OF, home: 'https://stella-ops.org', maintainers: [{ name: 'StellaOps mirror team' }] };
 
 const schema = mirrorSchemas.mirrorConfigSchema.properties;
 const gateway = ['components', 'mirrorGateway'];
@@ -116,6 +120,6 @@ export function mirrorChart(configs: readonly MirrorConfig[], rendered: Readonly
 /** The chart's files, by path relative to the output root (`charts-out/mirror/...`). */
 export function mirrorChartFiles(configs: readonly MirrorConfig[], rendered: ReadonlyMap<string, ReadonlyMap<string, readonly Kube[]>>): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [path, content] of chartFiles(mirrorChart(configs, rendered))) files.set(`charts-out/${MIRROR_CHART}/${path}`, content);
+  for (const [path, content] of chartFiles(mirrorChart(configs, rendered), CHART_METADATA)) files.set(`charts-out/${MIRROR_CHART}/${path}`, content);
   return files;
 }

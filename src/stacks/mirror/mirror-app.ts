@@ -12,6 +12,9 @@ import { mirrorObservability } from './observability.ts';
 /** The cdk8s chart, dist/ file and Helm chart of everything the mirror runs in its namespace. */
 export const MIRROR_CHART = 'mirror';
 
+/** The `app.kubernetes.io/part-of` label of every mirror object. */
+export const MIRROR_PART_OF = 'stellaops-mirror';
+
 /**
  * One environment of the mirror as a cdk8s App, in three files: the restricted Namespace
  * (`00-cluster`), everything the Helm chart `mirror` installs (`mirror`: secrets, export volumes,
@@ -25,7 +28,7 @@ export class MirrorApp extends App {
   public constructor(config: MirrorConfig) {
     super();
     this.config = config;
-    const labels = new AppLabels({ name: 'mirror', instance: config.instance, component: 'mirror', partOf: 'stellaops-mirror', version: MIRROR_RELEASE });
+    const labels = new AppLabels({ name: 'mirror', instance: config.instance, component: 'mirror', partOf: MIRROR_PART_OF, version: MIRROR_RELEASE });
     const chart = (id: string, namespaced = true): Chart =>
       new Chart(this, id, { disableResourceNameHashes: true, ...(namespaced ? { namespace: config.namespace } : {}) });
 

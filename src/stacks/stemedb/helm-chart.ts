@@ -1,6 +1,6 @@
 import { valueSchemas } from '../../lib/index.ts';
 import type { RenderedObjects } from '../../render/index.ts';
-import { chartFiles, componentChart, standardToggles, type ChartField, type Kube, type Sentinels } from '../../render/helm/index.ts';
+import { chartFiles, componentChart, standardToggles, type ChartField, type ChartMetadata, type Kube, type Sentinels } from '../../render/helm/index.ts';
 import { modelSchemas, STEMEDB_COMPONENTS, type StemedbConfig } from './model/index.ts';
 import { STEMEDB } from './names.ts';
 import { STEMEDB_CHARTS, StemedbApp } from './stemedb-app.ts';
@@ -17,6 +17,9 @@ export const CHART_VERSION = '0.1.0';
 
 /** The cdk8s charts whose objects the Helm chart holds. */
 export const CHARTED = STEMEDB_CHARTS.filter((c) => c !== 'namespace');
+
+/** Who publishes the chart; its test pods are part of StemeDB like the rest of its objects. */
+const CHART_METADATA: ChartMetadata = { partOf: STEMEDB, home: 'https://github.com/stemedb', maintainers: [{ name: 'StemeDB team' }] };
 
 const model = modelSchemas.stemedbConfigSchema.properties;
 
@@ -70,5 +73,5 @@ export function stemedbCharts(configs: readonly StemedbConfig[], rendered: Rende
       checks: [`kubectl -n {{ .Release.Namespace }} rollout status statefulset/{{ include "${STEMEDB}.fullname" . }}`],
     },
   });
-  return new Map([...chartFiles(spec)].map(([path, content]) => [`charts-out/${STEMEDB}/${path}`, content]));
+  return new Map([...chartFiles(spec, CHART_METADATA)].map(([path, content]) => [`charts-out/${STEMEDB}/${path}`, content]));
 }

@@ -1,5 +1,6 @@
 import { statelessComponent } from '../../../lib/index.ts';
-import { Dashboard, FRESHNESS_BOUND_SECONDS, num, Panel, perSecond, Target } from '../../../observability/index.ts';
+import { Dashboard, num, Panel, perSecond, sloRecord, Target } from '../../../observability/index.ts';
+import { FRESHNESS_BOUND_SECONDS, SNAPSHOT_STALE_RECORD } from '../observability/slos.ts';
 import { SPEC_RESOURCES } from '../model/defaults.ts';
 import type { PlatformConfig } from '../model/types.ts';
 import { HEALTH_PATH, PORTS } from '../ports.ts';
@@ -84,7 +85,7 @@ export default statelessComponent<PlatformConfig>({
           type: 'timeseries',
           unit: 'percentunit',
           description: `Share of languages whose snapshot is at most ${FRESHNESS_BOUND_SECONDS} s old (the freshness SLO).`,
-          targets: [Target.query('1 - crumpet_slo:snapshot_stale:ratio', 'compliant')],
+          targets: [Target.query(`1 - ${sloRecord('crumpet', SNAPSHOT_STALE_RECORD)}`, 'compliant')],
         }),
         new Panel({
           title: 'Chain tx status',

@@ -1,0 +1,103 @@
+import { Dashboard, Panel, perSecond, quantileBy, Target, type EdgeBackendGroup } from '../../../observability/index.ts';
+import { SPEC_ALERTS } from './alerts.ts';
+import { FRESHNESS_BOUND_SECONDS, READ_LATENCY_BOUND_MS } from './slos.ts';
+
+/** What the dashboards need to know of the platform beyond the metrics catalogue. */
+export interface DashboardInputs {
+  /** The edge's backends; the Edge dashboard has a saturation panel per group. */
+  readonly edgeBackends: readonly EdgeBackendGroup[];
+}
+
+const rate = perSecond;
+const quantile = quantileBy;
+
+/** The threshold of a spec alert, so the panel turns red where the alert fires. */
+function alertThreshold(name: string): number {
+  const alert = SPEC_ALERTS.find((a) => a.name === name);
+  if (!alert) throw new Error(`dashboards: no alert "${name}" in the model`);
+  return alert.threshold;
+}
+
+function cinOverview(): Dashboard {
+  return new Dashboard({ uid: 'crumpet-cin-overview', title: 'Crumpet / CIN Overview', tags: ['crumpet', 'cin-node'] }).add(
+    new Panel({ title: 'QPS', type: 'stat', unit: 'reqps', width: 6, targets: [Target.query(`sum(${rate('cin_query_latency_ms_count')})`)] }),
+    new Panel({ title: 'WS clients', type: 'stat', width: 6, targets: [Target.query('sum(ws_clients)')] }),
+    new Panel({ title: 'Ingest lag', type: 'timeseries', unit: 's', targets: [Target.query('max(ingest_lag_seconds)', 'lag')] }),
+    new Panel({
+      title: 'Query latency p50/p95 by ranker',
+      type: 'timeseries',
+      unit: 'ms',
+      thresholds: [{ value: READ_LATENCY_BOUND_MS, color: 'orange' }, { value: alertThreshold('SearchLatencyHigh') }],
+      targets: [
+        Target.query(quantile(0.5, 'cin_query_latency_ms', 'ranker'), 'p50 {{ranker}}'),
+        Target.query(quantile(0.95, 'cin_query_latency_ms', 'ranker'), 'p95 {{ranker}}'),
+      ],
+    }),
+    new Panel({
+      title: 'Snapshot staleness by language',
+      type: 'timeseries',
+      unit: 's',
+      thresholds: [{ value: FRESHNESS_BOUND_SECONDS, color: 'orange' }, { value: alertThreshold('SnapshotStale') }],
+      targets: [Target.query('max by (lang) (snapshot_age_seconds)', '{{lang}}')],
+    }),
+  );
+}
+
+function edge(inputs: DashboardInputs): Dashboard {
+  const classes = ['2', '4', '5'].map((c) =>
+    Target.query(`sum(${rate(`envoy_http_downstream_rq_xx{envoy_response_code_class="${c}"}`)})`, `${c}xx`),
+  );
+  const backends = [...inputs.edgeBackends].sort((a, b) => (a.name < b.name ? -1 : 1)).map((b) => {
+    const cluster = `envoy_cluster_name=~"${b.clusterRegex}"`;
+    return new Panel({
+      title: `Backend saturation: ${b.name}`,
+      type: 'timeseries',
+      width: 8,
+      description: `Requests in flight to ${b.name} (Envoy clusters ${b.clusterRegex}), and those waiting for a connection.`,
+      targets: [
+        Target.query(`sum by (envoy_cluster_name) (envoy_cluster_upstream_rq_active{${cluster}})`, '{{envoy_cluster_name}} active'),
+        Target.query(`sum by (envoy_cluster_name) (envoy_cluster_upstream_rq_pending_active{${cluster}})`, '{{envoy_cluster_name}} pending'),
+      ],
+    });
+  });
+  return new Dashboard({ uid: 'crumpet-edge', title: 'Crumpet / Edge', tags: ['crumpet', 'envoy-edge'] }).add(
+    new Panel({ title: 'Responses 2xx/4xx/5xx', type: 'timeseries', unit: 'reqps', width: 24, targets: classes }),
+    new Panel({
+      title: 'H/2 streams',
+      type: 'timeseries',
+      targets: [Target.query('sum(envoy_http_downstream_rq_active)', 'streams'), Target.query('sum(envoy_http_downstream_cx_http2_active)', 'H/2 connections')],
+    }),
+    new Panel({
+      title: 'H/3 ratio',
+      type: 'timeseries',
+      unit: 'percentunit',
+      targets: [Target.query(`sum(${rate('envoy_http_downstream_rq_http3_total')}) / sum(${rate('envoy_http_downstream_rq_total')})`, 'HTTP/3')],
+    }),
+    new Panel({
+      title: 'Backend latency p95',
+      type: 'timeseries',
+      unit: 'ms',
+      width: 24,
+      targets: [Target.query(quantile(0.95, 'envoy_cluster_upstream_rq_time', 'envoy_cluster_name'), '{{envoy_cluster_name}}')],
+    }),
+    ...backends,
+  );
+}
+
+function nodeRewards(): Dashboard {
+  const attestations = (kind: string): Target => Target.query(`sum(increase(attest_${kind}_submissions_total[1h]))`, kind);
+  return new Dashboard({
+    uid: 'crumpet-node-rewards',
+    title: 'Crumpet / Node Rewards',
+    tags: ['crumpet', 'watcher'],
+    description: 'Reward epochs and the attestations the watchers submitted for them.',
+  }).add(
+    new Panel({ title: 'Epoch time remaining', type: 'stat', unit: 's', width: 8, targets: [Target.query('max(epoch_end_timestamp_seconds) - time()')] }),
+    new Panel({ title: 'Attestation volumes', type: 'timeseries', unit: 'short', width: 16, targets: [attestations('uptime'), attestations('freshness')] }),
+  );
+}
+
+/** The dashboards of spec section 7.4 that no component declares, in a fixed order. */
+export function crumpetDashboards(inputs: DashboardInputs): Dashboard[] {
+  return [cinOverview(), edge(inputs), nodeRewards()];
+}

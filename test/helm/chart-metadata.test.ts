@@ -1,0 +1,43 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { CHARTS, helm } from './_helm.ts';
+
+/*
+ * Each stack publishes its charts under its own name: a chart's smoke test pods are part of what
+ * its other objects are part of, whichever stack wrote it (ChartMetadata of src/render/helm/).
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = Record<string, any>;
+
+/** Every chart of charts-out/ with templates of its own (the umbrella has none), with an environment's overlay. */
+const charts = readdirSync(CHARTS)
+  .filter((c) => existsSync(join(CHARTS, c, 'Chart.yaml')))
+  .filter((c) => readdirSync(join(CHARTS, c, 'templates')).some((f) => f.endsWith('.yaml')))
+  .map((c) => [c, readdirSync(join(CHARTS, c)).filter((f) => /^values-.+\.yaml$/.test(f)).sort()[0]!] as const);
+const partOf = (o: Obj): string | undefined => o.metadata?.labels?.['app.kubernetes.io/part-of'];
+
+describe('Helm | chart metadata', () => {
+  it.each(charts)('GIVEN chart %s WHEN helm template renders it with %s THEN its smoke test hooks are part of what its objects are part of', async (chart, overlay) => {
+    // GIVEN
+    const dir = join(CHARTS, chart);
+    // WHEN
+    const out = await helm('template', chart, dir, '-f', join(dir, overlay), '-n', 'chart-metadata');
+    // THEN
+    expect(out.code, out.stderr).toBe(0);
+    const objects = (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o);
+    const hooks = objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+    const owned = new Set(objects.filter((o) => !hooks.includes(o)).map(partOf));
+    expect(owned.size, `${chart}: part-of values ${[...owned].join(', ')}`).toBe(1);
+    expect(hooks.length).toBeGreaterThan(0);
+    for (const h of hooks) expect(partOf(h), `${chart} ${h.kind}/${h.metadata.name}`).toBe([...owned][0]);
+  });
+
+  it.each(charts)('GIVEN chart %s THEN Chart.yaml names a home and maintainers', (chart) => {
+    const meta = yaml.load(readFileSync(join(CHARTS, chart, 'Chart.yaml'), 'utf8')) as Obj;
+    expect(meta.home).toMatch(/^https:\/\//);
+    expect(meta.maintainers.length).toBeGreaterThan(0);
+  });
+});
