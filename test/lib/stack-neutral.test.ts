@@ -10,15 +10,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The folders that make up the library: no stack of their own, only building blocks. */
 const LIBRARY = ['src/lib', 'src/observability', 'src/render', 'src/config', 'src/cli'];
 
-/**
- * Examples in JSON Schema descriptions that still name Crumpet. They reach every stack's
- * values.schema.json and imports/config/, so replacing them changes Crumpet's generated files: a
- * change of its own, not part of moving Crumpet's data out of the library. Only these exact texts
- * are allowed; any other mention in the same file fails.
- */
-const KNOWN_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
-  'src/lib/values/schemas.ts': ['crumpet.example.org', 'ghcr.io/crumpet/cin-node'],
-};
 
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
@@ -26,11 +17,10 @@ function sources(dir: string): string[] {
   );
 }
 
-/** The file's code without its comments (as the TypeScript printer writes it) and its known examples. */
+/** The file's code without its comments (as the TypeScript printer writes it). */
 function code(file: string): string {
   const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const printed = ts.createPrinter({ removeComments: true }).printFile(source);
-  return (KNOWN_EXAMPLES[file] ?? []).reduce((text, example) => text.split(example).join(''), printed);
+  return ts.createPrinter({ removeComments: true }).printFile(source);
 }
 
 /**

@@ -53,7 +53,7 @@ export const dnsName = {
   maxLength: DnsName.MAX_LENGTH,
   pattern: `^${DnsName.LABEL_SYNTAX}(\\.${DnsName.LABEL_SYNTAX})*$`,
   format: 'dns-name',
-  description: 'a DNS name such as crumpet.example.org (lower-case letters, digits, "-" and ".")',
+  description: 'a DNS name such as www.example.org (lower-case letters, digits, "-" and ".")',
 } as const;
 
 /**
@@ -118,7 +118,7 @@ export const image: JSONSchemaType<ImageSpec> = {
       pattern:
         `^(${DnsName.LABEL_SYNTAX}(\\.${DnsName.LABEL_SYNTAX})*(:[0-9]+)?/)?` +
         '[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$',
-      description: 'an image repository such as ghcr.io/crumpet/cin-node (lower case, no tag)',
+      description: 'an image repository such as ghcr.io/example/app (lower case, no tag)',
     },
     tag: {
       type: 'string',
