@@ -214,9 +214,12 @@ export function unitTestFile(alert: string): string {
   return `${kebab(alert)}.yaml`;
 }
 
-/** `SnapshotStale` as `snapshot-stale`. */
+/** `SnapshotStale` as `snapshot-stale`, an acronym as one word: `StemeDBOOMKilled` as `steme-db-oom-killed`. */
 export function kebab(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
 }
 
 /** Expands `{{ $labels.x }}` as Prometheus does when it sends the alert. */

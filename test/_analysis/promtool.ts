@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import type { ObservabilityModel } from '../../src/observability/index.ts';
+import { unitTestFile, type ObservabilityModel } from '../../src/observability/index.ts';
 
 const INSTALL_HINT = 'install with: apt-get update && apt-get install -y prometheus prometheus-alertmanager';
 
@@ -19,7 +19,7 @@ export function promtoolFailures(model: ObservabilityModel, testsDir: string): s
   requireTool('promtool');
   const failures: string[] = [];
   for (const a of model.rules.alerts) {
-    const file = `${a.rule.alert.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.yaml`;
+    const file = unitTestFile(a.rule.alert);
     const run = spawnSync('promtool', ['test', 'rules', file], { cwd: testsDir, encoding: 'utf8' });
     if (run.status !== 0 || !/SUCCESS/.test(run.stdout)) {
       const said = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.trim() !== '').slice(0, 6).join(' | ');
