@@ -14,10 +14,13 @@ export type ScalingMetric =
       readonly averageValue: number;
     };
 
-/** A Deployment whose replica count an autoscaler can own. */
+/** A Deployment, or what runs its pods, whose replica count an autoscaler can own. */
 export interface ScaleTarget extends Workload {
+  /** The Deployment whose containers the autoscaler's resource metrics read. */
   readonly deployment: kplus.Deployment;
-  /** Leaves the replica count to `autoscaler`: the Deployment no longer sets it. */
+  /** The kind the autoscaler scales, when not the Deployment (a Rollout running its pods). @default - the Deployment */
+  readonly scaleTargetKind?: { readonly apiVersion: string; readonly kind: string };
+  /** Leaves the replica count to `autoscaler`: the target no longer sets it. */
   releaseReplicas(autoscaler: Construct): void;
 }
 
@@ -53,14 +56,12 @@ export class HorizontalAutoscaler extends Construct {
     }
     if (this.metrics.length === 0) throw new Error(`[${this.node.path}] metrics must name at least one metric`);
     props.target.releaseReplicas(this);
-    const deployment = props.target.deployment;
-    // The Deployment's replicas were its floor: handed over, they no longer fix the count.
+    const { deployment, scaleTargetKind } = props.target;
+    // The target's replicas were its floor: handed over (above), they no longer fix the count.
     const target: kplus.IScalable = {
-      get hasAutoscaler() {
-        return deployment.hasAutoscaler;
-      },
-      markHasAutoscaler: () => deployment.markHasAutoscaler(),
-      toScalingTarget: () => ({ ...deployment.toScalingTarget(), replicas: undefined }),
+      hasAutoscaler: true,
+      markHasAutoscaler: () => undefined,
+      toScalingTarget: () => ({ ...deployment.toScalingTarget(), replicas: undefined, ...scaleTargetKind }),
     };
     new kplus.HorizontalPodAutoscaler(this, 'Resource', {
       metadata: { name: props.target.name, labels: { ...props.target.labels.all } },

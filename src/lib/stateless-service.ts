@@ -107,16 +107,17 @@ export class StatelessService extends Construct implements Workload {
   }
 
   /**
-   * Hands the replica count over to `autoscaler` (a kplus HorizontalPodAutoscaler marks the
-   * Deployment itself): the Deployment leaves `spec.replicas` out, so
-   * applying the manifests again (kubectl apply, a GitOps sync) never resets a scaled-out
-   * Deployment to its floor.
+   * Hands the replica count over to `autoscaler` (an autoscaler, or a Rollout running the pods):
+   * the Deployment leaves `spec.replicas` out, so applying the manifests again (kubectl apply, a
+   * GitOps sync) never resets a scaled-out Deployment to its floor.
    * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling
    */
   public releaseReplicas(autoscaler: Construct): void {
     if (this.scaler) {
-      throw new Error(`[${autoscaler.node.path}] ${this.node.path} is already scaled by ${this.scaler.node.path}; two autoscalers on one Deployment fight`);
+      throw new Error(`[${autoscaler.node.path}] ${this.node.path} is already scaled by ${this.scaler.node.path}; two owners of one Deployment's replicas fight`);
     }
     this.scaler = autoscaler;
+    // kplus leaves a Deployment's replicas out only for an autoscaler; whatever owns them now is one.
+    this.deployment.markHasAutoscaler();
   }
 }

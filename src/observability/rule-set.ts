@@ -183,16 +183,34 @@ export class RuleSet {
     };
   }
 
+  /**
+   * An SLO's burn over one window pair: the recorded error ratios the alert and a rollout's
+   * analysis both read, and the limit both compare them with (the window's factor times the
+   * error budget). The alert fires, and the analysis fails, when both ratios exceed the limit.
+   */
+  public burnRate(slo: SloDefinition, w: BurnRateWindow): BurnRateCheck {
+    const selector = `{slo="${slo.name}"}`;
+    const long = `${errorRatioRecord(this.name, w.long)}${selector}`;
+    const short = `${errorRatioRecord(this.name, w.short)}${selector}`;
+    const limit = w.factor * (1 - slo.objective);
+    return {
+      slo: slo.name,
+      window: w,
+      limit,
+      alertExpr: `${long} > ${num(limit)} and ${short} > ${num(limit)}`,
+      // The lower of the two ratios, one series: above the limit exactly when both are.
+      lowerRatio: `min by (slo) (label_replace(${long}, "window", "${w.long}", "", "") or label_replace(${short}, "window", "${w.short}", "", ""))`,
+    };
+  }
+
   private burnAlert(slo: SloDefinition, w: BurnRateWindow): ModelAlert {
     const budget = 1 - slo.objective;
-    const limit = num(w.factor * budget);
-    const selector = `{slo="${slo.name}"}`;
     const name = `${slo.title}ErrorBudgetBurn${w.speed}`;
     const percent = num((1 - slo.objective) * 100);
     return {
       rule: {
         alert: name,
-        expr: `${errorRatioRecord(this.name, w.long)}${selector} > ${limit} and ${errorRatioRecord(this.name, w.short)}${selector} > ${limit}`,
+        expr: this.burnRate(slo, w).alertExpr,
         labels: { ...this.labels(w.priority, slo.service), slo: slo.name },
         annotations: this.annotations(
           `${slo.title} SLO error budget burning at ${w.factor}x`,
@@ -207,6 +225,18 @@ export class RuleSet {
       warmupSeconds: 60,
     };
   }
+}
+
+/** {@link RuleSet.burnRate}: one SLO's burn over one window pair. */
+export interface BurnRateCheck {
+  readonly slo: string;
+  readonly window: BurnRateWindow;
+  /** The error ratio both windows must exceed: the window's factor times the error budget. */
+  readonly limit: number;
+  /** The burn-rate alert's expression. */
+  readonly alertExpr: string;
+  /** PromQL of the lower of the two windows' error ratios (one series), to compare with `limit`. */
+  readonly lowerRatio: string;
 }
 
 /** File name of an alert's promtool test. */

@@ -38,6 +38,6 @@ describe('HorizontalAutoscaler |', () => {
   it('GIVEN a Deployment already scaled WHEN a second autoscaler targets it THEN it throws naming both', () => {
     const { chart, svc } = service();
     scale(chart, 'First', svc);
-    expect(() => scale(chart, 'Second', svc)).toThrow(/^\[test\/Second\] test\/Svc is already scaled by test\/First; two autoscalers on one Deployment fight$/);
+    expect(() => scale(chart, 'Second', svc)).toThrow(/^\[test\/Second\] test\/Svc is already scaled by test\/First; two owners of one Deployment's replicas fight$/);
   });
 });

@@ -10,7 +10,9 @@ import { PodMonitor } from '../../imports/podmonitors-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com.ts';
 import { SealedSecret } from '../../imports/sealedsecrets-bitnami.com.ts';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/servicemonitors-monitoring.coreos.com.ts';
+import { AnalysisTemplate } from '../../imports/analysistemplates-argoproj.io.ts';
 import { Middleware } from '../../imports/middlewares-traefik.io.ts';
+import { Rollout } from '../../imports/rollouts-argoproj.io.ts';
 import { VolumeSnapshot } from '../../imports/volumesnapshots-snapshot.storage.k8s.io.ts';
 import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
 import { CRD_SCHEMAS } from '../../src/render/_crd-schemas.ts';
@@ -132,6 +134,28 @@ const CASES: Readonly<Record<string, SchemaCase>> = {
     misspelled: '/spec/volumeSnapshotClass',
     // Written by the snapshot controller, but the only int-or-string field of the kind.
     intOrString: { pointer: '/status/restoreSize', values: [1073741824, '1Gi'] },
+  },
+  'argoproj.io/v1alpha1/Rollout': {
+    build: (chart) =>
+      new Rollout(chart, 'rollout', {
+        metadata: { name: web.name },
+        spec: {
+          selector: { matchLabels: web.matchLabels },
+          workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: web.name, scaleDown: 'progressively' },
+          strategy: { canary: { steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'slo' }] } }] } },
+        },
+      }),
+    wrongType: { pointer: '/spec/strategy/canary/steps/0/setWeight', value: 'ten' },
+    misspelled: '/spec/workloadRef/scaledown',
+  },
+  'argoproj.io/v1alpha1/AnalysisTemplate': {
+    build: (chart) =>
+      new AnalysisTemplate(chart, 'analysis', {
+        metadata: { name: 'slo' },
+        spec: { metrics: [{ name: 'burn', failureCondition: 'result[0] > 0.01', provider: { prometheus: { address: 'http://prometheus:9090', query: 'vector(0)' } } }] },
+      }),
+    wrongType: { pointer: '/spec/metrics/0/name', value: 3 },
+    misspelled: '/spec/metrics/0/failureConditon',
   },
   'traefik.io/v1alpha1/Middleware': {
     build: (chart) => new Middleware(chart, 'mw', { metadata: { name: 'ratelimit' }, spec: { rateLimit: { average: 100, burst: 50 } } }),

@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import type { AlertDefinition, Dashboard, MetricDefinition, Runbook, SloDefinition } from '../../observability/index.ts';
 import type { AppLabels } from '../labels.ts';
 import type { Workload } from '../_workload-parts.ts';
+import type { DeliveryPlan } from '../delivery/delivery-plan.ts';
 
 /*
  * A component declared once: everything a stack needs to know of it, in one object. The stack
@@ -99,6 +100,8 @@ export interface ComponentFeatures {
   readonly autoscaling: boolean;
   readonly podDisruptionBudget: boolean;
   readonly serviceMonitor: boolean;
+  /** Deliver new versions by Argo Rollouts, as planned here. @default - Deployments roll themselves */
+  readonly delivery?: DeliveryPlan;
 }
 
 /** What `build` gets for one environment. */
@@ -200,6 +203,12 @@ export interface ComponentDeclaration<S = unknown, M = unknown> {
   readonly dashboard?: ComponentDashboard;
   /** Publish it as a Helm chart. @default - not published */
   readonly chart?: ComponentChart;
+  /**
+   * How it delivers a new version when the environment delivers by Argo Rollouts
+   * (`features.delivery`): a canary (stateless components), or none (it rolls itself).
+   * @default - a stateless component's is 'canary'; a component with its own build chooses in it
+   */
+  readonly delivery?: 'canary' | 'none';
 }
 
 /** Declares a component; the identity function, there for its types. */

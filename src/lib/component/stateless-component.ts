@@ -1,5 +1,6 @@
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
+import { ProgressiveRollout } from '../delivery/progressive-rollout.ts';
 import { DisruptionBudget } from '../disruption-budget.ts';
 import { HorizontalAutoscaler, type ScalingMetric } from '../horizontal-autoscaler.ts';
 import { StatelessService } from '../stateless-service.ts';
@@ -87,9 +88,17 @@ export function statelessComponent<M>(props: StatelessComponentProps<M>): Compon
         ...(volumes ? { volumes } : {}),
         ...(metricsOnly ? { servicePorts: ports.filter((p) => p.name !== metricsOnly).map((p) => ({ ...p, targetPort: p.port })) } : {}),
       });
+      const plan = ctx.features.delivery;
+      const rollout =
+        plan && (props.delivery ?? 'canary') === 'canary'
+          ? new ProgressiveRollout(ctx.scope, 'Rollout', {
+              target: workload,
+              strategy: { kind: 'canary', steps: plan.canarySteps, analysisTemplates: plan.analysisTemplates },
+            })
+          : undefined;
       if (autoscaling && ctx.features.autoscaling) {
         new HorizontalAutoscaler(ctx.scope, 'Autoscaler', {
-          target: workload,
+          target: rollout ?? workload,
           minReplicas: settings.replicas,
           maxReplicas: settings.maxReplicas ?? settings.replicas,
           metrics: autoscaling.metrics,

@@ -97,6 +97,8 @@ export const cron = {
   description: 'a cron schedule such as "30 2 * * *" or @daily',
 } as const;
 
+export const duration = { type: 'string', format: 'duration', description: 'a duration such as 250ms, 15s or 5m' } as const;
+
 export const httpsUrl = {
   type: 'string',
   maxLength: 2048,

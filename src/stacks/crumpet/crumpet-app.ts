@@ -8,7 +8,7 @@ import { CrumpetNetwork } from './crumpet-network.ts';
 import type { EnvoyEdge } from './envoy-edge.ts';
 import { MeshCa } from './mesh-ca.ts';
 import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
-import { Monitoring } from './monitoring.ts';
+import { Monitoring, SLO_ANALYSIS_TEMPLATE } from './monitoring.ts';
 
 /**
  * One environment of the Crumpet platform as a cdk8s App: a chart per declared component, each
@@ -44,7 +44,14 @@ export class CrumpetApp extends App {
     const secrets = chart('secrets');
     new AppSecrets(secrets, 'AppSecrets', props);
     if (config.features.mtls) new MeshCa(secrets, 'MeshCa', { labels });
-    this.placed = buildComponents({ registry: CRUMPET_COMPONENTS, model: config, labels, features: config.features, scopeFor: (name) => chart(name) });
+    const delivery = config.features.rollouts ? { canarySteps: config.delivery.canarySteps, analysisTemplates: [SLO_ANALYSIS_TEMPLATE] } : undefined;
+    this.placed = buildComponents({
+      registry: CRUMPET_COMPONENTS,
+      model: config,
+      labels,
+      features: { ...config.features, ...(delivery ? { delivery } : {}) },
+      scopeFor: (name) => chart(name),
+    });
     this.backups = new Backups(chart('backups'), 'Backups', {
       ...props,
       languages: this.cinNode.languages,

@@ -1,7 +1,18 @@
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { PlatformConfig } from './model/index.ts';
-import { DisruptionBudget, EdgeRouteTable, HorizontalAutoscaler, ImageReference, StatelessService, type AppLabels, type PlacedComponent } from '../../lib/index.ts';
+import {
+  ClusterService,
+  DisruptionBudget,
+  EdgeRouteTable,
+  HorizontalAutoscaler,
+  ImageReference,
+  ProgressiveRollout,
+  StatelessService,
+  type AppLabels,
+  type DeliveryPlan,
+  type PlacedComponent,
+} from '../../lib/index.ts';
 import { edgeBootstrap, EnvoyApi } from '../../lib/envoy/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import { configFiles } from '../../lib/index.ts';
@@ -16,7 +27,17 @@ export interface EnvoyEdgeProps {
   readonly labels: AppLabels;
   /** The components running in the environment, by name: the routes (`edge.routes`) lead to their ports. */
   readonly components: ReadonlyMap<string, PlacedComponent>;
+  /**
+   * Deliver new versions blue/green by Argo Rollouts: the new pods start behind the preview
+   * Service, the SLO analysis runs, then the LoadBalancer switches over (a bootstrap change is a
+   * new version like any other: its checksum annotation rolls the pods).
+   * @default - the Deployment rolls itself
+   */
+  readonly delivery?: DeliveryPlan;
 }
+
+/** The Service in front of a blue/green rollout's new pods, before they take the traffic. */
+export const EDGE_PREVIEW_SERVICE = 'envoy-edge-preview';
 
 /** The request id header of every Crumpet service (spec section 7.2). */
 export const REQUEST_ID_HEADER = 'x-req-id';
@@ -173,9 +194,21 @@ export class EnvoyEdge extends Construct {
         { name: 'http3', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeQuic.port, protocol: 'UDP' },
       ],
     });
+    let rollout: ProgressiveRollout | undefined;
+    if (props.delivery) {
+      new ClusterService(this, 'Preview', {
+        name: EDGE_PREVIEW_SERVICE,
+        target: this.workload,
+        ports: [{ name: 'https', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeHttps.port }],
+      });
+      rollout = new ProgressiveRollout(this, 'Rollout', {
+        target: this.workload,
+        strategy: { kind: 'blue-green', activeService: this.workload.name, previewService: EDGE_PREVIEW_SERVICE, analysisTemplates: props.delivery.analysisTemplates },
+      });
+    }
     if (config.features.autoscaling) {
       new HorizontalAutoscaler(this, 'Autoscaler', {
-        target: this.workload,
+        target: rollout ?? this.workload,
         minReplicas: replicas,
         maxReplicas,
         metrics: [

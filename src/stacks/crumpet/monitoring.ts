@@ -9,20 +9,22 @@ import {
   type AlertmanagerConfigSpecReceivers,
 } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentObservability, type AppLabels } from '../../lib/index.ts';
+import { componentObservability, SloAnalysisTemplate, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import {
+  BURN_RATE_WINDOWS,
   inhibitions,
   ObservabilityModel,
   PRIORITIES,
   RECEIVER_SECRET,
   telemetryPipelineFiles,
   type AlertRouting,
+  type SloDefinition,
   type EdgeBackendGroup,
 } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
-import { CRUMPET_COMPONENTS } from './model/index.ts';
+import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
 import {
   ALERT_ROUTING,
   ALERT_RUNBOOKS,
@@ -37,6 +39,8 @@ import {
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
   readonly labels: AppLabels;
+  /** The environment: its delivery settings, when `features.rollouts` asks for the SLO analysis. */
+  readonly config: PlatformConfig;
   /** The environment whose edge routes the Edge dashboard shows. */
   readonly app: CrumpetApp;
   /**
@@ -51,14 +55,14 @@ export interface MonitoringProps {
  * Crumpet's observability model: the platform's metrics, alerts, SLOs and dashboards and those
  * of every declared component, enabled in an environment or not (ops/ is the same for all).
  */
-export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] = []): ObservabilityModel {
+export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] = [], slos: readonly SloDefinition[] = SPEC_SLOS): ObservabilityModel {
   const components = componentObservability('crumpet', CRUMPET_COMPONENTS.components);
   return new ObservabilityModel({
     name: 'crumpet',
     opsRoot: 'ops',
     metrics: [...METRICS, ...components.metrics],
     alerts: [...SPEC_ALERTS, ...components.alerts],
-    slos: [...SPEC_SLOS, ...components.slos],
+    slos: [...slos, ...components.slos],
     burnRateRunbooks: BURN_RATE_RUNBOOK_TEXT,
     runbooks: [...SPEC_RUNBOOKS, ...ALERT_RUNBOOKS, ...components.runbooks],
     standaloneRunbooks: SPEC_RUNBOOKS.map((r) => r.name),
@@ -82,6 +86,9 @@ const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
  * The model is checked at synth: an expression that does not parse or reads an uncatalogued
  * metric fails it, naming the alert, rule or dashboard panel.
  */
+/** The AnalysisTemplate every canary and blue/green promotion of Crumpet runs. */
+export const SLO_ANALYSIS_TEMPLATE = 'crumpet-slo-burn-rate';
+
 export class Monitoring extends Construct {
   public readonly model: ObservabilityModel;
 
@@ -103,6 +110,16 @@ export class Monitoring extends Construct {
       },
     });
     if (this.model.routing) this.alertmanagerConfig(this.model.routing, metadata('crumpet-alerting'));
+    if (props.config.features.rollouts) {
+      // What a canary's analysis checks: every SLO burning as fast as its paging alerts say.
+      const rules = this.model.rules;
+      new SloAnalysisTemplate(this, 'SloAnalysis', {
+        name: SLO_ANALYSIS_TEMPLATE,
+        labels,
+        prometheusAddress: props.config.delivery.prometheusAddress,
+        checks: rules.slos.flatMap((slo) => BURN_RATE_WINDOWS.filter((w) => w.priority !== 'P3').map((w) => rules.burnRate(slo, w))),
+      });
+    }
 
     // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
     let files: Map<string, string> | undefined;

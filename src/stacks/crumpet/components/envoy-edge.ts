@@ -21,7 +21,8 @@ export default defineComponent<StatelessSettings, PlatformConfig>({
     drain: { port: PORTS.edgeDrain.port },
   },
   build: (ctx) => {
-    const edge = new EnvoyEdge(ctx.scope, 'EnvoyEdge', { config: ctx.model, labels: ctx.labels, components: ctx.others });
+    const { delivery } = ctx.features;
+    const edge = new EnvoyEdge(ctx.scope, 'EnvoyEdge', { config: ctx.model, labels: ctx.labels, components: ctx.others, ...(delivery ? { delivery } : {}) });
     return { workload: edge.workload, construct: edge, servicePorts: ['https', 'quic'] };
   },
   // Users reach the edge through the CDN/WAF only (spec section 2): the LoadBalancer keeps client

@@ -44,6 +44,7 @@ const prod: PlatformConfig = {
     autoscaling: true,
     kubo: false,
     mtls: true,
+    rollouts: false,
   },
   components: {
     cinNode: {
@@ -92,6 +93,8 @@ const prod: PlatformConfig = {
     volumeSnapshotClassName: 'csi-snapclass',
     toolboxImage: { ...TOOLBOX_IMAGE, digest: DIGESTS.toolbox },
   },
+  // 10%, 25%, 50%, then 100%: the SLO analysis runs between the steps and rolls back on a burn.
+  delivery: { prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090', canarySteps: [{ weight: 10, analysis: true }, { weight: 25, analysis: true }, { weight: 50, analysis: true }] },
 };
 
 export default prod;

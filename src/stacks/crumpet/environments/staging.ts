@@ -28,6 +28,7 @@ const staging: PlatformConfig = {
     autoscaling: true,
     kubo: true,
     mtls: true,
+    rollouts: false,
   },
   components: {
     cinNode: {
@@ -75,6 +76,8 @@ const staging: PlatformConfig = {
     volumeSnapshotClassName: 'csi-snapclass',
     toolboxImage: TOOLBOX_IMAGE,
   },
+  // A canary holds 10% for an hour, then the SLO analysis promotes it or rolls it back.
+  delivery: { prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090', canarySteps: [{ weight: 10, pause: '1h', analysis: true }] },
 };
 
 export default staging;

@@ -27,6 +27,7 @@ import {
   replicas,
   resources,
 } from '../../../lib/values/schemas.ts';
+import { deliverySettingsSchema } from '../../../lib/delivery/delivery-plan.ts';
 
 export { image, replicas, resources } from '../../../lib/values/schemas.ts';
 
@@ -279,7 +280,7 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
   additionalProperties: false,
   required: [
     'name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'network',
-    'telemetry', 'secrets', 'tls', 'edge', 'backups',
+    'telemetry', 'secrets', 'tls', 'edge', 'backups', 'delivery',
   ],
   properties: {
     name: dnsLabel,
@@ -296,7 +297,7 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
     features: {
       type: 'object',
       additionalProperties: false,
-      required: ['networkPolicy', 'serviceMonitor', 'podDisruptionBudget', 'autoscaling', 'kubo', 'mtls'],
+      required: ['networkPolicy', 'serviceMonitor', 'podDisruptionBudget', 'autoscaling', 'kubo', 'mtls', 'rollouts'],
       properties: {
         networkPolicy: { type: 'boolean' },
         serviceMonitor: { type: 'boolean' },
@@ -304,6 +305,7 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
         autoscaling: { type: 'boolean' },
         kubo: { type: 'boolean' },
         mtls: { type: 'boolean' },
+        rollouts: { type: 'boolean' },
       },
     },
     network,
@@ -312,5 +314,6 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
     tls,
     edge,
     backups,
+    delivery: deliverySettingsSchema,
   },
 };

@@ -1,3 +1,4 @@
+import type { DeliverySettings } from '../../../lib/index.ts';
 import type { RouteConfig } from '../../../lib/component/index.ts';
 import type { ImageSpec, ResourcesSpec } from '../../../lib/values/schemas.ts';
 
@@ -88,6 +89,8 @@ export interface FeatureToggles {
   readonly kubo: boolean;
   /** mTLS between the Envoy edge and CIN gRPC. */
   readonly mtls: boolean;
+  /** Deliver the stateless components by Argo Rollouts canaries gated by the SLOs (`delivery`). */
+  readonly rollouts: boolean;
 }
 
 /**
@@ -281,4 +284,6 @@ export interface PlatformConfig {
   readonly tls: TlsConfig;
   readonly edge: EdgeConfig;
   readonly backups: BackupConfig;
+  /** How new versions roll out while `features.rollouts` is on. */
+  readonly delivery: DeliverySettings;
 }

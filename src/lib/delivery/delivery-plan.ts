@@ -1,0 +1,55 @@
+import type { JSONSchemaType } from 'ajv';
+import { duration } from '../values/schemas.ts';
+
+/**
+ * One step of a canary: send `weight` percent of the pods' share to the new version, then
+ * optionally hold for `pause` and run the SLO analysis before the next step. After the last
+ * step the rollout promotes to 100%.
+ */
+export interface CanaryStep {
+  /** Percent of the replicas running the new version, 1-99. */
+  readonly weight: number;
+  /** How long to hold at this weight, e.g. `1h`. @default - no pause */
+  readonly pause?: string;
+  /** Run the analysis at this weight; a failed analysis aborts and rolls back. @default false */
+  readonly analysis?: boolean;
+}
+
+/** How an environment delivers new versions of its components (Argo Rollouts). */
+export interface DeliverySettings {
+  /** Prometheus' HTTP address as the Argo Rollouts controller reaches it. */
+  readonly prometheusAddress: string;
+  /** The canary of every stateless component. */
+  readonly canarySteps: readonly CanaryStep[];
+}
+
+/** What each component's build gets when the environment delivers by Argo Rollouts. */
+export interface DeliveryPlan {
+  readonly canarySteps: readonly CanaryStep[];
+  /** AnalysisTemplates every analysis step runs, by name. */
+  readonly analysisTemplates: readonly string[];
+}
+
+/** JSON Schema of {@link DeliverySettings}, for a stack's model. */
+export const deliverySettingsSchema: JSONSchemaType<DeliverySettings> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['prometheusAddress', 'canarySteps'],
+  properties: {
+    prometheusAddress: { type: 'string', pattern: '^https?://[^\\s/]+(/\\S*)?$', description: 'an http(s) URL such as http://prometheus-operated.monitoring.svc:9090' },
+    canarySteps: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['weight'],
+        properties: {
+          weight: { type: 'integer', minimum: 1, maximum: 99 },
+          pause: { ...duration, nullable: true },
+          analysis: { type: 'boolean', nullable: true },
+        },
+      },
+    },
+  },
+};

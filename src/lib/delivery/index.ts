@@ -1,0 +1,3 @@
+export * from './delivery-plan.ts';
+export * from './progressive-rollout.ts';
+export * from './slo-analysis-template.ts';
