@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { CRUMPET_COMPONENTS, HELM_ONLY_LABELS, loadEnvironment, UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
+import { renderApp } from '../../src/render/index.ts';
+import { CRUMPET_COMPONENTS, CrumpetApp, HELM_ONLY_LABELS, loadEnvironment, UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
 import { CHARTS, helm } from './_helm.ts';
@@ -69,6 +70,25 @@ describe('Helm charts |', async () => {
       const dist = yaml.loadAll(readFileSync(join(PROJECT_ROOT, 'dist', env, `${chart}.k8s.yaml`), 'utf8')) as Obj[];
       expect(rendered.map(key).sort()).toEqual(dist.map(key).sort());
       for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
+    });
+
+    it.each(environments)('GIVEN values-%s.yaml and the other rollout.enabled THEN it renders exactly what synth renders with features.rollouts switched so', async (env) => {
+      const config = await loadEnvironment(env);
+      const rollouts = !config.features.rollouts;
+      // A chart without a Rollout variant has no such value, and its schema refuses one.
+      if (!('rollout' in defaults(chart))) {
+        expect((await helm('template', 'crumpet', join(CHARTS, chart), '--set', 'rollout.enabled=true')).code).not.toBe(0);
+        return;
+      }
+      const rendered = await template('crumpet', chart, '-f', join(CHARTS, chart, `values-${env}.yaml`), '-n', namespaces[env]!, '--set', `rollout.enabled=${rollouts}`);
+      const app = new CrumpetApp({ ...config, features: { ...config.features, rollouts } });
+      const synthesized = (await renderApp(app, env)).charts.find((c) => c.chart === chart)!.objects as unknown as Obj[];
+      expect(rendered.map(key).sort()).toEqual(synthesized.map(key).sort());
+      for (const d of synthesized) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
+      // A chart with a workload that delivers by Rollout renders it exactly when it is on.
+      if (synthesized.some((o) => o.kind === 'Rollout') || rendered.some((o) => o.kind === 'Rollout')) {
+        expect(rendered.some((o) => o.kind === 'Rollout')).toBe(rollouts);
+      }
     });
 
     it.each(environments)('GIVEN values-%s.yaml THEN helm lint --strict passes', async (env) => {

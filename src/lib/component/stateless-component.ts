@@ -93,7 +93,8 @@ export function statelessComponent<M>(props: StatelessComponentProps<M>): Compon
         plan && (props.delivery ?? 'canary') === 'canary'
           ? new ProgressiveRollout(ctx.scope, 'Rollout', {
               target: workload,
-              strategy: { kind: 'canary', steps: plan.canarySteps, analysisTemplates: plan.analysisTemplates },
+              strategy: { kind: 'canary', steps: plan.canarySteps },
+              analysis: plan.analysis,
             })
           : undefined;
       if (autoscaling && ctx.features.autoscaling) {

@@ -1,4 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
+import type { BurnRateCheck } from '../../observability/index.ts';
 import { duration } from '../values/schemas.ts';
 
 /**
@@ -26,8 +27,11 @@ export interface DeliverySettings {
 /** What each component's build gets when the environment delivers by Argo Rollouts. */
 export interface DeliveryPlan {
   readonly canarySteps: readonly CanaryStep[];
-  /** AnalysisTemplates every analysis step runs, by name. */
-  readonly analysisTemplates: readonly string[];
+  /** What every analysis checks: the SLOs' burn rates, as their paging alerts check them. */
+  readonly analysis: {
+    readonly prometheusAddress: string;
+    readonly checks: readonly BurnRateCheck[];
+  };
 }
 
 /** JSON Schema of {@link DeliverySettings}, for a stack's model. */

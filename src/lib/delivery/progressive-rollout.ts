@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { Rollout, RolloutSpecStrategyCanaryStepsPauseDuration, type RolloutSpecStrategy } from '../../../imports/rollouts-argoproj.io.ts';
 import type { ScaleTarget } from '../horizontal-autoscaler.ts';
 import type { AppLabels } from '../labels.ts';
-import type { CanaryStep } from './delivery-plan.ts';
+import type { CanaryStep, DeliveryPlan } from './delivery-plan.ts';
+import { SloAnalysisTemplate } from './slo-analysis-template.ts';
 
 /** How a {@link ProgressiveRollout} replaces the running version. */
 export type RolloutStrategy =
@@ -12,16 +13,12 @@ export type RolloutStrategy =
       /** Moves replicas to the new version step by step, with the SLO analysis where a step asks for it. */
       readonly kind: 'canary';
       readonly steps: readonly CanaryStep[];
-      /** AnalysisTemplates each analysis step runs. */
-      readonly analysisTemplates: readonly string[];
     }
   | {
       /** Starts the new version beside the old one behind `previewService`, analyses it, then switches `activeService` over. */
       readonly kind: 'blue-green';
       readonly activeService: string;
       readonly previewService: string;
-      /** AnalysisTemplates run against the preview before the switch; a failure keeps the old version. */
-      readonly analysisTemplates: readonly string[];
     };
 
 /** A workload whose pods a rollout takes over: its Deployment, kept as the pod template. */
@@ -33,12 +30,16 @@ export interface RolloutTarget extends ScaleTarget {
 export interface ProgressiveRolloutProps {
   readonly target: RolloutTarget;
   readonly strategy: RolloutStrategy;
+  /** What the analysis checks (a canary's analysis steps, a blue/green pre-promotion analysis). */
+  readonly analysis: DeliveryPlan['analysis'];
 }
 
 /**
  * An Argo Rollouts Rollout that takes over a Deployment's pods (`workloadRef`): the Deployment
  * stays the pod template the library hardens, with no replicas of its own, and the Rollout runs
- * the pods, scaling the Deployment's old ones down as its own become available. Traffic follows
+ * the pods, scaling the Deployment's old ones down as its own become available. Its own
+ * AnalysisTemplate (`<name>-slo-analysis`, beside it, so its chart carries it) fails the
+ * rollout, which aborts and scales back, when an SLO burns as its paging alerts say. Traffic follows
  * the replica ratio (no traffic router), so every Service, NetworkPolicy and disruption budget
  * that selects the workload's labels keeps selecting its pods. An autoscaler scales the Rollout.
  * @see https://argoproj.github.io/argo-rollouts/features/specification/
@@ -59,7 +60,12 @@ export class ProgressiveRollout extends Construct implements ScaleTarget {
     this.labels = target.labels;
     this.deployment = target.deployment;
     this.strategy = props.strategy;
-    if (this.strategy.analysisTemplates.length === 0) throw new Error(`[${this.node.path}] strategy.analysisTemplates must name at least one AnalysisTemplate`);
+    const analysis = new SloAnalysisTemplate(this, 'Analysis', {
+      name: `${this.name}-slo-analysis`,
+      labels: this.labels,
+      prometheusAddress: props.analysis.prometheusAddress,
+      checks: props.analysis.checks,
+    });
     target.releaseReplicas(this);
     new Rollout(this, 'Resource', {
       metadata: { name: this.name, labels: { ...this.labels.all } },
@@ -68,7 +74,7 @@ export class ProgressiveRollout extends Construct implements ScaleTarget {
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...this.labels.selector } },
         workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name, scaleDown: 'progressively' },
-        strategy: strategyOf(this.strategy),
+        strategy: strategyOf(this.strategy, analysis.name),
       },
     });
   }
@@ -80,8 +86,8 @@ export class ProgressiveRollout extends Construct implements ScaleTarget {
   }
 }
 
-function strategyOf(s: RolloutStrategy): RolloutSpecStrategy {
-  const templates = s.analysisTemplates.map((templateName) => ({ templateName }));
+function strategyOf(s: RolloutStrategy, templateName: string): RolloutSpecStrategy {
+  const templates = [{ templateName }];
   if (s.kind === 'blue-green') {
     return {
       blueGreen: {

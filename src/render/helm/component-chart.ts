@@ -36,9 +36,10 @@ export interface ChartToggle {
   readonly path: readonly string[];
 }
 
-/** The four optional parts of a component, by the kinds they add. */
+/** The optional parts of a component, by the kinds they add. */
 export function standardToggles(featuresPath: readonly string[]): ChartToggle[] {
   return [
+    { key: 'rollout', kinds: ['Rollout', 'AnalysisTemplate'], path: [...featuresPath, 'rollouts'] },
     { key: 'autoscaling', kinds: ['HorizontalPodAutoscaler'], path: [...featuresPath, 'autoscaling'] },
     { key: 'podDisruptionBudget', kinds: ['PodDisruptionBudget'], path: [...featuresPath, 'podDisruptionBudget'] },
     { key: 'serviceMonitor', kinds: ['ServiceMonitor', 'PodMonitor'], path: [...featuresPath, 'serviceMonitor'] },
@@ -79,6 +80,8 @@ export interface ComponentChartInput<C> {
   readonly pinned?: (objects: readonly Kube[]) => Record<string, unknown>;
   /** Values every environment has beyond the fields (a default an overlay pins). @default - none */
   readonly extraValues?: Record<string, unknown>;
+  /** Values each environment takes from its model beyond the fields (a Rollout's `canarySteps`). @default - none */
+  readonly envValues?: (config: C) => Record<string, unknown>;
   /** Their schemas, by dotted value path. @default - none */
   readonly extraSchema?: Readonly<Record<string, object>>;
   /** NOTES.txt: a line about what it serves, and commands that check it before `helm test`. @default - neither */
@@ -86,7 +89,7 @@ export interface ComponentChartInput<C> {
 }
 
 /** Keys whose values name objects of the chart (`dnsNames`: a certificate's Service names). */
-const NAME_KEYS = new Set(['name', 'serviceAccountName', 'serviceName', 'claimName', 'secretName', 'dnsNames']);
+const NAME_KEYS = new Set(['name', 'serviceAccountName', 'serviceName', 'claimName', 'secretName', 'dnsNames', 'activeService', 'previewService', 'templateName']);
 
 /** `value` with every object name that `rename` maps replaced; names it maps to undefined stay. */
 export function renamed(value: unknown, rename: (name: string) => string | undefined, key = ''): unknown {
@@ -149,6 +152,39 @@ function withReplicasUnlessAutoscaled(objects: readonly Kube[], s: Sentinels): K
       ? ({ ...o, spec: { ...(o['spec'] as object), replicas: s.numberIf('not $.Values.autoscaling.enabled', '$.Values.replicaCount') } } as Kube)
       : o,
   );
+}
+
+/**
+ * The objects a Rollout changes, rendered for either value of `rollout.enabled` (the marker
+ * model has every Rollout on): the Deployment it takes over has `replicaCount` back while
+ * neither the Rollout nor an autoscaler owns them, and an autoscaler scales the Rollout or,
+ * without one, the Deployment.
+ */
+function withRolloutVariants(objects: readonly Kube[], s: Sentinels, autoscaled: boolean, chart: string): Kube[] {
+  type Ref = { apiVersion: string; kind: string; name: string };
+  const takenOver = new Set(
+    objects.filter((o) => o.kind === 'Rollout').map((r) => (r as unknown as { spec: { workloadRef: Ref } }).spec.workloadRef.name),
+  );
+  const owned = autoscaled ? 'or $.Values.autoscaling.enabled $.Values.rollout.enabled' : '$.Values.rollout.enabled';
+  return objects.map((o): Kube => {
+    const spec = o['spec'] as Record<string, unknown>;
+    if (o.kind === 'Deployment' && takenOver.has(o.metadata.name!)) {
+      return { ...o, spec: { ...spec, replicas: s.numberIf(`not (${owned})`, '$.Values.replicaCount') } } as Kube;
+    }
+    const strategy = o.kind === 'Rollout' ? (spec['strategy'] as { canary?: object }) : undefined;
+    if (strategy?.canary) {
+      // The environment's canary steps, from the values (canarySteps), with the chart's analysis.
+      const steps = s.string(`include "${chart}.canarySteps" $`);
+      s.literal(steps, `include "${chart}.canarySteps" $`);
+      return { ...o, spec: { ...spec, strategy: { ...strategy, canary: { ...strategy.canary, steps } } } } as Kube;
+    }
+    const ref = o.kind === 'HorizontalPodAutoscaler' ? (spec['scaleTargetRef'] as Ref) : undefined;
+    if (ref?.kind === 'Rollout') {
+      const either = (rollout: string, deployment: string) => s.string(`ternary "${rollout}" "${deployment}" $.Values.rollout.enabled`);
+      return { ...o, spec: { ...spec, scaleTargetRef: { ...ref, apiVersion: either(ref.apiVersion, 'apps/v1'), kind: either('Rollout', 'Deployment') } } } as Kube;
+    }
+    return o;
+  });
 }
 
 /** Values in `values` that differ from `defaults`, with null for keys `values` drops (Helm's delete). */
@@ -247,7 +283,10 @@ export function componentChart<C>(input: ComponentChartInput<C>): HelmChartSpec 
   if (input.prepare) model = input.prepare(model, s);
 
   const raw = input.render(model);
-  const objects = input.toggles.some((t) => t.key === 'autoscaling') ? withReplicasUnlessAutoscaled(raw, s) : raw;
+  const autoscaled = input.toggles.some((t) => t.key === 'autoscaling') && raw.some((o) => o.kind === 'HorizontalPodAutoscaler');
+  const scaled = autoscaled ? withReplicasUnlessAutoscaled(raw, s) : raw;
+  const objects = raw.some((o) => o.kind === 'Rollout') ? withRolloutVariants(scaled, s, autoscaled, name) : scaled;
+  const canary = objects.some((o) => o.kind === 'Rollout' && 'canary' in ((o['spec'] as { strategy: object }).strategy));
   const toggles = input.toggles.filter((t) => objects.some((o) => t.kinds.includes(o.kind)) && typeof at(base, t.path) === 'boolean');
   fields.keepUsed(objects);
   const toFullname = byFullname(name, fullnameOf(name, s));
@@ -268,7 +307,7 @@ export function componentChart<C>(input: ComponentChartInput<C>): HelmChartSpec 
     const switches = Object.fromEntries(toggles.map((t) => [t.key, { enabled: at(e.config, t.path) as boolean }]));
     const files = configFilesOf(e.objects, name);
     const image = input.image ? { image: { ...(at(e.config, input.image) as object) } } : {};
-    const own = mergeTrees(mergeTrees({ ...image, ...fields.values(e.config) }, input.extraValues ?? {}), switches);
+    const own = mergeTrees(mergeTrees(mergeTrees({ ...image, ...fields.values(e.config) }, input.extraValues ?? {}), input.envValues?.(e.config) ?? {}), switches);
     return mergeTrees(own, Object.keys(files).length > 0 ? { configFiles: files } : {});
   };
   const { values, overlays } = valuesAndOverlays(
@@ -302,7 +341,27 @@ export function componentChart<C>(input: ComponentChartInput<C>): HelmChartSpec 
       '',
     ].join('\n'),
     ...(smoke ? { smokeTest: smoke } : {}),
+    ...(canary ? { helpers: [canaryStepsHelper(name)] } : {}),
   };
+}
+
+/**
+ * `<chart>.canarySteps`: the Rollout's steps as JSON from `canarySteps` (the model's shape: a
+ * weight, then an optional pause and analysis), the analysis being the chart's own template.
+ */
+function canaryStepsHelper(chart: string): string {
+  return `{{/* The canary's Argo Rollouts steps from .Values.canarySteps; the analysis is this release's template. */}}
+{{- define "${chart}.canarySteps" -}}
+{{- $templates := list (dict "templateName" (printf "%s-slo-analysis" (include "${chart}.fullname" .))) }}
+{{- $steps := list }}
+{{- range .Values.canarySteps }}
+{{- $steps = append $steps (dict "setWeight" .weight) }}
+{{- if .pause }}{{ $steps = append $steps (dict "pause" (dict "duration" .pause)) }}{{ end }}
+{{- if .analysis }}{{ $steps = append $steps (dict "analysis" (dict "templates" $templates)) }}{{ end }}
+{{- end }}
+{{- toJson $steps }}
+{{- end }}
+`;
 }
 
 /** The `helm test` hook calling an HTTP path of the chart's Service. */

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent, type PlacedComponent } from '../../lib/index.ts';
+import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent, type DeliveryPlan, type PlacedComponent } from '../../lib/index.ts';
+import { BURN_RATE_WINDOWS } from '../../observability/index.ts';
 import { AcmeIssuer } from './acme-issuer.ts';
 import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
@@ -8,7 +9,7 @@ import { CrumpetNetwork } from './crumpet-network.ts';
 import type { EnvoyEdge } from './envoy-edge.ts';
 import { MeshCa } from './mesh-ca.ts';
 import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
-import { Monitoring, SLO_ANALYSIS_TEMPLATE } from './monitoring.ts';
+import { crumpetObservability, Monitoring } from './monitoring.ts';
 
 /**
  * One environment of the Crumpet platform as a cdk8s App: a chart per declared component, each
@@ -44,7 +45,7 @@ export class CrumpetApp extends App {
     const secrets = chart('secrets');
     new AppSecrets(secrets, 'AppSecrets', props);
     if (config.features.mtls) new MeshCa(secrets, 'MeshCa', { labels });
-    const delivery = config.features.rollouts ? { canarySteps: config.delivery.canarySteps, analysisTemplates: [SLO_ANALYSIS_TEMPLATE] } : undefined;
+    const delivery = config.features.rollouts ? deliveryPlan(config) : undefined;
     this.placed = buildComponents({
       registry: CRUMPET_COMPONENTS,
       model: config,
@@ -90,4 +91,19 @@ export class CrumpetApp extends App {
   public get envoyEdge(): EnvoyEdge {
     return this.component('envoy-edge').construct as EnvoyEdge;
   }
+}
+
+/**
+ * How the environment's components deliver by Argo Rollouts: its canary steps, and analyses
+ * that check every SLO's paging burn rates, built from the same rule set as the alerts.
+ */
+function deliveryPlan(config: PlatformConfig): DeliveryPlan {
+  const { rules } = crumpetObservability();
+  return {
+    canarySteps: config.delivery.canarySteps,
+    analysis: {
+      prometheusAddress: config.delivery.prometheusAddress,
+      checks: rules.slos.flatMap((slo) => BURN_RATE_WINDOWS.filter((w) => w.priority !== 'P3').map((w) => rules.burnRate(slo, w))),
+    },
+  };
 }

@@ -194,18 +194,19 @@ export class EnvoyEdge extends Construct {
         { name: 'http3', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeQuic.port, protocol: 'UDP' },
       ],
     });
-    let rollout: ProgressiveRollout | undefined;
-    if (props.delivery) {
-      new ClusterService(this, 'Preview', {
-        name: EDGE_PREVIEW_SERVICE,
-        target: this.workload,
-        ports: [{ name: 'https', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeHttps.port }],
-      });
-      rollout = new ProgressiveRollout(this, 'Rollout', {
-        target: this.workload,
-        strategy: { kind: 'blue-green', activeService: this.workload.name, previewService: EDGE_PREVIEW_SERVICE, analysisTemplates: props.delivery.analysisTemplates },
-      });
-    }
+    // There whatever the delivery, so switching blue/green on or off changes the Rollout alone.
+    new ClusterService(this, 'Preview', {
+      name: EDGE_PREVIEW_SERVICE,
+      target: this.workload,
+      ports: [{ name: 'https', port: EDGE_PUBLIC_PORT, targetPort: PORTS.edgeHttps.port }],
+    });
+    const rollout = props.delivery
+      ? new ProgressiveRollout(this, 'Rollout', {
+          target: this.workload,
+          strategy: { kind: 'blue-green', activeService: this.workload.name, previewService: EDGE_PREVIEW_SERVICE },
+          analysis: props.delivery.analysis,
+        })
+      : undefined;
     if (config.features.autoscaling) {
       new HorizontalAutoscaler(this, 'Autoscaler', {
         target: rollout ?? this.workload,

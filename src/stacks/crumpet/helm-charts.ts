@@ -1,4 +1,4 @@
-import { settingsKey, valueSchemas } from '../../lib/index.ts';
+import { deliverySettingsSchema, settingsKey, valueSchemas } from '../../lib/index.ts';
 import {
   byFullname,
   chartFiles,
@@ -113,6 +113,9 @@ function declaredChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap
     image: ['components', key, 'image'],
     prepare: releaseModel,
     smokeTest: { port: c.ports[c.chart!.smokeTest.port]!.port, path: c.chart!.smokeTest.path },
+    // The canary a Rollout runs with rollout.enabled, as the environment's model has it.
+    envValues: (config) => ({ canarySteps: config.delivery.canarySteps }),
+    extraSchema: { canarySteps: deliverySettingsSchema.properties.canarySteps },
     notes: { checks: [`kubectl -n {{ .Release.Namespace }} rollout status deployment/{{ include "${name}.fullname" . }}`] },
   });
 }

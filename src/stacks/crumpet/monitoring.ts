@@ -9,10 +9,9 @@ import {
   type AlertmanagerConfigSpecReceivers,
 } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentObservability, SloAnalysisTemplate, type AppLabels } from '../../lib/index.ts';
+import { componentObservability, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import {
-  BURN_RATE_WINDOWS,
   inhibitions,
   ObservabilityModel,
   PRIORITIES,
@@ -24,7 +23,7 @@ import {
 } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
-import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
+import { CRUMPET_COMPONENTS } from './model/index.ts';
 import {
   ALERT_ROUTING,
   ALERT_RUNBOOKS,
@@ -39,8 +38,6 @@ import {
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
   readonly labels: AppLabels;
-  /** The environment: its delivery settings, when `features.rollouts` asks for the SLO analysis. */
-  readonly config: PlatformConfig;
   /** The environment whose edge routes the Edge dashboard shows. */
   readonly app: CrumpetApp;
   /**
@@ -86,9 +83,6 @@ const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
  * The model is checked at synth: an expression that does not parse or reads an uncatalogued
  * metric fails it, naming the alert, rule or dashboard panel.
  */
-/** The AnalysisTemplate every canary and blue/green promotion of Crumpet runs. */
-export const SLO_ANALYSIS_TEMPLATE = 'crumpet-slo-burn-rate';
-
 export class Monitoring extends Construct {
   public readonly model: ObservabilityModel;
 
@@ -110,16 +104,7 @@ export class Monitoring extends Construct {
       },
     });
     if (this.model.routing) this.alertmanagerConfig(this.model.routing, metadata('crumpet-alerting'));
-    if (props.config.features.rollouts) {
-      // What a canary's analysis checks: every SLO burning as fast as its paging alerts say.
-      const rules = this.model.rules;
-      new SloAnalysisTemplate(this, 'SloAnalysis', {
-        name: SLO_ANALYSIS_TEMPLATE,
-        labels,
-        prometheusAddress: props.config.delivery.prometheusAddress,
-        checks: rules.slos.flatMap((slo) => BURN_RATE_WINDOWS.filter((w) => w.priority !== 'P3').map((w) => rules.burnRate(slo, w))),
-      });
-    }
+
 
     // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
     let files: Map<string, string> | undefined;

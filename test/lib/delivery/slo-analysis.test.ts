@@ -6,7 +6,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { AppLabels, SloAnalysisTemplate } from '../../../src/lib/index.ts';
 import { BURN_RATE_WINDOWS, num, type ObservabilityModel, type SloDefinition } from '../../../src/observability/index.ts';
-import { CrumpetApp, crumpetObservability, loadEnvironment, SLO_ANALYSIS_TEMPLATE, SPEC_SLOS } from '../../../src/stacks/crumpet/index.ts';
+import { CrumpetApp, crumpetObservability, loadEnvironment, SPEC_SLOS } from '../../../src/stacks/crumpet/index.ts';
 import { requireTool } from '../../_analysis/promtool.ts';
 import { tempDir } from '../../_helpers.ts';
 
@@ -112,13 +112,17 @@ describe('SLO analysis of rollouts |', () => {
     const app = new CrumpetApp({ ...config, features: { ...config.features, rollouts: true } });
     const objects = app.charts.flatMap((c) => c.toJson() as Obj[]);
     const rollouts = objects.filter((o) => o.kind === 'Rollout');
-    expect(objects.filter((o) => o.kind === 'AnalysisTemplate').map((o) => o.metadata.name)).toEqual([SLO_ANALYSIS_TEMPLATE]);
+    const templates = objects.filter((o) => o.kind === 'AnalysisTemplate');
+    expect(templates.map((t) => t.metadata.name).sort()).toEqual(rollouts.map((r) => `${r.metadata.name}-slo-analysis`).sort());
+    const model = crumpetObservability();
     for (const r of rollouts) {
       // Every rollout takes over its Deployment, which no longer sets replicas.
       const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === r.spec.workloadRef.name)!;
       expect(deployment.spec.replicas, r.metadata.name).toBeUndefined();
-      const analyses = JSON.stringify(r.spec.strategy);
-      expect(analyses).toContain(`"templateName":"${SLO_ANALYSIS_TEMPLATE}"`);
+      expect(JSON.stringify(r.spec.strategy)).toContain(`"templateName":"${r.metadata.name}-slo-analysis"`);
+      // Its analysis checks every SLO's paging burn rates.
+      const template = templates.find((t) => t.metadata.name === `${r.metadata.name}-slo-analysis`)!;
+      expect(template.spec.metrics.map((m: Obj) => m.provider.prometheus.query)).toEqual(model.rules.slos.flatMap((s) => PAGING.map((w) => model.rules.burnRate(s, w).lowerRatio)));
     }
     const kinds = Object.fromEntries(rollouts.map((r) => [r.metadata.name, Object.keys(r.spec.strategy)[0]]));
     expect(kinds['envoy-edge']).toBe('blueGreen');

@@ -44,9 +44,10 @@ describe('helmChartFiles |', async () => {
   it('GIVEN the synthesized objects THEN the envoy-edge chart carries the ConfigMap data as configFiles and pins the dist/ names per environment', () => {
     const files = helmChartFiles(configs, rendered);
     const values = yaml.load(files.get('charts-out/envoy-edge/values.yaml')!) as Obj;
-    expect(Object.keys(values).sort()).toEqual([
-      'autoscaling', 'configFiles', 'fullnameOverride', 'hosts', 'image', 'nameOverride', 'networkPolicy', 'podDisruptionBudget', 'replicaCount', 'resources', 'serviceMonitor', 'test', 'tls',
-    ]);
+    // The edge's own values, and a switch per optional part (every one of them the edge has).
+    expect(Object.keys(values).sort()).toEqual(
+      ['configFiles', 'fullnameOverride', 'hosts', 'image', 'nameOverride', 'replicaCount', 'resources', 'test', 'tls', ...CHART_TOGGLES.map((t) => t.key)].sort(),
+    );
     expect(values.configFiles).toEqual({ config: find([...rendered.get('staging')!.get('envoy-edge')!], 'ConfigMap').data });
     expect(values.tls.secretName).toBe('');
     const prod = yaml.load(files.get('charts-out/envoy-edge/values-prod.yaml')!) as Obj;
