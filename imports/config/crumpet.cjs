@@ -2,7 +2,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","network","telemetry","secrets","tls","edge","backups","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as www.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","port","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"the name of a component, such as cin-node"},"port":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15,"description":"the name of one of the component's ports, such as http"},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}},"nullable":true,"default":[{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}]},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","envoyEdge","kubo","pinOrchestrator","watcher","web","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":8}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"watcher":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}}}},"web":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}}}};
+const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","network","telemetry","secrets","tls","edge","backups","gitops","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as www.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","port","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"the name of a component, such as cin-node"},"port":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15,"description":"the name of one of the component's ports, such as http"},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}},"nullable":true,"default":[{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}]},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}},"gitops":{"type":"object","additionalProperties":false,"required":["repoURL"],"properties":{"repoURL":{"type":"string","maxLength":2048,"pattern":"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$","description":"a Git repository URL such as https://git.example.org/team/deploy.git or git@git.example.org:team/deploy.git"},"targetRevision":{"type":"string","nullable":true,"maxLength":255,"pattern":"^[A-Za-z0-9_][A-Za-z0-9._/-]*$","default":"HEAD","description":"a Git branch, tag or commit such as main, v1.2.0 or HEAD"},"prune":{"type":"boolean","nullable":true,"default":true},"selfHeal":{"type":"boolean","nullable":true,"default":true}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","envoyEdge","kubo","pinOrchestrator","watcher","web","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":8}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"watcher":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}}}},"web":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -20,9 +20,11 @@ const pattern32 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0
 const pattern33 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
 const pattern34 = new RegExp("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", "u");
 const pattern35 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
-const pattern39 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
-const pattern40 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
-const pattern43 = new RegExp("^[a-z]{2}$", "u");
+const pattern36 = new RegExp("^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$", "u");
+const pattern37 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9._/-]*$", "u");
+const pattern41 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
+const pattern42 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
+const pattern45 = new RegExp("^[a-z]{2}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://crumpet.dev/schemas/platform-config.json" */;
@@ -159,8 +161,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data.components === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.gitops === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "gitops"},message:"must have required property '"+"gitops"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -169,9 +171,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func2.call(schema11.properties, key0))){
-const err14 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(data.components === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -180,12 +181,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func3(data0) > 63){
-const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
+for(const key0 in data){
+if(!(func2.call(schema11.properties, key0))){
+const err15 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -194,8 +192,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -204,9 +206,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
+if(!pattern0.test(data0)){
+const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -216,11 +217,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.namespace !== undefined){
-let data1 = data.namespace;
-if(typeof data1 === "string"){
-if(func3(data1) > 63){
-const err18 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
+else {
+const err18 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -229,8 +227,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!pattern0.test(data1)){
-const err19 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
+}
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if(typeof data1 === "string"){
+if(func3(data1) > 63){
+const err19 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -239,9 +241,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
+if(!pattern0.test(data1)){
+const err20 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -251,11 +252,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.instance !== undefined){
-let data2 = data.instance;
-if(typeof data2 === "string"){
-if(func3(data2) > 63){
-const err21 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
+else {
+const err21 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -264,8 +262,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err22 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
+}
+if(data.instance !== undefined){
+let data2 = data.instance;
+if(typeof data2 === "string"){
+if(func3(data2) > 63){
+const err22 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -274,9 +276,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-else {
-const err23 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
+if(!pattern0.test(data2)){
+const err23 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -286,10 +287,8 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.pinDigests !== undefined){
-let data3 = data.pinDigests;
-if(typeof data3 !== "boolean"){
-const err24 = {instancePath:instancePath+"/pinDigests",schemaPath:"#/properties/pinDigests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.pinDigests.type,parentSchema:schema11.properties.pinDigests,data:data3};
+else {
+const err24 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -299,11 +298,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.hostnames !== undefined){
-let data4 = data.hostnames;
-if(Array.isArray(data4)){
-if(data4.length < 1){
-const err25 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.hostnames,data:data4};
+if(data.pinDigests !== undefined){
+let data3 = data.pinDigests;
+if(typeof data3 !== "boolean"){
+const err25 = {instancePath:instancePath+"/pinDigests",schemaPath:"#/properties/pinDigests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.pinDigests.type,parentSchema:schema11.properties.pinDigests,data:data3};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -312,12 +310,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 === "string"){
-if(func3(data5) > 253){
-const err26 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.hostnames.items,data:data5};
+}
+if(data.hostnames !== undefined){
+let data4 = data.hostnames;
+if(Array.isArray(data4)){
+if(data4.length < 1){
+const err26 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -326,8 +324,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(func3(data5) < 1){
-const err27 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.hostnames.items,data:data5};
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 === "string"){
+if(func3(data5) > 253){
+const err27 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -336,8 +338,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(!pattern3.test(data5)){
-const err28 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.hostnames.items,data:data5};
+if(func3(data5) < 1){
+const err28 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -346,14 +348,24 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-else {
-const err29 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hostnames.items.type,parentSchema:schema11.properties.hostnames.items,data:data5};
+if(!pattern3.test(data5)){
+const err29 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hostnames.items.type,parentSchema:schema11.properties.hostnames.items,data:data5};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }
@@ -369,12 +381,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err30 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.hostnames,data:data4};
+const err31 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err31];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err31);
 }
 errors++;
 break;
@@ -384,21 +396,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hostnames.type,parentSchema:schema11.properties.hostnames,data:data4};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-if(data.storage !== undefined){
-let data6 = data.storage;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.storageClassName === undefined){
-const err32 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data6};
+const err32 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hostnames.type,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -407,9 +405,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-for(const key1 in data6){
-if(!(key1 === "storageClassName")){
-const err33 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data6};
+}
+if(data.storage !== undefined){
+let data6 = data.storage;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.storageClassName === undefined){
+const err33 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -418,12 +419,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-if(data6.storageClassName !== undefined){
-let data7 = data6.storageClassName;
-if(typeof data7 === "string"){
-if(func3(data7) > 253){
-const err34 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+for(const key1 in data6){
+if(!(key1 === "storageClassName")){
+const err34 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -432,8 +430,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(func3(data7) < 1){
-const err35 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+}
+if(data6.storageClassName !== undefined){
+let data7 = data6.storageClassName;
+if(typeof data7 === "string"){
+if(func3(data7) > 253){
+const err35 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -442,8 +444,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern3.test(data7)){
-const err36 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+if(func3(data7) < 1){
+const err36 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -452,9 +454,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+if(!pattern3.test(data7)){
+const err37 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -464,9 +465,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
 else {
-const err38 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data6};
+const err38 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -476,11 +476,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data8 = data.features;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.networkPolicy === undefined){
-const err39 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+}
+else {
+const err39 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -489,8 +487,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data8.serviceMonitor === undefined){
-const err40 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+}
+if(data.features !== undefined){
+let data8 = data.features;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.networkPolicy === undefined){
+const err40 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -499,8 +501,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data8.podDisruptionBudget === undefined){
-const err41 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.serviceMonitor === undefined){
+const err41 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -509,8 +511,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data8.autoscaling === undefined){
-const err42 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.podDisruptionBudget === undefined){
+const err42 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -519,8 +521,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data8.kubo === undefined){
-const err43 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.autoscaling === undefined){
+const err43 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -529,8 +531,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data8.mtls === undefined){
-const err44 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "mtls"},message:"must have required property '"+"mtls"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.kubo === undefined){
+const err44 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -539,9 +541,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!((((((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget")) || (key2 === "autoscaling")) || (key2 === "kubo")) || (key2 === "mtls"))){
-const err45 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data8};
+if(data8.mtls === undefined){
+const err45 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "mtls"},message:"must have required property '"+"mtls"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -550,11 +551,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-if(data8.networkPolicy !== undefined){
-let data9 = data8.networkPolicy;
-if(typeof data9 !== "boolean"){
-const err46 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data9};
+for(const key2 in data8){
+if(!((((((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget")) || (key2 === "autoscaling")) || (key2 === "kubo")) || (key2 === "mtls"))){
+const err46 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -564,10 +563,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data8.serviceMonitor !== undefined){
-let data10 = data8.serviceMonitor;
-if(typeof data10 !== "boolean"){
-const err47 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data10};
+if(data8.networkPolicy !== undefined){
+let data9 = data8.networkPolicy;
+if(typeof data9 !== "boolean"){
+const err47 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data9};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -577,10 +576,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data8.podDisruptionBudget !== undefined){
-let data11 = data8.podDisruptionBudget;
-if(typeof data11 !== "boolean"){
-const err48 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data11};
+if(data8.serviceMonitor !== undefined){
+let data10 = data8.serviceMonitor;
+if(typeof data10 !== "boolean"){
+const err48 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data10};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -590,10 +589,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data8.autoscaling !== undefined){
-let data12 = data8.autoscaling;
-if(typeof data12 !== "boolean"){
-const err49 = {instancePath:instancePath+"/features/autoscaling",schemaPath:"#/properties/features/properties/autoscaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.autoscaling.type,parentSchema:schema11.properties.features.properties.autoscaling,data:data12};
+if(data8.podDisruptionBudget !== undefined){
+let data11 = data8.podDisruptionBudget;
+if(typeof data11 !== "boolean"){
+const err49 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data11};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -603,10 +602,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data8.kubo !== undefined){
-let data13 = data8.kubo;
-if(typeof data13 !== "boolean"){
-const err50 = {instancePath:instancePath+"/features/kubo",schemaPath:"#/properties/features/properties/kubo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.kubo.type,parentSchema:schema11.properties.features.properties.kubo,data:data13};
+if(data8.autoscaling !== undefined){
+let data12 = data8.autoscaling;
+if(typeof data12 !== "boolean"){
+const err50 = {instancePath:instancePath+"/features/autoscaling",schemaPath:"#/properties/features/properties/autoscaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.autoscaling.type,parentSchema:schema11.properties.features.properties.autoscaling,data:data12};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -616,10 +615,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data8.mtls !== undefined){
-let data14 = data8.mtls;
-if(typeof data14 !== "boolean"){
-const err51 = {instancePath:instancePath+"/features/mtls",schemaPath:"#/properties/features/properties/mtls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.mtls.type,parentSchema:schema11.properties.features.properties.mtls,data:data14};
+if(data8.kubo !== undefined){
+let data13 = data8.kubo;
+if(typeof data13 !== "boolean"){
+const err51 = {instancePath:instancePath+"/features/kubo",schemaPath:"#/properties/features/properties/kubo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.kubo.type,parentSchema:schema11.properties.features.properties.kubo,data:data13};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -629,9 +628,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-}
-else {
-const err52 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data8};
+if(data8.mtls !== undefined){
+let data14 = data8.mtls;
+if(typeof data14 !== "boolean"){
+const err52 = {instancePath:instancePath+"/features/mtls",schemaPath:"#/properties/features/properties/mtls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.mtls.type,parentSchema:schema11.properties.features.properties.mtls,data:data14};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -641,11 +641,9 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.network !== undefined){
-let data15 = data.network;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.rpcEndpointCidrs === undefined){
-const err53 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
+}
+else {
+const err53 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -654,8 +652,12 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data15.ipfsGatewayCidrs === undefined){
-const err54 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
+}
+if(data.network !== undefined){
+let data15 = data.network;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.rpcEndpointCidrs === undefined){
+const err54 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -664,8 +666,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data15.peerCidrs === undefined){
-const err55 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
+if(data15.ipfsGatewayCidrs === undefined){
+const err55 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -674,8 +676,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data15.pinningServiceCidrs === undefined){
-const err56 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
+if(data15.peerCidrs === undefined){
+const err56 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -684,8 +686,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data15.objectStoreCidrs === undefined){
-const err57 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
+if(data15.pinningServiceCidrs === undefined){
+const err57 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -694,8 +696,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data15.apiServerCidrs === undefined){
-const err58 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
+if(data15.objectStoreCidrs === undefined){
+const err58 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -704,8 +706,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data15.cdnCidrs === undefined){
-const err59 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
+if(data15.apiServerCidrs === undefined){
+const err59 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -714,8 +716,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data15.monitoringNamespace === undefined){
-const err60 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
+if(data15.cdnCidrs === undefined){
+const err60 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -724,9 +726,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-for(const key3 in data15){
-if(!((((((((key3 === "rpcEndpointCidrs") || (key3 === "ipfsGatewayCidrs")) || (key3 === "peerCidrs")) || (key3 === "pinningServiceCidrs")) || (key3 === "objectStoreCidrs")) || (key3 === "apiServerCidrs")) || (key3 === "cdnCidrs")) || (key3 === "monitoringNamespace"))){
-const err61 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data15};
+if(data15.monitoringNamespace === undefined){
+const err61 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -735,12 +736,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data15.rpcEndpointCidrs !== undefined){
-let data16 = data15.rpcEndpointCidrs;
-if(Array.isArray(data16)){
-if(data16.length < 1){
-const err62 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
+for(const key3 in data15){
+if(!((((((((key3 === "rpcEndpointCidrs") || (key3 === "ipfsGatewayCidrs")) || (key3 === "peerCidrs")) || (key3 === "pinningServiceCidrs")) || (key3 === "objectStoreCidrs")) || (key3 === "apiServerCidrs")) || (key3 === "cdnCidrs")) || (key3 === "monitoringNamespace"))){
+const err62 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -749,12 +747,12 @@ vErrors.push(err62);
 }
 errors++;
 }
-const len1 = data16.length;
-for(let i2=0; i2<len1; i2++){
-let data17 = data16[i2];
-if(typeof data17 === "string"){
-if(!pattern5.test(data17)){
-const err63 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data17};
+}
+if(data15.rpcEndpointCidrs !== undefined){
+let data16 = data15.rpcEndpointCidrs;
+if(Array.isArray(data16)){
+if(data16.length < 1){
+const err63 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -763,14 +761,28 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-else {
-const err64 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data17};
+const len1 = data16.length;
+for(let i2=0; i2<len1; i2++){
+let data17 = data16[i2];
+if(typeof data17 === "string"){
+if(!pattern5.test(data17)){
+const err64 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data17};
 if(vErrors === null){
 vErrors = [err64];
 }
 else {
 vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data17};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
 }
 errors++;
 }
@@ -786,12 +798,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err65 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
+const err66 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err66];
 }
 else {
-vErrors.push(err65);
+vErrors.push(err66);
 }
 errors++;
 break;
@@ -801,21 +813,7 @@ indices1[item1] = i3;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-}
-if(data15.ipfsGatewayCidrs !== undefined){
-let data18 = data15.ipfsGatewayCidrs;
-if(Array.isArray(data18)){
-if(data18.length < 1){
-const err67 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
+const err67 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data16};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -824,12 +822,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-const len2 = data18.length;
-for(let i4=0; i4<len2; i4++){
-let data19 = data18[i4];
-if(typeof data19 === "string"){
-if(!pattern5.test(data19)){
-const err68 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data19};
+}
+if(data15.ipfsGatewayCidrs !== undefined){
+let data18 = data15.ipfsGatewayCidrs;
+if(Array.isArray(data18)){
+if(data18.length < 1){
+const err68 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -838,14 +836,28 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data19};
+const len2 = data18.length;
+for(let i4=0; i4<len2; i4++){
+let data19 = data18[i4];
+if(typeof data19 === "string"){
+if(!pattern5.test(data19)){
+const err69 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data19};
 if(vErrors === null){
 vErrors = [err69];
 }
 else {
 vErrors.push(err69);
+}
+errors++;
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data19};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
 }
 errors++;
 }
@@ -861,12 +873,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err70 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
+const err71 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err71];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err71);
 }
 errors++;
 break;
@@ -876,21 +888,7 @@ indices2[item2] = i5;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data15.peerCidrs !== undefined){
-let data20 = data15.peerCidrs;
-if(Array.isArray(data20)){
-if(data20.length < 1){
-const err72 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
+const err72 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data18};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -899,12 +897,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-const len3 = data20.length;
-for(let i6=0; i6<len3; i6++){
-let data21 = data20[i6];
-if(typeof data21 === "string"){
-if(!pattern5.test(data21)){
-const err73 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data21};
+}
+if(data15.peerCidrs !== undefined){
+let data20 = data15.peerCidrs;
+if(Array.isArray(data20)){
+if(data20.length < 1){
+const err73 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -913,14 +911,28 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-else {
-const err74 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data21};
+const len3 = data20.length;
+for(let i6=0; i6<len3; i6++){
+let data21 = data20[i6];
+if(typeof data21 === "string"){
+if(!pattern5.test(data21)){
+const err74 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data21};
 if(vErrors === null){
 vErrors = [err74];
 }
 else {
 vErrors.push(err74);
+}
+errors++;
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data21};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
 }
 errors++;
 }
@@ -936,12 +948,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err75 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
+const err76 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err76];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err76);
 }
 errors++;
 break;
@@ -951,21 +963,7 @@ indices3[item3] = i7;
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-if(data15.pinningServiceCidrs !== undefined){
-let data22 = data15.pinningServiceCidrs;
-if(Array.isArray(data22)){
-if(data22.length < 1){
-const err77 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
+const err77 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data20};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -974,12 +972,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-const len4 = data22.length;
-for(let i8=0; i8<len4; i8++){
-let data23 = data22[i8];
-if(typeof data23 === "string"){
-if(!pattern5.test(data23)){
-const err78 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data23};
+}
+if(data15.pinningServiceCidrs !== undefined){
+let data22 = data15.pinningServiceCidrs;
+if(Array.isArray(data22)){
+if(data22.length < 1){
+const err78 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -988,14 +986,28 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data23};
+const len4 = data22.length;
+for(let i8=0; i8<len4; i8++){
+let data23 = data22[i8];
+if(typeof data23 === "string"){
+if(!pattern5.test(data23)){
+const err79 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data23};
 if(vErrors === null){
 vErrors = [err79];
 }
 else {
 vErrors.push(err79);
+}
+errors++;
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data23};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
 }
 errors++;
 }
@@ -1011,12 +1023,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err80 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
+const err81 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
 if(vErrors === null){
-vErrors = [err80];
+vErrors = [err81];
 }
 else {
-vErrors.push(err80);
+vErrors.push(err81);
 }
 errors++;
 break;
@@ -1026,21 +1038,7 @@ indices4[item4] = i9;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-if(data15.objectStoreCidrs !== undefined){
-let data24 = data15.objectStoreCidrs;
-if(Array.isArray(data24)){
-if(data24.length < 1){
-const err82 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
+const err82 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data22};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1049,12 +1047,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-const len5 = data24.length;
-for(let i10=0; i10<len5; i10++){
-let data25 = data24[i10];
-if(typeof data25 === "string"){
-if(!pattern5.test(data25)){
-const err83 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data25};
+}
+if(data15.objectStoreCidrs !== undefined){
+let data24 = data15.objectStoreCidrs;
+if(Array.isArray(data24)){
+if(data24.length < 1){
+const err83 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1063,14 +1061,28 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data25};
+const len5 = data24.length;
+for(let i10=0; i10<len5; i10++){
+let data25 = data24[i10];
+if(typeof data25 === "string"){
+if(!pattern5.test(data25)){
+const err84 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data25};
 if(vErrors === null){
 vErrors = [err84];
 }
 else {
 vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data25};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
 }
 errors++;
 }
@@ -1086,12 +1098,12 @@ continue;
 }
 if(typeof indices5[item5] == "number"){
 j5 = indices5[item5];
-const err85 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
+const err86 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
 if(vErrors === null){
-vErrors = [err85];
+vErrors = [err86];
 }
 else {
-vErrors.push(err85);
+vErrors.push(err86);
 }
 errors++;
 break;
@@ -1101,21 +1113,7 @@ indices5[item5] = i11;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-if(data15.apiServerCidrs !== undefined){
-let data26 = data15.apiServerCidrs;
-if(Array.isArray(data26)){
-if(data26.length < 1){
-const err87 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
+const err87 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data24};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1124,12 +1122,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-const len6 = data26.length;
-for(let i12=0; i12<len6; i12++){
-let data27 = data26[i12];
-if(typeof data27 === "string"){
-if(!pattern5.test(data27)){
-const err88 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data27};
+}
+if(data15.apiServerCidrs !== undefined){
+let data26 = data15.apiServerCidrs;
+if(Array.isArray(data26)){
+if(data26.length < 1){
+const err88 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1138,14 +1136,28 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-else {
-const err89 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data27};
+const len6 = data26.length;
+for(let i12=0; i12<len6; i12++){
+let data27 = data26[i12];
+if(typeof data27 === "string"){
+if(!pattern5.test(data27)){
+const err89 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data27};
 if(vErrors === null){
 vErrors = [err89];
 }
 else {
 vErrors.push(err89);
+}
+errors++;
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data27};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
 }
 errors++;
 }
@@ -1161,12 +1173,12 @@ continue;
 }
 if(typeof indices6[item6] == "number"){
 j6 = indices6[item6];
-const err90 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
+const err91 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
 if(vErrors === null){
-vErrors = [err90];
+vErrors = [err91];
 }
 else {
-vErrors.push(err90);
+vErrors.push(err91);
 }
 errors++;
 break;
@@ -1176,21 +1188,7 @@ indices6[item6] = i13;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-}
-if(data15.cdnCidrs !== undefined){
-let data28 = data15.cdnCidrs;
-if(Array.isArray(data28)){
-if(data28.length < 1){
-const err92 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
+const err92 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data26};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1199,12 +1197,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-const len7 = data28.length;
-for(let i14=0; i14<len7; i14++){
-let data29 = data28[i14];
-if(typeof data29 === "string"){
-if(!pattern5.test(data29)){
-const err93 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data29};
+}
+if(data15.cdnCidrs !== undefined){
+let data28 = data15.cdnCidrs;
+if(Array.isArray(data28)){
+if(data28.length < 1){
+const err93 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1213,14 +1211,28 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data29};
+const len7 = data28.length;
+for(let i14=0; i14<len7; i14++){
+let data29 = data28[i14];
+if(typeof data29 === "string"){
+if(!pattern5.test(data29)){
+const err94 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data29};
 if(vErrors === null){
 vErrors = [err94];
 }
 else {
 vErrors.push(err94);
+}
+errors++;
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data29};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
 }
 errors++;
 }
@@ -1236,12 +1248,12 @@ continue;
 }
 if(typeof indices7[item7] == "number"){
 j7 = indices7[item7];
-const err95 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
+const err96 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
 if(vErrors === null){
-vErrors = [err95];
+vErrors = [err96];
 }
 else {
-vErrors.push(err95);
+vErrors.push(err96);
 }
 errors++;
 break;
@@ -1251,21 +1263,7 @@ indices7[item7] = i15;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-}
-if(data15.monitoringNamespace !== undefined){
-let data30 = data15.monitoringNamespace;
-if(typeof data30 === "string"){
-if(func3(data30) > 63){
-const err97 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
+const err97 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data28};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1274,8 +1272,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(!pattern0.test(data30)){
-const err98 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
+}
+if(data15.monitoringNamespace !== undefined){
+let data30 = data15.monitoringNamespace;
+if(typeof data30 === "string"){
+if(func3(data30) > 63){
+const err98 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1284,9 +1286,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-else {
-const err99 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
+if(!pattern0.test(data30)){
+const err99 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1296,9 +1297,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
 else {
-const err100 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data15};
+const err100 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data30};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1308,11 +1308,9 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data.telemetry !== undefined){
-let data31 = data.telemetry;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.traces === undefined){
-const err101 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data31};
+}
+else {
+const err101 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data15};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1321,8 +1319,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data31.logs === undefined){
-const err102 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data31};
+}
+if(data.telemetry !== undefined){
+let data31 = data.telemetry;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.traces === undefined){
+const err102 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data31};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1331,9 +1333,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-for(const key4 in data31){
-if(!((key4 === "traces") || (key4 === "logs"))){
-const err103 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data31};
+if(data31.logs === undefined){
+const err103 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data31};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1342,12 +1343,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data31.traces !== undefined){
-let data32 = data31.traces;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.service === undefined){
-const err104 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
+for(const key4 in data31){
+if(!((key4 === "traces") || (key4 === "logs"))){
+const err104 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data31};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1356,8 +1354,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data32.port === undefined){
-const err105 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
+}
+if(data31.traces !== undefined){
+let data32 = data31.traces;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.service === undefined){
+const err105 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1366,9 +1368,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-for(const key5 in data32){
-if(!((key5 === "service") || (key5 === "port"))){
-const err106 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
+if(data32.port === undefined){
+const err106 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1377,12 +1378,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-if(data32.service !== undefined){
-let data33 = data32.service;
-if(typeof data33 === "string"){
-if(func3(data33) > 63){
-const err107 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
+for(const key5 in data32){
+if(!((key5 === "service") || (key5 === "port"))){
+const err107 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1391,8 +1389,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(!pattern13.test(data33)){
-const err108 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
+}
+if(data32.service !== undefined){
+let data33 = data32.service;
+if(typeof data33 === "string"){
+if(func3(data33) > 63){
+const err108 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1401,9 +1403,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
+if(!pattern13.test(data33)){
+const err109 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1413,10 +1414,8 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data32.port !== undefined){
-let data34 = data32.port;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err110 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
+else {
+const err110 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data33};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1425,9 +1424,11 @@ vErrors.push(err110);
 }
 errors++;
 }
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 > 65535 || isNaN(data34)){
-const err111 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
+}
+if(data32.port !== undefined){
+let data34 = data32.port;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err111 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1436,8 +1437,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data34 < 1 || isNaN(data34)){
-const err112 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 > 65535 || isNaN(data34)){
+const err112 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1446,11 +1448,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err113 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
+if(data34 < 1 || isNaN(data34)){
+const err113 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data34};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1460,11 +1459,10 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data31.logs !== undefined){
-let data35 = data31.logs;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.service === undefined){
-const err114 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data32};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1473,8 +1471,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data35.port === undefined){
-const err115 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
+}
+if(data31.logs !== undefined){
+let data35 = data31.logs;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.service === undefined){
+const err115 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1483,9 +1485,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-for(const key6 in data35){
-if(!((key6 === "service") || (key6 === "port"))){
-const err116 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
+if(data35.port === undefined){
+const err116 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1494,12 +1495,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-if(data35.service !== undefined){
-let data36 = data35.service;
-if(typeof data36 === "string"){
-if(func3(data36) > 63){
-const err117 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
+for(const key6 in data35){
+if(!((key6 === "service") || (key6 === "port"))){
+const err117 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1508,8 +1506,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(!pattern13.test(data36)){
-const err118 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
+}
+if(data35.service !== undefined){
+let data36 = data35.service;
+if(typeof data36 === "string"){
+if(func3(data36) > 63){
+const err118 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1518,9 +1520,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-else {
-const err119 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
+if(!pattern13.test(data36)){
+const err119 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1530,10 +1531,8 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data35.port !== undefined){
-let data37 = data35.port;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err120 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
+else {
+const err120 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data36};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1542,9 +1541,11 @@ vErrors.push(err120);
 }
 errors++;
 }
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 > 65535 || isNaN(data37)){
-const err121 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
+}
+if(data35.port !== undefined){
+let data37 = data35.port;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err121 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1553,8 +1554,9 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data37 < 1 || isNaN(data37)){
-const err122 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 > 65535 || isNaN(data37)){
+const err122 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1563,11 +1565,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
+if(data37 < 1 || isNaN(data37)){
+const err123 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data37};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1578,8 +1577,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err124 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data31};
+const err124 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data35};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1589,11 +1589,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data.secrets !== undefined){
-let data38 = data.secrets;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.provider === undefined){
-const err125 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
+}
+else {
+const err125 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data31};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1602,8 +1600,12 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data38.store === undefined){
-const err126 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
+}
+if(data.secrets !== undefined){
+let data38 = data.secrets;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.provider === undefined){
+const err126 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1612,8 +1614,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(data38.remoteKeyPrefix === undefined){
-const err127 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
+if(data38.store === undefined){
+const err127 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1622,9 +1624,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-for(const key7 in data38){
-if(!((((key7 === "provider") || (key7 === "store")) || (key7 === "remoteKeyPrefix")) || (key7 === "sealed"))){
-const err128 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data38};
+if(data38.remoteKeyPrefix === undefined){
+const err128 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1633,11 +1634,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-if(data38.provider !== undefined){
-let data39 = data38.provider;
-if(typeof data39 !== "string"){
-const err129 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data39};
+for(const key7 in data38){
+if(!((((key7 === "provider") || (key7 === "store")) || (key7 === "remoteKeyPrefix")) || (key7 === "sealed"))){
+const err129 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1646,8 +1645,11 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(!((data39 === "external-secrets") || (data39 === "sealed-secrets"))){
-const err130 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data39};
+}
+if(data38.provider !== undefined){
+let data39 = data38.provider;
+if(typeof data39 !== "string"){
+const err130 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data39};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1656,12 +1658,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data38.store !== undefined){
-let data40 = data38.store;
-if(typeof data40 === "string"){
-if(func3(data40) > 253){
-const err131 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data40};
+if(!((data39 === "external-secrets") || (data39 === "sealed-secrets"))){
+const err131 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data39};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1670,8 +1668,12 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(func3(data40) < 1){
-const err132 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data40};
+}
+if(data38.store !== undefined){
+let data40 = data38.store;
+if(typeof data40 === "string"){
+if(func3(data40) > 253){
+const err132 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data40};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1680,8 +1682,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(!pattern3.test(data40)){
-const err133 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data40};
+if(func3(data40) < 1){
+const err133 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data40};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1690,9 +1692,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data40};
+if(!pattern3.test(data40)){
+const err134 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data40};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1702,11 +1703,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data38.remoteKeyPrefix !== undefined){
-let data41 = data38.remoteKeyPrefix;
-if(typeof data41 === "string"){
-if(!pattern16.test(data41)){
-const err135 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data41};
+else {
+const err135 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data40};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1716,8 +1714,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-else {
-const err136 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data41};
+if(data38.remoteKeyPrefix !== undefined){
+let data41 = data38.remoteKeyPrefix;
+if(typeof data41 === "string"){
+if(!pattern16.test(data41)){
+const err136 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data41};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1727,10 +1728,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data38.sealed !== undefined){
-let data42 = data38.sealed;
-if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
-const err137 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data42};
+else {
+const err137 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data41};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1739,12 +1738,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key8 in data42){
-const _errs96 = errors;
-if(typeof key8 === "string"){
-if(func3(key8) > 253){
-const err138 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
+}
+if(data38.sealed !== undefined){
+let data42 = data38.sealed;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err138 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data42};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1753,8 +1751,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(func3(key8) < 1){
-const err139 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key8 in data42){
+const _errs96 = errors;
+if(typeof key8 === "string"){
+if(func3(key8) > 253){
+const err139 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1763,8 +1765,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(!pattern3.test(key8)){
-const err140 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
+if(func3(key8) < 1){
+const err140 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1773,9 +1775,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
+if(!pattern3.test(key8)){
+const err141 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1784,14 +1785,25 @@ vErrors.push(err141);
 }
 errors++;
 }
-var valid32 = _errs96 === errors;
-if(!valid32){
-const err142 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data42};
+}
+else {
+const err142 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err142];
 }
 else {
 vErrors.push(err142);
+}
+errors++;
+}
+var valid32 = _errs96 === errors;
+if(!valid32){
+const err143 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data42};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
 }
 errors++;
 }
@@ -1803,17 +1815,7 @@ for(const key10 in data43){
 const _errs101 = errors;
 if(typeof key10 === "string"){
 if(func3(key10) > 253){
-const err143 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
-if(vErrors === null){
-vErrors = [err143];
-}
-else {
-vErrors.push(err143);
-}
-errors++;
-}
-if(!pattern18.test(key10)){
-const err144 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
+const err144 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1822,9 +1824,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
+if(!pattern18.test(key10)){
+const err145 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1833,9 +1834,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-var valid34 = _errs101 === errors;
-if(!valid34){
-const err146 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data43};
+}
+else {
+const err146 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1844,12 +1845,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-for(const key11 in data43){
-let data44 = data43[key11];
-if(typeof data44 === "string"){
-if(func3(data44) < 1){
-const err147 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data44};
+var valid34 = _errs101 === errors;
+if(!valid34){
+const err147 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data43};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1859,8 +1857,11 @@ vErrors.push(err147);
 errors++;
 }
 }
-else {
-const err148 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data44};
+for(const key11 in data43){
+let data44 = data43[key11];
+if(typeof data44 === "string"){
+if(func3(data44) < 1){
+const err148 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1870,9 +1871,8 @@ vErrors.push(err148);
 errors++;
 }
 }
-}
 else {
-const err149 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data43};
+const err149 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1883,10 +1883,8 @@ errors++;
 }
 }
 }
-}
-}
 else {
-const err150 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data38};
+const err150 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data43};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1896,11 +1894,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data45 = data.tls;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.issuerName === undefined){
-const err151 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
+}
+}
+}
+else {
+const err151 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data38};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1909,8 +1907,12 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data45.acmeServer === undefined){
-const err152 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
+}
+if(data.tls !== undefined){
+let data45 = data.tls;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.issuerName === undefined){
+const err152 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1919,8 +1921,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data45.acmeEmail === undefined){
-const err153 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
+if(data45.acmeServer === undefined){
+const err153 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1929,9 +1931,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-for(const key12 in data45){
-if(!(((key12 === "issuerName") || (key12 === "acmeServer")) || (key12 === "acmeEmail"))){
-const err154 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data45};
+if(data45.acmeEmail === undefined){
+const err154 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1940,12 +1941,9 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-if(data45.issuerName !== undefined){
-let data46 = data45.issuerName;
-if(typeof data46 === "string"){
-if(func3(data46) > 63){
-const err155 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
+for(const key12 in data45){
+if(!(((key12 === "issuerName") || (key12 === "acmeServer")) || (key12 === "acmeEmail"))){
+const err155 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data45};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1954,8 +1952,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(!pattern0.test(data46)){
-const err156 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
+}
+if(data45.issuerName !== undefined){
+let data46 = data45.issuerName;
+if(typeof data46 === "string"){
+if(func3(data46) > 63){
+const err156 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1964,9 +1966,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-else {
-const err157 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
+if(!pattern0.test(data46)){
+const err157 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1976,11 +1977,8 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data45.acmeServer !== undefined){
-let data47 = data45.acmeServer;
-if(typeof data47 === "string"){
-if(func3(data47) > 2048){
-const err158 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
+else {
+const err158 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data46};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1989,8 +1987,12 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(!pattern20.test(data47)){
-const err159 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
+}
+if(data45.acmeServer !== undefined){
+let data47 = data45.acmeServer;
+if(typeof data47 === "string"){
+if(func3(data47) > 2048){
+const err159 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1999,9 +2001,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-else {
-const err160 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
+if(!pattern20.test(data47)){
+const err160 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2011,11 +2012,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data45.acmeEmail !== undefined){
-let data48 = data45.acmeEmail;
-if(typeof data48 === "string"){
-if(func3(data48) > 254){
-const err161 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
+else {
+const err161 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data47};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2024,8 +2022,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(!pattern21.test(data48)){
-const err162 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
+}
+if(data45.acmeEmail !== undefined){
+let data48 = data45.acmeEmail;
+if(typeof data48 === "string"){
+if(func3(data48) > 254){
+const err162 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2034,9 +2036,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-else {
-const err163 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
+if(!pattern21.test(data48)){
+const err163 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2046,14 +2047,25 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
 else {
-const err164 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data45};
+const err164 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data48};
 if(vErrors === null){
 vErrors = [err164];
 }
 else {
 vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data45};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
 }
 errors++;
 }
@@ -2065,17 +2077,7 @@ if(data49.routes === undefined){
 data49.routes = [{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}];
 }
 if(data49.corsOrigins === undefined){
-const err165 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data49};
-if(vErrors === null){
-vErrors = [err165];
-}
-else {
-vErrors.push(err165);
-}
-errors++;
-}
-if(data49.rateLimit === undefined){
-const err166 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data49};
+const err166 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data49};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2084,9 +2086,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-for(const key13 in data49){
-if(!(((key13 === "routes") || (key13 === "corsOrigins")) || (key13 === "rateLimit"))){
-const err167 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data49};
+if(data49.rateLimit === undefined){
+const err167 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data49};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2095,10 +2096,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-let data50 = data49.routes;
-if((!(Array.isArray(data50))) && (data50 !== null)){
-const err168 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data50};
+for(const key13 in data49){
+if(!(((key13 === "routes") || (key13 === "corsOrigins")) || (key13 === "rateLimit"))){
+const err168 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data49};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2107,9 +2107,10 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(Array.isArray(data50)){
-if(data50.length < 1){
-const err169 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data50};
+}
+let data50 = data49.routes;
+if((!(Array.isArray(data50))) && (data50 !== null)){
+const err169 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data50};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2118,12 +2119,9 @@ vErrors.push(err169);
 }
 errors++;
 }
-const len8 = data50.length;
-for(let i16=0; i16<len8; i16++){
-let data51 = data50[i16];
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.name === undefined){
-const err170 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
+if(Array.isArray(data50)){
+if(data50.length < 1){
+const err170 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data50};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2132,8 +2130,12 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data51.backend === undefined){
-const err171 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
+const len8 = data50.length;
+for(let i16=0; i16<len8; i16++){
+let data51 = data50[i16];
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.name === undefined){
+const err171 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2142,8 +2144,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data51.port === undefined){
-const err172 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
+if(data51.backend === undefined){
+const err172 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2152,8 +2154,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data51.timeout === undefined){
-const err173 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
+if(data51.port === undefined){
+const err173 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2162,9 +2164,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-for(const key14 in data51){
-if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key14))){
-const err174 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
+if(data51.timeout === undefined){
+const err174 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2173,12 +2174,9 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-if(data51.name !== undefined){
-let data52 = data51.name;
-if(typeof data52 === "string"){
-if(func3(data52) > 63){
-const err175 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
+for(const key14 in data51){
+if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key14))){
+const err175 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2187,8 +2185,12 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(!pattern0.test(data52)){
-const err176 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
+}
+if(data51.name !== undefined){
+let data52 = data51.name;
+if(typeof data52 === "string"){
+if(func3(data52) > 63){
+const err176 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2197,9 +2199,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
+if(!pattern0.test(data52)){
+const err177 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2209,10 +2210,8 @@ vErrors.push(err177);
 errors++;
 }
 }
-if(data51.prefix !== undefined){
-let data53 = data51.prefix;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err178 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data53};
+else {
+const err178 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data52};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2221,9 +2220,11 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(typeof data53 === "string"){
-if(!pattern23.test(data53)){
-const err179 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data53};
+}
+if(data51.prefix !== undefined){
+let data53 = data51.prefix;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err179 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data53};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2232,12 +2233,9 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-}
-if(data51.path !== undefined){
-let data54 = data51.path;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err180 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data54};
+if(typeof data53 === "string"){
+if(!pattern23.test(data53)){
+const err180 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data53};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2246,9 +2244,12 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(typeof data54 === "string"){
-if(!pattern23.test(data54)){
-const err181 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data54};
+}
+}
+if(data51.path !== undefined){
+let data54 = data51.path;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err181 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data54};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2257,12 +2258,9 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-}
-if(data51.regex !== undefined){
-let data55 = data51.regex;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err182 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
+if(typeof data54 === "string"){
+if(!pattern23.test(data54)){
+const err182 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data54};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2271,9 +2269,12 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(typeof data55 === "string"){
-if(func3(data55) > 1024){
-const err183 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
+}
+}
+if(data51.regex !== undefined){
+let data55 = data51.regex;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err183 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2282,8 +2283,9 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(func3(data55) < 2){
-const err184 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
+if(typeof data55 === "string"){
+if(func3(data55) > 1024){
+const err184 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2292,13 +2294,23 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(!pattern25.test(data55)){
-const err185 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
+if(func3(data55) < 2){
+const err185 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
 if(vErrors === null){
 vErrors = [err185];
 }
 else {
 vErrors.push(err185);
+}
+errors++;
+}
+if(!pattern25.test(data55)){
+const err186 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data55};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
 }
 errors++;
 }
@@ -2308,17 +2320,7 @@ if(data51.backend !== undefined){
 let data56 = data51.backend;
 if(typeof data56 === "string"){
 if(func3(data56) > 63){
-const err186 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
-if(vErrors === null){
-vErrors = [err186];
-}
-else {
-vErrors.push(err186);
-}
-errors++;
-}
-if(!pattern0.test(data56)){
-const err187 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
+const err187 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2327,9 +2329,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
+if(!pattern0.test(data56)){
+const err188 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2339,11 +2340,8 @@ vErrors.push(err188);
 errors++;
 }
 }
-if(data51.port !== undefined){
-let data57 = data51.port;
-if(typeof data57 === "string"){
-if(func3(data57) > 15){
-const err189 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
+else {
+const err189 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data56};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2352,8 +2350,12 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(!pattern0.test(data57)){
-const err190 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
+}
+if(data51.port !== undefined){
+let data57 = data51.port;
+if(typeof data57 === "string"){
+if(func3(data57) > 15){
+const err190 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2362,9 +2364,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-else {
-const err191 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.port.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
+if(!pattern0.test(data57)){
+const err191 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2374,10 +2375,8 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data51.websocket !== undefined){
-let data58 = data51.websocket;
-if((typeof data58 !== "boolean") && (data58 !== null)){
-const err192 = {instancePath:instancePath+"/edge/routes/" + i16+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data58};
+else {
+const err192 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.port.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data57};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2387,10 +2386,10 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data51.rateLimited !== undefined){
-let data59 = data51.rateLimited;
-if((typeof data59 !== "boolean") && (data59 !== null)){
-const err193 = {instancePath:instancePath+"/edge/routes/" + i16+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data59};
+if(data51.websocket !== undefined){
+let data58 = data51.websocket;
+if((typeof data58 !== "boolean") && (data58 !== null)){
+const err193 = {instancePath:instancePath+"/edge/routes/" + i16+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data58};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2400,10 +2399,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data51.timeout !== undefined){
-let data60 = data51.timeout;
-if(!(typeof data60 === "string")){
-const err194 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data60};
+if(data51.rateLimited !== undefined){
+let data59 = data51.rateLimited;
+if((typeof data59 !== "boolean") && (data59 !== null)){
+const err194 = {instancePath:instancePath+"/edge/routes/" + i16+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data59};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2413,10 +2412,10 @@ vErrors.push(err194);
 errors++;
 }
 }
-if(data51.retries !== undefined){
-let data61 = data51.retries;
-if((!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))) && (data61 !== null)){
-const err195 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
+if(data51.timeout !== undefined){
+let data60 = data51.timeout;
+if(!(typeof data60 === "string")){
+const err195 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data60};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2425,9 +2424,11 @@ vErrors.push(err195);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 > 5 || isNaN(data61)){
-const err196 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
+}
+if(data51.retries !== undefined){
+let data61 = data51.retries;
+if((!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))) && (data61 !== null)){
+const err196 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2436,8 +2437,9 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data61 < 0 || isNaN(data61)){
-const err197 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 5 || isNaN(data61)){
+const err197 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2446,16 +2448,26 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err198 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
+if(data61 < 0 || isNaN(data61)){
+const err198 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data61};
 if(vErrors === null){
 vErrors = [err198];
 }
 else {
 vErrors.push(err198);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data51};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
 }
 errors++;
 }
@@ -2469,17 +2481,7 @@ for(let i17=0; i17<len9; i17++){
 let data63 = data62[i17];
 if(typeof data63 === "string"){
 if(func3(data63) > 2048){
-const err199 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
-if(vErrors === null){
-vErrors = [err199];
-}
-else {
-vErrors.push(err199);
-}
-errors++;
-}
-if(!pattern28.test(data63)){
-const err200 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
+const err200 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2488,14 +2490,24 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-else {
-const err201 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
+if(!pattern28.test(data63)){
+const err201 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
 if(vErrors === null){
 vErrors = [err201];
 }
 else {
 vErrors.push(err201);
+}
+errors++;
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data63};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
 }
 errors++;
 }
@@ -2511,12 +2523,12 @@ continue;
 }
 if(typeof indices8[item8] == "number"){
 j8 = indices8[item8];
-const err202 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i18+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data62};
+const err203 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i18+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data62};
 if(vErrors === null){
-vErrors = [err202];
+vErrors = [err203];
 }
 else {
-vErrors.push(err202);
+vErrors.push(err203);
 }
 errors++;
 break;
@@ -2526,21 +2538,7 @@ indices8[item8] = i18;
 }
 }
 else {
-const err203 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data62};
-if(vErrors === null){
-vErrors = [err203];
-}
-else {
-vErrors.push(err203);
-}
-errors++;
-}
-}
-if(data49.rateLimit !== undefined){
-let data64 = data49.rateLimit;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-if(data64.requestsPerSecond === undefined){
-const err204 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
+const err204 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data62};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2549,8 +2547,12 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data64.burst === undefined){
-const err205 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
+}
+if(data49.rateLimit !== undefined){
+let data64 = data49.rateLimit;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.requestsPerSecond === undefined){
+const err205 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2559,9 +2561,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-for(const key15 in data64){
-if(!((key15 === "requestsPerSecond") || (key15 === "burst"))){
-const err206 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
+if(data64.burst === undefined){
+const err206 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2570,11 +2571,9 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-if(data64.requestsPerSecond !== undefined){
-let data65 = data64.requestsPerSecond;
-if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
-const err207 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
+for(const key15 in data64){
+if(!((key15 === "requestsPerSecond") || (key15 === "burst"))){
+const err207 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2583,9 +2582,11 @@ vErrors.push(err207);
 }
 errors++;
 }
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 > 100000 || isNaN(data65)){
-const err208 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
+}
+if(data64.requestsPerSecond !== undefined){
+let data65 = data64.requestsPerSecond;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err208 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2594,8 +2595,9 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data65 < 1 || isNaN(data65)){
-const err209 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 > 100000 || isNaN(data65)){
+const err209 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2604,12 +2606,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-}
-if(data64.burst !== undefined){
-let data66 = data64.burst;
-if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
-const err210 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
+if(data65 < 1 || isNaN(data65)){
+const err210 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data65};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2618,9 +2616,12 @@ vErrors.push(err210);
 }
 errors++;
 }
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 > 100000 || isNaN(data66)){
-const err211 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
+}
+}
+if(data64.burst !== undefined){
+let data66 = data64.burst;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err211 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2629,8 +2630,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data66 < 1 || isNaN(data66)){
-const err212 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 > 100000 || isNaN(data66)){
+const err212 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2639,11 +2641,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err213 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
+if(data66 < 1 || isNaN(data66)){
+const err213 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data66};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2654,8 +2653,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err214 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data49};
+const err214 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data64};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2665,11 +2665,9 @@ vErrors.push(err214);
 errors++;
 }
 }
-if(data.backups !== undefined){
-let data67 = data.backups;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.bucket === undefined){
-const err215 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
+}
+else {
+const err215 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data49};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2678,8 +2676,12 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data67.endpoint === undefined){
-const err216 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
+}
+if(data.backups !== undefined){
+let data67 = data.backups;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.bucket === undefined){
+const err216 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2688,8 +2690,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data67.indexSnapshotSchedule === undefined){
-const err217 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
+if(data67.endpoint === undefined){
+const err217 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2698,8 +2700,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data67.volumeSnapshotSchedule === undefined){
-const err218 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
+if(data67.indexSnapshotSchedule === undefined){
+const err218 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2708,8 +2710,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data67.configBackupSchedule === undefined){
-const err219 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
+if(data67.volumeSnapshotSchedule === undefined){
+const err219 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2718,8 +2720,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data67.volumeSnapshotClassName === undefined){
-const err220 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
+if(data67.configBackupSchedule === undefined){
+const err220 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2728,8 +2730,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data67.toolboxImage === undefined){
-const err221 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
+if(data67.volumeSnapshotClassName === undefined){
+const err221 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2738,9 +2740,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-for(const key16 in data67){
-if(!((((((((key16 === "bucket") || (key16 === "endpoint")) || (key16 === "indexSnapshotSchedule")) || (key16 === "volumeSnapshotSchedule")) || (key16 === "configBackupSchedule")) || (key16 === "volumeSnapshotClassName")) || (key16 === "toolboxImage")) || (key16 === "secretData"))){
-const err222 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data67};
+if(data67.toolboxImage === undefined){
+const err222 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2749,12 +2750,9 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-if(data67.bucket !== undefined){
-let data68 = data67.bucket;
-if(typeof data68 === "string"){
-if(func3(data68) > 63){
-const err223 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
+for(const key16 in data67){
+if(!((((((((key16 === "bucket") || (key16 === "endpoint")) || (key16 === "indexSnapshotSchedule")) || (key16 === "volumeSnapshotSchedule")) || (key16 === "configBackupSchedule")) || (key16 === "volumeSnapshotClassName")) || (key16 === "toolboxImage")) || (key16 === "secretData"))){
+const err223 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2763,8 +2761,12 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(func3(data68) < 3){
-const err224 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
+}
+if(data67.bucket !== undefined){
+let data68 = data67.bucket;
+if(typeof data68 === "string"){
+if(func3(data68) > 63){
+const err224 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2773,8 +2775,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(!pattern0.test(data68)){
-const err225 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data68};
+if(func3(data68) < 3){
+const err225 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2783,9 +2785,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-else {
-const err226 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
+if(!pattern0.test(data68)){
+const err226 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data68};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2795,11 +2796,8 @@ vErrors.push(err226);
 errors++;
 }
 }
-if(data67.endpoint !== undefined){
-let data69 = data67.endpoint;
-if(typeof data69 === "string"){
-if(func3(data69) > 2048){
-const err227 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
+else {
+const err227 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data68};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2808,8 +2806,12 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(!pattern20.test(data69)){
-const err228 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
+}
+if(data67.endpoint !== undefined){
+let data69 = data67.endpoint;
+if(typeof data69 === "string"){
+if(func3(data69) > 2048){
+const err228 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2818,9 +2820,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-}
-else {
-const err229 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
+if(!pattern20.test(data69)){
+const err229 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2830,10 +2831,8 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(data67.indexSnapshotSchedule !== undefined){
-let data70 = data67.indexSnapshotSchedule;
-if(!(typeof data70 === "string")){
-const err230 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data70};
+else {
+const err230 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data69};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2843,10 +2842,10 @@ vErrors.push(err230);
 errors++;
 }
 }
-if(data67.volumeSnapshotSchedule !== undefined){
-let data71 = data67.volumeSnapshotSchedule;
-if(!(typeof data71 === "string")){
-const err231 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data71};
+if(data67.indexSnapshotSchedule !== undefined){
+let data70 = data67.indexSnapshotSchedule;
+if(!(typeof data70 === "string")){
+const err231 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data70};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2856,10 +2855,10 @@ vErrors.push(err231);
 errors++;
 }
 }
-if(data67.configBackupSchedule !== undefined){
-let data72 = data67.configBackupSchedule;
-if(!(typeof data72 === "string")){
-const err232 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data72};
+if(data67.volumeSnapshotSchedule !== undefined){
+let data71 = data67.volumeSnapshotSchedule;
+if(!(typeof data71 === "string")){
+const err232 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data71};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2869,11 +2868,10 @@ vErrors.push(err232);
 errors++;
 }
 }
-if(data67.volumeSnapshotClassName !== undefined){
-let data73 = data67.volumeSnapshotClassName;
-if(typeof data73 === "string"){
-if(func3(data73) > 253){
-const err233 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
+if(data67.configBackupSchedule !== undefined){
+let data72 = data67.configBackupSchedule;
+if(!(typeof data72 === "string")){
+const err233 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data72};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2882,8 +2880,12 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(func3(data73) < 1){
-const err234 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
+}
+if(data67.volumeSnapshotClassName !== undefined){
+let data73 = data67.volumeSnapshotClassName;
+if(typeof data73 === "string"){
+if(func3(data73) > 253){
+const err234 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2892,8 +2894,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(!pattern3.test(data73)){
-const err235 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
+if(func3(data73) < 1){
+const err235 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2902,9 +2904,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-}
-else {
-const err236 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
+if(!pattern3.test(data73)){
+const err236 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2914,11 +2915,8 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(data67.toolboxImage !== undefined){
-let data74 = data67.toolboxImage;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-if(data74.repository === undefined){
-const err237 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
+else {
+const err237 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data73};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2927,8 +2925,12 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data74.tag === undefined){
-const err238 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
+}
+if(data67.toolboxImage !== undefined){
+let data74 = data67.toolboxImage;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.repository === undefined){
+const err238 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2937,9 +2939,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-for(const key17 in data74){
-if(!(((key17 === "repository") || (key17 === "tag")) || (key17 === "digest"))){
-const err239 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
+if(data74.tag === undefined){
+const err239 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2948,12 +2949,9 @@ vErrors.push(err239);
 }
 errors++;
 }
-}
-if(data74.repository !== undefined){
-let data75 = data74.repository;
-if(typeof data75 === "string"){
-if(func3(data75) > 255){
-const err240 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
+for(const key17 in data74){
+if(!(((key17 === "repository") || (key17 === "tag")) || (key17 === "digest"))){
+const err240 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2962,8 +2960,12 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(!pattern32.test(data75)){
-const err241 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
+}
+if(data74.repository !== undefined){
+let data75 = data74.repository;
+if(typeof data75 === "string"){
+if(func3(data75) > 255){
+const err241 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -2972,9 +2974,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-}
-else {
-const err242 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
+if(!pattern32.test(data75)){
+const err242 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -2984,11 +2985,8 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(data74.tag !== undefined){
-let data76 = data74.tag;
-if(typeof data76 === "string"){
-if(!pattern33.test(data76)){
-const err243 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data76};
+else {
+const err243 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data75};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -2998,8 +2996,11 @@ vErrors.push(err243);
 errors++;
 }
 }
-else {
-const err244 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data76};
+if(data74.tag !== undefined){
+let data76 = data74.tag;
+if(typeof data76 === "string"){
+if(!pattern33.test(data76)){
+const err244 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data76};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3009,10 +3010,8 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(data74.digest !== undefined){
-let data77 = data74.digest;
-if((typeof data77 !== "string") && (data77 !== null)){
-const err245 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data77};
+else {
+const err245 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data76};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3021,9 +3020,11 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(typeof data77 === "string"){
-if(!pattern34.test(data77)){
-const err246 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data77};
+}
+if(data74.digest !== undefined){
+let data77 = data74.digest;
+if((typeof data77 !== "string") && (data77 !== null)){
+const err246 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data77};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3032,11 +3033,9 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err247 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
+if(typeof data77 === "string"){
+if(!pattern34.test(data77)){
+const err247 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data77};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3046,10 +3045,10 @@ vErrors.push(err247);
 errors++;
 }
 }
-if(data67.secretData !== undefined){
-let data78 = data67.secretData;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err248 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data74};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3058,9 +3057,11 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.ageRecipient === undefined){
-const err249 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
+}
+if(data67.secretData !== undefined){
+let data78 = data67.secretData;
+if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
+const err249 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3069,9 +3070,9 @@ vErrors.push(err249);
 }
 errors++;
 }
-for(const key18 in data78){
-if(!(key18 === "ageRecipient")){
-const err250 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.ageRecipient === undefined){
+const err250 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3080,12 +3081,9 @@ vErrors.push(err250);
 }
 errors++;
 }
-}
-if(data78.ageRecipient !== undefined){
-let data79 = data78.ageRecipient;
-if(typeof data79 === "string"){
-if(!pattern35.test(data79)){
-const err251 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data79};
+for(const key18 in data78){
+if(!(key18 === "ageRecipient")){
+const err251 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data78};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3095,8 +3093,11 @@ vErrors.push(err251);
 errors++;
 }
 }
-else {
-const err252 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data79};
+if(data78.ageRecipient !== undefined){
+let data79 = data78.ageRecipient;
+if(typeof data79 === "string"){
+if(!pattern35.test(data79)){
+const err252 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data79};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3106,11 +3107,8 @@ vErrors.push(err252);
 errors++;
 }
 }
-}
-}
-}
 else {
-const err253 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data67};
+const err253 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data79};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3120,11 +3118,11 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data.components !== undefined){
-let data80 = data.components;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-if(data80.cinNode === undefined){
-const err254 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
+}
+}
+}
+else {
+const err254 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data67};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3133,8 +3131,21 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data80.envoyEdge === undefined){
-const err255 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
+}
+if(data.gitops !== undefined){
+let data80 = data.gitops;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.targetRevision === undefined){
+data80.targetRevision = "HEAD";
+}
+if(data80.prune === undefined){
+data80.prune = true;
+}
+if(data80.selfHeal === undefined){
+data80.selfHeal = true;
+}
+if(data80.repoURL === undefined){
+const err255 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/required",keyword:"required",params:{missingProperty: "repoURL"},message:"must have required property '"+"repoURL"+"'",schema:schema11.properties.gitops.required,parentSchema:schema11.properties.gitops,data:data80};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3143,8 +3154,9 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data80.kubo === undefined){
-const err256 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
+for(const key19 in data80){
+if(!((((key19 === "repoURL") || (key19 === "targetRevision")) || (key19 === "prune")) || (key19 === "selfHeal"))){
+const err256 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.gitops,data:data80};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3153,8 +3165,12 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data80.pinOrchestrator === undefined){
-const err257 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
+}
+if(data80.repoURL !== undefined){
+let data81 = data80.repoURL;
+if(typeof data81 === "string"){
+if(func3(data81) > 2048){
+const err257 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.gitops.properties.repoURL,data:data81};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3163,8 +3179,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data80.watcher === undefined){
-const err258 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
+if(!pattern36.test(data81)){
+const err258 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/pattern",keyword:"pattern",params:{pattern: "^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$"},message:"must match pattern \""+"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$"+"\"",schema:"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$",parentSchema:schema11.properties.gitops.properties.repoURL,data:data81};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3173,8 +3189,9 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data80.web === undefined){
-const err259 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
+}
+else {
+const err259 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.gitops.properties.repoURL.type,parentSchema:schema11.properties.gitops.properties.repoURL,data:data81};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3183,8 +3200,10 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data80.otelCollector === undefined){
-const err260 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
+}
+let data82 = data80.targetRevision;
+if((typeof data82 !== "string") && (data82 !== null)){
+const err260 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.gitops.properties.targetRevision.type,parentSchema:schema11.properties.gitops.properties.targetRevision,data:data82};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3193,8 +3212,9 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data80.promtail === undefined){
-const err261 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data80};
+if(typeof data82 === "string"){
+if(func3(data82) > 255){
+const err261 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.gitops.properties.targetRevision,data:data82};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3203,9 +3223,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-for(const key19 in data80){
-if(!((((((((key19 === "cinNode") || (key19 === "envoyEdge")) || (key19 === "kubo")) || (key19 === "pinOrchestrator")) || (key19 === "watcher")) || (key19 === "web")) || (key19 === "otelCollector")) || (key19 === "promtail"))){
-const err262 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data80};
+if(!pattern37.test(data82)){
+const err262 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9._/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9._/-]*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9._/-]*$",parentSchema:schema11.properties.gitops.properties.targetRevision,data:data82};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3215,11 +3234,9 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(data80.cinNode !== undefined){
-let data81 = data80.cinNode;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.image === undefined){
-const err263 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
+let data83 = data80.prune;
+if((typeof data83 !== "boolean") && (data83 !== null)){
+const err263 = {instancePath:instancePath+"/gitops/prune",schemaPath:"#/properties/gitops/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.gitops.properties.prune.type,parentSchema:schema11.properties.gitops.properties.prune,data:data83};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3228,8 +3245,9 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data81.resources === undefined){
-const err264 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
+let data84 = data80.selfHeal;
+if((typeof data84 !== "boolean") && (data84 !== null)){
+const err264 = {instancePath:instancePath+"/gitops/selfHeal",schemaPath:"#/properties/gitops/properties/selfHeal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.gitops.properties.selfHeal.type,parentSchema:schema11.properties.gitops.properties.selfHeal,data:data84};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3238,8 +3256,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data81.languages === undefined){
-const err265 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
+}
+else {
+const err265 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.gitops.type,parentSchema:schema11.properties.gitops,data:data80};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3248,8 +3267,12 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data81.instanceOverrides === undefined){
-const err266 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
+}
+if(data.components !== undefined){
+let data85 = data.components;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.cinNode === undefined){
+const err266 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3258,9 +3281,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-for(const key20 in data81){
-if(!((((key20 === "image") || (key20 === "resources")) || (key20 === "languages")) || (key20 === "instanceOverrides"))){
-const err267 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
+if(data85.envoyEdge === undefined){
+const err267 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3269,12 +3291,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-}
-if(data81.image !== undefined){
-let data82 = data81.image;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.repository === undefined){
-const err268 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data82};
+if(data85.kubo === undefined){
+const err268 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3283,8 +3301,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data82.tag === undefined){
-const err269 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data82};
+if(data85.pinOrchestrator === undefined){
+const err269 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3293,9 +3311,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-for(const key21 in data82){
-if(!(((key21 === "repository") || (key21 === "tag")) || (key21 === "digest"))){
-const err270 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data82};
+if(data85.watcher === undefined){
+const err270 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3304,12 +3321,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-}
-if(data82.repository !== undefined){
-let data83 = data82.repository;
-if(typeof data83 === "string"){
-if(func3(data83) > 255){
-const err271 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data83};
+if(data85.web === undefined){
+const err271 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3318,8 +3331,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(!pattern32.test(data83)){
-const err272 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data83};
+if(data85.otelCollector === undefined){
+const err272 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3328,9 +3341,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-else {
-const err273 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data83};
+if(data85.promtail === undefined){
+const err273 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3339,12 +3351,9 @@ vErrors.push(err273);
 }
 errors++;
 }
-}
-if(data82.tag !== undefined){
-let data84 = data82.tag;
-if(typeof data84 === "string"){
-if(!pattern33.test(data84)){
-const err274 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data84};
+for(const key20 in data85){
+if(!((((((((key20 === "cinNode") || (key20 === "envoyEdge")) || (key20 === "kubo")) || (key20 === "pinOrchestrator")) || (key20 === "watcher")) || (key20 === "web")) || (key20 === "otelCollector")) || (key20 === "promtail"))){
+const err274 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data85};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3354,8 +3363,11 @@ vErrors.push(err274);
 errors++;
 }
 }
-else {
-const err275 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data84};
+if(data85.cinNode !== undefined){
+let data86 = data85.cinNode;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.image === undefined){
+const err275 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data86};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3364,11 +3376,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-if(data82.digest !== undefined){
-let data85 = data82.digest;
-if((typeof data85 !== "string") && (data85 !== null)){
-const err276 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data85};
+if(data86.resources === undefined){
+const err276 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data86};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3377,9 +3386,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(typeof data85 === "string"){
-if(!pattern34.test(data85)){
-const err277 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data85};
+if(data86.languages === undefined){
+const err277 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data86};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3388,11 +3396,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err278 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data82};
+if(data86.instanceOverrides === undefined){
+const err278 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data86};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3401,12 +3406,9 @@ vErrors.push(err278);
 }
 errors++;
 }
-}
-if(data81.resources !== undefined){
-let data86 = data81.resources;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.requests === undefined){
-const err279 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data86};
+for(const key21 in data86){
+if(!((((key21 === "image") || (key21 === "resources")) || (key21 === "languages")) || (key21 === "instanceOverrides"))){
+const err279 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data86};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3415,8 +3417,12 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data86.limits === undefined){
-const err280 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data86};
+}
+if(data86.image !== undefined){
+let data87 = data86.image;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+if(data87.repository === undefined){
+const err280 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data87};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3425,9 +3431,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-for(const key22 in data86){
-if(!((key22 === "requests") || (key22 === "limits"))){
-const err281 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data86};
+if(data87.tag === undefined){
+const err281 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data87};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3436,12 +3441,9 @@ vErrors.push(err281);
 }
 errors++;
 }
-}
-if(data86.requests !== undefined){
-let data87 = data86.requests;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.cpu === undefined){
-const err282 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data87};
+for(const key22 in data87){
+if(!(((key22 === "repository") || (key22 === "tag")) || (key22 === "digest"))){
+const err282 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data87};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3450,8 +3452,12 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data87.memory === undefined){
-const err283 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data87};
+}
+if(data87.repository !== undefined){
+let data88 = data87.repository;
+if(typeof data88 === "string"){
+if(func3(data88) > 255){
+const err283 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data88};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3460,9 +3466,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-for(const key23 in data87){
-if(!((key23 === "cpu") || (key23 === "memory"))){
-const err284 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data87};
+if(!pattern32.test(data88)){
+const err284 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data88};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3472,11 +3477,8 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(data87.cpu !== undefined){
-let data88 = data87.cpu;
-if(typeof data88 === "string"){
-if(!pattern39.test(data88)){
-const err285 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data88};
+else {
+const err285 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data88};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3486,8 +3488,11 @@ vErrors.push(err285);
 errors++;
 }
 }
-else {
-const err286 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data88};
+if(data87.tag !== undefined){
+let data89 = data87.tag;
+if(typeof data89 === "string"){
+if(!pattern33.test(data89)){
+const err286 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data89};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3497,11 +3502,8 @@ vErrors.push(err286);
 errors++;
 }
 }
-if(data87.memory !== undefined){
-let data89 = data87.memory;
-if(typeof data89 === "string"){
-if(!pattern40.test(data89)){
-const err287 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data89};
+else {
+const err287 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data89};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3511,8 +3513,10 @@ vErrors.push(err287);
 errors++;
 }
 }
-else {
-const err288 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data89};
+if(data87.digest !== undefined){
+let data90 = data87.digest;
+if((typeof data90 !== "string") && (data90 !== null)){
+const err288 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data90};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3521,10 +3525,9 @@ vErrors.push(err288);
 }
 errors++;
 }
-}
-}
-else {
-const err289 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data87};
+if(typeof data90 === "string"){
+if(!pattern34.test(data90)){
+const err289 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data90};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3534,11 +3537,10 @@ vErrors.push(err289);
 errors++;
 }
 }
-if(data86.limits !== undefined){
-let data90 = data86.limits;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.memory === undefined){
-const err290 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data90};
+}
+}
+else {
+const err290 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data87};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3547,9 +3549,12 @@ vErrors.push(err290);
 }
 errors++;
 }
-for(const key24 in data90){
-if(!((key24 === "cpu") || (key24 === "memory"))){
-const err291 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data90};
+}
+if(data86.resources !== undefined){
+let data91 = data86.resources;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.requests === undefined){
+const err291 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data91};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3558,11 +3563,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-}
-if(data90.cpu !== undefined){
-let data91 = data90.cpu;
-if((typeof data91 !== "string") && (data91 !== null)){
-const err292 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data91};
+if(data91.limits === undefined){
+const err292 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data91};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3571,9 +3573,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(typeof data91 === "string"){
-if(!pattern39.test(data91)){
-const err293 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data91};
+for(const key23 in data91){
+if(!((key23 === "requests") || (key23 === "limits"))){
+const err293 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data91};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3583,12 +3585,11 @@ vErrors.push(err293);
 errors++;
 }
 }
-}
-if(data90.memory !== undefined){
-let data92 = data90.memory;
-if(typeof data92 === "string"){
-if(!pattern40.test(data92)){
-const err294 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data92};
+if(data91.requests !== undefined){
+let data92 = data91.requests;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.cpu === undefined){
+const err294 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data92};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3597,9 +3598,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-else {
-const err295 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data92};
+if(data92.memory === undefined){
+const err295 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data92};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3608,10 +3608,9 @@ vErrors.push(err295);
 }
 errors++;
 }
-}
-}
-else {
-const err296 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data90};
+for(const key24 in data92){
+if(!((key24 === "cpu") || (key24 === "memory"))){
+const err296 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data92};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3621,9 +3620,11 @@ vErrors.push(err296);
 errors++;
 }
 }
-}
-else {
-const err297 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data86};
+if(data92.cpu !== undefined){
+let data93 = data92.cpu;
+if(typeof data93 === "string"){
+if(!pattern41.test(data93)){
+const err297 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data93};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3633,11 +3634,8 @@ vErrors.push(err297);
 errors++;
 }
 }
-if(data81.languages !== undefined){
-let data93 = data81.languages;
-if(Array.isArray(data93)){
-if(data93.length < 1){
-const err298 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data93};
+else {
+const err298 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data93};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3646,12 +3644,12 @@ vErrors.push(err298);
 }
 errors++;
 }
-const len10 = data93.length;
-for(let i19=0; i19<len10; i19++){
-let data94 = data93[i19];
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.code === undefined){
-const err299 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
+}
+if(data92.memory !== undefined){
+let data94 = data92.memory;
+if(typeof data94 === "string"){
+if(!pattern42.test(data94)){
+const err299 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data94};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3660,8 +3658,9 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data94.replicas === undefined){
-const err300 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
+}
+else {
+const err300 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data94};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3670,8 +3669,10 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data94.storage === undefined){
-const err301 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
+}
+}
+else {
+const err301 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data92};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3680,9 +3681,12 @@ vErrors.push(err301);
 }
 errors++;
 }
-for(const key25 in data94){
-if(!(((key25 === "code") || (key25 === "replicas")) || (key25 === "storage"))){
-const err302 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
+}
+if(data91.limits !== undefined){
+let data95 = data91.limits;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.memory === undefined){
+const err302 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data95};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3691,12 +3695,9 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-if(data94.code !== undefined){
-let data95 = data94.code;
-if(typeof data95 === "string"){
-if(!pattern43.test(data95)){
-const err303 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data95};
+for(const key25 in data95){
+if(!((key25 === "cpu") || (key25 === "memory"))){
+const err303 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data95};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3706,8 +3707,10 @@ vErrors.push(err303);
 errors++;
 }
 }
-else {
-const err304 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data95};
+if(data95.cpu !== undefined){
+let data96 = data95.cpu;
+if((typeof data96 !== "string") && (data96 !== null)){
+const err304 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data96};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3716,11 +3719,9 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-if(data94.replicas !== undefined){
-let data96 = data94.replicas;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err305 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data96};
+if(typeof data96 === "string"){
+if(!pattern41.test(data96)){
+const err305 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data96};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3729,9 +3730,13 @@ vErrors.push(err305);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 1000 || isNaN(data96)){
-const err306 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data96};
+}
+}
+if(data95.memory !== undefined){
+let data97 = data95.memory;
+if(typeof data97 === "string"){
+if(!pattern42.test(data97)){
+const err306 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data97};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3740,8 +3745,9 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(data96 < 0 || isNaN(data96)){
-const err307 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data96};
+}
+else {
+const err307 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data97};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3752,11 +3758,8 @@ errors++;
 }
 }
 }
-if(data94.storage !== undefined){
-let data97 = data94.storage;
-if(typeof data97 === "string"){
-if(!pattern40.test(data97)){
-const err308 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data97};
+else {
+const err308 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data95};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3766,8 +3769,9 @@ vErrors.push(err308);
 errors++;
 }
 }
+}
 else {
-const err309 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data97};
+const err309 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data91};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3777,9 +3781,11 @@ vErrors.push(err309);
 errors++;
 }
 }
-}
-else {
-const err310 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data94};
+if(data86.languages !== undefined){
+let data98 = data86.languages;
+if(Array.isArray(data98)){
+if(data98.length < 1){
+const err310 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data98};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3788,10 +3794,12 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-}
-else {
-const err311 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data93};
+const len10 = data98.length;
+for(let i19=0; i19<len10; i19++){
+let data99 = data98[i19];
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.code === undefined){
+const err311 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data99};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3800,16 +3808,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-}
-if(data81.instanceOverrides !== undefined){
-let data98 = data81.instanceOverrides;
-if(Array.isArray(data98)){
-const len11 = data98.length;
-for(let i20=0; i20<len11; i20++){
-let data99 = data98[i20];
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.language === undefined){
-const err312 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data99};
+if(data99.replicas === undefined){
+const err312 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data99};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3818,8 +3818,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data99.instance === undefined){
-const err313 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data99};
+if(data99.storage === undefined){
+const err313 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data99};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3829,8 +3829,8 @@ vErrors.push(err313);
 errors++;
 }
 for(const key26 in data99){
-if(!((((key26 === "language") || (key26 === "instance")) || (key26 === "image")) || (key26 === "excluded"))){
-const err314 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data99};
+if(!(((key26 === "code") || (key26 === "replicas")) || (key26 === "storage"))){
+const err314 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data99};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3840,11 +3840,11 @@ vErrors.push(err314);
 errors++;
 }
 }
-if(data99.language !== undefined){
-let data100 = data99.language;
+if(data99.code !== undefined){
+let data100 = data99.code;
 if(typeof data100 === "string"){
-if(!pattern43.test(data100)){
-const err315 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data100};
+if(!pattern45.test(data100)){
+const err315 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data100};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3855,7 +3855,7 @@ errors++;
 }
 }
 else {
-const err316 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data100};
+const err316 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data100};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3865,10 +3865,10 @@ vErrors.push(err316);
 errors++;
 }
 }
-if(data99.instance !== undefined){
-let data101 = data99.instance;
+if(data99.replicas !== undefined){
+let data101 = data99.replicas;
 if(!(((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101))) && (isFinite(data101)))){
-const err317 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data101};
+const err317 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data101};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3878,8 +3878,8 @@ vErrors.push(err317);
 errors++;
 }
 if((typeof data101 == "number") && (isFinite(data101))){
-if(data101 < 0 || isNaN(data101)){
-const err318 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data101};
+if(data101 > 1000 || isNaN(data101)){
+const err318 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data101};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3888,12 +3888,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-}
-}
-if(data99.image !== undefined){
-let data102 = data99.image;
-if((!(data102 && typeof data102 == "object" && !Array.isArray(data102))) && (data102 !== null)){
-const err319 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data102};
+if(data101 < 0 || isNaN(data101)){
+const err319 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data101};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3902,9 +3898,13 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.repository === undefined){
-const err320 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data102};
+}
+}
+if(data99.storage !== undefined){
+let data102 = data99.storage;
+if(typeof data102 === "string"){
+if(!pattern42.test(data102)){
+const err320 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data102};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3913,8 +3913,9 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data102.tag === undefined){
-const err321 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data102};
+}
+else {
+const err321 = {instancePath:instancePath+"/components/cinNode/languages/" + i19+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data102};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3923,9 +3924,10 @@ vErrors.push(err321);
 }
 errors++;
 }
-for(const key27 in data102){
-if(!(((key27 === "repository") || (key27 === "tag")) || (key27 === "digest"))){
-const err322 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data102};
+}
+}
+else {
+const err322 = {instancePath:instancePath+"/components/cinNode/languages/" + i19,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data99};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3935,11 +3937,9 @@ vErrors.push(err322);
 errors++;
 }
 }
-if(data102.repository !== undefined){
-let data103 = data102.repository;
-if(typeof data103 === "string"){
-if(func3(data103) > 255){
-const err323 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data103};
+}
+else {
+const err323 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data98};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3948,8 +3948,16 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(!pattern32.test(data103)){
-const err324 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data103};
+}
+if(data86.instanceOverrides !== undefined){
+let data103 = data86.instanceOverrides;
+if(Array.isArray(data103)){
+const len11 = data103.length;
+for(let i20=0; i20<len11; i20++){
+let data104 = data103[i20];
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.language === undefined){
+const err324 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data104};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3958,9 +3966,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-}
-else {
-const err325 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data103};
+if(data104.instance === undefined){
+const err325 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data104};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3969,12 +3976,9 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-if(data102.tag !== undefined){
-let data104 = data102.tag;
-if(typeof data104 === "string"){
-if(!pattern33.test(data104)){
-const err326 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data104};
+for(const key27 in data104){
+if(!((((key27 === "language") || (key27 === "instance")) || (key27 === "image")) || (key27 === "excluded"))){
+const err326 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data104};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -3984,8 +3988,11 @@ vErrors.push(err326);
 errors++;
 }
 }
-else {
-const err327 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data104};
+if(data104.language !== undefined){
+let data105 = data104.language;
+if(typeof data105 === "string"){
+if(!pattern45.test(data105)){
+const err327 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data105};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -3995,10 +4002,8 @@ vErrors.push(err327);
 errors++;
 }
 }
-if(data102.digest !== undefined){
-let data105 = data102.digest;
-if((typeof data105 !== "string") && (data105 !== null)){
-const err328 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data105};
+else {
+const err328 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data105};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4007,9 +4012,11 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(typeof data105 === "string"){
-if(!pattern34.test(data105)){
-const err329 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data105};
+}
+if(data104.instance !== undefined){
+let data106 = data104.instance;
+if(!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106)))){
+const err329 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data106};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4018,14 +4025,9 @@ vErrors.push(err329);
 }
 errors++;
 }
-}
-}
-}
-}
-if(data99.excluded !== undefined){
-let data106 = data99.excluded;
-if((typeof data106 !== "boolean") && (data106 !== null)){
-const err330 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data106};
+if((typeof data106 == "number") && (isFinite(data106))){
+if(data106 < 0 || isNaN(data106)){
+const err330 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data106};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4036,8 +4038,10 @@ errors++;
 }
 }
 }
-else {
-const err331 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data99};
+if(data104.image !== undefined){
+let data107 = data104.image;
+if((!(data107 && typeof data107 == "object" && !Array.isArray(data107))) && (data107 !== null)){
+const err331 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data107};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4046,10 +4050,9 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-}
-else {
-const err332 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data98};
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.repository === undefined){
+const err332 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data107};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4058,10 +4061,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-}
-}
-else {
-const err333 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data81};
+if(data107.tag === undefined){
+const err333 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data107};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4070,21 +4071,9 @@ vErrors.push(err333);
 }
 errors++;
 }
-}
-if(data80.envoyEdge !== undefined){
-let data107 = data80.envoyEdge;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.replicas === undefined){
-data107.replicas = 2;
-}
-if(data107.resources === undefined){
-data107.resources = {"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}};
-}
-if(data107.maxReplicas === undefined){
-data107.maxReplicas = 8;
-}
-if(data107.image === undefined){
-const err334 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data107};
+for(const key28 in data107){
+if(!(((key28 === "repository") || (key28 === "tag")) || (key28 === "digest"))){
+const err334 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data107};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4093,9 +4082,12 @@ vErrors.push(err334);
 }
 errors++;
 }
-for(const key28 in data107){
-if(!((((key28 === "image") || (key28 === "replicas")) || (key28 === "resources")) || (key28 === "maxReplicas"))){
-const err335 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data107};
+}
+if(data107.repository !== undefined){
+let data108 = data107.repository;
+if(typeof data108 === "string"){
+if(func3(data108) > 255){
+const err335 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data108};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4104,12 +4096,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-}
-if(data107.image !== undefined){
-let data108 = data107.image;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-if(data108.repository === undefined){
-const err336 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data108};
+if(!pattern32.test(data108)){
+const err336 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data108};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4118,8 +4106,9 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(data108.tag === undefined){
-const err337 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data108};
+}
+else {
+const err337 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data108};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4128,9 +4117,12 @@ vErrors.push(err337);
 }
 errors++;
 }
-for(const key29 in data108){
-if(!(((key29 === "repository") || (key29 === "tag")) || (key29 === "digest"))){
-const err338 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data108};
+}
+if(data107.tag !== undefined){
+let data109 = data107.tag;
+if(typeof data109 === "string"){
+if(!pattern33.test(data109)){
+const err338 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data109};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4140,11 +4132,8 @@ vErrors.push(err338);
 errors++;
 }
 }
-if(data108.repository !== undefined){
-let data109 = data108.repository;
-if(typeof data109 === "string"){
-if(func3(data109) > 255){
-const err339 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data109};
+else {
+const err339 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data109};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4153,8 +4142,11 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(!pattern32.test(data109)){
-const err340 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data109};
+}
+if(data107.digest !== undefined){
+let data110 = data107.digest;
+if((typeof data110 !== "string") && (data110 !== null)){
+const err340 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data110};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4163,9 +4155,9 @@ vErrors.push(err340);
 }
 errors++;
 }
-}
-else {
-const err341 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data109};
+if(typeof data110 === "string"){
+if(!pattern34.test(data110)){
+const err341 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data110};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4175,11 +4167,13 @@ vErrors.push(err341);
 errors++;
 }
 }
-if(data108.tag !== undefined){
-let data110 = data108.tag;
-if(typeof data110 === "string"){
-if(!pattern33.test(data110)){
-const err342 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data110};
+}
+}
+}
+if(data104.excluded !== undefined){
+let data111 = data104.excluded;
+if((typeof data111 !== "boolean") && (data111 !== null)){
+const err342 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data111};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4189,8 +4183,9 @@ vErrors.push(err342);
 errors++;
 }
 }
+}
 else {
-const err343 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data110};
+const err343 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data104};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4200,10 +4195,9 @@ vErrors.push(err343);
 errors++;
 }
 }
-if(data108.digest !== undefined){
-let data111 = data108.digest;
-if((typeof data111 !== "string") && (data111 !== null)){
-const err344 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data111};
+}
+else {
+const err344 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data103};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4212,9 +4206,10 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(typeof data111 === "string"){
-if(!pattern34.test(data111)){
-const err345 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data111};
+}
+}
+else {
+const err345 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data86};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4224,10 +4219,20 @@ vErrors.push(err345);
 errors++;
 }
 }
+if(data85.envoyEdge !== undefined){
+let data112 = data85.envoyEdge;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.replicas === undefined){
+data112.replicas = 2;
 }
+if(data112.resources === undefined){
+data112.resources = {"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}};
 }
-else {
-const err346 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data108};
+if(data112.maxReplicas === undefined){
+data112.maxReplicas = 8;
+}
+if(data112.image === undefined){
+const err346 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data112};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4236,10 +4241,9 @@ vErrors.push(err346);
 }
 errors++;
 }
-}
-let data112 = data107.replicas;
-if(!(((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112))) && (isFinite(data112)))){
-const err347 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data112};
+for(const key29 in data112){
+if(!((((key29 === "image") || (key29 === "replicas")) || (key29 === "resources")) || (key29 === "maxReplicas"))){
+const err347 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data112};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4248,9 +4252,12 @@ vErrors.push(err347);
 }
 errors++;
 }
-if((typeof data112 == "number") && (isFinite(data112))){
-if(data112 > 1000 || isNaN(data112)){
-const err348 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data112};
+}
+if(data112.image !== undefined){
+let data113 = data112.image;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.repository === undefined){
+const err348 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data113};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4259,8 +4266,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-if(data112 < 0 || isNaN(data112)){
-const err349 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data112};
+if(data113.tag === undefined){
+const err349 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data113};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4269,11 +4276,9 @@ vErrors.push(err349);
 }
 errors++;
 }
-}
-let data113 = data107.resources;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.requests === undefined){
-const err350 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data113};
+for(const key30 in data113){
+if(!(((key30 === "repository") || (key30 === "tag")) || (key30 === "digest"))){
+const err350 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data113};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4282,8 +4287,12 @@ vErrors.push(err350);
 }
 errors++;
 }
-if(data113.limits === undefined){
-const err351 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data113};
+}
+if(data113.repository !== undefined){
+let data114 = data113.repository;
+if(typeof data114 === "string"){
+if(func3(data114) > 255){
+const err351 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data114};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4292,9 +4301,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-for(const key30 in data113){
-if(!((key30 === "requests") || (key30 === "limits"))){
-const err352 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data113};
+if(!pattern32.test(data114)){
+const err352 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data114};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4304,11 +4312,8 @@ vErrors.push(err352);
 errors++;
 }
 }
-if(data113.requests !== undefined){
-let data114 = data113.requests;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.cpu === undefined){
-const err353 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data114};
+else {
+const err353 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data114};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4317,8 +4322,12 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(data114.memory === undefined){
-const err354 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data114};
+}
+if(data113.tag !== undefined){
+let data115 = data113.tag;
+if(typeof data115 === "string"){
+if(!pattern33.test(data115)){
+const err354 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data115};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4327,9 +4336,9 @@ vErrors.push(err354);
 }
 errors++;
 }
-for(const key31 in data114){
-if(!((key31 === "cpu") || (key31 === "memory"))){
-const err355 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data114};
+}
+else {
+const err355 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data115};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4339,11 +4348,10 @@ vErrors.push(err355);
 errors++;
 }
 }
-if(data114.cpu !== undefined){
-let data115 = data114.cpu;
-if(typeof data115 === "string"){
-if(!pattern39.test(data115)){
-const err356 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data115};
+if(data113.digest !== undefined){
+let data116 = data113.digest;
+if((typeof data116 !== "string") && (data116 !== null)){
+const err356 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data116};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4352,9 +4360,9 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-else {
-const err357 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data115};
+if(typeof data116 === "string"){
+if(!pattern34.test(data116)){
+const err357 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data116};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4364,11 +4372,10 @@ vErrors.push(err357);
 errors++;
 }
 }
-if(data114.memory !== undefined){
-let data116 = data114.memory;
-if(typeof data116 === "string"){
-if(!pattern40.test(data116)){
-const err358 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data116};
+}
+}
+else {
+const err358 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data113};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4378,8 +4385,9 @@ vErrors.push(err358);
 errors++;
 }
 }
-else {
-const err359 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data116};
+let data117 = data112.replicas;
+if(!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117)))){
+const err359 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data117};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4388,10 +4396,9 @@ vErrors.push(err359);
 }
 errors++;
 }
-}
-}
-else {
-const err360 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data114};
+if((typeof data117 == "number") && (isFinite(data117))){
+if(data117 > 1000 || isNaN(data117)){
+const err360 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data117};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4400,12 +4407,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-}
-if(data113.limits !== undefined){
-let data117 = data113.limits;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.memory === undefined){
-const err361 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data117};
+if(data117 < 0 || isNaN(data117)){
+const err361 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data117};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4414,9 +4417,11 @@ vErrors.push(err361);
 }
 errors++;
 }
-for(const key32 in data117){
-if(!((key32 === "cpu") || (key32 === "memory"))){
-const err362 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data117};
+}
+let data118 = data112.resources;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.requests === undefined){
+const err362 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data118};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4425,11 +4430,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-if(data117.cpu !== undefined){
-let data118 = data117.cpu;
-if((typeof data118 !== "string") && (data118 !== null)){
-const err363 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data118};
+if(data118.limits === undefined){
+const err363 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data118};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4438,9 +4440,9 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(typeof data118 === "string"){
-if(!pattern39.test(data118)){
-const err364 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data118};
+for(const key31 in data118){
+if(!((key31 === "requests") || (key31 === "limits"))){
+const err364 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data118};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4450,12 +4452,11 @@ vErrors.push(err364);
 errors++;
 }
 }
-}
-if(data117.memory !== undefined){
-let data119 = data117.memory;
-if(typeof data119 === "string"){
-if(!pattern40.test(data119)){
-const err365 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data119};
+if(data118.requests !== undefined){
+let data119 = data118.requests;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.cpu === undefined){
+const err365 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data119};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4464,9 +4465,8 @@ vErrors.push(err365);
 }
 errors++;
 }
-}
-else {
-const err366 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data119};
+if(data119.memory === undefined){
+const err366 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data119};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4475,10 +4475,9 @@ vErrors.push(err366);
 }
 errors++;
 }
-}
-}
-else {
-const err367 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data117};
+for(const key32 in data119){
+if(!((key32 === "cpu") || (key32 === "memory"))){
+const err367 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data119};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4488,9 +4487,11 @@ vErrors.push(err367);
 errors++;
 }
 }
-}
-else {
-const err368 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data113};
+if(data119.cpu !== undefined){
+let data120 = data119.cpu;
+if(typeof data120 === "string"){
+if(!pattern41.test(data120)){
+const err368 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data120};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4499,9 +4500,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-let data120 = data107.maxReplicas;
-if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
-const err369 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data120};
+}
+else {
+const err369 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data120};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4510,9 +4511,12 @@ vErrors.push(err369);
 }
 errors++;
 }
-if((typeof data120 == "number") && (isFinite(data120))){
-if(data120 > 1000 || isNaN(data120)){
-const err370 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data120};
+}
+if(data119.memory !== undefined){
+let data121 = data119.memory;
+if(typeof data121 === "string"){
+if(!pattern42.test(data121)){
+const err370 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data121};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4521,8 +4525,9 @@ vErrors.push(err370);
 }
 errors++;
 }
-if(data120 < 1 || isNaN(data120)){
-const err371 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data120};
+}
+else {
+const err371 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data121};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4534,7 +4539,7 @@ errors++;
 }
 }
 else {
-const err372 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data107};
+const err372 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data119};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4544,11 +4549,11 @@ vErrors.push(err372);
 errors++;
 }
 }
-if(data80.kubo !== undefined){
-let data121 = data80.kubo;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-if(data121.image === undefined){
-const err373 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data121};
+if(data118.limits !== undefined){
+let data122 = data118.limits;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.memory === undefined){
+const err373 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data122};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4557,8 +4562,9 @@ vErrors.push(err373);
 }
 errors++;
 }
-if(data121.replicas === undefined){
-const err374 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data121};
+for(const key33 in data122){
+if(!((key33 === "cpu") || (key33 === "memory"))){
+const err374 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data122};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4567,8 +4573,11 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data121.resources === undefined){
-const err375 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data121};
+}
+if(data122.cpu !== undefined){
+let data123 = data122.cpu;
+if((typeof data123 !== "string") && (data123 !== null)){
+const err375 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data123};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4577,8 +4586,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-if(data121.storage === undefined){
-const err376 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data121};
+if(typeof data123 === "string"){
+if(!pattern41.test(data123)){
+const err376 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data123};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4587,9 +4597,13 @@ vErrors.push(err376);
 }
 errors++;
 }
-for(const key33 in data121){
-if(!((((key33 === "image") || (key33 === "replicas")) || (key33 === "resources")) || (key33 === "storage"))){
-const err377 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data121};
+}
+}
+if(data122.memory !== undefined){
+let data124 = data122.memory;
+if(typeof data124 === "string"){
+if(!pattern42.test(data124)){
+const err377 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data124};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4599,11 +4613,8 @@ vErrors.push(err377);
 errors++;
 }
 }
-if(data121.image !== undefined){
-let data122 = data121.image;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.repository === undefined){
-const err378 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data122};
+else {
+const err378 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data124};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4612,8 +4623,10 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data122.tag === undefined){
-const err379 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data122};
+}
+}
+else {
+const err379 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data122};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4622,9 +4635,10 @@ vErrors.push(err379);
 }
 errors++;
 }
-for(const key34 in data122){
-if(!(((key34 === "repository") || (key34 === "tag")) || (key34 === "digest"))){
-const err380 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data122};
+}
+}
+else {
+const err380 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data118};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4633,12 +4647,9 @@ vErrors.push(err380);
 }
 errors++;
 }
-}
-if(data122.repository !== undefined){
-let data123 = data122.repository;
-if(typeof data123 === "string"){
-if(func3(data123) > 255){
-const err381 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data123};
+let data125 = data112.maxReplicas;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err381 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data125};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4647,8 +4658,9 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(!pattern32.test(data123)){
-const err382 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data123};
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 > 1000 || isNaN(data125)){
+const err382 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data125};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4657,9 +4669,8 @@ vErrors.push(err382);
 }
 errors++;
 }
-}
-else {
-const err383 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data123};
+if(data125 < 1 || isNaN(data125)){
+const err383 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data125};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4669,11 +4680,9 @@ vErrors.push(err383);
 errors++;
 }
 }
-if(data122.tag !== undefined){
-let data124 = data122.tag;
-if(typeof data124 === "string"){
-if(!pattern33.test(data124)){
-const err384 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data124};
+}
+else {
+const err384 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data112};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4683,8 +4692,11 @@ vErrors.push(err384);
 errors++;
 }
 }
-else {
-const err385 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data124};
+if(data85.kubo !== undefined){
+let data126 = data85.kubo;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.image === undefined){
+const err385 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data126};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4693,11 +4705,8 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-if(data122.digest !== undefined){
-let data125 = data122.digest;
-if((typeof data125 !== "string") && (data125 !== null)){
-const err386 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data125};
+if(data126.replicas === undefined){
+const err386 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data126};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4706,9 +4715,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-if(typeof data125 === "string"){
-if(!pattern34.test(data125)){
-const err387 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data125};
+if(data126.resources === undefined){
+const err387 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data126};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4717,11 +4725,8 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err388 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data122};
+if(data126.storage === undefined){
+const err388 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data126};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4730,11 +4735,9 @@ vErrors.push(err388);
 }
 errors++;
 }
-}
-if(data121.replicas !== undefined){
-let data126 = data121.replicas;
-if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
-const err389 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data126};
+for(const key34 in data126){
+if(!((((key34 === "image") || (key34 === "replicas")) || (key34 === "resources")) || (key34 === "storage"))){
+const err389 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data126};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4743,9 +4746,12 @@ vErrors.push(err389);
 }
 errors++;
 }
-if((typeof data126 == "number") && (isFinite(data126))){
-if(data126 > 1000 || isNaN(data126)){
-const err390 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data126};
+}
+if(data126.image !== undefined){
+let data127 = data126.image;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.repository === undefined){
+const err390 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data127};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4754,8 +4760,8 @@ vErrors.push(err390);
 }
 errors++;
 }
-if(data126 < 0 || isNaN(data126)){
-const err391 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data126};
+if(data127.tag === undefined){
+const err391 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data127};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4764,13 +4770,9 @@ vErrors.push(err391);
 }
 errors++;
 }
-}
-}
-if(data121.resources !== undefined){
-let data127 = data121.resources;
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-if(data127.requests === undefined){
-const err392 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data127};
+for(const key35 in data127){
+if(!(((key35 === "repository") || (key35 === "tag")) || (key35 === "digest"))){
+const err392 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data127};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4779,8 +4781,12 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(data127.limits === undefined){
-const err393 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data127};
+}
+if(data127.repository !== undefined){
+let data128 = data127.repository;
+if(typeof data128 === "string"){
+if(func3(data128) > 255){
+const err393 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data128};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4789,9 +4795,8 @@ vErrors.push(err393);
 }
 errors++;
 }
-for(const key35 in data127){
-if(!((key35 === "requests") || (key35 === "limits"))){
-const err394 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data127};
+if(!pattern32.test(data128)){
+const err394 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data128};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4801,11 +4806,8 @@ vErrors.push(err394);
 errors++;
 }
 }
-if(data127.requests !== undefined){
-let data128 = data127.requests;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.cpu === undefined){
-const err395 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data128};
+else {
+const err395 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data128};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4814,8 +4816,12 @@ vErrors.push(err395);
 }
 errors++;
 }
-if(data128.memory === undefined){
-const err396 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data128};
+}
+if(data127.tag !== undefined){
+let data129 = data127.tag;
+if(typeof data129 === "string"){
+if(!pattern33.test(data129)){
+const err396 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data129};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4824,9 +4830,9 @@ vErrors.push(err396);
 }
 errors++;
 }
-for(const key36 in data128){
-if(!((key36 === "cpu") || (key36 === "memory"))){
-const err397 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data128};
+}
+else {
+const err397 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data129};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4836,11 +4842,10 @@ vErrors.push(err397);
 errors++;
 }
 }
-if(data128.cpu !== undefined){
-let data129 = data128.cpu;
-if(typeof data129 === "string"){
-if(!pattern39.test(data129)){
-const err398 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data129};
+if(data127.digest !== undefined){
+let data130 = data127.digest;
+if((typeof data130 !== "string") && (data130 !== null)){
+const err398 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data130};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4849,9 +4854,9 @@ vErrors.push(err398);
 }
 errors++;
 }
-}
-else {
-const err399 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data129};
+if(typeof data130 === "string"){
+if(!pattern34.test(data130)){
+const err399 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data130};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4861,11 +4866,10 @@ vErrors.push(err399);
 errors++;
 }
 }
-if(data128.memory !== undefined){
-let data130 = data128.memory;
-if(typeof data130 === "string"){
-if(!pattern40.test(data130)){
-const err400 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data130};
+}
+}
+else {
+const err400 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data127};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4875,8 +4879,10 @@ vErrors.push(err400);
 errors++;
 }
 }
-else {
-const err401 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data130};
+if(data126.replicas !== undefined){
+let data131 = data126.replicas;
+if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
+const err401 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data131};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4885,10 +4891,9 @@ vErrors.push(err401);
 }
 errors++;
 }
-}
-}
-else {
-const err402 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data128};
+if((typeof data131 == "number") && (isFinite(data131))){
+if(data131 > 1000 || isNaN(data131)){
+const err402 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data131};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4897,12 +4902,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-}
-if(data127.limits !== undefined){
-let data131 = data127.limits;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(data131.memory === undefined){
-const err403 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data131};
+if(data131 < 0 || isNaN(data131)){
+const err403 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data131};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4911,9 +4912,13 @@ vErrors.push(err403);
 }
 errors++;
 }
-for(const key37 in data131){
-if(!((key37 === "cpu") || (key37 === "memory"))){
-const err404 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data131};
+}
+}
+if(data126.resources !== undefined){
+let data132 = data126.resources;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.requests === undefined){
+const err404 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data132};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4922,11 +4927,8 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-if(data131.cpu !== undefined){
-let data132 = data131.cpu;
-if((typeof data132 !== "string") && (data132 !== null)){
-const err405 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data132};
+if(data132.limits === undefined){
+const err405 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data132};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4935,9 +4937,9 @@ vErrors.push(err405);
 }
 errors++;
 }
-if(typeof data132 === "string"){
-if(!pattern39.test(data132)){
-const err406 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data132};
+for(const key36 in data132){
+if(!((key36 === "requests") || (key36 === "limits"))){
+const err406 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data132};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -4947,12 +4949,11 @@ vErrors.push(err406);
 errors++;
 }
 }
-}
-if(data131.memory !== undefined){
-let data133 = data131.memory;
-if(typeof data133 === "string"){
-if(!pattern40.test(data133)){
-const err407 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data133};
+if(data132.requests !== undefined){
+let data133 = data132.requests;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.cpu === undefined){
+const err407 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data133};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -4961,9 +4962,8 @@ vErrors.push(err407);
 }
 errors++;
 }
-}
-else {
-const err408 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data133};
+if(data133.memory === undefined){
+const err408 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data133};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -4972,10 +4972,9 @@ vErrors.push(err408);
 }
 errors++;
 }
-}
-}
-else {
-const err409 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data131};
+for(const key37 in data133){
+if(!((key37 === "cpu") || (key37 === "memory"))){
+const err409 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data133};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -4985,9 +4984,11 @@ vErrors.push(err409);
 errors++;
 }
 }
-}
-else {
-const err410 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data127};
+if(data133.cpu !== undefined){
+let data134 = data133.cpu;
+if(typeof data134 === "string"){
+if(!pattern41.test(data134)){
+const err410 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data134};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -4997,11 +4998,8 @@ vErrors.push(err410);
 errors++;
 }
 }
-if(data121.storage !== undefined){
-let data134 = data121.storage;
-if(typeof data134 === "string"){
-if(!pattern40.test(data134)){
-const err411 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data134};
+else {
+const err411 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data134};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5011,8 +5009,11 @@ vErrors.push(err411);
 errors++;
 }
 }
-else {
-const err412 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data134};
+if(data133.memory !== undefined){
+let data135 = data133.memory;
+if(typeof data135 === "string"){
+if(!pattern42.test(data135)){
+const err412 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data135};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5022,9 +5023,8 @@ vErrors.push(err412);
 errors++;
 }
 }
-}
 else {
-const err413 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data121};
+const err413 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data135};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5034,20 +5034,9 @@ vErrors.push(err413);
 errors++;
 }
 }
-if(data80.pinOrchestrator !== undefined){
-let data135 = data80.pinOrchestrator;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.replicas === undefined){
-data135.replicas = 2;
 }
-if(data135.resources === undefined){
-data135.resources = {"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}};
-}
-if(data135.maxReplicas === undefined){
-data135.maxReplicas = 6;
-}
-if(data135.image === undefined){
-const err414 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data135};
+else {
+const err414 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data133};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5056,9 +5045,12 @@ vErrors.push(err414);
 }
 errors++;
 }
-for(const key38 in data135){
-if(!((((key38 === "image") || (key38 === "replicas")) || (key38 === "resources")) || (key38 === "maxReplicas"))){
-const err415 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data135};
+}
+if(data132.limits !== undefined){
+let data136 = data132.limits;
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.memory === undefined){
+const err415 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data136};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5067,12 +5059,9 @@ vErrors.push(err415);
 }
 errors++;
 }
-}
-if(data135.image !== undefined){
-let data136 = data135.image;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.repository === undefined){
-const err416 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data136};
+for(const key38 in data136){
+if(!((key38 === "cpu") || (key38 === "memory"))){
+const err416 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data136};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5081,8 +5070,11 @@ vErrors.push(err416);
 }
 errors++;
 }
-if(data136.tag === undefined){
-const err417 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data136};
+}
+if(data136.cpu !== undefined){
+let data137 = data136.cpu;
+if((typeof data137 !== "string") && (data137 !== null)){
+const err417 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data137};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5091,9 +5083,9 @@ vErrors.push(err417);
 }
 errors++;
 }
-for(const key39 in data136){
-if(!(((key39 === "repository") || (key39 === "tag")) || (key39 === "digest"))){
-const err418 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data136};
+if(typeof data137 === "string"){
+if(!pattern41.test(data137)){
+const err418 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data137};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5103,11 +5095,12 @@ vErrors.push(err418);
 errors++;
 }
 }
-if(data136.repository !== undefined){
-let data137 = data136.repository;
-if(typeof data137 === "string"){
-if(func3(data137) > 255){
-const err419 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data137};
+}
+if(data136.memory !== undefined){
+let data138 = data136.memory;
+if(typeof data138 === "string"){
+if(!pattern42.test(data138)){
+const err419 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data138};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5116,8 +5109,9 @@ vErrors.push(err419);
 }
 errors++;
 }
-if(!pattern32.test(data137)){
-const err420 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data137};
+}
+else {
+const err420 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data138};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5127,8 +5121,9 @@ vErrors.push(err420);
 errors++;
 }
 }
+}
 else {
-const err421 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data137};
+const err421 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data136};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5138,11 +5133,9 @@ vErrors.push(err421);
 errors++;
 }
 }
-if(data136.tag !== undefined){
-let data138 = data136.tag;
-if(typeof data138 === "string"){
-if(!pattern33.test(data138)){
-const err422 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data138};
+}
+else {
+const err422 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data132};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5152,8 +5145,11 @@ vErrors.push(err422);
 errors++;
 }
 }
-else {
-const err423 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data138};
+if(data126.storage !== undefined){
+let data139 = data126.storage;
+if(typeof data139 === "string"){
+if(!pattern42.test(data139)){
+const err423 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data139};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5163,10 +5159,8 @@ vErrors.push(err423);
 errors++;
 }
 }
-if(data136.digest !== undefined){
-let data139 = data136.digest;
-if((typeof data139 !== "string") && (data139 !== null)){
-const err424 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data139};
+else {
+const err424 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data139};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5175,9 +5169,10 @@ vErrors.push(err424);
 }
 errors++;
 }
-if(typeof data139 === "string"){
-if(!pattern34.test(data139)){
-const err425 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data139};
+}
+}
+else {
+const err425 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data126};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5187,10 +5182,20 @@ vErrors.push(err425);
 errors++;
 }
 }
+if(data85.pinOrchestrator !== undefined){
+let data140 = data85.pinOrchestrator;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+if(data140.replicas === undefined){
+data140.replicas = 2;
 }
+if(data140.resources === undefined){
+data140.resources = {"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}};
 }
-else {
-const err426 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data136};
+if(data140.maxReplicas === undefined){
+data140.maxReplicas = 6;
+}
+if(data140.image === undefined){
+const err426 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data140};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5199,10 +5204,9 @@ vErrors.push(err426);
 }
 errors++;
 }
-}
-let data140 = data135.replicas;
-if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
-const err427 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data140};
+for(const key39 in data140){
+if(!((((key39 === "image") || (key39 === "replicas")) || (key39 === "resources")) || (key39 === "maxReplicas"))){
+const err427 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data140};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5211,9 +5215,12 @@ vErrors.push(err427);
 }
 errors++;
 }
-if((typeof data140 == "number") && (isFinite(data140))){
-if(data140 > 1000 || isNaN(data140)){
-const err428 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data140};
+}
+if(data140.image !== undefined){
+let data141 = data140.image;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+if(data141.repository === undefined){
+const err428 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data141};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5222,8 +5229,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(data140 < 0 || isNaN(data140)){
-const err429 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data140};
+if(data141.tag === undefined){
+const err429 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data141};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5232,11 +5239,9 @@ vErrors.push(err429);
 }
 errors++;
 }
-}
-let data141 = data135.resources;
-if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
-if(data141.requests === undefined){
-const err430 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data141};
+for(const key40 in data141){
+if(!(((key40 === "repository") || (key40 === "tag")) || (key40 === "digest"))){
+const err430 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data141};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5245,8 +5250,12 @@ vErrors.push(err430);
 }
 errors++;
 }
-if(data141.limits === undefined){
-const err431 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data141};
+}
+if(data141.repository !== undefined){
+let data142 = data141.repository;
+if(typeof data142 === "string"){
+if(func3(data142) > 255){
+const err431 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data142};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5255,9 +5264,8 @@ vErrors.push(err431);
 }
 errors++;
 }
-for(const key40 in data141){
-if(!((key40 === "requests") || (key40 === "limits"))){
-const err432 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data141};
+if(!pattern32.test(data142)){
+const err432 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data142};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5267,11 +5275,8 @@ vErrors.push(err432);
 errors++;
 }
 }
-if(data141.requests !== undefined){
-let data142 = data141.requests;
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-if(data142.cpu === undefined){
-const err433 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data142};
+else {
+const err433 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data142};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5280,8 +5285,12 @@ vErrors.push(err433);
 }
 errors++;
 }
-if(data142.memory === undefined){
-const err434 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data142};
+}
+if(data141.tag !== undefined){
+let data143 = data141.tag;
+if(typeof data143 === "string"){
+if(!pattern33.test(data143)){
+const err434 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data143};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5290,9 +5299,9 @@ vErrors.push(err434);
 }
 errors++;
 }
-for(const key41 in data142){
-if(!((key41 === "cpu") || (key41 === "memory"))){
-const err435 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data142};
+}
+else {
+const err435 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data143};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5302,11 +5311,10 @@ vErrors.push(err435);
 errors++;
 }
 }
-if(data142.cpu !== undefined){
-let data143 = data142.cpu;
-if(typeof data143 === "string"){
-if(!pattern39.test(data143)){
-const err436 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data143};
+if(data141.digest !== undefined){
+let data144 = data141.digest;
+if((typeof data144 !== "string") && (data144 !== null)){
+const err436 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data144};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5315,9 +5323,9 @@ vErrors.push(err436);
 }
 errors++;
 }
-}
-else {
-const err437 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data143};
+if(typeof data144 === "string"){
+if(!pattern34.test(data144)){
+const err437 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data144};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5327,11 +5335,10 @@ vErrors.push(err437);
 errors++;
 }
 }
-if(data142.memory !== undefined){
-let data144 = data142.memory;
-if(typeof data144 === "string"){
-if(!pattern40.test(data144)){
-const err438 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data144};
+}
+}
+else {
+const err438 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data141};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5341,8 +5348,9 @@ vErrors.push(err438);
 errors++;
 }
 }
-else {
-const err439 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data144};
+let data145 = data140.replicas;
+if(!(((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145))) && (isFinite(data145)))){
+const err439 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data145};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5351,10 +5359,9 @@ vErrors.push(err439);
 }
 errors++;
 }
-}
-}
-else {
-const err440 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data142};
+if((typeof data145 == "number") && (isFinite(data145))){
+if(data145 > 1000 || isNaN(data145)){
+const err440 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data145};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5363,12 +5370,8 @@ vErrors.push(err440);
 }
 errors++;
 }
-}
-if(data141.limits !== undefined){
-let data145 = data141.limits;
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-if(data145.memory === undefined){
-const err441 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data145};
+if(data145 < 0 || isNaN(data145)){
+const err441 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data145};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5377,9 +5380,11 @@ vErrors.push(err441);
 }
 errors++;
 }
-for(const key42 in data145){
-if(!((key42 === "cpu") || (key42 === "memory"))){
-const err442 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data145};
+}
+let data146 = data140.resources;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.requests === undefined){
+const err442 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data146};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5388,11 +5393,8 @@ vErrors.push(err442);
 }
 errors++;
 }
-}
-if(data145.cpu !== undefined){
-let data146 = data145.cpu;
-if((typeof data146 !== "string") && (data146 !== null)){
-const err443 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data146};
+if(data146.limits === undefined){
+const err443 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data146};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5401,9 +5403,9 @@ vErrors.push(err443);
 }
 errors++;
 }
-if(typeof data146 === "string"){
-if(!pattern39.test(data146)){
-const err444 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data146};
+for(const key41 in data146){
+if(!((key41 === "requests") || (key41 === "limits"))){
+const err444 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data146};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5413,12 +5415,11 @@ vErrors.push(err444);
 errors++;
 }
 }
-}
-if(data145.memory !== undefined){
-let data147 = data145.memory;
-if(typeof data147 === "string"){
-if(!pattern40.test(data147)){
-const err445 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data147};
+if(data146.requests !== undefined){
+let data147 = data146.requests;
+if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
+if(data147.cpu === undefined){
+const err445 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data147};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5427,9 +5428,8 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-else {
-const err446 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data147};
+if(data147.memory === undefined){
+const err446 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data147};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5438,10 +5438,9 @@ vErrors.push(err446);
 }
 errors++;
 }
-}
-}
-else {
-const err447 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data145};
+for(const key42 in data147){
+if(!((key42 === "cpu") || (key42 === "memory"))){
+const err447 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data147};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5451,9 +5450,11 @@ vErrors.push(err447);
 errors++;
 }
 }
-}
-else {
-const err448 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data141};
+if(data147.cpu !== undefined){
+let data148 = data147.cpu;
+if(typeof data148 === "string"){
+if(!pattern41.test(data148)){
+const err448 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data148};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5462,9 +5463,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-let data148 = data135.maxReplicas;
-if(!(((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148))) && (isFinite(data148)))){
-const err449 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data148};
+}
+else {
+const err449 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data148};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5473,9 +5474,12 @@ vErrors.push(err449);
 }
 errors++;
 }
-if((typeof data148 == "number") && (isFinite(data148))){
-if(data148 > 1000 || isNaN(data148)){
-const err450 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data148};
+}
+if(data147.memory !== undefined){
+let data149 = data147.memory;
+if(typeof data149 === "string"){
+if(!pattern42.test(data149)){
+const err450 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data149};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5484,8 +5488,9 @@ vErrors.push(err450);
 }
 errors++;
 }
-if(data148 < 1 || isNaN(data148)){
-const err451 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data148};
+}
+else {
+const err451 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data149};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5497,7 +5502,7 @@ errors++;
 }
 }
 else {
-const err452 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data135};
+const err452 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data147};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5507,17 +5512,11 @@ vErrors.push(err452);
 errors++;
 }
 }
-if(data80.watcher !== undefined){
-let data149 = data80.watcher;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.replicas === undefined){
-data149.replicas = 2;
-}
-if(data149.resources === undefined){
-data149.resources = {"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}};
-}
-if(data149.image === undefined){
-const err453 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data149};
+if(data146.limits !== undefined){
+let data150 = data146.limits;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.memory === undefined){
+const err453 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data150};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5526,9 +5525,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-for(const key43 in data149){
-if(!(((key43 === "image") || (key43 === "replicas")) || (key43 === "resources"))){
-const err454 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data149};
+for(const key43 in data150){
+if(!((key43 === "cpu") || (key43 === "memory"))){
+const err454 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data150};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5538,11 +5537,10 @@ vErrors.push(err454);
 errors++;
 }
 }
-if(data149.image !== undefined){
-let data150 = data149.image;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.repository === undefined){
-const err455 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data150};
+if(data150.cpu !== undefined){
+let data151 = data150.cpu;
+if((typeof data151 !== "string") && (data151 !== null)){
+const err455 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data151};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5551,8 +5549,9 @@ vErrors.push(err455);
 }
 errors++;
 }
-if(data150.tag === undefined){
-const err456 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data150};
+if(typeof data151 === "string"){
+if(!pattern41.test(data151)){
+const err456 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data151};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5561,9 +5560,13 @@ vErrors.push(err456);
 }
 errors++;
 }
-for(const key44 in data150){
-if(!(((key44 === "repository") || (key44 === "tag")) || (key44 === "digest"))){
-const err457 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data150};
+}
+}
+if(data150.memory !== undefined){
+let data152 = data150.memory;
+if(typeof data152 === "string"){
+if(!pattern42.test(data152)){
+const err457 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data152};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5573,11 +5576,8 @@ vErrors.push(err457);
 errors++;
 }
 }
-if(data150.repository !== undefined){
-let data151 = data150.repository;
-if(typeof data151 === "string"){
-if(func3(data151) > 255){
-const err458 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data151};
+else {
+const err458 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data152};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5586,8 +5586,10 @@ vErrors.push(err458);
 }
 errors++;
 }
-if(!pattern32.test(data151)){
-const err459 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data151};
+}
+}
+else {
+const err459 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data150};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5597,8 +5599,9 @@ vErrors.push(err459);
 errors++;
 }
 }
+}
 else {
-const err460 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data151};
+const err460 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data146};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5607,12 +5610,9 @@ vErrors.push(err460);
 }
 errors++;
 }
-}
-if(data150.tag !== undefined){
-let data152 = data150.tag;
-if(typeof data152 === "string"){
-if(!pattern33.test(data152)){
-const err461 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data152};
+let data153 = data140.maxReplicas;
+if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
+const err461 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data153};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5621,9 +5621,9 @@ vErrors.push(err461);
 }
 errors++;
 }
-}
-else {
-const err462 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data152};
+if((typeof data153 == "number") && (isFinite(data153))){
+if(data153 > 1000 || isNaN(data153)){
+const err462 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data153};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5632,11 +5632,8 @@ vErrors.push(err462);
 }
 errors++;
 }
-}
-if(data150.digest !== undefined){
-let data153 = data150.digest;
-if((typeof data153 !== "string") && (data153 !== null)){
-const err463 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data153};
+if(data153 < 1 || isNaN(data153)){
+const err463 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data153};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5645,9 +5642,10 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(typeof data153 === "string"){
-if(!pattern34.test(data153)){
-const err464 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data153};
+}
+}
+else {
+const err464 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data140};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5657,10 +5655,17 @@ vErrors.push(err464);
 errors++;
 }
 }
+if(data85.watcher !== undefined){
+let data154 = data85.watcher;
+if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
+if(data154.replicas === undefined){
+data154.replicas = 2;
 }
+if(data154.resources === undefined){
+data154.resources = {"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}};
 }
-else {
-const err465 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data150};
+if(data154.image === undefined){
+const err465 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data154};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5669,10 +5674,9 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-let data154 = data149.replicas;
-if(!(((typeof data154 == "number") && (!(data154 % 1) && !isNaN(data154))) && (isFinite(data154)))){
-const err466 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data154};
+for(const key44 in data154){
+if(!(((key44 === "image") || (key44 === "replicas")) || (key44 === "resources"))){
+const err466 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data154};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5681,9 +5685,12 @@ vErrors.push(err466);
 }
 errors++;
 }
-if((typeof data154 == "number") && (isFinite(data154))){
-if(data154 > 1000 || isNaN(data154)){
-const err467 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data154};
+}
+if(data154.image !== undefined){
+let data155 = data154.image;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.repository === undefined){
+const err467 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data155};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5692,8 +5699,8 @@ vErrors.push(err467);
 }
 errors++;
 }
-if(data154 < 0 || isNaN(data154)){
-const err468 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data154};
+if(data155.tag === undefined){
+const err468 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data155};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5702,11 +5709,9 @@ vErrors.push(err468);
 }
 errors++;
 }
-}
-let data155 = data149.resources;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-if(data155.requests === undefined){
-const err469 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data155};
+for(const key45 in data155){
+if(!(((key45 === "repository") || (key45 === "tag")) || (key45 === "digest"))){
+const err469 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data155};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5715,8 +5720,12 @@ vErrors.push(err469);
 }
 errors++;
 }
-if(data155.limits === undefined){
-const err470 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data155};
+}
+if(data155.repository !== undefined){
+let data156 = data155.repository;
+if(typeof data156 === "string"){
+if(func3(data156) > 255){
+const err470 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data156};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5725,9 +5734,8 @@ vErrors.push(err470);
 }
 errors++;
 }
-for(const key45 in data155){
-if(!((key45 === "requests") || (key45 === "limits"))){
-const err471 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data155};
+if(!pattern32.test(data156)){
+const err471 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data156};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5737,11 +5745,8 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data155.requests !== undefined){
-let data156 = data155.requests;
-if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
-if(data156.cpu === undefined){
-const err472 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data156};
+else {
+const err472 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data156};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5750,8 +5755,12 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(data156.memory === undefined){
-const err473 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data156};
+}
+if(data155.tag !== undefined){
+let data157 = data155.tag;
+if(typeof data157 === "string"){
+if(!pattern33.test(data157)){
+const err473 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data157};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5760,9 +5769,9 @@ vErrors.push(err473);
 }
 errors++;
 }
-for(const key46 in data156){
-if(!((key46 === "cpu") || (key46 === "memory"))){
-const err474 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data156};
+}
+else {
+const err474 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data157};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5772,11 +5781,10 @@ vErrors.push(err474);
 errors++;
 }
 }
-if(data156.cpu !== undefined){
-let data157 = data156.cpu;
-if(typeof data157 === "string"){
-if(!pattern39.test(data157)){
-const err475 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data157};
+if(data155.digest !== undefined){
+let data158 = data155.digest;
+if((typeof data158 !== "string") && (data158 !== null)){
+const err475 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data158};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5785,9 +5793,9 @@ vErrors.push(err475);
 }
 errors++;
 }
-}
-else {
-const err476 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data157};
+if(typeof data158 === "string"){
+if(!pattern34.test(data158)){
+const err476 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data158};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5797,11 +5805,10 @@ vErrors.push(err476);
 errors++;
 }
 }
-if(data156.memory !== undefined){
-let data158 = data156.memory;
-if(typeof data158 === "string"){
-if(!pattern40.test(data158)){
-const err477 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data158};
+}
+}
+else {
+const err477 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data155};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5811,8 +5818,9 @@ vErrors.push(err477);
 errors++;
 }
 }
-else {
-const err478 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data158};
+let data159 = data154.replicas;
+if(!(((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159))) && (isFinite(data159)))){
+const err478 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data159};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5821,10 +5829,9 @@ vErrors.push(err478);
 }
 errors++;
 }
-}
-}
-else {
-const err479 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data156};
+if((typeof data159 == "number") && (isFinite(data159))){
+if(data159 > 1000 || isNaN(data159)){
+const err479 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data159};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5833,12 +5840,8 @@ vErrors.push(err479);
 }
 errors++;
 }
-}
-if(data155.limits !== undefined){
-let data159 = data155.limits;
-if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
-if(data159.memory === undefined){
-const err480 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data159};
+if(data159 < 0 || isNaN(data159)){
+const err480 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data159};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5847,9 +5850,11 @@ vErrors.push(err480);
 }
 errors++;
 }
-for(const key47 in data159){
-if(!((key47 === "cpu") || (key47 === "memory"))){
-const err481 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data159};
+}
+let data160 = data154.resources;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.requests === undefined){
+const err481 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data160};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5858,11 +5863,8 @@ vErrors.push(err481);
 }
 errors++;
 }
-}
-if(data159.cpu !== undefined){
-let data160 = data159.cpu;
-if((typeof data160 !== "string") && (data160 !== null)){
-const err482 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data160};
+if(data160.limits === undefined){
+const err482 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data160};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5871,9 +5873,9 @@ vErrors.push(err482);
 }
 errors++;
 }
-if(typeof data160 === "string"){
-if(!pattern39.test(data160)){
-const err483 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data160};
+for(const key46 in data160){
+if(!((key46 === "requests") || (key46 === "limits"))){
+const err483 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data160};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5883,12 +5885,11 @@ vErrors.push(err483);
 errors++;
 }
 }
-}
-if(data159.memory !== undefined){
-let data161 = data159.memory;
-if(typeof data161 === "string"){
-if(!pattern40.test(data161)){
-const err484 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data161};
+if(data160.requests !== undefined){
+let data161 = data160.requests;
+if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
+if(data161.cpu === undefined){
+const err484 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data161};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5897,9 +5898,8 @@ vErrors.push(err484);
 }
 errors++;
 }
-}
-else {
-const err485 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data161};
+if(data161.memory === undefined){
+const err485 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data161};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5908,10 +5908,9 @@ vErrors.push(err485);
 }
 errors++;
 }
-}
-}
-else {
-const err486 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data159};
+for(const key47 in data161){
+if(!((key47 === "cpu") || (key47 === "memory"))){
+const err486 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data161};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5921,9 +5920,11 @@ vErrors.push(err486);
 errors++;
 }
 }
-}
-else {
-const err487 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data155};
+if(data161.cpu !== undefined){
+let data162 = data161.cpu;
+if(typeof data162 === "string"){
+if(!pattern41.test(data162)){
+const err487 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data162};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -5934,7 +5935,7 @@ errors++;
 }
 }
 else {
-const err488 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data149};
+const err488 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data162};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -5944,20 +5945,11 @@ vErrors.push(err488);
 errors++;
 }
 }
-if(data80.web !== undefined){
-let data162 = data80.web;
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-if(data162.replicas === undefined){
-data162.replicas = 2;
-}
-if(data162.resources === undefined){
-data162.resources = {"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}};
-}
-if(data162.maxReplicas === undefined){
-data162.maxReplicas = 6;
-}
-if(data162.image === undefined){
-const err489 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data162};
+if(data161.memory !== undefined){
+let data163 = data161.memory;
+if(typeof data163 === "string"){
+if(!pattern42.test(data163)){
+const err489 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data163};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5966,9 +5958,9 @@ vErrors.push(err489);
 }
 errors++;
 }
-for(const key48 in data162){
-if(!((((key48 === "image") || (key48 === "replicas")) || (key48 === "resources")) || (key48 === "maxReplicas"))){
-const err490 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data162};
+}
+else {
+const err490 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data163};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -5978,11 +5970,9 @@ vErrors.push(err490);
 errors++;
 }
 }
-if(data162.image !== undefined){
-let data163 = data162.image;
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-if(data163.repository === undefined){
-const err491 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data163};
+}
+else {
+const err491 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data161};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -5991,8 +5981,12 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(data163.tag === undefined){
-const err492 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data163};
+}
+if(data160.limits !== undefined){
+let data164 = data160.limits;
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
+if(data164.memory === undefined){
+const err492 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data164};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6001,9 +5995,9 @@ vErrors.push(err492);
 }
 errors++;
 }
-for(const key49 in data163){
-if(!(((key49 === "repository") || (key49 === "tag")) || (key49 === "digest"))){
-const err493 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data163};
+for(const key48 in data164){
+if(!((key48 === "cpu") || (key48 === "memory"))){
+const err493 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data164};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6013,11 +6007,10 @@ vErrors.push(err493);
 errors++;
 }
 }
-if(data163.repository !== undefined){
-let data164 = data163.repository;
-if(typeof data164 === "string"){
-if(func3(data164) > 255){
-const err494 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data164};
+if(data164.cpu !== undefined){
+let data165 = data164.cpu;
+if((typeof data165 !== "string") && (data165 !== null)){
+const err494 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data165};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6026,8 +6019,9 @@ vErrors.push(err494);
 }
 errors++;
 }
-if(!pattern32.test(data164)){
-const err495 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data164};
+if(typeof data165 === "string"){
+if(!pattern41.test(data165)){
+const err495 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data165};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6037,8 +6031,12 @@ vErrors.push(err495);
 errors++;
 }
 }
-else {
-const err496 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data164};
+}
+if(data164.memory !== undefined){
+let data166 = data164.memory;
+if(typeof data166 === "string"){
+if(!pattern42.test(data166)){
+const err496 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data166};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6048,11 +6046,8 @@ vErrors.push(err496);
 errors++;
 }
 }
-if(data163.tag !== undefined){
-let data165 = data163.tag;
-if(typeof data165 === "string"){
-if(!pattern33.test(data165)){
-const err497 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data165};
+else {
+const err497 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data166};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6062,8 +6057,9 @@ vErrors.push(err497);
 errors++;
 }
 }
+}
 else {
-const err498 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data165};
+const err498 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data164};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6073,10 +6069,9 @@ vErrors.push(err498);
 errors++;
 }
 }
-if(data163.digest !== undefined){
-let data166 = data163.digest;
-if((typeof data166 !== "string") && (data166 !== null)){
-const err499 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data166};
+}
+else {
+const err499 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data160};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6085,9 +6080,9 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(typeof data166 === "string"){
-if(!pattern34.test(data166)){
-const err500 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data166};
+}
+else {
+const err500 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data154};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6097,10 +6092,20 @@ vErrors.push(err500);
 errors++;
 }
 }
+if(data85.web !== undefined){
+let data167 = data85.web;
+if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
+if(data167.replicas === undefined){
+data167.replicas = 2;
 }
+if(data167.resources === undefined){
+data167.resources = {"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}};
 }
-else {
-const err501 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data163};
+if(data167.maxReplicas === undefined){
+data167.maxReplicas = 6;
+}
+if(data167.image === undefined){
+const err501 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data167};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6109,10 +6114,9 @@ vErrors.push(err501);
 }
 errors++;
 }
-}
-let data167 = data162.replicas;
-if(!(((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167))) && (isFinite(data167)))){
-const err502 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data167};
+for(const key49 in data167){
+if(!((((key49 === "image") || (key49 === "replicas")) || (key49 === "resources")) || (key49 === "maxReplicas"))){
+const err502 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data167};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6121,9 +6125,12 @@ vErrors.push(err502);
 }
 errors++;
 }
-if((typeof data167 == "number") && (isFinite(data167))){
-if(data167 > 1000 || isNaN(data167)){
-const err503 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data167};
+}
+if(data167.image !== undefined){
+let data168 = data167.image;
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+if(data168.repository === undefined){
+const err503 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data168};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6132,8 +6139,8 @@ vErrors.push(err503);
 }
 errors++;
 }
-if(data167 < 0 || isNaN(data167)){
-const err504 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data167};
+if(data168.tag === undefined){
+const err504 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data168};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6142,11 +6149,9 @@ vErrors.push(err504);
 }
 errors++;
 }
-}
-let data168 = data162.resources;
-if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
-if(data168.requests === undefined){
-const err505 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data168};
+for(const key50 in data168){
+if(!(((key50 === "repository") || (key50 === "tag")) || (key50 === "digest"))){
+const err505 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data168};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6155,8 +6160,12 @@ vErrors.push(err505);
 }
 errors++;
 }
-if(data168.limits === undefined){
-const err506 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data168};
+}
+if(data168.repository !== undefined){
+let data169 = data168.repository;
+if(typeof data169 === "string"){
+if(func3(data169) > 255){
+const err506 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data169};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6165,9 +6174,8 @@ vErrors.push(err506);
 }
 errors++;
 }
-for(const key50 in data168){
-if(!((key50 === "requests") || (key50 === "limits"))){
-const err507 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data168};
+if(!pattern32.test(data169)){
+const err507 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data169};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6177,11 +6185,8 @@ vErrors.push(err507);
 errors++;
 }
 }
-if(data168.requests !== undefined){
-let data169 = data168.requests;
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-if(data169.cpu === undefined){
-const err508 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data169};
+else {
+const err508 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data169};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6190,8 +6195,12 @@ vErrors.push(err508);
 }
 errors++;
 }
-if(data169.memory === undefined){
-const err509 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data169};
+}
+if(data168.tag !== undefined){
+let data170 = data168.tag;
+if(typeof data170 === "string"){
+if(!pattern33.test(data170)){
+const err509 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data170};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6200,9 +6209,9 @@ vErrors.push(err509);
 }
 errors++;
 }
-for(const key51 in data169){
-if(!((key51 === "cpu") || (key51 === "memory"))){
-const err510 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data169};
+}
+else {
+const err510 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data170};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6212,11 +6221,10 @@ vErrors.push(err510);
 errors++;
 }
 }
-if(data169.cpu !== undefined){
-let data170 = data169.cpu;
-if(typeof data170 === "string"){
-if(!pattern39.test(data170)){
-const err511 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data170};
+if(data168.digest !== undefined){
+let data171 = data168.digest;
+if((typeof data171 !== "string") && (data171 !== null)){
+const err511 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data171};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6225,9 +6233,9 @@ vErrors.push(err511);
 }
 errors++;
 }
-}
-else {
-const err512 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data170};
+if(typeof data171 === "string"){
+if(!pattern34.test(data171)){
+const err512 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data171};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6237,11 +6245,10 @@ vErrors.push(err512);
 errors++;
 }
 }
-if(data169.memory !== undefined){
-let data171 = data169.memory;
-if(typeof data171 === "string"){
-if(!pattern40.test(data171)){
-const err513 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data171};
+}
+}
+else {
+const err513 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data168};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6251,8 +6258,9 @@ vErrors.push(err513);
 errors++;
 }
 }
-else {
-const err514 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data171};
+let data172 = data167.replicas;
+if(!(((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172))) && (isFinite(data172)))){
+const err514 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data172};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6261,10 +6269,9 @@ vErrors.push(err514);
 }
 errors++;
 }
-}
-}
-else {
-const err515 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data169};
+if((typeof data172 == "number") && (isFinite(data172))){
+if(data172 > 1000 || isNaN(data172)){
+const err515 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data172};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6273,12 +6280,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-}
-if(data168.limits !== undefined){
-let data172 = data168.limits;
-if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
-if(data172.memory === undefined){
-const err516 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data172};
+if(data172 < 0 || isNaN(data172)){
+const err516 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data172};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6287,9 +6290,11 @@ vErrors.push(err516);
 }
 errors++;
 }
-for(const key52 in data172){
-if(!((key52 === "cpu") || (key52 === "memory"))){
-const err517 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data172};
+}
+let data173 = data167.resources;
+if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
+if(data173.requests === undefined){
+const err517 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data173};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6298,11 +6303,8 @@ vErrors.push(err517);
 }
 errors++;
 }
-}
-if(data172.cpu !== undefined){
-let data173 = data172.cpu;
-if((typeof data173 !== "string") && (data173 !== null)){
-const err518 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data173};
+if(data173.limits === undefined){
+const err518 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data173};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6311,9 +6313,9 @@ vErrors.push(err518);
 }
 errors++;
 }
-if(typeof data173 === "string"){
-if(!pattern39.test(data173)){
-const err519 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data173};
+for(const key51 in data173){
+if(!((key51 === "requests") || (key51 === "limits"))){
+const err519 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data173};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6323,12 +6325,11 @@ vErrors.push(err519);
 errors++;
 }
 }
-}
-if(data172.memory !== undefined){
-let data174 = data172.memory;
-if(typeof data174 === "string"){
-if(!pattern40.test(data174)){
-const err520 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data174};
+if(data173.requests !== undefined){
+let data174 = data173.requests;
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+if(data174.cpu === undefined){
+const err520 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data174};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6337,9 +6338,8 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-else {
-const err521 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data174};
+if(data174.memory === undefined){
+const err521 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data174};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6348,10 +6348,9 @@ vErrors.push(err521);
 }
 errors++;
 }
-}
-}
-else {
-const err522 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data172};
+for(const key52 in data174){
+if(!((key52 === "cpu") || (key52 === "memory"))){
+const err522 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data174};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6361,9 +6360,11 @@ vErrors.push(err522);
 errors++;
 }
 }
-}
-else {
-const err523 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data168};
+if(data174.cpu !== undefined){
+let data175 = data174.cpu;
+if(typeof data175 === "string"){
+if(!pattern41.test(data175)){
+const err523 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data175};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6372,9 +6373,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-let data175 = data162.maxReplicas;
-if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
-const err524 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data175};
+}
+else {
+const err524 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data175};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6383,9 +6384,12 @@ vErrors.push(err524);
 }
 errors++;
 }
-if((typeof data175 == "number") && (isFinite(data175))){
-if(data175 > 1000 || isNaN(data175)){
-const err525 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data175};
+}
+if(data174.memory !== undefined){
+let data176 = data174.memory;
+if(typeof data176 === "string"){
+if(!pattern42.test(data176)){
+const err525 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data176};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6394,8 +6398,9 @@ vErrors.push(err525);
 }
 errors++;
 }
-if(data175 < 1 || isNaN(data175)){
-const err526 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data175};
+}
+else {
+const err526 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data176};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6407,7 +6412,7 @@ errors++;
 }
 }
 else {
-const err527 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data162};
+const err527 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data174};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6417,11 +6422,11 @@ vErrors.push(err527);
 errors++;
 }
 }
-if(data80.otelCollector !== undefined){
-let data176 = data80.otelCollector;
-if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
-if(data176.image === undefined){
-const err528 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data176};
+if(data173.limits !== undefined){
+let data177 = data173.limits;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.memory === undefined){
+const err528 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data177};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6430,8 +6435,9 @@ vErrors.push(err528);
 }
 errors++;
 }
-if(data176.resources === undefined){
-const err529 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data176};
+for(const key53 in data177){
+if(!((key53 === "cpu") || (key53 === "memory"))){
+const err529 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data177};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6440,9 +6446,11 @@ vErrors.push(err529);
 }
 errors++;
 }
-for(const key53 in data176){
-if(!((key53 === "image") || (key53 === "resources"))){
-const err530 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data176};
+}
+if(data177.cpu !== undefined){
+let data178 = data177.cpu;
+if((typeof data178 !== "string") && (data178 !== null)){
+const err530 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data178};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6451,12 +6459,9 @@ vErrors.push(err530);
 }
 errors++;
 }
-}
-if(data176.image !== undefined){
-let data177 = data176.image;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.repository === undefined){
-const err531 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data177};
+if(typeof data178 === "string"){
+if(!pattern41.test(data178)){
+const err531 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data178};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -6465,8 +6470,13 @@ vErrors.push(err531);
 }
 errors++;
 }
-if(data177.tag === undefined){
-const err532 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data177};
+}
+}
+if(data177.memory !== undefined){
+let data179 = data177.memory;
+if(typeof data179 === "string"){
+if(!pattern42.test(data179)){
+const err532 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data179};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6475,9 +6485,9 @@ vErrors.push(err532);
 }
 errors++;
 }
-for(const key54 in data177){
-if(!(((key54 === "repository") || (key54 === "tag")) || (key54 === "digest"))){
-const err533 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data177};
+}
+else {
+const err533 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data179};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6487,11 +6497,9 @@ vErrors.push(err533);
 errors++;
 }
 }
-if(data177.repository !== undefined){
-let data178 = data177.repository;
-if(typeof data178 === "string"){
-if(func3(data178) > 255){
-const err534 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data178};
+}
+else {
+const err534 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data177};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6500,8 +6508,10 @@ vErrors.push(err534);
 }
 errors++;
 }
-if(!pattern32.test(data178)){
-const err535 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data178};
+}
+}
+else {
+const err535 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data173};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6510,9 +6520,9 @@ vErrors.push(err535);
 }
 errors++;
 }
-}
-else {
-const err536 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data178};
+let data180 = data167.maxReplicas;
+if(!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))){
+const err536 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data180};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6521,12 +6531,9 @@ vErrors.push(err536);
 }
 errors++;
 }
-}
-if(data177.tag !== undefined){
-let data179 = data177.tag;
-if(typeof data179 === "string"){
-if(!pattern33.test(data179)){
-const err537 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data179};
+if((typeof data180 == "number") && (isFinite(data180))){
+if(data180 > 1000 || isNaN(data180)){
+const err537 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data180};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6535,9 +6542,8 @@ vErrors.push(err537);
 }
 errors++;
 }
-}
-else {
-const err538 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data179};
+if(data180 < 1 || isNaN(data180)){
+const err538 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data180};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6547,10 +6553,9 @@ vErrors.push(err538);
 errors++;
 }
 }
-if(data177.digest !== undefined){
-let data180 = data177.digest;
-if((typeof data180 !== "string") && (data180 !== null)){
-const err539 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data180};
+}
+else {
+const err539 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data167};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6559,9 +6564,12 @@ vErrors.push(err539);
 }
 errors++;
 }
-if(typeof data180 === "string"){
-if(!pattern34.test(data180)){
-const err540 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data180};
+}
+if(data85.otelCollector !== undefined){
+let data181 = data85.otelCollector;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+if(data181.image === undefined){
+const err540 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data181};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6570,11 +6578,8 @@ vErrors.push(err540);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err541 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data177};
+if(data181.resources === undefined){
+const err541 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data181};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6583,12 +6588,9 @@ vErrors.push(err541);
 }
 errors++;
 }
-}
-if(data176.resources !== undefined){
-let data181 = data176.resources;
-if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
-if(data181.requests === undefined){
-const err542 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data181};
+for(const key54 in data181){
+if(!((key54 === "image") || (key54 === "resources"))){
+const err542 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data181};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6597,8 +6599,12 @@ vErrors.push(err542);
 }
 errors++;
 }
-if(data181.limits === undefined){
-const err543 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data181};
+}
+if(data181.image !== undefined){
+let data182 = data181.image;
+if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
+if(data182.repository === undefined){
+const err543 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data182};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6607,9 +6613,8 @@ vErrors.push(err543);
 }
 errors++;
 }
-for(const key55 in data181){
-if(!((key55 === "requests") || (key55 === "limits"))){
-const err544 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data181};
+if(data182.tag === undefined){
+const err544 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data182};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6618,12 +6623,9 @@ vErrors.push(err544);
 }
 errors++;
 }
-}
-if(data181.requests !== undefined){
-let data182 = data181.requests;
-if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
-if(data182.cpu === undefined){
-const err545 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data182};
+for(const key55 in data182){
+if(!(((key55 === "repository") || (key55 === "tag")) || (key55 === "digest"))){
+const err545 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data182};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6632,8 +6634,12 @@ vErrors.push(err545);
 }
 errors++;
 }
-if(data182.memory === undefined){
-const err546 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data182};
+}
+if(data182.repository !== undefined){
+let data183 = data182.repository;
+if(typeof data183 === "string"){
+if(func3(data183) > 255){
+const err546 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data183};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6642,9 +6648,8 @@ vErrors.push(err546);
 }
 errors++;
 }
-for(const key56 in data182){
-if(!((key56 === "cpu") || (key56 === "memory"))){
-const err547 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data182};
+if(!pattern32.test(data183)){
+const err547 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data183};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6654,11 +6659,8 @@ vErrors.push(err547);
 errors++;
 }
 }
-if(data182.cpu !== undefined){
-let data183 = data182.cpu;
-if(typeof data183 === "string"){
-if(!pattern39.test(data183)){
-const err548 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data183};
+else {
+const err548 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data183};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6668,8 +6670,11 @@ vErrors.push(err548);
 errors++;
 }
 }
-else {
-const err549 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data183};
+if(data182.tag !== undefined){
+let data184 = data182.tag;
+if(typeof data184 === "string"){
+if(!pattern33.test(data184)){
+const err549 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data184};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6679,11 +6684,8 @@ vErrors.push(err549);
 errors++;
 }
 }
-if(data182.memory !== undefined){
-let data184 = data182.memory;
-if(typeof data184 === "string"){
-if(!pattern40.test(data184)){
-const err550 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data184};
+else {
+const err550 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data184};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6693,8 +6695,10 @@ vErrors.push(err550);
 errors++;
 }
 }
-else {
-const err551 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data184};
+if(data182.digest !== undefined){
+let data185 = data182.digest;
+if((typeof data185 !== "string") && (data185 !== null)){
+const err551 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data185};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6703,10 +6707,9 @@ vErrors.push(err551);
 }
 errors++;
 }
-}
-}
-else {
-const err552 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data182};
+if(typeof data185 === "string"){
+if(!pattern34.test(data185)){
+const err552 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data185};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6716,11 +6719,10 @@ vErrors.push(err552);
 errors++;
 }
 }
-if(data181.limits !== undefined){
-let data185 = data181.limits;
-if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
-if(data185.memory === undefined){
-const err553 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data185};
+}
+}
+else {
+const err553 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data182};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6729,9 +6731,12 @@ vErrors.push(err553);
 }
 errors++;
 }
-for(const key57 in data185){
-if(!((key57 === "cpu") || (key57 === "memory"))){
-const err554 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data185};
+}
+if(data181.resources !== undefined){
+let data186 = data181.resources;
+if(data186 && typeof data186 == "object" && !Array.isArray(data186)){
+if(data186.requests === undefined){
+const err554 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data186};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6740,11 +6745,8 @@ vErrors.push(err554);
 }
 errors++;
 }
-}
-if(data185.cpu !== undefined){
-let data186 = data185.cpu;
-if((typeof data186 !== "string") && (data186 !== null)){
-const err555 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data186};
+if(data186.limits === undefined){
+const err555 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data186};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6753,9 +6755,9 @@ vErrors.push(err555);
 }
 errors++;
 }
-if(typeof data186 === "string"){
-if(!pattern39.test(data186)){
-const err556 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data186};
+for(const key56 in data186){
+if(!((key56 === "requests") || (key56 === "limits"))){
+const err556 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data186};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6765,12 +6767,11 @@ vErrors.push(err556);
 errors++;
 }
 }
-}
-if(data185.memory !== undefined){
-let data187 = data185.memory;
-if(typeof data187 === "string"){
-if(!pattern40.test(data187)){
-const err557 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data187};
+if(data186.requests !== undefined){
+let data187 = data186.requests;
+if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
+if(data187.cpu === undefined){
+const err557 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data187};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6779,9 +6780,8 @@ vErrors.push(err557);
 }
 errors++;
 }
-}
-else {
-const err558 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data187};
+if(data187.memory === undefined){
+const err558 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data187};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6790,10 +6790,9 @@ vErrors.push(err558);
 }
 errors++;
 }
-}
-}
-else {
-const err559 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data185};
+for(const key57 in data187){
+if(!((key57 === "cpu") || (key57 === "memory"))){
+const err559 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data187};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6803,9 +6802,11 @@ vErrors.push(err559);
 errors++;
 }
 }
-}
-else {
-const err560 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data181};
+if(data187.cpu !== undefined){
+let data188 = data187.cpu;
+if(typeof data188 === "string"){
+if(!pattern41.test(data188)){
+const err560 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data188};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6815,9 +6816,8 @@ vErrors.push(err560);
 errors++;
 }
 }
-}
 else {
-const err561 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data176};
+const err561 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data188};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6827,11 +6827,11 @@ vErrors.push(err561);
 errors++;
 }
 }
-if(data80.promtail !== undefined){
-let data188 = data80.promtail;
-if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
-if(data188.image === undefined){
-const err562 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data188};
+if(data187.memory !== undefined){
+let data189 = data187.memory;
+if(typeof data189 === "string"){
+if(!pattern42.test(data189)){
+const err562 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data189};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6840,8 +6840,9 @@ vErrors.push(err562);
 }
 errors++;
 }
-if(data188.resources === undefined){
-const err563 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data188};
+}
+else {
+const err563 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data189};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6850,9 +6851,10 @@ vErrors.push(err563);
 }
 errors++;
 }
-for(const key58 in data188){
-if(!((key58 === "image") || (key58 === "resources"))){
-const err564 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data188};
+}
+}
+else {
+const err564 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data187};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6862,11 +6864,11 @@ vErrors.push(err564);
 errors++;
 }
 }
-if(data188.image !== undefined){
-let data189 = data188.image;
-if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
-if(data189.repository === undefined){
-const err565 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data189};
+if(data186.limits !== undefined){
+let data190 = data186.limits;
+if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
+if(data190.memory === undefined){
+const err565 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data190};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6875,8 +6877,9 @@ vErrors.push(err565);
 }
 errors++;
 }
-if(data189.tag === undefined){
-const err566 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data189};
+for(const key58 in data190){
+if(!((key58 === "cpu") || (key58 === "memory"))){
+const err566 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data190};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6885,9 +6888,11 @@ vErrors.push(err566);
 }
 errors++;
 }
-for(const key59 in data189){
-if(!(((key59 === "repository") || (key59 === "tag")) || (key59 === "digest"))){
-const err567 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data189};
+}
+if(data190.cpu !== undefined){
+let data191 = data190.cpu;
+if((typeof data191 !== "string") && (data191 !== null)){
+const err567 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data191};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6896,12 +6901,9 @@ vErrors.push(err567);
 }
 errors++;
 }
-}
-if(data189.repository !== undefined){
-let data190 = data189.repository;
-if(typeof data190 === "string"){
-if(func3(data190) > 255){
-const err568 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data190};
+if(typeof data191 === "string"){
+if(!pattern41.test(data191)){
+const err568 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data191};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6910,8 +6912,13 @@ vErrors.push(err568);
 }
 errors++;
 }
-if(!pattern32.test(data190)){
-const err569 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data190};
+}
+}
+if(data190.memory !== undefined){
+let data192 = data190.memory;
+if(typeof data192 === "string"){
+if(!pattern42.test(data192)){
+const err569 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data192};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -6922,7 +6929,7 @@ errors++;
 }
 }
 else {
-const err570 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data190};
+const err570 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data192};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6932,11 +6939,9 @@ vErrors.push(err570);
 errors++;
 }
 }
-if(data189.tag !== undefined){
-let data191 = data189.tag;
-if(typeof data191 === "string"){
-if(!pattern33.test(data191)){
-const err571 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data191};
+}
+else {
+const err571 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data190};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6946,8 +6951,9 @@ vErrors.push(err571);
 errors++;
 }
 }
+}
 else {
-const err572 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data191};
+const err572 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data186};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -6957,10 +6963,9 @@ vErrors.push(err572);
 errors++;
 }
 }
-if(data189.digest !== undefined){
-let data192 = data189.digest;
-if((typeof data192 !== "string") && (data192 !== null)){
-const err573 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data192};
+}
+else {
+const err573 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data181};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -6969,9 +6974,12 @@ vErrors.push(err573);
 }
 errors++;
 }
-if(typeof data192 === "string"){
-if(!pattern34.test(data192)){
-const err574 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data192};
+}
+if(data85.promtail !== undefined){
+let data193 = data85.promtail;
+if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
+if(data193.image === undefined){
+const err574 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data193};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -6980,11 +6988,8 @@ vErrors.push(err574);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err575 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data189};
+if(data193.resources === undefined){
+const err575 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data193};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -6993,12 +6998,9 @@ vErrors.push(err575);
 }
 errors++;
 }
-}
-if(data188.resources !== undefined){
-let data193 = data188.resources;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.requests === undefined){
-const err576 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data193};
+for(const key59 in data193){
+if(!((key59 === "image") || (key59 === "resources"))){
+const err576 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data193};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7007,8 +7009,12 @@ vErrors.push(err576);
 }
 errors++;
 }
-if(data193.limits === undefined){
-const err577 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data193};
+}
+if(data193.image !== undefined){
+let data194 = data193.image;
+if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
+if(data194.repository === undefined){
+const err577 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data194};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7017,9 +7023,8 @@ vErrors.push(err577);
 }
 errors++;
 }
-for(const key60 in data193){
-if(!((key60 === "requests") || (key60 === "limits"))){
-const err578 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data193};
+if(data194.tag === undefined){
+const err578 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data194};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7028,12 +7033,9 @@ vErrors.push(err578);
 }
 errors++;
 }
-}
-if(data193.requests !== undefined){
-let data194 = data193.requests;
-if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
-if(data194.cpu === undefined){
-const err579 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data194};
+for(const key60 in data194){
+if(!(((key60 === "repository") || (key60 === "tag")) || (key60 === "digest"))){
+const err579 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data194};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7042,8 +7044,12 @@ vErrors.push(err579);
 }
 errors++;
 }
-if(data194.memory === undefined){
-const err580 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data194};
+}
+if(data194.repository !== undefined){
+let data195 = data194.repository;
+if(typeof data195 === "string"){
+if(func3(data195) > 255){
+const err580 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data195};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7052,9 +7058,8 @@ vErrors.push(err580);
 }
 errors++;
 }
-for(const key61 in data194){
-if(!((key61 === "cpu") || (key61 === "memory"))){
-const err581 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data194};
+if(!pattern32.test(data195)){
+const err581 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data195};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7064,11 +7069,8 @@ vErrors.push(err581);
 errors++;
 }
 }
-if(data194.cpu !== undefined){
-let data195 = data194.cpu;
-if(typeof data195 === "string"){
-if(!pattern39.test(data195)){
-const err582 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data195};
+else {
+const err582 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data195};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7078,8 +7080,11 @@ vErrors.push(err582);
 errors++;
 }
 }
-else {
-const err583 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data195};
+if(data194.tag !== undefined){
+let data196 = data194.tag;
+if(typeof data196 === "string"){
+if(!pattern33.test(data196)){
+const err583 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data196};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7089,11 +7094,8 @@ vErrors.push(err583);
 errors++;
 }
 }
-if(data194.memory !== undefined){
-let data196 = data194.memory;
-if(typeof data196 === "string"){
-if(!pattern40.test(data196)){
-const err584 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data196};
+else {
+const err584 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data196};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7103,8 +7105,10 @@ vErrors.push(err584);
 errors++;
 }
 }
-else {
-const err585 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data196};
+if(data194.digest !== undefined){
+let data197 = data194.digest;
+if((typeof data197 !== "string") && (data197 !== null)){
+const err585 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data197};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7113,10 +7117,9 @@ vErrors.push(err585);
 }
 errors++;
 }
-}
-}
-else {
-const err586 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data194};
+if(typeof data197 === "string"){
+if(!pattern34.test(data197)){
+const err586 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data197};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7126,11 +7129,10 @@ vErrors.push(err586);
 errors++;
 }
 }
-if(data193.limits !== undefined){
-let data197 = data193.limits;
-if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
-if(data197.memory === undefined){
-const err587 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data197};
+}
+}
+else {
+const err587 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data194};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7139,9 +7141,12 @@ vErrors.push(err587);
 }
 errors++;
 }
-for(const key62 in data197){
-if(!((key62 === "cpu") || (key62 === "memory"))){
-const err588 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data197};
+}
+if(data193.resources !== undefined){
+let data198 = data193.resources;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+if(data198.requests === undefined){
+const err588 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data198};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7150,11 +7155,8 @@ vErrors.push(err588);
 }
 errors++;
 }
-}
-if(data197.cpu !== undefined){
-let data198 = data197.cpu;
-if((typeof data198 !== "string") && (data198 !== null)){
-const err589 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data198};
+if(data198.limits === undefined){
+const err589 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data198};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7163,9 +7165,9 @@ vErrors.push(err589);
 }
 errors++;
 }
-if(typeof data198 === "string"){
-if(!pattern39.test(data198)){
-const err590 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data198};
+for(const key61 in data198){
+if(!((key61 === "requests") || (key61 === "limits"))){
+const err590 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data198};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7175,12 +7177,11 @@ vErrors.push(err590);
 errors++;
 }
 }
-}
-if(data197.memory !== undefined){
-let data199 = data197.memory;
-if(typeof data199 === "string"){
-if(!pattern40.test(data199)){
-const err591 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data199};
+if(data198.requests !== undefined){
+let data199 = data198.requests;
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.cpu === undefined){
+const err591 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data199};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7189,9 +7190,8 @@ vErrors.push(err591);
 }
 errors++;
 }
-}
-else {
-const err592 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data199};
+if(data199.memory === undefined){
+const err592 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data199};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7200,10 +7200,9 @@ vErrors.push(err592);
 }
 errors++;
 }
-}
-}
-else {
-const err593 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data197};
+for(const key62 in data199){
+if(!((key62 === "cpu") || (key62 === "memory"))){
+const err593 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data199};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7213,9 +7212,11 @@ vErrors.push(err593);
 errors++;
 }
 }
-}
-else {
-const err594 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data193};
+if(data199.cpu !== undefined){
+let data200 = data199.cpu;
+if(typeof data200 === "string"){
+if(!pattern41.test(data200)){
+const err594 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data200};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7225,9 +7226,8 @@ vErrors.push(err594);
 errors++;
 }
 }
-}
 else {
-const err595 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data188};
+const err595 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data200};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7237,9 +7237,11 @@ vErrors.push(err595);
 errors++;
 }
 }
-}
-else {
-const err596 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data80};
+if(data199.memory !== undefined){
+let data201 = data199.memory;
+if(typeof data201 === "string"){
+if(!pattern42.test(data201)){
+const err596 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data201};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7249,9 +7251,8 @@ vErrors.push(err596);
 errors++;
 }
 }
-}
 else {
-const err597 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err597 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data201};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -7260,7 +7261,154 @@ vErrors.push(err597);
 }
 errors++;
 }
+}
+}
+else {
+const err598 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data199};
+if(vErrors === null){
+vErrors = [err598];
+}
+else {
+vErrors.push(err598);
+}
+errors++;
+}
+}
+if(data198.limits !== undefined){
+let data202 = data198.limits;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+if(data202.memory === undefined){
+const err599 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data202};
+if(vErrors === null){
+vErrors = [err599];
+}
+else {
+vErrors.push(err599);
+}
+errors++;
+}
+for(const key63 in data202){
+if(!((key63 === "cpu") || (key63 === "memory"))){
+const err600 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data202};
+if(vErrors === null){
+vErrors = [err600];
+}
+else {
+vErrors.push(err600);
+}
+errors++;
+}
+}
+if(data202.cpu !== undefined){
+let data203 = data202.cpu;
+if((typeof data203 !== "string") && (data203 !== null)){
+const err601 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data203};
+if(vErrors === null){
+vErrors = [err601];
+}
+else {
+vErrors.push(err601);
+}
+errors++;
+}
+if(typeof data203 === "string"){
+if(!pattern41.test(data203)){
+const err602 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data203};
+if(vErrors === null){
+vErrors = [err602];
+}
+else {
+vErrors.push(err602);
+}
+errors++;
+}
+}
+}
+if(data202.memory !== undefined){
+let data204 = data202.memory;
+if(typeof data204 === "string"){
+if(!pattern42.test(data204)){
+const err603 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data204};
+if(vErrors === null){
+vErrors = [err603];
+}
+else {
+vErrors.push(err603);
+}
+errors++;
+}
+}
+else {
+const err604 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data204};
+if(vErrors === null){
+vErrors = [err604];
+}
+else {
+vErrors.push(err604);
+}
+errors++;
+}
+}
+}
+else {
+const err605 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data202};
+if(vErrors === null){
+vErrors = [err605];
+}
+else {
+vErrors.push(err605);
+}
+errors++;
+}
+}
+}
+else {
+const err606 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data198};
+if(vErrors === null){
+vErrors = [err606];
+}
+else {
+vErrors.push(err606);
+}
+errors++;
+}
+}
+}
+else {
+const err607 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data193};
+if(vErrors === null){
+vErrors = [err607];
+}
+else {
+vErrors.push(err607);
+}
+errors++;
+}
+}
+}
+else {
+const err608 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data85};
+if(vErrors === null){
+vErrors = [err608];
+}
+else {
+vErrors.push(err608);
+}
+errors++;
+}
+}
+}
+else {
+const err609 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err609];
+}
+else {
+vErrors.push(err609);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "977f6ebd1cb3f5a8753bffc92db57ef7662703783b4693402472de4ca84aa2b4";
+module.exports.schemaHash = "037643a9e5b27c6bc820c7e499c4a9044344ad5dd74d62885d388f301eaf3575";

@@ -1,3 +1,4 @@
+import { PLATFORM_REPOSITORY } from '../../repository.ts';
 import {
   crumpetImage,
   EDGE_RATE_LIMIT,
@@ -92,6 +93,7 @@ const prod: PlatformConfig = {
     volumeSnapshotClassName: 'csi-snapclass',
     toolboxImage: { ...TOOLBOX_IMAGE, digest: DIGESTS.toolbox },
   },
+  gitops: { repoURL: PLATFORM_REPOSITORY },
 };
 
 export default prod;

@@ -1,3 +1,4 @@
+import { PLATFORM_REPOSITORY } from '../../repository.ts';
 import {
   crumpetImage,
   EDGE_RATE_LIMIT,
@@ -75,6 +76,7 @@ const staging: PlatformConfig = {
     volumeSnapshotClassName: 'csi-snapclass',
     toolboxImage: TOOLBOX_IMAGE,
   },
+  gitops: { repoURL: PLATFORM_REPOSITORY },
 };
 
 export default staging;

@@ -1,4 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
+import { gitOpsSettingsSchema } from '../../../lib/gitops/index.ts';
 import type {
   BackupConfig,
   CinInstanceOverride,
@@ -279,7 +280,7 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
   additionalProperties: false,
   required: [
     'name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'network',
-    'telemetry', 'secrets', 'tls', 'edge', 'backups',
+    'telemetry', 'secrets', 'tls', 'edge', 'backups', 'gitops',
   ],
   properties: {
     name: dnsLabel,
@@ -312,5 +313,6 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
     tls,
     edge,
     backups,
+    gitops: gitOpsSettingsSchema,
   },
 };

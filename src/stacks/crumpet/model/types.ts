@@ -1,4 +1,5 @@
 import type { RouteConfig } from '../../../lib/component/index.ts';
+import type { GitOpsSettings } from '../../../lib/gitops/index.ts';
 import type { ImageSpec, ResourcesSpec } from '../../../lib/values/schemas.ts';
 
 /**
@@ -281,4 +282,6 @@ export interface PlatformConfig {
   readonly tls: TlsConfig;
   readonly edge: EdgeConfig;
   readonly backups: BackupConfig;
+  /** How GitOps deploys the environment (Argo CD): repository, revision, sync switches. */
+  readonly gitops: GitOpsSettings;
 }
