@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { listEnvironments } from '../src/config/index.ts';
 import { STANDARD_LABEL_KEYS } from '../src/lib/index.ts';
+import { APPLICATIONS_FOLDER } from '../src/render/index.ts';
 import { STACKS } from '../src/stacks/index.ts';
 import { PROJECT_ROOT } from './_helpers.ts';
 
@@ -26,8 +27,8 @@ const objectsOf = (env: string): { file: string; obj: any }[] =>
     .flatMap((file) => yaml.loadAll(readFileSync(join(DIST, env, file), 'utf8')).map((obj) => ({ file, obj })));
 
 describe('dist/ |', () => {
-  it('GIVEN the committed output THEN there is one folder per environment of each stack, and nothing else', () => {
-    expect(onDisk).toEqual(envs);
+  it('GIVEN the committed output THEN there is one folder per environment of each stack, the Argo CD Applications, and nothing else', () => {
+    expect(onDisk).toEqual([...envs, APPLICATIONS_FOLDER.replace(/^dist\//, '')].sort());
   });
 
   describe.each(envs)('%s', (env) => {

@@ -2,7 +2,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","network","telemetry","secrets","tls","edge","backups","delivery","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as www.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls","rollouts"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"},"rollouts":{"type":"boolean"}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","port","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"the name of a component, such as cin-node"},"port":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15,"description":"the name of one of the component's ports, such as http"},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}},"nullable":true,"default":[{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}]},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}},"delivery":{"type":"object","additionalProperties":false,"required":["prometheusAddress","canarySteps"],"properties":{"prometheusAddress":{"type":"string","pattern":"^https?://[^\\s/]+(/\\S*)?$","description":"an http(s) URL such as http://prometheus-operated.monitoring.svc:9090"},"canarySteps":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["weight"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":99},"pause":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m","nullable":true},"analysis":{"type":"boolean","nullable":true}}}}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","envoyEdge","kubo","pinOrchestrator","watcher","web","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":8}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"watcher":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}}}},"web":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}}}};
+const schema11 = {"$id":"https://crumpet.dev/schemas/platform-config.json","type":"object","additionalProperties":false,"required":["name","namespace","instance","pinDigests","hostnames","storage","features","network","telemetry","secrets","tls","edge","backups","delivery","gitops","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"pinDigests":{"type":"boolean"},"hostnames":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as www.example.org (lower-case letters, digits, \"-\" and \".\")"}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget","autoscaling","kubo","mtls","rollouts"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"},"autoscaling":{"type":"boolean"},"kubo":{"type":"boolean"},"mtls":{"type":"boolean"},"rollouts":{"type":"boolean"}}},"network":{"type":"object","additionalProperties":false,"required":["rpcEndpointCidrs","ipfsGatewayCidrs","peerCidrs","pinningServiceCidrs","objectStoreCidrs","apiServerCidrs","cdnCidrs","monitoringNamespace"],"properties":{"rpcEndpointCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"ipfsGatewayCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"peerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"pinningServiceCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"apiServerCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"telemetry":{"type":"object","additionalProperties":false,"required":["traces","logs"],"properties":{"traces":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}},"logs":{"type":"object","additionalProperties":false,"required":["service","port"],"properties":{"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1035 label (lower-case letters, digits and \"-\", starting with a letter, at most 63 characters)"},"port":{"type":"integer","minimum":1,"maximum":65535}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["provider","store","remoteKeyPrefix"],"properties":{"provider":{"type":"string","enum":["external-secrets","sealed-secrets"]},"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as crumpet/prod (no segment starting with \".\")"},"sealed":{"type":"object","nullable":true,"required":[],"propertyNames":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Secret name (DNS-1123 subdomain) such as pin-orchestrator-psa-tokens"},"additionalProperties":{"type":"object","required":[],"propertyNames":{"type":"string","maxLength":253,"pattern":"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$","description":"a Secret key: letters, digits, \"-\", \"_\" and \".\", not \".\" or starting with \"..\", at most 253 characters"},"additionalProperties":{"type":"string","minLength":1}}}}},"tls":{"type":"object","additionalProperties":false,"required":["issuerName","acmeServer","acmeEmail"],"properties":{"issuerName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"acmeServer":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"acmeEmail":{"type":"string","maxLength":254,"pattern":"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$","format":"email-address","description":"an e-mail address"}}},"edge":{"type":"object","additionalProperties":false,"required":["corsOrigins","rateLimit"],"properties":{"routes":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","backend","port","timeout"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"prefix":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$","description":"a URL path starting with /","nullable":true},"regex":{"type":"string","minLength":2,"maxLength":1024,"pattern":"^\\^","format":"re2","description":"an RE2 expression anchored with ^","nullable":true},"backend":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"the name of a component, such as cin-node"},"port":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":15,"description":"the name of one of the component's ports, such as http"},"websocket":{"type":"boolean","nullable":true},"rateLimited":{"type":"boolean","nullable":true},"timeout":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m"},"retries":{"type":"integer","minimum":0,"maximum":5,"nullable":true}}},"nullable":true,"default":[{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}]},"corsOrigins":{"type":"array","uniqueItems":true,"items":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?$","format":"https-origin","description":"an origin such as https://app.example.org"}},"rateLimit":{"type":"object","additionalProperties":false,"required":["requestsPerSecond","burst"],"properties":{"requestsPerSecond":{"type":"integer","minimum":1,"maximum":100000},"burst":{"type":"integer","minimum":1,"maximum":100000}}}}},"backups":{"type":"object","additionalProperties":false,"required":["bucket","endpoint","indexSnapshotSchedule","volumeSnapshotSchedule","configBackupSchedule","volumeSnapshotClassName","toolboxImage"],"properties":{"bucket":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"an S3 bucket name (3 to 63 lower-case letters, digits and \"-\")","minLength":3},"endpoint":{"type":"string","maxLength":2048,"pattern":"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$","format":"https-url","description":"an https:// URL"},"indexSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"configBackupSchedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"volumeSnapshotClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"toolboxImage":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"secretData":{"type":"object","nullable":true,"additionalProperties":false,"required":["ageRecipient"],"properties":{"ageRecipient":{"type":"string","pattern":"^age1[02-9ac-hj-np-z]{58}$","description":"an age X25519 recipient: \"age1\" and 58 lower-case bech32 characters"}}}}},"delivery":{"type":"object","additionalProperties":false,"required":["prometheusAddress","canarySteps"],"properties":{"prometheusAddress":{"type":"string","pattern":"^https?://[^\\s/]+(/\\S*)?$","description":"an http(s) URL such as http://prometheus-operated.monitoring.svc:9090"},"canarySteps":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["weight"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":99},"pause":{"type":"string","format":"duration","description":"a duration such as 250ms, 15s or 5m","nullable":true},"analysis":{"type":"boolean","nullable":true}}}}}},"gitops":{"type":"object","additionalProperties":false,"required":["repoURL"],"properties":{"repoURL":{"type":"string","maxLength":2048,"pattern":"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$","description":"a Git repository URL such as https://git.example.org/team/deploy.git or git@git.example.org:team/deploy.git"},"targetRevision":{"type":"string","nullable":true,"maxLength":255,"pattern":"^[A-Za-z0-9_][A-Za-z0-9._/-]*$","default":"HEAD","description":"a Git branch, tag or commit such as main, v1.2.0 or HEAD"},"prune":{"type":"boolean","nullable":true,"default":true},"selfHeal":{"type":"boolean","nullable":true,"default":true}}},"components":{"type":"object","additionalProperties":false,"required":["cinNode","envoyEdge","kubo","pinOrchestrator","watcher","web","otelCollector","promtail"],"properties":{"cinNode":{"type":"object","additionalProperties":false,"required":["image","resources","languages","instanceOverrides"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"languages":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["code","replicas","storage"],"properties":{"code":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"replicas":{"type":"integer","minimum":0,"maximum":1000},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"instanceOverrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["language","instance"],"properties":{"language":{"type":"string","pattern":"^[a-z]{2}$","description":"an ISO 639-1 language code such as en"},"instance":{"type":"integer","minimum":0},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}},"nullable":true},"excluded":{"type":"boolean","nullable":true}}}}}},"envoyEdge":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":8}}},"kubo":{"type":"object","additionalProperties":false,"required":["image","replicas","resources","storage"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}},"storage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"pinOrchestrator":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"watcher":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}}}},"web":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}}},"maxReplicas":{"type":"integer","minimum":1,"maximum":1000,"default":6}}},"otelCollector":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"promtail":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -21,9 +21,11 @@ const pattern33 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
 const pattern34 = new RegExp("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", "u");
 const pattern35 = new RegExp("^age1[02-9ac-hj-np-z]{58}$", "u");
 const pattern36 = new RegExp("^https?://[^\\s/]+(/\\S*)?$", "u");
-const pattern40 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
-const pattern41 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
-const pattern44 = new RegExp("^[a-z]{2}$", "u");
+const pattern37 = new RegExp("^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$", "u");
+const pattern38 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9._/-]*$", "u");
+const pattern42 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
+const pattern43 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
+const pattern46 = new RegExp("^[a-z]{2}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://crumpet.dev/schemas/platform-config.json" */;
@@ -170,8 +172,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.components === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.gitops === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "gitops"},message:"must have required property '"+"gitops"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -180,9 +182,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func2.call(schema11.properties, key0))){
-const err15 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(data.components === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -191,12 +192,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func3(data0) > 63){
-const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
+for(const key0 in data){
+if(!(func2.call(schema11.properties, key0))){
+const err16 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -205,8 +203,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err17 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -215,9 +217,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
+if(!pattern0.test(data0)){
+const err18 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -227,11 +228,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.namespace !== undefined){
-let data1 = data.namespace;
-if(typeof data1 === "string"){
-if(func3(data1) > 63){
-const err19 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
+else {
+const err19 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -240,8 +238,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!pattern0.test(data1)){
-const err20 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
+}
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if(typeof data1 === "string"){
+if(func3(data1) > 63){
+const err20 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -250,9 +252,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
+if(!pattern0.test(data1)){
+const err21 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -262,11 +263,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.instance !== undefined){
-let data2 = data.instance;
-if(typeof data2 === "string"){
-if(func3(data2) > 63){
-const err22 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
+else {
+const err22 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -275,8 +273,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err23 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
+}
+if(data.instance !== undefined){
+let data2 = data.instance;
+if(typeof data2 === "string"){
+if(func3(data2) > 63){
+const err23 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -285,9 +287,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
+if(!pattern0.test(data2)){
+const err24 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -297,10 +298,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.pinDigests !== undefined){
-let data3 = data.pinDigests;
-if(typeof data3 !== "boolean"){
-const err25 = {instancePath:instancePath+"/pinDigests",schemaPath:"#/properties/pinDigests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.pinDigests.type,parentSchema:schema11.properties.pinDigests,data:data3};
+else {
+const err25 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -310,11 +309,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.hostnames !== undefined){
-let data4 = data.hostnames;
-if(Array.isArray(data4)){
-if(data4.length < 1){
-const err26 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.hostnames,data:data4};
+if(data.pinDigests !== undefined){
+let data3 = data.pinDigests;
+if(typeof data3 !== "boolean"){
+const err26 = {instancePath:instancePath+"/pinDigests",schemaPath:"#/properties/pinDigests/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.pinDigests.type,parentSchema:schema11.properties.pinDigests,data:data3};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -323,12 +321,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 === "string"){
-if(func3(data5) > 253){
-const err27 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.hostnames.items,data:data5};
+}
+if(data.hostnames !== undefined){
+let data4 = data.hostnames;
+if(Array.isArray(data4)){
+if(data4.length < 1){
+const err27 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -337,8 +335,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(func3(data5) < 1){
-const err28 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.hostnames.items,data:data5};
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 === "string"){
+if(func3(data5) > 253){
+const err28 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -347,8 +349,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern3.test(data5)){
-const err29 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.hostnames.items,data:data5};
+if(func3(data5) < 1){
+const err29 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -357,14 +359,24 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hostnames.items.type,parentSchema:schema11.properties.hostnames.items,data:data5};
+if(!pattern3.test(data5)){
+const err30 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.hostnames.items,data:data5};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/hostnames/" + i0,schemaPath:"#/properties/hostnames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.hostnames.items.type,parentSchema:schema11.properties.hostnames.items,data:data5};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
 }
 errors++;
 }
@@ -380,12 +392,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err31 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.hostnames,data:data4};
+const err32 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err32];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err32);
 }
 errors++;
 break;
@@ -395,21 +407,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hostnames.type,parentSchema:schema11.properties.hostnames,data:data4};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-if(data.storage !== undefined){
-let data6 = data.storage;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.storageClassName === undefined){
-const err33 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data6};
+const err33 = {instancePath:instancePath+"/hostnames",schemaPath:"#/properties/hostnames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.hostnames.type,parentSchema:schema11.properties.hostnames,data:data4};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -418,9 +416,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-for(const key1 in data6){
-if(!(key1 === "storageClassName")){
-const err34 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data6};
+}
+if(data.storage !== undefined){
+let data6 = data.storage;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.storageClassName === undefined){
+const err34 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -429,12 +430,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data6.storageClassName !== undefined){
-let data7 = data6.storageClassName;
-if(typeof data7 === "string"){
-if(func3(data7) > 253){
-const err35 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+for(const key1 in data6){
+if(!(key1 === "storageClassName")){
+const err35 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -443,8 +441,12 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(func3(data7) < 1){
-const err36 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+}
+if(data6.storageClassName !== undefined){
+let data7 = data6.storageClassName;
+if(typeof data7 === "string"){
+if(func3(data7) > 253){
+const err36 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -453,8 +455,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(!pattern3.test(data7)){
-const err37 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+if(func3(data7) < 1){
+const err37 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -463,9 +465,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
+if(!pattern3.test(data7)){
+const err38 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -475,9 +476,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
 else {
-const err39 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data6};
+const err39 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data7};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -487,11 +487,9 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data8 = data.features;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.networkPolicy === undefined){
-const err40 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+}
+else {
+const err40 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data6};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -500,8 +498,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data8.serviceMonitor === undefined){
-const err41 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+}
+if(data.features !== undefined){
+let data8 = data.features;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.networkPolicy === undefined){
+const err41 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -510,8 +512,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data8.podDisruptionBudget === undefined){
-const err42 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.serviceMonitor === undefined){
+const err42 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -520,8 +522,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data8.autoscaling === undefined){
-const err43 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.podDisruptionBudget === undefined){
+const err43 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -530,8 +532,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data8.kubo === undefined){
-const err44 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.autoscaling === undefined){
+const err44 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -540,8 +542,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data8.mtls === undefined){
-const err45 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "mtls"},message:"must have required property '"+"mtls"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.kubo === undefined){
+const err45 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -550,8 +552,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data8.rollouts === undefined){
-const err46 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "rollouts"},message:"must have required property '"+"rollouts"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
+if(data8.mtls === undefined){
+const err46 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "mtls"},message:"must have required property '"+"mtls"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -560,9 +562,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!(((((((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget")) || (key2 === "autoscaling")) || (key2 === "kubo")) || (key2 === "mtls")) || (key2 === "rollouts"))){
-const err47 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data8};
+if(data8.rollouts === undefined){
+const err47 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "rollouts"},message:"must have required property '"+"rollouts"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -571,11 +572,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data8.networkPolicy !== undefined){
-let data9 = data8.networkPolicy;
-if(typeof data9 !== "boolean"){
-const err48 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data9};
+for(const key2 in data8){
+if(!(((((((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget")) || (key2 === "autoscaling")) || (key2 === "kubo")) || (key2 === "mtls")) || (key2 === "rollouts"))){
+const err48 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -585,10 +584,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data8.serviceMonitor !== undefined){
-let data10 = data8.serviceMonitor;
-if(typeof data10 !== "boolean"){
-const err49 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data10};
+if(data8.networkPolicy !== undefined){
+let data9 = data8.networkPolicy;
+if(typeof data9 !== "boolean"){
+const err49 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data9};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -598,10 +597,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data8.podDisruptionBudget !== undefined){
-let data11 = data8.podDisruptionBudget;
-if(typeof data11 !== "boolean"){
-const err50 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data11};
+if(data8.serviceMonitor !== undefined){
+let data10 = data8.serviceMonitor;
+if(typeof data10 !== "boolean"){
+const err50 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data10};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -611,10 +610,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data8.autoscaling !== undefined){
-let data12 = data8.autoscaling;
-if(typeof data12 !== "boolean"){
-const err51 = {instancePath:instancePath+"/features/autoscaling",schemaPath:"#/properties/features/properties/autoscaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.autoscaling.type,parentSchema:schema11.properties.features.properties.autoscaling,data:data12};
+if(data8.podDisruptionBudget !== undefined){
+let data11 = data8.podDisruptionBudget;
+if(typeof data11 !== "boolean"){
+const err51 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data11};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -624,10 +623,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data8.kubo !== undefined){
-let data13 = data8.kubo;
-if(typeof data13 !== "boolean"){
-const err52 = {instancePath:instancePath+"/features/kubo",schemaPath:"#/properties/features/properties/kubo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.kubo.type,parentSchema:schema11.properties.features.properties.kubo,data:data13};
+if(data8.autoscaling !== undefined){
+let data12 = data8.autoscaling;
+if(typeof data12 !== "boolean"){
+const err52 = {instancePath:instancePath+"/features/autoscaling",schemaPath:"#/properties/features/properties/autoscaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.autoscaling.type,parentSchema:schema11.properties.features.properties.autoscaling,data:data12};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -637,10 +636,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data8.mtls !== undefined){
-let data14 = data8.mtls;
-if(typeof data14 !== "boolean"){
-const err53 = {instancePath:instancePath+"/features/mtls",schemaPath:"#/properties/features/properties/mtls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.mtls.type,parentSchema:schema11.properties.features.properties.mtls,data:data14};
+if(data8.kubo !== undefined){
+let data13 = data8.kubo;
+if(typeof data13 !== "boolean"){
+const err53 = {instancePath:instancePath+"/features/kubo",schemaPath:"#/properties/features/properties/kubo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.kubo.type,parentSchema:schema11.properties.features.properties.kubo,data:data13};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -650,10 +649,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data8.rollouts !== undefined){
-let data15 = data8.rollouts;
-if(typeof data15 !== "boolean"){
-const err54 = {instancePath:instancePath+"/features/rollouts",schemaPath:"#/properties/features/properties/rollouts/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.rollouts.type,parentSchema:schema11.properties.features.properties.rollouts,data:data15};
+if(data8.mtls !== undefined){
+let data14 = data8.mtls;
+if(typeof data14 !== "boolean"){
+const err54 = {instancePath:instancePath+"/features/mtls",schemaPath:"#/properties/features/properties/mtls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.mtls.type,parentSchema:schema11.properties.features.properties.mtls,data:data14};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -663,9 +662,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data8};
+if(data8.rollouts !== undefined){
+let data15 = data8.rollouts;
+if(typeof data15 !== "boolean"){
+const err55 = {instancePath:instancePath+"/features/rollouts",schemaPath:"#/properties/features/properties/rollouts/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.rollouts.type,parentSchema:schema11.properties.features.properties.rollouts,data:data15};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -675,11 +675,9 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data.network !== undefined){
-let data16 = data.network;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.rpcEndpointCidrs === undefined){
-const err56 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
+}
+else {
+const err56 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data8};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -688,8 +686,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data16.ipfsGatewayCidrs === undefined){
-const err57 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
+}
+if(data.network !== undefined){
+let data16 = data.network;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.rpcEndpointCidrs === undefined){
+const err57 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "rpcEndpointCidrs"},message:"must have required property '"+"rpcEndpointCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -698,8 +700,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data16.peerCidrs === undefined){
-const err58 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
+if(data16.ipfsGatewayCidrs === undefined){
+const err58 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ipfsGatewayCidrs"},message:"must have required property '"+"ipfsGatewayCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -708,8 +710,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data16.pinningServiceCidrs === undefined){
-const err59 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
+if(data16.peerCidrs === undefined){
+const err59 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "peerCidrs"},message:"must have required property '"+"peerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -718,8 +720,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data16.objectStoreCidrs === undefined){
-const err60 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
+if(data16.pinningServiceCidrs === undefined){
+const err60 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "pinningServiceCidrs"},message:"must have required property '"+"pinningServiceCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -728,8 +730,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data16.apiServerCidrs === undefined){
-const err61 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
+if(data16.objectStoreCidrs === undefined){
+const err61 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -738,8 +740,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(data16.cdnCidrs === undefined){
-const err62 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
+if(data16.apiServerCidrs === undefined){
+const err62 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "apiServerCidrs"},message:"must have required property '"+"apiServerCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -748,8 +750,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data16.monitoringNamespace === undefined){
-const err63 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
+if(data16.cdnCidrs === undefined){
+const err63 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -758,9 +760,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-for(const key3 in data16){
-if(!((((((((key3 === "rpcEndpointCidrs") || (key3 === "ipfsGatewayCidrs")) || (key3 === "peerCidrs")) || (key3 === "pinningServiceCidrs")) || (key3 === "objectStoreCidrs")) || (key3 === "apiServerCidrs")) || (key3 === "cdnCidrs")) || (key3 === "monitoringNamespace"))){
-const err64 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data16};
+if(data16.monitoringNamespace === undefined){
+const err64 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -769,12 +770,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data16.rpcEndpointCidrs !== undefined){
-let data17 = data16.rpcEndpointCidrs;
-if(Array.isArray(data17)){
-if(data17.length < 1){
-const err65 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data17};
+for(const key3 in data16){
+if(!((((((((key3 === "rpcEndpointCidrs") || (key3 === "ipfsGatewayCidrs")) || (key3 === "peerCidrs")) || (key3 === "pinningServiceCidrs")) || (key3 === "objectStoreCidrs")) || (key3 === "apiServerCidrs")) || (key3 === "cdnCidrs")) || (key3 === "monitoringNamespace"))){
+const err65 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -783,12 +781,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-const len1 = data17.length;
-for(let i2=0; i2<len1; i2++){
-let data18 = data17[i2];
-if(typeof data18 === "string"){
-if(!pattern5.test(data18)){
-const err66 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data18};
+}
+if(data16.rpcEndpointCidrs !== undefined){
+let data17 = data16.rpcEndpointCidrs;
+if(Array.isArray(data17)){
+if(data17.length < 1){
+const err66 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data17};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -797,14 +795,28 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data18};
+const len1 = data17.length;
+for(let i2=0; i2<len1; i2++){
+let data18 = data17[i2];
+if(typeof data18 === "string"){
+if(!pattern5.test(data18)){
+const err67 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data18};
 if(vErrors === null){
 vErrors = [err67];
 }
 else {
 vErrors.push(err67);
+}
+errors++;
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/network/rpcEndpointCidrs/" + i2,schemaPath:"#/properties/network/properties/rpcEndpointCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.rpcEndpointCidrs.items.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs.items,data:data18};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
 }
 errors++;
 }
@@ -820,12 +832,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err68 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data17};
+const err69 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data17};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err69];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err69);
 }
 errors++;
 break;
@@ -835,21 +847,7 @@ indices1[item1] = i3;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data17};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-if(data16.ipfsGatewayCidrs !== undefined){
-let data19 = data16.ipfsGatewayCidrs;
-if(Array.isArray(data19)){
-if(data19.length < 1){
-const err70 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data19};
+const err70 = {instancePath:instancePath+"/network/rpcEndpointCidrs",schemaPath:"#/properties/network/properties/rpcEndpointCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.rpcEndpointCidrs.type,parentSchema:schema11.properties.network.properties.rpcEndpointCidrs,data:data17};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -858,12 +856,12 @@ vErrors.push(err70);
 }
 errors++;
 }
-const len2 = data19.length;
-for(let i4=0; i4<len2; i4++){
-let data20 = data19[i4];
-if(typeof data20 === "string"){
-if(!pattern5.test(data20)){
-const err71 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data20};
+}
+if(data16.ipfsGatewayCidrs !== undefined){
+let data19 = data16.ipfsGatewayCidrs;
+if(Array.isArray(data19)){
+if(data19.length < 1){
+const err71 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data19};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -872,14 +870,28 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data20};
+const len2 = data19.length;
+for(let i4=0; i4<len2; i4++){
+let data20 = data19[i4];
+if(typeof data20 === "string"){
+if(!pattern5.test(data20)){
+const err72 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data20};
 if(vErrors === null){
 vErrors = [err72];
 }
 else {
 vErrors.push(err72);
+}
+errors++;
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/network/ipfsGatewayCidrs/" + i4,schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ipfsGatewayCidrs.items.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs.items,data:data20};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
 }
 errors++;
 }
@@ -895,12 +907,12 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err73 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data19};
+const err74 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data19};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err74];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err74);
 }
 errors++;
 break;
@@ -910,21 +922,7 @@ indices2[item2] = i5;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data19};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data16.peerCidrs !== undefined){
-let data21 = data16.peerCidrs;
-if(Array.isArray(data21)){
-if(data21.length < 1){
-const err75 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data21};
+const err75 = {instancePath:instancePath+"/network/ipfsGatewayCidrs",schemaPath:"#/properties/network/properties/ipfsGatewayCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.ipfsGatewayCidrs.type,parentSchema:schema11.properties.network.properties.ipfsGatewayCidrs,data:data19};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -933,12 +931,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-const len3 = data21.length;
-for(let i6=0; i6<len3; i6++){
-let data22 = data21[i6];
-if(typeof data22 === "string"){
-if(!pattern5.test(data22)){
-const err76 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data22};
+}
+if(data16.peerCidrs !== undefined){
+let data21 = data16.peerCidrs;
+if(Array.isArray(data21)){
+if(data21.length < 1){
+const err76 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.peerCidrs,data:data21};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -947,14 +945,28 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data22};
+const len3 = data21.length;
+for(let i6=0; i6<len3; i6++){
+let data22 = data21[i6];
+if(typeof data22 === "string"){
+if(!pattern5.test(data22)){
+const err77 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data22};
 if(vErrors === null){
 vErrors = [err77];
 }
 else {
 vErrors.push(err77);
+}
+errors++;
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/network/peerCidrs/" + i6,schemaPath:"#/properties/network/properties/peerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.peerCidrs.items.type,parentSchema:schema11.properties.network.properties.peerCidrs.items,data:data22};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
 }
 errors++;
 }
@@ -970,12 +982,12 @@ continue;
 }
 if(typeof indices3[item3] == "number"){
 j3 = indices3[item3];
-const err78 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data21};
+const err79 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.peerCidrs,data:data21};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err79];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err79);
 }
 errors++;
 break;
@@ -985,21 +997,7 @@ indices3[item3] = i7;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data21};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-}
-if(data16.pinningServiceCidrs !== undefined){
-let data23 = data16.pinningServiceCidrs;
-if(Array.isArray(data23)){
-if(data23.length < 1){
-const err80 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data23};
+const err80 = {instancePath:instancePath+"/network/peerCidrs",schemaPath:"#/properties/network/properties/peerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.peerCidrs.type,parentSchema:schema11.properties.network.properties.peerCidrs,data:data21};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1008,12 +1006,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-const len4 = data23.length;
-for(let i8=0; i8<len4; i8++){
-let data24 = data23[i8];
-if(typeof data24 === "string"){
-if(!pattern5.test(data24)){
-const err81 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data24};
+}
+if(data16.pinningServiceCidrs !== undefined){
+let data23 = data16.pinningServiceCidrs;
+if(Array.isArray(data23)){
+if(data23.length < 1){
+const err81 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data23};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1022,14 +1020,28 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data24};
+const len4 = data23.length;
+for(let i8=0; i8<len4; i8++){
+let data24 = data23[i8];
+if(typeof data24 === "string"){
+if(!pattern5.test(data24)){
+const err82 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data24};
 if(vErrors === null){
 vErrors = [err82];
 }
 else {
 vErrors.push(err82);
+}
+errors++;
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/network/pinningServiceCidrs/" + i8,schemaPath:"#/properties/network/properties/pinningServiceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.pinningServiceCidrs.items.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs.items,data:data24};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
 }
 errors++;
 }
@@ -1045,12 +1057,12 @@ continue;
 }
 if(typeof indices4[item4] == "number"){
 j4 = indices4[item4];
-const err83 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data23};
+const err84 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data23};
 if(vErrors === null){
-vErrors = [err83];
+vErrors = [err84];
 }
 else {
-vErrors.push(err83);
+vErrors.push(err84);
 }
 errors++;
 break;
@@ -1060,21 +1072,7 @@ indices4[item4] = i9;
 }
 }
 else {
-const err84 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data23};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-if(data16.objectStoreCidrs !== undefined){
-let data25 = data16.objectStoreCidrs;
-if(Array.isArray(data25)){
-if(data25.length < 1){
-const err85 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data25};
+const err85 = {instancePath:instancePath+"/network/pinningServiceCidrs",schemaPath:"#/properties/network/properties/pinningServiceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.pinningServiceCidrs.type,parentSchema:schema11.properties.network.properties.pinningServiceCidrs,data:data23};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1083,12 +1081,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-const len5 = data25.length;
-for(let i10=0; i10<len5; i10++){
-let data26 = data25[i10];
-if(typeof data26 === "string"){
-if(!pattern5.test(data26)){
-const err86 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data26};
+}
+if(data16.objectStoreCidrs !== undefined){
+let data25 = data16.objectStoreCidrs;
+if(Array.isArray(data25)){
+if(data25.length < 1){
+const err86 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data25};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1097,14 +1095,28 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-else {
-const err87 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data26};
+const len5 = data25.length;
+for(let i10=0; i10<len5; i10++){
+let data26 = data25[i10];
+if(typeof data26 === "string"){
+if(!pattern5.test(data26)){
+const err87 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data26};
 if(vErrors === null){
 vErrors = [err87];
 }
 else {
 vErrors.push(err87);
+}
+errors++;
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i10,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data26};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
 }
 errors++;
 }
@@ -1120,12 +1132,12 @@ continue;
 }
 if(typeof indices5[item5] == "number"){
 j5 = indices5[item5];
-const err88 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data25};
+const err89 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i11, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i11+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data25};
 if(vErrors === null){
-vErrors = [err88];
+vErrors = [err89];
 }
 else {
-vErrors.push(err88);
+vErrors.push(err89);
 }
 errors++;
 break;
@@ -1135,21 +1147,7 @@ indices5[item5] = i11;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data25};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-}
-if(data16.apiServerCidrs !== undefined){
-let data27 = data16.apiServerCidrs;
-if(Array.isArray(data27)){
-if(data27.length < 1){
-const err90 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data27};
+const err90 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data25};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1158,12 +1156,12 @@ vErrors.push(err90);
 }
 errors++;
 }
-const len6 = data27.length;
-for(let i12=0; i12<len6; i12++){
-let data28 = data27[i12];
-if(typeof data28 === "string"){
-if(!pattern5.test(data28)){
-const err91 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data28};
+}
+if(data16.apiServerCidrs !== undefined){
+let data27 = data16.apiServerCidrs;
+if(Array.isArray(data27)){
+if(data27.length < 1){
+const err91 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data27};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1172,14 +1170,28 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data28};
+const len6 = data27.length;
+for(let i12=0; i12<len6; i12++){
+let data28 = data27[i12];
+if(typeof data28 === "string"){
+if(!pattern5.test(data28)){
+const err92 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data28};
 if(vErrors === null){
 vErrors = [err92];
 }
 else {
 vErrors.push(err92);
+}
+errors++;
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/network/apiServerCidrs/" + i12,schemaPath:"#/properties/network/properties/apiServerCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.apiServerCidrs.items.type,parentSchema:schema11.properties.network.properties.apiServerCidrs.items,data:data28};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
 }
 errors++;
 }
@@ -1195,12 +1207,12 @@ continue;
 }
 if(typeof indices6[item6] == "number"){
 j6 = indices6[item6];
-const err93 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data27};
+const err94 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i13+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data27};
 if(vErrors === null){
-vErrors = [err93];
+vErrors = [err94];
 }
 else {
-vErrors.push(err93);
+vErrors.push(err94);
 }
 errors++;
 break;
@@ -1210,21 +1222,7 @@ indices6[item6] = i13;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data27};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-}
-if(data16.cdnCidrs !== undefined){
-let data29 = data16.cdnCidrs;
-if(Array.isArray(data29)){
-if(data29.length < 1){
-const err95 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data29};
+const err95 = {instancePath:instancePath+"/network/apiServerCidrs",schemaPath:"#/properties/network/properties/apiServerCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.apiServerCidrs.type,parentSchema:schema11.properties.network.properties.apiServerCidrs,data:data27};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1233,12 +1231,12 @@ vErrors.push(err95);
 }
 errors++;
 }
-const len7 = data29.length;
-for(let i14=0; i14<len7; i14++){
-let data30 = data29[i14];
-if(typeof data30 === "string"){
-if(!pattern5.test(data30)){
-const err96 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data30};
+}
+if(data16.cdnCidrs !== undefined){
+let data29 = data16.cdnCidrs;
+if(Array.isArray(data29)){
+if(data29.length < 1){
+const err96 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data29};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1247,14 +1245,28 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-else {
-const err97 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data30};
+const len7 = data29.length;
+for(let i14=0; i14<len7; i14++){
+let data30 = data29[i14];
+if(typeof data30 === "string"){
+if(!pattern5.test(data30)){
+const err97 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data30};
 if(vErrors === null){
 vErrors = [err97];
 }
 else {
 vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/network/cdnCidrs/" + i14,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data30};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
 }
 errors++;
 }
@@ -1270,12 +1282,12 @@ continue;
 }
 if(typeof indices7[item7] == "number"){
 j7 = indices7[item7];
-const err98 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data29};
+const err99 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data29};
 if(vErrors === null){
-vErrors = [err98];
+vErrors = [err99];
 }
 else {
-vErrors.push(err98);
+vErrors.push(err99);
 }
 errors++;
 break;
@@ -1285,21 +1297,7 @@ indices7[item7] = i15;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data29};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-}
-if(data16.monitoringNamespace !== undefined){
-let data31 = data16.monitoringNamespace;
-if(typeof data31 === "string"){
-if(func3(data31) > 63){
-const err100 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data31};
+const err100 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data29};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1308,8 +1306,12 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!pattern0.test(data31)){
-const err101 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data31};
+}
+if(data16.monitoringNamespace !== undefined){
+let data31 = data16.monitoringNamespace;
+if(typeof data31 === "string"){
+if(func3(data31) > 63){
+const err101 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data31};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1318,9 +1320,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data31};
+if(!pattern0.test(data31)){
+const err102 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data31};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1330,9 +1331,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
 else {
-const err103 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data16};
+const err103 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data31};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1342,11 +1342,9 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data.telemetry !== undefined){
-let data32 = data.telemetry;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.traces === undefined){
-const err104 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data32};
+}
+else {
+const err104 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data16};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1355,8 +1353,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data32.logs === undefined){
-const err105 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data32};
+}
+if(data.telemetry !== undefined){
+let data32 = data.telemetry;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.traces === undefined){
+const err105 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "traces"},message:"must have required property '"+"traces"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data32};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1365,9 +1367,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-for(const key4 in data32){
-if(!((key4 === "traces") || (key4 === "logs"))){
-const err106 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data32};
+if(data32.logs === undefined){
+const err106 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/required",keyword:"required",params:{missingProperty: "logs"},message:"must have required property '"+"logs"+"'",schema:schema11.properties.telemetry.required,parentSchema:schema11.properties.telemetry,data:data32};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1376,12 +1377,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-if(data32.traces !== undefined){
-let data33 = data32.traces;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.service === undefined){
-const err107 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data33};
+for(const key4 in data32){
+if(!((key4 === "traces") || (key4 === "logs"))){
+const err107 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry,data:data32};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1390,8 +1388,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data33.port === undefined){
-const err108 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data33};
+}
+if(data32.traces !== undefined){
+let data33 = data32.traces;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.service === undefined){
+const err108 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data33};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1400,9 +1402,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-for(const key5 in data33){
-if(!((key5 === "service") || (key5 === "port"))){
-const err109 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data33};
+if(data33.port === undefined){
+const err109 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.traces.required,parentSchema:schema11.properties.telemetry.properties.traces,data:data33};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1411,12 +1412,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(data33.service !== undefined){
-let data34 = data33.service;
-if(typeof data34 === "string"){
-if(func3(data34) > 63){
-const err110 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data34};
+for(const key5 in data33){
+if(!((key5 === "service") || (key5 === "port"))){
+const err110 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.traces,data:data33};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1425,8 +1423,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(!pattern13.test(data34)){
-const err111 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data34};
+}
+if(data33.service !== undefined){
+let data34 = data33.service;
+if(typeof data34 === "string"){
+if(func3(data34) > 63){
+const err111 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data34};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1435,9 +1437,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data34};
+if(!pattern13.test(data34)){
+const err112 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data34};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1447,10 +1448,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data33.port !== undefined){
-let data35 = data33.port;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err113 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data35};
+else {
+const err113 = {instancePath:instancePath+"/telemetry/traces/service",schemaPath:"#/properties/telemetry/properties/traces/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.traces.properties.service.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.service,data:data34};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1459,9 +1458,11 @@ vErrors.push(err113);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 > 65535 || isNaN(data35)){
-const err114 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data35};
+}
+if(data33.port !== undefined){
+let data35 = data33.port;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+const err114 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.traces.properties.port.type,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data35};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1470,8 +1471,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data35 < 1 || isNaN(data35)){
-const err115 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data35};
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 > 65535 || isNaN(data35)){
+const err115 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data35};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1480,11 +1482,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data33};
+if(data35 < 1 || isNaN(data35)){
+const err116 = {instancePath:instancePath+"/telemetry/traces/port",schemaPath:"#/properties/telemetry/properties/traces/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.traces.properties.port,data:data35};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1494,11 +1493,10 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data32.logs !== undefined){
-let data36 = data32.logs;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.service === undefined){
-const err117 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data36};
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/telemetry/traces",schemaPath:"#/properties/telemetry/properties/traces/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.traces.type,parentSchema:schema11.properties.telemetry.properties.traces,data:data33};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1507,8 +1505,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data36.port === undefined){
-const err118 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data36};
+}
+if(data32.logs !== undefined){
+let data36 = data32.logs;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.service === undefined){
+const err118 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data36};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1517,9 +1519,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-for(const key6 in data36){
-if(!((key6 === "service") || (key6 === "port"))){
-const err119 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data36};
+if(data36.port === undefined){
+const err119 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.telemetry.properties.logs.required,parentSchema:schema11.properties.telemetry.properties.logs,data:data36};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1528,12 +1529,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-if(data36.service !== undefined){
-let data37 = data36.service;
-if(typeof data37 === "string"){
-if(func3(data37) > 63){
-const err120 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data37};
+for(const key6 in data36){
+if(!((key6 === "service") || (key6 === "port"))){
+const err120 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.telemetry.properties.logs,data:data36};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1542,8 +1540,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(!pattern13.test(data37)){
-const err121 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data37};
+}
+if(data36.service !== undefined){
+let data37 = data36.service;
+if(typeof data37 === "string"){
+if(func3(data37) > 63){
+const err121 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data37};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1552,9 +1554,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-else {
-const err122 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data37};
+if(!pattern13.test(data37)){
+const err122 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data37};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1564,10 +1565,8 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data36.port !== undefined){
-let data38 = data36.port;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err123 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data38};
+else {
+const err123 = {instancePath:instancePath+"/telemetry/logs/service",schemaPath:"#/properties/telemetry/properties/logs/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.telemetry.properties.logs.properties.service.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.service,data:data37};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1576,9 +1575,11 @@ vErrors.push(err123);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 > 65535 || isNaN(data38)){
-const err124 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data38};
+}
+if(data36.port !== undefined){
+let data38 = data36.port;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err124 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.telemetry.properties.logs.properties.port.type,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data38};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1587,8 +1588,9 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data38 < 1 || isNaN(data38)){
-const err125 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data38};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 65535 || isNaN(data38)){
+const err125 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data38};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1597,11 +1599,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err126 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data36};
+if(data38 < 1 || isNaN(data38)){
+const err126 = {instancePath:instancePath+"/telemetry/logs/port",schemaPath:"#/properties/telemetry/properties/logs/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.telemetry.properties.logs.properties.port,data:data38};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1612,8 +1611,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err127 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data32};
+const err127 = {instancePath:instancePath+"/telemetry/logs",schemaPath:"#/properties/telemetry/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.properties.logs.type,parentSchema:schema11.properties.telemetry.properties.logs,data:data36};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1623,11 +1623,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data.secrets !== undefined){
-let data39 = data.secrets;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.provider === undefined){
-const err128 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data39};
+}
+else {
+const err128 = {instancePath:instancePath+"/telemetry",schemaPath:"#/properties/telemetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.telemetry.type,parentSchema:schema11.properties.telemetry,data:data32};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1636,8 +1634,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data39.store === undefined){
-const err129 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data39};
+}
+if(data.secrets !== undefined){
+let data39 = data.secrets;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.provider === undefined){
+const err129 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data39};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1646,8 +1648,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data39.remoteKeyPrefix === undefined){
-const err130 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data39};
+if(data39.store === undefined){
+const err130 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data39};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1656,9 +1658,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-for(const key7 in data39){
-if(!((((key7 === "provider") || (key7 === "store")) || (key7 === "remoteKeyPrefix")) || (key7 === "sealed"))){
-const err131 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data39};
+if(data39.remoteKeyPrefix === undefined){
+const err131 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data39};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1667,11 +1668,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-if(data39.provider !== undefined){
-let data40 = data39.provider;
-if(typeof data40 !== "string"){
-const err132 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data40};
+for(const key7 in data39){
+if(!((((key7 === "provider") || (key7 === "store")) || (key7 === "remoteKeyPrefix")) || (key7 === "sealed"))){
+const err132 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data39};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1680,8 +1679,11 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(!((data40 === "external-secrets") || (data40 === "sealed-secrets"))){
-const err133 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data40};
+}
+if(data39.provider !== undefined){
+let data40 = data39.provider;
+if(typeof data40 !== "string"){
+const err133 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.provider.type,parentSchema:schema11.properties.secrets.properties.provider,data:data40};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1690,12 +1692,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-if(data39.store !== undefined){
-let data41 = data39.store;
-if(typeof data41 === "string"){
-if(func3(data41) > 253){
-const err134 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data41};
+if(!((data40 === "external-secrets") || (data40 === "sealed-secrets"))){
+const err134 = {instancePath:instancePath+"/secrets/provider",schemaPath:"#/properties/secrets/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.provider.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.provider.enum,parentSchema:schema11.properties.secrets.properties.provider,data:data40};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1704,8 +1702,12 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(func3(data41) < 1){
-const err135 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data41};
+}
+if(data39.store !== undefined){
+let data41 = data39.store;
+if(typeof data41 === "string"){
+if(func3(data41) > 253){
+const err135 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data41};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1714,8 +1716,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(!pattern3.test(data41)){
-const err136 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data41};
+if(func3(data41) < 1){
+const err136 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data41};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1724,9 +1726,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-else {
-const err137 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data41};
+if(!pattern3.test(data41)){
+const err137 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data41};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1736,11 +1737,8 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data39.remoteKeyPrefix !== undefined){
-let data42 = data39.remoteKeyPrefix;
-if(typeof data42 === "string"){
-if(!pattern16.test(data42)){
-const err138 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data42};
+else {
+const err138 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data41};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1750,8 +1748,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-else {
-const err139 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data42};
+if(data39.remoteKeyPrefix !== undefined){
+let data42 = data39.remoteKeyPrefix;
+if(typeof data42 === "string"){
+if(!pattern16.test(data42)){
+const err139 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data42};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1761,10 +1762,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data39.sealed !== undefined){
-let data43 = data39.sealed;
-if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
-const err140 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data43};
+else {
+const err140 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data42};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1773,12 +1772,11 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key8 in data43){
-const _errs98 = errors;
-if(typeof key8 === "string"){
-if(func3(key8) > 253){
-const err141 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
+}
+if(data39.sealed !== undefined){
+let data43 = data39.sealed;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+const err141 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.type,parentSchema:schema11.properties.secrets.properties.sealed,data:data43};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1787,8 +1785,12 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(func3(key8) < 1){
-const err142 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key8 in data43){
+const _errs98 = errors;
+if(typeof key8 === "string"){
+if(func3(key8) > 253){
+const err142 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1797,8 +1799,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(!pattern3.test(key8)){
-const err143 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
+if(func3(key8) < 1){
+const err143 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1807,9 +1809,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-else {
-const err144 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
+if(!pattern3.test(key8)){
+const err144 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1818,14 +1819,25 @@ vErrors.push(err144);
 }
 errors++;
 }
-var valid32 = _errs98 === errors;
-if(!valid32){
-const err145 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data43};
+}
+else {
+const err145 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err145];
 }
 else {
 vErrors.push(err145);
+}
+errors++;
+}
+var valid32 = _errs98 === errors;
+if(!valid32){
+const err146 = {instancePath:instancePath+"/secrets/sealed",schemaPath:"#/properties/secrets/properties/sealed/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed,data:data43};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
 }
 errors++;
 }
@@ -1837,17 +1849,7 @@ for(const key10 in data44){
 const _errs103 = errors;
 if(typeof key10 === "string"){
 if(func3(key10) > 253){
-const err146 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-if(!pattern18.test(key10)){
-const err147 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
+const err147 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1856,9 +1858,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
+if(!pattern18.test(key10)){
+const err148 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"},message:"must match pattern \""+"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$"+"\"",schema:"^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$",parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1867,9 +1868,9 @@ vErrors.push(err148);
 }
 errors++;
 }
-var valid34 = _errs103 === errors;
-if(!valid34){
-const err149 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data44};
+}
+else {
+const err149 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1878,12 +1879,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-for(const key11 in data44){
-let data45 = data44[key11];
-if(typeof data45 === "string"){
-if(func3(data45) < 1){
-const err150 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data45};
+var valid34 = _errs103 === errors;
+if(!valid34){
+const err150 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.secrets.properties.sealed.additionalProperties.propertyNames,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1893,8 +1891,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data45};
+for(const key11 in data44){
+let data45 = data44[key11];
+if(typeof data45 === "string"){
+if(func3(data45) < 1){
+const err151 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data45};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1904,9 +1905,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
 else {
-const err152 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data44};
+const err152 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties.additionalProperties,data:data45};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1917,10 +1917,8 @@ errors++;
 }
 }
 }
-}
-}
 else {
-const err153 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data39};
+const err153 = {instancePath:instancePath+"/secrets/sealed/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/properties/sealed/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.sealed.additionalProperties.type,parentSchema:schema11.properties.secrets.properties.sealed.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1930,11 +1928,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data46 = data.tls;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.issuerName === undefined){
-const err154 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data46};
+}
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data39};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1943,8 +1941,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data46.acmeServer === undefined){
-const err155 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data46};
+}
+if(data.tls !== undefined){
+let data46 = data.tls;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.issuerName === undefined){
+const err155 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuerName"},message:"must have required property '"+"issuerName"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data46};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1953,8 +1955,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(data46.acmeEmail === undefined){
-const err156 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data46};
+if(data46.acmeServer === undefined){
+const err156 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeServer"},message:"must have required property '"+"acmeServer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data46};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1963,9 +1965,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-for(const key12 in data46){
-if(!(((key12 === "issuerName") || (key12 === "acmeServer")) || (key12 === "acmeEmail"))){
-const err157 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data46};
+if(data46.acmeEmail === undefined){
+const err157 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "acmeEmail"},message:"must have required property '"+"acmeEmail"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data46};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1974,12 +1975,9 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-if(data46.issuerName !== undefined){
-let data47 = data46.issuerName;
-if(typeof data47 === "string"){
-if(func3(data47) > 63){
-const err158 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data47};
+for(const key12 in data46){
+if(!(((key12 === "issuerName") || (key12 === "acmeServer")) || (key12 === "acmeEmail"))){
+const err158 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data46};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1988,8 +1986,12 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(!pattern0.test(data47)){
-const err159 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data47};
+}
+if(data46.issuerName !== undefined){
+let data47 = data46.issuerName;
+if(typeof data47 === "string"){
+if(func3(data47) > 63){
+const err159 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.tls.properties.issuerName,data:data47};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1998,9 +2000,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-else {
-const err160 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data47};
+if(!pattern0.test(data47)){
+const err160 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.tls.properties.issuerName,data:data47};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2010,11 +2011,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data46.acmeServer !== undefined){
-let data48 = data46.acmeServer;
-if(typeof data48 === "string"){
-if(func3(data48) > 2048){
-const err161 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data48};
+else {
+const err161 = {instancePath:instancePath+"/tls/issuerName",schemaPath:"#/properties/tls/properties/issuerName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuerName.type,parentSchema:schema11.properties.tls.properties.issuerName,data:data47};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2023,8 +2021,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(!pattern20.test(data48)){
-const err162 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data48};
+}
+if(data46.acmeServer !== undefined){
+let data48 = data46.acmeServer;
+if(typeof data48 === "string"){
+if(func3(data48) > 2048){
+const err162 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.tls.properties.acmeServer,data:data48};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2033,9 +2035,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-else {
-const err163 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data48};
+if(!pattern20.test(data48)){
+const err163 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.tls.properties.acmeServer,data:data48};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2045,11 +2046,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data46.acmeEmail !== undefined){
-let data49 = data46.acmeEmail;
-if(typeof data49 === "string"){
-if(func3(data49) > 254){
-const err164 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data49};
+else {
+const err164 = {instancePath:instancePath+"/tls/acmeServer",schemaPath:"#/properties/tls/properties/acmeServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeServer.type,parentSchema:schema11.properties.tls.properties.acmeServer,data:data48};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2058,8 +2056,12 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(!pattern21.test(data49)){
-const err165 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data49};
+}
+if(data46.acmeEmail !== undefined){
+let data49 = data46.acmeEmail;
+if(typeof data49 === "string"){
+if(func3(data49) > 254){
+const err165 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters",schema:254,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data49};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2068,9 +2070,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-else {
-const err166 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data49};
+if(!pattern21.test(data49)){
+const err166 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"},message:"must match pattern \""+"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$"+"\"",schema:"^[^@\\s]+@[a-z0-9.-]+\\.[a-z]{2,}$",parentSchema:schema11.properties.tls.properties.acmeEmail,data:data49};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2080,14 +2081,25 @@ vErrors.push(err166);
 errors++;
 }
 }
-}
 else {
-const err167 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data46};
+const err167 = {instancePath:instancePath+"/tls/acmeEmail",schemaPath:"#/properties/tls/properties/acmeEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.acmeEmail.type,parentSchema:schema11.properties.tls.properties.acmeEmail,data:data49};
 if(vErrors === null){
 vErrors = [err167];
 }
 else {
 vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data46};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
 }
 errors++;
 }
@@ -2099,17 +2111,7 @@ if(data50.routes === undefined){
 data50.routes = [{"name":"cin-ws","path":"/v1/ws","websocket":true,"timeout":"0s","backend":"cin-node","port":"http"},{"name":"search","path":"/v1/search","rateLimited":true,"timeout":"5s","retries":2,"backend":"cin-node","port":"http"},{"name":"cin-grpc","regex":"^/grpc\\.[^/]+/[^/]+$","timeout":"60s","backend":"cin-node","port":"grpc"},{"name":"pins","prefix":"/v1/pins","timeout":"30s","backend":"pin-orchestrator","port":"http"},{"name":"cin-api","prefix":"/v1/","timeout":"15s","retries":2,"backend":"cin-node","port":"http"},{"name":"web","prefix":"/","timeout":"30s","retries":1,"backend":"web","port":"http"}];
 }
 if(data50.corsOrigins === undefined){
-const err168 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data50};
-if(vErrors === null){
-vErrors = [err168];
-}
-else {
-vErrors.push(err168);
-}
-errors++;
-}
-if(data50.rateLimit === undefined){
-const err169 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data50};
+const err169 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "corsOrigins"},message:"must have required property '"+"corsOrigins"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data50};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2118,9 +2120,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-for(const key13 in data50){
-if(!(((key13 === "routes") || (key13 === "corsOrigins")) || (key13 === "rateLimit"))){
-const err170 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data50};
+if(data50.rateLimit === undefined){
+const err170 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.edge.required,parentSchema:schema11.properties.edge,data:data50};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2129,10 +2130,9 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-let data51 = data50.routes;
-if((!(Array.isArray(data51))) && (data51 !== null)){
-const err171 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data51};
+for(const key13 in data50){
+if(!(((key13 === "routes") || (key13 === "corsOrigins")) || (key13 === "rateLimit"))){
+const err171 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge,data:data50};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2141,9 +2141,10 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(Array.isArray(data51)){
-if(data51.length < 1){
-const err172 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data51};
+}
+let data51 = data50.routes;
+if((!(Array.isArray(data51))) && (data51 !== null)){
+const err172 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.routes.type,parentSchema:schema11.properties.edge.properties.routes,data:data51};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2152,12 +2153,9 @@ vErrors.push(err172);
 }
 errors++;
 }
-const len8 = data51.length;
-for(let i16=0; i16<len8; i16++){
-let data52 = data51[i16];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.name === undefined){
-const err173 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
+if(Array.isArray(data51)){
+if(data51.length < 1){
+const err173 = {instancePath:instancePath+"/edge/routes",schemaPath:"#/properties/edge/properties/routes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.edge.properties.routes,data:data51};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2166,8 +2164,12 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data52.backend === undefined){
-const err174 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
+const len8 = data51.length;
+for(let i16=0; i16<len8; i16++){
+let data52 = data51[i16];
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.name === undefined){
+const err174 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2176,8 +2178,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data52.port === undefined){
-const err175 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
+if(data52.backend === undefined){
+const err175 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2186,8 +2188,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data52.timeout === undefined){
-const err176 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
+if(data52.port === undefined){
+const err176 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2196,9 +2198,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-for(const key14 in data52){
-if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key14))){
-const err177 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
+if(data52.timeout === undefined){
+const err177 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema11.properties.edge.properties.routes.items.required,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2207,12 +2208,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data52.name !== undefined){
-let data53 = data52.name;
-if(typeof data53 === "string"){
-if(func3(data53) > 63){
-const err178 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data53};
+for(const key14 in data52){
+if(!(func2.call(schema11.properties.edge.properties.routes.items.properties, key14))){
+const err178 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2221,8 +2219,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(!pattern0.test(data53)){
-const err179 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data53};
+}
+if(data52.name !== undefined){
+let data53 = data52.name;
+if(typeof data53 === "string"){
+if(func3(data53) > 63){
+const err179 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data53};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2231,9 +2233,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-else {
-const err180 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data53};
+if(!pattern0.test(data53)){
+const err180 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data53};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2243,10 +2244,8 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data52.prefix !== undefined){
-let data54 = data52.prefix;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err181 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data54};
+else {
+const err181 = {instancePath:instancePath+"/edge/routes/" + i16+"/name",schemaPath:"#/properties/edge/properties/routes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.name.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.name,data:data53};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2255,9 +2254,11 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(typeof data54 === "string"){
-if(!pattern23.test(data54)){
-const err182 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data54};
+}
+if(data52.prefix !== undefined){
+let data54 = data52.prefix;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err182 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.prefix.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data54};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2266,12 +2267,9 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-}
-if(data52.path !== undefined){
-let data55 = data52.path;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err183 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data55};
+if(typeof data54 === "string"){
+if(!pattern23.test(data54)){
+const err183 = {instancePath:instancePath+"/edge/routes/" + i16+"/prefix",schemaPath:"#/properties/edge/properties/routes/items/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.prefix,data:data54};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2280,9 +2278,12 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(typeof data55 === "string"){
-if(!pattern23.test(data55)){
-const err184 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data55};
+}
+}
+if(data52.path !== undefined){
+let data55 = data52.path;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err184 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.path.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data55};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2291,12 +2292,9 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-}
-if(data52.regex !== undefined){
-let data56 = data52.regex;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err185 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data56};
+if(typeof data55 === "string"){
+if(!pattern23.test(data55)){
+const err185 = {instancePath:instancePath+"/edge/routes/" + i16+"/path",schemaPath:"#/properties/edge/properties/routes/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"+"\"",schema:"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",parentSchema:schema11.properties.edge.properties.routes.items.properties.path,data:data55};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2305,9 +2303,12 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(typeof data56 === "string"){
-if(func3(data56) > 1024){
-const err186 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data56};
+}
+}
+if(data52.regex !== undefined){
+let data56 = data52.regex;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err186 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.regex.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data56};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2316,8 +2317,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(func3(data56) < 2){
-const err187 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data56};
+if(typeof data56 === "string"){
+if(func3(data56) > 1024){
+const err187 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data56};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2326,13 +2328,23 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(!pattern25.test(data56)){
-const err188 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data56};
+if(func3(data56) < 2){
+const err188 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters",schema:2,parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data56};
 if(vErrors === null){
 vErrors = [err188];
 }
 else {
 vErrors.push(err188);
+}
+errors++;
+}
+if(!pattern25.test(data56)){
+const err189 = {instancePath:instancePath+"/edge/routes/" + i16+"/regex",schemaPath:"#/properties/edge/properties/routes/items/properties/regex/pattern",keyword:"pattern",params:{pattern: "^\\^"},message:"must match pattern \""+"^\\^"+"\"",schema:"^\\^",parentSchema:schema11.properties.edge.properties.routes.items.properties.regex,data:data56};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
 }
 errors++;
 }
@@ -2342,17 +2354,7 @@ if(data52.backend !== undefined){
 let data57 = data52.backend;
 if(typeof data57 === "string"){
 if(func3(data57) > 63){
-const err189 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data57};
-if(vErrors === null){
-vErrors = [err189];
-}
-else {
-vErrors.push(err189);
-}
-errors++;
-}
-if(!pattern0.test(data57)){
-const err190 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data57};
+const err190 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data57};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2361,9 +2363,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-else {
-const err191 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data57};
+if(!pattern0.test(data57)){
+const err191 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data57};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2373,11 +2374,8 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data52.port !== undefined){
-let data58 = data52.port;
-if(typeof data58 === "string"){
-if(func3(data58) > 15){
-const err192 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data58};
+else {
+const err192 = {instancePath:instancePath+"/edge/routes/" + i16+"/backend",schemaPath:"#/properties/edge/properties/routes/items/properties/backend/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.backend.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.backend,data:data57};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2386,8 +2384,12 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(!pattern0.test(data58)){
-const err193 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data58};
+}
+if(data52.port !== undefined){
+let data58 = data52.port;
+if(typeof data58 === "string"){
+if(func3(data58) > 15){
+const err193 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters",schema:15,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data58};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2396,9 +2398,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-else {
-const err194 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.port.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data58};
+if(!pattern0.test(data58)){
+const err194 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data58};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2408,10 +2409,8 @@ vErrors.push(err194);
 errors++;
 }
 }
-if(data52.websocket !== undefined){
-let data59 = data52.websocket;
-if((typeof data59 !== "boolean") && (data59 !== null)){
-const err195 = {instancePath:instancePath+"/edge/routes/" + i16+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data59};
+else {
+const err195 = {instancePath:instancePath+"/edge/routes/" + i16+"/port",schemaPath:"#/properties/edge/properties/routes/items/properties/port/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.port.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.port,data:data58};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2421,10 +2420,10 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data52.rateLimited !== undefined){
-let data60 = data52.rateLimited;
-if((typeof data60 !== "boolean") && (data60 !== null)){
-const err196 = {instancePath:instancePath+"/edge/routes/" + i16+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data60};
+if(data52.websocket !== undefined){
+let data59 = data52.websocket;
+if((typeof data59 !== "boolean") && (data59 !== null)){
+const err196 = {instancePath:instancePath+"/edge/routes/" + i16+"/websocket",schemaPath:"#/properties/edge/properties/routes/items/properties/websocket/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.websocket.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.websocket,data:data59};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2434,10 +2433,10 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data52.timeout !== undefined){
-let data61 = data52.timeout;
-if(!(typeof data61 === "string")){
-const err197 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data61};
+if(data52.rateLimited !== undefined){
+let data60 = data52.rateLimited;
+if((typeof data60 !== "boolean") && (data60 !== null)){
+const err197 = {instancePath:instancePath+"/edge/routes/" + i16+"/rateLimited",schemaPath:"#/properties/edge/properties/routes/items/properties/rateLimited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.edge.properties.routes.items.properties.rateLimited.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.rateLimited,data:data60};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2447,10 +2446,10 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data52.retries !== undefined){
-let data62 = data52.retries;
-if((!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))) && (data62 !== null)){
-const err198 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data62};
+if(data52.timeout !== undefined){
+let data61 = data52.timeout;
+if(!(typeof data61 === "string")){
+const err198 = {instancePath:instancePath+"/edge/routes/" + i16+"/timeout",schemaPath:"#/properties/edge/properties/routes/items/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.routes.items.properties.timeout.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.timeout,data:data61};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2459,9 +2458,11 @@ vErrors.push(err198);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 > 5 || isNaN(data62)){
-const err199 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data62};
+}
+if(data52.retries !== undefined){
+let data62 = data52.retries;
+if((!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))) && (data62 !== null)){
+const err199 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.routes.items.properties.retries.type,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data62};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2470,8 +2471,9 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data62 < 0 || isNaN(data62)){
-const err200 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data62};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 5 || isNaN(data62)){
+const err200 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data62};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2480,16 +2482,26 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err201 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
+if(data62 < 0 || isNaN(data62)){
+const err201 = {instancePath:instancePath+"/edge/routes/" + i16+"/retries",schemaPath:"#/properties/edge/properties/routes/items/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.edge.properties.routes.items.properties.retries,data:data62};
 if(vErrors === null){
 vErrors = [err201];
 }
 else {
 vErrors.push(err201);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/edge/routes/" + i16,schemaPath:"#/properties/edge/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.routes.items.type,parentSchema:schema11.properties.edge.properties.routes.items,data:data52};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
 }
 errors++;
 }
@@ -2503,17 +2515,7 @@ for(let i17=0; i17<len9; i17++){
 let data64 = data63[i17];
 if(typeof data64 === "string"){
 if(func3(data64) > 2048){
-const err202 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data64};
-if(vErrors === null){
-vErrors = [err202];
-}
-else {
-vErrors.push(err202);
-}
-errors++;
-}
-if(!pattern28.test(data64)){
-const err203 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data64};
+const err203 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data64};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2522,14 +2524,24 @@ vErrors.push(err203);
 }
 errors++;
 }
-}
-else {
-const err204 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data64};
+if(!pattern28.test(data64)){
+const err204 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?$",parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data64};
 if(vErrors === null){
 vErrors = [err204];
 }
 else {
 vErrors.push(err204);
+}
+errors++;
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/edge/corsOrigins/" + i17,schemaPath:"#/properties/edge/properties/corsOrigins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.edge.properties.corsOrigins.items.type,parentSchema:schema11.properties.edge.properties.corsOrigins.items,data:data64};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
 }
 errors++;
 }
@@ -2545,12 +2557,12 @@ continue;
 }
 if(typeof indices8[item8] == "number"){
 j8 = indices8[item8];
-const err205 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i18+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data63};
+const err206 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i18+" are identical)",schema:true,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data63};
 if(vErrors === null){
-vErrors = [err205];
+vErrors = [err206];
 }
 else {
-vErrors.push(err205);
+vErrors.push(err206);
 }
 errors++;
 break;
@@ -2560,21 +2572,7 @@ indices8[item8] = i18;
 }
 }
 else {
-const err206 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data63};
-if(vErrors === null){
-vErrors = [err206];
-}
-else {
-vErrors.push(err206);
-}
-errors++;
-}
-}
-if(data50.rateLimit !== undefined){
-let data65 = data50.rateLimit;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.requestsPerSecond === undefined){
-const err207 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data65};
+const err207 = {instancePath:instancePath+"/edge/corsOrigins",schemaPath:"#/properties/edge/properties/corsOrigins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.edge.properties.corsOrigins.type,parentSchema:schema11.properties.edge.properties.corsOrigins,data:data63};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2583,8 +2581,12 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data65.burst === undefined){
-const err208 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data65};
+}
+if(data50.rateLimit !== undefined){
+let data65 = data50.rateLimit;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.requestsPerSecond === undefined){
+const err208 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "requestsPerSecond"},message:"must have required property '"+"requestsPerSecond"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data65};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2593,9 +2595,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-for(const key15 in data65){
-if(!((key15 === "requestsPerSecond") || (key15 === "burst"))){
-const err209 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data65};
+if(data65.burst === undefined){
+const err209 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.edge.properties.rateLimit.required,parentSchema:schema11.properties.edge.properties.rateLimit,data:data65};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2604,11 +2605,9 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-if(data65.requestsPerSecond !== undefined){
-let data66 = data65.requestsPerSecond;
-if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
-const err210 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data66};
+for(const key15 in data65){
+if(!((key15 === "requestsPerSecond") || (key15 === "burst"))){
+const err210 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.edge.properties.rateLimit,data:data65};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2617,9 +2616,11 @@ vErrors.push(err210);
 }
 errors++;
 }
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 > 100000 || isNaN(data66)){
-const err211 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data66};
+}
+if(data65.requestsPerSecond !== undefined){
+let data66 = data65.requestsPerSecond;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err211 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data66};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2628,8 +2629,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data66 < 1 || isNaN(data66)){
-const err212 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data66};
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 > 100000 || isNaN(data66)){
+const err212 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data66};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2638,12 +2640,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-}
-if(data65.burst !== undefined){
-let data67 = data65.burst;
-if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
-const err213 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data67};
+if(data66 < 1 || isNaN(data66)){
+const err213 = {instancePath:instancePath+"/edge/rateLimit/requestsPerSecond",schemaPath:"#/properties/edge/properties/rateLimit/properties/requestsPerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.requestsPerSecond,data:data66};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2652,9 +2650,12 @@ vErrors.push(err213);
 }
 errors++;
 }
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 > 100000 || isNaN(data67)){
-const err214 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data67};
+}
+}
+if(data65.burst !== undefined){
+let data67 = data65.burst;
+if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
+const err214 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.edge.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data67};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2663,8 +2664,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data67 < 1 || isNaN(data67)){
-const err215 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data67};
+if((typeof data67 == "number") && (isFinite(data67))){
+if(data67 > 100000 || isNaN(data67)){
+const err215 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data67};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2673,11 +2675,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err216 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data65};
+if(data67 < 1 || isNaN(data67)){
+const err216 = {instancePath:instancePath+"/edge/rateLimit/burst",schemaPath:"#/properties/edge/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.edge.properties.rateLimit.properties.burst,data:data67};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2688,8 +2687,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err217 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data50};
+const err217 = {instancePath:instancePath+"/edge/rateLimit",schemaPath:"#/properties/edge/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.properties.rateLimit.type,parentSchema:schema11.properties.edge.properties.rateLimit,data:data65};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2699,11 +2699,9 @@ vErrors.push(err217);
 errors++;
 }
 }
-if(data.backups !== undefined){
-let data68 = data.backups;
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-if(data68.bucket === undefined){
-const err218 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
+}
+else {
+const err218 = {instancePath:instancePath+"/edge",schemaPath:"#/properties/edge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.edge.type,parentSchema:schema11.properties.edge,data:data50};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2712,8 +2710,12 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data68.endpoint === undefined){
-const err219 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
+}
+if(data.backups !== undefined){
+let data68 = data.backups;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+if(data68.bucket === undefined){
+const err219 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2722,8 +2724,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data68.indexSnapshotSchedule === undefined){
-const err220 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
+if(data68.endpoint === undefined){
+const err220 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2732,8 +2734,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data68.volumeSnapshotSchedule === undefined){
-const err221 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
+if(data68.indexSnapshotSchedule === undefined){
+const err221 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "indexSnapshotSchedule"},message:"must have required property '"+"indexSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2742,8 +2744,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data68.configBackupSchedule === undefined){
-const err222 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
+if(data68.volumeSnapshotSchedule === undefined){
+const err222 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotSchedule"},message:"must have required property '"+"volumeSnapshotSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2752,8 +2754,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data68.volumeSnapshotClassName === undefined){
-const err223 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
+if(data68.configBackupSchedule === undefined){
+const err223 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "configBackupSchedule"},message:"must have required property '"+"configBackupSchedule"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2762,8 +2764,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data68.toolboxImage === undefined){
-const err224 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
+if(data68.volumeSnapshotClassName === undefined){
+const err224 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "volumeSnapshotClassName"},message:"must have required property '"+"volumeSnapshotClassName"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2772,9 +2774,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-for(const key16 in data68){
-if(!((((((((key16 === "bucket") || (key16 === "endpoint")) || (key16 === "indexSnapshotSchedule")) || (key16 === "volumeSnapshotSchedule")) || (key16 === "configBackupSchedule")) || (key16 === "volumeSnapshotClassName")) || (key16 === "toolboxImage")) || (key16 === "secretData"))){
-const err225 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data68};
+if(data68.toolboxImage === undefined){
+const err225 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/required",keyword:"required",params:{missingProperty: "toolboxImage"},message:"must have required property '"+"toolboxImage"+"'",schema:schema11.properties.backups.required,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2783,12 +2784,9 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-if(data68.bucket !== undefined){
-let data69 = data68.bucket;
-if(typeof data69 === "string"){
-if(func3(data69) > 63){
-const err226 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data69};
+for(const key16 in data68){
+if(!((((((((key16 === "bucket") || (key16 === "endpoint")) || (key16 === "indexSnapshotSchedule")) || (key16 === "volumeSnapshotSchedule")) || (key16 === "configBackupSchedule")) || (key16 === "volumeSnapshotClassName")) || (key16 === "toolboxImage")) || (key16 === "secretData"))){
+const err226 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2797,8 +2795,12 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(func3(data69) < 3){
-const err227 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data69};
+}
+if(data68.bucket !== undefined){
+let data69 = data68.bucket;
+if(typeof data69 === "string"){
+if(func3(data69) > 63){
+const err227 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backups.properties.bucket,data:data69};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2807,8 +2809,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(!pattern0.test(data69)){
-const err228 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data69};
+if(func3(data69) < 3){
+const err228 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters",schema:3,parentSchema:schema11.properties.backups.properties.bucket,data:data69};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2817,9 +2819,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-}
-else {
-const err229 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data69};
+if(!pattern0.test(data69)){
+const err229 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backups.properties.bucket,data:data69};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2829,11 +2830,8 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(data68.endpoint !== undefined){
-let data70 = data68.endpoint;
-if(typeof data70 === "string"){
-if(func3(data70) > 2048){
-const err230 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data70};
+else {
+const err230 = {instancePath:instancePath+"/backups/bucket",schemaPath:"#/properties/backups/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.bucket.type,parentSchema:schema11.properties.backups.properties.bucket,data:data69};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2842,8 +2840,12 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(!pattern20.test(data70)){
-const err231 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data70};
+}
+if(data68.endpoint !== undefined){
+let data70 = data68.endpoint;
+if(typeof data70 === "string"){
+if(func3(data70) > 2048){
+const err231 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.backups.properties.endpoint,data:data70};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2852,9 +2854,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-}
-else {
-const err232 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data70};
+if(!pattern20.test(data70)){
+const err232 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/pattern",keyword:"pattern",params:{pattern: "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"},message:"must match pattern \""+"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"+"\"",schema:"^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",parentSchema:schema11.properties.backups.properties.endpoint,data:data70};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2864,10 +2865,8 @@ vErrors.push(err232);
 errors++;
 }
 }
-if(data68.indexSnapshotSchedule !== undefined){
-let data71 = data68.indexSnapshotSchedule;
-if(!(typeof data71 === "string")){
-const err233 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data71};
+else {
+const err233 = {instancePath:instancePath+"/backups/endpoint",schemaPath:"#/properties/backups/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.endpoint.type,parentSchema:schema11.properties.backups.properties.endpoint,data:data70};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2877,10 +2876,10 @@ vErrors.push(err233);
 errors++;
 }
 }
-if(data68.volumeSnapshotSchedule !== undefined){
-let data72 = data68.volumeSnapshotSchedule;
-if(!(typeof data72 === "string")){
-const err234 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data72};
+if(data68.indexSnapshotSchedule !== undefined){
+let data71 = data68.indexSnapshotSchedule;
+if(!(typeof data71 === "string")){
+const err234 = {instancePath:instancePath+"/backups/indexSnapshotSchedule",schemaPath:"#/properties/backups/properties/indexSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.indexSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.indexSnapshotSchedule,data:data71};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2890,10 +2889,10 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data68.configBackupSchedule !== undefined){
-let data73 = data68.configBackupSchedule;
-if(!(typeof data73 === "string")){
-const err235 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data73};
+if(data68.volumeSnapshotSchedule !== undefined){
+let data72 = data68.volumeSnapshotSchedule;
+if(!(typeof data72 === "string")){
+const err235 = {instancePath:instancePath+"/backups/volumeSnapshotSchedule",schemaPath:"#/properties/backups/properties/volumeSnapshotSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotSchedule.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotSchedule,data:data72};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2903,11 +2902,10 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(data68.volumeSnapshotClassName !== undefined){
-let data74 = data68.volumeSnapshotClassName;
-if(typeof data74 === "string"){
-if(func3(data74) > 253){
-const err236 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data74};
+if(data68.configBackupSchedule !== undefined){
+let data73 = data68.configBackupSchedule;
+if(!(typeof data73 === "string")){
+const err236 = {instancePath:instancePath+"/backups/configBackupSchedule",schemaPath:"#/properties/backups/properties/configBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.configBackupSchedule.type,parentSchema:schema11.properties.backups.properties.configBackupSchedule,data:data73};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2916,8 +2914,12 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(func3(data74) < 1){
-const err237 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data74};
+}
+if(data68.volumeSnapshotClassName !== undefined){
+let data74 = data68.volumeSnapshotClassName;
+if(typeof data74 === "string"){
+if(func3(data74) > 253){
+const err237 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data74};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2926,8 +2928,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(!pattern3.test(data74)){
-const err238 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data74};
+if(func3(data74) < 1){
+const err238 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data74};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2936,9 +2938,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-}
-else {
-const err239 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data74};
+if(!pattern3.test(data74)){
+const err239 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data74};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -2948,11 +2949,8 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(data68.toolboxImage !== undefined){
-let data75 = data68.toolboxImage;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.repository === undefined){
-const err240 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data75};
+else {
+const err240 = {instancePath:instancePath+"/backups/volumeSnapshotClassName",schemaPath:"#/properties/backups/properties/volumeSnapshotClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.volumeSnapshotClassName.type,parentSchema:schema11.properties.backups.properties.volumeSnapshotClassName,data:data74};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -2961,8 +2959,12 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data75.tag === undefined){
-const err241 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data75};
+}
+if(data68.toolboxImage !== undefined){
+let data75 = data68.toolboxImage;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.repository === undefined){
+const err241 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data75};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -2971,9 +2973,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-for(const key17 in data75){
-if(!(((key17 === "repository") || (key17 === "tag")) || (key17 === "digest"))){
-const err242 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data75};
+if(data75.tag === undefined){
+const err242 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backups.properties.toolboxImage.required,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data75};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -2982,12 +2983,9 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-if(data75.repository !== undefined){
-let data76 = data75.repository;
-if(typeof data76 === "string"){
-if(func3(data76) > 255){
-const err243 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data76};
+for(const key17 in data75){
+if(!(((key17 === "repository") || (key17 === "tag")) || (key17 === "digest"))){
+const err243 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data75};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -2996,8 +2994,12 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(!pattern32.test(data76)){
-const err244 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data76};
+}
+if(data75.repository !== undefined){
+let data76 = data75.repository;
+if(typeof data76 === "string"){
+if(func3(data76) > 255){
+const err244 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data76};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3006,9 +3008,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-}
-else {
-const err245 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data76};
+if(!pattern32.test(data76)){
+const err245 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data76};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3018,11 +3019,8 @@ vErrors.push(err245);
 errors++;
 }
 }
-if(data75.tag !== undefined){
-let data77 = data75.tag;
-if(typeof data77 === "string"){
-if(!pattern33.test(data77)){
-const err246 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data77};
+else {
+const err246 = {instancePath:instancePath+"/backups/toolboxImage/repository",schemaPath:"#/properties/backups/properties/toolboxImage/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.repository.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.repository,data:data76};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3032,8 +3030,11 @@ vErrors.push(err246);
 errors++;
 }
 }
-else {
-const err247 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data77};
+if(data75.tag !== undefined){
+let data77 = data75.tag;
+if(typeof data77 === "string"){
+if(!pattern33.test(data77)){
+const err247 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data77};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3043,10 +3044,8 @@ vErrors.push(err247);
 errors++;
 }
 }
-if(data75.digest !== undefined){
-let data78 = data75.digest;
-if((typeof data78 !== "string") && (data78 !== null)){
-const err248 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data78};
+else {
+const err248 = {instancePath:instancePath+"/backups/toolboxImage/tag",schemaPath:"#/properties/backups/properties/toolboxImage/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.tag.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.tag,data:data77};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3055,9 +3054,11 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(typeof data78 === "string"){
-if(!pattern34.test(data78)){
-const err249 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data78};
+}
+if(data75.digest !== undefined){
+let data78 = data75.digest;
+if((typeof data78 !== "string") && (data78 !== null)){
+const err249 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.toolboxImage.properties.digest.type,parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data78};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3066,11 +3067,9 @@ vErrors.push(err249);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err250 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data75};
+if(typeof data78 === "string"){
+if(!pattern34.test(data78)){
+const err250 = {instancePath:instancePath+"/backups/toolboxImage/digest",schemaPath:"#/properties/backups/properties/toolboxImage/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backups.properties.toolboxImage.properties.digest,data:data78};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3080,10 +3079,10 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data68.secretData !== undefined){
-let data79 = data68.secretData;
-if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
-const err251 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data79};
+}
+}
+else {
+const err251 = {instancePath:instancePath+"/backups/toolboxImage",schemaPath:"#/properties/backups/properties/toolboxImage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.toolboxImage.type,parentSchema:schema11.properties.backups.properties.toolboxImage,data:data75};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3092,9 +3091,11 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.ageRecipient === undefined){
-const err252 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data79};
+}
+if(data68.secretData !== undefined){
+let data79 = data68.secretData;
+if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
+const err252 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.properties.secretData.type,parentSchema:schema11.properties.backups.properties.secretData,data:data79};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3103,9 +3104,9 @@ vErrors.push(err252);
 }
 errors++;
 }
-for(const key18 in data79){
-if(!(key18 === "ageRecipient")){
-const err253 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data79};
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.ageRecipient === undefined){
+const err253 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/required",keyword:"required",params:{missingProperty: "ageRecipient"},message:"must have required property '"+"ageRecipient"+"'",schema:schema11.properties.backups.properties.secretData.required,parentSchema:schema11.properties.backups.properties.secretData,data:data79};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3114,12 +3115,9 @@ vErrors.push(err253);
 }
 errors++;
 }
-}
-if(data79.ageRecipient !== undefined){
-let data80 = data79.ageRecipient;
-if(typeof data80 === "string"){
-if(!pattern35.test(data80)){
-const err254 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data80};
+for(const key18 in data79){
+if(!(key18 === "ageRecipient")){
+const err254 = {instancePath:instancePath+"/backups/secretData",schemaPath:"#/properties/backups/properties/secretData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backups.properties.secretData,data:data79};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3129,8 +3127,11 @@ vErrors.push(err254);
 errors++;
 }
 }
-else {
-const err255 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data80};
+if(data79.ageRecipient !== undefined){
+let data80 = data79.ageRecipient;
+if(typeof data80 === "string"){
+if(!pattern35.test(data80)){
+const err255 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/pattern",keyword:"pattern",params:{pattern: "^age1[02-9ac-hj-np-z]{58}$"},message:"must match pattern \""+"^age1[02-9ac-hj-np-z]{58}$"+"\"",schema:"^age1[02-9ac-hj-np-z]{58}$",parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data80};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3140,11 +3141,8 @@ vErrors.push(err255);
 errors++;
 }
 }
-}
-}
-}
 else {
-const err256 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data68};
+const err256 = {instancePath:instancePath+"/backups/secretData/ageRecipient",schemaPath:"#/properties/backups/properties/secretData/properties/ageRecipient/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backups.properties.secretData.properties.ageRecipient.type,parentSchema:schema11.properties.backups.properties.secretData.properties.ageRecipient,data:data80};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3154,11 +3152,11 @@ vErrors.push(err256);
 errors++;
 }
 }
-if(data.delivery !== undefined){
-let data81 = data.delivery;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.prometheusAddress === undefined){
-const err257 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/required",keyword:"required",params:{missingProperty: "prometheusAddress"},message:"must have required property '"+"prometheusAddress"+"'",schema:schema11.properties.delivery.required,parentSchema:schema11.properties.delivery,data:data81};
+}
+}
+}
+else {
+const err257 = {instancePath:instancePath+"/backups",schemaPath:"#/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backups.type,parentSchema:schema11.properties.backups,data:data68};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3167,8 +3165,12 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data81.canarySteps === undefined){
-const err258 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/required",keyword:"required",params:{missingProperty: "canarySteps"},message:"must have required property '"+"canarySteps"+"'",schema:schema11.properties.delivery.required,parentSchema:schema11.properties.delivery,data:data81};
+}
+if(data.delivery !== undefined){
+let data81 = data.delivery;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.prometheusAddress === undefined){
+const err258 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/required",keyword:"required",params:{missingProperty: "prometheusAddress"},message:"must have required property '"+"prometheusAddress"+"'",schema:schema11.properties.delivery.required,parentSchema:schema11.properties.delivery,data:data81};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3177,9 +3179,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-for(const key19 in data81){
-if(!((key19 === "prometheusAddress") || (key19 === "canarySteps"))){
-const err259 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.delivery,data:data81};
+if(data81.canarySteps === undefined){
+const err259 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/required",keyword:"required",params:{missingProperty: "canarySteps"},message:"must have required property '"+"canarySteps"+"'",schema:schema11.properties.delivery.required,parentSchema:schema11.properties.delivery,data:data81};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3188,12 +3189,9 @@ vErrors.push(err259);
 }
 errors++;
 }
-}
-if(data81.prometheusAddress !== undefined){
-let data82 = data81.prometheusAddress;
-if(typeof data82 === "string"){
-if(!pattern36.test(data82)){
-const err260 = {instancePath:instancePath+"/delivery/prometheusAddress",schemaPath:"#/properties/delivery/properties/prometheusAddress/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/\\S*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/\\S*)?$"+"\"",schema:"^https?://[^\\s/]+(/\\S*)?$",parentSchema:schema11.properties.delivery.properties.prometheusAddress,data:data82};
+for(const key19 in data81){
+if(!((key19 === "prometheusAddress") || (key19 === "canarySteps"))){
+const err260 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.delivery,data:data81};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3203,8 +3201,11 @@ vErrors.push(err260);
 errors++;
 }
 }
-else {
-const err261 = {instancePath:instancePath+"/delivery/prometheusAddress",schemaPath:"#/properties/delivery/properties/prometheusAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.delivery.properties.prometheusAddress.type,parentSchema:schema11.properties.delivery.properties.prometheusAddress,data:data82};
+if(data81.prometheusAddress !== undefined){
+let data82 = data81.prometheusAddress;
+if(typeof data82 === "string"){
+if(!pattern36.test(data82)){
+const err261 = {instancePath:instancePath+"/delivery/prometheusAddress",schemaPath:"#/properties/delivery/properties/prometheusAddress/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/\\S*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/\\S*)?$"+"\"",schema:"^https?://[^\\s/]+(/\\S*)?$",parentSchema:schema11.properties.delivery.properties.prometheusAddress,data:data82};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3214,11 +3215,8 @@ vErrors.push(err261);
 errors++;
 }
 }
-if(data81.canarySteps !== undefined){
-let data83 = data81.canarySteps;
-if(Array.isArray(data83)){
-if(data83.length < 1){
-const err262 = {instancePath:instancePath+"/delivery/canarySteps",schemaPath:"#/properties/delivery/properties/canarySteps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.delivery.properties.canarySteps,data:data83};
+else {
+const err262 = {instancePath:instancePath+"/delivery/prometheusAddress",schemaPath:"#/properties/delivery/properties/prometheusAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.delivery.properties.prometheusAddress.type,parentSchema:schema11.properties.delivery.properties.prometheusAddress,data:data82};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3227,12 +3225,12 @@ vErrors.push(err262);
 }
 errors++;
 }
-const len10 = data83.length;
-for(let i19=0; i19<len10; i19++){
-let data84 = data83[i19];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.weight === undefined){
-const err263 = {instancePath:instancePath+"/delivery/canarySteps/" + i19,schemaPath:"#/properties/delivery/properties/canarySteps/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'",schema:schema11.properties.delivery.properties.canarySteps.items.required,parentSchema:schema11.properties.delivery.properties.canarySteps.items,data:data84};
+}
+if(data81.canarySteps !== undefined){
+let data83 = data81.canarySteps;
+if(Array.isArray(data83)){
+if(data83.length < 1){
+const err263 = {instancePath:instancePath+"/delivery/canarySteps",schemaPath:"#/properties/delivery/properties/canarySteps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.delivery.properties.canarySteps,data:data83};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3241,9 +3239,12 @@ vErrors.push(err263);
 }
 errors++;
 }
-for(const key20 in data84){
-if(!(((key20 === "weight") || (key20 === "pause")) || (key20 === "analysis"))){
-const err264 = {instancePath:instancePath+"/delivery/canarySteps/" + i19,schemaPath:"#/properties/delivery/properties/canarySteps/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.delivery.properties.canarySteps.items,data:data84};
+const len10 = data83.length;
+for(let i19=0; i19<len10; i19++){
+let data84 = data83[i19];
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.weight === undefined){
+const err264 = {instancePath:instancePath+"/delivery/canarySteps/" + i19,schemaPath:"#/properties/delivery/properties/canarySteps/items/required",keyword:"required",params:{missingProperty: "weight"},message:"must have required property '"+"weight"+"'",schema:schema11.properties.delivery.properties.canarySteps.items.required,parentSchema:schema11.properties.delivery.properties.canarySteps.items,data:data84};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3252,11 +3253,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-}
-if(data84.weight !== undefined){
-let data85 = data84.weight;
-if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
-const err265 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/weight",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.delivery.properties.canarySteps.items.properties.weight.type,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.weight,data:data85};
+for(const key20 in data84){
+if(!(((key20 === "weight") || (key20 === "pause")) || (key20 === "analysis"))){
+const err265 = {instancePath:instancePath+"/delivery/canarySteps/" + i19,schemaPath:"#/properties/delivery/properties/canarySteps/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.delivery.properties.canarySteps.items,data:data84};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3265,9 +3264,11 @@ vErrors.push(err265);
 }
 errors++;
 }
-if((typeof data85 == "number") && (isFinite(data85))){
-if(data85 > 99 || isNaN(data85)){
-const err266 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/weight",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/weight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 99},message:"must be <= 99",schema:99,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.weight,data:data85};
+}
+if(data84.weight !== undefined){
+let data85 = data84.weight;
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+const err266 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/weight",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.delivery.properties.canarySteps.items.properties.weight.type,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.weight,data:data85};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3276,8 +3277,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data85 < 1 || isNaN(data85)){
-const err267 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/weight",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.weight,data:data85};
+if((typeof data85 == "number") && (isFinite(data85))){
+if(data85 > 99 || isNaN(data85)){
+const err267 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/weight",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/weight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 99},message:"must be <= 99",schema:99,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.weight,data:data85};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3286,12 +3288,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-}
-}
-if(data84.pause !== undefined){
-let data86 = data84.pause;
-if((typeof data86 !== "string") && (data86 !== null)){
-const err268 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/pause",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/pause/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.delivery.properties.canarySteps.items.properties.pause.type,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.pause,data:data86};
+if(data85 < 1 || isNaN(data85)){
+const err268 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/weight",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.weight,data:data85};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3301,10 +3299,11 @@ vErrors.push(err268);
 errors++;
 }
 }
-if(data84.analysis !== undefined){
-let data87 = data84.analysis;
-if((typeof data87 !== "boolean") && (data87 !== null)){
-const err269 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/analysis",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/analysis/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.delivery.properties.canarySteps.items.properties.analysis.type,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.analysis,data:data87};
+}
+if(data84.pause !== undefined){
+let data86 = data84.pause;
+if((typeof data86 !== "string") && (data86 !== null)){
+const err269 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/pause",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/pause/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.delivery.properties.canarySteps.items.properties.pause.type,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.pause,data:data86};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3314,9 +3313,10 @@ vErrors.push(err269);
 errors++;
 }
 }
-}
-else {
-const err270 = {instancePath:instancePath+"/delivery/canarySteps/" + i19,schemaPath:"#/properties/delivery/properties/canarySteps/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.delivery.properties.canarySteps.items.type,parentSchema:schema11.properties.delivery.properties.canarySteps.items,data:data84};
+if(data84.analysis !== undefined){
+let data87 = data84.analysis;
+if((typeof data87 !== "boolean") && (data87 !== null)){
+const err270 = {instancePath:instancePath+"/delivery/canarySteps/" + i19+"/analysis",schemaPath:"#/properties/delivery/properties/canarySteps/items/properties/analysis/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.delivery.properties.canarySteps.items.properties.analysis.type,parentSchema:schema11.properties.delivery.properties.canarySteps.items.properties.analysis,data:data87};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3328,7 +3328,7 @@ errors++;
 }
 }
 else {
-const err271 = {instancePath:instancePath+"/delivery/canarySteps",schemaPath:"#/properties/delivery/properties/canarySteps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.delivery.properties.canarySteps.type,parentSchema:schema11.properties.delivery.properties.canarySteps,data:data83};
+const err271 = {instancePath:instancePath+"/delivery/canarySteps/" + i19,schemaPath:"#/properties/delivery/properties/canarySteps/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.delivery.properties.canarySteps.items.type,parentSchema:schema11.properties.delivery.properties.canarySteps.items,data:data84};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3340,7 +3340,7 @@ errors++;
 }
 }
 else {
-const err272 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.delivery.type,parentSchema:schema11.properties.delivery,data:data81};
+const err272 = {instancePath:instancePath+"/delivery/canarySteps",schemaPath:"#/properties/delivery/properties/canarySteps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.delivery.properties.canarySteps.type,parentSchema:schema11.properties.delivery.properties.canarySteps,data:data83};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3350,11 +3350,9 @@ vErrors.push(err272);
 errors++;
 }
 }
-if(data.components !== undefined){
-let data88 = data.components;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.cinNode === undefined){
-const err273 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data88};
+}
+else {
+const err273 = {instancePath:instancePath+"/delivery",schemaPath:"#/properties/delivery/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.delivery.type,parentSchema:schema11.properties.delivery,data:data81};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3363,8 +3361,21 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data88.envoyEdge === undefined){
-const err274 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data88};
+}
+if(data.gitops !== undefined){
+let data88 = data.gitops;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.targetRevision === undefined){
+data88.targetRevision = "HEAD";
+}
+if(data88.prune === undefined){
+data88.prune = true;
+}
+if(data88.selfHeal === undefined){
+data88.selfHeal = true;
+}
+if(data88.repoURL === undefined){
+const err274 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/required",keyword:"required",params:{missingProperty: "repoURL"},message:"must have required property '"+"repoURL"+"'",schema:schema11.properties.gitops.required,parentSchema:schema11.properties.gitops,data:data88};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3373,8 +3384,9 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data88.kubo === undefined){
-const err275 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data88};
+for(const key21 in data88){
+if(!((((key21 === "repoURL") || (key21 === "targetRevision")) || (key21 === "prune")) || (key21 === "selfHeal"))){
+const err275 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.gitops,data:data88};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3383,8 +3395,12 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data88.pinOrchestrator === undefined){
-const err276 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data88};
+}
+if(data88.repoURL !== undefined){
+let data89 = data88.repoURL;
+if(typeof data89 === "string"){
+if(func3(data89) > 2048){
+const err276 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.gitops.properties.repoURL,data:data89};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3393,8 +3409,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data88.watcher === undefined){
-const err277 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data88};
+if(!pattern37.test(data89)){
+const err277 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/pattern",keyword:"pattern",params:{pattern: "^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$"},message:"must match pattern \""+"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$"+"\"",schema:"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$",parentSchema:schema11.properties.gitops.properties.repoURL,data:data89};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3403,8 +3419,9 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data88.web === undefined){
-const err278 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data88};
+}
+else {
+const err278 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.gitops.properties.repoURL.type,parentSchema:schema11.properties.gitops.properties.repoURL,data:data89};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3413,8 +3430,10 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data88.otelCollector === undefined){
-const err279 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data88};
+}
+let data90 = data88.targetRevision;
+if((typeof data90 !== "string") && (data90 !== null)){
+const err279 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.gitops.properties.targetRevision.type,parentSchema:schema11.properties.gitops.properties.targetRevision,data:data90};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3423,8 +3442,9 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data88.promtail === undefined){
-const err280 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data88};
+if(typeof data90 === "string"){
+if(func3(data90) > 255){
+const err280 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.gitops.properties.targetRevision,data:data90};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3433,9 +3453,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-for(const key21 in data88){
-if(!((((((((key21 === "cinNode") || (key21 === "envoyEdge")) || (key21 === "kubo")) || (key21 === "pinOrchestrator")) || (key21 === "watcher")) || (key21 === "web")) || (key21 === "otelCollector")) || (key21 === "promtail"))){
-const err281 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data88};
+if(!pattern38.test(data90)){
+const err281 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9._/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9._/-]*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9._/-]*$",parentSchema:schema11.properties.gitops.properties.targetRevision,data:data90};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3445,11 +3464,9 @@ vErrors.push(err281);
 errors++;
 }
 }
-if(data88.cinNode !== undefined){
-let data89 = data88.cinNode;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.image === undefined){
-const err282 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data89};
+let data91 = data88.prune;
+if((typeof data91 !== "boolean") && (data91 !== null)){
+const err282 = {instancePath:instancePath+"/gitops/prune",schemaPath:"#/properties/gitops/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.gitops.properties.prune.type,parentSchema:schema11.properties.gitops.properties.prune,data:data91};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3458,8 +3475,9 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data89.resources === undefined){
-const err283 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data89};
+let data92 = data88.selfHeal;
+if((typeof data92 !== "boolean") && (data92 !== null)){
+const err283 = {instancePath:instancePath+"/gitops/selfHeal",schemaPath:"#/properties/gitops/properties/selfHeal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.gitops.properties.selfHeal.type,parentSchema:schema11.properties.gitops.properties.selfHeal,data:data92};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3468,8 +3486,9 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data89.languages === undefined){
-const err284 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data89};
+}
+else {
+const err284 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.gitops.type,parentSchema:schema11.properties.gitops,data:data88};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3478,8 +3497,12 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(data89.instanceOverrides === undefined){
-const err285 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data89};
+}
+if(data.components !== undefined){
+let data93 = data.components;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.cinNode === undefined){
+const err285 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "cinNode"},message:"must have required property '"+"cinNode"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3488,9 +3511,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-for(const key22 in data89){
-if(!((((key22 === "image") || (key22 === "resources")) || (key22 === "languages")) || (key22 === "instanceOverrides"))){
-const err286 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data89};
+if(data93.envoyEdge === undefined){
+const err286 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "envoyEdge"},message:"must have required property '"+"envoyEdge"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3499,12 +3521,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-}
-if(data89.image !== undefined){
-let data90 = data89.image;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.repository === undefined){
-const err287 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data90};
+if(data93.kubo === undefined){
+const err287 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "kubo"},message:"must have required property '"+"kubo"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3513,8 +3531,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data90.tag === undefined){
-const err288 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data90};
+if(data93.pinOrchestrator === undefined){
+const err288 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "pinOrchestrator"},message:"must have required property '"+"pinOrchestrator"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3523,9 +3541,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-for(const key23 in data90){
-if(!(((key23 === "repository") || (key23 === "tag")) || (key23 === "digest"))){
-const err289 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data90};
+if(data93.watcher === undefined){
+const err289 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "watcher"},message:"must have required property '"+"watcher"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3534,12 +3551,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-if(data90.repository !== undefined){
-let data91 = data90.repository;
-if(typeof data91 === "string"){
-if(func3(data91) > 255){
-const err290 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data91};
+if(data93.web === undefined){
+const err290 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3548,8 +3561,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(!pattern32.test(data91)){
-const err291 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data91};
+if(data93.otelCollector === undefined){
+const err291 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "otelCollector"},message:"must have required property '"+"otelCollector"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3558,9 +3571,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-}
-else {
-const err292 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data91};
+if(data93.promtail === undefined){
+const err292 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "promtail"},message:"must have required property '"+"promtail"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3569,12 +3581,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-if(data90.tag !== undefined){
-let data92 = data90.tag;
-if(typeof data92 === "string"){
-if(!pattern33.test(data92)){
-const err293 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data92};
+for(const key22 in data93){
+if(!((((((((key22 === "cinNode") || (key22 === "envoyEdge")) || (key22 === "kubo")) || (key22 === "pinOrchestrator")) || (key22 === "watcher")) || (key22 === "web")) || (key22 === "otelCollector")) || (key22 === "promtail"))){
+const err293 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data93};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3584,8 +3593,11 @@ vErrors.push(err293);
 errors++;
 }
 }
-else {
-const err294 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data92};
+if(data93.cinNode !== undefined){
+let data94 = data93.cinNode;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.image === undefined){
+const err294 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data94};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3594,11 +3606,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-if(data90.digest !== undefined){
-let data93 = data90.digest;
-if((typeof data93 !== "string") && (data93 !== null)){
-const err295 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data93};
+if(data94.resources === undefined){
+const err295 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data94};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3607,9 +3616,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(typeof data93 === "string"){
-if(!pattern34.test(data93)){
-const err296 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data93};
+if(data94.languages === undefined){
+const err296 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data94};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3618,11 +3626,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err297 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data90};
+if(data94.instanceOverrides === undefined){
+const err297 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/required",keyword:"required",params:{missingProperty: "instanceOverrides"},message:"must have required property '"+"instanceOverrides"+"'",schema:schema11.properties.components.properties.cinNode.required,parentSchema:schema11.properties.components.properties.cinNode,data:data94};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3631,12 +3636,9 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-if(data89.resources !== undefined){
-let data94 = data89.resources;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.requests === undefined){
-const err298 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data94};
+for(const key23 in data94){
+if(!((((key23 === "image") || (key23 === "resources")) || (key23 === "languages")) || (key23 === "instanceOverrides"))){
+const err298 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode,data:data94};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3645,8 +3647,12 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data94.limits === undefined){
-const err299 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data94};
+}
+if(data94.image !== undefined){
+let data95 = data94.image;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.repository === undefined){
+const err299 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data95};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3655,9 +3661,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-for(const key24 in data94){
-if(!((key24 === "requests") || (key24 === "limits"))){
-const err300 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data94};
+if(data95.tag === undefined){
+const err300 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data95};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3666,12 +3671,9 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-if(data94.requests !== undefined){
-let data95 = data94.requests;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.cpu === undefined){
-const err301 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data95};
+for(const key24 in data95){
+if(!(((key24 === "repository") || (key24 === "tag")) || (key24 === "digest"))){
+const err301 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data95};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3680,8 +3682,12 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data95.memory === undefined){
-const err302 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data95};
+}
+if(data95.repository !== undefined){
+let data96 = data95.repository;
+if(typeof data96 === "string"){
+if(func3(data96) > 255){
+const err302 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data96};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3690,9 +3696,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-for(const key25 in data95){
-if(!((key25 === "cpu") || (key25 === "memory"))){
-const err303 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data95};
+if(!pattern32.test(data96)){
+const err303 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data96};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3702,11 +3707,8 @@ vErrors.push(err303);
 errors++;
 }
 }
-if(data95.cpu !== undefined){
-let data96 = data95.cpu;
-if(typeof data96 === "string"){
-if(!pattern40.test(data96)){
-const err304 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data96};
+else {
+const err304 = {instancePath:instancePath+"/components/cinNode/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.repository,data:data96};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3716,8 +3718,11 @@ vErrors.push(err304);
 errors++;
 }
 }
-else {
-const err305 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data96};
+if(data95.tag !== undefined){
+let data97 = data95.tag;
+if(typeof data97 === "string"){
+if(!pattern33.test(data97)){
+const err305 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data97};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3727,11 +3732,8 @@ vErrors.push(err305);
 errors++;
 }
 }
-if(data95.memory !== undefined){
-let data97 = data95.memory;
-if(typeof data97 === "string"){
-if(!pattern41.test(data97)){
-const err306 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data97};
+else {
+const err306 = {instancePath:instancePath+"/components/cinNode/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.tag,data:data97};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3741,8 +3743,10 @@ vErrors.push(err306);
 errors++;
 }
 }
-else {
-const err307 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data97};
+if(data95.digest !== undefined){
+let data98 = data95.digest;
+if((typeof data98 !== "string") && (data98 !== null)){
+const err307 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data98};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3751,10 +3755,9 @@ vErrors.push(err307);
 }
 errors++;
 }
-}
-}
-else {
-const err308 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data95};
+if(typeof data98 === "string"){
+if(!pattern34.test(data98)){
+const err308 = {instancePath:instancePath+"/components/cinNode/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.image.properties.digest,data:data98};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3764,11 +3767,10 @@ vErrors.push(err308);
 errors++;
 }
 }
-if(data94.limits !== undefined){
-let data98 = data94.limits;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.memory === undefined){
-const err309 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data98};
+}
+}
+else {
+const err309 = {instancePath:instancePath+"/components/cinNode/image",schemaPath:"#/properties/components/properties/cinNode/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.image,data:data95};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3777,9 +3779,12 @@ vErrors.push(err309);
 }
 errors++;
 }
-for(const key26 in data98){
-if(!((key26 === "cpu") || (key26 === "memory"))){
-const err310 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data98};
+}
+if(data94.resources !== undefined){
+let data99 = data94.resources;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.requests === undefined){
+const err310 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data99};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3788,11 +3793,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-if(data98.cpu !== undefined){
-let data99 = data98.cpu;
-if((typeof data99 !== "string") && (data99 !== null)){
-const err311 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data99};
+if(data99.limits === undefined){
+const err311 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data99};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3801,9 +3803,9 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(typeof data99 === "string"){
-if(!pattern40.test(data99)){
-const err312 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data99};
+for(const key25 in data99){
+if(!((key25 === "requests") || (key25 === "limits"))){
+const err312 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data99};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3813,12 +3815,11 @@ vErrors.push(err312);
 errors++;
 }
 }
-}
-if(data98.memory !== undefined){
-let data100 = data98.memory;
-if(typeof data100 === "string"){
-if(!pattern41.test(data100)){
-const err313 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data100};
+if(data99.requests !== undefined){
+let data100 = data99.requests;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+if(data100.cpu === undefined){
+const err313 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data100};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3827,9 +3828,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-else {
-const err314 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data100};
+if(data100.memory === undefined){
+const err314 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data100};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3838,10 +3838,9 @@ vErrors.push(err314);
 }
 errors++;
 }
-}
-}
-else {
-const err315 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data98};
+for(const key26 in data100){
+if(!((key26 === "cpu") || (key26 === "memory"))){
+const err315 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data100};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3851,9 +3850,11 @@ vErrors.push(err315);
 errors++;
 }
 }
-}
-else {
-const err316 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data94};
+if(data100.cpu !== undefined){
+let data101 = data100.cpu;
+if(typeof data101 === "string"){
+if(!pattern42.test(data101)){
+const err316 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data101};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3863,11 +3864,8 @@ vErrors.push(err316);
 errors++;
 }
 }
-if(data89.languages !== undefined){
-let data101 = data89.languages;
-if(Array.isArray(data101)){
-if(data101.length < 1){
-const err317 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data101};
+else {
+const err317 = {instancePath:instancePath+"/components/cinNode/resources/requests/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.cpu,data:data101};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3876,12 +3874,12 @@ vErrors.push(err317);
 }
 errors++;
 }
-const len11 = data101.length;
-for(let i20=0; i20<len11; i20++){
-let data102 = data101[i20];
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.code === undefined){
-const err318 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data102};
+}
+if(data100.memory !== undefined){
+let data102 = data100.memory;
+if(typeof data102 === "string"){
+if(!pattern43.test(data102)){
+const err318 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data102};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3890,8 +3888,9 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(data102.replicas === undefined){
-const err319 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data102};
+}
+else {
+const err319 = {instancePath:instancePath+"/components/cinNode/resources/requests/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.properties.memory,data:data102};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3900,8 +3899,10 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(data102.storage === undefined){
-const err320 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data102};
+}
+}
+else {
+const err320 = {instancePath:instancePath+"/components/cinNode/resources/requests",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.requests,data:data100};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -3910,9 +3911,12 @@ vErrors.push(err320);
 }
 errors++;
 }
-for(const key27 in data102){
-if(!(((key27 === "code") || (key27 === "replicas")) || (key27 === "storage"))){
-const err321 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data102};
+}
+if(data99.limits !== undefined){
+let data103 = data99.limits;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.memory === undefined){
+const err321 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data103};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -3921,12 +3925,9 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-if(data102.code !== undefined){
-let data103 = data102.code;
-if(typeof data103 === "string"){
-if(!pattern44.test(data103)){
-const err322 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data103};
+for(const key27 in data103){
+if(!((key27 === "cpu") || (key27 === "memory"))){
+const err322 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data103};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -3936,8 +3937,10 @@ vErrors.push(err322);
 errors++;
 }
 }
-else {
-const err323 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data103};
+if(data103.cpu !== undefined){
+let data104 = data103.cpu;
+if((typeof data104 !== "string") && (data104 !== null)){
+const err323 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data104};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -3946,11 +3949,9 @@ vErrors.push(err323);
 }
 errors++;
 }
-}
-if(data102.replicas !== undefined){
-let data104 = data102.replicas;
-if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
-const err324 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data104};
+if(typeof data104 === "string"){
+if(!pattern42.test(data104)){
+const err324 = {instancePath:instancePath+"/components/cinNode/resources/limits/cpu",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.cpu,data:data104};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -3959,9 +3960,13 @@ vErrors.push(err324);
 }
 errors++;
 }
-if((typeof data104 == "number") && (isFinite(data104))){
-if(data104 > 1000 || isNaN(data104)){
-const err325 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data104};
+}
+}
+if(data103.memory !== undefined){
+let data105 = data103.memory;
+if(typeof data105 === "string"){
+if(!pattern43.test(data105)){
+const err325 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data105};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -3970,8 +3975,9 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data104 < 0 || isNaN(data104)){
-const err326 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data104};
+}
+else {
+const err326 = {instancePath:instancePath+"/components/cinNode/resources/limits/memory",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.properties.memory,data:data105};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -3982,11 +3988,8 @@ errors++;
 }
 }
 }
-if(data102.storage !== undefined){
-let data105 = data102.storage;
-if(typeof data105 === "string"){
-if(!pattern41.test(data105)){
-const err327 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data105};
+else {
+const err327 = {instancePath:instancePath+"/components/cinNode/resources/limits",schemaPath:"#/properties/components/properties/cinNode/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources.properties.limits,data:data103};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -3996,8 +3999,9 @@ vErrors.push(err327);
 errors++;
 }
 }
+}
 else {
-const err328 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data105};
+const err328 = {instancePath:instancePath+"/components/cinNode/resources",schemaPath:"#/properties/components/properties/cinNode/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.resources.type,parentSchema:schema11.properties.components.properties.cinNode.properties.resources,data:data99};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4007,9 +4011,11 @@ vErrors.push(err328);
 errors++;
 }
 }
-}
-else {
-const err329 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data102};
+if(data94.languages !== undefined){
+let data106 = data94.languages;
+if(Array.isArray(data106)){
+if(data106.length < 1){
+const err329 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data106};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4018,10 +4024,12 @@ vErrors.push(err329);
 }
 errors++;
 }
-}
-}
-else {
-const err330 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data101};
+const len11 = data106.length;
+for(let i20=0; i20<len11; i20++){
+let data107 = data106[i20];
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.code === undefined){
+const err330 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data107};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4030,16 +4038,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-}
-if(data89.instanceOverrides !== undefined){
-let data106 = data89.instanceOverrides;
-if(Array.isArray(data106)){
-const len12 = data106.length;
-for(let i21=0; i21<len12; i21++){
-let data107 = data106[i21];
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.language === undefined){
-const err331 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data107};
+if(data107.replicas === undefined){
+const err331 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data107};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4048,8 +4048,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data107.instance === undefined){
-const err332 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data107};
+if(data107.storage === undefined){
+const err332 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.cinNode.properties.languages.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data107};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4059,8 +4059,8 @@ vErrors.push(err332);
 errors++;
 }
 for(const key28 in data107){
-if(!((((key28 === "language") || (key28 === "instance")) || (key28 === "image")) || (key28 === "excluded"))){
-const err333 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data107};
+if(!(((key28 === "code") || (key28 === "replicas")) || (key28 === "storage"))){
+const err333 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data107};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4070,11 +4070,11 @@ vErrors.push(err333);
 errors++;
 }
 }
-if(data107.language !== undefined){
-let data108 = data107.language;
+if(data107.code !== undefined){
+let data108 = data107.code;
 if(typeof data108 === "string"){
-if(!pattern44.test(data108)){
-const err334 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data108};
+if(!pattern46.test(data108)){
+const err334 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data108};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4085,7 +4085,7 @@ errors++;
 }
 }
 else {
-const err335 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data108};
+const err335 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/code",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.code,data:data108};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4095,10 +4095,10 @@ vErrors.push(err335);
 errors++;
 }
 }
-if(data107.instance !== undefined){
-let data109 = data107.instance;
+if(data107.replicas !== undefined){
+let data109 = data107.replicas;
 if(!(((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109))) && (isFinite(data109)))){
-const err336 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data109};
+const err336 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data109};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4108,8 +4108,8 @@ vErrors.push(err336);
 errors++;
 }
 if((typeof data109 == "number") && (isFinite(data109))){
-if(data109 < 0 || isNaN(data109)){
-const err337 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data109};
+if(data109 > 1000 || isNaN(data109)){
+const err337 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data109};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4118,12 +4118,8 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-}
-if(data107.image !== undefined){
-let data110 = data107.image;
-if((!(data110 && typeof data110 == "object" && !Array.isArray(data110))) && (data110 !== null)){
-const err338 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data110};
+if(data109 < 0 || isNaN(data109)){
+const err338 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/replicas",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.replicas,data:data109};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4132,9 +4128,13 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-if(data110.repository === undefined){
-const err339 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data110};
+}
+}
+if(data107.storage !== undefined){
+let data110 = data107.storage;
+if(typeof data110 === "string"){
+if(!pattern43.test(data110)){
+const err339 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data110};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4143,8 +4143,9 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data110.tag === undefined){
-const err340 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data110};
+}
+else {
+const err340 = {instancePath:instancePath+"/components/cinNode/languages/" + i20+"/storage",schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items.properties.storage,data:data110};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4153,9 +4154,10 @@ vErrors.push(err340);
 }
 errors++;
 }
-for(const key29 in data110){
-if(!(((key29 === "repository") || (key29 === "tag")) || (key29 === "digest"))){
-const err341 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data110};
+}
+}
+else {
+const err341 = {instancePath:instancePath+"/components/cinNode/languages/" + i20,schemaPath:"#/properties/components/properties/cinNode/properties/languages/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.languages.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages.items,data:data107};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4165,11 +4167,9 @@ vErrors.push(err341);
 errors++;
 }
 }
-if(data110.repository !== undefined){
-let data111 = data110.repository;
-if(typeof data111 === "string"){
-if(func3(data111) > 255){
-const err342 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data111};
+}
+else {
+const err342 = {instancePath:instancePath+"/components/cinNode/languages",schemaPath:"#/properties/components/properties/cinNode/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.languages.type,parentSchema:schema11.properties.components.properties.cinNode.properties.languages,data:data106};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4178,8 +4178,16 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(!pattern32.test(data111)){
-const err343 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data111};
+}
+if(data94.instanceOverrides !== undefined){
+let data111 = data94.instanceOverrides;
+if(Array.isArray(data111)){
+const len12 = data111.length;
+for(let i21=0; i21<len12; i21++){
+let data112 = data111[i21];
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.language === undefined){
+const err343 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "language"},message:"must have required property '"+"language"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data112};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4188,9 +4196,8 @@ vErrors.push(err343);
 }
 errors++;
 }
-}
-else {
-const err344 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data111};
+if(data112.instance === undefined){
+const err344 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/required",keyword:"required",params:{missingProperty: "instance"},message:"must have required property '"+"instance"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data112};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4199,12 +4206,9 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-if(data110.tag !== undefined){
-let data112 = data110.tag;
-if(typeof data112 === "string"){
-if(!pattern33.test(data112)){
-const err345 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data112};
+for(const key29 in data112){
+if(!((((key29 === "language") || (key29 === "instance")) || (key29 === "image")) || (key29 === "excluded"))){
+const err345 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data112};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4214,8 +4218,11 @@ vErrors.push(err345);
 errors++;
 }
 }
-else {
-const err346 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data112};
+if(data112.language !== undefined){
+let data113 = data112.language;
+if(typeof data113 === "string"){
+if(!pattern46.test(data113)){
+const err346 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}$"},message:"must match pattern \""+"^[a-z]{2}$"+"\"",schema:"^[a-z]{2}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data113};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4225,10 +4232,8 @@ vErrors.push(err346);
 errors++;
 }
 }
-if(data110.digest !== undefined){
-let data113 = data110.digest;
-if((typeof data113 !== "string") && (data113 !== null)){
-const err347 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data113};
+else {
+const err347 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/language",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.language,data:data113};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4237,9 +4242,11 @@ vErrors.push(err347);
 }
 errors++;
 }
-if(typeof data113 === "string"){
-if(!pattern34.test(data113)){
-const err348 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data113};
+}
+if(data112.instance !== undefined){
+let data114 = data112.instance;
+if(!(((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114))) && (isFinite(data114)))){
+const err348 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data114};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4248,14 +4255,9 @@ vErrors.push(err348);
 }
 errors++;
 }
-}
-}
-}
-}
-if(data107.excluded !== undefined){
-let data114 = data107.excluded;
-if((typeof data114 !== "boolean") && (data114 !== null)){
-const err349 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data114};
+if((typeof data114 == "number") && (isFinite(data114))){
+if(data114 < 0 || isNaN(data114)){
+const err349 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/instance",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/instance/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.instance,data:data114};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4266,8 +4268,10 @@ errors++;
 }
 }
 }
-else {
-const err350 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data107};
+if(data112.image !== undefined){
+let data115 = data112.image;
+if((!(data115 && typeof data115 == "object" && !Array.isArray(data115))) && (data115 !== null)){
+const err350 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data115};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4276,10 +4280,9 @@ vErrors.push(err350);
 }
 errors++;
 }
-}
-}
-else {
-const err351 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data106};
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.repository === undefined){
+const err351 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data115};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4288,10 +4291,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-}
-else {
-const err352 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data89};
+if(data115.tag === undefined){
+const err352 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.required,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data115};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4300,21 +4301,9 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-if(data88.envoyEdge !== undefined){
-let data115 = data88.envoyEdge;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.replicas === undefined){
-data115.replicas = 2;
-}
-if(data115.resources === undefined){
-data115.resources = {"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}};
-}
-if(data115.maxReplicas === undefined){
-data115.maxReplicas = 8;
-}
-if(data115.image === undefined){
-const err353 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data115};
+for(const key30 in data115){
+if(!(((key30 === "repository") || (key30 === "tag")) || (key30 === "digest"))){
+const err353 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image,data:data115};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4323,9 +4312,12 @@ vErrors.push(err353);
 }
 errors++;
 }
-for(const key30 in data115){
-if(!((((key30 === "image") || (key30 === "replicas")) || (key30 === "resources")) || (key30 === "maxReplicas"))){
-const err354 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data115};
+}
+if(data115.repository !== undefined){
+let data116 = data115.repository;
+if(typeof data116 === "string"){
+if(func3(data116) > 255){
+const err354 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data116};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4334,12 +4326,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-if(data115.image !== undefined){
-let data116 = data115.image;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.repository === undefined){
-const err355 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data116};
+if(!pattern32.test(data116)){
+const err355 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data116};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4348,8 +4336,9 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(data116.tag === undefined){
-const err356 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data116};
+}
+else {
+const err356 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/repository",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.repository,data:data116};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4358,9 +4347,12 @@ vErrors.push(err356);
 }
 errors++;
 }
-for(const key31 in data116){
-if(!(((key31 === "repository") || (key31 === "tag")) || (key31 === "digest"))){
-const err357 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data116};
+}
+if(data115.tag !== undefined){
+let data117 = data115.tag;
+if(typeof data117 === "string"){
+if(!pattern33.test(data117)){
+const err357 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data117};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4370,11 +4362,8 @@ vErrors.push(err357);
 errors++;
 }
 }
-if(data116.repository !== undefined){
-let data117 = data116.repository;
-if(typeof data117 === "string"){
-if(func3(data117) > 255){
-const err358 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data117};
+else {
+const err358 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/tag",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.tag,data:data117};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4383,8 +4372,11 @@ vErrors.push(err358);
 }
 errors++;
 }
-if(!pattern32.test(data117)){
-const err359 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data117};
+}
+if(data115.digest !== undefined){
+let data118 = data115.digest;
+if((typeof data118 !== "string") && (data118 !== null)){
+const err359 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data118};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4393,9 +4385,9 @@ vErrors.push(err359);
 }
 errors++;
 }
-}
-else {
-const err360 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data117};
+if(typeof data118 === "string"){
+if(!pattern34.test(data118)){
+const err360 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/image/digest",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.image.properties.digest,data:data118};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4405,11 +4397,13 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data116.tag !== undefined){
-let data118 = data116.tag;
-if(typeof data118 === "string"){
-if(!pattern33.test(data118)){
-const err361 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data118};
+}
+}
+}
+if(data112.excluded !== undefined){
+let data119 = data112.excluded;
+if((typeof data119 !== "boolean") && (data119 !== null)){
+const err361 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21+"/excluded",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/properties/excluded/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.properties.excluded,data:data119};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4419,8 +4413,9 @@ vErrors.push(err361);
 errors++;
 }
 }
+}
 else {
-const err362 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data118};
+const err362 = {instancePath:instancePath+"/components/cinNode/instanceOverrides/" + i21,schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.items,data:data112};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4430,10 +4425,9 @@ vErrors.push(err362);
 errors++;
 }
 }
-if(data116.digest !== undefined){
-let data119 = data116.digest;
-if((typeof data119 !== "string") && (data119 !== null)){
-const err363 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data119};
+}
+else {
+const err363 = {instancePath:instancePath+"/components/cinNode/instanceOverrides",schemaPath:"#/properties/components/properties/cinNode/properties/instanceOverrides/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.components.properties.cinNode.properties.instanceOverrides.type,parentSchema:schema11.properties.components.properties.cinNode.properties.instanceOverrides,data:data111};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4442,9 +4436,10 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(typeof data119 === "string"){
-if(!pattern34.test(data119)){
-const err364 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data119};
+}
+}
+else {
+const err364 = {instancePath:instancePath+"/components/cinNode",schemaPath:"#/properties/components/properties/cinNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.cinNode.type,parentSchema:schema11.properties.components.properties.cinNode,data:data94};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4454,10 +4449,20 @@ vErrors.push(err364);
 errors++;
 }
 }
+if(data93.envoyEdge !== undefined){
+let data120 = data93.envoyEdge;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.replicas === undefined){
+data120.replicas = 2;
 }
+if(data120.resources === undefined){
+data120.resources = {"requests":{"cpu":"2","memory":"2Gi"},"limits":{"cpu":"2","memory":"2Gi"}};
 }
-else {
-const err365 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data116};
+if(data120.maxReplicas === undefined){
+data120.maxReplicas = 8;
+}
+if(data120.image === undefined){
+const err365 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.envoyEdge.required,parentSchema:schema11.properties.components.properties.envoyEdge,data:data120};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4466,10 +4471,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-}
-let data120 = data115.replicas;
-if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
-const err366 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data120};
+for(const key31 in data120){
+if(!((((key31 === "image") || (key31 === "replicas")) || (key31 === "resources")) || (key31 === "maxReplicas"))){
+const err366 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge,data:data120};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4478,9 +4482,12 @@ vErrors.push(err366);
 }
 errors++;
 }
-if((typeof data120 == "number") && (isFinite(data120))){
-if(data120 > 1000 || isNaN(data120)){
-const err367 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data120};
+}
+if(data120.image !== undefined){
+let data121 = data120.image;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.repository === undefined){
+const err367 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data121};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4489,8 +4496,8 @@ vErrors.push(err367);
 }
 errors++;
 }
-if(data120 < 0 || isNaN(data120)){
-const err368 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data120};
+if(data121.tag === undefined){
+const err368 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.image.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data121};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4499,11 +4506,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-let data121 = data115.resources;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-if(data121.requests === undefined){
-const err369 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data121};
+for(const key32 in data121){
+if(!(((key32 === "repository") || (key32 === "tag")) || (key32 === "digest"))){
+const err369 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data121};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4512,8 +4517,12 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data121.limits === undefined){
-const err370 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data121};
+}
+if(data121.repository !== undefined){
+let data122 = data121.repository;
+if(typeof data122 === "string"){
+if(func3(data122) > 255){
+const err370 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data122};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4522,9 +4531,8 @@ vErrors.push(err370);
 }
 errors++;
 }
-for(const key32 in data121){
-if(!((key32 === "requests") || (key32 === "limits"))){
-const err371 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data121};
+if(!pattern32.test(data122)){
+const err371 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data122};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4534,11 +4542,8 @@ vErrors.push(err371);
 errors++;
 }
 }
-if(data121.requests !== undefined){
-let data122 = data121.requests;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.cpu === undefined){
-const err372 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data122};
+else {
+const err372 = {instancePath:instancePath+"/components/envoyEdge/image/repository",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.repository,data:data122};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4547,8 +4552,12 @@ vErrors.push(err372);
 }
 errors++;
 }
-if(data122.memory === undefined){
-const err373 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data122};
+}
+if(data121.tag !== undefined){
+let data123 = data121.tag;
+if(typeof data123 === "string"){
+if(!pattern33.test(data123)){
+const err373 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data123};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4557,9 +4566,9 @@ vErrors.push(err373);
 }
 errors++;
 }
-for(const key33 in data122){
-if(!((key33 === "cpu") || (key33 === "memory"))){
-const err374 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data122};
+}
+else {
+const err374 = {instancePath:instancePath+"/components/envoyEdge/image/tag",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.tag,data:data123};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4569,11 +4578,10 @@ vErrors.push(err374);
 errors++;
 }
 }
-if(data122.cpu !== undefined){
-let data123 = data122.cpu;
-if(typeof data123 === "string"){
-if(!pattern40.test(data123)){
-const err375 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data123};
+if(data121.digest !== undefined){
+let data124 = data121.digest;
+if((typeof data124 !== "string") && (data124 !== null)){
+const err375 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data124};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4582,9 +4590,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-else {
-const err376 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data123};
+if(typeof data124 === "string"){
+if(!pattern34.test(data124)){
+const err376 = {instancePath:instancePath+"/components/envoyEdge/image/digest",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.image.properties.digest,data:data124};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4594,11 +4602,10 @@ vErrors.push(err376);
 errors++;
 }
 }
-if(data122.memory !== undefined){
-let data124 = data122.memory;
-if(typeof data124 === "string"){
-if(!pattern41.test(data124)){
-const err377 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data124};
+}
+}
+else {
+const err377 = {instancePath:instancePath+"/components/envoyEdge/image",schemaPath:"#/properties/components/properties/envoyEdge/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.image.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.image,data:data121};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4608,8 +4615,9 @@ vErrors.push(err377);
 errors++;
 }
 }
-else {
-const err378 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data124};
+let data125 = data120.replicas;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err378 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.replicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data125};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4618,10 +4626,9 @@ vErrors.push(err378);
 }
 errors++;
 }
-}
-}
-else {
-const err379 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data122};
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 > 1000 || isNaN(data125)){
+const err379 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data125};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4630,12 +4637,8 @@ vErrors.push(err379);
 }
 errors++;
 }
-}
-if(data121.limits !== undefined){
-let data125 = data121.limits;
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
-if(data125.memory === undefined){
-const err380 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data125};
+if(data125 < 0 || isNaN(data125)){
+const err380 = {instancePath:instancePath+"/components/envoyEdge/replicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.envoyEdge.properties.replicas,data:data125};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4644,9 +4647,11 @@ vErrors.push(err380);
 }
 errors++;
 }
-for(const key34 in data125){
-if(!((key34 === "cpu") || (key34 === "memory"))){
-const err381 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data125};
+}
+let data126 = data120.resources;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.requests === undefined){
+const err381 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data126};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4655,11 +4660,8 @@ vErrors.push(err381);
 }
 errors++;
 }
-}
-if(data125.cpu !== undefined){
-let data126 = data125.cpu;
-if((typeof data126 !== "string") && (data126 !== null)){
-const err382 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data126};
+if(data126.limits === undefined){
+const err382 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data126};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4668,9 +4670,9 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(typeof data126 === "string"){
-if(!pattern40.test(data126)){
-const err383 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data126};
+for(const key33 in data126){
+if(!((key33 === "requests") || (key33 === "limits"))){
+const err383 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data126};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4680,12 +4682,11 @@ vErrors.push(err383);
 errors++;
 }
 }
-}
-if(data125.memory !== undefined){
-let data127 = data125.memory;
-if(typeof data127 === "string"){
-if(!pattern41.test(data127)){
-const err384 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data127};
+if(data126.requests !== undefined){
+let data127 = data126.requests;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.cpu === undefined){
+const err384 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data127};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4694,9 +4695,8 @@ vErrors.push(err384);
 }
 errors++;
 }
-}
-else {
-const err385 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data127};
+if(data127.memory === undefined){
+const err385 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data127};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4705,10 +4705,9 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-}
-else {
-const err386 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data125};
+for(const key34 in data127){
+if(!((key34 === "cpu") || (key34 === "memory"))){
+const err386 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data127};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4718,9 +4717,11 @@ vErrors.push(err386);
 errors++;
 }
 }
-}
-else {
-const err387 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data121};
+if(data127.cpu !== undefined){
+let data128 = data127.cpu;
+if(typeof data128 === "string"){
+if(!pattern42.test(data128)){
+const err387 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data128};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4729,9 +4730,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-let data128 = data115.maxReplicas;
-if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
-const err388 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data128};
+}
+else {
+const err388 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.cpu,data:data128};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4740,9 +4741,12 @@ vErrors.push(err388);
 }
 errors++;
 }
-if((typeof data128 == "number") && (isFinite(data128))){
-if(data128 > 1000 || isNaN(data128)){
-const err389 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data128};
+}
+if(data127.memory !== undefined){
+let data129 = data127.memory;
+if(typeof data129 === "string"){
+if(!pattern43.test(data129)){
+const err389 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data129};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4751,8 +4755,9 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data128 < 1 || isNaN(data128)){
-const err390 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data128};
+}
+else {
+const err390 = {instancePath:instancePath+"/components/envoyEdge/resources/requests/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.properties.memory,data:data129};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4764,7 +4769,7 @@ errors++;
 }
 }
 else {
-const err391 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data115};
+const err391 = {instancePath:instancePath+"/components/envoyEdge/resources/requests",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.requests,data:data127};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4774,11 +4779,11 @@ vErrors.push(err391);
 errors++;
 }
 }
-if(data88.kubo !== undefined){
-let data129 = data88.kubo;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.image === undefined){
-const err392 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data129};
+if(data126.limits !== undefined){
+let data130 = data126.limits;
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+if(data130.memory === undefined){
+const err392 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data130};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4787,8 +4792,9 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(data129.replicas === undefined){
-const err393 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data129};
+for(const key35 in data130){
+if(!((key35 === "cpu") || (key35 === "memory"))){
+const err393 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data130};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4797,8 +4803,11 @@ vErrors.push(err393);
 }
 errors++;
 }
-if(data129.resources === undefined){
-const err394 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data129};
+}
+if(data130.cpu !== undefined){
+let data131 = data130.cpu;
+if((typeof data131 !== "string") && (data131 !== null)){
+const err394 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data131};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4807,8 +4816,9 @@ vErrors.push(err394);
 }
 errors++;
 }
-if(data129.storage === undefined){
-const err395 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data129};
+if(typeof data131 === "string"){
+if(!pattern42.test(data131)){
+const err395 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/cpu",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.cpu,data:data131};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4817,9 +4827,13 @@ vErrors.push(err395);
 }
 errors++;
 }
-for(const key35 in data129){
-if(!((((key35 === "image") || (key35 === "replicas")) || (key35 === "resources")) || (key35 === "storage"))){
-const err396 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data129};
+}
+}
+if(data130.memory !== undefined){
+let data132 = data130.memory;
+if(typeof data132 === "string"){
+if(!pattern43.test(data132)){
+const err396 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data132};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -4829,11 +4843,8 @@ vErrors.push(err396);
 errors++;
 }
 }
-if(data129.image !== undefined){
-let data130 = data129.image;
-if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
-if(data130.repository === undefined){
-const err397 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data130};
+else {
+const err397 = {instancePath:instancePath+"/components/envoyEdge/resources/limits/memory",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.properties.memory,data:data132};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -4842,8 +4853,10 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data130.tag === undefined){
-const err398 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data130};
+}
+}
+else {
+const err398 = {instancePath:instancePath+"/components/envoyEdge/resources/limits",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources.properties.limits,data:data130};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -4852,9 +4865,10 @@ vErrors.push(err398);
 }
 errors++;
 }
-for(const key36 in data130){
-if(!(((key36 === "repository") || (key36 === "tag")) || (key36 === "digest"))){
-const err399 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data130};
+}
+}
+else {
+const err399 = {instancePath:instancePath+"/components/envoyEdge/resources",schemaPath:"#/properties/components/properties/envoyEdge/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.properties.resources.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.resources,data:data126};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -4863,12 +4877,9 @@ vErrors.push(err399);
 }
 errors++;
 }
-}
-if(data130.repository !== undefined){
-let data131 = data130.repository;
-if(typeof data131 === "string"){
-if(func3(data131) > 255){
-const err400 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data131};
+let data133 = data120.maxReplicas;
+if(!(((typeof data133 == "number") && (!(data133 % 1) && !isNaN(data133))) && (isFinite(data133)))){
+const err400 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data133};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -4877,8 +4888,9 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(!pattern32.test(data131)){
-const err401 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data131};
+if((typeof data133 == "number") && (isFinite(data133))){
+if(data133 > 1000 || isNaN(data133)){
+const err401 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data133};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -4887,9 +4899,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-}
-else {
-const err402 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data131};
+if(data133 < 1 || isNaN(data133)){
+const err402 = {instancePath:instancePath+"/components/envoyEdge/maxReplicas",schemaPath:"#/properties/components/properties/envoyEdge/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.envoyEdge.properties.maxReplicas,data:data133};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -4899,11 +4910,9 @@ vErrors.push(err402);
 errors++;
 }
 }
-if(data130.tag !== undefined){
-let data132 = data130.tag;
-if(typeof data132 === "string"){
-if(!pattern33.test(data132)){
-const err403 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data132};
+}
+else {
+const err403 = {instancePath:instancePath+"/components/envoyEdge",schemaPath:"#/properties/components/properties/envoyEdge/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.envoyEdge.type,parentSchema:schema11.properties.components.properties.envoyEdge,data:data120};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -4913,8 +4922,11 @@ vErrors.push(err403);
 errors++;
 }
 }
-else {
-const err404 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data132};
+if(data93.kubo !== undefined){
+let data134 = data93.kubo;
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.image === undefined){
+const err404 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data134};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -4923,11 +4935,8 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-if(data130.digest !== undefined){
-let data133 = data130.digest;
-if((typeof data133 !== "string") && (data133 !== null)){
-const err405 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data133};
+if(data134.replicas === undefined){
+const err405 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data134};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -4936,9 +4945,8 @@ vErrors.push(err405);
 }
 errors++;
 }
-if(typeof data133 === "string"){
-if(!pattern34.test(data133)){
-const err406 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data133};
+if(data134.resources === undefined){
+const err406 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data134};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -4947,11 +4955,8 @@ vErrors.push(err406);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err407 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data130};
+if(data134.storage === undefined){
+const err407 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'",schema:schema11.properties.components.properties.kubo.required,parentSchema:schema11.properties.components.properties.kubo,data:data134};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -4960,11 +4965,9 @@ vErrors.push(err407);
 }
 errors++;
 }
-}
-if(data129.replicas !== undefined){
-let data134 = data129.replicas;
-if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
-const err408 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data134};
+for(const key36 in data134){
+if(!((((key36 === "image") || (key36 === "replicas")) || (key36 === "resources")) || (key36 === "storage"))){
+const err408 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo,data:data134};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -4973,9 +4976,12 @@ vErrors.push(err408);
 }
 errors++;
 }
-if((typeof data134 == "number") && (isFinite(data134))){
-if(data134 > 1000 || isNaN(data134)){
-const err409 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data134};
+}
+if(data134.image !== undefined){
+let data135 = data134.image;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.repository === undefined){
+const err409 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data135};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -4984,8 +4990,8 @@ vErrors.push(err409);
 }
 errors++;
 }
-if(data134 < 0 || isNaN(data134)){
-const err410 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data134};
+if(data135.tag === undefined){
+const err410 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.kubo.properties.image.required,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data135};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -4994,13 +5000,9 @@ vErrors.push(err410);
 }
 errors++;
 }
-}
-}
-if(data129.resources !== undefined){
-let data135 = data129.resources;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.requests === undefined){
-const err411 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data135};
+for(const key37 in data135){
+if(!(((key37 === "repository") || (key37 === "tag")) || (key37 === "digest"))){
+const err411 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data135};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5009,8 +5011,12 @@ vErrors.push(err411);
 }
 errors++;
 }
-if(data135.limits === undefined){
-const err412 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data135};
+}
+if(data135.repository !== undefined){
+let data136 = data135.repository;
+if(typeof data136 === "string"){
+if(func3(data136) > 255){
+const err412 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data136};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5019,9 +5025,8 @@ vErrors.push(err412);
 }
 errors++;
 }
-for(const key37 in data135){
-if(!((key37 === "requests") || (key37 === "limits"))){
-const err413 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data135};
+if(!pattern32.test(data136)){
+const err413 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data136};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5031,11 +5036,8 @@ vErrors.push(err413);
 errors++;
 }
 }
-if(data135.requests !== undefined){
-let data136 = data135.requests;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.cpu === undefined){
-const err414 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data136};
+else {
+const err414 = {instancePath:instancePath+"/components/kubo/image/repository",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.repository,data:data136};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5044,8 +5046,12 @@ vErrors.push(err414);
 }
 errors++;
 }
-if(data136.memory === undefined){
-const err415 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data136};
+}
+if(data135.tag !== undefined){
+let data137 = data135.tag;
+if(typeof data137 === "string"){
+if(!pattern33.test(data137)){
+const err415 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data137};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5054,9 +5060,9 @@ vErrors.push(err415);
 }
 errors++;
 }
-for(const key38 in data136){
-if(!((key38 === "cpu") || (key38 === "memory"))){
-const err416 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data136};
+}
+else {
+const err416 = {instancePath:instancePath+"/components/kubo/image/tag",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.tag,data:data137};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5066,11 +5072,10 @@ vErrors.push(err416);
 errors++;
 }
 }
-if(data136.cpu !== undefined){
-let data137 = data136.cpu;
-if(typeof data137 === "string"){
-if(!pattern40.test(data137)){
-const err417 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data137};
+if(data135.digest !== undefined){
+let data138 = data135.digest;
+if((typeof data138 !== "string") && (data138 !== null)){
+const err417 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data138};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5079,9 +5084,9 @@ vErrors.push(err417);
 }
 errors++;
 }
-}
-else {
-const err418 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data137};
+if(typeof data138 === "string"){
+if(!pattern34.test(data138)){
+const err418 = {instancePath:instancePath+"/components/kubo/image/digest",schemaPath:"#/properties/components/properties/kubo/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.kubo.properties.image.properties.digest,data:data138};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5091,11 +5096,10 @@ vErrors.push(err418);
 errors++;
 }
 }
-if(data136.memory !== undefined){
-let data138 = data136.memory;
-if(typeof data138 === "string"){
-if(!pattern41.test(data138)){
-const err419 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data138};
+}
+}
+else {
+const err419 = {instancePath:instancePath+"/components/kubo/image",schemaPath:"#/properties/components/properties/kubo/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.image.type,parentSchema:schema11.properties.components.properties.kubo.properties.image,data:data135};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5105,8 +5109,10 @@ vErrors.push(err419);
 errors++;
 }
 }
-else {
-const err420 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data138};
+if(data134.replicas !== undefined){
+let data139 = data134.replicas;
+if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
+const err420 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.kubo.properties.replicas.type,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data139};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5115,10 +5121,9 @@ vErrors.push(err420);
 }
 errors++;
 }
-}
-}
-else {
-const err421 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data136};
+if((typeof data139 == "number") && (isFinite(data139))){
+if(data139 > 1000 || isNaN(data139)){
+const err421 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data139};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5127,12 +5132,8 @@ vErrors.push(err421);
 }
 errors++;
 }
-}
-if(data135.limits !== undefined){
-let data139 = data135.limits;
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-if(data139.memory === undefined){
-const err422 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data139};
+if(data139 < 0 || isNaN(data139)){
+const err422 = {instancePath:instancePath+"/components/kubo/replicas",schemaPath:"#/properties/components/properties/kubo/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.kubo.properties.replicas,data:data139};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5141,9 +5142,13 @@ vErrors.push(err422);
 }
 errors++;
 }
-for(const key39 in data139){
-if(!((key39 === "cpu") || (key39 === "memory"))){
-const err423 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data139};
+}
+}
+if(data134.resources !== undefined){
+let data140 = data134.resources;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+if(data140.requests === undefined){
+const err423 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data140};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5152,11 +5157,8 @@ vErrors.push(err423);
 }
 errors++;
 }
-}
-if(data139.cpu !== undefined){
-let data140 = data139.cpu;
-if((typeof data140 !== "string") && (data140 !== null)){
-const err424 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data140};
+if(data140.limits === undefined){
+const err424 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data140};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5165,9 +5167,9 @@ vErrors.push(err424);
 }
 errors++;
 }
-if(typeof data140 === "string"){
-if(!pattern40.test(data140)){
-const err425 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data140};
+for(const key38 in data140){
+if(!((key38 === "requests") || (key38 === "limits"))){
+const err425 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data140};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5177,12 +5179,11 @@ vErrors.push(err425);
 errors++;
 }
 }
-}
-if(data139.memory !== undefined){
-let data141 = data139.memory;
-if(typeof data141 === "string"){
-if(!pattern41.test(data141)){
-const err426 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data141};
+if(data140.requests !== undefined){
+let data141 = data140.requests;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+if(data141.cpu === undefined){
+const err426 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data141};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5191,9 +5192,8 @@ vErrors.push(err426);
 }
 errors++;
 }
-}
-else {
-const err427 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data141};
+if(data141.memory === undefined){
+const err427 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data141};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5202,10 +5202,9 @@ vErrors.push(err427);
 }
 errors++;
 }
-}
-}
-else {
-const err428 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data139};
+for(const key39 in data141){
+if(!((key39 === "cpu") || (key39 === "memory"))){
+const err428 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data141};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5215,9 +5214,11 @@ vErrors.push(err428);
 errors++;
 }
 }
-}
-else {
-const err429 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data135};
+if(data141.cpu !== undefined){
+let data142 = data141.cpu;
+if(typeof data142 === "string"){
+if(!pattern42.test(data142)){
+const err429 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data142};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5227,11 +5228,8 @@ vErrors.push(err429);
 errors++;
 }
 }
-if(data129.storage !== undefined){
-let data142 = data129.storage;
-if(typeof data142 === "string"){
-if(!pattern41.test(data142)){
-const err430 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data142};
+else {
+const err430 = {instancePath:instancePath+"/components/kubo/resources/requests/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.cpu,data:data142};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5241,8 +5239,11 @@ vErrors.push(err430);
 errors++;
 }
 }
-else {
-const err431 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data142};
+if(data141.memory !== undefined){
+let data143 = data141.memory;
+if(typeof data143 === "string"){
+if(!pattern43.test(data143)){
+const err431 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data143};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5252,9 +5253,8 @@ vErrors.push(err431);
 errors++;
 }
 }
-}
 else {
-const err432 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data129};
+const err432 = {instancePath:instancePath+"/components/kubo/resources/requests/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.properties.memory,data:data143};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5264,20 +5264,9 @@ vErrors.push(err432);
 errors++;
 }
 }
-if(data88.pinOrchestrator !== undefined){
-let data143 = data88.pinOrchestrator;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.replicas === undefined){
-data143.replicas = 2;
 }
-if(data143.resources === undefined){
-data143.resources = {"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}};
-}
-if(data143.maxReplicas === undefined){
-data143.maxReplicas = 6;
-}
-if(data143.image === undefined){
-const err433 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data143};
+else {
+const err433 = {instancePath:instancePath+"/components/kubo/resources/requests",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.requests,data:data141};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5286,9 +5275,12 @@ vErrors.push(err433);
 }
 errors++;
 }
-for(const key40 in data143){
-if(!((((key40 === "image") || (key40 === "replicas")) || (key40 === "resources")) || (key40 === "maxReplicas"))){
-const err434 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data143};
+}
+if(data140.limits !== undefined){
+let data144 = data140.limits;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data144.memory === undefined){
+const err434 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data144};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5297,12 +5289,9 @@ vErrors.push(err434);
 }
 errors++;
 }
-}
-if(data143.image !== undefined){
-let data144 = data143.image;
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-if(data144.repository === undefined){
-const err435 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data144};
+for(const key40 in data144){
+if(!((key40 === "cpu") || (key40 === "memory"))){
+const err435 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data144};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5311,8 +5300,11 @@ vErrors.push(err435);
 }
 errors++;
 }
-if(data144.tag === undefined){
-const err436 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data144};
+}
+if(data144.cpu !== undefined){
+let data145 = data144.cpu;
+if((typeof data145 !== "string") && (data145 !== null)){
+const err436 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data145};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5321,9 +5313,9 @@ vErrors.push(err436);
 }
 errors++;
 }
-for(const key41 in data144){
-if(!(((key41 === "repository") || (key41 === "tag")) || (key41 === "digest"))){
-const err437 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data144};
+if(typeof data145 === "string"){
+if(!pattern42.test(data145)){
+const err437 = {instancePath:instancePath+"/components/kubo/resources/limits/cpu",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.cpu,data:data145};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5333,11 +5325,12 @@ vErrors.push(err437);
 errors++;
 }
 }
-if(data144.repository !== undefined){
-let data145 = data144.repository;
-if(typeof data145 === "string"){
-if(func3(data145) > 255){
-const err438 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data145};
+}
+if(data144.memory !== undefined){
+let data146 = data144.memory;
+if(typeof data146 === "string"){
+if(!pattern43.test(data146)){
+const err438 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data146};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5346,8 +5339,9 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(!pattern32.test(data145)){
-const err439 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data145};
+}
+else {
+const err439 = {instancePath:instancePath+"/components/kubo/resources/limits/memory",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.properties.memory,data:data146};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5357,8 +5351,9 @@ vErrors.push(err439);
 errors++;
 }
 }
+}
 else {
-const err440 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data145};
+const err440 = {instancePath:instancePath+"/components/kubo/resources/limits",schemaPath:"#/properties/components/properties/kubo/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources.properties.limits,data:data144};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5368,11 +5363,9 @@ vErrors.push(err440);
 errors++;
 }
 }
-if(data144.tag !== undefined){
-let data146 = data144.tag;
-if(typeof data146 === "string"){
-if(!pattern33.test(data146)){
-const err441 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data146};
+}
+else {
+const err441 = {instancePath:instancePath+"/components/kubo/resources",schemaPath:"#/properties/components/properties/kubo/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.properties.resources.type,parentSchema:schema11.properties.components.properties.kubo.properties.resources,data:data140};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5382,8 +5375,11 @@ vErrors.push(err441);
 errors++;
 }
 }
-else {
-const err442 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data146};
+if(data134.storage !== undefined){
+let data147 = data134.storage;
+if(typeof data147 === "string"){
+if(!pattern43.test(data147)){
+const err442 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data147};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5393,10 +5389,8 @@ vErrors.push(err442);
 errors++;
 }
 }
-if(data144.digest !== undefined){
-let data147 = data144.digest;
-if((typeof data147 !== "string") && (data147 !== null)){
-const err443 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data147};
+else {
+const err443 = {instancePath:instancePath+"/components/kubo/storage",schemaPath:"#/properties/components/properties/kubo/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.kubo.properties.storage.type,parentSchema:schema11.properties.components.properties.kubo.properties.storage,data:data147};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5405,9 +5399,10 @@ vErrors.push(err443);
 }
 errors++;
 }
-if(typeof data147 === "string"){
-if(!pattern34.test(data147)){
-const err444 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data147};
+}
+}
+else {
+const err444 = {instancePath:instancePath+"/components/kubo",schemaPath:"#/properties/components/properties/kubo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.kubo.type,parentSchema:schema11.properties.components.properties.kubo,data:data134};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5417,10 +5412,20 @@ vErrors.push(err444);
 errors++;
 }
 }
+if(data93.pinOrchestrator !== undefined){
+let data148 = data93.pinOrchestrator;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+if(data148.replicas === undefined){
+data148.replicas = 2;
 }
+if(data148.resources === undefined){
+data148.resources = {"requests":{"cpu":"1","memory":"512Mi"},"limits":{"cpu":"1","memory":"512Mi"}};
 }
-else {
-const err445 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data144};
+if(data148.maxReplicas === undefined){
+data148.maxReplicas = 6;
+}
+if(data148.image === undefined){
+const err445 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.pinOrchestrator.required,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data148};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5429,10 +5434,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-let data148 = data143.replicas;
-if(!(((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148))) && (isFinite(data148)))){
-const err446 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data148};
+for(const key41 in data148){
+if(!((((key41 === "image") || (key41 === "replicas")) || (key41 === "resources")) || (key41 === "maxReplicas"))){
+const err446 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data148};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5441,9 +5445,12 @@ vErrors.push(err446);
 }
 errors++;
 }
-if((typeof data148 == "number") && (isFinite(data148))){
-if(data148 > 1000 || isNaN(data148)){
-const err447 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data148};
+}
+if(data148.image !== undefined){
+let data149 = data148.image;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+if(data149.repository === undefined){
+const err447 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data149};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5452,8 +5459,8 @@ vErrors.push(err447);
 }
 errors++;
 }
-if(data148 < 0 || isNaN(data148)){
-const err448 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data148};
+if(data149.tag === undefined){
+const err448 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data149};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5462,11 +5469,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-}
-let data149 = data143.resources;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-if(data149.requests === undefined){
-const err449 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data149};
+for(const key42 in data149){
+if(!(((key42 === "repository") || (key42 === "tag")) || (key42 === "digest"))){
+const err449 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data149};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5475,8 +5480,12 @@ vErrors.push(err449);
 }
 errors++;
 }
-if(data149.limits === undefined){
-const err450 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data149};
+}
+if(data149.repository !== undefined){
+let data150 = data149.repository;
+if(typeof data150 === "string"){
+if(func3(data150) > 255){
+const err450 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data150};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5485,9 +5494,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-for(const key42 in data149){
-if(!((key42 === "requests") || (key42 === "limits"))){
-const err451 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data149};
+if(!pattern32.test(data150)){
+const err451 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data150};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5497,11 +5505,8 @@ vErrors.push(err451);
 errors++;
 }
 }
-if(data149.requests !== undefined){
-let data150 = data149.requests;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-if(data150.cpu === undefined){
-const err452 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data150};
+else {
+const err452 = {instancePath:instancePath+"/components/pinOrchestrator/image/repository",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.repository,data:data150};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5510,8 +5515,12 @@ vErrors.push(err452);
 }
 errors++;
 }
-if(data150.memory === undefined){
-const err453 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data150};
+}
+if(data149.tag !== undefined){
+let data151 = data149.tag;
+if(typeof data151 === "string"){
+if(!pattern33.test(data151)){
+const err453 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data151};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5520,9 +5529,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-for(const key43 in data150){
-if(!((key43 === "cpu") || (key43 === "memory"))){
-const err454 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data150};
+}
+else {
+const err454 = {instancePath:instancePath+"/components/pinOrchestrator/image/tag",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.tag,data:data151};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5532,11 +5541,10 @@ vErrors.push(err454);
 errors++;
 }
 }
-if(data150.cpu !== undefined){
-let data151 = data150.cpu;
-if(typeof data151 === "string"){
-if(!pattern40.test(data151)){
-const err455 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data151};
+if(data149.digest !== undefined){
+let data152 = data149.digest;
+if((typeof data152 !== "string") && (data152 !== null)){
+const err455 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data152};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5545,9 +5553,9 @@ vErrors.push(err455);
 }
 errors++;
 }
-}
-else {
-const err456 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data151};
+if(typeof data152 === "string"){
+if(!pattern34.test(data152)){
+const err456 = {instancePath:instancePath+"/components/pinOrchestrator/image/digest",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image.properties.digest,data:data152};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5557,11 +5565,10 @@ vErrors.push(err456);
 errors++;
 }
 }
-if(data150.memory !== undefined){
-let data152 = data150.memory;
-if(typeof data152 === "string"){
-if(!pattern41.test(data152)){
-const err457 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data152};
+}
+}
+else {
+const err457 = {instancePath:instancePath+"/components/pinOrchestrator/image",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.image.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.image,data:data149};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5571,8 +5578,9 @@ vErrors.push(err457);
 errors++;
 }
 }
-else {
-const err458 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data152};
+let data153 = data148.replicas;
+if(!(((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153))) && (isFinite(data153)))){
+const err458 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.replicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data153};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5581,10 +5589,9 @@ vErrors.push(err458);
 }
 errors++;
 }
-}
-}
-else {
-const err459 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data150};
+if((typeof data153 == "number") && (isFinite(data153))){
+if(data153 > 1000 || isNaN(data153)){
+const err459 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data153};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5593,12 +5600,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-}
-if(data149.limits !== undefined){
-let data153 = data149.limits;
-if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
-if(data153.memory === undefined){
-const err460 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data153};
+if(data153 < 0 || isNaN(data153)){
+const err460 = {instancePath:instancePath+"/components/pinOrchestrator/replicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.replicas,data:data153};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5607,9 +5610,11 @@ vErrors.push(err460);
 }
 errors++;
 }
-for(const key44 in data153){
-if(!((key44 === "cpu") || (key44 === "memory"))){
-const err461 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data153};
+}
+let data154 = data148.resources;
+if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
+if(data154.requests === undefined){
+const err461 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data154};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5618,11 +5623,8 @@ vErrors.push(err461);
 }
 errors++;
 }
-}
-if(data153.cpu !== undefined){
-let data154 = data153.cpu;
-if((typeof data154 !== "string") && (data154 !== null)){
-const err462 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data154};
+if(data154.limits === undefined){
+const err462 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data154};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5631,9 +5633,9 @@ vErrors.push(err462);
 }
 errors++;
 }
-if(typeof data154 === "string"){
-if(!pattern40.test(data154)){
-const err463 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data154};
+for(const key43 in data154){
+if(!((key43 === "requests") || (key43 === "limits"))){
+const err463 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data154};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5643,12 +5645,11 @@ vErrors.push(err463);
 errors++;
 }
 }
-}
-if(data153.memory !== undefined){
-let data155 = data153.memory;
-if(typeof data155 === "string"){
-if(!pattern41.test(data155)){
-const err464 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data155};
+if(data154.requests !== undefined){
+let data155 = data154.requests;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.cpu === undefined){
+const err464 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data155};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5657,9 +5658,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-}
-else {
-const err465 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data155};
+if(data155.memory === undefined){
+const err465 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data155};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5668,10 +5668,9 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-}
-else {
-const err466 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data153};
+for(const key44 in data155){
+if(!((key44 === "cpu") || (key44 === "memory"))){
+const err466 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data155};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5681,9 +5680,11 @@ vErrors.push(err466);
 errors++;
 }
 }
-}
-else {
-const err467 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data149};
+if(data155.cpu !== undefined){
+let data156 = data155.cpu;
+if(typeof data156 === "string"){
+if(!pattern42.test(data156)){
+const err467 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data156};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5692,9 +5693,9 @@ vErrors.push(err467);
 }
 errors++;
 }
-let data156 = data143.maxReplicas;
-if(!(((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156))) && (isFinite(data156)))){
-const err468 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data156};
+}
+else {
+const err468 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.cpu,data:data156};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5703,9 +5704,12 @@ vErrors.push(err468);
 }
 errors++;
 }
-if((typeof data156 == "number") && (isFinite(data156))){
-if(data156 > 1000 || isNaN(data156)){
-const err469 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data156};
+}
+if(data155.memory !== undefined){
+let data157 = data155.memory;
+if(typeof data157 === "string"){
+if(!pattern43.test(data157)){
+const err469 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data157};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5714,8 +5718,9 @@ vErrors.push(err469);
 }
 errors++;
 }
-if(data156 < 1 || isNaN(data156)){
-const err470 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data156};
+}
+else {
+const err470 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.properties.memory,data:data157};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5727,7 +5732,7 @@ errors++;
 }
 }
 else {
-const err471 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data143};
+const err471 = {instancePath:instancePath+"/components/pinOrchestrator/resources/requests",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.requests,data:data155};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5737,17 +5742,11 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data88.watcher !== undefined){
-let data157 = data88.watcher;
-if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
-if(data157.replicas === undefined){
-data157.replicas = 2;
-}
-if(data157.resources === undefined){
-data157.resources = {"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}};
-}
-if(data157.image === undefined){
-const err472 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data157};
+if(data154.limits !== undefined){
+let data158 = data154.limits;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
+if(data158.memory === undefined){
+const err472 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data158};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5756,9 +5755,9 @@ vErrors.push(err472);
 }
 errors++;
 }
-for(const key45 in data157){
-if(!(((key45 === "image") || (key45 === "replicas")) || (key45 === "resources"))){
-const err473 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data157};
+for(const key45 in data158){
+if(!((key45 === "cpu") || (key45 === "memory"))){
+const err473 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data158};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5768,11 +5767,10 @@ vErrors.push(err473);
 errors++;
 }
 }
-if(data157.image !== undefined){
-let data158 = data157.image;
-if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
-if(data158.repository === undefined){
-const err474 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data158};
+if(data158.cpu !== undefined){
+let data159 = data158.cpu;
+if((typeof data159 !== "string") && (data159 !== null)){
+const err474 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data159};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5781,8 +5779,9 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(data158.tag === undefined){
-const err475 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data158};
+if(typeof data159 === "string"){
+if(!pattern42.test(data159)){
+const err475 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/cpu",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.cpu,data:data159};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -5791,9 +5790,13 @@ vErrors.push(err475);
 }
 errors++;
 }
-for(const key46 in data158){
-if(!(((key46 === "repository") || (key46 === "tag")) || (key46 === "digest"))){
-const err476 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data158};
+}
+}
+if(data158.memory !== undefined){
+let data160 = data158.memory;
+if(typeof data160 === "string"){
+if(!pattern43.test(data160)){
+const err476 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data160};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -5803,11 +5806,8 @@ vErrors.push(err476);
 errors++;
 }
 }
-if(data158.repository !== undefined){
-let data159 = data158.repository;
-if(typeof data159 === "string"){
-if(func3(data159) > 255){
-const err477 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data159};
+else {
+const err477 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits/memory",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.properties.memory,data:data160};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -5816,8 +5816,10 @@ vErrors.push(err477);
 }
 errors++;
 }
-if(!pattern32.test(data159)){
-const err478 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data159};
+}
+}
+else {
+const err478 = {instancePath:instancePath+"/components/pinOrchestrator/resources/limits",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources.properties.limits,data:data158};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -5827,8 +5829,9 @@ vErrors.push(err478);
 errors++;
 }
 }
+}
 else {
-const err479 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data159};
+const err479 = {instancePath:instancePath+"/components/pinOrchestrator/resources",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.properties.resources.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.resources,data:data154};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -5837,12 +5840,9 @@ vErrors.push(err479);
 }
 errors++;
 }
-}
-if(data158.tag !== undefined){
-let data160 = data158.tag;
-if(typeof data160 === "string"){
-if(!pattern33.test(data160)){
-const err480 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data160};
+let data161 = data148.maxReplicas;
+if(!(((typeof data161 == "number") && (!(data161 % 1) && !isNaN(data161))) && (isFinite(data161)))){
+const err480 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data161};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -5851,9 +5851,9 @@ vErrors.push(err480);
 }
 errors++;
 }
-}
-else {
-const err481 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data160};
+if((typeof data161 == "number") && (isFinite(data161))){
+if(data161 > 1000 || isNaN(data161)){
+const err481 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data161};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -5862,11 +5862,8 @@ vErrors.push(err481);
 }
 errors++;
 }
-}
-if(data158.digest !== undefined){
-let data161 = data158.digest;
-if((typeof data161 !== "string") && (data161 !== null)){
-const err482 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data161};
+if(data161 < 1 || isNaN(data161)){
+const err482 = {instancePath:instancePath+"/components/pinOrchestrator/maxReplicas",schemaPath:"#/properties/components/properties/pinOrchestrator/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.pinOrchestrator.properties.maxReplicas,data:data161};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -5875,9 +5872,10 @@ vErrors.push(err482);
 }
 errors++;
 }
-if(typeof data161 === "string"){
-if(!pattern34.test(data161)){
-const err483 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data161};
+}
+}
+else {
+const err483 = {instancePath:instancePath+"/components/pinOrchestrator",schemaPath:"#/properties/components/properties/pinOrchestrator/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.pinOrchestrator.type,parentSchema:schema11.properties.components.properties.pinOrchestrator,data:data148};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -5887,10 +5885,17 @@ vErrors.push(err483);
 errors++;
 }
 }
+if(data93.watcher !== undefined){
+let data162 = data93.watcher;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.replicas === undefined){
+data162.replicas = 2;
 }
+if(data162.resources === undefined){
+data162.resources = {"requests":{"cpu":"500m","memory":"256Mi"},"limits":{"cpu":"500m","memory":"256Mi"}};
 }
-else {
-const err484 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data158};
+if(data162.image === undefined){
+const err484 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.watcher.required,parentSchema:schema11.properties.components.properties.watcher,data:data162};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -5899,10 +5904,9 @@ vErrors.push(err484);
 }
 errors++;
 }
-}
-let data162 = data157.replicas;
-if(!(((typeof data162 == "number") && (!(data162 % 1) && !isNaN(data162))) && (isFinite(data162)))){
-const err485 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data162};
+for(const key46 in data162){
+if(!(((key46 === "image") || (key46 === "replicas")) || (key46 === "resources"))){
+const err485 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher,data:data162};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -5911,9 +5915,12 @@ vErrors.push(err485);
 }
 errors++;
 }
-if((typeof data162 == "number") && (isFinite(data162))){
-if(data162 > 1000 || isNaN(data162)){
-const err486 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data162};
+}
+if(data162.image !== undefined){
+let data163 = data162.image;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+if(data163.repository === undefined){
+const err486 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data163};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -5922,8 +5929,8 @@ vErrors.push(err486);
 }
 errors++;
 }
-if(data162 < 0 || isNaN(data162)){
-const err487 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data162};
+if(data163.tag === undefined){
+const err487 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.watcher.properties.image.required,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data163};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -5932,11 +5939,9 @@ vErrors.push(err487);
 }
 errors++;
 }
-}
-let data163 = data157.resources;
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-if(data163.requests === undefined){
-const err488 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data163};
+for(const key47 in data163){
+if(!(((key47 === "repository") || (key47 === "tag")) || (key47 === "digest"))){
+const err488 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data163};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -5945,8 +5950,12 @@ vErrors.push(err488);
 }
 errors++;
 }
-if(data163.limits === undefined){
-const err489 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data163};
+}
+if(data163.repository !== undefined){
+let data164 = data163.repository;
+if(typeof data164 === "string"){
+if(func3(data164) > 255){
+const err489 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data164};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -5955,9 +5964,8 @@ vErrors.push(err489);
 }
 errors++;
 }
-for(const key47 in data163){
-if(!((key47 === "requests") || (key47 === "limits"))){
-const err490 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data163};
+if(!pattern32.test(data164)){
+const err490 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data164};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -5967,11 +5975,8 @@ vErrors.push(err490);
 errors++;
 }
 }
-if(data163.requests !== undefined){
-let data164 = data163.requests;
-if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
-if(data164.cpu === undefined){
-const err491 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data164};
+else {
+const err491 = {instancePath:instancePath+"/components/watcher/image/repository",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.repository,data:data164};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -5980,8 +5985,12 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(data164.memory === undefined){
-const err492 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data164};
+}
+if(data163.tag !== undefined){
+let data165 = data163.tag;
+if(typeof data165 === "string"){
+if(!pattern33.test(data165)){
+const err492 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data165};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -5990,9 +5999,9 @@ vErrors.push(err492);
 }
 errors++;
 }
-for(const key48 in data164){
-if(!((key48 === "cpu") || (key48 === "memory"))){
-const err493 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data164};
+}
+else {
+const err493 = {instancePath:instancePath+"/components/watcher/image/tag",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.tag,data:data165};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6002,11 +6011,10 @@ vErrors.push(err493);
 errors++;
 }
 }
-if(data164.cpu !== undefined){
-let data165 = data164.cpu;
-if(typeof data165 === "string"){
-if(!pattern40.test(data165)){
-const err494 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data165};
+if(data163.digest !== undefined){
+let data166 = data163.digest;
+if((typeof data166 !== "string") && (data166 !== null)){
+const err494 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data166};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6015,9 +6023,9 @@ vErrors.push(err494);
 }
 errors++;
 }
-}
-else {
-const err495 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data165};
+if(typeof data166 === "string"){
+if(!pattern34.test(data166)){
+const err495 = {instancePath:instancePath+"/components/watcher/image/digest",schemaPath:"#/properties/components/properties/watcher/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.watcher.properties.image.properties.digest,data:data166};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6027,11 +6035,10 @@ vErrors.push(err495);
 errors++;
 }
 }
-if(data164.memory !== undefined){
-let data166 = data164.memory;
-if(typeof data166 === "string"){
-if(!pattern41.test(data166)){
-const err496 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data166};
+}
+}
+else {
+const err496 = {instancePath:instancePath+"/components/watcher/image",schemaPath:"#/properties/components/properties/watcher/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.image.type,parentSchema:schema11.properties.components.properties.watcher.properties.image,data:data163};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6041,8 +6048,9 @@ vErrors.push(err496);
 errors++;
 }
 }
-else {
-const err497 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data166};
+let data167 = data162.replicas;
+if(!(((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167))) && (isFinite(data167)))){
+const err497 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.watcher.properties.replicas.type,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data167};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6051,10 +6059,9 @@ vErrors.push(err497);
 }
 errors++;
 }
-}
-}
-else {
-const err498 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data164};
+if((typeof data167 == "number") && (isFinite(data167))){
+if(data167 > 1000 || isNaN(data167)){
+const err498 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data167};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6063,12 +6070,8 @@ vErrors.push(err498);
 }
 errors++;
 }
-}
-if(data163.limits !== undefined){
-let data167 = data163.limits;
-if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
-if(data167.memory === undefined){
-const err499 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data167};
+if(data167 < 0 || isNaN(data167)){
+const err499 = {instancePath:instancePath+"/components/watcher/replicas",schemaPath:"#/properties/components/properties/watcher/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.watcher.properties.replicas,data:data167};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6077,9 +6080,11 @@ vErrors.push(err499);
 }
 errors++;
 }
-for(const key49 in data167){
-if(!((key49 === "cpu") || (key49 === "memory"))){
-const err500 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data167};
+}
+let data168 = data162.resources;
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+if(data168.requests === undefined){
+const err500 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data168};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6088,11 +6093,8 @@ vErrors.push(err500);
 }
 errors++;
 }
-}
-if(data167.cpu !== undefined){
-let data168 = data167.cpu;
-if((typeof data168 !== "string") && (data168 !== null)){
-const err501 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data168};
+if(data168.limits === undefined){
+const err501 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data168};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6101,9 +6103,9 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(typeof data168 === "string"){
-if(!pattern40.test(data168)){
-const err502 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data168};
+for(const key48 in data168){
+if(!((key48 === "requests") || (key48 === "limits"))){
+const err502 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data168};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6113,12 +6115,11 @@ vErrors.push(err502);
 errors++;
 }
 }
-}
-if(data167.memory !== undefined){
-let data169 = data167.memory;
-if(typeof data169 === "string"){
-if(!pattern41.test(data169)){
-const err503 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data169};
+if(data168.requests !== undefined){
+let data169 = data168.requests;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.cpu === undefined){
+const err503 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data169};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6127,9 +6128,8 @@ vErrors.push(err503);
 }
 errors++;
 }
-}
-else {
-const err504 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data169};
+if(data169.memory === undefined){
+const err504 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data169};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6138,10 +6138,9 @@ vErrors.push(err504);
 }
 errors++;
 }
-}
-}
-else {
-const err505 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data167};
+for(const key49 in data169){
+if(!((key49 === "cpu") || (key49 === "memory"))){
+const err505 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data169};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6151,9 +6150,11 @@ vErrors.push(err505);
 errors++;
 }
 }
-}
-else {
-const err506 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data163};
+if(data169.cpu !== undefined){
+let data170 = data169.cpu;
+if(typeof data170 === "string"){
+if(!pattern42.test(data170)){
+const err506 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data170};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6164,7 +6165,7 @@ errors++;
 }
 }
 else {
-const err507 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data157};
+const err507 = {instancePath:instancePath+"/components/watcher/resources/requests/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.cpu,data:data170};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6174,20 +6175,11 @@ vErrors.push(err507);
 errors++;
 }
 }
-if(data88.web !== undefined){
-let data170 = data88.web;
-if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
-if(data170.replicas === undefined){
-data170.replicas = 2;
-}
-if(data170.resources === undefined){
-data170.resources = {"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}};
-}
-if(data170.maxReplicas === undefined){
-data170.maxReplicas = 6;
-}
-if(data170.image === undefined){
-const err508 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data170};
+if(data169.memory !== undefined){
+let data171 = data169.memory;
+if(typeof data171 === "string"){
+if(!pattern43.test(data171)){
+const err508 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data171};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6196,9 +6188,9 @@ vErrors.push(err508);
 }
 errors++;
 }
-for(const key50 in data170){
-if(!((((key50 === "image") || (key50 === "replicas")) || (key50 === "resources")) || (key50 === "maxReplicas"))){
-const err509 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data170};
+}
+else {
+const err509 = {instancePath:instancePath+"/components/watcher/resources/requests/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.properties.memory,data:data171};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6208,11 +6200,9 @@ vErrors.push(err509);
 errors++;
 }
 }
-if(data170.image !== undefined){
-let data171 = data170.image;
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-if(data171.repository === undefined){
-const err510 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data171};
+}
+else {
+const err510 = {instancePath:instancePath+"/components/watcher/resources/requests",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.requests,data:data169};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6221,8 +6211,12 @@ vErrors.push(err510);
 }
 errors++;
 }
-if(data171.tag === undefined){
-const err511 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data171};
+}
+if(data168.limits !== undefined){
+let data172 = data168.limits;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+if(data172.memory === undefined){
+const err511 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data172};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6231,9 +6225,9 @@ vErrors.push(err511);
 }
 errors++;
 }
-for(const key51 in data171){
-if(!(((key51 === "repository") || (key51 === "tag")) || (key51 === "digest"))){
-const err512 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data171};
+for(const key50 in data172){
+if(!((key50 === "cpu") || (key50 === "memory"))){
+const err512 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data172};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6243,11 +6237,10 @@ vErrors.push(err512);
 errors++;
 }
 }
-if(data171.repository !== undefined){
-let data172 = data171.repository;
-if(typeof data172 === "string"){
-if(func3(data172) > 255){
-const err513 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data172};
+if(data172.cpu !== undefined){
+let data173 = data172.cpu;
+if((typeof data173 !== "string") && (data173 !== null)){
+const err513 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data173};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6256,8 +6249,9 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(!pattern32.test(data172)){
-const err514 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data172};
+if(typeof data173 === "string"){
+if(!pattern42.test(data173)){
+const err514 = {instancePath:instancePath+"/components/watcher/resources/limits/cpu",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.cpu,data:data173};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6267,8 +6261,12 @@ vErrors.push(err514);
 errors++;
 }
 }
-else {
-const err515 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data172};
+}
+if(data172.memory !== undefined){
+let data174 = data172.memory;
+if(typeof data174 === "string"){
+if(!pattern43.test(data174)){
+const err515 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data174};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6278,11 +6276,8 @@ vErrors.push(err515);
 errors++;
 }
 }
-if(data171.tag !== undefined){
-let data173 = data171.tag;
-if(typeof data173 === "string"){
-if(!pattern33.test(data173)){
-const err516 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data173};
+else {
+const err516 = {instancePath:instancePath+"/components/watcher/resources/limits/memory",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.properties.memory,data:data174};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6292,8 +6287,9 @@ vErrors.push(err516);
 errors++;
 }
 }
+}
 else {
-const err517 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data173};
+const err517 = {instancePath:instancePath+"/components/watcher/resources/limits",schemaPath:"#/properties/components/properties/watcher/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources.properties.limits,data:data172};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6303,10 +6299,9 @@ vErrors.push(err517);
 errors++;
 }
 }
-if(data171.digest !== undefined){
-let data174 = data171.digest;
-if((typeof data174 !== "string") && (data174 !== null)){
-const err518 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data174};
+}
+else {
+const err518 = {instancePath:instancePath+"/components/watcher/resources",schemaPath:"#/properties/components/properties/watcher/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.properties.resources.type,parentSchema:schema11.properties.components.properties.watcher.properties.resources,data:data168};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6315,9 +6310,9 @@ vErrors.push(err518);
 }
 errors++;
 }
-if(typeof data174 === "string"){
-if(!pattern34.test(data174)){
-const err519 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data174};
+}
+else {
+const err519 = {instancePath:instancePath+"/components/watcher",schemaPath:"#/properties/components/properties/watcher/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.watcher.type,parentSchema:schema11.properties.components.properties.watcher,data:data162};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6327,10 +6322,20 @@ vErrors.push(err519);
 errors++;
 }
 }
+if(data93.web !== undefined){
+let data175 = data93.web;
+if(data175 && typeof data175 == "object" && !Array.isArray(data175)){
+if(data175.replicas === undefined){
+data175.replicas = 2;
 }
+if(data175.resources === undefined){
+data175.resources = {"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"500m","memory":"512Mi"}};
 }
-else {
-const err520 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data171};
+if(data175.maxReplicas === undefined){
+data175.maxReplicas = 6;
+}
+if(data175.image === undefined){
+const err520 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.web.required,parentSchema:schema11.properties.components.properties.web,data:data175};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6339,10 +6344,9 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-let data175 = data170.replicas;
-if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
-const err521 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data175};
+for(const key51 in data175){
+if(!((((key51 === "image") || (key51 === "replicas")) || (key51 === "resources")) || (key51 === "maxReplicas"))){
+const err521 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web,data:data175};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6351,9 +6355,12 @@ vErrors.push(err521);
 }
 errors++;
 }
-if((typeof data175 == "number") && (isFinite(data175))){
-if(data175 > 1000 || isNaN(data175)){
-const err522 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data175};
+}
+if(data175.image !== undefined){
+let data176 = data175.image;
+if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
+if(data176.repository === undefined){
+const err522 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data176};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6362,8 +6369,8 @@ vErrors.push(err522);
 }
 errors++;
 }
-if(data175 < 0 || isNaN(data175)){
-const err523 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data175};
+if(data176.tag === undefined){
+const err523 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.web.properties.image.required,parentSchema:schema11.properties.components.properties.web.properties.image,data:data176};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6372,11 +6379,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-}
-let data176 = data170.resources;
-if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
-if(data176.requests === undefined){
-const err524 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data176};
+for(const key52 in data176){
+if(!(((key52 === "repository") || (key52 === "tag")) || (key52 === "digest"))){
+const err524 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.image,data:data176};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6385,8 +6390,12 @@ vErrors.push(err524);
 }
 errors++;
 }
-if(data176.limits === undefined){
-const err525 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data176};
+}
+if(data176.repository !== undefined){
+let data177 = data176.repository;
+if(typeof data177 === "string"){
+if(func3(data177) > 255){
+const err525 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data177};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6395,9 +6404,8 @@ vErrors.push(err525);
 }
 errors++;
 }
-for(const key52 in data176){
-if(!((key52 === "requests") || (key52 === "limits"))){
-const err526 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data176};
+if(!pattern32.test(data177)){
+const err526 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data177};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6407,11 +6415,8 @@ vErrors.push(err526);
 errors++;
 }
 }
-if(data176.requests !== undefined){
-let data177 = data176.requests;
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.cpu === undefined){
-const err527 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data177};
+else {
+const err527 = {instancePath:instancePath+"/components/web/image/repository",schemaPath:"#/properties/components/properties/web/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.repository,data:data177};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6420,8 +6425,12 @@ vErrors.push(err527);
 }
 errors++;
 }
-if(data177.memory === undefined){
-const err528 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data177};
+}
+if(data176.tag !== undefined){
+let data178 = data176.tag;
+if(typeof data178 === "string"){
+if(!pattern33.test(data178)){
+const err528 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data178};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6430,9 +6439,9 @@ vErrors.push(err528);
 }
 errors++;
 }
-for(const key53 in data177){
-if(!((key53 === "cpu") || (key53 === "memory"))){
-const err529 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data177};
+}
+else {
+const err529 = {instancePath:instancePath+"/components/web/image/tag",schemaPath:"#/properties/components/properties/web/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.tag,data:data178};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6442,11 +6451,10 @@ vErrors.push(err529);
 errors++;
 }
 }
-if(data177.cpu !== undefined){
-let data178 = data177.cpu;
-if(typeof data178 === "string"){
-if(!pattern40.test(data178)){
-const err530 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data178};
+if(data176.digest !== undefined){
+let data179 = data176.digest;
+if((typeof data179 !== "string") && (data179 !== null)){
+const err530 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data179};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6455,9 +6463,9 @@ vErrors.push(err530);
 }
 errors++;
 }
-}
-else {
-const err531 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data178};
+if(typeof data179 === "string"){
+if(!pattern34.test(data179)){
+const err531 = {instancePath:instancePath+"/components/web/image/digest",schemaPath:"#/properties/components/properties/web/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.web.properties.image.properties.digest,data:data179};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -6467,11 +6475,10 @@ vErrors.push(err531);
 errors++;
 }
 }
-if(data177.memory !== undefined){
-let data179 = data177.memory;
-if(typeof data179 === "string"){
-if(!pattern41.test(data179)){
-const err532 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data179};
+}
+}
+else {
+const err532 = {instancePath:instancePath+"/components/web/image",schemaPath:"#/properties/components/properties/web/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.image.type,parentSchema:schema11.properties.components.properties.web.properties.image,data:data176};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6481,8 +6488,9 @@ vErrors.push(err532);
 errors++;
 }
 }
-else {
-const err533 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data179};
+let data180 = data175.replicas;
+if(!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))){
+const err533 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.replicas.type,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data180};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6491,10 +6499,9 @@ vErrors.push(err533);
 }
 errors++;
 }
-}
-}
-else {
-const err534 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data177};
+if((typeof data180 == "number") && (isFinite(data180))){
+if(data180 > 1000 || isNaN(data180)){
+const err534 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data180};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6503,12 +6510,8 @@ vErrors.push(err534);
 }
 errors++;
 }
-}
-if(data176.limits !== undefined){
-let data180 = data176.limits;
-if(data180 && typeof data180 == "object" && !Array.isArray(data180)){
-if(data180.memory === undefined){
-const err535 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data180};
+if(data180 < 0 || isNaN(data180)){
+const err535 = {instancePath:instancePath+"/components/web/replicas",schemaPath:"#/properties/components/properties/web/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.web.properties.replicas,data:data180};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6517,9 +6520,11 @@ vErrors.push(err535);
 }
 errors++;
 }
-for(const key54 in data180){
-if(!((key54 === "cpu") || (key54 === "memory"))){
-const err536 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data180};
+}
+let data181 = data175.resources;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+if(data181.requests === undefined){
+const err536 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data181};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6528,11 +6533,8 @@ vErrors.push(err536);
 }
 errors++;
 }
-}
-if(data180.cpu !== undefined){
-let data181 = data180.cpu;
-if((typeof data181 !== "string") && (data181 !== null)){
-const err537 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data181};
+if(data181.limits === undefined){
+const err537 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.web.properties.resources.required,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data181};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6541,9 +6543,9 @@ vErrors.push(err537);
 }
 errors++;
 }
-if(typeof data181 === "string"){
-if(!pattern40.test(data181)){
-const err538 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data181};
+for(const key53 in data181){
+if(!((key53 === "requests") || (key53 === "limits"))){
+const err538 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data181};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6553,12 +6555,11 @@ vErrors.push(err538);
 errors++;
 }
 }
-}
-if(data180.memory !== undefined){
-let data182 = data180.memory;
-if(typeof data182 === "string"){
-if(!pattern41.test(data182)){
-const err539 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data182};
+if(data181.requests !== undefined){
+let data182 = data181.requests;
+if(data182 && typeof data182 == "object" && !Array.isArray(data182)){
+if(data182.cpu === undefined){
+const err539 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data182};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6567,9 +6568,8 @@ vErrors.push(err539);
 }
 errors++;
 }
-}
-else {
-const err540 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data182};
+if(data182.memory === undefined){
+const err540 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data182};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6578,10 +6578,9 @@ vErrors.push(err540);
 }
 errors++;
 }
-}
-}
-else {
-const err541 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data180};
+for(const key54 in data182){
+if(!((key54 === "cpu") || (key54 === "memory"))){
+const err541 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data182};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6591,9 +6590,11 @@ vErrors.push(err541);
 errors++;
 }
 }
-}
-else {
-const err542 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data176};
+if(data182.cpu !== undefined){
+let data183 = data182.cpu;
+if(typeof data183 === "string"){
+if(!pattern42.test(data183)){
+const err542 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data183};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6602,9 +6603,9 @@ vErrors.push(err542);
 }
 errors++;
 }
-let data183 = data170.maxReplicas;
-if(!(((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183))) && (isFinite(data183)))){
-const err543 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data183};
+}
+else {
+const err543 = {instancePath:instancePath+"/components/web/resources/requests/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.cpu,data:data183};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6613,9 +6614,12 @@ vErrors.push(err543);
 }
 errors++;
 }
-if((typeof data183 == "number") && (isFinite(data183))){
-if(data183 > 1000 || isNaN(data183)){
-const err544 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data183};
+}
+if(data182.memory !== undefined){
+let data184 = data182.memory;
+if(typeof data184 === "string"){
+if(!pattern43.test(data184)){
+const err544 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data184};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6624,8 +6628,9 @@ vErrors.push(err544);
 }
 errors++;
 }
-if(data183 < 1 || isNaN(data183)){
-const err545 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data183};
+}
+else {
+const err545 = {instancePath:instancePath+"/components/web/resources/requests/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests.properties.memory,data:data184};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6637,7 +6642,7 @@ errors++;
 }
 }
 else {
-const err546 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data170};
+const err546 = {instancePath:instancePath+"/components/web/resources/requests",schemaPath:"#/properties/components/properties/web/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.requests,data:data182};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6647,11 +6652,11 @@ vErrors.push(err546);
 errors++;
 }
 }
-if(data88.otelCollector !== undefined){
-let data184 = data88.otelCollector;
-if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
-if(data184.image === undefined){
-const err547 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data184};
+if(data181.limits !== undefined){
+let data185 = data181.limits;
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+if(data185.memory === undefined){
+const err547 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data185};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6660,8 +6665,9 @@ vErrors.push(err547);
 }
 errors++;
 }
-if(data184.resources === undefined){
-const err548 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data184};
+for(const key55 in data185){
+if(!((key55 === "cpu") || (key55 === "memory"))){
+const err548 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data185};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6670,9 +6676,11 @@ vErrors.push(err548);
 }
 errors++;
 }
-for(const key55 in data184){
-if(!((key55 === "image") || (key55 === "resources"))){
-const err549 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data184};
+}
+if(data185.cpu !== undefined){
+let data186 = data185.cpu;
+if((typeof data186 !== "string") && (data186 !== null)){
+const err549 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data186};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6681,12 +6689,9 @@ vErrors.push(err549);
 }
 errors++;
 }
-}
-if(data184.image !== undefined){
-let data185 = data184.image;
-if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
-if(data185.repository === undefined){
-const err550 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data185};
+if(typeof data186 === "string"){
+if(!pattern42.test(data186)){
+const err550 = {instancePath:instancePath+"/components/web/resources/limits/cpu",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.cpu,data:data186};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6695,8 +6700,13 @@ vErrors.push(err550);
 }
 errors++;
 }
-if(data185.tag === undefined){
-const err551 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data185};
+}
+}
+if(data185.memory !== undefined){
+let data187 = data185.memory;
+if(typeof data187 === "string"){
+if(!pattern43.test(data187)){
+const err551 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data187};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -6705,9 +6715,9 @@ vErrors.push(err551);
 }
 errors++;
 }
-for(const key56 in data185){
-if(!(((key56 === "repository") || (key56 === "tag")) || (key56 === "digest"))){
-const err552 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data185};
+}
+else {
+const err552 = {instancePath:instancePath+"/components/web/resources/limits/memory",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits.properties.memory,data:data187};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -6717,11 +6727,9 @@ vErrors.push(err552);
 errors++;
 }
 }
-if(data185.repository !== undefined){
-let data186 = data185.repository;
-if(typeof data186 === "string"){
-if(func3(data186) > 255){
-const err553 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data186};
+}
+else {
+const err553 = {instancePath:instancePath+"/components/web/resources/limits",schemaPath:"#/properties/components/properties/web/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.web.properties.resources.properties.limits,data:data185};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -6730,8 +6738,10 @@ vErrors.push(err553);
 }
 errors++;
 }
-if(!pattern32.test(data186)){
-const err554 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data186};
+}
+}
+else {
+const err554 = {instancePath:instancePath+"/components/web/resources",schemaPath:"#/properties/components/properties/web/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.properties.resources.type,parentSchema:schema11.properties.components.properties.web.properties.resources,data:data181};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -6740,9 +6750,9 @@ vErrors.push(err554);
 }
 errors++;
 }
-}
-else {
-const err555 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data186};
+let data188 = data175.maxReplicas;
+if(!(((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188))) && (isFinite(data188)))){
+const err555 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.web.properties.maxReplicas.type,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data188};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -6751,12 +6761,9 @@ vErrors.push(err555);
 }
 errors++;
 }
-}
-if(data185.tag !== undefined){
-let data187 = data185.tag;
-if(typeof data187 === "string"){
-if(!pattern33.test(data187)){
-const err556 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data187};
+if((typeof data188 == "number") && (isFinite(data188))){
+if(data188 > 1000 || isNaN(data188)){
+const err556 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data188};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -6765,9 +6772,8 @@ vErrors.push(err556);
 }
 errors++;
 }
-}
-else {
-const err557 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data187};
+if(data188 < 1 || isNaN(data188)){
+const err557 = {instancePath:instancePath+"/components/web/maxReplicas",schemaPath:"#/properties/components/properties/web/properties/maxReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.web.properties.maxReplicas,data:data188};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -6777,10 +6783,9 @@ vErrors.push(err557);
 errors++;
 }
 }
-if(data185.digest !== undefined){
-let data188 = data185.digest;
-if((typeof data188 !== "string") && (data188 !== null)){
-const err558 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data188};
+}
+else {
+const err558 = {instancePath:instancePath+"/components/web",schemaPath:"#/properties/components/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.web.type,parentSchema:schema11.properties.components.properties.web,data:data175};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -6789,9 +6794,12 @@ vErrors.push(err558);
 }
 errors++;
 }
-if(typeof data188 === "string"){
-if(!pattern34.test(data188)){
-const err559 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data188};
+}
+if(data93.otelCollector !== undefined){
+let data189 = data93.otelCollector;
+if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
+if(data189.image === undefined){
+const err559 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data189};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -6800,11 +6808,8 @@ vErrors.push(err559);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err560 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data185};
+if(data189.resources === undefined){
+const err560 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.otelCollector.required,parentSchema:schema11.properties.components.properties.otelCollector,data:data189};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -6813,12 +6818,9 @@ vErrors.push(err560);
 }
 errors++;
 }
-}
-if(data184.resources !== undefined){
-let data189 = data184.resources;
-if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
-if(data189.requests === undefined){
-const err561 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data189};
+for(const key56 in data189){
+if(!((key56 === "image") || (key56 === "resources"))){
+const err561 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector,data:data189};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -6827,8 +6829,12 @@ vErrors.push(err561);
 }
 errors++;
 }
-if(data189.limits === undefined){
-const err562 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data189};
+}
+if(data189.image !== undefined){
+let data190 = data189.image;
+if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
+if(data190.repository === undefined){
+const err562 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data190};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -6837,9 +6843,8 @@ vErrors.push(err562);
 }
 errors++;
 }
-for(const key57 in data189){
-if(!((key57 === "requests") || (key57 === "limits"))){
-const err563 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data189};
+if(data190.tag === undefined){
+const err563 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.otelCollector.properties.image.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data190};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -6848,12 +6853,9 @@ vErrors.push(err563);
 }
 errors++;
 }
-}
-if(data189.requests !== undefined){
-let data190 = data189.requests;
-if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
-if(data190.cpu === undefined){
-const err564 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data190};
+for(const key57 in data190){
+if(!(((key57 === "repository") || (key57 === "tag")) || (key57 === "digest"))){
+const err564 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data190};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -6862,8 +6864,12 @@ vErrors.push(err564);
 }
 errors++;
 }
-if(data190.memory === undefined){
-const err565 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data190};
+}
+if(data190.repository !== undefined){
+let data191 = data190.repository;
+if(typeof data191 === "string"){
+if(func3(data191) > 255){
+const err565 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data191};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -6872,9 +6878,8 @@ vErrors.push(err565);
 }
 errors++;
 }
-for(const key58 in data190){
-if(!((key58 === "cpu") || (key58 === "memory"))){
-const err566 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data190};
+if(!pattern32.test(data191)){
+const err566 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data191};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -6884,11 +6889,8 @@ vErrors.push(err566);
 errors++;
 }
 }
-if(data190.cpu !== undefined){
-let data191 = data190.cpu;
-if(typeof data191 === "string"){
-if(!pattern40.test(data191)){
-const err567 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data191};
+else {
+const err567 = {instancePath:instancePath+"/components/otelCollector/image/repository",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.repository,data:data191};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -6898,8 +6900,11 @@ vErrors.push(err567);
 errors++;
 }
 }
-else {
-const err568 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data191};
+if(data190.tag !== undefined){
+let data192 = data190.tag;
+if(typeof data192 === "string"){
+if(!pattern33.test(data192)){
+const err568 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data192};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -6909,11 +6914,8 @@ vErrors.push(err568);
 errors++;
 }
 }
-if(data190.memory !== undefined){
-let data192 = data190.memory;
-if(typeof data192 === "string"){
-if(!pattern41.test(data192)){
-const err569 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data192};
+else {
+const err569 = {instancePath:instancePath+"/components/otelCollector/image/tag",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.tag,data:data192};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -6923,8 +6925,10 @@ vErrors.push(err569);
 errors++;
 }
 }
-else {
-const err570 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data192};
+if(data190.digest !== undefined){
+let data193 = data190.digest;
+if((typeof data193 !== "string") && (data193 !== null)){
+const err570 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data193};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -6933,10 +6937,9 @@ vErrors.push(err570);
 }
 errors++;
 }
-}
-}
-else {
-const err571 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data190};
+if(typeof data193 === "string"){
+if(!pattern34.test(data193)){
+const err571 = {instancePath:instancePath+"/components/otelCollector/image/digest",schemaPath:"#/properties/components/properties/otelCollector/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.otelCollector.properties.image.properties.digest,data:data193};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -6946,11 +6949,10 @@ vErrors.push(err571);
 errors++;
 }
 }
-if(data189.limits !== undefined){
-let data193 = data189.limits;
-if(data193 && typeof data193 == "object" && !Array.isArray(data193)){
-if(data193.memory === undefined){
-const err572 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data193};
+}
+}
+else {
+const err572 = {instancePath:instancePath+"/components/otelCollector/image",schemaPath:"#/properties/components/properties/otelCollector/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.image.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.image,data:data190};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -6959,9 +6961,12 @@ vErrors.push(err572);
 }
 errors++;
 }
-for(const key59 in data193){
-if(!((key59 === "cpu") || (key59 === "memory"))){
-const err573 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data193};
+}
+if(data189.resources !== undefined){
+let data194 = data189.resources;
+if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
+if(data194.requests === undefined){
+const err573 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data194};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -6970,11 +6975,8 @@ vErrors.push(err573);
 }
 errors++;
 }
-}
-if(data193.cpu !== undefined){
-let data194 = data193.cpu;
-if((typeof data194 !== "string") && (data194 !== null)){
-const err574 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data194};
+if(data194.limits === undefined){
+const err574 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data194};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -6983,9 +6985,9 @@ vErrors.push(err574);
 }
 errors++;
 }
-if(typeof data194 === "string"){
-if(!pattern40.test(data194)){
-const err575 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data194};
+for(const key58 in data194){
+if(!((key58 === "requests") || (key58 === "limits"))){
+const err575 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data194};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -6995,12 +6997,11 @@ vErrors.push(err575);
 errors++;
 }
 }
-}
-if(data193.memory !== undefined){
-let data195 = data193.memory;
-if(typeof data195 === "string"){
-if(!pattern41.test(data195)){
-const err576 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data195};
+if(data194.requests !== undefined){
+let data195 = data194.requests;
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.cpu === undefined){
+const err576 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data195};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7009,9 +7010,8 @@ vErrors.push(err576);
 }
 errors++;
 }
-}
-else {
-const err577 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data195};
+if(data195.memory === undefined){
+const err577 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data195};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7020,10 +7020,9 @@ vErrors.push(err577);
 }
 errors++;
 }
-}
-}
-else {
-const err578 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data193};
+for(const key59 in data195){
+if(!((key59 === "cpu") || (key59 === "memory"))){
+const err578 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key59},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data195};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7033,9 +7032,11 @@ vErrors.push(err578);
 errors++;
 }
 }
-}
-else {
-const err579 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data189};
+if(data195.cpu !== undefined){
+let data196 = data195.cpu;
+if(typeof data196 === "string"){
+if(!pattern42.test(data196)){
+const err579 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data196};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7045,9 +7046,8 @@ vErrors.push(err579);
 errors++;
 }
 }
-}
 else {
-const err580 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data184};
+const err580 = {instancePath:instancePath+"/components/otelCollector/resources/requests/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.cpu,data:data196};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7057,11 +7057,11 @@ vErrors.push(err580);
 errors++;
 }
 }
-if(data88.promtail !== undefined){
-let data196 = data88.promtail;
-if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
-if(data196.image === undefined){
-const err581 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data196};
+if(data195.memory !== undefined){
+let data197 = data195.memory;
+if(typeof data197 === "string"){
+if(!pattern43.test(data197)){
+const err581 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data197};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7070,8 +7070,9 @@ vErrors.push(err581);
 }
 errors++;
 }
-if(data196.resources === undefined){
-const err582 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data196};
+}
+else {
+const err582 = {instancePath:instancePath+"/components/otelCollector/resources/requests/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.properties.memory,data:data197};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7080,9 +7081,10 @@ vErrors.push(err582);
 }
 errors++;
 }
-for(const key60 in data196){
-if(!((key60 === "image") || (key60 === "resources"))){
-const err583 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data196};
+}
+}
+else {
+const err583 = {instancePath:instancePath+"/components/otelCollector/resources/requests",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.requests,data:data195};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7092,11 +7094,11 @@ vErrors.push(err583);
 errors++;
 }
 }
-if(data196.image !== undefined){
-let data197 = data196.image;
-if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
-if(data197.repository === undefined){
-const err584 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data197};
+if(data194.limits !== undefined){
+let data198 = data194.limits;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+if(data198.memory === undefined){
+const err584 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data198};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7105,8 +7107,9 @@ vErrors.push(err584);
 }
 errors++;
 }
-if(data197.tag === undefined){
-const err585 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data197};
+for(const key60 in data198){
+if(!((key60 === "cpu") || (key60 === "memory"))){
+const err585 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key60},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data198};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7115,9 +7118,11 @@ vErrors.push(err585);
 }
 errors++;
 }
-for(const key61 in data197){
-if(!(((key61 === "repository") || (key61 === "tag")) || (key61 === "digest"))){
-const err586 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data197};
+}
+if(data198.cpu !== undefined){
+let data199 = data198.cpu;
+if((typeof data199 !== "string") && (data199 !== null)){
+const err586 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data199};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7126,12 +7131,9 @@ vErrors.push(err586);
 }
 errors++;
 }
-}
-if(data197.repository !== undefined){
-let data198 = data197.repository;
-if(typeof data198 === "string"){
-if(func3(data198) > 255){
-const err587 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data198};
+if(typeof data199 === "string"){
+if(!pattern42.test(data199)){
+const err587 = {instancePath:instancePath+"/components/otelCollector/resources/limits/cpu",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.cpu,data:data199};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7140,8 +7142,13 @@ vErrors.push(err587);
 }
 errors++;
 }
-if(!pattern32.test(data198)){
-const err588 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data198};
+}
+}
+if(data198.memory !== undefined){
+let data200 = data198.memory;
+if(typeof data200 === "string"){
+if(!pattern43.test(data200)){
+const err588 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data200};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7152,7 +7159,7 @@ errors++;
 }
 }
 else {
-const err589 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data198};
+const err589 = {instancePath:instancePath+"/components/otelCollector/resources/limits/memory",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.properties.memory,data:data200};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7162,11 +7169,9 @@ vErrors.push(err589);
 errors++;
 }
 }
-if(data197.tag !== undefined){
-let data199 = data197.tag;
-if(typeof data199 === "string"){
-if(!pattern33.test(data199)){
-const err590 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data199};
+}
+else {
+const err590 = {instancePath:instancePath+"/components/otelCollector/resources/limits",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources.properties.limits,data:data198};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7176,8 +7181,9 @@ vErrors.push(err590);
 errors++;
 }
 }
+}
 else {
-const err591 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data199};
+const err591 = {instancePath:instancePath+"/components/otelCollector/resources",schemaPath:"#/properties/components/properties/otelCollector/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.properties.resources.type,parentSchema:schema11.properties.components.properties.otelCollector.properties.resources,data:data194};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7187,10 +7193,9 @@ vErrors.push(err591);
 errors++;
 }
 }
-if(data197.digest !== undefined){
-let data200 = data197.digest;
-if((typeof data200 !== "string") && (data200 !== null)){
-const err592 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data200};
+}
+else {
+const err592 = {instancePath:instancePath+"/components/otelCollector",schemaPath:"#/properties/components/properties/otelCollector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.otelCollector.type,parentSchema:schema11.properties.components.properties.otelCollector,data:data189};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7199,9 +7204,12 @@ vErrors.push(err592);
 }
 errors++;
 }
-if(typeof data200 === "string"){
-if(!pattern34.test(data200)){
-const err593 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data200};
+}
+if(data93.promtail !== undefined){
+let data201 = data93.promtail;
+if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
+if(data201.image === undefined){
+const err593 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data201};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7210,11 +7218,8 @@ vErrors.push(err593);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err594 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data197};
+if(data201.resources === undefined){
+const err594 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.promtail.required,parentSchema:schema11.properties.components.properties.promtail,data:data201};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7223,12 +7228,9 @@ vErrors.push(err594);
 }
 errors++;
 }
-}
-if(data196.resources !== undefined){
-let data201 = data196.resources;
-if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
-if(data201.requests === undefined){
-const err595 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data201};
+for(const key61 in data201){
+if(!((key61 === "image") || (key61 === "resources"))){
+const err595 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail,data:data201};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7237,8 +7239,12 @@ vErrors.push(err595);
 }
 errors++;
 }
-if(data201.limits === undefined){
-const err596 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data201};
+}
+if(data201.image !== undefined){
+let data202 = data201.image;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+if(data202.repository === undefined){
+const err596 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data202};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7247,9 +7253,8 @@ vErrors.push(err596);
 }
 errors++;
 }
-for(const key62 in data201){
-if(!((key62 === "requests") || (key62 === "limits"))){
-const err597 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data201};
+if(data202.tag === undefined){
+const err597 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.promtail.properties.image.required,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data202};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -7258,12 +7263,9 @@ vErrors.push(err597);
 }
 errors++;
 }
-}
-if(data201.requests !== undefined){
-let data202 = data201.requests;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-if(data202.cpu === undefined){
-const err598 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data202};
+for(const key62 in data202){
+if(!(((key62 === "repository") || (key62 === "tag")) || (key62 === "digest"))){
+const err598 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data202};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -7272,8 +7274,12 @@ vErrors.push(err598);
 }
 errors++;
 }
-if(data202.memory === undefined){
-const err599 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data202};
+}
+if(data202.repository !== undefined){
+let data203 = data202.repository;
+if(typeof data203 === "string"){
+if(func3(data203) > 255){
+const err599 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data203};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -7282,9 +7288,8 @@ vErrors.push(err599);
 }
 errors++;
 }
-for(const key63 in data202){
-if(!((key63 === "cpu") || (key63 === "memory"))){
-const err600 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data202};
+if(!pattern32.test(data203)){
+const err600 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data203};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -7294,11 +7299,8 @@ vErrors.push(err600);
 errors++;
 }
 }
-if(data202.cpu !== undefined){
-let data203 = data202.cpu;
-if(typeof data203 === "string"){
-if(!pattern40.test(data203)){
-const err601 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data203};
+else {
+const err601 = {instancePath:instancePath+"/components/promtail/image/repository",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.repository,data:data203};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -7308,8 +7310,11 @@ vErrors.push(err601);
 errors++;
 }
 }
-else {
-const err602 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data203};
+if(data202.tag !== undefined){
+let data204 = data202.tag;
+if(typeof data204 === "string"){
+if(!pattern33.test(data204)){
+const err602 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data204};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -7319,11 +7324,8 @@ vErrors.push(err602);
 errors++;
 }
 }
-if(data202.memory !== undefined){
-let data204 = data202.memory;
-if(typeof data204 === "string"){
-if(!pattern41.test(data204)){
-const err603 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data204};
+else {
+const err603 = {instancePath:instancePath+"/components/promtail/image/tag",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.tag,data:data204};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -7333,8 +7335,10 @@ vErrors.push(err603);
 errors++;
 }
 }
-else {
-const err604 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data204};
+if(data202.digest !== undefined){
+let data205 = data202.digest;
+if((typeof data205 !== "string") && (data205 !== null)){
+const err604 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data205};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -7343,10 +7347,9 @@ vErrors.push(err604);
 }
 errors++;
 }
-}
-}
-else {
-const err605 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data202};
+if(typeof data205 === "string"){
+if(!pattern34.test(data205)){
+const err605 = {instancePath:instancePath+"/components/promtail/image/digest",schemaPath:"#/properties/components/properties/promtail/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.promtail.properties.image.properties.digest,data:data205};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -7356,11 +7359,10 @@ vErrors.push(err605);
 errors++;
 }
 }
-if(data201.limits !== undefined){
-let data205 = data201.limits;
-if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
-if(data205.memory === undefined){
-const err606 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data205};
+}
+}
+else {
+const err606 = {instancePath:instancePath+"/components/promtail/image",schemaPath:"#/properties/components/properties/promtail/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.image.type,parentSchema:schema11.properties.components.properties.promtail.properties.image,data:data202};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -7369,9 +7371,12 @@ vErrors.push(err606);
 }
 errors++;
 }
-for(const key64 in data205){
-if(!((key64 === "cpu") || (key64 === "memory"))){
-const err607 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data205};
+}
+if(data201.resources !== undefined){
+let data206 = data201.resources;
+if(data206 && typeof data206 == "object" && !Array.isArray(data206)){
+if(data206.requests === undefined){
+const err607 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data206};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -7380,11 +7385,8 @@ vErrors.push(err607);
 }
 errors++;
 }
-}
-if(data205.cpu !== undefined){
-let data206 = data205.cpu;
-if((typeof data206 !== "string") && (data206 !== null)){
-const err608 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data206};
+if(data206.limits === undefined){
+const err608 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data206};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -7393,9 +7395,9 @@ vErrors.push(err608);
 }
 errors++;
 }
-if(typeof data206 === "string"){
-if(!pattern40.test(data206)){
-const err609 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data206};
+for(const key63 in data206){
+if(!((key63 === "requests") || (key63 === "limits"))){
+const err609 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data206};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -7405,12 +7407,11 @@ vErrors.push(err609);
 errors++;
 }
 }
-}
-if(data205.memory !== undefined){
-let data207 = data205.memory;
-if(typeof data207 === "string"){
-if(!pattern41.test(data207)){
-const err610 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data207};
+if(data206.requests !== undefined){
+let data207 = data206.requests;
+if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
+if(data207.cpu === undefined){
+const err610 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data207};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -7419,9 +7420,8 @@ vErrors.push(err610);
 }
 errors++;
 }
-}
-else {
-const err611 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data207};
+if(data207.memory === undefined){
+const err611 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data207};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -7430,10 +7430,9 @@ vErrors.push(err611);
 }
 errors++;
 }
-}
-}
-else {
-const err612 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data205};
+for(const key64 in data207){
+if(!((key64 === "cpu") || (key64 === "memory"))){
+const err612 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data207};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -7443,9 +7442,11 @@ vErrors.push(err612);
 errors++;
 }
 }
-}
-else {
-const err613 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data201};
+if(data207.cpu !== undefined){
+let data208 = data207.cpu;
+if(typeof data208 === "string"){
+if(!pattern42.test(data208)){
+const err613 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data208};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -7455,9 +7456,8 @@ vErrors.push(err613);
 errors++;
 }
 }
-}
 else {
-const err614 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data196};
+const err614 = {instancePath:instancePath+"/components/promtail/resources/requests/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.cpu,data:data208};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -7467,9 +7467,11 @@ vErrors.push(err614);
 errors++;
 }
 }
-}
-else {
-const err615 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data88};
+if(data207.memory !== undefined){
+let data209 = data207.memory;
+if(typeof data209 === "string"){
+if(!pattern43.test(data209)){
+const err615 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data209};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -7479,9 +7481,8 @@ vErrors.push(err615);
 errors++;
 }
 }
-}
 else {
-const err616 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err616 = {instancePath:instancePath+"/components/promtail/resources/requests/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.properties.memory,data:data209};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -7490,7 +7491,154 @@ vErrors.push(err616);
 }
 errors++;
 }
+}
+}
+else {
+const err617 = {instancePath:instancePath+"/components/promtail/resources/requests",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.requests,data:data207};
+if(vErrors === null){
+vErrors = [err617];
+}
+else {
+vErrors.push(err617);
+}
+errors++;
+}
+}
+if(data206.limits !== undefined){
+let data210 = data206.limits;
+if(data210 && typeof data210 == "object" && !Array.isArray(data210)){
+if(data210.memory === undefined){
+const err618 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data210};
+if(vErrors === null){
+vErrors = [err618];
+}
+else {
+vErrors.push(err618);
+}
+errors++;
+}
+for(const key65 in data210){
+if(!((key65 === "cpu") || (key65 === "memory"))){
+const err619 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data210};
+if(vErrors === null){
+vErrors = [err619];
+}
+else {
+vErrors.push(err619);
+}
+errors++;
+}
+}
+if(data210.cpu !== undefined){
+let data211 = data210.cpu;
+if((typeof data211 !== "string") && (data211 !== null)){
+const err620 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data211};
+if(vErrors === null){
+vErrors = [err620];
+}
+else {
+vErrors.push(err620);
+}
+errors++;
+}
+if(typeof data211 === "string"){
+if(!pattern42.test(data211)){
+const err621 = {instancePath:instancePath+"/components/promtail/resources/limits/cpu",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.cpu,data:data211};
+if(vErrors === null){
+vErrors = [err621];
+}
+else {
+vErrors.push(err621);
+}
+errors++;
+}
+}
+}
+if(data210.memory !== undefined){
+let data212 = data210.memory;
+if(typeof data212 === "string"){
+if(!pattern43.test(data212)){
+const err622 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data212};
+if(vErrors === null){
+vErrors = [err622];
+}
+else {
+vErrors.push(err622);
+}
+errors++;
+}
+}
+else {
+const err623 = {instancePath:instancePath+"/components/promtail/resources/limits/memory",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.properties.memory,data:data212};
+if(vErrors === null){
+vErrors = [err623];
+}
+else {
+vErrors.push(err623);
+}
+errors++;
+}
+}
+}
+else {
+const err624 = {instancePath:instancePath+"/components/promtail/resources/limits",schemaPath:"#/properties/components/properties/promtail/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources.properties.limits,data:data210};
+if(vErrors === null){
+vErrors = [err624];
+}
+else {
+vErrors.push(err624);
+}
+errors++;
+}
+}
+}
+else {
+const err625 = {instancePath:instancePath+"/components/promtail/resources",schemaPath:"#/properties/components/properties/promtail/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.properties.resources.type,parentSchema:schema11.properties.components.properties.promtail.properties.resources,data:data206};
+if(vErrors === null){
+vErrors = [err625];
+}
+else {
+vErrors.push(err625);
+}
+errors++;
+}
+}
+}
+else {
+const err626 = {instancePath:instancePath+"/components/promtail",schemaPath:"#/properties/components/properties/promtail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.promtail.type,parentSchema:schema11.properties.components.properties.promtail,data:data201};
+if(vErrors === null){
+vErrors = [err626];
+}
+else {
+vErrors.push(err626);
+}
+errors++;
+}
+}
+}
+else {
+const err627 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data93};
+if(vErrors === null){
+vErrors = [err627];
+}
+else {
+vErrors.push(err627);
+}
+errors++;
+}
+}
+}
+else {
+const err628 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err628];
+}
+else {
+vErrors.push(err628);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "b1b52275115bd87bc50b0894052c551ba2766e2b6d8cabcefdeab82b0dc485f5";
+module.exports.schemaHash = "08502c2ad9fdd6e243dc8b4e43bc5d6fe6af4d4c407cbbb7c81fe87a62929ee9";

@@ -2,7 +2,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"type":"object","additionalProperties":false,"required":["name","namespace","instance","features","domains","exports","cdn","sync","storage","network","secrets","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":40,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"}}},"domains":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["id","host","maxIndexRequestsPerHour","maxDownloadRequestsPerHour"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":20,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"host":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as www.example.org (lower-case letters, digits, \"-\" and \".\")"},"maxIndexRequestsPerHour":{"type":"integer","minimum":1},"maxDownloadRequestsPerHour":{"type":"integer","minimum":1}}}},"exports":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","source","urlPrefix","indexPattern","size"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":30,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"source":{"type":"string","pattern":"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_.-]+)*$","description":"an S3 location such as s3://mirror-stellaops/concelier/latest"},"urlPrefix":{"type":"string","pattern":"^(/[a-z0-9_.-]+)+/$","description":"a URL path prefix such as /concelier/exports/ (leading and trailing \"/\")"},"indexPattern":{"type":"string","pattern":"^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$","description":"an anchored path regex such as ^/concelier/exports/index\\.json$ (no quotes, spaces or \";\")"},"size":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"cdn":{"type":"object","additionalProperties":false,"required":["indexMaxAgeSeconds","payloadMaxAgeSeconds"],"properties":{"indexMaxAgeSeconds":{"type":"integer","minimum":1},"payloadMaxAgeSeconds":{"type":"integer","minimum":1}}},"sync":{"type":"object","additionalProperties":false,"required":["everyMinutes","maxLagMinutes","region"],"properties":{"everyMinutes":{"type":"integer","minimum":1,"maximum":59},"maxLagMinutes":{"type":"integer","minimum":1},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]$","description":"an AWS region such as eu-central-1"}}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"network":{"type":"object","additionalProperties":false,"required":["cdnCidrs","upstreamCidrs","monitoringNamespace"],"properties":{"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"upstreamCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"secrets":{"type":"object","additionalProperties":false,"required":["store","remoteKeyPrefix"],"properties":{"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as mirror/prod (no segment starting with \".\")"}}},"components":{"type":"object","additionalProperties":false,"required":["mirrorGateway","mirrorSync"],"properties":{"mirrorGateway":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"250m","memory":"128Mi"},"limits":{"cpu":"1","memory":"256Mi"}}},"exporter":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}},"default":{"image":{"repository":"docker.io/nginx/nginx-prometheus-exporter","tag":"1.4.0"},"resources":{"requests":{"cpu":"50m","memory":"32Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}}}},"mirrorSync":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"string","maxLength":512,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","description":"an image reference such as public.ecr.aws/aws-cli/aws-cli@sha256:<64 hex digits>"},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"250m","memory":"256Mi"},"limits":{"cpu":"1","memory":"512Mi"}}}}}}}}};
+const schema11 = {"type":"object","additionalProperties":false,"required":["name","namespace","instance","features","domains","exports","cdn","sync","storage","network","secrets","gitops","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":40,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"}}},"domains":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["id","host","maxIndexRequestsPerHour","maxDownloadRequestsPerHour"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":20,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"host":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as www.example.org (lower-case letters, digits, \"-\" and \".\")"},"maxIndexRequestsPerHour":{"type":"integer","minimum":1},"maxDownloadRequestsPerHour":{"type":"integer","minimum":1}}}},"exports":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["name","source","urlPrefix","indexPattern","size"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":30,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"source":{"type":"string","pattern":"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_.-]+)*$","description":"an S3 location such as s3://mirror-stellaops/concelier/latest"},"urlPrefix":{"type":"string","pattern":"^(/[a-z0-9_.-]+)+/$","description":"a URL path prefix such as /concelier/exports/ (leading and trailing \"/\")"},"indexPattern":{"type":"string","pattern":"^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$","description":"an anchored path regex such as ^/concelier/exports/index\\.json$ (no quotes, spaces or \";\")"},"size":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"cdn":{"type":"object","additionalProperties":false,"required":["indexMaxAgeSeconds","payloadMaxAgeSeconds"],"properties":{"indexMaxAgeSeconds":{"type":"integer","minimum":1},"payloadMaxAgeSeconds":{"type":"integer","minimum":1}}},"sync":{"type":"object","additionalProperties":false,"required":["everyMinutes","maxLagMinutes","region"],"properties":{"everyMinutes":{"type":"integer","minimum":1,"maximum":59},"maxLagMinutes":{"type":"integer","minimum":1},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]$","description":"an AWS region such as eu-central-1"}}},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"network":{"type":"object","additionalProperties":false,"required":["cdnCidrs","upstreamCidrs","monitoringNamespace"],"properties":{"cdnCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"upstreamCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"}}},"secrets":{"type":"object","additionalProperties":false,"required":["store","remoteKeyPrefix"],"properties":{"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"remoteKeyPrefix":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$","description":"a slash-separated key prefix such as mirror/prod (no segment starting with \".\")"}}},"gitops":{"type":"object","additionalProperties":false,"required":["repoURL"],"properties":{"repoURL":{"type":"string","maxLength":2048,"pattern":"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$","description":"a Git repository URL such as https://git.example.org/team/deploy.git or git@git.example.org:team/deploy.git"},"targetRevision":{"type":"string","nullable":true,"maxLength":255,"pattern":"^[A-Za-z0-9_][A-Za-z0-9._/-]*$","default":"HEAD","description":"a Git branch, tag or commit such as main, v1.2.0 or HEAD"},"prune":{"type":"boolean","nullable":true,"default":true},"selfHeal":{"type":"boolean","nullable":true,"default":true}}},"components":{"type":"object","additionalProperties":false,"required":["mirrorGateway","mirrorSync"],"properties":{"mirrorGateway":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":0,"maximum":1000,"default":2},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"250m","memory":"128Mi"},"limits":{"cpu":"1","memory":"256Mi"}}},"exporter":{"type":"object","additionalProperties":false,"required":["image","resources"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}},"default":{"image":{"repository":"docker.io/nginx/nginx-prometheus-exporter","tag":"1.4.0"},"resources":{"requests":{"cpu":"50m","memory":"32Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}}}},"mirrorSync":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"string","maxLength":512,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","description":"an image reference such as public.ecr.aws/aws-cli/aws-cli@sha256:<64 hex digits>"},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"250m","memory":"256Mi"},"limits":{"cpu":"1","memory":"512Mi"}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -14,11 +14,13 @@ const pattern9 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9
 const pattern10 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]$", "u");
 const pattern12 = new RegExp("^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$", "u");
 const pattern16 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", "u");
-const pattern17 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$", "u");
-const pattern18 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
-const pattern19 = new RegExp("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", "u");
-const pattern20 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
-const pattern31 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$", "u");
+const pattern17 = new RegExp("^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$", "u");
+const pattern18 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9._/-]*$", "u");
+const pattern19 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$", "u");
+const pattern20 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "u");
+const pattern21 = new RegExp("^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$", "u");
+const pattern22 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$", "u");
+const pattern33 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -134,8 +136,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.components === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.gitops === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "gitops"},message:"must have required property '"+"gitops"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -144,9 +146,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func2.call(schema11.properties, key0))){
-const err12 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(data.components === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -155,12 +156,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func3(data0) > 63){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
+for(const key0 in data){
+if(!(func2.call(schema11.properties, key0))){
+const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -169,8 +167,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -179,9 +181,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
+if(!pattern0.test(data0)){
+const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -191,11 +192,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.namespace !== undefined){
-let data1 = data.namespace;
-if(typeof data1 === "string"){
-if(func3(data1) > 63){
-const err16 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
+else {
+const err16 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -204,8 +202,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!pattern0.test(data1)){
-const err17 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
+}
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if(typeof data1 === "string"){
+if(func3(data1) > 63){
+const err17 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -214,9 +216,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
+if(!pattern0.test(data1)){
+const err18 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -226,11 +227,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.instance !== undefined){
-let data2 = data.instance;
-if(typeof data2 === "string"){
-if(func3(data2) > 40){
-const err19 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters",schema:40,parentSchema:schema11.properties.instance,data:data2};
+else {
+const err19 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -239,8 +237,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err20 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
+}
+if(data.instance !== undefined){
+let data2 = data.instance;
+if(typeof data2 === "string"){
+if(func3(data2) > 40){
+const err20 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters",schema:40,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -249,9 +251,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
+if(!pattern0.test(data2)){
+const err21 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -261,11 +262,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data3 = data.features;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.networkPolicy === undefined){
-const err22 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data3};
+else {
+const err22 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -274,8 +272,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data3.serviceMonitor === undefined){
-const err23 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data3};
+}
+if(data.features !== undefined){
+let data3 = data.features;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.networkPolicy === undefined){
+const err23 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -284,8 +286,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data3.podDisruptionBudget === undefined){
-const err24 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data3};
+if(data3.serviceMonitor === undefined){
+const err24 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -294,9 +296,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!(((key1 === "networkPolicy") || (key1 === "serviceMonitor")) || (key1 === "podDisruptionBudget"))){
-const err25 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data3};
+if(data3.podDisruptionBudget === undefined){
+const err25 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data3};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -305,11 +306,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data3.networkPolicy !== undefined){
-let data4 = data3.networkPolicy;
-if(typeof data4 !== "boolean"){
-const err26 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data4};
+for(const key1 in data3){
+if(!(((key1 === "networkPolicy") || (key1 === "serviceMonitor")) || (key1 === "podDisruptionBudget"))){
+const err26 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data3};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -319,10 +318,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data3.serviceMonitor !== undefined){
-let data5 = data3.serviceMonitor;
-if(typeof data5 !== "boolean"){
-const err27 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data5};
+if(data3.networkPolicy !== undefined){
+let data4 = data3.networkPolicy;
+if(typeof data4 !== "boolean"){
+const err27 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data4};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -332,10 +331,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data3.podDisruptionBudget !== undefined){
-let data6 = data3.podDisruptionBudget;
-if(typeof data6 !== "boolean"){
-const err28 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data6};
+if(data3.serviceMonitor !== undefined){
+let data5 = data3.serviceMonitor;
+if(typeof data5 !== "boolean"){
+const err28 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data5};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -345,9 +344,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-else {
-const err29 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data3};
+if(data3.podDisruptionBudget !== undefined){
+let data6 = data3.podDisruptionBudget;
+if(typeof data6 !== "boolean"){
+const err29 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data6};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -357,11 +357,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.domains !== undefined){
-let data7 = data.domains;
-if(Array.isArray(data7)){
-if(data7.length < 1){
-const err30 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.domains,data:data7};
+}
+else {
+const err30 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data3};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -370,12 +368,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.id === undefined){
-const err31 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.domains.items.required,parentSchema:schema11.properties.domains.items,data:data8};
+}
+if(data.domains !== undefined){
+let data7 = data.domains;
+if(Array.isArray(data7)){
+if(data7.length < 1){
+const err31 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.domains,data:data7};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -384,8 +382,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data8.host === undefined){
-const err32 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.domains.items.required,parentSchema:schema11.properties.domains.items,data:data8};
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.id === undefined){
+const err32 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.domains.items.required,parentSchema:schema11.properties.domains.items,data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -394,8 +396,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data8.maxIndexRequestsPerHour === undefined){
-const err33 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/required",keyword:"required",params:{missingProperty: "maxIndexRequestsPerHour"},message:"must have required property '"+"maxIndexRequestsPerHour"+"'",schema:schema11.properties.domains.items.required,parentSchema:schema11.properties.domains.items,data:data8};
+if(data8.host === undefined){
+const err33 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.domains.items.required,parentSchema:schema11.properties.domains.items,data:data8};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -404,8 +406,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data8.maxDownloadRequestsPerHour === undefined){
-const err34 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/required",keyword:"required",params:{missingProperty: "maxDownloadRequestsPerHour"},message:"must have required property '"+"maxDownloadRequestsPerHour"+"'",schema:schema11.properties.domains.items.required,parentSchema:schema11.properties.domains.items,data:data8};
+if(data8.maxIndexRequestsPerHour === undefined){
+const err34 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/required",keyword:"required",params:{missingProperty: "maxIndexRequestsPerHour"},message:"must have required property '"+"maxIndexRequestsPerHour"+"'",schema:schema11.properties.domains.items.required,parentSchema:schema11.properties.domains.items,data:data8};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -414,9 +416,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-for(const key2 in data8){
-if(!((((key2 === "id") || (key2 === "host")) || (key2 === "maxIndexRequestsPerHour")) || (key2 === "maxDownloadRequestsPerHour"))){
-const err35 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.domains.items,data:data8};
+if(data8.maxDownloadRequestsPerHour === undefined){
+const err35 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/required",keyword:"required",params:{missingProperty: "maxDownloadRequestsPerHour"},message:"must have required property '"+"maxDownloadRequestsPerHour"+"'",schema:schema11.properties.domains.items.required,parentSchema:schema11.properties.domains.items,data:data8};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -425,12 +426,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data8.id !== undefined){
-let data9 = data8.id;
-if(typeof data9 === "string"){
-if(func3(data9) > 20){
-const err36 = {instancePath:instancePath+"/domains/" + i0+"/id",schemaPath:"#/properties/domains/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters",schema:20,parentSchema:schema11.properties.domains.items.properties.id,data:data9};
+for(const key2 in data8){
+if(!((((key2 === "id") || (key2 === "host")) || (key2 === "maxIndexRequestsPerHour")) || (key2 === "maxDownloadRequestsPerHour"))){
+const err36 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.domains.items,data:data8};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -439,8 +437,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(!pattern0.test(data9)){
-const err37 = {instancePath:instancePath+"/domains/" + i0+"/id",schemaPath:"#/properties/domains/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.domains.items.properties.id,data:data9};
+}
+if(data8.id !== undefined){
+let data9 = data8.id;
+if(typeof data9 === "string"){
+if(func3(data9) > 20){
+const err37 = {instancePath:instancePath+"/domains/" + i0+"/id",schemaPath:"#/properties/domains/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters",schema:20,parentSchema:schema11.properties.domains.items.properties.id,data:data9};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -449,9 +451,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/domains/" + i0+"/id",schemaPath:"#/properties/domains/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.domains.items.properties.id.type,parentSchema:schema11.properties.domains.items.properties.id,data:data9};
+if(!pattern0.test(data9)){
+const err38 = {instancePath:instancePath+"/domains/" + i0+"/id",schemaPath:"#/properties/domains/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.domains.items.properties.id,data:data9};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -461,11 +462,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data8.host !== undefined){
-let data10 = data8.host;
-if(typeof data10 === "string"){
-if(func3(data10) > 253){
-const err39 = {instancePath:instancePath+"/domains/" + i0+"/host",schemaPath:"#/properties/domains/items/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.domains.items.properties.host,data:data10};
+else {
+const err39 = {instancePath:instancePath+"/domains/" + i0+"/id",schemaPath:"#/properties/domains/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.domains.items.properties.id.type,parentSchema:schema11.properties.domains.items.properties.id,data:data9};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -474,8 +472,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(func3(data10) < 1){
-const err40 = {instancePath:instancePath+"/domains/" + i0+"/host",schemaPath:"#/properties/domains/items/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.domains.items.properties.host,data:data10};
+}
+if(data8.host !== undefined){
+let data10 = data8.host;
+if(typeof data10 === "string"){
+if(func3(data10) > 253){
+const err40 = {instancePath:instancePath+"/domains/" + i0+"/host",schemaPath:"#/properties/domains/items/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.domains.items.properties.host,data:data10};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -484,8 +486,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(!pattern4.test(data10)){
-const err41 = {instancePath:instancePath+"/domains/" + i0+"/host",schemaPath:"#/properties/domains/items/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.domains.items.properties.host,data:data10};
+if(func3(data10) < 1){
+const err41 = {instancePath:instancePath+"/domains/" + i0+"/host",schemaPath:"#/properties/domains/items/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.domains.items.properties.host,data:data10};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -494,9 +496,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/domains/" + i0+"/host",schemaPath:"#/properties/domains/items/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.domains.items.properties.host.type,parentSchema:schema11.properties.domains.items.properties.host,data:data10};
+if(!pattern4.test(data10)){
+const err42 = {instancePath:instancePath+"/domains/" + i0+"/host",schemaPath:"#/properties/domains/items/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.domains.items.properties.host,data:data10};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -506,10 +507,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data8.maxIndexRequestsPerHour !== undefined){
-let data11 = data8.maxIndexRequestsPerHour;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err43 = {instancePath:instancePath+"/domains/" + i0+"/maxIndexRequestsPerHour",schemaPath:"#/properties/domains/items/properties/maxIndexRequestsPerHour/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.domains.items.properties.maxIndexRequestsPerHour.type,parentSchema:schema11.properties.domains.items.properties.maxIndexRequestsPerHour,data:data11};
+else {
+const err43 = {instancePath:instancePath+"/domains/" + i0+"/host",schemaPath:"#/properties/domains/items/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.domains.items.properties.host.type,parentSchema:schema11.properties.domains.items.properties.host,data:data10};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -518,9 +517,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 1 || isNaN(data11)){
-const err44 = {instancePath:instancePath+"/domains/" + i0+"/maxIndexRequestsPerHour",schemaPath:"#/properties/domains/items/properties/maxIndexRequestsPerHour/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.domains.items.properties.maxIndexRequestsPerHour,data:data11};
+}
+if(data8.maxIndexRequestsPerHour !== undefined){
+let data11 = data8.maxIndexRequestsPerHour;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err44 = {instancePath:instancePath+"/domains/" + i0+"/maxIndexRequestsPerHour",schemaPath:"#/properties/domains/items/properties/maxIndexRequestsPerHour/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.domains.items.properties.maxIndexRequestsPerHour.type,parentSchema:schema11.properties.domains.items.properties.maxIndexRequestsPerHour,data:data11};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -529,12 +530,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-if(data8.maxDownloadRequestsPerHour !== undefined){
-let data12 = data8.maxDownloadRequestsPerHour;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err45 = {instancePath:instancePath+"/domains/" + i0+"/maxDownloadRequestsPerHour",schemaPath:"#/properties/domains/items/properties/maxDownloadRequestsPerHour/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.domains.items.properties.maxDownloadRequestsPerHour.type,parentSchema:schema11.properties.domains.items.properties.maxDownloadRequestsPerHour,data:data12};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 1 || isNaN(data11)){
+const err45 = {instancePath:instancePath+"/domains/" + i0+"/maxIndexRequestsPerHour",schemaPath:"#/properties/domains/items/properties/maxIndexRequestsPerHour/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.domains.items.properties.maxIndexRequestsPerHour,data:data11};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -543,9 +541,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 1 || isNaN(data12)){
-const err46 = {instancePath:instancePath+"/domains/" + i0+"/maxDownloadRequestsPerHour",schemaPath:"#/properties/domains/items/properties/maxDownloadRequestsPerHour/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.domains.items.properties.maxDownloadRequestsPerHour,data:data12};
+}
+}
+if(data8.maxDownloadRequestsPerHour !== undefined){
+let data12 = data8.maxDownloadRequestsPerHour;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err46 = {instancePath:instancePath+"/domains/" + i0+"/maxDownloadRequestsPerHour",schemaPath:"#/properties/domains/items/properties/maxDownloadRequestsPerHour/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.domains.items.properties.maxDownloadRequestsPerHour.type,parentSchema:schema11.properties.domains.items.properties.maxDownloadRequestsPerHour,data:data12};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -554,11 +555,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err47 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.domains.items.type,parentSchema:schema11.properties.domains.items,data:data8};
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+const err47 = {instancePath:instancePath+"/domains/" + i0+"/maxDownloadRequestsPerHour",schemaPath:"#/properties/domains/items/properties/maxDownloadRequestsPerHour/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.domains.items.properties.maxDownloadRequestsPerHour,data:data12};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -569,8 +568,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err48 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.domains.type,parentSchema:schema11.properties.domains,data:data7};
+const err48 = {instancePath:instancePath+"/domains/" + i0,schemaPath:"#/properties/domains/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.domains.items.type,parentSchema:schema11.properties.domains.items,data:data8};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -580,11 +580,9 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data.exports !== undefined){
-let data13 = data.exports;
-if(Array.isArray(data13)){
-if(data13.length < 1){
-const err49 = {instancePath:instancePath+"/exports",schemaPath:"#/properties/exports/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.exports,data:data13};
+}
+else {
+const err49 = {instancePath:instancePath+"/domains",schemaPath:"#/properties/domains/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.domains.type,parentSchema:schema11.properties.domains,data:data7};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -593,12 +591,12 @@ vErrors.push(err49);
 }
 errors++;
 }
-const len1 = data13.length;
-for(let i1=0; i1<len1; i1++){
-let data14 = data13[i1];
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.name === undefined){
-const err50 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
+}
+if(data.exports !== undefined){
+let data13 = data.exports;
+if(Array.isArray(data13)){
+if(data13.length < 1){
+const err50 = {instancePath:instancePath+"/exports",schemaPath:"#/properties/exports/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.exports,data:data13};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -607,8 +605,12 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data14.source === undefined){
-const err51 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.name === undefined){
+const err51 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -617,8 +619,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data14.urlPrefix === undefined){
-const err52 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "urlPrefix"},message:"must have required property '"+"urlPrefix"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
+if(data14.source === undefined){
+const err52 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -627,8 +629,8 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data14.indexPattern === undefined){
-const err53 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "indexPattern"},message:"must have required property '"+"indexPattern"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
+if(data14.urlPrefix === undefined){
+const err53 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "urlPrefix"},message:"must have required property '"+"urlPrefix"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -637,8 +639,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data14.size === undefined){
-const err54 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
+if(data14.indexPattern === undefined){
+const err54 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "indexPattern"},message:"must have required property '"+"indexPattern"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -647,9 +649,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-for(const key3 in data14){
-if(!(((((key3 === "name") || (key3 === "source")) || (key3 === "urlPrefix")) || (key3 === "indexPattern")) || (key3 === "size"))){
-const err55 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.exports.items,data:data14};
+if(data14.size === undefined){
+const err55 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema11.properties.exports.items.required,parentSchema:schema11.properties.exports.items,data:data14};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -658,12 +659,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-if(data14.name !== undefined){
-let data15 = data14.name;
-if(typeof data15 === "string"){
-if(func3(data15) > 30){
-const err56 = {instancePath:instancePath+"/exports/" + i1+"/name",schemaPath:"#/properties/exports/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 30},message:"must NOT have more than 30 characters",schema:30,parentSchema:schema11.properties.exports.items.properties.name,data:data15};
+for(const key3 in data14){
+if(!(((((key3 === "name") || (key3 === "source")) || (key3 === "urlPrefix")) || (key3 === "indexPattern")) || (key3 === "size"))){
+const err56 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.exports.items,data:data14};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -672,8 +670,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(!pattern0.test(data15)){
-const err57 = {instancePath:instancePath+"/exports/" + i1+"/name",schemaPath:"#/properties/exports/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.exports.items.properties.name,data:data15};
+}
+if(data14.name !== undefined){
+let data15 = data14.name;
+if(typeof data15 === "string"){
+if(func3(data15) > 30){
+const err57 = {instancePath:instancePath+"/exports/" + i1+"/name",schemaPath:"#/properties/exports/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 30},message:"must NOT have more than 30 characters",schema:30,parentSchema:schema11.properties.exports.items.properties.name,data:data15};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -682,9 +684,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/exports/" + i1+"/name",schemaPath:"#/properties/exports/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.name.type,parentSchema:schema11.properties.exports.items.properties.name,data:data15};
+if(!pattern0.test(data15)){
+const err58 = {instancePath:instancePath+"/exports/" + i1+"/name",schemaPath:"#/properties/exports/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.exports.items.properties.name,data:data15};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -694,11 +695,8 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data14.source !== undefined){
-let data16 = data14.source;
-if(typeof data16 === "string"){
-if(!pattern6.test(data16)){
-const err59 = {instancePath:instancePath+"/exports/" + i1+"/source",schemaPath:"#/properties/exports/items/properties/source/pattern",keyword:"pattern",params:{pattern: "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_.-]+)*$",parentSchema:schema11.properties.exports.items.properties.source,data:data16};
+else {
+const err59 = {instancePath:instancePath+"/exports/" + i1+"/name",schemaPath:"#/properties/exports/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.name.type,parentSchema:schema11.properties.exports.items.properties.name,data:data15};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -708,8 +706,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/exports/" + i1+"/source",schemaPath:"#/properties/exports/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.source.type,parentSchema:schema11.properties.exports.items.properties.source,data:data16};
+if(data14.source !== undefined){
+let data16 = data14.source;
+if(typeof data16 === "string"){
+if(!pattern6.test(data16)){
+const err60 = {instancePath:instancePath+"/exports/" + i1+"/source",schemaPath:"#/properties/exports/items/properties/source/pattern",keyword:"pattern",params:{pattern: "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_.-]+)*$"},message:"must match pattern \""+"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_.-]+)*$"+"\"",schema:"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9_.-]+)*$",parentSchema:schema11.properties.exports.items.properties.source,data:data16};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -719,11 +720,8 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data14.urlPrefix !== undefined){
-let data17 = data14.urlPrefix;
-if(typeof data17 === "string"){
-if(!pattern7.test(data17)){
-const err61 = {instancePath:instancePath+"/exports/" + i1+"/urlPrefix",schemaPath:"#/properties/exports/items/properties/urlPrefix/pattern",keyword:"pattern",params:{pattern: "^(/[a-z0-9_.-]+)+/$"},message:"must match pattern \""+"^(/[a-z0-9_.-]+)+/$"+"\"",schema:"^(/[a-z0-9_.-]+)+/$",parentSchema:schema11.properties.exports.items.properties.urlPrefix,data:data17};
+else {
+const err61 = {instancePath:instancePath+"/exports/" + i1+"/source",schemaPath:"#/properties/exports/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.source.type,parentSchema:schema11.properties.exports.items.properties.source,data:data16};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -733,8 +731,11 @@ vErrors.push(err61);
 errors++;
 }
 }
-else {
-const err62 = {instancePath:instancePath+"/exports/" + i1+"/urlPrefix",schemaPath:"#/properties/exports/items/properties/urlPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.urlPrefix.type,parentSchema:schema11.properties.exports.items.properties.urlPrefix,data:data17};
+if(data14.urlPrefix !== undefined){
+let data17 = data14.urlPrefix;
+if(typeof data17 === "string"){
+if(!pattern7.test(data17)){
+const err62 = {instancePath:instancePath+"/exports/" + i1+"/urlPrefix",schemaPath:"#/properties/exports/items/properties/urlPrefix/pattern",keyword:"pattern",params:{pattern: "^(/[a-z0-9_.-]+)+/$"},message:"must match pattern \""+"^(/[a-z0-9_.-]+)+/$"+"\"",schema:"^(/[a-z0-9_.-]+)+/$",parentSchema:schema11.properties.exports.items.properties.urlPrefix,data:data17};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -744,11 +745,8 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data14.indexPattern !== undefined){
-let data18 = data14.indexPattern;
-if(typeof data18 === "string"){
-if(!pattern8.test(data18)){
-const err63 = {instancePath:instancePath+"/exports/" + i1+"/indexPattern",schemaPath:"#/properties/exports/items/properties/indexPattern/pattern",keyword:"pattern",params:{pattern: "^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$"},message:"must match pattern \""+"^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$"+"\"",schema:"^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$",parentSchema:schema11.properties.exports.items.properties.indexPattern,data:data18};
+else {
+const err63 = {instancePath:instancePath+"/exports/" + i1+"/urlPrefix",schemaPath:"#/properties/exports/items/properties/urlPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.urlPrefix.type,parentSchema:schema11.properties.exports.items.properties.urlPrefix,data:data17};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -758,8 +756,11 @@ vErrors.push(err63);
 errors++;
 }
 }
-else {
-const err64 = {instancePath:instancePath+"/exports/" + i1+"/indexPattern",schemaPath:"#/properties/exports/items/properties/indexPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.indexPattern.type,parentSchema:schema11.properties.exports.items.properties.indexPattern,data:data18};
+if(data14.indexPattern !== undefined){
+let data18 = data14.indexPattern;
+if(typeof data18 === "string"){
+if(!pattern8.test(data18)){
+const err64 = {instancePath:instancePath+"/exports/" + i1+"/indexPattern",schemaPath:"#/properties/exports/items/properties/indexPattern/pattern",keyword:"pattern",params:{pattern: "^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$"},message:"must match pattern \""+"^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$"+"\"",schema:"^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$",parentSchema:schema11.properties.exports.items.properties.indexPattern,data:data18};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -769,11 +770,8 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data14.size !== undefined){
-let data19 = data14.size;
-if(typeof data19 === "string"){
-if(!pattern9.test(data19)){
-const err65 = {instancePath:instancePath+"/exports/" + i1+"/size",schemaPath:"#/properties/exports/items/properties/size/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.exports.items.properties.size,data:data19};
+else {
+const err65 = {instancePath:instancePath+"/exports/" + i1+"/indexPattern",schemaPath:"#/properties/exports/items/properties/indexPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.indexPattern.type,parentSchema:schema11.properties.exports.items.properties.indexPattern,data:data18};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -783,8 +781,11 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/exports/" + i1+"/size",schemaPath:"#/properties/exports/items/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.size.type,parentSchema:schema11.properties.exports.items.properties.size,data:data19};
+if(data14.size !== undefined){
+let data19 = data14.size;
+if(typeof data19 === "string"){
+if(!pattern9.test(data19)){
+const err66 = {instancePath:instancePath+"/exports/" + i1+"/size",schemaPath:"#/properties/exports/items/properties/size/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.exports.items.properties.size,data:data19};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -794,9 +795,8 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
 else {
-const err67 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.exports.items.type,parentSchema:schema11.properties.exports.items,data:data14};
+const err67 = {instancePath:instancePath+"/exports/" + i1+"/size",schemaPath:"#/properties/exports/items/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exports.items.properties.size.type,parentSchema:schema11.properties.exports.items.properties.size,data:data19};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -808,7 +808,7 @@ errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/exports",schemaPath:"#/properties/exports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.exports.type,parentSchema:schema11.properties.exports,data:data13};
+const err68 = {instancePath:instancePath+"/exports/" + i1,schemaPath:"#/properties/exports/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.exports.items.type,parentSchema:schema11.properties.exports.items,data:data14};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -818,11 +818,9 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data.cdn !== undefined){
-let data20 = data.cdn;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.indexMaxAgeSeconds === undefined){
-const err69 = {instancePath:instancePath+"/cdn",schemaPath:"#/properties/cdn/required",keyword:"required",params:{missingProperty: "indexMaxAgeSeconds"},message:"must have required property '"+"indexMaxAgeSeconds"+"'",schema:schema11.properties.cdn.required,parentSchema:schema11.properties.cdn,data:data20};
+}
+else {
+const err69 = {instancePath:instancePath+"/exports",schemaPath:"#/properties/exports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.exports.type,parentSchema:schema11.properties.exports,data:data13};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -831,8 +829,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data20.payloadMaxAgeSeconds === undefined){
-const err70 = {instancePath:instancePath+"/cdn",schemaPath:"#/properties/cdn/required",keyword:"required",params:{missingProperty: "payloadMaxAgeSeconds"},message:"must have required property '"+"payloadMaxAgeSeconds"+"'",schema:schema11.properties.cdn.required,parentSchema:schema11.properties.cdn,data:data20};
+}
+if(data.cdn !== undefined){
+let data20 = data.cdn;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.indexMaxAgeSeconds === undefined){
+const err70 = {instancePath:instancePath+"/cdn",schemaPath:"#/properties/cdn/required",keyword:"required",params:{missingProperty: "indexMaxAgeSeconds"},message:"must have required property '"+"indexMaxAgeSeconds"+"'",schema:schema11.properties.cdn.required,parentSchema:schema11.properties.cdn,data:data20};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -841,9 +843,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-for(const key4 in data20){
-if(!((key4 === "indexMaxAgeSeconds") || (key4 === "payloadMaxAgeSeconds"))){
-const err71 = {instancePath:instancePath+"/cdn",schemaPath:"#/properties/cdn/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cdn,data:data20};
+if(data20.payloadMaxAgeSeconds === undefined){
+const err71 = {instancePath:instancePath+"/cdn",schemaPath:"#/properties/cdn/required",keyword:"required",params:{missingProperty: "payloadMaxAgeSeconds"},message:"must have required property '"+"payloadMaxAgeSeconds"+"'",schema:schema11.properties.cdn.required,parentSchema:schema11.properties.cdn,data:data20};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -852,11 +853,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data20.indexMaxAgeSeconds !== undefined){
-let data21 = data20.indexMaxAgeSeconds;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err72 = {instancePath:instancePath+"/cdn/indexMaxAgeSeconds",schemaPath:"#/properties/cdn/properties/indexMaxAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cdn.properties.indexMaxAgeSeconds.type,parentSchema:schema11.properties.cdn.properties.indexMaxAgeSeconds,data:data21};
+for(const key4 in data20){
+if(!((key4 === "indexMaxAgeSeconds") || (key4 === "payloadMaxAgeSeconds"))){
+const err72 = {instancePath:instancePath+"/cdn",schemaPath:"#/properties/cdn/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cdn,data:data20};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -865,9 +864,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 1 || isNaN(data21)){
-const err73 = {instancePath:instancePath+"/cdn/indexMaxAgeSeconds",schemaPath:"#/properties/cdn/properties/indexMaxAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cdn.properties.indexMaxAgeSeconds,data:data21};
+}
+if(data20.indexMaxAgeSeconds !== undefined){
+let data21 = data20.indexMaxAgeSeconds;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err73 = {instancePath:instancePath+"/cdn/indexMaxAgeSeconds",schemaPath:"#/properties/cdn/properties/indexMaxAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cdn.properties.indexMaxAgeSeconds.type,parentSchema:schema11.properties.cdn.properties.indexMaxAgeSeconds,data:data21};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -876,12 +877,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-}
-if(data20.payloadMaxAgeSeconds !== undefined){
-let data22 = data20.payloadMaxAgeSeconds;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err74 = {instancePath:instancePath+"/cdn/payloadMaxAgeSeconds",schemaPath:"#/properties/cdn/properties/payloadMaxAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cdn.properties.payloadMaxAgeSeconds.type,parentSchema:schema11.properties.cdn.properties.payloadMaxAgeSeconds,data:data22};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 1 || isNaN(data21)){
+const err74 = {instancePath:instancePath+"/cdn/indexMaxAgeSeconds",schemaPath:"#/properties/cdn/properties/indexMaxAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cdn.properties.indexMaxAgeSeconds,data:data21};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -890,9 +888,12 @@ vErrors.push(err74);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 1 || isNaN(data22)){
-const err75 = {instancePath:instancePath+"/cdn/payloadMaxAgeSeconds",schemaPath:"#/properties/cdn/properties/payloadMaxAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cdn.properties.payloadMaxAgeSeconds,data:data22};
+}
+}
+if(data20.payloadMaxAgeSeconds !== undefined){
+let data22 = data20.payloadMaxAgeSeconds;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err75 = {instancePath:instancePath+"/cdn/payloadMaxAgeSeconds",schemaPath:"#/properties/cdn/properties/payloadMaxAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.cdn.properties.payloadMaxAgeSeconds.type,parentSchema:schema11.properties.cdn.properties.payloadMaxAgeSeconds,data:data22};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -901,11 +902,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/cdn",schemaPath:"#/properties/cdn/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cdn.type,parentSchema:schema11.properties.cdn,data:data20};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 1 || isNaN(data22)){
+const err76 = {instancePath:instancePath+"/cdn/payloadMaxAgeSeconds",schemaPath:"#/properties/cdn/properties/payloadMaxAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.cdn.properties.payloadMaxAgeSeconds,data:data22};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -915,11 +914,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data.sync !== undefined){
-let data23 = data.sync;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.everyMinutes === undefined){
-const err77 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/required",keyword:"required",params:{missingProperty: "everyMinutes"},message:"must have required property '"+"everyMinutes"+"'",schema:schema11.properties.sync.required,parentSchema:schema11.properties.sync,data:data23};
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/cdn",schemaPath:"#/properties/cdn/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cdn.type,parentSchema:schema11.properties.cdn,data:data20};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -928,8 +926,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(data23.maxLagMinutes === undefined){
-const err78 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/required",keyword:"required",params:{missingProperty: "maxLagMinutes"},message:"must have required property '"+"maxLagMinutes"+"'",schema:schema11.properties.sync.required,parentSchema:schema11.properties.sync,data:data23};
+}
+if(data.sync !== undefined){
+let data23 = data.sync;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.everyMinutes === undefined){
+const err78 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/required",keyword:"required",params:{missingProperty: "everyMinutes"},message:"must have required property '"+"everyMinutes"+"'",schema:schema11.properties.sync.required,parentSchema:schema11.properties.sync,data:data23};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -938,8 +940,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data23.region === undefined){
-const err79 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema11.properties.sync.required,parentSchema:schema11.properties.sync,data:data23};
+if(data23.maxLagMinutes === undefined){
+const err79 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/required",keyword:"required",params:{missingProperty: "maxLagMinutes"},message:"must have required property '"+"maxLagMinutes"+"'",schema:schema11.properties.sync.required,parentSchema:schema11.properties.sync,data:data23};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -948,9 +950,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-for(const key5 in data23){
-if(!(((key5 === "everyMinutes") || (key5 === "maxLagMinutes")) || (key5 === "region"))){
-const err80 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.sync,data:data23};
+if(data23.region === undefined){
+const err80 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'",schema:schema11.properties.sync.required,parentSchema:schema11.properties.sync,data:data23};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -959,11 +960,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-if(data23.everyMinutes !== undefined){
-let data24 = data23.everyMinutes;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err81 = {instancePath:instancePath+"/sync/everyMinutes",schemaPath:"#/properties/sync/properties/everyMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sync.properties.everyMinutes.type,parentSchema:schema11.properties.sync.properties.everyMinutes,data:data24};
+for(const key5 in data23){
+if(!(((key5 === "everyMinutes") || (key5 === "maxLagMinutes")) || (key5 === "region"))){
+const err81 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.sync,data:data23};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -972,9 +971,11 @@ vErrors.push(err81);
 }
 errors++;
 }
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 59 || isNaN(data24)){
-const err82 = {instancePath:instancePath+"/sync/everyMinutes",schemaPath:"#/properties/sync/properties/everyMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 59},message:"must be <= 59",schema:59,parentSchema:schema11.properties.sync.properties.everyMinutes,data:data24};
+}
+if(data23.everyMinutes !== undefined){
+let data24 = data23.everyMinutes;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err82 = {instancePath:instancePath+"/sync/everyMinutes",schemaPath:"#/properties/sync/properties/everyMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sync.properties.everyMinutes.type,parentSchema:schema11.properties.sync.properties.everyMinutes,data:data24};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -983,8 +984,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(data24 < 1 || isNaN(data24)){
-const err83 = {instancePath:instancePath+"/sync/everyMinutes",schemaPath:"#/properties/sync/properties/everyMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sync.properties.everyMinutes,data:data24};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 59 || isNaN(data24)){
+const err83 = {instancePath:instancePath+"/sync/everyMinutes",schemaPath:"#/properties/sync/properties/everyMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 59},message:"must be <= 59",schema:59,parentSchema:schema11.properties.sync.properties.everyMinutes,data:data24};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -993,12 +995,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-}
-if(data23.maxLagMinutes !== undefined){
-let data25 = data23.maxLagMinutes;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err84 = {instancePath:instancePath+"/sync/maxLagMinutes",schemaPath:"#/properties/sync/properties/maxLagMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sync.properties.maxLagMinutes.type,parentSchema:schema11.properties.sync.properties.maxLagMinutes,data:data25};
+if(data24 < 1 || isNaN(data24)){
+const err84 = {instancePath:instancePath+"/sync/everyMinutes",schemaPath:"#/properties/sync/properties/everyMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sync.properties.everyMinutes,data:data24};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1007,9 +1005,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 < 1 || isNaN(data25)){
-const err85 = {instancePath:instancePath+"/sync/maxLagMinutes",schemaPath:"#/properties/sync/properties/maxLagMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sync.properties.maxLagMinutes,data:data25};
+}
+}
+if(data23.maxLagMinutes !== undefined){
+let data25 = data23.maxLagMinutes;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err85 = {instancePath:instancePath+"/sync/maxLagMinutes",schemaPath:"#/properties/sync/properties/maxLagMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.sync.properties.maxLagMinutes.type,parentSchema:schema11.properties.sync.properties.maxLagMinutes,data:data25};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1018,13 +1019,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-}
-if(data23.region !== undefined){
-let data26 = data23.region;
-if(typeof data26 === "string"){
-if(!pattern10.test(data26)){
-const err86 = {instancePath:instancePath+"/sync/region",schemaPath:"#/properties/sync/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]$",parentSchema:schema11.properties.sync.properties.region,data:data26};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 1 || isNaN(data25)){
+const err86 = {instancePath:instancePath+"/sync/maxLagMinutes",schemaPath:"#/properties/sync/properties/maxLagMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.sync.properties.maxLagMinutes,data:data25};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1034,8 +1031,12 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath:instancePath+"/sync/region",schemaPath:"#/properties/sync/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.sync.properties.region.type,parentSchema:schema11.properties.sync.properties.region,data:data26};
+}
+if(data23.region !== undefined){
+let data26 = data23.region;
+if(typeof data26 === "string"){
+if(!pattern10.test(data26)){
+const err87 = {instancePath:instancePath+"/sync/region",schemaPath:"#/properties/sync/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]$",parentSchema:schema11.properties.sync.properties.region,data:data26};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1045,9 +1046,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
 else {
-const err88 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sync.type,parentSchema:schema11.properties.sync,data:data23};
+const err88 = {instancePath:instancePath+"/sync/region",schemaPath:"#/properties/sync/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.sync.properties.region.type,parentSchema:schema11.properties.sync.properties.region,data:data26};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1057,11 +1057,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data.storage !== undefined){
-let data27 = data.storage;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.storageClassName === undefined){
-const err89 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data27};
+}
+else {
+const err89 = {instancePath:instancePath+"/sync",schemaPath:"#/properties/sync/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.sync.type,parentSchema:schema11.properties.sync,data:data23};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1070,9 +1068,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-for(const key6 in data27){
-if(!(key6 === "storageClassName")){
-const err90 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data27};
+}
+if(data.storage !== undefined){
+let data27 = data.storage;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.storageClassName === undefined){
+const err90 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data27};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1081,12 +1082,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data27.storageClassName !== undefined){
-let data28 = data27.storageClassName;
-if(typeof data28 === "string"){
-if(func3(data28) > 253){
-const err91 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data28};
+for(const key6 in data27){
+if(!(key6 === "storageClassName")){
+const err91 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data27};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1095,8 +1093,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(func3(data28) < 1){
-const err92 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data28};
+}
+if(data27.storageClassName !== undefined){
+let data28 = data27.storageClassName;
+if(typeof data28 === "string"){
+if(func3(data28) > 253){
+const err92 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data28};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1105,8 +1107,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(!pattern4.test(data28)){
-const err93 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data28};
+if(func3(data28) < 1){
+const err93 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data28};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1115,9 +1117,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data28};
+if(!pattern4.test(data28)){
+const err94 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data28};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1127,9 +1128,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
 else {
-const err95 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data27};
+const err95 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data28};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1139,11 +1139,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data.network !== undefined){
-let data29 = data.network;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.cdnCidrs === undefined){
-const err96 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data29};
+}
+else {
+const err96 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data27};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1152,8 +1150,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data29.upstreamCidrs === undefined){
-const err97 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "upstreamCidrs"},message:"must have required property '"+"upstreamCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data29};
+}
+if(data.network !== undefined){
+let data29 = data.network;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.cdnCidrs === undefined){
+const err97 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cdnCidrs"},message:"must have required property '"+"cdnCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data29};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1162,8 +1164,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data29.monitoringNamespace === undefined){
-const err98 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data29};
+if(data29.upstreamCidrs === undefined){
+const err98 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "upstreamCidrs"},message:"must have required property '"+"upstreamCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data29};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1172,9 +1174,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-for(const key7 in data29){
-if(!(((key7 === "cdnCidrs") || (key7 === "upstreamCidrs")) || (key7 === "monitoringNamespace"))){
-const err99 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data29};
+if(data29.monitoringNamespace === undefined){
+const err99 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data29};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1183,12 +1184,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-if(data29.cdnCidrs !== undefined){
-let data30 = data29.cdnCidrs;
-if(Array.isArray(data30)){
-if(data30.length < 1){
-const err100 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data30};
+for(const key7 in data29){
+if(!(((key7 === "cdnCidrs") || (key7 === "upstreamCidrs")) || (key7 === "monitoringNamespace"))){
+const err100 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data29};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1197,12 +1195,12 @@ vErrors.push(err100);
 }
 errors++;
 }
-const len2 = data30.length;
-for(let i2=0; i2<len2; i2++){
-let data31 = data30[i2];
-if(typeof data31 === "string"){
-if(!pattern12.test(data31)){
-const err101 = {instancePath:instancePath+"/network/cdnCidrs/" + i2,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data31};
+}
+if(data29.cdnCidrs !== undefined){
+let data30 = data29.cdnCidrs;
+if(Array.isArray(data30)){
+if(data30.length < 1){
+const err101 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data30};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1211,14 +1209,28 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/network/cdnCidrs/" + i2,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data31};
+const len2 = data30.length;
+for(let i2=0; i2<len2; i2++){
+let data31 = data30[i2];
+if(typeof data31 === "string"){
+if(!pattern12.test(data31)){
+const err102 = {instancePath:instancePath+"/network/cdnCidrs/" + i2,schemaPath:"#/properties/network/properties/cdnCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data31};
 if(vErrors === null){
 vErrors = [err102];
 }
 else {
 vErrors.push(err102);
+}
+errors++;
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/network/cdnCidrs/" + i2,schemaPath:"#/properties/network/properties/cdnCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cdnCidrs.items.type,parentSchema:schema11.properties.network.properties.cdnCidrs.items,data:data31};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
 }
 errors++;
 }
@@ -1234,12 +1246,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err103 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data30};
+const err104 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data30};
 if(vErrors === null){
-vErrors = [err103];
+vErrors = [err104];
 }
 else {
-vErrors.push(err103);
+vErrors.push(err104);
 }
 errors++;
 break;
@@ -1249,21 +1261,7 @@ indices0[item0] = i3;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data30};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-}
-if(data29.upstreamCidrs !== undefined){
-let data32 = data29.upstreamCidrs;
-if(Array.isArray(data32)){
-if(data32.length < 1){
-const err105 = {instancePath:instancePath+"/network/upstreamCidrs",schemaPath:"#/properties/network/properties/upstreamCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.upstreamCidrs,data:data32};
+const err105 = {instancePath:instancePath+"/network/cdnCidrs",schemaPath:"#/properties/network/properties/cdnCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.cdnCidrs.type,parentSchema:schema11.properties.network.properties.cdnCidrs,data:data30};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1272,12 +1270,12 @@ vErrors.push(err105);
 }
 errors++;
 }
-const len3 = data32.length;
-for(let i4=0; i4<len3; i4++){
-let data33 = data32[i4];
-if(typeof data33 === "string"){
-if(!pattern12.test(data33)){
-const err106 = {instancePath:instancePath+"/network/upstreamCidrs/" + i4,schemaPath:"#/properties/network/properties/upstreamCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.upstreamCidrs.items,data:data33};
+}
+if(data29.upstreamCidrs !== undefined){
+let data32 = data29.upstreamCidrs;
+if(Array.isArray(data32)){
+if(data32.length < 1){
+const err106 = {instancePath:instancePath+"/network/upstreamCidrs",schemaPath:"#/properties/network/properties/upstreamCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.upstreamCidrs,data:data32};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1286,14 +1284,28 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-else {
-const err107 = {instancePath:instancePath+"/network/upstreamCidrs/" + i4,schemaPath:"#/properties/network/properties/upstreamCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.upstreamCidrs.items.type,parentSchema:schema11.properties.network.properties.upstreamCidrs.items,data:data33};
+const len3 = data32.length;
+for(let i4=0; i4<len3; i4++){
+let data33 = data32[i4];
+if(typeof data33 === "string"){
+if(!pattern12.test(data33)){
+const err107 = {instancePath:instancePath+"/network/upstreamCidrs/" + i4,schemaPath:"#/properties/network/properties/upstreamCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.upstreamCidrs.items,data:data33};
 if(vErrors === null){
 vErrors = [err107];
 }
 else {
 vErrors.push(err107);
+}
+errors++;
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/network/upstreamCidrs/" + i4,schemaPath:"#/properties/network/properties/upstreamCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.upstreamCidrs.items.type,parentSchema:schema11.properties.network.properties.upstreamCidrs.items,data:data33};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
 }
 errors++;
 }
@@ -1309,12 +1321,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err108 = {instancePath:instancePath+"/network/upstreamCidrs",schemaPath:"#/properties/network/properties/upstreamCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.upstreamCidrs,data:data32};
+const err109 = {instancePath:instancePath+"/network/upstreamCidrs",schemaPath:"#/properties/network/properties/upstreamCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i5+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.upstreamCidrs,data:data32};
 if(vErrors === null){
-vErrors = [err108];
+vErrors = [err109];
 }
 else {
-vErrors.push(err108);
+vErrors.push(err109);
 }
 errors++;
 break;
@@ -1324,21 +1336,7 @@ indices1[item1] = i5;
 }
 }
 else {
-const err109 = {instancePath:instancePath+"/network/upstreamCidrs",schemaPath:"#/properties/network/properties/upstreamCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.upstreamCidrs.type,parentSchema:schema11.properties.network.properties.upstreamCidrs,data:data32};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-}
-if(data29.monitoringNamespace !== undefined){
-let data34 = data29.monitoringNamespace;
-if(typeof data34 === "string"){
-if(func3(data34) > 63){
-const err110 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data34};
+const err110 = {instancePath:instancePath+"/network/upstreamCidrs",schemaPath:"#/properties/network/properties/upstreamCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.upstreamCidrs.type,parentSchema:schema11.properties.network.properties.upstreamCidrs,data:data32};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1347,8 +1345,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(!pattern0.test(data34)){
-const err111 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data34};
+}
+if(data29.monitoringNamespace !== undefined){
+let data34 = data29.monitoringNamespace;
+if(typeof data34 === "string"){
+if(func3(data34) > 63){
+const err111 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data34};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1357,9 +1359,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data34};
+if(!pattern0.test(data34)){
+const err112 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data34};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1369,9 +1370,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
 else {
-const err113 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data29};
+const err113 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data34};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1381,11 +1381,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data.secrets !== undefined){
-let data35 = data.secrets;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.store === undefined){
-const err114 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data35};
+}
+else {
+const err114 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data29};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1394,8 +1392,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data35.remoteKeyPrefix === undefined){
-const err115 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data35};
+}
+if(data.secrets !== undefined){
+let data35 = data.secrets;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.store === undefined){
+const err115 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data35};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1404,9 +1406,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-for(const key8 in data35){
-if(!((key8 === "store") || (key8 === "remoteKeyPrefix"))){
-const err116 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data35};
+if(data35.remoteKeyPrefix === undefined){
+const err116 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "remoteKeyPrefix"},message:"must have required property '"+"remoteKeyPrefix"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data35};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1415,12 +1416,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-if(data35.store !== undefined){
-let data36 = data35.store;
-if(typeof data36 === "string"){
-if(func3(data36) > 253){
-const err117 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data36};
+for(const key8 in data35){
+if(!((key8 === "store") || (key8 === "remoteKeyPrefix"))){
+const err117 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data35};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1429,8 +1427,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(func3(data36) < 1){
-const err118 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data36};
+}
+if(data35.store !== undefined){
+let data36 = data35.store;
+if(typeof data36 === "string"){
+if(func3(data36) > 253){
+const err118 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data36};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1439,8 +1441,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(!pattern4.test(data36)){
-const err119 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data36};
+if(func3(data36) < 1){
+const err119 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data36};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1449,9 +1451,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data36};
+if(!pattern4.test(data36)){
+const err120 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data36};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1461,11 +1462,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data35.remoteKeyPrefix !== undefined){
-let data37 = data35.remoteKeyPrefix;
-if(typeof data37 === "string"){
-if(!pattern16.test(data37)){
-const err121 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data37};
+else {
+const err121 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data36};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1475,8 +1473,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data37};
+if(data35.remoteKeyPrefix !== undefined){
+let data37 = data35.remoteKeyPrefix;
+if(typeof data37 === "string"){
+if(!pattern16.test(data37)){
+const err122 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$",parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data37};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1486,9 +1487,8 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
 else {
-const err123 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data35};
+const err123 = {instancePath:instancePath+"/secrets/remoteKeyPrefix",schemaPath:"#/properties/secrets/properties/remoteKeyPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.remoteKeyPrefix.type,parentSchema:schema11.properties.secrets.properties.remoteKeyPrefix,data:data37};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1498,11 +1498,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data.components !== undefined){
-let data38 = data.components;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.mirrorGateway === undefined){
-const err124 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "mirrorGateway"},message:"must have required property '"+"mirrorGateway"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data38};
+}
+else {
+const err124 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data35};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1511,8 +1509,21 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data38.mirrorSync === undefined){
-const err125 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "mirrorSync"},message:"must have required property '"+"mirrorSync"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data38};
+}
+if(data.gitops !== undefined){
+let data38 = data.gitops;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.targetRevision === undefined){
+data38.targetRevision = "HEAD";
+}
+if(data38.prune === undefined){
+data38.prune = true;
+}
+if(data38.selfHeal === undefined){
+data38.selfHeal = true;
+}
+if(data38.repoURL === undefined){
+const err125 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/required",keyword:"required",params:{missingProperty: "repoURL"},message:"must have required property '"+"repoURL"+"'",schema:schema11.properties.gitops.required,parentSchema:schema11.properties.gitops,data:data38};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1522,8 +1533,8 @@ vErrors.push(err125);
 errors++;
 }
 for(const key9 in data38){
-if(!((key9 === "mirrorGateway") || (key9 === "mirrorSync"))){
-const err126 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data38};
+if(!((((key9 === "repoURL") || (key9 === "targetRevision")) || (key9 === "prune")) || (key9 === "selfHeal"))){
+const err126 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.gitops,data:data38};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1533,20 +1544,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data38.mirrorGateway !== undefined){
-let data39 = data38.mirrorGateway;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.replicas === undefined){
-data39.replicas = 2;
-}
-if(data39.resources === undefined){
-data39.resources = {"requests":{"cpu":"250m","memory":"128Mi"},"limits":{"cpu":"1","memory":"256Mi"}};
-}
-if(data39.exporter === undefined){
-data39.exporter = {"image":{"repository":"docker.io/nginx/nginx-prometheus-exporter","tag":"1.4.0"},"resources":{"requests":{"cpu":"50m","memory":"32Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}};
-}
-if(data39.image === undefined){
-const err127 = {instancePath:instancePath+"/components/mirrorGateway",schemaPath:"#/properties/components/properties/mirrorGateway/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.mirrorGateway.required,parentSchema:schema11.properties.components.properties.mirrorGateway,data:data39};
+if(data38.repoURL !== undefined){
+let data39 = data38.repoURL;
+if(typeof data39 === "string"){
+if(func3(data39) > 2048){
+const err127 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.gitops.properties.repoURL,data:data39};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1555,9 +1557,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-for(const key10 in data39){
-if(!((((key10 === "image") || (key10 === "replicas")) || (key10 === "resources")) || (key10 === "exporter"))){
-const err128 = {instancePath:instancePath+"/components/mirrorGateway",schemaPath:"#/properties/components/properties/mirrorGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway,data:data39};
+if(!pattern17.test(data39)){
+const err128 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/pattern",keyword:"pattern",params:{pattern: "^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$"},message:"must match pattern \""+"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$"+"\"",schema:"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$",parentSchema:schema11.properties.gitops.properties.repoURL,data:data39};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1567,11 +1568,8 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data39.image !== undefined){
-let data40 = data39.image;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.repository === undefined){
-const err129 = {instancePath:instancePath+"/components/mirrorGateway/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.image.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image,data:data40};
+else {
+const err129 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.gitops.properties.repoURL.type,parentSchema:schema11.properties.gitops.properties.repoURL,data:data39};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1580,8 +1578,10 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data40.tag === undefined){
-const err130 = {instancePath:instancePath+"/components/mirrorGateway/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.image.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image,data:data40};
+}
+let data40 = data38.targetRevision;
+if((typeof data40 !== "string") && (data40 !== null)){
+const err130 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.gitops.properties.targetRevision.type,parentSchema:schema11.properties.gitops.properties.targetRevision,data:data40};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1590,9 +1590,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-for(const key11 in data40){
-if(!(((key11 === "repository") || (key11 === "tag")) || (key11 === "digest"))){
-const err131 = {instancePath:instancePath+"/components/mirrorGateway/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image,data:data40};
+if(typeof data40 === "string"){
+if(func3(data40) > 255){
+const err131 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.gitops.properties.targetRevision,data:data40};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1601,12 +1601,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-if(data40.repository !== undefined){
-let data41 = data40.repository;
-if(typeof data41 === "string"){
-if(func3(data41) > 255){
-const err132 = {instancePath:instancePath+"/components/mirrorGateway/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.repository,data:data41};
+if(!pattern18.test(data40)){
+const err132 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9._/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9._/-]*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9._/-]*$",parentSchema:schema11.properties.gitops.properties.targetRevision,data:data40};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1615,8 +1611,10 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(!pattern17.test(data41)){
-const err133 = {instancePath:instancePath+"/components/mirrorGateway/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.repository,data:data41};
+}
+let data41 = data38.prune;
+if((typeof data41 !== "boolean") && (data41 !== null)){
+const err133 = {instancePath:instancePath+"/gitops/prune",schemaPath:"#/properties/gitops/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.gitops.properties.prune.type,parentSchema:schema11.properties.gitops.properties.prune,data:data41};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1625,9 +1623,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/components/mirrorGateway/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.repository,data:data41};
+let data42 = data38.selfHeal;
+if((typeof data42 !== "boolean") && (data42 !== null)){
+const err134 = {instancePath:instancePath+"/gitops/selfHeal",schemaPath:"#/properties/gitops/properties/selfHeal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.gitops.properties.selfHeal.type,parentSchema:schema11.properties.gitops.properties.selfHeal,data:data42};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1637,11 +1635,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data40.tag !== undefined){
-let data42 = data40.tag;
-if(typeof data42 === "string"){
-if(!pattern18.test(data42)){
-const err135 = {instancePath:instancePath+"/components/mirrorGateway/image/tag",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.tag,data:data42};
+else {
+const err135 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.gitops.type,parentSchema:schema11.properties.gitops,data:data38};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1651,8 +1646,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-else {
-const err136 = {instancePath:instancePath+"/components/mirrorGateway/image/tag",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.tag,data:data42};
+if(data.components !== undefined){
+let data43 = data.components;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.mirrorGateway === undefined){
+const err136 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "mirrorGateway"},message:"must have required property '"+"mirrorGateway"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data43};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1661,11 +1659,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data40.digest !== undefined){
-let data43 = data40.digest;
-if((typeof data43 !== "string") && (data43 !== null)){
-const err137 = {instancePath:instancePath+"/components/mirrorGateway/image/digest",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.digest,data:data43};
+if(data43.mirrorSync === undefined){
+const err137 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "mirrorSync"},message:"must have required property '"+"mirrorSync"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data43};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1674,9 +1669,9 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(typeof data43 === "string"){
-if(!pattern19.test(data43)){
-const err138 = {instancePath:instancePath+"/components/mirrorGateway/image/digest",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.digest,data:data43};
+for(const key10 in data43){
+if(!((key10 === "mirrorGateway") || (key10 === "mirrorSync"))){
+const err138 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data43};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1686,10 +1681,20 @@ vErrors.push(err138);
 errors++;
 }
 }
+if(data43.mirrorGateway !== undefined){
+let data44 = data43.mirrorGateway;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.replicas === undefined){
+data44.replicas = 2;
 }
+if(data44.resources === undefined){
+data44.resources = {"requests":{"cpu":"250m","memory":"128Mi"},"limits":{"cpu":"1","memory":"256Mi"}};
 }
-else {
-const err139 = {instancePath:instancePath+"/components/mirrorGateway/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.image.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image,data:data40};
+if(data44.exporter === undefined){
+data44.exporter = {"image":{"repository":"docker.io/nginx/nginx-prometheus-exporter","tag":"1.4.0"},"resources":{"requests":{"cpu":"50m","memory":"32Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}};
+}
+if(data44.image === undefined){
+const err139 = {instancePath:instancePath+"/components/mirrorGateway",schemaPath:"#/properties/components/properties/mirrorGateway/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.mirrorGateway.required,parentSchema:schema11.properties.components.properties.mirrorGateway,data:data44};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1698,10 +1703,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-let data44 = data39.replicas;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err140 = {instancePath:instancePath+"/components/mirrorGateway/replicas",schemaPath:"#/properties/components/properties/mirrorGateway/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.mirrorGateway.properties.replicas.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.replicas,data:data44};
+for(const key11 in data44){
+if(!((((key11 === "image") || (key11 === "replicas")) || (key11 === "resources")) || (key11 === "exporter"))){
+const err140 = {instancePath:instancePath+"/components/mirrorGateway",schemaPath:"#/properties/components/properties/mirrorGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway,data:data44};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1710,9 +1714,12 @@ vErrors.push(err140);
 }
 errors++;
 }
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 > 1000 || isNaN(data44)){
-const err141 = {instancePath:instancePath+"/components/mirrorGateway/replicas",schemaPath:"#/properties/components/properties/mirrorGateway/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.replicas,data:data44};
+}
+if(data44.image !== undefined){
+let data45 = data44.image;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.repository === undefined){
+const err141 = {instancePath:instancePath+"/components/mirrorGateway/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.image.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image,data:data45};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1721,8 +1728,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data44 < 0 || isNaN(data44)){
-const err142 = {instancePath:instancePath+"/components/mirrorGateway/replicas",schemaPath:"#/properties/components/properties/mirrorGateway/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.replicas,data:data44};
+if(data45.tag === undefined){
+const err142 = {instancePath:instancePath+"/components/mirrorGateway/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.image.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image,data:data45};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1731,11 +1738,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-let data45 = data39.resources;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.requests === undefined){
-const err143 = {instancePath:instancePath+"/components/mirrorGateway/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources,data:data45};
+for(const key12 in data45){
+if(!(((key12 === "repository") || (key12 === "tag")) || (key12 === "digest"))){
+const err143 = {instancePath:instancePath+"/components/mirrorGateway/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image,data:data45};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1744,8 +1749,12 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data45.limits === undefined){
-const err144 = {instancePath:instancePath+"/components/mirrorGateway/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources,data:data45};
+}
+if(data45.repository !== undefined){
+let data46 = data45.repository;
+if(typeof data46 === "string"){
+if(func3(data46) > 255){
+const err144 = {instancePath:instancePath+"/components/mirrorGateway/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.repository,data:data46};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1754,9 +1763,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-for(const key12 in data45){
-if(!((key12 === "requests") || (key12 === "limits"))){
-const err145 = {instancePath:instancePath+"/components/mirrorGateway/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources,data:data45};
+if(!pattern19.test(data46)){
+const err145 = {instancePath:instancePath+"/components/mirrorGateway/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.repository,data:data46};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1766,11 +1774,8 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data45.requests !== undefined){
-let data46 = data45.requests;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.cpu === undefined){
-const err146 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests,data:data46};
+else {
+const err146 = {instancePath:instancePath+"/components/mirrorGateway/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.repository,data:data46};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1779,8 +1784,12 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data46.memory === undefined){
-const err147 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests,data:data46};
+}
+if(data45.tag !== undefined){
+let data47 = data45.tag;
+if(typeof data47 === "string"){
+if(!pattern20.test(data47)){
+const err147 = {instancePath:instancePath+"/components/mirrorGateway/image/tag",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.tag,data:data47};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1789,9 +1798,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-for(const key13 in data46){
-if(!((key13 === "cpu") || (key13 === "memory"))){
-const err148 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests,data:data46};
+}
+else {
+const err148 = {instancePath:instancePath+"/components/mirrorGateway/image/tag",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.tag,data:data47};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1801,11 +1810,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data46.cpu !== undefined){
-let data47 = data46.cpu;
-if(typeof data47 === "string"){
-if(!pattern20.test(data47)){
-const err149 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.cpu,data:data47};
+if(data45.digest !== undefined){
+let data48 = data45.digest;
+if((typeof data48 !== "string") && (data48 !== null)){
+const err149 = {instancePath:instancePath+"/components/mirrorGateway/image/digest",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.digest,data:data48};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1814,9 +1822,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-else {
-const err150 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.cpu,data:data47};
+if(typeof data48 === "string"){
+if(!pattern21.test(data48)){
+const err150 = {instancePath:instancePath+"/components/mirrorGateway/image/digest",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image.properties.digest,data:data48};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1826,11 +1834,10 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data46.memory !== undefined){
-let data48 = data46.memory;
-if(typeof data48 === "string"){
-if(!pattern9.test(data48)){
-const err151 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.memory,data:data48};
+}
+}
+else {
+const err151 = {instancePath:instancePath+"/components/mirrorGateway/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.image.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.image,data:data45};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1840,8 +1847,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-else {
-const err152 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.memory,data:data48};
+let data49 = data44.replicas;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err152 = {instancePath:instancePath+"/components/mirrorGateway/replicas",schemaPath:"#/properties/components/properties/mirrorGateway/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.mirrorGateway.properties.replicas.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.replicas,data:data49};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1850,10 +1858,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-}
-else {
-const err153 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests,data:data46};
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 > 1000 || isNaN(data49)){
+const err153 = {instancePath:instancePath+"/components/mirrorGateway/replicas",schemaPath:"#/properties/components/properties/mirrorGateway/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.replicas,data:data49};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1862,12 +1869,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-if(data45.limits !== undefined){
-let data49 = data45.limits;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.memory === undefined){
-const err154 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits,data:data49};
+if(data49 < 0 || isNaN(data49)){
+const err154 = {instancePath:instancePath+"/components/mirrorGateway/replicas",schemaPath:"#/properties/components/properties/mirrorGateway/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.replicas,data:data49};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1876,9 +1879,11 @@ vErrors.push(err154);
 }
 errors++;
 }
-for(const key14 in data49){
-if(!((key14 === "cpu") || (key14 === "memory"))){
-const err155 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits,data:data49};
+}
+let data50 = data44.resources;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.requests === undefined){
+const err155 = {instancePath:instancePath+"/components/mirrorGateway/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources,data:data50};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1887,11 +1892,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-if(data49.cpu !== undefined){
-let data50 = data49.cpu;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err156 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.cpu,data:data50};
+if(data50.limits === undefined){
+const err156 = {instancePath:instancePath+"/components/mirrorGateway/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources,data:data50};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1900,9 +1902,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(typeof data50 === "string"){
-if(!pattern20.test(data50)){
-const err157 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.cpu,data:data50};
+for(const key13 in data50){
+if(!((key13 === "requests") || (key13 === "limits"))){
+const err157 = {instancePath:instancePath+"/components/mirrorGateway/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources,data:data50};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1912,12 +1914,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-}
-if(data49.memory !== undefined){
-let data51 = data49.memory;
-if(typeof data51 === "string"){
-if(!pattern9.test(data51)){
-const err158 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.memory,data:data51};
+if(data50.requests !== undefined){
+let data51 = data50.requests;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.cpu === undefined){
+const err158 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests,data:data51};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -1926,9 +1927,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-else {
-const err159 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.memory,data:data51};
+if(data51.memory === undefined){
+const err159 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests,data:data51};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1937,10 +1937,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-}
-else {
-const err160 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits,data:data49};
+for(const key14 in data51){
+if(!((key14 === "cpu") || (key14 === "memory"))){
+const err160 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests,data:data51};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -1950,9 +1949,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-}
-else {
-const err161 = {instancePath:instancePath+"/components/mirrorGateway/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources,data:data45};
+if(data51.cpu !== undefined){
+let data52 = data51.cpu;
+if(typeof data52 === "string"){
+if(!pattern22.test(data52)){
+const err161 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.cpu,data:data52};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -1961,10 +1962,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-let data52 = data39.exporter;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.image === undefined){
-const err162 = {instancePath:instancePath+"/components/mirrorGateway/exporter",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter,data:data52};
+}
+else {
+const err162 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.cpu,data:data52};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -1973,8 +1973,12 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data52.resources === undefined){
-const err163 = {instancePath:instancePath+"/components/mirrorGateway/exporter",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter,data:data52};
+}
+if(data51.memory !== undefined){
+let data53 = data51.memory;
+if(typeof data53 === "string"){
+if(!pattern9.test(data53)){
+const err163 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.memory,data:data53};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -1983,9 +1987,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-for(const key15 in data52){
-if(!((key15 === "image") || (key15 === "resources"))){
-const err164 = {instancePath:instancePath+"/components/mirrorGateway/exporter",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter,data:data52};
+}
+else {
+const err164 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.properties.memory,data:data53};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -1995,11 +1999,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data52.image !== undefined){
-let data53 = data52.image;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.repository === undefined){
-const err165 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image,data:data53};
+}
+else {
+const err165 = {instancePath:instancePath+"/components/mirrorGateway/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.requests,data:data51};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2008,8 +2010,12 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data53.tag === undefined){
-const err166 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image,data:data53};
+}
+if(data50.limits !== undefined){
+let data54 = data50.limits;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.memory === undefined){
+const err166 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits,data:data54};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2018,9 +2024,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-for(const key16 in data53){
-if(!(((key16 === "repository") || (key16 === "tag")) || (key16 === "digest"))){
-const err167 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image,data:data53};
+for(const key15 in data54){
+if(!((key15 === "cpu") || (key15 === "memory"))){
+const err167 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits,data:data54};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2030,11 +2036,10 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data53.repository !== undefined){
-let data54 = data53.repository;
-if(typeof data54 === "string"){
-if(func3(data54) > 255){
-const err168 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.repository,data:data54};
+if(data54.cpu !== undefined){
+let data55 = data54.cpu;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err168 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2043,8 +2048,9 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(!pattern17.test(data54)){
-const err169 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.repository,data:data54};
+if(typeof data55 === "string"){
+if(!pattern22.test(data55)){
+const err169 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2054,8 +2060,12 @@ vErrors.push(err169);
 errors++;
 }
 }
-else {
-const err170 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.repository,data:data54};
+}
+if(data54.memory !== undefined){
+let data56 = data54.memory;
+if(typeof data56 === "string"){
+if(!pattern9.test(data56)){
+const err170 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2065,11 +2075,8 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data53.tag !== undefined){
-let data55 = data53.tag;
-if(typeof data55 === "string"){
-if(!pattern18.test(data55)){
-const err171 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/tag",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.tag,data:data55};
+else {
+const err171 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2079,8 +2086,9 @@ vErrors.push(err171);
 errors++;
 }
 }
+}
 else {
-const err172 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/tag",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.tag,data:data55};
+const err172 = {instancePath:instancePath+"/components/mirrorGateway/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources.properties.limits,data:data54};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2090,10 +2098,9 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data53.digest !== undefined){
-let data56 = data53.digest;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err173 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/digest",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.digest,data:data56};
+}
+else {
+const err173 = {instancePath:instancePath+"/components/mirrorGateway/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.resources.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.resources,data:data50};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2102,9 +2109,10 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(typeof data56 === "string"){
-if(!pattern19.test(data56)){
-const err174 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/digest",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.digest,data:data56};
+let data57 = data44.exporter;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.image === undefined){
+const err174 = {instancePath:instancePath+"/components/mirrorGateway/exporter",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter,data:data57};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2113,11 +2121,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err175 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image,data:data53};
+if(data57.resources === undefined){
+const err175 = {instancePath:instancePath+"/components/mirrorGateway/exporter",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter,data:data57};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2126,12 +2131,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-if(data52.resources !== undefined){
-let data57 = data52.resources;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.requests === undefined){
-const err176 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources,data:data57};
+for(const key16 in data57){
+if(!((key16 === "image") || (key16 === "resources"))){
+const err176 = {instancePath:instancePath+"/components/mirrorGateway/exporter",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter,data:data57};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2140,8 +2142,12 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data57.limits === undefined){
-const err177 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources,data:data57};
+}
+if(data57.image !== undefined){
+let data58 = data57.image;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+if(data58.repository === undefined){
+const err177 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2150,9 +2156,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-for(const key17 in data57){
-if(!((key17 === "requests") || (key17 === "limits"))){
-const err178 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources,data:data57};
+if(data58.tag === undefined){
+const err178 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2161,12 +2166,9 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-if(data57.requests !== undefined){
-let data58 = data57.requests;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.cpu === undefined){
-const err179 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests,data:data58};
+for(const key17 in data58){
+if(!(((key17 === "repository") || (key17 === "tag")) || (key17 === "digest"))){
+const err179 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2175,8 +2177,12 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data58.memory === undefined){
-const err180 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests,data:data58};
+}
+if(data58.repository !== undefined){
+let data59 = data58.repository;
+if(typeof data59 === "string"){
+if(func3(data59) > 255){
+const err180 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.repository,data:data59};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2185,9 +2191,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-for(const key18 in data58){
-if(!((key18 === "cpu") || (key18 === "memory"))){
-const err181 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests,data:data58};
+if(!pattern19.test(data59)){
+const err181 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.repository,data:data59};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2197,11 +2202,8 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data58.cpu !== undefined){
-let data59 = data58.cpu;
-if(typeof data59 === "string"){
-if(!pattern20.test(data59)){
-const err182 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.cpu,data:data59};
+else {
+const err182 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/repository",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.repository,data:data59};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2211,8 +2213,11 @@ vErrors.push(err182);
 errors++;
 }
 }
-else {
-const err183 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.cpu,data:data59};
+if(data58.tag !== undefined){
+let data60 = data58.tag;
+if(typeof data60 === "string"){
+if(!pattern20.test(data60)){
+const err183 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/tag",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.tag,data:data60};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2222,11 +2227,8 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data58.memory !== undefined){
-let data60 = data58.memory;
-if(typeof data60 === "string"){
-if(!pattern9.test(data60)){
-const err184 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.memory,data:data60};
+else {
+const err184 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/tag",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.tag,data:data60};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2236,8 +2238,10 @@ vErrors.push(err184);
 errors++;
 }
 }
-else {
-const err185 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.memory,data:data60};
+if(data58.digest !== undefined){
+let data61 = data58.digest;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err185 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/digest",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.digest,data:data61};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2246,10 +2250,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-}
-else {
-const err186 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests,data:data58};
+if(typeof data61 === "string"){
+if(!pattern21.test(data61)){
+const err186 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image/digest",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.properties.digest,data:data61};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2259,11 +2262,10 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data57.limits !== undefined){
-let data61 = data57.limits;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.memory === undefined){
-const err187 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits,data:data61};
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/components/mirrorGateway/exporter/image",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2272,9 +2274,12 @@ vErrors.push(err187);
 }
 errors++;
 }
-for(const key19 in data61){
-if(!((key19 === "cpu") || (key19 === "memory"))){
-const err188 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits,data:data61};
+}
+if(data57.resources !== undefined){
+let data62 = data57.resources;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.requests === undefined){
+const err188 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2283,11 +2288,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-if(data61.cpu !== undefined){
-let data62 = data61.cpu;
-if((typeof data62 !== "string") && (data62 !== null)){
-const err189 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.cpu,data:data62};
+if(data62.limits === undefined){
+const err189 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2296,9 +2298,9 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(typeof data62 === "string"){
-if(!pattern20.test(data62)){
-const err190 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.cpu,data:data62};
+for(const key18 in data62){
+if(!((key18 === "requests") || (key18 === "limits"))){
+const err190 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2308,12 +2310,11 @@ vErrors.push(err190);
 errors++;
 }
 }
-}
-if(data61.memory !== undefined){
-let data63 = data61.memory;
-if(typeof data63 === "string"){
-if(!pattern9.test(data63)){
-const err191 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.memory,data:data63};
+if(data62.requests !== undefined){
+let data63 = data62.requests;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.cpu === undefined){
+const err191 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2322,9 +2323,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-}
-else {
-const err192 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.memory,data:data63};
+if(data63.memory === undefined){
+const err192 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2333,10 +2333,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-}
-else {
-const err193 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits,data:data61};
+for(const key19 in data63){
+if(!((key19 === "cpu") || (key19 === "memory"))){
+const err193 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2346,9 +2345,11 @@ vErrors.push(err193);
 errors++;
 }
 }
-}
-else {
-const err194 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources,data:data57};
+if(data63.cpu !== undefined){
+let data64 = data63.cpu;
+if(typeof data64 === "string"){
+if(!pattern22.test(data64)){
+const err194 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.cpu,data:data64};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2358,9 +2359,8 @@ vErrors.push(err194);
 errors++;
 }
 }
-}
 else {
-const err195 = {instancePath:instancePath+"/components/mirrorGateway/exporter",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter,data:data52};
+const err195 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.cpu,data:data64};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2370,8 +2370,11 @@ vErrors.push(err195);
 errors++;
 }
 }
-else {
-const err196 = {instancePath:instancePath+"/components/mirrorGateway",schemaPath:"#/properties/components/properties/mirrorGateway/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.type,parentSchema:schema11.properties.components.properties.mirrorGateway,data:data39};
+if(data63.memory !== undefined){
+let data65 = data63.memory;
+if(typeof data65 === "string"){
+if(!pattern9.test(data65)){
+const err196 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.memory,data:data65};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2381,14 +2384,8 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data38.mirrorSync !== undefined){
-let data64 = data38.mirrorSync;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-if(data64.resources === undefined){
-data64.resources = {"requests":{"cpu":"250m","memory":"256Mi"},"limits":{"cpu":"1","memory":"512Mi"}};
-}
-if(data64.image === undefined){
-const err197 = {instancePath:instancePath+"/components/mirrorSync",schemaPath:"#/properties/components/properties/mirrorSync/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.mirrorSync.required,parentSchema:schema11.properties.components.properties.mirrorSync,data:data64};
+else {
+const err197 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.properties.memory,data:data65};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2397,9 +2394,10 @@ vErrors.push(err197);
 }
 errors++;
 }
-for(const key20 in data64){
-if(!((key20 === "image") || (key20 === "resources"))){
-const err198 = {instancePath:instancePath+"/components/mirrorSync",schemaPath:"#/properties/components/properties/mirrorSync/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorSync,data:data64};
+}
+}
+else {
+const err198 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/requests",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.requests,data:data63};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2409,11 +2407,11 @@ vErrors.push(err198);
 errors++;
 }
 }
-if(data64.image !== undefined){
-let data65 = data64.image;
-if(typeof data65 === "string"){
-if(func3(data65) > 512){
-const err199 = {instancePath:instancePath+"/components/mirrorSync/image",schemaPath:"#/properties/components/properties/mirrorSync/properties/image/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema11.properties.components.properties.mirrorSync.properties.image,data:data65};
+if(data62.limits !== undefined){
+let data66 = data62.limits;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.memory === undefined){
+const err199 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2422,8 +2420,9 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(!pattern31.test(data65)){
-const err200 = {instancePath:instancePath+"/components/mirrorSync/image",schemaPath:"#/properties/components/properties/mirrorSync/properties/image/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.image,data:data65};
+for(const key20 in data66){
+if(!((key20 === "cpu") || (key20 === "memory"))){
+const err200 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2433,8 +2432,10 @@ vErrors.push(err200);
 errors++;
 }
 }
-else {
-const err201 = {instancePath:instancePath+"/components/mirrorSync/image",schemaPath:"#/properties/components/properties/mirrorSync/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.image.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.image,data:data65};
+if(data66.cpu !== undefined){
+let data67 = data66.cpu;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err201 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.cpu,data:data67};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2443,11 +2444,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-}
-let data66 = data64.resources;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.requests === undefined){
-const err202 = {instancePath:instancePath+"/components/mirrorSync/resources",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources,data:data66};
+if(typeof data67 === "string"){
+if(!pattern22.test(data67)){
+const err202 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.cpu,data:data67};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2456,8 +2455,13 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data66.limits === undefined){
-const err203 = {instancePath:instancePath+"/components/mirrorSync/resources",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources,data:data66};
+}
+}
+if(data66.memory !== undefined){
+let data68 = data66.memory;
+if(typeof data68 === "string"){
+if(!pattern9.test(data68)){
+const err203 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.memory,data:data68};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2466,9 +2470,9 @@ vErrors.push(err203);
 }
 errors++;
 }
-for(const key21 in data66){
-if(!((key21 === "requests") || (key21 === "limits"))){
-const err204 = {instancePath:instancePath+"/components/mirrorSync/resources",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources,data:data66};
+}
+else {
+const err204 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.properties.memory,data:data68};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2478,11 +2482,9 @@ vErrors.push(err204);
 errors++;
 }
 }
-if(data66.requests !== undefined){
-let data67 = data66.requests;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.cpu === undefined){
-const err205 = {instancePath:instancePath+"/components/mirrorSync/resources/requests",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests,data:data67};
+}
+else {
+const err205 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources/limits",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.properties.limits,data:data66};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2491,8 +2493,10 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data67.memory === undefined){
-const err206 = {instancePath:instancePath+"/components/mirrorSync/resources/requests",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests,data:data67};
+}
+}
+else {
+const err206 = {instancePath:instancePath+"/components/mirrorGateway/exporter/resources",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter.properties.resources,data:data62};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2501,9 +2505,10 @@ vErrors.push(err206);
 }
 errors++;
 }
-for(const key22 in data67){
-if(!((key22 === "cpu") || (key22 === "memory"))){
-const err207 = {instancePath:instancePath+"/components/mirrorSync/resources/requests",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests,data:data67};
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/components/mirrorGateway/exporter",schemaPath:"#/properties/components/properties/mirrorGateway/properties/exporter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.properties.exporter.type,parentSchema:schema11.properties.components.properties.mirrorGateway.properties.exporter,data:data57};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2513,11 +2518,8 @@ vErrors.push(err207);
 errors++;
 }
 }
-if(data67.cpu !== undefined){
-let data68 = data67.cpu;
-if(typeof data68 === "string"){
-if(!pattern20.test(data68)){
-const err208 = {instancePath:instancePath+"/components/mirrorSync/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.cpu,data:data68};
+else {
+const err208 = {instancePath:instancePath+"/components/mirrorGateway",schemaPath:"#/properties/components/properties/mirrorGateway/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorGateway.type,parentSchema:schema11.properties.components.properties.mirrorGateway,data:data44};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2527,8 +2529,14 @@ vErrors.push(err208);
 errors++;
 }
 }
-else {
-const err209 = {instancePath:instancePath+"/components/mirrorSync/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.cpu,data:data68};
+if(data43.mirrorSync !== undefined){
+let data69 = data43.mirrorSync;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.resources === undefined){
+data69.resources = {"requests":{"cpu":"250m","memory":"256Mi"},"limits":{"cpu":"1","memory":"512Mi"}};
+}
+if(data69.image === undefined){
+const err209 = {instancePath:instancePath+"/components/mirrorSync",schemaPath:"#/properties/components/properties/mirrorSync/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.mirrorSync.required,parentSchema:schema11.properties.components.properties.mirrorSync,data:data69};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2537,12 +2545,9 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-if(data67.memory !== undefined){
-let data69 = data67.memory;
-if(typeof data69 === "string"){
-if(!pattern9.test(data69)){
-const err210 = {instancePath:instancePath+"/components/mirrorSync/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.memory,data:data69};
+for(const key21 in data69){
+if(!((key21 === "image") || (key21 === "resources"))){
+const err210 = {instancePath:instancePath+"/components/mirrorSync",schemaPath:"#/properties/components/properties/mirrorSync/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorSync,data:data69};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2552,8 +2557,11 @@ vErrors.push(err210);
 errors++;
 }
 }
-else {
-const err211 = {instancePath:instancePath+"/components/mirrorSync/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.memory,data:data69};
+if(data69.image !== undefined){
+let data70 = data69.image;
+if(typeof data70 === "string"){
+if(func3(data70) > 512){
+const err211 = {instancePath:instancePath+"/components/mirrorSync/image",schemaPath:"#/properties/components/properties/mirrorSync/properties/image/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema11.properties.components.properties.mirrorSync.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2562,10 +2570,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-}
-}
-else {
-const err212 = {instancePath:instancePath+"/components/mirrorSync/resources/requests",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests,data:data67};
+if(!pattern33.test(data70)){
+const err212 = {instancePath:instancePath+"/components/mirrorSync/image",schemaPath:"#/properties/components/properties/mirrorSync/properties/image/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2575,11 +2581,8 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data66.limits !== undefined){
-let data70 = data66.limits;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.memory === undefined){
-const err213 = {instancePath:instancePath+"/components/mirrorSync/resources/limits",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits,data:data70};
+else {
+const err213 = {instancePath:instancePath+"/components/mirrorSync/image",schemaPath:"#/properties/components/properties/mirrorSync/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.image.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.image,data:data70};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2588,9 +2591,11 @@ vErrors.push(err213);
 }
 errors++;
 }
-for(const key23 in data70){
-if(!((key23 === "cpu") || (key23 === "memory"))){
-const err214 = {instancePath:instancePath+"/components/mirrorSync/resources/limits",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits,data:data70};
+}
+let data71 = data69.resources;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.requests === undefined){
+const err214 = {instancePath:instancePath+"/components/mirrorSync/resources",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources,data:data71};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2599,11 +2604,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-if(data70.cpu !== undefined){
-let data71 = data70.cpu;
-if((typeof data71 !== "string") && (data71 !== null)){
-const err215 = {instancePath:instancePath+"/components/mirrorSync/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.cpu,data:data71};
+if(data71.limits === undefined){
+const err215 = {instancePath:instancePath+"/components/mirrorSync/resources",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources,data:data71};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2612,9 +2614,9 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(typeof data71 === "string"){
-if(!pattern20.test(data71)){
-const err216 = {instancePath:instancePath+"/components/mirrorSync/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.cpu,data:data71};
+for(const key22 in data71){
+if(!((key22 === "requests") || (key22 === "limits"))){
+const err216 = {instancePath:instancePath+"/components/mirrorSync/resources",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources,data:data71};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2624,12 +2626,11 @@ vErrors.push(err216);
 errors++;
 }
 }
-}
-if(data70.memory !== undefined){
-let data72 = data70.memory;
-if(typeof data72 === "string"){
-if(!pattern9.test(data72)){
-const err217 = {instancePath:instancePath+"/components/mirrorSync/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.memory,data:data72};
+if(data71.requests !== undefined){
+let data72 = data71.requests;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72.cpu === undefined){
+const err217 = {instancePath:instancePath+"/components/mirrorSync/resources/requests",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests,data:data72};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2638,9 +2639,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-else {
-const err218 = {instancePath:instancePath+"/components/mirrorSync/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.memory,data:data72};
+if(data72.memory === undefined){
+const err218 = {instancePath:instancePath+"/components/mirrorSync/resources/requests",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests,data:data72};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2649,10 +2649,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-}
-else {
-const err219 = {instancePath:instancePath+"/components/mirrorSync/resources/limits",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits,data:data70};
+for(const key23 in data72){
+if(!((key23 === "cpu") || (key23 === "memory"))){
+const err219 = {instancePath:instancePath+"/components/mirrorSync/resources/requests",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests,data:data72};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2662,9 +2661,11 @@ vErrors.push(err219);
 errors++;
 }
 }
-}
-else {
-const err220 = {instancePath:instancePath+"/components/mirrorSync/resources",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorSync.properties.resources.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources,data:data66};
+if(data72.cpu !== undefined){
+let data73 = data72.cpu;
+if(typeof data73 === "string"){
+if(!pattern22.test(data73)){
+const err220 = {instancePath:instancePath+"/components/mirrorSync/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.cpu,data:data73};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2675,7 +2676,7 @@ errors++;
 }
 }
 else {
-const err221 = {instancePath:instancePath+"/components/mirrorSync",schemaPath:"#/properties/components/properties/mirrorSync/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorSync.type,parentSchema:schema11.properties.components.properties.mirrorSync,data:data64};
+const err221 = {instancePath:instancePath+"/components/mirrorSync/resources/requests/cpu",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.cpu,data:data73};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2685,9 +2686,11 @@ vErrors.push(err221);
 errors++;
 }
 }
-}
-else {
-const err222 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data38};
+if(data72.memory !== undefined){
+let data74 = data72.memory;
+if(typeof data74 === "string"){
+if(!pattern9.test(data74)){
+const err222 = {instancePath:instancePath+"/components/mirrorSync/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.memory,data:data74};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2697,9 +2700,8 @@ vErrors.push(err222);
 errors++;
 }
 }
-}
 else {
-const err223 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err223 = {instancePath:instancePath+"/components/mirrorSync/resources/requests/memory",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.properties.memory,data:data74};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2708,7 +2710,153 @@ vErrors.push(err223);
 }
 errors++;
 }
+}
+}
+else {
+const err224 = {instancePath:instancePath+"/components/mirrorSync/resources/requests",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.requests,data:data72};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+if(data71.limits !== undefined){
+let data75 = data71.limits;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.memory === undefined){
+const err225 = {instancePath:instancePath+"/components/mirrorSync/resources/limits",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits,data:data75};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+for(const key24 in data75){
+if(!((key24 === "cpu") || (key24 === "memory"))){
+const err226 = {instancePath:instancePath+"/components/mirrorSync/resources/limits",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits,data:data75};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+if(data75.cpu !== undefined){
+let data76 = data75.cpu;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err227 = {instancePath:instancePath+"/components/mirrorSync/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.cpu,data:data76};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+if(typeof data76 === "string"){
+if(!pattern22.test(data76)){
+const err228 = {instancePath:instancePath+"/components/mirrorSync/resources/limits/cpu",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.cpu,data:data76};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+}
+if(data75.memory !== undefined){
+let data77 = data75.memory;
+if(typeof data77 === "string"){
+if(!pattern9.test(data77)){
+const err229 = {instancePath:instancePath+"/components/mirrorSync/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.memory,data:data77};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+else {
+const err230 = {instancePath:instancePath+"/components/mirrorSync/resources/limits/memory",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.properties.memory,data:data77};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+}
+else {
+const err231 = {instancePath:instancePath+"/components/mirrorSync/resources/limits",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources.properties.limits,data:data75};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+}
+else {
+const err232 = {instancePath:instancePath+"/components/mirrorSync/resources",schemaPath:"#/properties/components/properties/mirrorSync/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorSync.properties.resources.type,parentSchema:schema11.properties.components.properties.mirrorSync.properties.resources,data:data71};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+else {
+const err233 = {instancePath:instancePath+"/components/mirrorSync",schemaPath:"#/properties/components/properties/mirrorSync/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.mirrorSync.type,parentSchema:schema11.properties.components.properties.mirrorSync,data:data69};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data43};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+}
+else {
+const err235 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "f04dceaf1ca4dd14d9912e38969b799cc3e3518a37b95be9b83736a9cc9f7e37";
+module.exports.schemaHash = "ad08301adaa8834f7fea34cb10e74e2ebcc078b310565d3aee2eb1641ef61ccc";

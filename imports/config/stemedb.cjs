@@ -2,7 +2,7 @@
 "use strict";
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"type":"object","additionalProperties":false,"required":["name","namespace","instance","storage","features","ingress","secrets","backup","network","monitoring","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"}}},"ingress":{"type":"object","additionalProperties":false,"required":["host","className","entrypoint","clusterIssuer","tlsSecretName","rateLimit"],"properties":{"host":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as www.example.org (lower-case letters, digits, \"-\" and \".\")"},"className":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"entrypoint":{"type":"string","pattern":"^[a-z][a-z0-9-]*$","description":"a Traefik entrypoint name such as websecure"},"clusterIssuer":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"tlsSecretName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"rateLimit":{"type":"object","additionalProperties":false,"required":["average","burst","period"],"properties":{"average":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1},"period":{"type":"string","pattern":"^[1-9][0-9]*(s|m|h)$","description":"a duration such as 1s, 5m or 1h"}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["store","storeKind","refreshInterval","rootApiKeyRemoteKey"],"properties":{"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"storeKind":{"type":"string","enum":["ClusterSecretStore","SecretStore"]},"refreshInterval":{"type":"string","pattern":"^[1-9][0-9]*(s|m|h)$","description":"a duration such as 1s, 5m or 1h"},"rootApiKeyRemoteKey":{"type":"string","pattern":"^[A-Za-z0-9_./-]+$","maxLength":255,"description":"a secret key such as stemedb-root-api-key"}}},"backup":{"type":"object","additionalProperties":false,"required":["schedule","image","bucket","remote","rcloneConfigSecret","exportPath","resources"],"properties":{"schedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$","description":"a bucket name such as stemedb-backups"},"remote":{"type":"string","pattern":"^[A-Za-z0-9_-]+$","description":"an rclone remote name such as gcs"},"rcloneConfigSecret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"exportPath":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","description":"an absolute URL path such as /v1/admin/backup"},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["ingressNamespace","ingressPodLabels","monitoringNamespace","objectStoreCidrs"],"properties":{"ingressNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"ingressPodLabels":{"type":"object","required":[],"minProperties":1,"additionalProperties":{"type":"string","pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","maxLength":63,"description":"a label value"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}}}},"monitoring":{"type":"object","additionalProperties":false,"required":["selectorLabels"],"properties":{"selectorLabels":{"type":"object","required":[],"minProperties":1,"additionalProperties":{"type":"string","pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","maxLength":63,"description":"a label value"}}}},"components":{"type":"object","additionalProperties":false,"required":["stemedb"],"properties":{"stemedb":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":1,"maximum":1000,"default":3},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"2000m","memory":"4Gi"}}},"walStorage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi","default":"20Gi"},"dbStorage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi","default":"50Gi"},"walReplaySeconds":{"type":"integer","minimum":5,"maximum":3600,"default":60,"description":"seconds the startup probe waits for the WAL replay"}}}}}}};
+const schema11 = {"type":"object","additionalProperties":false,"required":["name","namespace","instance","storage","features","ingress","secrets","backup","network","monitoring","gitops","components"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"instance":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"storage":{"type":"object","additionalProperties":false,"required":["storageClassName"],"properties":{"storageClassName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"}}},"features":{"type":"object","additionalProperties":false,"required":["networkPolicy","serviceMonitor","podDisruptionBudget"],"properties":{"networkPolicy":{"type":"boolean"},"serviceMonitor":{"type":"boolean"},"podDisruptionBudget":{"type":"boolean"}}},"ingress":{"type":"object","additionalProperties":false,"required":["host","className","entrypoint","clusterIssuer","tlsSecretName","rateLimit"],"properties":{"host":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a DNS name such as www.example.org (lower-case letters, digits, \"-\" and \".\")"},"className":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"entrypoint":{"type":"string","pattern":"^[a-z][a-z0-9-]*$","description":"a Traefik entrypoint name such as websecure"},"clusterIssuer":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"tlsSecretName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"rateLimit":{"type":"object","additionalProperties":false,"required":["average","burst","period"],"properties":{"average":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1},"period":{"type":"string","pattern":"^[1-9][0-9]*(s|m|h)$","description":"a duration such as 1s, 5m or 1h"}}}}},"secrets":{"type":"object","additionalProperties":false,"required":["store","storeKind","refreshInterval","rootApiKeyRemoteKey"],"properties":{"store":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","format":"dns-name","description":"a Kubernetes object name (DNS-1123 subdomain) such as ebs.csi.aws.com"},"storeKind":{"type":"string","enum":["ClusterSecretStore","SecretStore"]},"refreshInterval":{"type":"string","pattern":"^[1-9][0-9]*(s|m|h)$","description":"a duration such as 1s, 5m or 1h"},"rootApiKeyRemoteKey":{"type":"string","pattern":"^[A-Za-z0-9_./-]+$","maxLength":255,"description":"a secret key such as stemedb-root-api-key"}}},"backup":{"type":"object","additionalProperties":false,"required":["schedule","image","bucket","remote","rcloneConfigSecret","exportPath","resources"],"properties":{"schedule":{"type":"string","format":"cron-schedule","description":"a cron schedule such as \"30 2 * * *\" or @daily"},"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$","description":"a bucket name such as stemedb-backups"},"remote":{"type":"string","pattern":"^[A-Za-z0-9_-]+$","description":"an rclone remote name such as gcs"},"rcloneConfigSecret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"exportPath":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","description":"an absolute URL path such as /v1/admin/backup"},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}}}}},"network":{"type":"object","additionalProperties":false,"required":["ingressNamespace","ingressPodLabels","monitoringNamespace","objectStoreCidrs"],"properties":{"ingressNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"ingressPodLabels":{"type":"object","required":[],"minProperties":1,"additionalProperties":{"type":"string","pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","maxLength":63,"description":"a label value"}},"monitoringNamespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"a DNS-1123 label (lower-case letters, digits and \"-\", at most 63 characters)"},"objectStoreCidrs":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$","format":"cidr","description":"an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32"}}}},"monitoring":{"type":"object","additionalProperties":false,"required":["selectorLabels"],"properties":{"selectorLabels":{"type":"object","required":[],"minProperties":1,"additionalProperties":{"type":"string","pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","maxLength":63,"description":"a label value"}}}},"gitops":{"type":"object","additionalProperties":false,"required":["repoURL"],"properties":{"repoURL":{"type":"string","maxLength":2048,"pattern":"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$","description":"a Git repository URL such as https://git.example.org/team/deploy.git or git@git.example.org:team/deploy.git"},"targetRevision":{"type":"string","nullable":true,"maxLength":255,"pattern":"^[A-Za-z0-9_][A-Za-z0-9._/-]*$","default":"HEAD","description":"a Git branch, tag or commit such as main, v1.2.0 or HEAD"},"prune":{"type":"boolean","nullable":true,"default":true},"selfHeal":{"type":"boolean","nullable":true,"default":true}}},"components":{"type":"object","additionalProperties":false,"required":["stemedb"],"properties":{"stemedb":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"object","additionalProperties":false,"required":["repository","tag"],"properties":{"repository":{"type":"string","maxLength":255,"format":"image-repository","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$","description":"an image repository such as ghcr.io/example/app (lower case, no tag)"},"tag":{"type":"string","pattern":"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$","description":"an image tag such as v0.1.0 (letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\", at most 128)"},"digest":{"type":"string","nullable":true,"pattern":"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$","description":"an image digest: \"sha256:\" and 64 lower-case hex digits (or \"sha512:\" and 128)"}}},"replicas":{"type":"integer","minimum":1,"maximum":1000,"default":3},"resources":{"type":"object","additionalProperties":false,"required":["requests","limits"],"properties":{"requests":{"type":"object","additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2"},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}},"limits":{"type":"object","additionalProperties":false,"required":["memory"],"properties":{"cpu":{"type":"string","pattern":"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$","description":"a Kubernetes CPU quantity above 0 such as 500m, 0.5 or 2","nullable":true},"memory":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi"}}}},"default":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"2000m","memory":"4Gi"}}},"walStorage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi","default":"20Gi"},"dbStorage":{"type":"string","pattern":"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$","description":"a Kubernetes byte quantity above 0 such as 512Mi, 1.5Gi or 50Gi","default":"50Gi"},"walReplaySeconds":{"type":"integer","minimum":5,"maximum":3600,"default":60,"description":"seconds the startup probe waits for the WAL replay"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -20,6 +20,8 @@ const pattern20 = new RegExp("^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00
 const pattern21 = new RegExp("^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$", "u");
 const pattern25 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 const pattern27 = new RegExp("^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$", "u");
+const pattern29 = new RegExp("^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$", "u");
+const pattern30 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9._/-]*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -125,8 +127,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data.components === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(data.gitops === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "gitops"},message:"must have required property '"+"gitops"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -135,9 +137,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func2.call(schema11.properties, key0))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(data.components === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -146,12 +147,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func3(data0) > 63){
-const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
+for(const key0 in data){
+if(!(func2.call(schema11.properties, key0))){
+const err12 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -160,8 +158,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!pattern0.test(data0)){
-const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func3(data0) > 63){
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -170,9 +172,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
+if(!pattern0.test(data0)){
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -182,11 +183,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.namespace !== undefined){
-let data1 = data.namespace;
-if(typeof data1 === "string"){
-if(func3(data1) > 63){
-const err15 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
+else {
+const err15 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -195,8 +193,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern0.test(data1)){
-const err16 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
+}
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if(typeof data1 === "string"){
+if(func3(data1) > 63){
+const err16 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -205,9 +207,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
+if(!pattern0.test(data1)){
+const err17 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -217,11 +218,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.instance !== undefined){
-let data2 = data.instance;
-if(typeof data2 === "string"){
-if(func3(data2) > 63){
-const err18 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
+else {
+const err18 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.namespace.type,parentSchema:schema11.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -230,8 +228,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!pattern0.test(data2)){
-const err19 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
+}
+if(data.instance !== undefined){
+let data2 = data.instance;
+if(typeof data2 === "string"){
+if(func3(data2) > 63){
+const err19 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -240,9 +242,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
+if(!pattern0.test(data2)){
+const err20 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -252,11 +253,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.storage !== undefined){
-let data3 = data.storage;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.storageClassName === undefined){
-const err21 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data3};
+else {
+const err21 = {instancePath:instancePath+"/instance",schemaPath:"#/properties/instance/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance.type,parentSchema:schema11.properties.instance,data:data2};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -265,9 +263,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!(key1 === "storageClassName")){
-const err22 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data3};
+}
+if(data.storage !== undefined){
+let data3 = data.storage;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.storageClassName === undefined){
+const err22 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "storageClassName"},message:"must have required property '"+"storageClassName"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -276,12 +277,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data3.storageClassName !== undefined){
-let data4 = data3.storageClassName;
-if(typeof data4 === "string"){
-if(func3(data4) > 253){
-const err23 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data4};
+for(const key1 in data3){
+if(!(key1 === "storageClassName")){
+const err23 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -290,8 +288,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(func3(data4) < 1){
-const err24 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data4};
+}
+if(data3.storageClassName !== undefined){
+let data4 = data3.storageClassName;
+if(typeof data4 === "string"){
+if(func3(data4) > 253){
+const err24 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.storage.properties.storageClassName,data:data4};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -300,8 +302,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!pattern3.test(data4)){
-const err25 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data4};
+if(func3(data4) < 1){
+const err25 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.storage.properties.storageClassName,data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -310,9 +312,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data4};
+if(!pattern3.test(data4)){
+const err26 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.storage.properties.storageClassName,data:data4};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -322,9 +323,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
 else {
-const err27 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data3};
+const err27 = {instancePath:instancePath+"/storage/storageClassName",schemaPath:"#/properties/storage/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.storageClassName.type,parentSchema:schema11.properties.storage.properties.storageClassName,data:data4};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -334,11 +334,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data5 = data.features;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.networkPolicy === undefined){
-const err28 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data5};
+}
+else {
+const err28 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data3};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -347,8 +345,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data5.serviceMonitor === undefined){
-const err29 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data5};
+}
+if(data.features !== undefined){
+let data5 = data.features;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.networkPolicy === undefined){
+const err29 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data5};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -357,8 +359,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data5.podDisruptionBudget === undefined){
-const err30 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data5};
+if(data5.serviceMonitor === undefined){
+const err30 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "serviceMonitor"},message:"must have required property '"+"serviceMonitor"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data5};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -367,9 +369,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key2 in data5){
-if(!(((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget"))){
-const err31 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data5};
+if(data5.podDisruptionBudget === undefined){
+const err31 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/required",keyword:"required",params:{missingProperty: "podDisruptionBudget"},message:"must have required property '"+"podDisruptionBudget"+"'",schema:schema11.properties.features.required,parentSchema:schema11.properties.features,data:data5};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -378,11 +379,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-if(data5.networkPolicy !== undefined){
-let data6 = data5.networkPolicy;
-if(typeof data6 !== "boolean"){
-const err32 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data6};
+for(const key2 in data5){
+if(!(((key2 === "networkPolicy") || (key2 === "serviceMonitor")) || (key2 === "podDisruptionBudget"))){
+const err32 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.features,data:data5};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -392,10 +391,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data5.serviceMonitor !== undefined){
-let data7 = data5.serviceMonitor;
-if(typeof data7 !== "boolean"){
-const err33 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data7};
+if(data5.networkPolicy !== undefined){
+let data6 = data5.networkPolicy;
+if(typeof data6 !== "boolean"){
+const err33 = {instancePath:instancePath+"/features/networkPolicy",schemaPath:"#/properties/features/properties/networkPolicy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.networkPolicy.type,parentSchema:schema11.properties.features.properties.networkPolicy,data:data6};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -405,10 +404,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data5.podDisruptionBudget !== undefined){
-let data8 = data5.podDisruptionBudget;
-if(typeof data8 !== "boolean"){
-const err34 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data8};
+if(data5.serviceMonitor !== undefined){
+let data7 = data5.serviceMonitor;
+if(typeof data7 !== "boolean"){
+const err34 = {instancePath:instancePath+"/features/serviceMonitor",schemaPath:"#/properties/features/properties/serviceMonitor/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.serviceMonitor.type,parentSchema:schema11.properties.features.properties.serviceMonitor,data:data7};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -418,9 +417,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data5};
+if(data5.podDisruptionBudget !== undefined){
+let data8 = data5.podDisruptionBudget;
+if(typeof data8 !== "boolean"){
+const err35 = {instancePath:instancePath+"/features/podDisruptionBudget",schemaPath:"#/properties/features/properties/podDisruptionBudget/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.features.properties.podDisruptionBudget.type,parentSchema:schema11.properties.features.properties.podDisruptionBudget,data:data8};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -430,11 +430,9 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.ingress !== undefined){
-let data9 = data.ingress;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.host === undefined){
-const err36 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
+}
+else {
+const err36 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.features.type,parentSchema:schema11.properties.features,data:data5};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -443,8 +441,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data9.className === undefined){
-const err37 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
+}
+if(data.ingress !== undefined){
+let data9 = data.ingress;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.host === undefined){
+const err37 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -453,8 +455,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data9.entrypoint === undefined){
-const err38 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "entrypoint"},message:"must have required property '"+"entrypoint"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
+if(data9.className === undefined){
+const err38 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -463,8 +465,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data9.clusterIssuer === undefined){
-const err39 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "clusterIssuer"},message:"must have required property '"+"clusterIssuer"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
+if(data9.entrypoint === undefined){
+const err39 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "entrypoint"},message:"must have required property '"+"entrypoint"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -473,8 +475,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data9.tlsSecretName === undefined){
-const err40 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "tlsSecretName"},message:"must have required property '"+"tlsSecretName"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
+if(data9.clusterIssuer === undefined){
+const err40 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "clusterIssuer"},message:"must have required property '"+"clusterIssuer"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -483,8 +485,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data9.rateLimit === undefined){
-const err41 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
+if(data9.tlsSecretName === undefined){
+const err41 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "tlsSecretName"},message:"must have required property '"+"tlsSecretName"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -493,9 +495,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-for(const key3 in data9){
-if(!((((((key3 === "host") || (key3 === "className")) || (key3 === "entrypoint")) || (key3 === "clusterIssuer")) || (key3 === "tlsSecretName")) || (key3 === "rateLimit"))){
-const err42 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data9};
+if(data9.rateLimit === undefined){
+const err42 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "rateLimit"},message:"must have required property '"+"rateLimit"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data9};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -504,12 +505,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data9.host !== undefined){
-let data10 = data9.host;
-if(typeof data10 === "string"){
-if(func3(data10) > 253){
-const err43 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.ingress.properties.host,data:data10};
+for(const key3 in data9){
+if(!((((((key3 === "host") || (key3 === "className")) || (key3 === "entrypoint")) || (key3 === "clusterIssuer")) || (key3 === "tlsSecretName")) || (key3 === "rateLimit"))){
+const err43 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data9};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -518,8 +516,12 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(func3(data10) < 1){
-const err44 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.ingress.properties.host,data:data10};
+}
+if(data9.host !== undefined){
+let data10 = data9.host;
+if(typeof data10 === "string"){
+if(func3(data10) > 253){
+const err44 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.ingress.properties.host,data:data10};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -528,8 +530,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(!pattern3.test(data10)){
-const err45 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.ingress.properties.host,data:data10};
+if(func3(data10) < 1){
+const err45 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.ingress.properties.host,data:data10};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -538,9 +540,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.host.type,parentSchema:schema11.properties.ingress.properties.host,data:data10};
+if(!pattern3.test(data10)){
+const err46 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.ingress.properties.host,data:data10};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -550,11 +551,8 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data9.className !== undefined){
-let data11 = data9.className;
-if(typeof data11 === "string"){
-if(func3(data11) > 253){
-const err47 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.ingress.properties.className,data:data11};
+else {
+const err47 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.host.type,parentSchema:schema11.properties.ingress.properties.host,data:data10};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -563,8 +561,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(func3(data11) < 1){
-const err48 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.ingress.properties.className,data:data11};
+}
+if(data9.className !== undefined){
+let data11 = data9.className;
+if(typeof data11 === "string"){
+if(func3(data11) > 253){
+const err48 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.ingress.properties.className,data:data11};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -573,8 +575,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(!pattern3.test(data11)){
-const err49 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.ingress.properties.className,data:data11};
+if(func3(data11) < 1){
+const err49 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.ingress.properties.className,data:data11};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -583,9 +585,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data11};
+if(!pattern3.test(data11)){
+const err50 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.ingress.properties.className,data:data11};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -595,11 +596,8 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data9.entrypoint !== undefined){
-let data12 = data9.entrypoint;
-if(typeof data12 === "string"){
-if(!pattern6.test(data12)){
-const err51 = {instancePath:instancePath+"/ingress/entrypoint",schemaPath:"#/properties/ingress/properties/entrypoint/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]*$"},message:"must match pattern \""+"^[a-z][a-z0-9-]*$"+"\"",schema:"^[a-z][a-z0-9-]*$",parentSchema:schema11.properties.ingress.properties.entrypoint,data:data12};
+else {
+const err51 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data11};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -609,8 +607,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-else {
-const err52 = {instancePath:instancePath+"/ingress/entrypoint",schemaPath:"#/properties/ingress/properties/entrypoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.entrypoint.type,parentSchema:schema11.properties.ingress.properties.entrypoint,data:data12};
+if(data9.entrypoint !== undefined){
+let data12 = data9.entrypoint;
+if(typeof data12 === "string"){
+if(!pattern6.test(data12)){
+const err52 = {instancePath:instancePath+"/ingress/entrypoint",schemaPath:"#/properties/ingress/properties/entrypoint/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]*$"},message:"must match pattern \""+"^[a-z][a-z0-9-]*$"+"\"",schema:"^[a-z][a-z0-9-]*$",parentSchema:schema11.properties.ingress.properties.entrypoint,data:data12};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -620,11 +621,8 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data9.clusterIssuer !== undefined){
-let data13 = data9.clusterIssuer;
-if(typeof data13 === "string"){
-if(func3(data13) > 253){
-const err53 = {instancePath:instancePath+"/ingress/clusterIssuer",schemaPath:"#/properties/ingress/properties/clusterIssuer/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.ingress.properties.clusterIssuer,data:data13};
+else {
+const err53 = {instancePath:instancePath+"/ingress/entrypoint",schemaPath:"#/properties/ingress/properties/entrypoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.entrypoint.type,parentSchema:schema11.properties.ingress.properties.entrypoint,data:data12};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -633,8 +631,12 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(func3(data13) < 1){
-const err54 = {instancePath:instancePath+"/ingress/clusterIssuer",schemaPath:"#/properties/ingress/properties/clusterIssuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.ingress.properties.clusterIssuer,data:data13};
+}
+if(data9.clusterIssuer !== undefined){
+let data13 = data9.clusterIssuer;
+if(typeof data13 === "string"){
+if(func3(data13) > 253){
+const err54 = {instancePath:instancePath+"/ingress/clusterIssuer",schemaPath:"#/properties/ingress/properties/clusterIssuer/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.ingress.properties.clusterIssuer,data:data13};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -643,8 +645,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(!pattern3.test(data13)){
-const err55 = {instancePath:instancePath+"/ingress/clusterIssuer",schemaPath:"#/properties/ingress/properties/clusterIssuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.ingress.properties.clusterIssuer,data:data13};
+if(func3(data13) < 1){
+const err55 = {instancePath:instancePath+"/ingress/clusterIssuer",schemaPath:"#/properties/ingress/properties/clusterIssuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.ingress.properties.clusterIssuer,data:data13};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -653,9 +655,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-else {
-const err56 = {instancePath:instancePath+"/ingress/clusterIssuer",schemaPath:"#/properties/ingress/properties/clusterIssuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.clusterIssuer.type,parentSchema:schema11.properties.ingress.properties.clusterIssuer,data:data13};
+if(!pattern3.test(data13)){
+const err56 = {instancePath:instancePath+"/ingress/clusterIssuer",schemaPath:"#/properties/ingress/properties/clusterIssuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.ingress.properties.clusterIssuer,data:data13};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -665,11 +666,8 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data9.tlsSecretName !== undefined){
-let data14 = data9.tlsSecretName;
-if(typeof data14 === "string"){
-if(func3(data14) > 63){
-const err57 = {instancePath:instancePath+"/ingress/tlsSecretName",schemaPath:"#/properties/ingress/properties/tlsSecretName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.ingress.properties.tlsSecretName,data:data14};
+else {
+const err57 = {instancePath:instancePath+"/ingress/clusterIssuer",schemaPath:"#/properties/ingress/properties/clusterIssuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.clusterIssuer.type,parentSchema:schema11.properties.ingress.properties.clusterIssuer,data:data13};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -678,8 +676,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(!pattern0.test(data14)){
-const err58 = {instancePath:instancePath+"/ingress/tlsSecretName",schemaPath:"#/properties/ingress/properties/tlsSecretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.ingress.properties.tlsSecretName,data:data14};
+}
+if(data9.tlsSecretName !== undefined){
+let data14 = data9.tlsSecretName;
+if(typeof data14 === "string"){
+if(func3(data14) > 63){
+const err58 = {instancePath:instancePath+"/ingress/tlsSecretName",schemaPath:"#/properties/ingress/properties/tlsSecretName/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.ingress.properties.tlsSecretName,data:data14};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -688,9 +690,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/ingress/tlsSecretName",schemaPath:"#/properties/ingress/properties/tlsSecretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.tlsSecretName.type,parentSchema:schema11.properties.ingress.properties.tlsSecretName,data:data14};
+if(!pattern0.test(data14)){
+const err59 = {instancePath:instancePath+"/ingress/tlsSecretName",schemaPath:"#/properties/ingress/properties/tlsSecretName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.ingress.properties.tlsSecretName,data:data14};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -700,11 +701,8 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data9.rateLimit !== undefined){
-let data15 = data9.rateLimit;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.average === undefined){
-const err60 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/required",keyword:"required",params:{missingProperty: "average"},message:"must have required property '"+"average"+"'",schema:schema11.properties.ingress.properties.rateLimit.required,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
+else {
+const err60 = {instancePath:instancePath+"/ingress/tlsSecretName",schemaPath:"#/properties/ingress/properties/tlsSecretName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.tlsSecretName.type,parentSchema:schema11.properties.ingress.properties.tlsSecretName,data:data14};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -713,8 +711,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data15.burst === undefined){
-const err61 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.ingress.properties.rateLimit.required,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
+}
+if(data9.rateLimit !== undefined){
+let data15 = data9.rateLimit;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.average === undefined){
+const err61 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/required",keyword:"required",params:{missingProperty: "average"},message:"must have required property '"+"average"+"'",schema:schema11.properties.ingress.properties.rateLimit.required,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -723,8 +725,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(data15.period === undefined){
-const err62 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'",schema:schema11.properties.ingress.properties.rateLimit.required,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
+if(data15.burst === undefined){
+const err62 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/required",keyword:"required",params:{missingProperty: "burst"},message:"must have required property '"+"burst"+"'",schema:schema11.properties.ingress.properties.rateLimit.required,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -733,9 +735,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key4 in data15){
-if(!(((key4 === "average") || (key4 === "burst")) || (key4 === "period"))){
-const err63 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
+if(data15.period === undefined){
+const err63 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/required",keyword:"required",params:{missingProperty: "period"},message:"must have required property '"+"period"+"'",schema:schema11.properties.ingress.properties.rateLimit.required,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -744,11 +745,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data15.average !== undefined){
-let data16 = data15.average;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err64 = {instancePath:instancePath+"/ingress/rateLimit/average",schemaPath:"#/properties/ingress/properties/rateLimit/properties/average/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.ingress.properties.rateLimit.properties.average.type,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.average,data:data16};
+for(const key4 in data15){
+if(!(((key4 === "average") || (key4 === "burst")) || (key4 === "period"))){
+const err64 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -757,9 +756,11 @@ vErrors.push(err64);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 1 || isNaN(data16)){
-const err65 = {instancePath:instancePath+"/ingress/rateLimit/average",schemaPath:"#/properties/ingress/properties/rateLimit/properties/average/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.average,data:data16};
+}
+if(data15.average !== undefined){
+let data16 = data15.average;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err65 = {instancePath:instancePath+"/ingress/rateLimit/average",schemaPath:"#/properties/ingress/properties/rateLimit/properties/average/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.ingress.properties.rateLimit.properties.average.type,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.average,data:data16};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -768,12 +769,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-}
-if(data15.burst !== undefined){
-let data17 = data15.burst;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err66 = {instancePath:instancePath+"/ingress/rateLimit/burst",schemaPath:"#/properties/ingress/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.ingress.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.burst,data:data17};
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 1 || isNaN(data16)){
+const err66 = {instancePath:instancePath+"/ingress/rateLimit/average",schemaPath:"#/properties/ingress/properties/rateLimit/properties/average/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.average,data:data16};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -782,9 +780,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 1 || isNaN(data17)){
-const err67 = {instancePath:instancePath+"/ingress/rateLimit/burst",schemaPath:"#/properties/ingress/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.burst,data:data17};
+}
+}
+if(data15.burst !== undefined){
+let data17 = data15.burst;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+const err67 = {instancePath:instancePath+"/ingress/rateLimit/burst",schemaPath:"#/properties/ingress/properties/rateLimit/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.ingress.properties.rateLimit.properties.burst.type,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.burst,data:data17};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -793,13 +794,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-if(data15.period !== undefined){
-let data18 = data15.period;
-if(typeof data18 === "string"){
-if(!pattern9.test(data18)){
-const err68 = {instancePath:instancePath+"/ingress/rateLimit/period",schemaPath:"#/properties/ingress/properties/rateLimit/properties/period/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(s|m|h)$"},message:"must match pattern \""+"^[1-9][0-9]*(s|m|h)$"+"\"",schema:"^[1-9][0-9]*(s|m|h)$",parentSchema:schema11.properties.ingress.properties.rateLimit.properties.period,data:data18};
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 1 || isNaN(data17)){
+const err68 = {instancePath:instancePath+"/ingress/rateLimit/burst",schemaPath:"#/properties/ingress/properties/rateLimit/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.burst,data:data17};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -809,8 +806,12 @@ vErrors.push(err68);
 errors++;
 }
 }
-else {
-const err69 = {instancePath:instancePath+"/ingress/rateLimit/period",schemaPath:"#/properties/ingress/properties/rateLimit/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.rateLimit.properties.period.type,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.period,data:data18};
+}
+if(data15.period !== undefined){
+let data18 = data15.period;
+if(typeof data18 === "string"){
+if(!pattern9.test(data18)){
+const err69 = {instancePath:instancePath+"/ingress/rateLimit/period",schemaPath:"#/properties/ingress/properties/rateLimit/properties/period/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(s|m|h)$"},message:"must match pattern \""+"^[1-9][0-9]*(s|m|h)$"+"\"",schema:"^[1-9][0-9]*(s|m|h)$",parentSchema:schema11.properties.ingress.properties.rateLimit.properties.period,data:data18};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -820,9 +821,8 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
 else {
-const err70 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.properties.rateLimit.type,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
+const err70 = {instancePath:instancePath+"/ingress/rateLimit/period",schemaPath:"#/properties/ingress/properties/rateLimit/properties/period/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.rateLimit.properties.period.type,parentSchema:schema11.properties.ingress.properties.rateLimit.properties.period,data:data18};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -834,7 +834,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data9};
+const err71 = {instancePath:instancePath+"/ingress/rateLimit",schemaPath:"#/properties/ingress/properties/rateLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.properties.rateLimit.type,parentSchema:schema11.properties.ingress.properties.rateLimit,data:data15};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -844,11 +844,9 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data.secrets !== undefined){
-let data19 = data.secrets;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.store === undefined){
-const err72 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data19};
+}
+else {
+const err72 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data9};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -857,8 +855,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data19.storeKind === undefined){
-const err73 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "storeKind"},message:"must have required property '"+"storeKind"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data19};
+}
+if(data.secrets !== undefined){
+let data19 = data.secrets;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.store === undefined){
+const err73 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "store"},message:"must have required property '"+"store"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data19};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -867,8 +869,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data19.refreshInterval === undefined){
-const err74 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "refreshInterval"},message:"must have required property '"+"refreshInterval"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data19};
+if(data19.storeKind === undefined){
+const err74 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "storeKind"},message:"must have required property '"+"storeKind"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data19};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -877,8 +879,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data19.rootApiKeyRemoteKey === undefined){
-const err75 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "rootApiKeyRemoteKey"},message:"must have required property '"+"rootApiKeyRemoteKey"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data19};
+if(data19.refreshInterval === undefined){
+const err75 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "refreshInterval"},message:"must have required property '"+"refreshInterval"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data19};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -887,9 +889,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-for(const key5 in data19){
-if(!((((key5 === "store") || (key5 === "storeKind")) || (key5 === "refreshInterval")) || (key5 === "rootApiKeyRemoteKey"))){
-const err76 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data19};
+if(data19.rootApiKeyRemoteKey === undefined){
+const err76 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/required",keyword:"required",params:{missingProperty: "rootApiKeyRemoteKey"},message:"must have required property '"+"rootApiKeyRemoteKey"+"'",schema:schema11.properties.secrets.required,parentSchema:schema11.properties.secrets,data:data19};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -898,12 +899,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data19.store !== undefined){
-let data20 = data19.store;
-if(typeof data20 === "string"){
-if(func3(data20) > 253){
-const err77 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data20};
+for(const key5 in data19){
+if(!((((key5 === "store") || (key5 === "storeKind")) || (key5 === "refreshInterval")) || (key5 === "rootApiKeyRemoteKey"))){
+const err77 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data19};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -912,8 +910,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(func3(data20) < 1){
-const err78 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data20};
+}
+if(data19.store !== undefined){
+let data20 = data19.store;
+if(typeof data20 === "string"){
+if(func3(data20) > 253){
+const err78 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.secrets.properties.store,data:data20};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -922,8 +924,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(!pattern3.test(data20)){
-const err79 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data20};
+if(func3(data20) < 1){
+const err79 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.store,data:data20};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -932,9 +934,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-else {
-const err80 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data20};
+if(!pattern3.test(data20)){
+const err80 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",parentSchema:schema11.properties.secrets.properties.store,data:data20};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -944,10 +945,8 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data19.storeKind !== undefined){
-let data21 = data19.storeKind;
-if(typeof data21 !== "string"){
-const err81 = {instancePath:instancePath+"/secrets/storeKind",schemaPath:"#/properties/secrets/properties/storeKind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.storeKind.type,parentSchema:schema11.properties.secrets.properties.storeKind,data:data21};
+else {
+const err81 = {instancePath:instancePath+"/secrets/store",schemaPath:"#/properties/secrets/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.store.type,parentSchema:schema11.properties.secrets.properties.store,data:data20};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -956,8 +955,11 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(!((data21 === "ClusterSecretStore") || (data21 === "SecretStore"))){
-const err82 = {instancePath:instancePath+"/secrets/storeKind",schemaPath:"#/properties/secrets/properties/storeKind/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.storeKind.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.storeKind.enum,parentSchema:schema11.properties.secrets.properties.storeKind,data:data21};
+}
+if(data19.storeKind !== undefined){
+let data21 = data19.storeKind;
+if(typeof data21 !== "string"){
+const err82 = {instancePath:instancePath+"/secrets/storeKind",schemaPath:"#/properties/secrets/properties/storeKind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.storeKind.type,parentSchema:schema11.properties.secrets.properties.storeKind,data:data21};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -966,12 +968,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data19.refreshInterval !== undefined){
-let data22 = data19.refreshInterval;
-if(typeof data22 === "string"){
-if(!pattern9.test(data22)){
-const err83 = {instancePath:instancePath+"/secrets/refreshInterval",schemaPath:"#/properties/secrets/properties/refreshInterval/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(s|m|h)$"},message:"must match pattern \""+"^[1-9][0-9]*(s|m|h)$"+"\"",schema:"^[1-9][0-9]*(s|m|h)$",parentSchema:schema11.properties.secrets.properties.refreshInterval,data:data22};
+if(!((data21 === "ClusterSecretStore") || (data21 === "SecretStore"))){
+const err83 = {instancePath:instancePath+"/secrets/storeKind",schemaPath:"#/properties/secrets/properties/storeKind/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties.storeKind.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties.storeKind.enum,parentSchema:schema11.properties.secrets.properties.storeKind,data:data21};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -981,8 +979,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-else {
-const err84 = {instancePath:instancePath+"/secrets/refreshInterval",schemaPath:"#/properties/secrets/properties/refreshInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.refreshInterval.type,parentSchema:schema11.properties.secrets.properties.refreshInterval,data:data22};
+if(data19.refreshInterval !== undefined){
+let data22 = data19.refreshInterval;
+if(typeof data22 === "string"){
+if(!pattern9.test(data22)){
+const err84 = {instancePath:instancePath+"/secrets/refreshInterval",schemaPath:"#/properties/secrets/properties/refreshInterval/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*(s|m|h)$"},message:"must match pattern \""+"^[1-9][0-9]*(s|m|h)$"+"\"",schema:"^[1-9][0-9]*(s|m|h)$",parentSchema:schema11.properties.secrets.properties.refreshInterval,data:data22};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -992,11 +993,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data19.rootApiKeyRemoteKey !== undefined){
-let data23 = data19.rootApiKeyRemoteKey;
-if(typeof data23 === "string"){
-if(func3(data23) > 255){
-const err85 = {instancePath:instancePath+"/secrets/rootApiKeyRemoteKey",schemaPath:"#/properties/secrets/properties/rootApiKeyRemoteKey/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.secrets.properties.rootApiKeyRemoteKey,data:data23};
+else {
+const err85 = {instancePath:instancePath+"/secrets/refreshInterval",schemaPath:"#/properties/secrets/properties/refreshInterval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.refreshInterval.type,parentSchema:schema11.properties.secrets.properties.refreshInterval,data:data22};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1005,8 +1003,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(!pattern12.test(data23)){
-const err86 = {instancePath:instancePath+"/secrets/rootApiKeyRemoteKey",schemaPath:"#/properties/secrets/properties/rootApiKeyRemoteKey/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_./-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_./-]+$"+"\"",schema:"^[A-Za-z0-9_./-]+$",parentSchema:schema11.properties.secrets.properties.rootApiKeyRemoteKey,data:data23};
+}
+if(data19.rootApiKeyRemoteKey !== undefined){
+let data23 = data19.rootApiKeyRemoteKey;
+if(typeof data23 === "string"){
+if(func3(data23) > 255){
+const err86 = {instancePath:instancePath+"/secrets/rootApiKeyRemoteKey",schemaPath:"#/properties/secrets/properties/rootApiKeyRemoteKey/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.secrets.properties.rootApiKeyRemoteKey,data:data23};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1015,9 +1017,8 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-else {
-const err87 = {instancePath:instancePath+"/secrets/rootApiKeyRemoteKey",schemaPath:"#/properties/secrets/properties/rootApiKeyRemoteKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.rootApiKeyRemoteKey.type,parentSchema:schema11.properties.secrets.properties.rootApiKeyRemoteKey,data:data23};
+if(!pattern12.test(data23)){
+const err87 = {instancePath:instancePath+"/secrets/rootApiKeyRemoteKey",schemaPath:"#/properties/secrets/properties/rootApiKeyRemoteKey/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_./-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_./-]+$"+"\"",schema:"^[A-Za-z0-9_./-]+$",parentSchema:schema11.properties.secrets.properties.rootApiKeyRemoteKey,data:data23};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1027,9 +1028,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
 else {
-const err88 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data19};
+const err88 = {instancePath:instancePath+"/secrets/rootApiKeyRemoteKey",schemaPath:"#/properties/secrets/properties/rootApiKeyRemoteKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.rootApiKeyRemoteKey.type,parentSchema:schema11.properties.secrets.properties.rootApiKeyRemoteKey,data:data23};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1039,11 +1039,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data.backup !== undefined){
-let data24 = data.backup;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.schedule === undefined){
-const err89 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
+}
+else {
+const err89 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data19};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1052,8 +1050,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data24.image === undefined){
-const err90 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
+}
+if(data.backup !== undefined){
+let data24 = data.backup;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.schedule === undefined){
+const err90 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "schedule"},message:"must have required property '"+"schedule"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1062,8 +1064,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data24.bucket === undefined){
-const err91 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
+if(data24.image === undefined){
+const err91 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1072,8 +1074,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data24.remote === undefined){
-const err92 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
+if(data24.bucket === undefined){
+const err92 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1082,8 +1084,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data24.rcloneConfigSecret === undefined){
-const err93 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "rcloneConfigSecret"},message:"must have required property '"+"rcloneConfigSecret"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
+if(data24.remote === undefined){
+const err93 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "remote"},message:"must have required property '"+"remote"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1092,8 +1094,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data24.exportPath === undefined){
-const err94 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "exportPath"},message:"must have required property '"+"exportPath"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
+if(data24.rcloneConfigSecret === undefined){
+const err94 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "rcloneConfigSecret"},message:"must have required property '"+"rcloneConfigSecret"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1102,8 +1104,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data24.resources === undefined){
-const err95 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
+if(data24.exportPath === undefined){
+const err95 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "exportPath"},message:"must have required property '"+"exportPath"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1112,9 +1114,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-for(const key6 in data24){
-if(!(((((((key6 === "schedule") || (key6 === "image")) || (key6 === "bucket")) || (key6 === "remote")) || (key6 === "rcloneConfigSecret")) || (key6 === "exportPath")) || (key6 === "resources"))){
-const err96 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data24};
+if(data24.resources === undefined){
+const err96 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'",schema:schema11.properties.backup.required,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1123,11 +1124,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data24.schedule !== undefined){
-let data25 = data24.schedule;
-if(!(typeof data25 === "string")){
-const err97 = {instancePath:instancePath+"/backup/schedule",schemaPath:"#/properties/backup/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.schedule.type,parentSchema:schema11.properties.backup.properties.schedule,data:data25};
+for(const key6 in data24){
+if(!(((((((key6 === "schedule") || (key6 === "image")) || (key6 === "bucket")) || (key6 === "remote")) || (key6 === "rcloneConfigSecret")) || (key6 === "exportPath")) || (key6 === "resources"))){
+const err97 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1137,11 +1136,10 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data24.image !== undefined){
-let data26 = data24.image;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.repository === undefined){
-const err98 = {instancePath:instancePath+"/backup/image",schemaPath:"#/properties/backup/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backup.properties.image.required,parentSchema:schema11.properties.backup.properties.image,data:data26};
+if(data24.schedule !== undefined){
+let data25 = data24.schedule;
+if(!(typeof data25 === "string")){
+const err98 = {instancePath:instancePath+"/backup/schedule",schemaPath:"#/properties/backup/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.schedule.type,parentSchema:schema11.properties.backup.properties.schedule,data:data25};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1150,8 +1148,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data26.tag === undefined){
-const err99 = {instancePath:instancePath+"/backup/image",schemaPath:"#/properties/backup/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backup.properties.image.required,parentSchema:schema11.properties.backup.properties.image,data:data26};
+}
+if(data24.image !== undefined){
+let data26 = data24.image;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.repository === undefined){
+const err99 = {instancePath:instancePath+"/backup/image",schemaPath:"#/properties/backup/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.backup.properties.image.required,parentSchema:schema11.properties.backup.properties.image,data:data26};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1160,9 +1162,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-for(const key7 in data26){
-if(!(((key7 === "repository") || (key7 === "tag")) || (key7 === "digest"))){
-const err100 = {instancePath:instancePath+"/backup/image",schemaPath:"#/properties/backup/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.image,data:data26};
+if(data26.tag === undefined){
+const err100 = {instancePath:instancePath+"/backup/image",schemaPath:"#/properties/backup/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.backup.properties.image.required,parentSchema:schema11.properties.backup.properties.image,data:data26};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1171,12 +1172,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data26.repository !== undefined){
-let data27 = data26.repository;
-if(typeof data27 === "string"){
-if(func3(data27) > 255){
-const err101 = {instancePath:instancePath+"/backup/image/repository",schemaPath:"#/properties/backup/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backup.properties.image.properties.repository,data:data27};
+for(const key7 in data26){
+if(!(((key7 === "repository") || (key7 === "tag")) || (key7 === "digest"))){
+const err101 = {instancePath:instancePath+"/backup/image",schemaPath:"#/properties/backup/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.image,data:data26};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1185,8 +1183,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!pattern13.test(data27)){
-const err102 = {instancePath:instancePath+"/backup/image/repository",schemaPath:"#/properties/backup/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backup.properties.image.properties.repository,data:data27};
+}
+if(data26.repository !== undefined){
+let data27 = data26.repository;
+if(typeof data27 === "string"){
+if(func3(data27) > 255){
+const err102 = {instancePath:instancePath+"/backup/image/repository",schemaPath:"#/properties/backup/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.backup.properties.image.properties.repository,data:data27};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1195,9 +1197,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/backup/image/repository",schemaPath:"#/properties/backup/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.image.properties.repository.type,parentSchema:schema11.properties.backup.properties.image.properties.repository,data:data27};
+if(!pattern13.test(data27)){
+const err103 = {instancePath:instancePath+"/backup/image/repository",schemaPath:"#/properties/backup/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.backup.properties.image.properties.repository,data:data27};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1207,11 +1208,8 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data26.tag !== undefined){
-let data28 = data26.tag;
-if(typeof data28 === "string"){
-if(!pattern14.test(data28)){
-const err104 = {instancePath:instancePath+"/backup/image/tag",schemaPath:"#/properties/backup/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backup.properties.image.properties.tag,data:data28};
+else {
+const err104 = {instancePath:instancePath+"/backup/image/repository",schemaPath:"#/properties/backup/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.image.properties.repository.type,parentSchema:schema11.properties.backup.properties.image.properties.repository,data:data27};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1221,8 +1219,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-else {
-const err105 = {instancePath:instancePath+"/backup/image/tag",schemaPath:"#/properties/backup/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.image.properties.tag.type,parentSchema:schema11.properties.backup.properties.image.properties.tag,data:data28};
+if(data26.tag !== undefined){
+let data28 = data26.tag;
+if(typeof data28 === "string"){
+if(!pattern14.test(data28)){
+const err105 = {instancePath:instancePath+"/backup/image/tag",schemaPath:"#/properties/backup/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.backup.properties.image.properties.tag,data:data28};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1232,10 +1233,8 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data26.digest !== undefined){
-let data29 = data26.digest;
-if((typeof data29 !== "string") && (data29 !== null)){
-const err106 = {instancePath:instancePath+"/backup/image/digest",schemaPath:"#/properties/backup/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.image.properties.digest.type,parentSchema:schema11.properties.backup.properties.image.properties.digest,data:data29};
+else {
+const err106 = {instancePath:instancePath+"/backup/image/tag",schemaPath:"#/properties/backup/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.image.properties.tag.type,parentSchema:schema11.properties.backup.properties.image.properties.tag,data:data28};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1244,9 +1243,11 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(typeof data29 === "string"){
-if(!pattern15.test(data29)){
-const err107 = {instancePath:instancePath+"/backup/image/digest",schemaPath:"#/properties/backup/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backup.properties.image.properties.digest,data:data29};
+}
+if(data26.digest !== undefined){
+let data29 = data26.digest;
+if((typeof data29 !== "string") && (data29 !== null)){
+const err107 = {instancePath:instancePath+"/backup/image/digest",schemaPath:"#/properties/backup/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.image.properties.digest.type,parentSchema:schema11.properties.backup.properties.image.properties.digest,data:data29};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1255,11 +1256,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/backup/image",schemaPath:"#/properties/backup/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.properties.image.type,parentSchema:schema11.properties.backup.properties.image,data:data26};
+if(typeof data29 === "string"){
+if(!pattern15.test(data29)){
+const err108 = {instancePath:instancePath+"/backup/image/digest",schemaPath:"#/properties/backup/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.backup.properties.image.properties.digest,data:data29};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1269,11 +1268,10 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data24.bucket !== undefined){
-let data30 = data24.bucket;
-if(typeof data30 === "string"){
-if(!pattern16.test(data30)){
-const err109 = {instancePath:instancePath+"/backup/bucket",schemaPath:"#/properties/backup/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$"+"\"",schema:"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.backup.properties.bucket,data:data30};
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/backup/image",schemaPath:"#/properties/backup/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.properties.image.type,parentSchema:schema11.properties.backup.properties.image,data:data26};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1283,8 +1281,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-else {
-const err110 = {instancePath:instancePath+"/backup/bucket",schemaPath:"#/properties/backup/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.bucket.type,parentSchema:schema11.properties.backup.properties.bucket,data:data30};
+if(data24.bucket !== undefined){
+let data30 = data24.bucket;
+if(typeof data30 === "string"){
+if(!pattern16.test(data30)){
+const err110 = {instancePath:instancePath+"/backup/bucket",schemaPath:"#/properties/backup/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$"+"\"",schema:"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.backup.properties.bucket,data:data30};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1294,11 +1295,8 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data24.remote !== undefined){
-let data31 = data24.remote;
-if(typeof data31 === "string"){
-if(!pattern17.test(data31)){
-const err111 = {instancePath:instancePath+"/backup/remote",schemaPath:"#/properties/backup/properties/remote/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\"",schema:"^[A-Za-z0-9_-]+$",parentSchema:schema11.properties.backup.properties.remote,data:data31};
+else {
+const err111 = {instancePath:instancePath+"/backup/bucket",schemaPath:"#/properties/backup/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.bucket.type,parentSchema:schema11.properties.backup.properties.bucket,data:data30};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1308,8 +1306,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-else {
-const err112 = {instancePath:instancePath+"/backup/remote",schemaPath:"#/properties/backup/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.remote.type,parentSchema:schema11.properties.backup.properties.remote,data:data31};
+if(data24.remote !== undefined){
+let data31 = data24.remote;
+if(typeof data31 === "string"){
+if(!pattern17.test(data31)){
+const err112 = {instancePath:instancePath+"/backup/remote",schemaPath:"#/properties/backup/properties/remote/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\"",schema:"^[A-Za-z0-9_-]+$",parentSchema:schema11.properties.backup.properties.remote,data:data31};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1319,11 +1320,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data24.rcloneConfigSecret !== undefined){
-let data32 = data24.rcloneConfigSecret;
-if(typeof data32 === "string"){
-if(func3(data32) > 63){
-const err113 = {instancePath:instancePath+"/backup/rcloneConfigSecret",schemaPath:"#/properties/backup/properties/rcloneConfigSecret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backup.properties.rcloneConfigSecret,data:data32};
+else {
+const err113 = {instancePath:instancePath+"/backup/remote",schemaPath:"#/properties/backup/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.remote.type,parentSchema:schema11.properties.backup.properties.remote,data:data31};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1332,8 +1330,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(!pattern0.test(data32)){
-const err114 = {instancePath:instancePath+"/backup/rcloneConfigSecret",schemaPath:"#/properties/backup/properties/rcloneConfigSecret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backup.properties.rcloneConfigSecret,data:data32};
+}
+if(data24.rcloneConfigSecret !== undefined){
+let data32 = data24.rcloneConfigSecret;
+if(typeof data32 === "string"){
+if(func3(data32) > 63){
+const err114 = {instancePath:instancePath+"/backup/rcloneConfigSecret",schemaPath:"#/properties/backup/properties/rcloneConfigSecret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.backup.properties.rcloneConfigSecret,data:data32};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1342,9 +1344,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-else {
-const err115 = {instancePath:instancePath+"/backup/rcloneConfigSecret",schemaPath:"#/properties/backup/properties/rcloneConfigSecret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.rcloneConfigSecret.type,parentSchema:schema11.properties.backup.properties.rcloneConfigSecret,data:data32};
+if(!pattern0.test(data32)){
+const err115 = {instancePath:instancePath+"/backup/rcloneConfigSecret",schemaPath:"#/properties/backup/properties/rcloneConfigSecret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.backup.properties.rcloneConfigSecret,data:data32};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1354,11 +1355,8 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data24.exportPath !== undefined){
-let data33 = data24.exportPath;
-if(typeof data33 === "string"){
-if(!pattern19.test(data33)){
-const err116 = {instancePath:instancePath+"/backup/exportPath",schemaPath:"#/properties/backup/properties/exportPath/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~/-]*$"+"\"",schema:"^/[A-Za-z0-9._~/-]*$",parentSchema:schema11.properties.backup.properties.exportPath,data:data33};
+else {
+const err116 = {instancePath:instancePath+"/backup/rcloneConfigSecret",schemaPath:"#/properties/backup/properties/rcloneConfigSecret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.rcloneConfigSecret.type,parentSchema:schema11.properties.backup.properties.rcloneConfigSecret,data:data32};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1368,8 +1366,11 @@ vErrors.push(err116);
 errors++;
 }
 }
-else {
-const err117 = {instancePath:instancePath+"/backup/exportPath",schemaPath:"#/properties/backup/properties/exportPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.exportPath.type,parentSchema:schema11.properties.backup.properties.exportPath,data:data33};
+if(data24.exportPath !== undefined){
+let data33 = data24.exportPath;
+if(typeof data33 === "string"){
+if(!pattern19.test(data33)){
+const err117 = {instancePath:instancePath+"/backup/exportPath",schemaPath:"#/properties/backup/properties/exportPath/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~/-]*$"+"\"",schema:"^/[A-Za-z0-9._~/-]*$",parentSchema:schema11.properties.backup.properties.exportPath,data:data33};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1379,11 +1380,8 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data24.resources !== undefined){
-let data34 = data24.resources;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.requests === undefined){
-const err118 = {instancePath:instancePath+"/backup/resources",schemaPath:"#/properties/backup/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.backup.properties.resources.required,parentSchema:schema11.properties.backup.properties.resources,data:data34};
+else {
+const err118 = {instancePath:instancePath+"/backup/exportPath",schemaPath:"#/properties/backup/properties/exportPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.exportPath.type,parentSchema:schema11.properties.backup.properties.exportPath,data:data33};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1392,8 +1390,12 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data34.limits === undefined){
-const err119 = {instancePath:instancePath+"/backup/resources",schemaPath:"#/properties/backup/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.backup.properties.resources.required,parentSchema:schema11.properties.backup.properties.resources,data:data34};
+}
+if(data24.resources !== undefined){
+let data34 = data24.resources;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.requests === undefined){
+const err119 = {instancePath:instancePath+"/backup/resources",schemaPath:"#/properties/backup/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.backup.properties.resources.required,parentSchema:schema11.properties.backup.properties.resources,data:data34};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1402,9 +1404,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-for(const key8 in data34){
-if(!((key8 === "requests") || (key8 === "limits"))){
-const err120 = {instancePath:instancePath+"/backup/resources",schemaPath:"#/properties/backup/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.resources,data:data34};
+if(data34.limits === undefined){
+const err120 = {instancePath:instancePath+"/backup/resources",schemaPath:"#/properties/backup/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.backup.properties.resources.required,parentSchema:schema11.properties.backup.properties.resources,data:data34};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1413,12 +1414,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data34.requests !== undefined){
-let data35 = data34.requests;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.cpu === undefined){
-const err121 = {instancePath:instancePath+"/backup/resources/requests",schemaPath:"#/properties/backup/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.backup.properties.resources.properties.requests.required,parentSchema:schema11.properties.backup.properties.resources.properties.requests,data:data35};
+for(const key8 in data34){
+if(!((key8 === "requests") || (key8 === "limits"))){
+const err121 = {instancePath:instancePath+"/backup/resources",schemaPath:"#/properties/backup/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.resources,data:data34};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1427,8 +1425,12 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data35.memory === undefined){
-const err122 = {instancePath:instancePath+"/backup/resources/requests",schemaPath:"#/properties/backup/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.backup.properties.resources.properties.requests.required,parentSchema:schema11.properties.backup.properties.resources.properties.requests,data:data35};
+}
+if(data34.requests !== undefined){
+let data35 = data34.requests;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.cpu === undefined){
+const err122 = {instancePath:instancePath+"/backup/resources/requests",schemaPath:"#/properties/backup/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.backup.properties.resources.properties.requests.required,parentSchema:schema11.properties.backup.properties.resources.properties.requests,data:data35};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1437,9 +1439,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-for(const key9 in data35){
-if(!((key9 === "cpu") || (key9 === "memory"))){
-const err123 = {instancePath:instancePath+"/backup/resources/requests",schemaPath:"#/properties/backup/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.resources.properties.requests,data:data35};
+if(data35.memory === undefined){
+const err123 = {instancePath:instancePath+"/backup/resources/requests",schemaPath:"#/properties/backup/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.backup.properties.resources.properties.requests.required,parentSchema:schema11.properties.backup.properties.resources.properties.requests,data:data35};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1448,12 +1449,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(data35.cpu !== undefined){
-let data36 = data35.cpu;
-if(typeof data36 === "string"){
-if(!pattern20.test(data36)){
-const err124 = {instancePath:instancePath+"/backup/resources/requests/cpu",schemaPath:"#/properties/backup/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.backup.properties.resources.properties.requests.properties.cpu,data:data36};
+for(const key9 in data35){
+if(!((key9 === "cpu") || (key9 === "memory"))){
+const err124 = {instancePath:instancePath+"/backup/resources/requests",schemaPath:"#/properties/backup/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.resources.properties.requests,data:data35};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1463,8 +1461,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-else {
-const err125 = {instancePath:instancePath+"/backup/resources/requests/cpu",schemaPath:"#/properties/backup/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.backup.properties.resources.properties.requests.properties.cpu,data:data36};
+if(data35.cpu !== undefined){
+let data36 = data35.cpu;
+if(typeof data36 === "string"){
+if(!pattern20.test(data36)){
+const err125 = {instancePath:instancePath+"/backup/resources/requests/cpu",schemaPath:"#/properties/backup/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.backup.properties.resources.properties.requests.properties.cpu,data:data36};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1474,11 +1475,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data35.memory !== undefined){
-let data37 = data35.memory;
-if(typeof data37 === "string"){
-if(!pattern21.test(data37)){
-const err126 = {instancePath:instancePath+"/backup/resources/requests/memory",schemaPath:"#/properties/backup/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.backup.properties.resources.properties.requests.properties.memory,data:data37};
+else {
+const err126 = {instancePath:instancePath+"/backup/resources/requests/cpu",schemaPath:"#/properties/backup/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.backup.properties.resources.properties.requests.properties.cpu,data:data36};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1488,8 +1486,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-else {
-const err127 = {instancePath:instancePath+"/backup/resources/requests/memory",schemaPath:"#/properties/backup/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.backup.properties.resources.properties.requests.properties.memory,data:data37};
+if(data35.memory !== undefined){
+let data37 = data35.memory;
+if(typeof data37 === "string"){
+if(!pattern21.test(data37)){
+const err127 = {instancePath:instancePath+"/backup/resources/requests/memory",schemaPath:"#/properties/backup/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.backup.properties.resources.properties.requests.properties.memory,data:data37};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1499,9 +1500,8 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
 else {
-const err128 = {instancePath:instancePath+"/backup/resources/requests",schemaPath:"#/properties/backup/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.properties.resources.properties.requests.type,parentSchema:schema11.properties.backup.properties.resources.properties.requests,data:data35};
+const err128 = {instancePath:instancePath+"/backup/resources/requests/memory",schemaPath:"#/properties/backup/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.backup.properties.resources.properties.requests.properties.memory,data:data37};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1511,11 +1511,9 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data34.limits !== undefined){
-let data38 = data34.limits;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.memory === undefined){
-const err129 = {instancePath:instancePath+"/backup/resources/limits",schemaPath:"#/properties/backup/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.backup.properties.resources.properties.limits.required,parentSchema:schema11.properties.backup.properties.resources.properties.limits,data:data38};
+}
+else {
+const err129 = {instancePath:instancePath+"/backup/resources/requests",schemaPath:"#/properties/backup/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.properties.resources.properties.requests.type,parentSchema:schema11.properties.backup.properties.resources.properties.requests,data:data35};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1524,9 +1522,12 @@ vErrors.push(err129);
 }
 errors++;
 }
-for(const key10 in data38){
-if(!((key10 === "cpu") || (key10 === "memory"))){
-const err130 = {instancePath:instancePath+"/backup/resources/limits",schemaPath:"#/properties/backup/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.resources.properties.limits,data:data38};
+}
+if(data34.limits !== undefined){
+let data38 = data34.limits;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.memory === undefined){
+const err130 = {instancePath:instancePath+"/backup/resources/limits",schemaPath:"#/properties/backup/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.backup.properties.resources.properties.limits.required,parentSchema:schema11.properties.backup.properties.resources.properties.limits,data:data38};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1535,11 +1536,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data38.cpu !== undefined){
-let data39 = data38.cpu;
-if((typeof data39 !== "string") && (data39 !== null)){
-const err131 = {instancePath:instancePath+"/backup/resources/limits/cpu",schemaPath:"#/properties/backup/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.backup.properties.resources.properties.limits.properties.cpu,data:data39};
+for(const key10 in data38){
+if(!((key10 === "cpu") || (key10 === "memory"))){
+const err131 = {instancePath:instancePath+"/backup/resources/limits",schemaPath:"#/properties/backup/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.resources.properties.limits,data:data38};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1548,9 +1547,11 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(typeof data39 === "string"){
-if(!pattern20.test(data39)){
-const err132 = {instancePath:instancePath+"/backup/resources/limits/cpu",schemaPath:"#/properties/backup/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.backup.properties.resources.properties.limits.properties.cpu,data:data39};
+}
+if(data38.cpu !== undefined){
+let data39 = data38.cpu;
+if((typeof data39 !== "string") && (data39 !== null)){
+const err132 = {instancePath:instancePath+"/backup/resources/limits/cpu",schemaPath:"#/properties/backup/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.backup.properties.resources.properties.limits.properties.cpu,data:data39};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1559,13 +1560,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-if(data38.memory !== undefined){
-let data40 = data38.memory;
-if(typeof data40 === "string"){
-if(!pattern21.test(data40)){
-const err133 = {instancePath:instancePath+"/backup/resources/limits/memory",schemaPath:"#/properties/backup/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.backup.properties.resources.properties.limits.properties.memory,data:data40};
+if(typeof data39 === "string"){
+if(!pattern20.test(data39)){
+const err133 = {instancePath:instancePath+"/backup/resources/limits/cpu",schemaPath:"#/properties/backup/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.backup.properties.resources.properties.limits.properties.cpu,data:data39};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1575,8 +1572,12 @@ vErrors.push(err133);
 errors++;
 }
 }
-else {
-const err134 = {instancePath:instancePath+"/backup/resources/limits/memory",schemaPath:"#/properties/backup/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.backup.properties.resources.properties.limits.properties.memory,data:data40};
+}
+if(data38.memory !== undefined){
+let data40 = data38.memory;
+if(typeof data40 === "string"){
+if(!pattern21.test(data40)){
+const err134 = {instancePath:instancePath+"/backup/resources/limits/memory",schemaPath:"#/properties/backup/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.backup.properties.resources.properties.limits.properties.memory,data:data40};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1586,9 +1587,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-}
 else {
-const err135 = {instancePath:instancePath+"/backup/resources/limits",schemaPath:"#/properties/backup/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.properties.resources.properties.limits.type,parentSchema:schema11.properties.backup.properties.resources.properties.limits,data:data38};
+const err135 = {instancePath:instancePath+"/backup/resources/limits/memory",schemaPath:"#/properties/backup/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.backup.properties.resources.properties.limits.properties.memory,data:data40};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1600,7 +1600,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/backup/resources",schemaPath:"#/properties/backup/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.properties.resources.type,parentSchema:schema11.properties.backup.properties.resources,data:data34};
+const err136 = {instancePath:instancePath+"/backup/resources/limits",schemaPath:"#/properties/backup/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.properties.resources.properties.limits.type,parentSchema:schema11.properties.backup.properties.resources.properties.limits,data:data38};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1612,7 +1612,7 @@ errors++;
 }
 }
 else {
-const err137 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data24};
+const err137 = {instancePath:instancePath+"/backup/resources",schemaPath:"#/properties/backup/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.properties.resources.type,parentSchema:schema11.properties.backup.properties.resources,data:data34};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1622,11 +1622,9 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data.network !== undefined){
-let data41 = data.network;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.ingressNamespace === undefined){
-const err138 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ingressNamespace"},message:"must have required property '"+"ingressNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data41};
+}
+else {
+const err138 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data24};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1635,8 +1633,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data41.ingressPodLabels === undefined){
-const err139 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ingressPodLabels"},message:"must have required property '"+"ingressPodLabels"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data41};
+}
+if(data.network !== undefined){
+let data41 = data.network;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.ingressNamespace === undefined){
+const err139 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ingressNamespace"},message:"must have required property '"+"ingressNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data41};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1645,8 +1647,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data41.monitoringNamespace === undefined){
-const err140 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data41};
+if(data41.ingressPodLabels === undefined){
+const err140 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "ingressPodLabels"},message:"must have required property '"+"ingressPodLabels"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data41};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1655,8 +1657,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data41.objectStoreCidrs === undefined){
-const err141 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data41};
+if(data41.monitoringNamespace === undefined){
+const err141 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "monitoringNamespace"},message:"must have required property '"+"monitoringNamespace"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data41};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1665,9 +1667,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-for(const key11 in data41){
-if(!((((key11 === "ingressNamespace") || (key11 === "ingressPodLabels")) || (key11 === "monitoringNamespace")) || (key11 === "objectStoreCidrs"))){
-const err142 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data41};
+if(data41.objectStoreCidrs === undefined){
+const err142 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "objectStoreCidrs"},message:"must have required property '"+"objectStoreCidrs"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data41};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1676,12 +1677,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-if(data41.ingressNamespace !== undefined){
-let data42 = data41.ingressNamespace;
-if(typeof data42 === "string"){
-if(func3(data42) > 63){
-const err143 = {instancePath:instancePath+"/network/ingressNamespace",schemaPath:"#/properties/network/properties/ingressNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.ingressNamespace,data:data42};
+for(const key11 in data41){
+if(!((((key11 === "ingressNamespace") || (key11 === "ingressPodLabels")) || (key11 === "monitoringNamespace")) || (key11 === "objectStoreCidrs"))){
+const err143 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data41};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1690,8 +1688,12 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(!pattern0.test(data42)){
-const err144 = {instancePath:instancePath+"/network/ingressNamespace",schemaPath:"#/properties/network/properties/ingressNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.ingressNamespace,data:data42};
+}
+if(data41.ingressNamespace !== undefined){
+let data42 = data41.ingressNamespace;
+if(typeof data42 === "string"){
+if(func3(data42) > 63){
+const err144 = {instancePath:instancePath+"/network/ingressNamespace",schemaPath:"#/properties/network/properties/ingressNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.ingressNamespace,data:data42};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1700,9 +1702,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/network/ingressNamespace",schemaPath:"#/properties/network/properties/ingressNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ingressNamespace.type,parentSchema:schema11.properties.network.properties.ingressNamespace,data:data42};
+if(!pattern0.test(data42)){
+const err145 = {instancePath:instancePath+"/network/ingressNamespace",schemaPath:"#/properties/network/properties/ingressNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.ingressNamespace,data:data42};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1712,11 +1713,8 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data41.ingressPodLabels !== undefined){
-let data43 = data41.ingressPodLabels;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(Object.keys(data43).length < 1){
-const err146 = {instancePath:instancePath+"/network/ingressPodLabels",schemaPath:"#/properties/network/properties/ingressPodLabels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.network.properties.ingressPodLabels,data:data43};
+else {
+const err146 = {instancePath:instancePath+"/network/ingressNamespace",schemaPath:"#/properties/network/properties/ingressNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ingressNamespace.type,parentSchema:schema11.properties.network.properties.ingressNamespace,data:data42};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1725,11 +1723,12 @@ vErrors.push(err146);
 }
 errors++;
 }
-for(const key12 in data43){
-let data44 = data43[key12];
-if(typeof data44 === "string"){
-if(func3(data44) > 63){
-const err147 = {instancePath:instancePath+"/network/ingressPodLabels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/network/properties/ingressPodLabels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.ingressPodLabels.additionalProperties,data:data44};
+}
+if(data41.ingressPodLabels !== undefined){
+let data43 = data41.ingressPodLabels;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(Object.keys(data43).length < 1){
+const err147 = {instancePath:instancePath+"/network/ingressPodLabels",schemaPath:"#/properties/network/properties/ingressPodLabels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.network.properties.ingressPodLabels,data:data43};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1738,8 +1737,11 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(!pattern25.test(data44)){
-const err148 = {instancePath:instancePath+"/network/ingressPodLabels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/network/properties/ingressPodLabels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.network.properties.ingressPodLabels.additionalProperties,data:data44};
+for(const key12 in data43){
+let data44 = data43[key12];
+if(typeof data44 === "string"){
+if(func3(data44) > 63){
+const err148 = {instancePath:instancePath+"/network/ingressPodLabels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/network/properties/ingressPodLabels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.ingressPodLabels.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1748,9 +1750,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-else {
-const err149 = {instancePath:instancePath+"/network/ingressPodLabels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/network/properties/ingressPodLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ingressPodLabels.additionalProperties.type,parentSchema:schema11.properties.network.properties.ingressPodLabels.additionalProperties,data:data44};
+if(!pattern25.test(data44)){
+const err149 = {instancePath:instancePath+"/network/ingressPodLabels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/network/properties/ingressPodLabels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.network.properties.ingressPodLabels.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1760,9 +1761,8 @@ vErrors.push(err149);
 errors++;
 }
 }
-}
 else {
-const err150 = {instancePath:instancePath+"/network/ingressPodLabels",schemaPath:"#/properties/network/properties/ingressPodLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.properties.ingressPodLabels.type,parentSchema:schema11.properties.network.properties.ingressPodLabels,data:data43};
+const err150 = {instancePath:instancePath+"/network/ingressPodLabels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/network/properties/ingressPodLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.ingressPodLabels.additionalProperties.type,parentSchema:schema11.properties.network.properties.ingressPodLabels.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1772,11 +1772,9 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data41.monitoringNamespace !== undefined){
-let data45 = data41.monitoringNamespace;
-if(typeof data45 === "string"){
-if(func3(data45) > 63){
-const err151 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data45};
+}
+else {
+const err151 = {instancePath:instancePath+"/network/ingressPodLabels",schemaPath:"#/properties/network/properties/ingressPodLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.properties.ingressPodLabels.type,parentSchema:schema11.properties.network.properties.ingressPodLabels,data:data43};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1785,8 +1783,12 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(!pattern0.test(data45)){
-const err152 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data45};
+}
+if(data41.monitoringNamespace !== undefined){
+let data45 = data41.monitoringNamespace;
+if(typeof data45 === "string"){
+if(func3(data45) > 63){
+const err152 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data45};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1795,9 +1797,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-else {
-const err153 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data45};
+if(!pattern0.test(data45)){
+const err153 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data45};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1807,11 +1808,8 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data41.objectStoreCidrs !== undefined){
-let data46 = data41.objectStoreCidrs;
-if(Array.isArray(data46)){
-if(data46.length < 1){
-const err154 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data46};
+else {
+const err154 = {instancePath:instancePath+"/network/monitoringNamespace",schemaPath:"#/properties/network/properties/monitoringNamespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.monitoringNamespace.type,parentSchema:schema11.properties.network.properties.monitoringNamespace,data:data45};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1820,12 +1818,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-const len0 = data46.length;
-for(let i0=0; i0<len0; i0++){
-let data47 = data46[i0];
-if(typeof data47 === "string"){
-if(!pattern27.test(data47)){
-const err155 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i0,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data47};
+}
+if(data41.objectStoreCidrs !== undefined){
+let data46 = data41.objectStoreCidrs;
+if(Array.isArray(data46)){
+if(data46.length < 1){
+const err155 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data46};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1834,14 +1832,28 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-else {
-const err156 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i0,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data47};
+const len0 = data46.length;
+for(let i0=0; i0<len0; i0++){
+let data47 = data46[i0];
+if(typeof data47 === "string"){
+if(!pattern27.test(data47)){
+const err156 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i0,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/pattern",keyword:"pattern",params:{pattern: "^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"},message:"must match pattern \""+"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$"+"\"",schema:"^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$",parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data47};
 if(vErrors === null){
 vErrors = [err156];
 }
 else {
 vErrors.push(err156);
+}
+errors++;
+}
+}
+else {
+const err157 = {instancePath:instancePath+"/network/objectStoreCidrs/" + i0,schemaPath:"#/properties/network/properties/objectStoreCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.objectStoreCidrs.items.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs.items,data:data47};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
 }
 errors++;
 }
@@ -1857,12 +1869,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err157 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data46};
+const err158 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data46};
 if(vErrors === null){
-vErrors = [err157];
+vErrors = [err158];
 }
 else {
-vErrors.push(err157);
+vErrors.push(err158);
 }
 errors++;
 break;
@@ -1872,19 +1884,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err158 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data46};
-if(vErrors === null){
-vErrors = [err158];
-}
-else {
-vErrors.push(err158);
-}
-errors++;
-}
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data41};
+const err159 = {instancePath:instancePath+"/network/objectStoreCidrs",schemaPath:"#/properties/network/properties/objectStoreCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.network.properties.objectStoreCidrs.type,parentSchema:schema11.properties.network.properties.objectStoreCidrs,data:data46};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -1894,11 +1894,9 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data.monitoring !== undefined){
-let data48 = data.monitoring;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.selectorLabels === undefined){
-const err160 = {instancePath:instancePath+"/monitoring",schemaPath:"#/properties/monitoring/required",keyword:"required",params:{missingProperty: "selectorLabels"},message:"must have required property '"+"selectorLabels"+"'",schema:schema11.properties.monitoring.required,parentSchema:schema11.properties.monitoring,data:data48};
+}
+else {
+const err160 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data41};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -1907,9 +1905,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key13 in data48){
-if(!(key13 === "selectorLabels")){
-const err161 = {instancePath:instancePath+"/monitoring",schemaPath:"#/properties/monitoring/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.monitoring,data:data48};
+}
+if(data.monitoring !== undefined){
+let data48 = data.monitoring;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.selectorLabels === undefined){
+const err161 = {instancePath:instancePath+"/monitoring",schemaPath:"#/properties/monitoring/required",keyword:"required",params:{missingProperty: "selectorLabels"},message:"must have required property '"+"selectorLabels"+"'",schema:schema11.properties.monitoring.required,parentSchema:schema11.properties.monitoring,data:data48};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -1918,12 +1919,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(data48.selectorLabels !== undefined){
-let data49 = data48.selectorLabels;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(Object.keys(data49).length < 1){
-const err162 = {instancePath:instancePath+"/monitoring/selectorLabels",schemaPath:"#/properties/monitoring/properties/selectorLabels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.monitoring.properties.selectorLabels,data:data49};
+for(const key13 in data48){
+if(!(key13 === "selectorLabels")){
+const err162 = {instancePath:instancePath+"/monitoring",schemaPath:"#/properties/monitoring/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.monitoring,data:data48};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -1932,11 +1930,12 @@ vErrors.push(err162);
 }
 errors++;
 }
-for(const key14 in data49){
-let data50 = data49[key14];
-if(typeof data50 === "string"){
-if(func3(data50) > 63){
-const err163 = {instancePath:instancePath+"/monitoring/selectorLabels/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/monitoring/properties/selectorLabels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.monitoring.properties.selectorLabels.additionalProperties,data:data50};
+}
+if(data48.selectorLabels !== undefined){
+let data49 = data48.selectorLabels;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(Object.keys(data49).length < 1){
+const err163 = {instancePath:instancePath+"/monitoring/selectorLabels",schemaPath:"#/properties/monitoring/properties/selectorLabels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.monitoring.properties.selectorLabels,data:data49};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -1945,8 +1944,11 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(!pattern25.test(data50)){
-const err164 = {instancePath:instancePath+"/monitoring/selectorLabels/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/monitoring/properties/selectorLabels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.monitoring.properties.selectorLabels.additionalProperties,data:data50};
+for(const key14 in data49){
+let data50 = data49[key14];
+if(typeof data50 === "string"){
+if(func3(data50) > 63){
+const err164 = {instancePath:instancePath+"/monitoring/selectorLabels/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/monitoring/properties/selectorLabels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.monitoring.properties.selectorLabels.additionalProperties,data:data50};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -1955,9 +1957,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/monitoring/selectorLabels/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/monitoring/properties/selectorLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.monitoring.properties.selectorLabels.additionalProperties.type,parentSchema:schema11.properties.monitoring.properties.selectorLabels.additionalProperties,data:data50};
+if(!pattern25.test(data50)){
+const err165 = {instancePath:instancePath+"/monitoring/selectorLabels/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/monitoring/properties/selectorLabels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.monitoring.properties.selectorLabels.additionalProperties,data:data50};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -1967,9 +1968,8 @@ vErrors.push(err165);
 errors++;
 }
 }
-}
 else {
-const err166 = {instancePath:instancePath+"/monitoring/selectorLabels",schemaPath:"#/properties/monitoring/properties/selectorLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.monitoring.properties.selectorLabels.type,parentSchema:schema11.properties.monitoring.properties.selectorLabels,data:data49};
+const err166 = {instancePath:instancePath+"/monitoring/selectorLabels/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/monitoring/properties/selectorLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.monitoring.properties.selectorLabels.additionalProperties.type,parentSchema:schema11.properties.monitoring.properties.selectorLabels.additionalProperties,data:data50};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -1981,7 +1981,7 @@ errors++;
 }
 }
 else {
-const err167 = {instancePath:instancePath+"/monitoring",schemaPath:"#/properties/monitoring/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.monitoring.type,parentSchema:schema11.properties.monitoring,data:data48};
+const err167 = {instancePath:instancePath+"/monitoring/selectorLabels",schemaPath:"#/properties/monitoring/properties/selectorLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.monitoring.properties.selectorLabels.type,parentSchema:schema11.properties.monitoring.properties.selectorLabels,data:data49};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -1991,11 +1991,9 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data.components !== undefined){
-let data51 = data.components;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.stemedb === undefined){
-const err168 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "stemedb"},message:"must have required property '"+"stemedb"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data51};
+}
+else {
+const err168 = {instancePath:instancePath+"/monitoring",schemaPath:"#/properties/monitoring/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.monitoring.type,parentSchema:schema11.properties.monitoring,data:data48};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2004,9 +2002,21 @@ vErrors.push(err168);
 }
 errors++;
 }
-for(const key15 in data51){
-if(!(key15 === "stemedb")){
-const err169 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data51};
+}
+if(data.gitops !== undefined){
+let data51 = data.gitops;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.targetRevision === undefined){
+data51.targetRevision = "HEAD";
+}
+if(data51.prune === undefined){
+data51.prune = true;
+}
+if(data51.selfHeal === undefined){
+data51.selfHeal = true;
+}
+if(data51.repoURL === undefined){
+const err169 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/required",keyword:"required",params:{missingProperty: "repoURL"},message:"must have required property '"+"repoURL"+"'",schema:schema11.properties.gitops.required,parentSchema:schema11.properties.gitops,data:data51};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2015,27 +2025,9 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-if(data51.stemedb !== undefined){
-let data52 = data51.stemedb;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.replicas === undefined){
-data52.replicas = 3;
-}
-if(data52.resources === undefined){
-data52.resources = {"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"2000m","memory":"4Gi"}};
-}
-if(data52.walStorage === undefined){
-data52.walStorage = "20Gi";
-}
-if(data52.dbStorage === undefined){
-data52.dbStorage = "50Gi";
-}
-if(data52.walReplaySeconds === undefined){
-data52.walReplaySeconds = 60;
-}
-if(data52.image === undefined){
-const err170 = {instancePath:instancePath+"/components/stemedb",schemaPath:"#/properties/components/properties/stemedb/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.stemedb.required,parentSchema:schema11.properties.components.properties.stemedb,data:data52};
+for(const key15 in data51){
+if(!((((key15 === "repoURL") || (key15 === "targetRevision")) || (key15 === "prune")) || (key15 === "selfHeal"))){
+const err170 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.gitops,data:data51};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2044,9 +2036,12 @@ vErrors.push(err170);
 }
 errors++;
 }
-for(const key16 in data52){
-if(!((((((key16 === "image") || (key16 === "replicas")) || (key16 === "resources")) || (key16 === "walStorage")) || (key16 === "dbStorage")) || (key16 === "walReplaySeconds"))){
-const err171 = {instancePath:instancePath+"/components/stemedb",schemaPath:"#/properties/components/properties/stemedb/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb,data:data52};
+}
+if(data51.repoURL !== undefined){
+let data52 = data51.repoURL;
+if(typeof data52 === "string"){
+if(func3(data52) > 2048){
+const err171 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters",schema:2048,parentSchema:schema11.properties.gitops.properties.repoURL,data:data52};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2055,12 +2050,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-if(data52.image !== undefined){
-let data53 = data52.image;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.repository === undefined){
-const err172 = {instancePath:instancePath+"/components/stemedb/image",schemaPath:"#/properties/components/properties/stemedb/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.stemedb.properties.image.required,parentSchema:schema11.properties.components.properties.stemedb.properties.image,data:data53};
+if(!pattern29.test(data52)){
+const err172 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/pattern",keyword:"pattern",params:{pattern: "^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$"},message:"must match pattern \""+"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$"+"\"",schema:"^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$",parentSchema:schema11.properties.gitops.properties.repoURL,data:data52};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2069,8 +2060,9 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data53.tag === undefined){
-const err173 = {instancePath:instancePath+"/components/stemedb/image",schemaPath:"#/properties/components/properties/stemedb/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.stemedb.properties.image.required,parentSchema:schema11.properties.components.properties.stemedb.properties.image,data:data53};
+}
+else {
+const err173 = {instancePath:instancePath+"/gitops/repoURL",schemaPath:"#/properties/gitops/properties/repoURL/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.gitops.properties.repoURL.type,parentSchema:schema11.properties.gitops.properties.repoURL,data:data52};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2079,9 +2071,10 @@ vErrors.push(err173);
 }
 errors++;
 }
-for(const key17 in data53){
-if(!(((key17 === "repository") || (key17 === "tag")) || (key17 === "digest"))){
-const err174 = {instancePath:instancePath+"/components/stemedb/image",schemaPath:"#/properties/components/properties/stemedb/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb.properties.image,data:data53};
+}
+let data53 = data51.targetRevision;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err174 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.gitops.properties.targetRevision.type,parentSchema:schema11.properties.gitops.properties.targetRevision,data:data53};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2090,12 +2083,9 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-if(data53.repository !== undefined){
-let data54 = data53.repository;
-if(typeof data54 === "string"){
-if(func3(data54) > 255){
-const err175 = {instancePath:instancePath+"/components/stemedb/image/repository",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.repository,data:data54};
+if(typeof data53 === "string"){
+if(func3(data53) > 255){
+const err175 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.gitops.properties.targetRevision,data:data53};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2104,8 +2094,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(!pattern13.test(data54)){
-const err176 = {instancePath:instancePath+"/components/stemedb/image/repository",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.repository,data:data54};
+if(!pattern30.test(data53)){
+const err176 = {instancePath:instancePath+"/gitops/targetRevision",schemaPath:"#/properties/gitops/properties/targetRevision/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9._/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9._/-]*$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9._/-]*$",parentSchema:schema11.properties.gitops.properties.targetRevision,data:data53};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2115,8 +2105,9 @@ vErrors.push(err176);
 errors++;
 }
 }
-else {
-const err177 = {instancePath:instancePath+"/components/stemedb/image/repository",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.repository,data:data54};
+let data54 = data51.prune;
+if((typeof data54 !== "boolean") && (data54 !== null)){
+const err177 = {instancePath:instancePath+"/gitops/prune",schemaPath:"#/properties/gitops/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.gitops.properties.prune.type,parentSchema:schema11.properties.gitops.properties.prune,data:data54};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2125,12 +2116,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data53.tag !== undefined){
-let data55 = data53.tag;
-if(typeof data55 === "string"){
-if(!pattern14.test(data55)){
-const err178 = {instancePath:instancePath+"/components/stemedb/image/tag",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.tag,data:data55};
+let data55 = data51.selfHeal;
+if((typeof data55 !== "boolean") && (data55 !== null)){
+const err178 = {instancePath:instancePath+"/gitops/selfHeal",schemaPath:"#/properties/gitops/properties/selfHeal/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.gitops.properties.selfHeal.type,parentSchema:schema11.properties.gitops.properties.selfHeal,data:data55};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2141,7 +2129,7 @@ errors++;
 }
 }
 else {
-const err179 = {instancePath:instancePath+"/components/stemedb/image/tag",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.tag,data:data55};
+const err179 = {instancePath:instancePath+"/gitops",schemaPath:"#/properties/gitops/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.gitops.type,parentSchema:schema11.properties.gitops,data:data51};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2151,10 +2139,11 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data53.digest !== undefined){
-let data56 = data53.digest;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err180 = {instancePath:instancePath+"/components/stemedb/image/digest",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.digest,data:data56};
+if(data.components !== undefined){
+let data56 = data.components;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.stemedb === undefined){
+const err180 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/required",keyword:"required",params:{missingProperty: "stemedb"},message:"must have required property '"+"stemedb"+"'",schema:schema11.properties.components.required,parentSchema:schema11.properties.components,data:data56};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2163,9 +2152,9 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(typeof data56 === "string"){
-if(!pattern15.test(data56)){
-const err181 = {instancePath:instancePath+"/components/stemedb/image/digest",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.digest,data:data56};
+for(const key16 in data56){
+if(!(key16 === "stemedb")){
+const err181 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components,data:data56};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2175,10 +2164,26 @@ vErrors.push(err181);
 errors++;
 }
 }
+if(data56.stemedb !== undefined){
+let data57 = data56.stemedb;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.replicas === undefined){
+data57.replicas = 3;
 }
+if(data57.resources === undefined){
+data57.resources = {"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"2000m","memory":"4Gi"}};
 }
-else {
-const err182 = {instancePath:instancePath+"/components/stemedb/image",schemaPath:"#/properties/components/properties/stemedb/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.properties.image.type,parentSchema:schema11.properties.components.properties.stemedb.properties.image,data:data53};
+if(data57.walStorage === undefined){
+data57.walStorage = "20Gi";
+}
+if(data57.dbStorage === undefined){
+data57.dbStorage = "50Gi";
+}
+if(data57.walReplaySeconds === undefined){
+data57.walReplaySeconds = 60;
+}
+if(data57.image === undefined){
+const err182 = {instancePath:instancePath+"/components/stemedb",schemaPath:"#/properties/components/properties/stemedb/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.components.properties.stemedb.required,parentSchema:schema11.properties.components.properties.stemedb,data:data57};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2187,10 +2192,9 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-let data57 = data52.replicas;
-if(!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))){
-const err183 = {instancePath:instancePath+"/components/stemedb/replicas",schemaPath:"#/properties/components/properties/stemedb/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.stemedb.properties.replicas.type,parentSchema:schema11.properties.components.properties.stemedb.properties.replicas,data:data57};
+for(const key17 in data57){
+if(!((((((key17 === "image") || (key17 === "replicas")) || (key17 === "resources")) || (key17 === "walStorage")) || (key17 === "dbStorage")) || (key17 === "walReplaySeconds"))){
+const err183 = {instancePath:instancePath+"/components/stemedb",schemaPath:"#/properties/components/properties/stemedb/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb,data:data57};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2199,9 +2203,12 @@ vErrors.push(err183);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 > 1000 || isNaN(data57)){
-const err184 = {instancePath:instancePath+"/components/stemedb/replicas",schemaPath:"#/properties/components/properties/stemedb/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.stemedb.properties.replicas,data:data57};
+}
+if(data57.image !== undefined){
+let data58 = data57.image;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+if(data58.repository === undefined){
+const err184 = {instancePath:instancePath+"/components/stemedb/image",schemaPath:"#/properties/components/properties/stemedb/properties/image/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.components.properties.stemedb.properties.image.required,parentSchema:schema11.properties.components.properties.stemedb.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2210,8 +2217,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data57 < 1 || isNaN(data57)){
-const err185 = {instancePath:instancePath+"/components/stemedb/replicas",schemaPath:"#/properties/components/properties/stemedb/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.stemedb.properties.replicas,data:data57};
+if(data58.tag === undefined){
+const err185 = {instancePath:instancePath+"/components/stemedb/image",schemaPath:"#/properties/components/properties/stemedb/properties/image/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema11.properties.components.properties.stemedb.properties.image.required,parentSchema:schema11.properties.components.properties.stemedb.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2220,11 +2227,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-let data58 = data52.resources;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.requests === undefined){
-const err186 = {instancePath:instancePath+"/components/stemedb/resources",schemaPath:"#/properties/components/properties/stemedb/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources,data:data58};
+for(const key18 in data58){
+if(!(((key18 === "repository") || (key18 === "tag")) || (key18 === "digest"))){
+const err186 = {instancePath:instancePath+"/components/stemedb/image",schemaPath:"#/properties/components/properties/stemedb/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2233,8 +2238,12 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data58.limits === undefined){
-const err187 = {instancePath:instancePath+"/components/stemedb/resources",schemaPath:"#/properties/components/properties/stemedb/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources,data:data58};
+}
+if(data58.repository !== undefined){
+let data59 = data58.repository;
+if(typeof data59 === "string"){
+if(func3(data59) > 255){
+const err187 = {instancePath:instancePath+"/components/stemedb/image/repository",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/repository/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters",schema:255,parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.repository,data:data59};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2243,9 +2252,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-for(const key18 in data58){
-if(!((key18 === "requests") || (key18 === "limits"))){
-const err188 = {instancePath:instancePath+"/components/stemedb/resources",schemaPath:"#/properties/components/properties/stemedb/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb.properties.resources,data:data58};
+if(!pattern13.test(data59)){
+const err188 = {instancePath:instancePath+"/components/stemedb/image/repository",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/repository/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.repository,data:data59};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2255,11 +2263,8 @@ vErrors.push(err188);
 errors++;
 }
 }
-if(data58.requests !== undefined){
-let data59 = data58.requests;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.cpu === undefined){
-const err189 = {instancePath:instancePath+"/components/stemedb/resources/requests",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests,data:data59};
+else {
+const err189 = {instancePath:instancePath+"/components/stemedb/image/repository",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.image.properties.repository.type,parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.repository,data:data59};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2268,8 +2273,12 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data59.memory === undefined){
-const err190 = {instancePath:instancePath+"/components/stemedb/resources/requests",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests,data:data59};
+}
+if(data58.tag !== undefined){
+let data60 = data58.tag;
+if(typeof data60 === "string"){
+if(!pattern14.test(data60)){
+const err190 = {instancePath:instancePath+"/components/stemedb/image/tag",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"+"\"",schema:"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.tag,data:data60};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2278,9 +2287,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-for(const key19 in data59){
-if(!((key19 === "cpu") || (key19 === "memory"))){
-const err191 = {instancePath:instancePath+"/components/stemedb/resources/requests",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests,data:data59};
+}
+else {
+const err191 = {instancePath:instancePath+"/components/stemedb/image/tag",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.image.properties.tag.type,parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.tag,data:data60};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2290,11 +2299,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data59.cpu !== undefined){
-let data60 = data59.cpu;
-if(typeof data60 === "string"){
-if(!pattern20.test(data60)){
-const err192 = {instancePath:instancePath+"/components/stemedb/resources/requests/cpu",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.cpu,data:data60};
+if(data58.digest !== undefined){
+let data61 = data58.digest;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err192 = {instancePath:instancePath+"/components/stemedb/image/digest",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.image.properties.digest.type,parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.digest,data:data61};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2303,9 +2311,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-else {
-const err193 = {instancePath:instancePath+"/components/stemedb/resources/requests/cpu",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.cpu,data:data60};
+if(typeof data61 === "string"){
+if(!pattern15.test(data61)){
+const err193 = {instancePath:instancePath+"/components/stemedb/image/digest",schemaPath:"#/properties/components/properties/stemedb/properties/image/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"+"\"",schema:"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$",parentSchema:schema11.properties.components.properties.stemedb.properties.image.properties.digest,data:data61};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2315,11 +2323,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data59.memory !== undefined){
-let data61 = data59.memory;
-if(typeof data61 === "string"){
-if(!pattern21.test(data61)){
-const err194 = {instancePath:instancePath+"/components/stemedb/resources/requests/memory",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.memory,data:data61};
+}
+}
+else {
+const err194 = {instancePath:instancePath+"/components/stemedb/image",schemaPath:"#/properties/components/properties/stemedb/properties/image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.properties.image.type,parentSchema:schema11.properties.components.properties.stemedb.properties.image,data:data58};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2329,8 +2336,9 @@ vErrors.push(err194);
 errors++;
 }
 }
-else {
-const err195 = {instancePath:instancePath+"/components/stemedb/resources/requests/memory",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.memory,data:data61};
+let data62 = data57.replicas;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err195 = {instancePath:instancePath+"/components/stemedb/replicas",schemaPath:"#/properties/components/properties/stemedb/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.stemedb.properties.replicas.type,parentSchema:schema11.properties.components.properties.stemedb.properties.replicas,data:data62};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2339,10 +2347,9 @@ vErrors.push(err195);
 }
 errors++;
 }
-}
-}
-else {
-const err196 = {instancePath:instancePath+"/components/stemedb/resources/requests",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests,data:data59};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 1000 || isNaN(data62)){
+const err196 = {instancePath:instancePath+"/components/stemedb/replicas",schemaPath:"#/properties/components/properties/stemedb/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.components.properties.stemedb.properties.replicas,data:data62};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2351,12 +2358,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-if(data58.limits !== undefined){
-let data62 = data58.limits;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.memory === undefined){
-const err197 = {instancePath:instancePath+"/components/stemedb/resources/limits",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits,data:data62};
+if(data62 < 1 || isNaN(data62)){
+const err197 = {instancePath:instancePath+"/components/stemedb/replicas",schemaPath:"#/properties/components/properties/stemedb/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.components.properties.stemedb.properties.replicas,data:data62};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2365,9 +2368,11 @@ vErrors.push(err197);
 }
 errors++;
 }
-for(const key20 in data62){
-if(!((key20 === "cpu") || (key20 === "memory"))){
-const err198 = {instancePath:instancePath+"/components/stemedb/resources/limits",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits,data:data62};
+}
+let data63 = data57.resources;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.requests === undefined){
+const err198 = {instancePath:instancePath+"/components/stemedb/resources",schemaPath:"#/properties/components/properties/stemedb/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources,data:data63};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2376,11 +2381,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-}
-if(data62.cpu !== undefined){
-let data63 = data62.cpu;
-if((typeof data63 !== "string") && (data63 !== null)){
-const err199 = {instancePath:instancePath+"/components/stemedb/resources/limits/cpu",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.cpu,data:data63};
+if(data63.limits === undefined){
+const err199 = {instancePath:instancePath+"/components/stemedb/resources",schemaPath:"#/properties/components/properties/stemedb/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources,data:data63};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2389,9 +2391,9 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(typeof data63 === "string"){
-if(!pattern20.test(data63)){
-const err200 = {instancePath:instancePath+"/components/stemedb/resources/limits/cpu",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.cpu,data:data63};
+for(const key19 in data63){
+if(!((key19 === "requests") || (key19 === "limits"))){
+const err200 = {instancePath:instancePath+"/components/stemedb/resources",schemaPath:"#/properties/components/properties/stemedb/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb.properties.resources,data:data63};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2401,12 +2403,11 @@ vErrors.push(err200);
 errors++;
 }
 }
-}
-if(data62.memory !== undefined){
-let data64 = data62.memory;
-if(typeof data64 === "string"){
-if(!pattern21.test(data64)){
-const err201 = {instancePath:instancePath+"/components/stemedb/resources/limits/memory",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.memory,data:data64};
+if(data63.requests !== undefined){
+let data64 = data63.requests;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.cpu === undefined){
+const err201 = {instancePath:instancePath+"/components/stemedb/resources/requests",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests,data:data64};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2415,9 +2416,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-}
-else {
-const err202 = {instancePath:instancePath+"/components/stemedb/resources/limits/memory",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.memory,data:data64};
+if(data64.memory === undefined){
+const err202 = {instancePath:instancePath+"/components/stemedb/resources/requests",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests,data:data64};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2426,10 +2426,9 @@ vErrors.push(err202);
 }
 errors++;
 }
-}
-}
-else {
-const err203 = {instancePath:instancePath+"/components/stemedb/resources/limits",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits,data:data62};
+for(const key20 in data64){
+if(!((key20 === "cpu") || (key20 === "memory"))){
+const err203 = {instancePath:instancePath+"/components/stemedb/resources/requests",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests,data:data64};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2439,9 +2438,11 @@ vErrors.push(err203);
 errors++;
 }
 }
-}
-else {
-const err204 = {instancePath:instancePath+"/components/stemedb/resources",schemaPath:"#/properties/components/properties/stemedb/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.properties.resources.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources,data:data58};
+if(data64.cpu !== undefined){
+let data65 = data64.cpu;
+if(typeof data65 === "string"){
+if(!pattern20.test(data65)){
+const err204 = {instancePath:instancePath+"/components/stemedb/resources/requests/cpu",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.cpu,data:data65};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2450,10 +2451,9 @@ vErrors.push(err204);
 }
 errors++;
 }
-let data65 = data52.walStorage;
-if(typeof data65 === "string"){
-if(!pattern21.test(data65)){
-const err205 = {instancePath:instancePath+"/components/stemedb/walStorage",schemaPath:"#/properties/components/properties/stemedb/properties/walStorage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.stemedb.properties.walStorage,data:data65};
+}
+else {
+const err205 = {instancePath:instancePath+"/components/stemedb/resources/requests/cpu",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.cpu.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.cpu,data:data65};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2463,8 +2463,11 @@ vErrors.push(err205);
 errors++;
 }
 }
-else {
-const err206 = {instancePath:instancePath+"/components/stemedb/walStorage",schemaPath:"#/properties/components/properties/stemedb/properties/walStorage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.walStorage.type,parentSchema:schema11.properties.components.properties.stemedb.properties.walStorage,data:data65};
+if(data64.memory !== undefined){
+let data66 = data64.memory;
+if(typeof data66 === "string"){
+if(!pattern21.test(data66)){
+const err206 = {instancePath:instancePath+"/components/stemedb/resources/requests/memory",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.memory,data:data66};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2473,10 +2476,9 @@ vErrors.push(err206);
 }
 errors++;
 }
-let data66 = data52.dbStorage;
-if(typeof data66 === "string"){
-if(!pattern21.test(data66)){
-const err207 = {instancePath:instancePath+"/components/stemedb/dbStorage",schemaPath:"#/properties/components/properties/stemedb/properties/dbStorage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.stemedb.properties.dbStorage,data:data66};
+}
+else {
+const err207 = {instancePath:instancePath+"/components/stemedb/resources/requests/memory",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.memory.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.properties.memory,data:data66};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2486,8 +2488,9 @@ vErrors.push(err207);
 errors++;
 }
 }
+}
 else {
-const err208 = {instancePath:instancePath+"/components/stemedb/dbStorage",schemaPath:"#/properties/components/properties/stemedb/properties/dbStorage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.dbStorage.type,parentSchema:schema11.properties.components.properties.stemedb.properties.dbStorage,data:data66};
+const err208 = {instancePath:instancePath+"/components/stemedb/resources/requests",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.requests,data:data64};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2496,9 +2499,12 @@ vErrors.push(err208);
 }
 errors++;
 }
-let data67 = data52.walReplaySeconds;
-if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
-const err209 = {instancePath:instancePath+"/components/stemedb/walReplaySeconds",schemaPath:"#/properties/components/properties/stemedb/properties/walReplaySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.stemedb.properties.walReplaySeconds.type,parentSchema:schema11.properties.components.properties.stemedb.properties.walReplaySeconds,data:data67};
+}
+if(data63.limits !== undefined){
+let data67 = data63.limits;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.memory === undefined){
+const err209 = {instancePath:instancePath+"/components/stemedb/resources/limits",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.required,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits,data:data67};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2507,9 +2513,9 @@ vErrors.push(err209);
 }
 errors++;
 }
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 > 3600 || isNaN(data67)){
-const err210 = {instancePath:instancePath+"/components/stemedb/walReplaySeconds",schemaPath:"#/properties/components/properties/stemedb/properties/walReplaySeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600",schema:3600,parentSchema:schema11.properties.components.properties.stemedb.properties.walReplaySeconds,data:data67};
+for(const key21 in data67){
+if(!((key21 === "cpu") || (key21 === "memory"))){
+const err210 = {instancePath:instancePath+"/components/stemedb/resources/limits",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits,data:data67};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2518,8 +2524,11 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data67 < 5 || isNaN(data67)){
-const err211 = {instancePath:instancePath+"/components/stemedb/walReplaySeconds",schemaPath:"#/properties/components/properties/stemedb/properties/walReplaySeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5",schema:5,parentSchema:schema11.properties.components.properties.stemedb.properties.walReplaySeconds,data:data67};
+}
+if(data67.cpu !== undefined){
+let data68 = data67.cpu;
+if((typeof data68 !== "string") && (data68 !== null)){
+const err211 = {instancePath:instancePath+"/components/stemedb/resources/limits/cpu",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.cpu.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.cpu,data:data68};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2528,10 +2537,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-}
-}
-else {
-const err212 = {instancePath:instancePath+"/components/stemedb",schemaPath:"#/properties/components/properties/stemedb/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.type,parentSchema:schema11.properties.components.properties.stemedb,data:data52};
+if(typeof data68 === "string"){
+if(!pattern20.test(data68)){
+const err212 = {instancePath:instancePath+"/components/stemedb/resources/limits/cpu",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"},message:"must match pattern \""+"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"+"\"",schema:"^([1-9][0-9]*m|[1-9][0-9]*(\\.[0-9]{1,3})?|0\\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.cpu,data:data68};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2542,8 +2550,11 @@ errors++;
 }
 }
 }
-else {
-const err213 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data51};
+if(data67.memory !== undefined){
+let data69 = data67.memory;
+if(typeof data69 === "string"){
+if(!pattern21.test(data69)){
+const err213 = {instancePath:instancePath+"/components/stemedb/resources/limits/memory",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.memory,data:data69};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2553,9 +2564,8 @@ vErrors.push(err213);
 errors++;
 }
 }
-}
 else {
-const err214 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err214 = {instancePath:instancePath+"/components/stemedb/resources/limits/memory",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.properties.memory,data:data69};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2564,7 +2574,145 @@ vErrors.push(err214);
 }
 errors++;
 }
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/components/stemedb/resources/limits",schemaPath:"#/properties/components/properties/stemedb/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources.properties.limits,data:data67};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/components/stemedb/resources",schemaPath:"#/properties/components/properties/stemedb/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.properties.resources.type,parentSchema:schema11.properties.components.properties.stemedb.properties.resources,data:data63};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+let data70 = data57.walStorage;
+if(typeof data70 === "string"){
+if(!pattern21.test(data70)){
+const err217 = {instancePath:instancePath+"/components/stemedb/walStorage",schemaPath:"#/properties/components/properties/stemedb/properties/walStorage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.stemedb.properties.walStorage,data:data70};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+else {
+const err218 = {instancePath:instancePath+"/components/stemedb/walStorage",schemaPath:"#/properties/components/properties/stemedb/properties/walStorage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.walStorage.type,parentSchema:schema11.properties.components.properties.stemedb.properties.walStorage,data:data70};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+let data71 = data57.dbStorage;
+if(typeof data71 === "string"){
+if(!pattern21.test(data71)){
+const err219 = {instancePath:instancePath+"/components/stemedb/dbStorage",schemaPath:"#/properties/components/properties/stemedb/properties/dbStorage/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"},message:"must match pattern \""+"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$"+"\"",schema:"^([1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?|([1-9][0-9]*\\.[0-9]+|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P))$",parentSchema:schema11.properties.components.properties.stemedb.properties.dbStorage,data:data71};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/components/stemedb/dbStorage",schemaPath:"#/properties/components/properties/stemedb/properties/dbStorage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.components.properties.stemedb.properties.dbStorage.type,parentSchema:schema11.properties.components.properties.stemedb.properties.dbStorage,data:data71};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+let data72 = data57.walReplaySeconds;
+if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
+const err221 = {instancePath:instancePath+"/components/stemedb/walReplaySeconds",schemaPath:"#/properties/components/properties/stemedb/properties/walReplaySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.components.properties.stemedb.properties.walReplaySeconds.type,parentSchema:schema11.properties.components.properties.stemedb.properties.walReplaySeconds,data:data72};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+if((typeof data72 == "number") && (isFinite(data72))){
+if(data72 > 3600 || isNaN(data72)){
+const err222 = {instancePath:instancePath+"/components/stemedb/walReplaySeconds",schemaPath:"#/properties/components/properties/stemedb/properties/walReplaySeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600",schema:3600,parentSchema:schema11.properties.components.properties.stemedb.properties.walReplaySeconds,data:data72};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+if(data72 < 5 || isNaN(data72)){
+const err223 = {instancePath:instancePath+"/components/stemedb/walReplaySeconds",schemaPath:"#/properties/components/properties/stemedb/properties/walReplaySeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5",schema:5,parentSchema:schema11.properties.components.properties.stemedb.properties.walReplaySeconds,data:data72};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+}
+else {
+const err224 = {instancePath:instancePath+"/components/stemedb",schemaPath:"#/properties/components/properties/stemedb/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.properties.stemedb.type,parentSchema:schema11.properties.components.properties.stemedb,data:data57};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.components.type,parentSchema:schema11.properties.components,data:data56};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+}
+else {
+const err226 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
-module.exports.schemaHash = "52ee7e06a53264ccb33ecffe1e63f2e4c10447a738e64080bbd76890d2968db4";
+module.exports.schemaHash = "c254aab8459381d6884a0165d5d2373bf0bfc5d42ceb71fc1c70f52fc060f1c0";

@@ -16,3 +16,4 @@ export type { ContainerSpec, HealthCheck, NamedPort, VolumeMount } from './_pod-
 export type { ServicePort, Workload } from './_workload-parts.ts';
 export * from './component/index.ts';
 export * from './delivery/index.ts';
+export * from './gitops/index.ts';

@@ -56,8 +56,8 @@ function generated(file: string): () => Promise<ModelClass> {
  *
  * external-secrets.io/v1 (the Node 20 package only has v1alpha1/v1beta1), bitnami.com/v1alpha1
  * SealedSecret (the Node 20 package pins its own copies of base, validate and kubernetes-models)
- * snapshot.storage.k8s.io/v1 VolumeSnapshot, traefik.io/v1alpha1 Middleware and argoproj.io/v1alpha1 Rollout and
- * AnalysisTemplate (no package) use validators generated from the
+ * snapshot.storage.k8s.io/v1 VolumeSnapshot, traefik.io/v1alpha1 Middleware and argoproj.io/v1alpha1 Rollout,
+ * AnalysisTemplate and Application (no package) use validators generated from the
  * same CRDs as imports/ (src/cli/import-crd-schemas.ts). These reject unknown fields, which the
  * API server would prune and `kubectl apply --validate=strict` refuses, but do not evaluate the
  * CRDs' CEL rules (x-kubernetes-validations).
@@ -80,4 +80,5 @@ export const CRD_SCHEMAS: Readonly<Record<string, () => Promise<ModelClass>>> = 
   'traefik.io/v1alpha1/Middleware': generated('middlewares.traefik.io.v1alpha1.cjs'),
   'argoproj.io/v1alpha1/AnalysisTemplate': generated('analysistemplates.argoproj.io.v1alpha1.cjs'),
   'argoproj.io/v1alpha1/Rollout': generated('rollouts.argoproj.io.v1alpha1.cjs'),
+  'argoproj.io/v1alpha1/Application': generated('applications.argoproj.io.v1alpha1.cjs'),
 };

@@ -1,4 +1,5 @@
 import type { App } from 'cdk8s';
+import { syncWaveIssues, withSyncWave } from '../lib/index.ts';
 import { compareObjects } from './_kind-order.ts';
 import { GeneratedFile } from './generated-file.ts';
 import { validateObjects, type KubeObject } from './manifest-validator.ts';
@@ -31,7 +32,8 @@ export interface RenderedEnvironment {
  * Renders every chart of `app` to `dist/<env>/<chart>.k8s.yaml` after running the constructs'
  * own validations and checking every object against its schema. A chart that declares a
  * Namespace is written as `00-<chart>.k8s.yaml`, so `kubectl apply -f dist/<env>` (which reads
- * files in name order) creates namespaces before what lives in them.
+ * files in name order) creates namespaces before what lives in them. Every object carries its
+ * Argo CD sync wave (src/lib/gitops/sync-waves.ts), and no object may need one of a later wave.
  * Throws a SynthError listing every problem; nothing is returned half-valid.
  */
 export async function renderApp(app: App, environment: string, folder = `dist/${environment}`): Promise<RenderedEnvironment> {
@@ -43,11 +45,12 @@ export async function renderApp(app: App, environment: string, folder = `dist/${
   if (issues.length > 0) throw new SynthError(environment, issues);
   const charts: RenderedChart[] = [];
   for (const chart of app.charts) {
-    const objects = (chart.toJson() as KubeObject[]).sort(compareObjects);
+    const objects = (chart.toJson() as KubeObject[]).map(withSyncWave).sort(compareObjects);
     issues.push(...(await validateObjects(objects)));
     const prefix = objects.some((o) => o.kind === 'Namespace') ? '00-' : '';
     charts.push({ chart: chart.node.id, file: `${folder}/${prefix}${chart.node.id}.k8s.yaml`, objects });
   }
+  issues.push(...syncWaveIssues(charts.flatMap((c) => c.objects)));
   const generated = new Map<string, string>();
   for (const c of app.node.findAll()) {
     if (!(c instanceof GeneratedFile)) continue;

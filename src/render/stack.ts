@@ -1,5 +1,6 @@
 import type { App } from 'cdk8s';
 import type { ModelDefinition } from '../config/index.ts';
+import type { GitOpsSettings } from '../lib/index.ts';
 import type { KubeObject } from './manifest-validator.ts';
 
 /** Each environment's rendered objects by chart, by environment name. */
@@ -20,8 +21,20 @@ export interface Stack<C> {
   distFolder(env: string): string;
   /** One environment as a cdk8s App; its GeneratedFiles go under ops/ or charts-out/. */
   app(config: C): App;
+  /**
+   * How GitOps deploys one environment: the model's settings and the namespace the environment's
+   * folder creates. The synth writes the environment's Argo CD Application from it (dist/argocd/).
+   */
+  gitOps(config: C): GitOpsTarget;
   /** The stack's Helm charts, by path relative to the output root (`charts-out/...`). @default - none */
   charts?(configs: readonly C[], rendered: RenderedObjects): Map<string, string>;
+}
+
+/** What GitOps needs of one environment of a stack. */
+export interface GitOpsTarget {
+  readonly settings: GitOpsSettings;
+  /** Namespace the environment's objects live in, which its folder creates. */
+  readonly namespace: string;
 }
 
 /** How messages and listings name an environment of a stack: its manifests' folder below dist/. */

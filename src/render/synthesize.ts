@@ -1,6 +1,7 @@
 import { ConfigError, EnvironmentFileError, listEnvironments, loadEnvironment, NO_OVERRIDES, type Overrides } from '../config/index.ts';
 import { quote } from '../lib/values/index.ts';
 import { GENERATED_ROOTS } from './generated-file.ts';
+import { APPLICATIONS_FOLDER, renderApplication } from './gitops-applications.ts';
 import type { OutputSet } from './output-root.ts';
 import { renderApp, type RenderedEnvironment } from './render-app.ts';
 import { environmentLabel, type Stack } from './stack.ts';
@@ -85,7 +86,8 @@ function select(stacks: readonly Stack<unknown>[], request: SynthesisRequest): {
  * Loads, validates and renders the selected environments of the selected stacks. Every
  * environment is checked before any is rendered, and all problems are reported together in one
  * PlatformError. Only a synth of everything writes ops/ and charts-out/, which hold every
- * environment's files; otherwise each environment's dist/ folder alone is replaced.
+ * environment's files; otherwise each environment's dist/ folder and its Argo CD Application
+ * (dist/argocd/<stack>-<env>.k8s.yaml) alone are replaced.
  */
 export async function synthesize(stacks: readonly Stack<unknown>[], request: SynthesisRequest = {}): Promise<Synthesis> {
   const { selected, everything } = select(stacks, request);
@@ -102,10 +104,17 @@ export async function synthesize(stacks: readonly Stack<unknown>[], request: Syn
   if (errors.length > 0) throw new PlatformError(errors);
 
   const environments: RenderedEnvironment[] = [];
+  const applications: RenderedEnvironment[] = [];
   for (const { at, config } of loaded) {
     const label = environmentLabel(at.stack, at.env);
+    const folder = at.stack.distFolder(at.env);
     try {
-      environments.push(await renderApp(at.stack.app(config), label, at.stack.distFolder(at.env)));
+      if (folder === APPLICATIONS_FOLDER || folder.startsWith(`${APPLICATIONS_FOLDER}/`)) {
+        throw new SynthError(label, [`${folder} is the folder of the Argo CD Applications: rename the environment`]);
+      }
+      const rendered = await renderApp(at.stack.app(config), label, folder);
+      environments.push(rendered);
+      applications.push(await renderApplication(at.stack, at.env, config, rendered));
     } catch (err) {
       if (err instanceof SynthError) errors.push(err);
       else if (isConstructError(err)) errors.push(new SynthError(label, [err.message]));
@@ -114,8 +123,10 @@ export async function synthesize(stacks: readonly Stack<unknown>[], request: Syn
   }
   if (errors.length > 0) throw new PlatformError(errors);
 
-  const files = new Map(environments.flatMap((e) => [...e.files]));
-  if (!everything) return { environments, output: { files, owned: environments.map((e) => e.folder) } };
+  const files = new Map([...environments, ...applications].flatMap((e) => [...e.files]));
+  // A partial synth replaces each selected environment's folder and its Application's file alone.
+  const partial = [...environments.map((e) => e.folder), ...applications.flatMap((a) => [...a.files.keys()])];
+  if (!everything) return { environments, output: { files, owned: partial } };
 
   const owner = new Map<string, string>();
   const conflicts: string[] = [];

@@ -13,6 +13,7 @@ import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports
 import { AnalysisTemplate } from '../../imports/analysistemplates-argoproj.io.ts';
 import { Middleware } from '../../imports/middlewares-traefik.io.ts';
 import { Rollout } from '../../imports/rollouts-argoproj.io.ts';
+import { Application } from '../../imports/applications-argoproj.io.ts';
 import { VolumeSnapshot } from '../../imports/volumesnapshots-snapshot.storage.k8s.io.ts';
 import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
 import { CRD_SCHEMAS } from '../../src/render/_crd-schemas.ts';
@@ -161,6 +162,20 @@ const CASES: Readonly<Record<string, SchemaCase>> = {
     build: (chart) => new Middleware(chart, 'mw', { metadata: { name: 'ratelimit' }, spec: { rateLimit: { average: 100, burst: 50 } } }),
     wrongType: { pointer: '/spec/rateLimit/burst', value: 'fifty' },
     misspelled: '/spec/rateLimit/averag',
+  },
+  'argoproj.io/v1alpha1/Application': {
+    build: (chart) =>
+      new Application(chart, 'app', {
+        metadata: { name: 'web-prod', namespace: 'argocd' },
+        spec: {
+          project: 'default',
+          source: { repoUrl: 'https://git.example.org/team/deploy.git', targetRevision: 'HEAD', path: 'dist/prod' },
+          destination: { server: 'https://kubernetes.default.svc', namespace: 'web' },
+          syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=false'] },
+        },
+      }),
+    wrongType: { pointer: '/spec/syncPolicy/automated/prune', value: 'yes' },
+    misspelled: '/spec/syncPolicy/automated/selfheal',
   },
 };
 

@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import { withSyncWave, type WaveObject } from '../../lib/gitops/index.ts';
 import { LABEL_VALUE_PIPELINES } from '../../lib/labels.ts';
 import { STRING_MARKER, type Sentinels } from './sentinels.ts';
 
@@ -113,12 +114,13 @@ function expandListItems(lines: readonly string[], sentinels: Sentinels): string
 
 /**
  * Renders objects into Helm template text: each object a YAML document with its markers
- * replaced, wrapped in `{{- if }}` when it has a condition.
+ * replaced, wrapped in `{{- if }}` when it has a condition. Each carries its Argo CD sync wave,
+ * as the same object in dist/ does.
  */
 export function templateObjects(objects: readonly TemplateObject[], sentinels: Sentinels): string {
   const docs = objects.map(({ object, condition }) => {
     const lines = yaml
-      .dump(object, { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' })
+      .dump(withSyncWave(object as WaveObject), { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' })
       .trimEnd()
       .split('\n')
       .map(setAside);

@@ -11,6 +11,7 @@ export const crumpetStack: Stack<PlatformConfig> = {
   name: 'crumpet',
   model: CRUMPET_MODEL,
   distFolder: (env) => `dist/${env}`,
+  gitOps: (config) => ({ settings: config.gitops, namespace: config.namespace }),
   app: (config) => new CrumpetApp(config),
   charts: helmChartFiles,
 };

@@ -8,6 +8,7 @@ export const mirrorStack: Stack<MirrorConfig> = {
   name: 'mirror',
   model: MIRROR_MODEL,
   distFolder: (env) => `dist/mirror/${env}`,
+  gitOps: (config) => ({ settings: config.gitops, namespace: config.namespace }),
   app: (config) => new MirrorApp(config),
   charts: mirrorChartFiles,
 };

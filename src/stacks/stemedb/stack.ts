@@ -8,6 +8,7 @@ export const stemedbStack: Stack<StemedbConfig> = {
   name: 'stemedb',
   model: STEMEDB_MODEL,
   distFolder: (env) => `dist/stemedb/${env}`,
+  gitOps: (config) => ({ settings: config.gitops, namespace: config.namespace }),
   app: (config) => new StemedbApp(config),
   charts: stemedbCharts,
 };

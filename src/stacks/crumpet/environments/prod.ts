@@ -1,3 +1,4 @@
+import { PLATFORM_REPOSITORY } from '../../repository.ts';
 import {
   crumpetImage,
   EDGE_RATE_LIMIT,
@@ -95,6 +96,7 @@ const prod: PlatformConfig = {
   },
   // 10%, 25%, 50%, then 100%: the SLO analysis runs between the steps and rolls back on a burn.
   delivery: { prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090', canarySteps: [{ weight: 10, analysis: true }, { weight: 25, analysis: true }, { weight: 50, analysis: true }] },
+  gitops: { repoURL: PLATFORM_REPOSITORY },
 };
 
 export default prod;

@@ -1,3 +1,4 @@
+import { PLATFORM_REPOSITORY } from '../../repository.ts';
 import {
   crumpetImage,
   EDGE_RATE_LIMIT,
@@ -78,6 +79,7 @@ const staging: PlatformConfig = {
   },
   // A canary holds 10% for an hour, then the SLO analysis promotes it or rolls it back.
   delivery: { prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090', canarySteps: [{ weight: 10, pause: '1h', analysis: true }] },
+  gitops: { repoURL: PLATFORM_REPOSITORY },
 };
 
 export default staging;

@@ -1,4 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
+import { gitOpsSettingsSchema } from '../../../lib/gitops/index.ts';
 import type {
   BackupConfig,
   CinInstanceOverride,
@@ -280,7 +281,7 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
   additionalProperties: false,
   required: [
     'name', 'namespace', 'instance', 'pinDigests', 'hostnames', 'storage', 'features', 'network',
-    'telemetry', 'secrets', 'tls', 'edge', 'backups', 'delivery',
+    'telemetry', 'secrets', 'tls', 'edge', 'backups', 'delivery', 'gitops',
   ],
   properties: {
     name: dnsLabel,
@@ -315,5 +316,6 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
     edge,
     backups,
     delivery: deliverySettingsSchema,
+    gitops: gitOpsSettingsSchema,
   },
 };

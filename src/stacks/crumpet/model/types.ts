@@ -1,5 +1,6 @@
 import type { DeliverySettings } from '../../../lib/index.ts';
 import type { RouteConfig } from '../../../lib/component/index.ts';
+import type { GitOpsSettings } from '../../../lib/gitops/index.ts';
 import type { ImageSpec, ResourcesSpec } from '../../../lib/values/schemas.ts';
 
 /**
@@ -286,4 +287,6 @@ export interface PlatformConfig {
   readonly backups: BackupConfig;
   /** How new versions roll out while `features.rollouts` is on. */
   readonly delivery: DeliverySettings;
+  /** How GitOps deploys the environment (Argo CD): repository, revision, sync switches. */
+  readonly gitops: GitOpsSettings;
 }

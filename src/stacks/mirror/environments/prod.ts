@@ -1,3 +1,4 @@
+import { PLATFORM_REPOSITORY } from '../../repository.ts';
 import { CDN_TTLS, EXPORT_TREES, gatewaySettings, mirrorDomains, SYNC_CADENCE, SYNC_SETTINGS } from '../model/defaults.ts';
 import type { MirrorConfig } from '../model/types.ts';
 
@@ -26,6 +27,7 @@ const prod: MirrorConfig = {
     mirrorGateway: gatewaySettings(2),
     mirrorSync: SYNC_SETTINGS,
   },
+  gitops: { repoURL: PLATFORM_REPOSITORY },
 };
 
 export default prod;

@@ -1,3 +1,4 @@
+import { PLATFORM_REPOSITORY } from '../../repository.ts';
 import { CDN_TTLS, EXPORT_TREES, gatewaySettings, mirrorDomains, SYNC_CADENCE, SYNC_SETTINGS } from '../model/defaults.ts';
 import type { MirrorConfig } from '../model/types.ts';
 
@@ -22,6 +23,7 @@ const staging: MirrorConfig = {
     mirrorGateway: gatewaySettings(1),
     mirrorSync: SYNC_SETTINGS,
   },
+  gitops: { repoURL: PLATFORM_REPOSITORY },
 };
 
 export default staging;

@@ -1,4 +1,4 @@
-import { DnsName, valueSchemas } from '../../../lib/index.ts';
+import { DnsName, gitOpsSettingsSchema, valueSchemas } from '../../../lib/index.ts';
 
 /*
  * JSON Schema of a mirror environment, but for `components`, whose settings each component
@@ -57,7 +57,7 @@ const exportTree = {
 export const mirrorConfigSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'namespace', 'instance', 'features', 'domains', 'exports', 'cdn', 'sync', 'storage', 'network', 'secrets'],
+  required: ['name', 'namespace', 'instance', 'features', 'domains', 'exports', 'cdn', 'sync', 'storage', 'network', 'secrets', 'gitops'],
   properties: {
     name: dnsLabel,
     namespace: dnsLabel,
@@ -106,5 +106,6 @@ export const mirrorConfigSchema = {
         },
       },
     },
+    gitops: gitOpsSettingsSchema,
   },
 } as const;

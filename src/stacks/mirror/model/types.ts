@@ -1,4 +1,4 @@
-import type { ImageSpec, ResourcesSpec } from '../../../lib/index.ts';
+import type { GitOpsSettings, ImageSpec, ResourcesSpec } from '../../../lib/index.ts';
 
 /** One mirror domain: a host name of its own, its downstream credentials and its request budgets. */
 export interface MirrorDomain {
@@ -87,4 +87,6 @@ export interface MirrorConfig {
     readonly mirrorGateway: GatewaySettings;
     readonly mirrorSync: SyncSettings;
   };
+  /** How GitOps deploys the environment (Argo CD): repository, revision, sync switches. */
+  readonly gitops: GitOpsSettings;
 }

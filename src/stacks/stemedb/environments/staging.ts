@@ -1,3 +1,4 @@
+import { PLATFORM_REPOSITORY } from '../../repository.ts';
 import { backup, ingress, MONITORING, STEMEDB_IMAGE, TRAEFIK } from '../model/defaults.ts';
 import type { StemedbConfig } from '../model/types.ts';
 
@@ -23,6 +24,7 @@ const staging: StemedbConfig = {
   backup: backup('stemedb-staging-backups'),
   network: { ...TRAEFIK, monitoringNamespace: 'monitoring', objectStoreCidrs: ['198.51.100.128/28'] },
   monitoring: MONITORING,
+  gitops: { repoURL: PLATFORM_REPOSITORY },
 };
 
 export default staging;

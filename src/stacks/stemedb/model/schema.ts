@@ -1,4 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
+import { gitOpsSettingsSchema } from '../../../lib/gitops/index.ts';
 import { cidrList, cron, dnsLabel, dnsName, image, objectName, resources } from '../../../lib/values/schemas.ts';
 import type { BackupConfig, IngressConfig, MonitoringConfig, NetworkConfig, SecretsConfig, StemedbFeatures } from './types.ts';
 
@@ -93,7 +94,7 @@ const monitoring: JSONSchemaType<MonitoringConfig> = {
 export const stemedbConfigSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'namespace', 'instance', 'storage', 'features', 'ingress', 'secrets', 'backup', 'network', 'monitoring'],
+  required: ['name', 'namespace', 'instance', 'storage', 'features', 'ingress', 'secrets', 'backup', 'network', 'monitoring', 'gitops'],
   properties: {
     name: dnsLabel,
     namespace: dnsLabel,
@@ -105,6 +106,7 @@ export const stemedbConfigSchema = {
     backup,
     network,
     monitoring,
+    gitops: gitOpsSettingsSchema,
   },
 } as const;
 

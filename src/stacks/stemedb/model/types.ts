@@ -1,4 +1,4 @@
-import type { ImageSpec, ResourcesSpec } from '../../../lib/index.ts';
+import type { GitOpsSettings, ImageSpec, ResourcesSpec } from '../../../lib/index.ts';
 
 /*
  * The StemeDB model: what one environment of the StemeDB stack states. The schema (schema.ts)
@@ -101,4 +101,6 @@ export interface StemedbConfig {
   readonly backup: BackupConfig;
   readonly network: NetworkConfig;
   readonly monitoring: MonitoringConfig;
+  /** How GitOps deploys the environment (Argo CD): repository, revision, sync switches. */
+  readonly gitops: GitOpsSettings;
 }
