@@ -15,3 +15,4 @@ export * from './values/index.ts';
 export type { ContainerSpec, HealthCheck, NamedPort, VolumeMount } from './_pod-template.ts';
 export type { ServicePort, Workload } from './_workload-parts.ts';
 export * from './component/index.ts';
+export * from './chaos/index.ts';

@@ -9,4 +9,6 @@ export * from './retention.ts';
 export * from './rule-set.ts';
 export * from './runbooks.ts';
 export * from './slos.ts';
+export * from './steady-state.ts';
 export * from './telemetry-pipelines.ts';
+export type { Duration } from './_duration.ts';

@@ -1,4 +1,5 @@
 export * from './generated-file.ts';
+export * from './manifest-file.ts';
 export * from './manifest-validator.ts';
 export * from './output-error.ts';
 export * from './output-root.ts';

@@ -23,6 +23,9 @@ export interface BackupsProps {
 /** The Secret with the object store's access key, materialized by the secrets provider. */
 export const BACKUP_CREDENTIALS_SECRET = 'backup-s3-credentials';
 
+/** The CronJob uploading the index snapshots; game days start a run of it by hand. */
+export const INDEX_SNAPSHOT_JOB = 'index-snapshot';
+
 /** VolumeSnapshots kept per index volume; older ones are deleted by the snapshot job. */
 export const VOLUME_SNAPSHOTS_KEPT = 7;
 
@@ -75,7 +78,7 @@ export class Backups extends Construct {
     // `cin snapshot` (runbook R1) asks each language's node over gRPC to write its snapshot; with
     // features.mtls it presents a client certificate of the mesh CA, as the edge does.
     const cinImage = config.components.cinNode.image;
-    const snapshotLabels = labels('index-snapshot', cinImage);
+    const snapshotLabels = labels(INDEX_SNAPSHOT_JOB, cinImage);
     const clientTls = config.features.mtls
       ? new MeshCertificate(this, 'IndexSnapshotCertificate', {
           name: 'index-snapshot-mtls',
@@ -85,7 +88,7 @@ export class Backups extends Construct {
         }).mountAt('mtls', '/etc/cin/mtls')
       : undefined;
     this.indexSnapshot = new ScheduledJob(this, 'IndexSnapshot', {
-      name: 'index-snapshot',
+      name: INDEX_SNAPSHOT_JOB,
       labels: snapshotLabels,
       schedule: b.indexSnapshotSchedule,
       container: {

@@ -3,6 +3,8 @@ import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent, t
 import { AcmeIssuer } from './acme-issuer.ts';
 import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
+import { ChaosExperiments } from './chaos-experiments.ts';
+import { CHAOS_SCENARIOS } from './chaos-scenarios.ts';
 import type { CinNode } from './cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
 import type { EnvoyEdge } from './envoy-edge.ts';
@@ -22,6 +24,8 @@ export class CrumpetApp extends App {
   public readonly backups: Backups;
   public readonly network?: CrumpetNetwork;
   public readonly monitoring: Monitoring;
+  /** The chaos experiments of spec section 14, written to `ops/chaos/<env>/` (not to dist/). */
+  public readonly chaos: ChaosExperiments;
 
   public constructor(config: PlatformConfig) {
     super();
@@ -65,6 +69,8 @@ export class CrumpetApp extends App {
       });
     }
     this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this });
+    // Outside every chart: nothing of it goes to dist/.
+    this.chaos = new ChaosExperiments(this, 'Chaos', { ...props, components: this.placed, model: this.monitoring.model, scenarios: CHAOS_SCENARIOS });
   }
 
   /** What the declared component `name` built. */

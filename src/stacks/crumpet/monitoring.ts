@@ -9,7 +9,7 @@ import {
   type AlertmanagerConfigSpecReceivers,
 } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentObservability, type AppLabels } from '../../lib/index.ts';
+import { componentObservability, withGameDays, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import {
   inhibitions,
@@ -21,6 +21,7 @@ import {
   type EdgeBackendGroup,
 } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
+import { CHAOS_SCENARIOS, STEADY_STATE_WINDOW } from './chaos-scenarios.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
 import { CRUMPET_COMPONENTS } from './model/index.ts';
 import {
@@ -49,18 +50,26 @@ export interface MonitoringProps {
 
 /**
  * Crumpet's observability model: the platform's metrics, alerts, SLOs and dashboards and those
- * of every declared component, enabled in an environment or not (ops/ is the same for all).
+ * of every declared component, enabled in an environment or not (ops/ is the same for all); the
+ * runbooks that chaos scenarios rehearse carry their game days.
  */
 export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] = []): ObservabilityModel {
   const components = componentObservability('crumpet', CRUMPET_COMPONENTS.components);
+  const slos = [...SPEC_SLOS, ...components.slos];
+  const runbooks = withGameDays([...SPEC_RUNBOOKS, ...ALERT_RUNBOOKS, ...components.runbooks], CHAOS_SCENARIOS, {
+    slos,
+    rulesName: 'crumpet',
+    opsRoot: 'ops',
+    window: STEADY_STATE_WINDOW,
+  });
   return new ObservabilityModel({
     name: 'crumpet',
     opsRoot: 'ops',
     metrics: [...METRICS, ...components.metrics],
     alerts: [...SPEC_ALERTS, ...components.alerts],
-    slos: [...SPEC_SLOS, ...components.slos],
+    slos,
     burnRateRunbooks: BURN_RATE_RUNBOOK_TEXT,
-    runbooks: [...SPEC_RUNBOOKS, ...ALERT_RUNBOOKS, ...components.runbooks],
+    runbooks,
     standaloneRunbooks: SPEC_RUNBOOKS.map((r) => r.name),
     dashboards: [...crumpetDashboards({ edgeBackends }), ...components.dashboards],
     routing: ALERT_ROUTING,
