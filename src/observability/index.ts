@@ -2,6 +2,7 @@ export * from './alertmanager.ts';
 export * from './alerts.ts';
 export * from './dashboards.ts';
 export * from './grafana.ts';
+export * from './load-test.ts';
 export * from './metrics-catalogue.ts';
 export * from './observability-model.ts';
 export * from './promql.ts';

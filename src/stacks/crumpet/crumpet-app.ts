@@ -6,11 +6,13 @@ import { Backups } from './backups.ts';
 import { ChaosExperiments } from './chaos-experiments.ts';
 import { CHAOS_SCENARIOS } from './chaos-scenarios.ts';
 import type { CinNode } from './cin-node.ts';
+import cinNodeComponent from './components/cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
 import type { EnvoyEdge } from './envoy-edge.ts';
 import { MeshCa } from './mesh-ca.ts';
 import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
 import { Monitoring } from './monitoring.ts';
+import { SearchLoadTest } from './search-load-test.ts';
 
 /**
  * One environment of the Crumpet platform as a cdk8s App: a chart per declared component, each
@@ -26,6 +28,8 @@ export class CrumpetApp extends App {
   public readonly monitoring: Monitoring;
   /** The chaos experiments of spec section 14, written to `ops/chaos/<env>/` (not to dist/). */
   public readonly chaos: ChaosExperiments;
+  /** The k6 load test of the search, written to `ops/k6/<env>/search-load.js`. */
+  public readonly loadTest: SearchLoadTest;
 
   public constructor(config: PlatformConfig) {
     super();
@@ -71,6 +75,12 @@ export class CrumpetApp extends App {
     this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this });
     // Outside every chart: nothing of it goes to dist/.
     this.chaos = new ChaosExperiments(this, 'Chaos', { ...props, components: this.placed, model: this.monitoring.model, scenarios: CHAOS_SCENARIOS });
+    this.loadTest = new SearchLoadTest(this, 'LoadTest', {
+      environment: config.name,
+      cin: cinNodeComponent,
+      languages: this.cinNode.languages,
+      model: this.monitoring.model,
+    });
   }
 
   /** What the declared component `name` built. */

@@ -22,3 +22,4 @@ export * from './stack.ts';
 export * from './components/pin-orchestrator.ts';
 export * from './components/watcher.ts';
 export * from './components/web.ts';
+export * from './search-load-test.ts';
