@@ -5,6 +5,7 @@ import { guaranteed } from './model/defaults.ts';
 import { ImageReference, ScheduledJob, type AppLabels } from '../../lib/index.ts';
 import type { CinLanguage } from './cin-node.ts';
 import { MeshCertificate } from './mesh-certificate.ts';
+import { RUNBOOK_ANNOTATION } from './observability/runbook-links.ts';
 import { PORTS } from './ports.ts';
 
 /** Props of {@link Backups}. */
@@ -18,6 +19,12 @@ export interface BackupsProps {
    * may back up.
    */
   readonly deliveredSecrets: readonly string[];
+  /**
+   * The runbook that restores from these backups, named on every backup CronJob
+   * ({@link RUNBOOK_ANNOTATION}).
+   * @default - none (no disaster recovery runbook covers the environment)
+   */
+  readonly runbook?: string;
 }
 
 /** The Secret with the object store's access key, materialized by the secrets provider. */
@@ -74,6 +81,7 @@ export class Backups extends Construct {
       { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: BACKUP_CREDENTIALS_SECRET, key: 'secret-access-key' } } },
     ];
     const toolbox = ImageReference.of(b.toolboxImage);
+    const annotations = props.runbook ? { annotations: { [RUNBOOK_ANNOTATION]: props.runbook } } : {};
 
     // `cin snapshot` (runbook R1) asks each language's node over gRPC to write its snapshot; with
     // features.mtls it presents a client certificate of the mesh CA, as the edge does.
@@ -90,6 +98,7 @@ export class Backups extends Construct {
     this.indexSnapshot = new ScheduledJob(this, 'IndexSnapshot', {
       name: INDEX_SNAPSHOT_JOB,
       labels: snapshotLabels,
+      ...annotations,
       schedule: b.indexSnapshotSchedule,
       container: {
         image: ImageReference.of(cinImage),
@@ -112,6 +121,7 @@ export class Backups extends Construct {
     this.volumeSnapshots = new ScheduledJob(this, 'VolumeSnapshots', {
       name: 'index-volume-snapshots',
       labels: labels('index-volume-snapshots', b.toolboxImage),
+      ...annotations,
       schedule: b.volumeSnapshotSchedule,
       container: {
         image: toolbox,
@@ -145,6 +155,7 @@ export class Backups extends Construct {
     this.configBackup = new ScheduledJob(this, 'ConfigBackup', {
       name: 'config-backup',
       labels: labels('config-backup', b.toolboxImage),
+      ...annotations,
       schedule: b.configBackupSchedule,
       container: {
         image: toolbox,

@@ -1,17 +1,20 @@
 import { App, Chart } from 'cdk8s';
+import { steadyState } from '../../observability/index.ts';
 import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent, type PlacedComponent } from '../../lib/index.ts';
 import { AcmeIssuer } from './acme-issuer.ts';
 import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
 import { ChaosExperiments } from './chaos-experiments.ts';
-import { CHAOS_SCENARIOS } from './chaos-scenarios.ts';
+import { CHAOS_SCENARIOS, STEADY_STATE_WINDOW } from './chaos-scenarios.ts';
 import type { CinNode } from './cin-node.ts';
 import cinNodeComponent from './components/cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
 import type { EnvoyEdge } from './envoy-edge.ts';
 import { MeshCa } from './mesh-ca.ts';
 import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
-import { Monitoring } from './monitoring.ts';
+import { DISASTER_RECOVERY, disasterRecoveryRunbook } from './disaster-recovery.ts';
+import { CRUMPET_OPS_ROOT, CRUMPET_RULES_NAME, Monitoring } from './monitoring.ts';
+import { SPEC_SLOS } from './observability/index.ts';
 import { SearchLoadTest } from './search-load-test.ts';
 
 /**
@@ -53,11 +56,26 @@ export class CrumpetApp extends App {
     new AppSecrets(secrets, 'AppSecrets', props);
     if (config.features.mtls) new MeshCa(secrets, 'MeshCa', { labels });
     this.placed = buildComponents({ registry: CRUMPET_COMPONENTS, model: config, labels, features: config.features, scopeFor: (name) => chart(name) });
+    // The DR runbook covers one environment; its backup CronJobs link to it.
+    const drRunbook = config.name === DISASTER_RECOVERY.environment ? `${CRUMPET_OPS_ROOT}/runbooks/${DISASTER_RECOVERY.runbook}.md` : undefined;
     this.backups = new Backups(chart('backups'), 'Backups', {
       ...props,
       languages: this.cinNode.languages,
       deliveredSecrets: Object.keys(APP_SECRETS),
+      ...(drRunbook ? { runbook: drRunbook } : {}),
     });
+    const availability = SPEC_SLOS.find((s) => s.name === 'availability')!;
+    const disasterRecovery = drRunbook
+      ? disasterRecoveryRunbook({
+          config,
+          backups: this.backups,
+          languages: this.cinNode.languages,
+          distFolder: `dist/${config.name}`,
+          secrets: Object.keys(APP_SECRETS).sort(),
+          edgeService: this.envoyEdge.workload.name,
+          availability: steadyState(availability, CRUMPET_RULES_NAME, STEADY_STATE_WINDOW),
+        })
+      : undefined;
 
     if (config.features.networkPolicy) {
       this.network = new CrumpetNetwork(chart('network-policies'), 'Network', {
@@ -72,7 +90,13 @@ export class CrumpetApp extends App {
         },
       });
     }
-    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this });
+    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this, ...(disasterRecovery ? { standaloneRunbooks: [disasterRecovery] } : {}) });
+    if (drRunbook) {
+      const model = this.monitoring.model;
+      this.node.addValidation({
+        validate: () => (model.runbookPath(DISASTER_RECOVERY.runbook) === drRunbook ? [] : [`backups link ${drRunbook}, but the runbook is ${model.runbookPath(DISASTER_RECOVERY.runbook)}`]),
+      });
+    }
     // Outside every chart: nothing of it goes to dist/.
     this.chaos = new ChaosExperiments(this, 'Chaos', { ...props, components: this.placed, model: this.monitoring.model, scenarios: CHAOS_SCENARIOS });
     this.loadTest = new SearchLoadTest(this, 'LoadTest', {

@@ -23,3 +23,4 @@ export * from './components/pin-orchestrator.ts';
 export * from './components/watcher.ts';
 export * from './components/web.ts';
 export * from './search-load-test.ts';
+export * from './disaster-recovery.ts';
