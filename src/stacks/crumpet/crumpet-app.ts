@@ -91,12 +91,6 @@ export class CrumpetApp extends App {
       });
     }
     this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this, ...(disasterRecovery ? { standaloneRunbooks: [disasterRecovery] } : {}) });
-    if (drRunbook) {
-      const model = this.monitoring.model;
-      this.node.addValidation({
-        validate: () => (model.runbookPath(DISASTER_RECOVERY.runbook) === drRunbook ? [] : [`backups link ${drRunbook}, but the runbook is ${model.runbookPath(DISASTER_RECOVERY.runbook)}`]),
-      });
-    }
     // Outside every chart: nothing of it goes to dist/.
     this.chaos = new ChaosExperiments(this, 'Chaos', { ...props, components: this.placed, model: this.monitoring.model, scenarios: CHAOS_SCENARIOS });
     this.loadTest = new SearchLoadTest(this, 'LoadTest', {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AppLabels, chaosExperiment, chaosExperimentPath, scenarioSteadyState, type ChaosScenario } from '../../../src/lib/index.ts';
+import { AppLabels, chaosExperiment, chaosExperimentPath, scenarioSteadyState, withGameDays, type ChaosScenario } from '../../../src/lib/index.ts';
 import { ManifestFile, renderApp } from '../../../src/render/index.ts';
 import {
   ANNOTATION_DOMAIN,
@@ -200,6 +200,52 @@ describe('ChaosExperiments |', () => {
       new ChaosExperiments(Testing.chart(), 'Chaos', { config, labels: app.cinNode.all.labels, components: app.placed, model: app.monitoring.model, scenarios: [scenario] });
     expect(build).toThrow(
       '[test/Chaos] rpc-latency: fault.to "pinningServiceCidrs" is not a CIDR set cin-node calls (rpcEndpointCidrs, ipfsGatewayCidrs, peerCidrs)',
+    );
+  });
+
+  it('GIVEN a scenario targeting a component that does not run in the environment WHEN the experiments are built THEN it throws naming the components that do', async () => {
+    const config = await loadEnvironment('prod');
+    const app = new CrumpetApp(config);
+    const scenario: ChaosScenario = { ...CHAOS_SCENARIOS[0]!, target: 'kubo' };
+    const build = () =>
+      new ChaosExperiments(Testing.chart(), 'Chaos', { config, labels: app.cinNode.all.labels, components: app.placed, model: app.monitoring.model, scenarios: [scenario] });
+    expect(build).toThrow(
+      `[test/Chaos] cin-pod-kill-during-snapshot: target "kubo" is not a component running in prod (${app.placed.map((p) => p.declaration.name).join(', ')})`,
+    );
+  });
+
+  it('GIVEN a scenario naming an unknown SLO or runbook WHEN its game day is derived THEN it throws naming the scenario', () => {
+    const context = { slos: SPEC_SLOS, rulesName: 'crumpet', opsRoot: 'ops', window: STEADY_STATE_WINDOW };
+    const scenario = CHAOS_SCENARIOS[0]!;
+    expect(() => scenarioSteadyState({ ...scenario, slo: 'uptime' }, context)).toThrow(
+      'chaos scenario cin-pod-kill-during-snapshot: slo "uptime" is not an SLO of the model (availability, read-latency, freshness)',
+    );
+    expect(() => withGameDays([], [scenario], context)).toThrow(
+      'chaos scenario cin-pod-kill-during-snapshot: runbook "r2-elevated-5xx-at-edge" is not a runbook of the model',
+    );
+  });
+
+  it('GIVEN a latency that is not a duration WHEN the experiment is built THEN it throws naming the field', () => {
+    const scenario = CHAOS_SCENARIOS[2]!;
+    const labels = new AppLabels({ name: 'crumpet', instance: 'crumpet', component: 'platform', partOf: 'crumpet', version: 'v1' });
+    const build = () =>
+      chaosExperiment({
+        scenario: { ...scenario, fault: { kind: 'network-delay', latency: '0.5s' as '500ms', to: 'rpcEndpointCidrs' }, recoverWithin: '2 minutes' as '2m' },
+        environment: 'staging',
+        opsRoot: 'ops',
+        namespace: 'crumpet-staging',
+        target: { name: 'x', labels },
+        labels,
+        steadyState: scenarioSteadyState(scenario, { slos: SPEC_SLOS, rulesName: 'crumpet', opsRoot: 'ops', window: '5m' }),
+        runbookPath: 'ops/runbooks/r1-snapshot-stale.md',
+        externalTargets: ['198.51.100.0/28'],
+        annotationDomain: ANNOTATION_DOMAIN,
+      });
+    expect(build).toThrow(
+      [
+        '[staging/chaos/rpc-latency] recoverWithin must be a duration such as 2m, got "2 minutes"',
+        '[staging/chaos/rpc-latency] fault.latency must be a duration such as 500ms, got "0.5s"',
+      ].join('\n'),
     );
   });
 });

@@ -103,4 +103,15 @@ describe('SearchLoadTest |', () => {
       'load test: SLO read-latency has no latencyBoundMs, so it gives no latency threshold',
     );
   });
+
+  it('GIVEN a CIN declaration without the search route, or a model without the SLOs WHEN the load test is built THEN it throws naming what is missing', async () => {
+    const app = new CrumpetApp(await loadEnvironment('staging'));
+    const model = crumpetObservability();
+    const noRoute = () =>
+      new SearchLoadTest(Testing.chart(), 'LoadTest', { environment: 'staging', cin: { ...cinNode, routes: [] }, languages: app.cinNode.languages, model });
+    expect(noRoute).toThrow('[test/LoadTest] component cin-node has no route "search" with a path');
+    const noSlo = new ObservabilityModel({ name: 'crumpet', opsRoot: 'ops', metrics: [], alerts: [], runbooks: [] });
+    const build = () => new SearchLoadTest(Testing.chart(), 'LoadTest', { environment: 'staging', cin: cinNode, languages: app.cinNode.languages, model: noSlo });
+    expect(build).toThrow('[test/LoadTest] the observability model has no SLO "read-latency"');
+  });
 });
