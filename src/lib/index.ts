@@ -17,3 +17,4 @@ export type { ServicePort, Workload } from './_workload-parts.ts';
 export * from './component/index.ts';
 export * from './delivery/index.ts';
 export * from './gitops/index.ts';
+export * from './chaos/index.ts';

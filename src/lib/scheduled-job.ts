@@ -35,6 +35,8 @@ export interface ScheduledJobProps {
   readonly backoffLimit?: number;
   /** Seconds a run may take before it is stopped. @default 3600 */
   readonly activeDeadlineSeconds?: number;
+  /** Annotations of the CronJob (a runbook link, say). @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -103,7 +105,7 @@ export class ScheduledJob extends Construct implements Workload {
     };
     const cronJob = new kplus.CronJob(this, 'CronJob', {
       ...hardenedPodProps(this, pod),
-      metadata,
+      metadata: { ...metadata, ...(props.annotations ? { annotations: { ...props.annotations } } : {}) },
       schedule: new CronExpression(this.schedule),
       timeZone: props.timeZone ?? 'Etc/UTC',
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,

@@ -142,4 +142,9 @@ export class StatefulService extends Construct implements Workload {
       ),
     ));
   }
+
+  /** The PersistentVolumeClaim the claim template `claim` makes for pod `<set>-<ordinal>`. */
+  public claimName(claim: VolumeClaim, ordinal: number): string {
+    return `${claim.name}-${this.name}-${ordinal}`;
+  }
 }

@@ -42,6 +42,8 @@ export class ObservabilityModel {
   public readonly rules: RuleSet;
   public readonly routing?: AlertRouting;
   public readonly dashboards: readonly Dashboard[];
+  /** Folder of the generated files below the output root (`ops`, `ops/<stack>`). */
+  public readonly opsRoot: string;
   /** Where each kind of file goes, below the output root. */
   public readonly paths: { readonly rules: string; readonly tests: string; readonly runbooks: string; readonly alertmanager: string; readonly dashboards: string };
 
@@ -50,6 +52,7 @@ export class ObservabilityModel {
       throw new Error(`observability model ${props.name}: burnRateRunbooks must be given with slos (${props.slos!.map((s) => s.name).join(', ')}), got none`);
     }
     const root = props.opsRoot;
+    this.opsRoot = root;
     this.paths = {
       rules: `${root}/prometheus/alerts.yaml`,
       tests: `${root}/prometheus/tests`,
@@ -92,6 +95,11 @@ export class ObservabilityModel {
     return problems;
   }
 
+  /** The file of the runbook `name`, relative to the output root: what alerts' `runbook_url` and other links name. */
+  public runbookPath(name: string): string {
+    return `${this.paths.runbooks}/${name}.md`;
+  }
+
   /** Where a dashboard is provisioned from: `<ops>/grafana/<uid>.json`. */
   public dashboardPath(d: Dashboard): string {
     return `${this.paths.dashboards}/${d.uid}.json`;
@@ -102,7 +110,7 @@ export class ObservabilityModel {
     return [
       this.paths.rules,
       ...this.rules.alerts.map((a) => `${this.paths.tests}/${unitTestFile(a.rule.alert)}`),
-      ...this.runbooks.map((r) => `${this.paths.runbooks}/${r.name}.md`),
+      ...this.runbooks.map((r) => this.runbookPath(r.name)),
       ...(this.routing ? [this.paths.alertmanager] : []),
       ...this.dashboards.map((d) => this.dashboardPath(d)),
       ...(this.props.files?.keys() ?? []),
@@ -113,7 +121,7 @@ export class ObservabilityModel {
   public files(): Map<string, string> {
     const files = new Map<string, string>([[this.paths.rules, this.rules.ruleFile()]]);
     for (const [name, content] of this.rules.unitTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
-    for (const r of this.runbooks) files.set(`${this.paths.runbooks}/${r.name}.md`, renderRunbook(r));
+    for (const r of this.runbooks) files.set(this.runbookPath(r.name), renderRunbook(r));
     if (this.routing) files.set(this.paths.alertmanager, alertmanagerFile(this.routing));
     for (const d of this.dashboards) files.set(this.dashboardPath(d), d.render());
     for (const [path, content] of this.props.files ?? []) files.set(path, content);

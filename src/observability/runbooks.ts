@@ -16,6 +16,23 @@ export interface Runbook {
   readonly mitigation: readonly string[];
   /** Whom to involve, and when. */
   readonly escalation: string;
+  /** Checks that prove the mitigation worked (a restore, a failover). @default - none */
+  readonly verification?: readonly string[];
+  /** The game days that rehearse it (spec section 16: runbooks validated in game days). @default - none */
+  readonly gameDays?: readonly GameDay[];
+}
+
+/** A rehearsal of a runbook: an experiment that causes the situation on purpose, and what must hold. */
+export interface GameDay {
+  readonly title: string;
+  /** The experiment's file, relative to the output root; `<env>` stands for the environment. */
+  readonly experiment: string;
+  /** How to run it, in order. */
+  readonly run: readonly string[];
+  /** What must hold during and after it. */
+  readonly mustHold: readonly string[];
+  /** How to stop it early. */
+  readonly abort: readonly string[];
 }
 
 /** What the runbook of each burn-rate alert says beyond its SLO: the stack's own people and runbooks. */
@@ -52,6 +69,12 @@ export function renderRunbook(r: Runbook): string {
     `## Impact\n\n${r.impact}`,
     `## Diagnosis\n\n${list(r.diagnosis)}`,
     `## Mitigation\n\n${list(r.mitigation)}`,
+    ...(r.verification ? [`## Verification\n\n${list(r.verification)}`] : []),
     `## Escalation\n\n${r.escalation}`,
+    ...(r.gameDays ?? []).map(
+      (g) =>
+        `## Game day: ${g.title}\n\nExperiment: \`${g.experiment}\`\n\n### How to run\n\n${list(g.run)}\n\n` +
+        `### What must hold\n\n${list(g.mustHold)}\n\n### How to abort\n\n${list(g.abort)}`,
+    ),
   ].join('\n\n') + '\n';
 }

@@ -14,6 +14,12 @@ export interface SloDefinition {
   /** What a bad event is, for summaries and runbooks. */
   readonly meaning: string;
   /**
+   * For a latency SLO: the bound, in milliseconds, a good event is answered within. With the
+   * objective it reads as a quantile (`objective` 0.95 and 400: p95 <= 400 ms), which load tests
+   * assert. @default - not a latency SLO
+   */
+  readonly latencyBoundMs?: number;
+  /**
    * Rules computed every evaluation before the windowed ratios (e.g. an instant ratio), each
    * recorded as `<prefix>_slo:<record>` ({@link sloRecord}).
    */

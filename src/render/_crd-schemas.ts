@@ -56,8 +56,8 @@ function generated(file: string): () => Promise<ModelClass> {
  *
  * external-secrets.io/v1 (the Node 20 package only has v1alpha1/v1beta1), bitnami.com/v1alpha1
  * SealedSecret (the Node 20 package pins its own copies of base, validate and kubernetes-models)
- * snapshot.storage.k8s.io/v1 VolumeSnapshot, traefik.io/v1alpha1 Middleware and argoproj.io/v1alpha1 Rollout,
- * AnalysisTemplate and Application (no package) use validators generated from the
+ * snapshot.storage.k8s.io/v1 VolumeSnapshot, traefik.io/v1alpha1 Middleware, argoproj.io/v1alpha1 Rollout,
+ * AnalysisTemplate and Application and the chaos-mesh.org/v1alpha1 experiments (no package) use validators generated from the
  * same CRDs as imports/ (src/cli/import-crd-schemas.ts). These reject unknown fields, which the
  * API server would prune and `kubectl apply --validate=strict` refuses, but do not evaluate the
  * CRDs' CEL rules (x-kubernetes-validations).
@@ -73,6 +73,9 @@ export const CRD_SCHEMAS: Readonly<Record<string, () => Promise<ModelClass>>> = 
     '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig',
     'AlertmanagerConfig',
   ),
+  'chaos-mesh.org/v1alpha1/HTTPChaos': generated('httpchaos.chaos-mesh.org.v1alpha1.cjs'),
+  'chaos-mesh.org/v1alpha1/NetworkChaos': generated('networkchaos.chaos-mesh.org.v1alpha1.cjs'),
+  'chaos-mesh.org/v1alpha1/PodChaos': generated('podchaos.chaos-mesh.org.v1alpha1.cjs'),
   'bitnami.com/v1alpha1/SealedSecret': generated('sealedsecrets.bitnami.com.v1alpha1.cjs'),
   'external-secrets.io/v1/ClusterSecretStore': generated('clustersecretstores.external-secrets.io.v1.cjs'),
   'external-secrets.io/v1/ExternalSecret': generated('externalsecrets.external-secrets.io.v1.cjs'),

@@ -1,5 +1,6 @@
 export * from './generated-file.ts';
 export * from './gitops-applications.ts';
+export * from './manifest-file.ts';
 export * from './manifest-validator.ts';
 export * from './output-error.ts';
 export * from './output-root.ts';

@@ -2,6 +2,7 @@ import type { App } from 'cdk8s';
 import { syncWaveIssues, withSyncWave } from '../lib/index.ts';
 import { compareObjects } from './_kind-order.ts';
 import { GeneratedFile } from './generated-file.ts';
+import { ManifestFile } from './manifest-file.ts';
 import { validateObjects, type KubeObject } from './manifest-validator.ts';
 import { SynthError } from './synth-error.ts';
 import { toYamlDocuments } from './yaml.ts';
@@ -34,6 +35,7 @@ export interface RenderedEnvironment {
  * Namespace is written as `00-<chart>.k8s.yaml`, so `kubectl apply -f dist/<env>` (which reads
  * files in name order) creates namespaces before what lives in them. Every object carries its
  * Argo CD sync wave (src/lib/gitops/sync-waves.ts), and no object may need one of a later wave.
+ * Objects written under `ops/` ({@link ManifestFile}) are validated the same way.
  * Throws a SynthError listing every problem; nothing is returned half-valid.
  */
 export async function renderApp(app: App, environment: string, folder = `dist/${environment}`): Promise<RenderedEnvironment> {
@@ -55,6 +57,7 @@ export async function renderApp(app: App, environment: string, folder = `dist/${
   for (const c of app.node.findAll()) {
     if (!(c instanceof GeneratedFile)) continue;
     if (generated.has(c.path)) issues.push(`${c.node.path}: ${c.path} is generated twice`);
+    if (c instanceof ManifestFile) issues.push(...(await validateObjects(c.objects())).map((i) => `${c.path}: ${i}`));
     try {
       generated.set(c.path, c.render());
     } catch (err) {

@@ -14,6 +14,9 @@ import { AnalysisTemplate } from '../../imports/analysistemplates-argoproj.io.ts
 import { Middleware } from '../../imports/middlewares-traefik.io.ts';
 import { Rollout } from '../../imports/rollouts-argoproj.io.ts';
 import { Application } from '../../imports/applications-argoproj.io.ts';
+import { HttpChaos, HttpChaosSpecMode, HttpChaosSpecTarget } from '../../imports/httpchaos-chaos-mesh.org.ts';
+import { NetworkChaos, NetworkChaosSpecAction, NetworkChaosSpecDirection, NetworkChaosSpecMode } from '../../imports/networkchaos-chaos-mesh.org.ts';
+import { PodChaos, PodChaosSpecAction, PodChaosSpecMode } from '../../imports/podchaos-chaos-mesh.org.ts';
 import { VolumeSnapshot } from '../../imports/volumesnapshots-snapshot.storage.k8s.io.ts';
 import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
 import { CRD_SCHEMAS } from '../../src/render/_crd-schemas.ts';
@@ -157,6 +160,41 @@ const CASES: Readonly<Record<string, SchemaCase>> = {
       }),
     wrongType: { pointer: '/spec/metrics/0/name', value: 3 },
     misspelled: '/spec/metrics/0/failureConditon',
+  },
+  'chaos-mesh.org/v1alpha1/PodChaos': {
+    build: (chart) =>
+      new PodChaos(chart, 'pod-kill', {
+        metadata: { name: 'web-pod-kill' },
+        spec: { action: PodChaosSpecAction.POD_HYPHEN_KILL, mode: PodChaosSpecMode.ONE, selector: { labelSelectors: web.matchLabels }, duration: '2m' },
+      }),
+    wrongType: { pointer: '/spec/gracePeriod', value: 'now' },
+    misspelled: '/spec/selector/labelSelector',
+  },
+  'chaos-mesh.org/v1alpha1/NetworkChaos': {
+    build: (chart) =>
+      new NetworkChaos(chart, 'delay', {
+        metadata: { name: 'web-egress-delay' },
+        spec: {
+          action: NetworkChaosSpecAction.DELAY,
+          mode: NetworkChaosSpecMode.ALL,
+          selector: { labelSelectors: web.matchLabels },
+          direction: NetworkChaosSpecDirection.TO,
+          externalTargets: ['192.0.2.0/24'],
+          delay: { latency: '500ms' },
+          duration: '10m',
+        },
+      }),
+    wrongType: { pointer: '/spec/externalTargets', value: '192.0.2.0/24' },
+    misspelled: '/spec/delay/latancy',
+  },
+  'chaos-mesh.org/v1alpha1/HTTPChaos': {
+    build: (chart) =>
+      new HttpChaos(chart, 'abort', {
+        metadata: { name: 'web-http-abort' },
+        spec: { mode: HttpChaosSpecMode.ALL, selector: { labelSelectors: web.matchLabels }, target: HttpChaosSpecTarget.REQUEST, port: 8080, abort: true, duration: '5m' },
+      }),
+    wrongType: { pointer: '/spec/port', value: 'http' },
+    misspelled: '/spec/abortt',
   },
   'traefik.io/v1alpha1/Middleware': {
     build: (chart) => new Middleware(chart, 'mw', { metadata: { name: 'ratelimit' }, spec: { rateLimit: { average: 100, burst: 50 } } }),

@@ -5,6 +5,7 @@ import { guaranteed } from './model/defaults.ts';
 import { ImageReference, ScheduledJob, type AppLabels } from '../../lib/index.ts';
 import type { CinLanguage } from './cin-node.ts';
 import { MeshCertificate } from './mesh-certificate.ts';
+import { RUNBOOK_ANNOTATION } from './observability/runbook-links.ts';
 import { PORTS } from './ports.ts';
 
 /** Props of {@link Backups}. */
@@ -18,10 +19,19 @@ export interface BackupsProps {
    * may back up.
    */
   readonly deliveredSecrets: readonly string[];
+  /**
+   * The runbook that restores from these backups, named on every backup CronJob
+   * ({@link RUNBOOK_ANNOTATION}).
+   * @default - none (no disaster recovery runbook covers the environment)
+   */
+  readonly runbook?: string;
 }
 
 /** The Secret with the object store's access key, materialized by the secrets provider. */
 export const BACKUP_CREDENTIALS_SECRET = 'backup-s3-credentials';
+
+/** The CronJob uploading the index snapshots; game days start a run of it by hand. */
+export const INDEX_SNAPSHOT_JOB = 'index-snapshot';
 
 /** VolumeSnapshots kept per index volume; older ones are deleted by the snapshot job. */
 export const VOLUME_SNAPSHOTS_KEPT = 7;
@@ -71,11 +81,12 @@ export class Backups extends Construct {
       { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: BACKUP_CREDENTIALS_SECRET, key: 'secret-access-key' } } },
     ];
     const toolbox = ImageReference.of(b.toolboxImage);
+    const annotations = props.runbook ? { annotations: { [RUNBOOK_ANNOTATION]: props.runbook } } : {};
 
     // `cin snapshot` (runbook R1) asks each language's node over gRPC to write its snapshot; with
     // features.mtls it presents a client certificate of the mesh CA, as the edge does.
     const cinImage = config.components.cinNode.image;
-    const snapshotLabels = labels('index-snapshot', cinImage);
+    const snapshotLabels = labels(INDEX_SNAPSHOT_JOB, cinImage);
     const clientTls = config.features.mtls
       ? new MeshCertificate(this, 'IndexSnapshotCertificate', {
           name: 'index-snapshot-mtls',
@@ -85,8 +96,9 @@ export class Backups extends Construct {
         }).mountAt('mtls', '/etc/cin/mtls')
       : undefined;
     this.indexSnapshot = new ScheduledJob(this, 'IndexSnapshot', {
-      name: 'index-snapshot',
+      name: INDEX_SNAPSHOT_JOB,
       labels: snapshotLabels,
+      ...annotations,
       schedule: b.indexSnapshotSchedule,
       container: {
         image: ImageReference.of(cinImage),
@@ -109,6 +121,7 @@ export class Backups extends Construct {
     this.volumeSnapshots = new ScheduledJob(this, 'VolumeSnapshots', {
       name: 'index-volume-snapshots',
       labels: labels('index-volume-snapshots', b.toolboxImage),
+      ...annotations,
       schedule: b.volumeSnapshotSchedule,
       container: {
         image: toolbox,
@@ -142,6 +155,7 @@ export class Backups extends Construct {
     this.configBackup = new ScheduledJob(this, 'ConfigBackup', {
       name: 'config-backup',
       labels: labels('config-backup', b.toolboxImage),
+      ...annotations,
       schedule: b.configBackupSchedule,
       container: {
         image: toolbox,

@@ -1,15 +1,21 @@
 import { App, Chart } from 'cdk8s';
 import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent, type DeliveryPlan, type PlacedComponent } from '../../lib/index.ts';
-import { BURN_RATE_WINDOWS } from '../../observability/index.ts';
+import { BURN_RATE_WINDOWS, steadyState } from '../../observability/index.ts';
 import { AcmeIssuer } from './acme-issuer.ts';
 import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
+import { ChaosExperiments } from './chaos-experiments.ts';
+import { CHAOS_SCENARIOS, STEADY_STATE_WINDOW } from './chaos-scenarios.ts';
 import type { CinNode } from './cin-node.ts';
+import cinNodeComponent from './components/cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
 import type { EnvoyEdge } from './envoy-edge.ts';
 import { MeshCa } from './mesh-ca.ts';
 import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
-import { crumpetObservability, Monitoring } from './monitoring.ts';
+import { DISASTER_RECOVERY, disasterRecoveryRunbook } from './disaster-recovery.ts';
+import { CRUMPET_OPS_ROOT, CRUMPET_RULES_NAME, crumpetObservability, Monitoring } from './monitoring.ts';
+import { SPEC_SLOS } from './observability/index.ts';
+import { SearchLoadTest } from './search-load-test.ts';
 
 /**
  * One environment of the Crumpet platform as a cdk8s App: a chart per declared component, each
@@ -23,6 +29,10 @@ export class CrumpetApp extends App {
   public readonly backups: Backups;
   public readonly network?: CrumpetNetwork;
   public readonly monitoring: Monitoring;
+  /** The chaos experiments of spec section 14, written to `ops/chaos/<env>/` (not to dist/). */
+  public readonly chaos: ChaosExperiments;
+  /** The k6 load test of the search, written to `ops/k6/<env>/search-load.js`. */
+  public readonly loadTest: SearchLoadTest;
 
   public constructor(config: PlatformConfig) {
     super();
@@ -53,11 +63,26 @@ export class CrumpetApp extends App {
       features: { ...config.features, ...(delivery ? { delivery } : {}) },
       scopeFor: (name) => chart(name),
     });
+    // The DR runbook covers one environment; its backup CronJobs link to it.
+    const drRunbook = config.name === DISASTER_RECOVERY.environment ? `${CRUMPET_OPS_ROOT}/runbooks/${DISASTER_RECOVERY.runbook}.md` : undefined;
     this.backups = new Backups(chart('backups'), 'Backups', {
       ...props,
       languages: this.cinNode.languages,
       deliveredSecrets: Object.keys(APP_SECRETS),
+      ...(drRunbook ? { runbook: drRunbook } : {}),
     });
+    const availability = SPEC_SLOS.find((s) => s.name === 'availability')!;
+    const disasterRecovery = drRunbook
+      ? disasterRecoveryRunbook({
+          config,
+          backups: this.backups,
+          languages: this.cinNode.languages,
+          distFolder: `dist/${config.name}`,
+          secrets: Object.keys(APP_SECRETS).sort(),
+          edgeService: this.envoyEdge.workload.name,
+          availability: steadyState(availability, CRUMPET_RULES_NAME, STEADY_STATE_WINDOW),
+        })
+      : undefined;
 
     if (config.features.networkPolicy) {
       this.network = new CrumpetNetwork(chart('network-policies'), 'Network', {
@@ -72,7 +97,15 @@ export class CrumpetApp extends App {
         },
       });
     }
-    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this });
+    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { ...props, app: this, ...(disasterRecovery ? { standaloneRunbooks: [disasterRecovery] } : {}) });
+    // Outside every chart: nothing of it goes to dist/.
+    this.chaos = new ChaosExperiments(this, 'Chaos', { ...props, components: this.placed, model: this.monitoring.model, scenarios: CHAOS_SCENARIOS });
+    this.loadTest = new SearchLoadTest(this, 'LoadTest', {
+      environment: config.name,
+      cin: cinNodeComponent,
+      languages: this.cinNode.languages,
+      model: this.monitoring.model,
+    });
   }
 
   /** What the declared component `name` built. */

@@ -1,6 +1,8 @@
 export * from './acme-issuer.ts';
 export * from './app-secrets.ts';
 export * from './backups.ts';
+export * from './chaos-experiments.ts';
+export * from './chaos-scenarios.ts';
 export * from './cin-node.ts';
 export * from './crumpet-app.ts';
 export * from './crumpet-network.ts';
@@ -20,3 +22,5 @@ export * from './stack.ts';
 export * from './components/pin-orchestrator.ts';
 export * from './components/watcher.ts';
 export * from './components/web.ts';
+export * from './search-load-test.ts';
+export * from './disaster-recovery.ts';

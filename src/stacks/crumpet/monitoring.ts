@@ -9,7 +9,7 @@ import {
   type AlertmanagerConfigSpecReceivers,
 } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentObservability, type AppLabels } from '../../lib/index.ts';
+import { componentObservability, withGameDays, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import {
   inhibitions,
@@ -20,8 +20,10 @@ import {
   type AlertRouting,
   type SloDefinition,
   type EdgeBackendGroup,
+  type Runbook,
 } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
+import { CHAOS_SCENARIOS, STEADY_STATE_WINDOW } from './chaos-scenarios.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
 import { CRUMPET_COMPONENTS } from './model/index.ts';
 import {
@@ -46,23 +48,41 @@ export interface MonitoringProps {
    * route table leads to them
    */
   readonly model?: ObservabilityModel;
+  /**
+   * Runbooks of this environment that no alert links to (the DR runbook), added to the default model.
+   * @default - none
+   */
+  readonly standaloneRunbooks?: readonly Runbook[];
 }
+
+/** Folder of Crumpet's operational files below the output root. */
+export const CRUMPET_OPS_ROOT = 'ops';
+/** Name of Crumpet's rule groups and prefix of its SLO recording rules. */
+export const CRUMPET_RULES_NAME = 'crumpet';
 
 /**
  * Crumpet's observability model: the platform's metrics, alerts, SLOs and dashboards and those
- * of every declared component, enabled in an environment or not (ops/ is the same for all).
+ * of every declared component, enabled in an environment or not (ops/ is the same for all); the
+ * runbooks that chaos scenarios rehearse carry their game days.
  */
-export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] = [], slos: readonly SloDefinition[] = SPEC_SLOS): ObservabilityModel {
+export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] = [], standalone: readonly Runbook[] = [], specSlos: readonly SloDefinition[] = SPEC_SLOS): ObservabilityModel {
   const components = componentObservability('crumpet', CRUMPET_COMPONENTS.components);
+  const slos = [...specSlos, ...components.slos];
+  const runbooks = withGameDays([...SPEC_RUNBOOKS, ...ALERT_RUNBOOKS, ...components.runbooks, ...standalone], CHAOS_SCENARIOS, {
+    slos,
+    rulesName: CRUMPET_RULES_NAME,
+    opsRoot: CRUMPET_OPS_ROOT,
+    window: STEADY_STATE_WINDOW,
+  });
   return new ObservabilityModel({
-    name: 'crumpet',
-    opsRoot: 'ops',
+    name: CRUMPET_RULES_NAME,
+    opsRoot: CRUMPET_OPS_ROOT,
     metrics: [...METRICS, ...components.metrics],
     alerts: [...SPEC_ALERTS, ...components.alerts],
-    slos: [...slos, ...components.slos],
+    slos,
     burnRateRunbooks: BURN_RATE_RUNBOOK_TEXT,
-    runbooks: [...SPEC_RUNBOOKS, ...ALERT_RUNBOOKS, ...components.runbooks],
-    standaloneRunbooks: SPEC_RUNBOOKS.map((r) => r.name),
+    runbooks,
+    standaloneRunbooks: [...SPEC_RUNBOOKS, ...standalone].map((r) => r.name),
     dashboards: [...crumpetDashboards({ edgeBackends }), ...components.dashboards],
     routing: ALERT_ROUTING,
     files: telemetryPipelineFiles(),
@@ -89,7 +109,7 @@ export class Monitoring extends Construct {
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { app } = props;
-    this.model = props.model ?? crumpetObservability(app.envoyEdge.routes.backendGroups);
+    this.model = props.model ?? crumpetObservability(app.envoyEdge.routes.backendGroups, props.standaloneRunbooks);
     const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
     const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
     this.node.addValidation({ validate: () => this.model.check() });

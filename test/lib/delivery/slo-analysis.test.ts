@@ -36,7 +36,7 @@ function templateOf(model: ObservabilityModel): Obj {
 
 /** The Crumpet model with one of the spec's SLOs given another objective. */
 function withObjective(name: string, objective: number): ObservabilityModel {
-  return crumpetObservability([], SPEC_SLOS.map((s): SloDefinition => (s.name === name ? { ...s, objective } : s)));
+  return crumpetObservability([], [], SPEC_SLOS.map((s): SloDefinition => (s.name === name ? { ...s, objective } : s)));
 }
 
 describe('SLO analysis of rollouts |', () => {

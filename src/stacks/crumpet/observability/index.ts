@@ -5,3 +5,4 @@ export * from './metrics.ts';
 export * from './routing.ts';
 export * from './runbooks.ts';
 export * from './slos.ts';
+export * from './runbook-links.ts';

@@ -40,6 +40,7 @@ export const SPEC_SLOS: readonly SloDefinition[] = [
     objective: 0.95,
     service: 'cin-node',
     meaning: `a search that took longer than ${READ_LATENCY_BOUND_MS} ms`,
+    latencyBoundMs: READ_LATENCY_BOUND_MS,
     errorRatio: (w) =>
       `1 - sum(rate(cin_query_latency_ms_bucket{le="${READ_LATENCY_BOUND_MS}"}[${w}])) / sum(rate(cin_query_latency_ms_count[${w}]))`,
     fixture: (ratio, steps) => ({

@@ -1,0 +1,2 @@
+export * from './chaos-experiment.ts';
+export * from './chaos-scenario.ts';
