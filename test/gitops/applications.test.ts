@@ -78,13 +78,14 @@ describe('Argo CD Applications |', () => {
       expect(application.spec.syncPolicy.syncOptions).toContain('CreateNamespace=false');
     });
 
-    it('THEN the replicas of every autoscaled workload are ignored, and nothing else is', () => {
+    it('THEN the replicas of every autoscaled workload and the status of Rollouts are ignored, and nothing else is', () => {
       const scaled = objects
         .filter((o) => o.kind === 'HorizontalPodAutoscaler')
-        .map((h) => `${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}:/spec/replicas`)
-        .sort();
-      const ignored = (application.spec.ignoreDifferences ?? []).flatMap((d: Obj) => d.jsonPointers.map((p: string) => `${d.kind}/${d.name}:${p}`)).sort();
-      expect(ignored).toEqual(scaled);
+        .map((h) => `${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}:/spec/replicas`);
+      // The Rollout controller writes every Rollout's status (by kind, whatever its name).
+      const rolloutStatus = objects.some((o) => o.kind === 'Rollout') ? ['Rollout/*:/status'] : [];
+      const ignored = (application.spec.ignoreDifferences ?? []).flatMap((d: Obj) => d.jsonPointers.map((p: string) => `${d.kind}/${d.name ?? '*'}:${p}`)).sort();
+      expect(ignored).toEqual([...scaled, ...rolloutStatus].sort());
     });
 
     it('THEN every Namespace is in an earlier sync wave than every namespaced object', () => {

@@ -40,6 +40,8 @@ function normalize(value: unknown): unknown {
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
 const defaults = (chart: string): Obj => yaml.load(readFileSync(join(CHARTS, chart, 'values.yaml'), 'utf8')) as Obj;
 const isWorkload = (o: Obj): boolean => o.kind === 'Deployment' || o.kind === 'StatefulSet';
+/** What runs a stateless chart's pods by default: its Rollout where rollout.enabled, else its Deployment. */
+const ownerKind = (chart: string): string => (defaults(chart).rollout?.enabled ? 'Rollout' : 'Deployment');
 /** The replica count knob: per language for CIN nodes, `replicaCount` elsewhere. */
 const replicasKey = (chart: string): string => (chart === 'cin-node' ? 'languages[0].replicas' : 'replicaCount');
 
@@ -122,25 +124,29 @@ describe('Helm charts |', async () => {
     // CIN nodes scale per language (see the cin-node overrides below), the others by replicaCount.
     if (chart !== 'cin-node') {
       const autoscaled = defaults(chart).autoscaling !== undefined;
-      it('GIVEN --set replicaCount=5 THEN only the autoscaler floor changes while autoscaling is enabled, else only the Deployment replicas', async () => {
+      it('GIVEN --set replicaCount=5 THEN only the autoscaler floor changes while autoscaling is enabled, else only the replicas of what runs the pods', async () => {
+        const runner = ownerKind(chart);
         for (const enabled of autoscaled ? [true, false] : [undefined]) {
           const set = enabled === undefined ? [] : ['--set', `autoscaling.enabled=${enabled}`];
           const base = await template('crumpet', chart, ...set);
           const changed = await template('crumpet', chart, ...set, '--set', 'replicaCount=5');
           // Without fullnameOverride, names derive from the release: crumpet-<chart>.
-          const expected = enabled ? `HorizontalPodAutoscaler/crumpet-${chart}:spec.minReplicas` : `Deployment/crumpet-${chart}:spec.replicas`;
+          const expected = enabled ? `HorizontalPodAutoscaler/crumpet-${chart}:spec.minReplicas` : `${runner}/crumpet-${chart}:spec.replicas`;
           expect(objectDiffs(base, changed), `autoscaling.enabled=${enabled}`).toEqual([expected]);
-          const replicas = changed.find(isWorkload)!.spec.replicas;
-          expect(replicas, 'spec.replicas of a Deployment the autoscaler owns must be absent').toBe(enabled ? undefined : 5);
+          const replicas = changed.find((o) => o.kind === runner)!.spec.replicas;
+          expect(replicas, `spec.replicas of a ${runner} the autoscaler owns must be absent`).toBe(enabled ? undefined : 5);
+          // A Deployment a Rollout takes over never sets replicas.
+          if (runner === 'Rollout') expect(changed.find((o) => o.kind === 'Deployment')!.spec.replicas).toBeUndefined();
         }
       });
 
       if (autoscaled) it('GIVEN autoscaling.enabled=false THEN exactly the autoscaler disappears and the Deployment sets replicaCount', async () => {
         const on = await template('crumpet', chart, '--set', 'autoscaling.enabled=true');
         const off = await template('crumpet', chart, '--set', 'autoscaling.enabled=false');
+        const runner = ownerKind(chart);
         expect(on.map(key).filter((k) => !off.map(key).includes(k))).toEqual([`HorizontalPodAutoscaler/crumpet-${chart}`]);
-        expect(objectDiffs(on.filter((o) => o.kind !== 'HorizontalPodAutoscaler'), off)).toEqual([`Deployment/crumpet-${chart}:spec.replicas`]);
-        expect(off.find(isWorkload)!.spec.replicas).toBe(defaults(chart).replicaCount);
+        expect(objectDiffs(on.filter((o) => o.kind !== 'HorizontalPodAutoscaler'), off)).toEqual([`${runner}/crumpet-${chart}:spec.replicas`]);
+        expect(off.find((o) => o.kind === runner)!.spec.replicas).toBe(defaults(chart).replicaCount);
       });
     }
 

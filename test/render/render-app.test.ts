@@ -74,6 +74,11 @@ describe('renderApp | synth-time validation', () => {
     const files = [...rendered.files.keys()].sort();
     expect(files[0]).toBe('dist/staging/00-cluster.k8s.yaml');
     const kinds = rendered.charts.find((c) => c.chart === 'pin-orchestrator')!.objects.map((o) => o.kind);
-    expect(kinds).toEqual(['NetworkPolicy', 'PodDisruptionBudget', 'ServiceAccount', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodMonitor']);
+    // Custom resources last, by kind: the AnalysisTemplate before the Rollout that runs it.
+    const rollouts = (await loadEnvironment('staging')).features.rollouts;
+    expect(kinds).toEqual([
+      'NetworkPolicy', 'PodDisruptionBudget', 'ServiceAccount', 'Service', 'Deployment', 'HorizontalPodAutoscaler',
+      ...(rollouts ? ['AnalysisTemplate'] : []), 'PodMonitor', ...(rollouts ? ['Rollout'] : []),
+    ]);
   });
 });

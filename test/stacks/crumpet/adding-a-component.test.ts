@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listEnvironments } from '../../../src/config/index.ts';
-import { CRUMPET_MODEL } from '../../../src/stacks/crumpet/index.ts';
+import { CRUMPET_MODEL, loadEnvironment } from '../../../src/stacks/crumpet/index.ts';
 import { FlowModel, loadManifests, type ExternalEndpoint, type KubeObject } from '../../_analysis/index.ts';
 import { requireTool } from '../../_analysis/promtool.ts';
 import { PROJECT_ROOT, tempDir } from '../../_helpers.ts';
@@ -55,13 +55,18 @@ describe('Adding a component |', () => {
     execFileSync(join(PROJECT_ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', copy], { encoding: 'utf8' });
   }, 120_000);
 
-  it('GIVEN the change THEN synth succeeds and writes the component\'s file in every environment', () => {
+  it('GIVEN the change THEN synth succeeds and writes the component\'s file in every environment', async () => {
     expect(synth.status, synth.stderr).toBe(0);
     for (const env of envs) {
       const objects = loadManifests(readFileSync(join(out, 'dist', env, 'search-api.k8s.yaml'), 'utf8'));
       const kinds = objects.map((o) => `${o.kind}/${o.metadata?.name}`).sort();
+      // Delivered by a canary where the environment delivers by Argo Rollouts.
+      const rollouts = (await loadEnvironment(env)).features.rollouts;
       expect(kinds).toEqual(
-        ['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service', 'ServiceAccount'].map((k) => `${k}/search-api`),
+        [
+          ...['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service', 'ServiceAccount', ...(rollouts ? ['Rollout'] : [])].map((k) => `${k}/search-api`),
+          ...(rollouts ? ['AnalysisTemplate/search-api-slo-analysis'] : []),
+        ].sort(),
       );
     }
   });

@@ -245,14 +245,20 @@ describe.each(ENVIRONMENTS)('Autoscaled workloads of %s |', async (env) => {
     expect(wrong).toEqual([]);
   });
 
-  it('GIVEN features.autoscaling off THEN there is no autoscaler and every Deployment sets spec.replicas to the model\'s replicas', async () => {
-    const off = await render(env, ['features.autoscaling=false']);
-    expect(off.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
-    const deployments = off.filter((o) => o.kind === 'Deployment');
-    expect(deployments.length).toBeGreaterThan(0);
-    for (const d of deployments) {
-      const settings = (config.components as Record<string, { replicas?: number }>)[settingsKey(d.metadata.name!)];
-      expect(d.spec.replicas, `Deployment/${d.metadata.name} spec.replicas`).toBe(settings?.replicas);
+  it('GIVEN features.autoscaling off THEN there is no autoscaler and what runs each stateless workload\'s pods sets spec.replicas to the model\'s replicas', async () => {
+    for (const rollouts of [true, false]) {
+      const off = await render(env, ['features.autoscaling=false', `features.rollouts=${rollouts}`]);
+      expect(off.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+      const deployments = off.filter((o) => o.kind === 'Deployment');
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const d of deployments) {
+        const settings = (config.components as Record<string, { replicas?: number }>)[settingsKey(d.metadata.name!)];
+        // A Rollout takes over the Deployment's pods and its count; the Deployment then sets none.
+        const rollout = off.find((o) => o.kind === 'Rollout' && o.spec.workloadRef.name === d.metadata.name);
+        expect(rollout !== undefined, `Deployment/${d.metadata.name} delivered by a Rollout`).toBe(rollouts);
+        expect(d.spec.replicas, `Deployment/${d.metadata.name} spec.replicas`).toBe(rollout ? undefined : settings?.replicas);
+        if (rollout) expect(rollout.spec.replicas, `Rollout/${d.metadata.name} spec.replicas`).toBe(settings?.replicas);
+      }
     }
   });
 });

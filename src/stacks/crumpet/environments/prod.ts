@@ -45,7 +45,7 @@ const prod: PlatformConfig = {
     autoscaling: true,
     kubo: false,
     mtls: true,
-    rollouts: false,
+    rollouts: true,
   },
   components: {
     cinNode: {

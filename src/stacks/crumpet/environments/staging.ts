@@ -29,7 +29,7 @@ const staging: PlatformConfig = {
     autoscaling: true,
     kubo: true,
     mtls: true,
-    rollouts: false,
+    rollouts: true,
   },
   components: {
     cinNode: {
