@@ -102,7 +102,7 @@ sha256 over "key NUL content NUL" for each key in order. Pods roll when their co
 {{- define "${chart}.configChecksum" -}}
 {{- $s := "" }}
 {{- range $k, $v := . }}
-{{- $s = printf "%s%s\x00%s\x00" $s $k $v }}
+{{- $s = printf "%s%s\\x00%s\\x00" $s $k $v }}
 {{- end }}
 {{- sha256sum $s }}
 {{- end }}
