@@ -24,22 +24,27 @@ function load(module: string, exportName: string): () => Promise<ModelClass> {
   return async () => (require(module) as Record<string, ModelClass>)[exportName]!;
 }
 
+/** The built-in kinds synth renders: the kubernetes-models module and class of each. */
+export const BUILTIN_KINDS: Readonly<Record<string, { readonly module: string; readonly model: string }>> = {
+  'v1/ConfigMap': { module: 'kubernetes-models/v1/ConfigMap', model: 'ConfigMap' },
+  'v1/Namespace': { module: 'kubernetes-models/v1/Namespace', model: 'Namespace' },
+  'v1/PersistentVolumeClaim': { module: 'kubernetes-models/v1/PersistentVolumeClaim', model: 'PersistentVolumeClaim' },
+  'v1/Pod': { module: 'kubernetes-models/v1/Pod', model: 'Pod' },
+  'v1/Service': { module: 'kubernetes-models/v1/Service', model: 'Service' },
+  'v1/ServiceAccount': { module: 'kubernetes-models/v1/ServiceAccount', model: 'ServiceAccount' },
+  'apps/v1/Deployment': { module: 'kubernetes-models/apps/v1/Deployment', model: 'Deployment' },
+  'apps/v1/StatefulSet': { module: 'kubernetes-models/apps/v1/StatefulSet', model: 'StatefulSet' },
+  'autoscaling/v2/HorizontalPodAutoscaler': { module: 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', model: 'HorizontalPodAutoscaler' },
+  'batch/v1/CronJob': { module: 'kubernetes-models/batch/v1/CronJob', model: 'CronJob' },
+  'networking.k8s.io/v1/Ingress': { module: 'kubernetes-models/networking.k8s.io/v1/Ingress', model: 'Ingress' },
+  'networking.k8s.io/v1/NetworkPolicy': { module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy', model: 'NetworkPolicy' },
+  'policy/v1/PodDisruptionBudget': { module: 'kubernetes-models/policy/v1/PodDisruptionBudget', model: 'PodDisruptionBudget' },
+  'rbac.authorization.k8s.io/v1/Role': { module: 'kubernetes-models/rbac.authorization.k8s.io/v1/Role', model: 'Role' },
+  'rbac.authorization.k8s.io/v1/RoleBinding': { module: 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding', model: 'RoleBinding' },
+};
+
 export const SCHEMAS: Readonly<Record<string, () => Promise<ModelClass>>> = {
-  'v1/ConfigMap': load('kubernetes-models/v1/ConfigMap', 'ConfigMap'),
-  'v1/Namespace': load('kubernetes-models/v1/Namespace', 'Namespace'),
-  'v1/PersistentVolumeClaim': load('kubernetes-models/v1/PersistentVolumeClaim', 'PersistentVolumeClaim'),
-  'v1/Pod': load('kubernetes-models/v1/Pod', 'Pod'),
-  'v1/Service': load('kubernetes-models/v1/Service', 'Service'),
-  'v1/ServiceAccount': load('kubernetes-models/v1/ServiceAccount', 'ServiceAccount'),
-  'apps/v1/Deployment': load('kubernetes-models/apps/v1/Deployment', 'Deployment'),
-  'apps/v1/StatefulSet': load('kubernetes-models/apps/v1/StatefulSet', 'StatefulSet'),
-  'autoscaling/v2/HorizontalPodAutoscaler': load('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'HorizontalPodAutoscaler'),
-  'batch/v1/CronJob': load('kubernetes-models/batch/v1/CronJob', 'CronJob'),
-  'networking.k8s.io/v1/Ingress': load('kubernetes-models/networking.k8s.io/v1/Ingress', 'Ingress'),
-  'networking.k8s.io/v1/NetworkPolicy': load('kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'NetworkPolicy'),
-  'policy/v1/PodDisruptionBudget': load('kubernetes-models/policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'),
-  'rbac.authorization.k8s.io/v1/Role': load('kubernetes-models/rbac.authorization.k8s.io/v1/Role', 'Role'),
-  'rbac.authorization.k8s.io/v1/RoleBinding': load('kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding', 'RoleBinding'),
+  ...Object.fromEntries(Object.entries(BUILTIN_KINDS).map(([key, k]) => [key, load(k.module, k.model)])),
   ...CRD_SCHEMAS,
 };
 

@@ -1,4 +1,5 @@
 import { STANDARD_LABEL_KEYS } from '../lib/index.ts';
+import { unknownFields } from './_kubernetes-fields.ts';
 import { NO_SCHEMA_ALLOWED, SCHEMAS } from './_schemas.ts';
 
 /** A rendered Kubernetes object, as `Chart.toJson()` returns it. */
@@ -53,6 +54,8 @@ export async function validateObjects(objects: readonly KubeObject[]): Promise<s
         if (!errors) throw err;
         issues.push(...errors.map((e) => `${where} ${schemaMessage(e)}`));
       }
+      // What the API server would drop silently; `kubectl apply --validate=strict` refuses it.
+      issues.push(...unknownFields(`${obj.apiVersion}/${obj.kind}`, obj).map((path) => `${where} ${path}: unknown field`));
     } else if (!(obj.kind in NO_SCHEMA_ALLOWED)) {
       issues.push(`${where}: no schema for ${obj.apiVersion} ${obj.kind}; add one to src/render/_schemas.ts or allow-list it with a reason`);
     }
