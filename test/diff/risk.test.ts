@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { assessRisks, diffOutputs, thresholdMove } from '../../src/diff/index.ts';
+import { dump } from 'js-yaml';
+
+const file = (...objects: object[]): string => objects.map((o) => dump(o)).join('---\n');
+const risksOf = (before: object[], after: object[]) =>
+  assessRisks(diffOutputs(new Map([['dist/prod/x.k8s.yaml', file(...before)]]), new Map([['dist/prod/x.k8s.yaml', file(...after)]]))).map(
+    (r) => `${r.rule}: ${r.unit}: ${r.detail}`,
+  );
+
+const deployment = (replicas: number, image: string) => ({
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'n' },
+  spec: { replicas, template: { spec: { containers: [{ name: 'web', image }] } } },
+});
+const pinned = 'r/web:1@sha256:aa';
+
+describe('assessRisks |', () => {
+  it('GIVEN replicas lowered THEN it is a risk; raised THEN it is not', () => {
+    expect(risksOf([deployment(3, pinned)], [deployment(2, pinned)])).toEqual(['replicas lowered: Deployment/n/web: spec.replicas: 3 → 2']);
+    expect(risksOf([deployment(2, pinned)], [deployment(3, pinned)])).toEqual([]);
+  });
+
+  it('GIVEN an image changed to an unpinned tag THEN the risk says so', () => {
+    expect(risksOf([deployment(2, pinned)], [deployment(2, 'r/web:2')])).toEqual([
+      'image changed: Deployment/n/web: spec.template.spec.containers[name=web].image: r/web:1@sha256:aa → r/web:2 (unpinned: no @sha256)',
+    ]);
+  });
+
+  it('GIVEN PDB budgets THEN minAvailable lowered and maxUnavailable raised are risks', () => {
+    const pdb = (spec: object) => ({ kind: 'PodDisruptionBudget', metadata: { name: 'p', namespace: 'n' }, spec });
+    expect(risksOf([pdb({ minAvailable: 2 })], [pdb({ minAvailable: 1 })])).toEqual(['disruption budget loosened: PodDisruptionBudget/n/p: spec.minAvailable: 2 → 1']);
+    expect(risksOf([pdb({ maxUnavailable: '10%' })], [pdb({ maxUnavailable: '25%' })])).toHaveLength(1);
+    expect(risksOf([pdb({ maxUnavailable: 2 })], [pdb({ maxUnavailable: 1 })])).toEqual([]);
+  });
+
+  it('GIVEN a NetworkPolicy port opened THEN the new ingress rule is reported', () => {
+    const rule = (port: number) => ({ from: [{ podSelector: { matchLabels: { app: 'edge' } } }], ports: [{ port, protocol: 'TCP' }] });
+    const np = (...ingress: object[]) => ({ kind: 'NetworkPolicy', metadata: { name: 'web', namespace: 'n' }, spec: { ingress } });
+    expect(risksOf([np(rule(80))], [np(rule(80), rule(9090))])).toEqual([
+      'network policy widened: NetworkPolicy/n/web: ingress rule added: {"from":[{"podSelector":{"matchLabels":{"app":"edge"}}}],"ports":[{"port":9090,"protocol":"TCP"}]}',
+    ]);
+  });
+
+  it('GIVEN a Role rule added THEN RBAC widened is reported', () => {
+    const role = (...rules: object[]) => ({ kind: 'Role', metadata: { name: 'r', namespace: 'n' }, rules });
+    const get = { apiGroups: [''], resources: ['pods'], verbs: ['get'] };
+    const del = { apiGroups: [''], resources: ['pods'], verbs: ['delete'] };
+    expect(risksOf([role(get)], [role(get, del)])).toEqual([`RBAC widened: Role/n/r: rule added: ${JSON.stringify(del)}`]);
+  });
+
+  it('GIVEN alert thresholds THEN loosened and tightened follow the operator', () => {
+    expect(thresholdMove('x > 0.05', 'x > 0.1')).toEqual({ move: 'loosened', from: 0.05, to: 0.1 });
+    expect(thresholdMove('x < 7', 'x < 3')).toEqual({ move: 'loosened', from: 7, to: 3 });
+    expect(thresholdMove('x < 3', 'x < 7')?.move).toBe('tightened');
+    expect(thresholdMove('x > 1', 'y > 2')).toBeUndefined();
+  });
+});
