@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { ALERT_FILE, diffRules, parseRules } from './alert-diff.ts';
+import { DASHBOARD_FILE, diffDashboards, parseDashboard } from './dashboard-diff.ts';
 import { countLineChanges } from './line-diff.ts';
 import { diffManifests, parseManifests } from './manifest-diff.ts';
 import type { UnitChange } from './unit-change.ts';
@@ -32,7 +33,7 @@ function fileChange(path: string, before: string | undefined, after: string | un
 
 /**
  * Everything that differs between two output trees: Kubernetes objects per `dist/` folder,
- * alert and recording rules per rule file, and every other file by its changed lines. Sorted by
+ * alert and recording rules per rule file, dashboards by panel, and every other file by its changed lines. Sorted by
  * group, then unit, so the same inputs always give the same list.
  */
 export function diffOutputs(base: OutputFiles, head: OutputFiles): UnitChange[] {
@@ -49,6 +50,10 @@ export function diffOutputs(base: OutputFiles, head: OutputFiles): UnitChange[] 
     if (before === after) continue;
     if (ALERT_FILE.test(path)) {
       changes.push(...diffRules(path, parseRules(before ?? ''), parseRules(after ?? '')));
+      continue;
+    }
+    if (DASHBOARD_FILE.test(path)) {
+      changes.push(...diffDashboards(path, parseDashboard(before ?? ''), parseDashboard(after ?? '')));
       continue;
     }
     const change = fileChange(path, before, after);

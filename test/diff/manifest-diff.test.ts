@@ -64,3 +64,16 @@ describe('diffOutputs |', () => {
     expect(formatText({ base: 'HEAD', changes, risks: [] })).toContain('threshold loosened: 0.05 → 0.1');
   });
 });
+
+describe('diffOutputs | dashboards', () => {
+  it('GIVEN a panel changed and one added THEN they are reported by title, the rest of the dashboard not', () => {
+    const dashboard = (...panels: object[]): string => JSON.stringify({ title: 'Edge', uid: 'edge', panels }, null, 2);
+    const p = (title: string, expr: string) => ({ title, type: 'timeseries', targets: [{ expr, refId: 'A' }] });
+    const base = new Map([['ops/grafana/edge.json', dashboard(p('Latency', 'a'))]]);
+    const head = new Map([['ops/grafana/edge.json', dashboard(p('Latency', 'b'), p('Errors', 'c'))]]);
+    expect(diffOutputs(base, head).map((c) => [c.group, c.unit, c.change, c.fields.map((f) => f.path)])).toEqual([
+      ['ops/grafana/edge.json', 'panel:Errors', 'added', []],
+      ['ops/grafana/edge.json', 'panel:Latency', 'changed', ['targets[0].expr']],
+    ]);
+  });
+});

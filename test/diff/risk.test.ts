@@ -56,3 +56,23 @@ describe('assessRisks |', () => {
     expect(thresholdMove('x > 1', 'y > 2')).toBeUndefined();
   });
 });
+
+describe('assessRisks | alerts and environments', () => {
+  const rules = (...body: string[]): string => `groups:\n  - name: g\n    rules:\n${body.join('')}`;
+  const alert = (name: string, expr: string): string => `      - alert: ${name}\n        expr: ${expr}\n`;
+
+  it('GIVEN one alert loosened, one tightened and one removed THEN only the loosened and the removed are risks', () => {
+    const base = new Map([['ops/stemedb/prometheus/alerts.yaml', rules(alert('A', 'x > 1'), alert('B', 'y < 5'), alert('C', 'up == 0'))]]);
+    const head = new Map([['ops/stemedb/prometheus/alerts.yaml', rules(alert('A', 'x > 2'), alert('B', 'y < 9'))]]);
+    expect(assessRisks(diffOutputs(base, head)).map((r) => `${r.rule}: ${r.unit}: ${r.detail}`)).toEqual([
+      'alert threshold loosened: alert:A: threshold 1 → 2',
+      'alert removed: alert:C: up == 0',
+    ]);
+  });
+
+  it('GIVEN a base with an environment the head lacks and the reverse THEN both are reported, not an error', () => {
+    const ns = (name: string): string => file({ kind: 'Namespace', metadata: { name } });
+    const changes = diffOutputs(new Map([['dist/qa/00-cluster.k8s.yaml', ns('qa')]]), new Map([['dist/dev/00-cluster.k8s.yaml', ns('dev')]]));
+    expect(changes.map((c) => `${c.group} ${c.unit} ${c.change}`)).toEqual(['dist/dev Namespace/-/dev added', 'dist/qa Namespace/-/qa removed']);
+  });
+});
