@@ -1,5 +1,6 @@
 export * from './alert-diff.ts';
 export * from './dashboard-diff.ts';
+export * from './envoy-diff.ts';
 export * from './field-diff.ts';
 export * from './git-base.ts';
 export * from './line-diff.ts';

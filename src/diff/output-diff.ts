@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { ALERT_FILE, diffRules, parseRules } from './alert-diff.ts';
 import { DASHBOARD_FILE, diffDashboards, parseDashboard } from './dashboard-diff.ts';
+import { diffEnvoy, ENVOY_FILE, parseEnvoy } from './envoy-diff.ts';
 import { countLineChanges } from './line-diff.ts';
 import { diffManifests, parseManifests } from './manifest-diff.ts';
 import type { UnitChange } from './unit-change.ts';
@@ -33,7 +34,8 @@ function fileChange(path: string, before: string | undefined, after: string | un
 
 /**
  * Everything that differs between two output trees: Kubernetes objects per `dist/` folder,
- * alert and recording rules per rule file, dashboards by panel, and every other file by its changed lines. Sorted by
+ * alert and recording rules per rule file, dashboards by panel, Envoy
+ * clusters and listeners by name, and every other file by its changed lines. Sorted by
  * group, then unit, so the same inputs always give the same list.
  */
 export function diffOutputs(base: OutputFiles, head: OutputFiles): UnitChange[] {
@@ -54,6 +56,10 @@ export function diffOutputs(base: OutputFiles, head: OutputFiles): UnitChange[] 
     }
     if (DASHBOARD_FILE.test(path)) {
       changes.push(...diffDashboards(path, parseDashboard(before ?? ''), parseDashboard(after ?? '')));
+      continue;
+    }
+    if (ENVOY_FILE.test(path)) {
+      changes.push(...diffEnvoy(path, parseEnvoy(before ?? ''), parseEnvoy(after ?? '')));
       continue;
     }
     const change = fileChange(path, before, after);

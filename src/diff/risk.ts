@@ -116,7 +116,14 @@ function alertRisks(c: UnitChange): Risk[] {
   return moved?.move === 'loosened' ? [{ rule: 'alert threshold loosened', group: c.group, unit: c.unit, detail: `threshold ${moved.from} → ${moved.to}` }] : [];
 }
 
+/** A route now sending its requests to another cluster. */
+function envoyRisks(c: UnitChange): Risk[] {
+  return c.fields
+    .filter((f) => /\.routes\[[^\]]+\]\.route\.cluster$/.test(f.path))
+    .map((f) => ({ rule: 'route backend changed', group: c.group, unit: c.unit, detail: `${f.path}: ${formatValue(f.before ?? '(none)')} → ${formatValue(f.after ?? '(none)')}` }));
+}
+
 /** The risks of a set of changes, in the order of the changes. */
 export function assessRisks(changes: readonly UnitChange[]): Risk[] {
-  return changes.flatMap((c) => (c.kind === 'object' ? objectRisks(c) : c.kind === 'alert' ? alertRisks(c) : []));
+  return changes.flatMap((c) => (c.kind === 'object' ? objectRisks(c) : c.kind === 'alert' ? alertRisks(c) : c.kind === 'envoy' ? envoyRisks(c) : []));
 }

@@ -76,3 +76,20 @@ describe('assessRisks | alerts and environments', () => {
     expect(changes.map((c) => `${c.group} ${c.unit} ${c.change}`)).toEqual(['dist/dev Namespace/-/dev added', 'dist/qa Namespace/-/qa removed']);
   });
 });
+
+describe('assessRisks | Envoy routes', () => {
+  it('GIVEN a route sent to another cluster THEN its listener changes and the risk names the route', () => {
+    const envoy = (cluster: string): string =>
+      dump({
+        static_resources: {
+          clusters: [{ name: 'web-3000' }, { name: 'web-4000' }],
+          listeners: [{ name: 'https', filter_chains: [{ filters: [{ name: 'hcm', typed_config: { route_config: { virtual_hosts: [{ name: 'edge', routes: [{ name: 'web', match: { prefix: '/' }, route: { cluster } }] }] } } }] }] }],
+        },
+      });
+    const changes = diffOutputs(new Map([['ops/envoy/prod/envoy.yaml', envoy('web-3000')]]), new Map([['ops/envoy/prod/envoy.yaml', envoy('web-4000')]]));
+    expect(changes.map((c) => `${c.group} ${c.unit} ${c.change}`)).toEqual(['ops/envoy/prod/envoy.yaml listener:https changed']);
+    expect(assessRisks(changes).map((r) => `${r.rule}: ${r.detail}`)).toEqual([
+      'route backend changed: filter_chains[0].filters[name=hcm].typed_config.route_config.virtual_hosts[name=edge].routes[name=web].route.cluster: web-3000 → web-4000',
+    ]);
+  });
+});
