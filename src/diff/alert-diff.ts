@@ -1,0 +1,39 @@
+import { load } from 'js-yaml';
+import { diffFields } from './field-diff.ts';
+import type { UnitChange } from './unit-change.ts';
+
+type Rule = Record<string, unknown>;
+
+/** `ops/prometheus/alerts.yaml` and each stack's `ops/<stack>/prometheus/alerts.yaml`. */
+export const ALERT_FILE = /^ops\/(?:[^/]+\/)?prometheus\/alerts\.yaml$/;
+
+/** The rules of a Prometheus rule file by `alert:<name>` or `record:<name>` (`#2` on a repeated name). */
+export function parseRules(text: string): Map<string, Rule> {
+  const out = new Map<string, Rule>();
+  const doc = load(text) as { groups?: { rules?: Rule[] }[] } | null;
+  for (const group of doc?.groups ?? []) {
+    for (const rule of group.rules ?? []) {
+      const base = typeof rule['alert'] === 'string' ? `alert:${rule['alert']}` : `record:${String(rule['record'])}`;
+      let key = base;
+      for (let n = 2; out.has(key); n++) key = `${base}#${n}`;
+      out.set(key, rule);
+    }
+  }
+  return out;
+}
+
+/** The rules added, removed and changed (expr, for, labels, annotations) in one rule file, sorted. */
+export function diffRules(group: string, base: ReadonlyMap<string, Rule>, head: ReadonlyMap<string, Rule>): UnitChange[] {
+  const changes: UnitChange[] = [];
+  for (const key of [...new Set([...base.keys(), ...head.keys()])].sort()) {
+    const before = base.get(key);
+    const after = head.get(key);
+    if (!after) changes.push({ group, kind: 'alert', unit: key, change: 'removed', fields: [], before });
+    else if (!before) changes.push({ group, kind: 'alert', unit: key, change: 'added', fields: [], after });
+    else {
+      const fields = diffFields(before, after);
+      if (fields.length > 0) changes.push({ group, kind: 'alert', unit: key, change: 'changed', fields, before, after });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,95 @@
+/** One changed leaf (or subtree) of a document: `spec.replicas: 2 → 3`. */
+export interface FieldChange {
+  /** Dotted path; list items of objects with a `name` are keyed `containers[name=web]`. */
+  readonly path: string;
+  /** Value before, `undefined` when the field was added. */
+  readonly before?: unknown;
+  /** Value after, `undefined` when the field was removed. */
+  readonly after?: unknown;
+}
+
+/** Shown instead of a value that must never reach a terminal or a PR comment. */
+export const REDACTED = '<redacted>';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep structural equality of plain YAML/JSON data. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && sameValue(a[k], b[k]));
+  }
+  return false;
+}
+
+/** The item names of a list whose every item is an object with a distinct string `name`, else undefined. */
+function namesOf(list: readonly unknown[]): string[] | undefined {
+  const names = list.map((item) => (isRecord(item) && typeof item['name'] === 'string' ? item['name'] : undefined));
+  if (names.some((n) => n === undefined)) return undefined;
+  return new Set(names).size === names.length ? (names as string[]) : undefined;
+}
+
+/** `a.b`, or `a["app.kubernetes.io/name"]` for a key that would read as several. */
+function join(path: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : `${path}.${key}`;
+}
+
+function walk(path: string, a: unknown, b: unknown, out: FieldChange[]): void {
+  if (sameValue(a, b)) return;
+  if (isRecord(a) && isRecord(b)) {
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      walk(join(path, key), a[key], b[key], out);
+    }
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const na = namesOf(a);
+    const nb = namesOf(b);
+    if (na && nb && (a.length > 0 || b.length > 0)) {
+      const byName = (list: readonly unknown[], names: string[]) => new Map(names.map((n, i) => [n, list[i]]));
+      const ma = byName(a, na);
+      const mb = byName(b, nb);
+      for (const name of [...new Set([...na, ...nb])].sort()) walk(`${path}[name=${name}]`, ma.get(name), mb.get(name), out);
+      return;
+    }
+    if (a.every((v) => !isRecord(v) && !Array.isArray(v)) && b.every((v) => !isRecord(v) && !Array.isArray(v))) {
+      out.push({ path, before: a, after: b });
+      return;
+    }
+    for (let i = 0; i < Math.max(a.length, b.length); i++) walk(`${path}[${i}]`, a[i], b[i], out);
+    return;
+  }
+  out.push({ path, ...(a === undefined ? {} : { before: a }), ...(b === undefined ? {} : { after: b }) });
+}
+
+/**
+ * The changes from `before` to `after`, sorted by path. Values at or under a path `redact` accepts
+ * are replaced by {@link REDACTED}, so a ciphertext or secret never leaves this function.
+ */
+export function diffFields(before: unknown, after: unknown, redact: (path: string) => boolean = () => false): FieldChange[] {
+  const out: FieldChange[] = [];
+  walk('', before, after, out);
+  return out.map((c) =>
+    redact(c.path)
+      ? { path: c.path, ...('before' in c ? { before: REDACTED } : {}), ...('after' in c ? { after: REDACTED } : {}) }
+      : c,
+  );
+}
+
+/** A value as one line: scalars bare, structures as compact JSON, long text cut. */
+export function formatValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/** `spec.replicas: 2 → 3`, `spec.x: + 1`, `spec.y: - 1`. */
+export function formatFieldChange(c: FieldChange): string {
+  if (!('before' in c)) return `${c.path}: + ${formatValue(c.after)}`;
+  if (!('after' in c)) return `${c.path}: - ${formatValue(c.before)}`;
+  return `${c.path}: ${formatValue(c.before)} → ${formatValue(c.after)}`;
+}

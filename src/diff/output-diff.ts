@@ -1,0 +1,74 @@
+import { dirname } from 'node:path';
+import { ALERT_FILE, diffRules, parseRules } from './alert-diff.ts';
+import { DASHBOARD_FILE, diffDashboards, parseDashboard } from './dashboard-diff.ts';
+import { diffEnvoy, ENVOY_FILE, parseEnvoy } from './envoy-diff.ts';
+import { countLineChanges } from './line-diff.ts';
+import { diffManifests, parseManifests } from './manifest-diff.ts';
+import type { UnitChange } from './unit-change.ts';
+
+/** File contents by path relative to the output root (`dist/prod/web.k8s.yaml`). */
+export type OutputFiles = ReadonlyMap<string, string>;
+
+const MANIFEST = /^dist\/.+\.ya?ml$/;
+
+function manifestsByFolder(files: OutputFiles): Map<string, Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Map<string, Record<string, unknown>>>();
+  for (const [path, text] of files) {
+    if (!MANIFEST.test(path)) continue;
+    const folder = out.get(dirname(path)) ?? new Map<string, Record<string, unknown>>();
+    for (const [key, obj] of parseManifests(text)) folder.set(key, obj);
+    out.set(dirname(path), folder);
+  }
+  return out;
+}
+
+function fileChange(path: string, before: string | undefined, after: string | undefined): UnitChange | undefined {
+  const group = dirname(path);
+  const unit = path.slice(group.length + 1);
+  if (after === undefined) return { group, kind: 'file', unit, change: 'removed', fields: [], summary: `${before!.split('\n').length} lines` };
+  if (before === undefined) return { group, kind: 'file', unit, change: 'added', fields: [], summary: `${after.split('\n').length} lines` };
+  if (before === after) return undefined;
+  const { added, removed } = countLineChanges(before, after);
+  return { group, kind: 'file', unit, change: 'changed', fields: [], summary: `file changed: +${added} -${removed} lines` };
+}
+
+/**
+ * Everything that differs between two output trees: Kubernetes objects per `dist/` folder,
+ * alert and recording rules per rule file, dashboards by panel, Envoy
+ * clusters and listeners by name, and every other file by its changed lines. Sorted by
+ * group, then unit, so the same inputs always give the same list.
+ */
+export function diffOutputs(base: OutputFiles, head: OutputFiles): UnitChange[] {
+  const changes: UnitChange[] = [];
+  const baseObjects = manifestsByFolder(base);
+  const headObjects = manifestsByFolder(head);
+  for (const folder of new Set([...baseObjects.keys(), ...headObjects.keys()])) {
+    changes.push(...diffManifests(folder, baseObjects.get(folder) ?? new Map(), headObjects.get(folder) ?? new Map()));
+  }
+  for (const path of new Set([...base.keys(), ...head.keys()])) {
+    if (MANIFEST.test(path)) continue;
+    const before = base.get(path);
+    const after = head.get(path);
+    if (before === after) continue;
+    if (ALERT_FILE.test(path)) {
+      changes.push(...diffRules(path, parseRules(before ?? ''), parseRules(after ?? '')));
+      continue;
+    }
+    if (DASHBOARD_FILE.test(path)) {
+      changes.push(...diffDashboards(path, parseDashboard(before ?? ''), parseDashboard(after ?? '')));
+      continue;
+    }
+    if (ENVOY_FILE.test(path)) {
+      changes.push(...diffEnvoy(path, parseEnvoy(before ?? ''), parseEnvoy(after ?? '')));
+      continue;
+    }
+    const change = fileChange(path, before, after);
+    if (change) changes.push(change);
+  }
+  return changes.sort((a, b) => compare(a.group, b.group) || compare(a.unit, b.unit));
+}
+
+/** Code-unit order: the same in every locale. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,129 @@
+import { formatValue, sameValue } from './field-diff.ts';
+import type { UnitChange } from './unit-change.ts';
+
+/** One reason a reviewer should look twice, computed from the unit changes. */
+export interface Risk {
+  /** `replicas lowered`, `image changed`, `network policy widened`, ... */
+  readonly rule: string;
+  readonly group: string;
+  readonly unit: string;
+  readonly detail: string;
+}
+
+type Obj = Record<string, unknown>;
+
+function get(obj: unknown, ...path: string[]): unknown {
+  let v = obj;
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Obj)[key] : undefined;
+  return v;
+}
+
+/** A PDB budget as a comparable number: `2` or `50%` (percentages only compare with percentages). */
+function budget(value: unknown): { n: number; percent: boolean } | undefined {
+  if (typeof value === 'number') return { n: value, percent: false };
+  const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)%$/.exec(value) : null;
+  return m ? { n: Number(m[1]), percent: true } : undefined;
+}
+
+const THRESHOLD = /^(.*?)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
+
+/**
+ * How an alert expression of the form `<query> > N` (or `<`, `>=`, `<=`) moved: `loosened` when
+ * the alert now needs a worse value to fire, `tightened` when a better one. Undefined when the
+ * query or the operator changed, or the expression has no such threshold.
+ */
+export function thresholdMove(before: unknown, after: unknown): { move: 'loosened' | 'tightened'; from: number; to: number } | undefined {
+  if (typeof before !== 'string' || typeof after !== 'string') return undefined;
+  const a = THRESHOLD.exec(before.trim());
+  const b = THRESHOLD.exec(after.trim());
+  if (!a || !b || a[1] !== b[1] || a[2] !== b[2]) return undefined;
+  const from = Number(a[3]);
+  const to = Number(b[3]);
+  if (from === to) return undefined;
+  const above = a[2]!.startsWith('>');
+  return { move: above === to > from ? 'loosened' : 'tightened', from, to };
+}
+
+/** Items of `after` that `before` does not hold, by deep equality. */
+function addedItems(before: unknown, after: unknown): unknown[] {
+  const old = Array.isArray(before) ? before : [];
+  return (Array.isArray(after) ? after : []).filter((item) => !old.some((o) => sameValue(o, item)));
+}
+
+function containerImages(obj: unknown): string[] {
+  const images: string[] = [];
+  const visit = (v: unknown, key: string): void => {
+    if (key === 'image' && typeof v === 'string') images.push(v);
+    else if (Array.isArray(v)) v.forEach((x) => visit(x, ''));
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) visit(x, k);
+  };
+  visit(get(obj, 'spec'), '');
+  return [...new Set(images)].sort();
+}
+
+const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout'];
+
+const pinned = (image: string): boolean => image.includes('@sha256:');
+
+function objectRisks(c: UnitChange): Risk[] {
+  const risks: Risk[] = [];
+  const add = (rule: string, detail: string): void => {
+    risks.push({ rule, group: c.group, unit: c.unit, detail });
+  };
+  const kind = get(c.after ?? c.before, 'kind');
+  if (c.change === 'changed') {
+    for (const f of c.fields) {
+      if (f.path === 'spec.replicas' && typeof f.before === 'number' && typeof f.after === 'number' && f.after < f.before) {
+        add('replicas lowered', `spec.replicas: ${f.before} → ${f.after}`);
+      }
+      if (kind === 'PodDisruptionBudget' && (f.path === 'spec.minAvailable' || f.path === 'spec.maxUnavailable')) {
+        const a = budget(f.before);
+        const b = budget(f.after);
+        const lowered = f.path === 'spec.minAvailable' ? (x: number, y: number) => y < x : (x: number, y: number) => y > x;
+        if (!b || !a || (a.percent === b.percent && lowered(a.n, b.n)) || a.percent !== b.percent) {
+          add('disruption budget loosened', `${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
+        }
+      }
+      if (/(^|\.)image$/.test(f.path) && typeof f.after === 'string') {
+        add('image changed', `${f.path}: ${formatValue(f.before ?? '(none)')} → ${f.after}${pinned(f.after) ? '' : ' (unpinned: no @sha256)'}`);
+      }
+    }
+  }
+  if (c.change === 'removed' && typeof kind === 'string' && WORKLOADS.includes(kind)) {
+    add('workload removed', `replicas: ${formatValue(get(c.before, 'spec', 'replicas') ?? '(unset)')} → 0`);
+  }
+  if (c.change === 'added') {
+    for (const image of containerImages(c.after).filter((i) => !pinned(i))) add('image unpinned', `${image} (no @sha256)`);
+  }
+  if (c.change !== 'removed' && kind === 'NetworkPolicy') {
+    for (const direction of ['ingress', 'egress']) {
+      for (const rule of addedItems(get(c.before, 'spec', direction), get(c.after, 'spec', direction))) {
+        add('network policy widened', `${direction} rule added: ${JSON.stringify(rule)}`);
+      }
+    }
+  }
+  if (c.change !== 'removed' && (kind === 'Role' || kind === 'ClusterRole')) {
+    for (const rule of addedItems(get(c.before, 'rules'), get(c.after, 'rules'))) add('RBAC widened', `rule added: ${JSON.stringify(rule)}`);
+  }
+  return risks;
+}
+
+function alertRisks(c: UnitChange): Risk[] {
+  if (!c.unit.startsWith('alert:')) return [];
+  if (c.change === 'removed') return [{ rule: 'alert removed', group: c.group, unit: c.unit, detail: formatValue(get(c.before, 'expr')) }];
+  if (c.change !== 'changed') return [];
+  const moved = thresholdMove(get(c.before, 'expr'), get(c.after, 'expr'));
+  return moved?.move === 'loosened' ? [{ rule: 'alert threshold loosened', group: c.group, unit: c.unit, detail: `threshold ${moved.from} → ${moved.to}` }] : [];
+}
+
+/** A route now sending its requests to another cluster. */
+function envoyRisks(c: UnitChange): Risk[] {
+  return c.fields
+    .filter((f) => /\.routes\[[^\]]+\]\.route\.cluster$/.test(f.path))
+    .map((f) => ({ rule: 'route backend changed', group: c.group, unit: c.unit, detail: `${f.path}: ${formatValue(f.before ?? '(none)')} → ${formatValue(f.after ?? '(none)')}` }));
+}
+
+/** The risks of a set of changes, in the order of the changes. */
+export function assessRisks(changes: readonly UnitChange[]): Risk[] {
+  return changes.flatMap((c) => (c.kind === 'object' ? objectRisks(c) : c.kind === 'alert' ? alertRisks(c) : c.kind === 'envoy' ? envoyRisks(c) : []));
+}
