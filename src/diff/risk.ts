@@ -73,8 +73,10 @@ function objectRisks(c: UnitChange): Risk[] {
   const kind = get(c.after ?? c.before, 'kind');
   if (c.change === 'changed') {
     for (const f of c.fields) {
-      if (f.path === 'spec.replicas' && typeof f.before === 'number' && typeof f.after === 'number' && f.after < f.before) {
-        add('replicas lowered', `spec.replicas: ${f.before} → ${f.after}`);
+      // A workload's count, or an autoscaler's floor (the count it never goes below).
+      const count = f.path === 'spec.replicas' || (kind === 'HorizontalPodAutoscaler' && f.path === 'spec.minReplicas');
+      if (count && typeof f.before === 'number' && typeof f.after === 'number' && f.after < f.before) {
+        add('replicas lowered', `${f.path}: ${f.before} → ${f.after}`);
       }
       if (kind === 'PodDisruptionBudget' && (f.path === 'spec.minAvailable' || f.path === 'spec.maxUnavailable')) {
         const a = budget(f.before);

@@ -19,6 +19,10 @@ describe('assessRisks |', () => {
   it('GIVEN replicas lowered THEN it is a risk; raised THEN it is not', () => {
     expect(risksOf([deployment(3, pinned)], [deployment(2, pinned)])).toEqual(['replicas lowered: Deployment/n/web: spec.replicas: 3 → 2']);
     expect(risksOf([deployment(2, pinned)], [deployment(3, pinned)])).toEqual([]);
+    // An autoscaler's floor is the replicas it keeps: lowering it is the same risk.
+    const hpa = (min: number) => ({ kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'n' }, spec: { minReplicas: min, maxReplicas: 9 } });
+    expect(risksOf([hpa(3)], [hpa(1)])).toEqual(['replicas lowered: HorizontalPodAutoscaler/n/web: spec.minReplicas: 3 → 1']);
+    expect(risksOf([hpa(1)], [hpa(3)])).toEqual([]);
   });
 
   it('GIVEN an image changed to an unpinned tag THEN the risk says so', () => {
