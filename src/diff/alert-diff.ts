@@ -1,6 +1,5 @@
 import { load } from 'js-yaml';
-import { diffFields } from './field-diff.ts';
-import type { UnitChange } from './unit-change.ts';
+import { diffUnits, type UnitChange } from './unit-change.ts';
 
 type Rule = Record<string, unknown>;
 
@@ -24,16 +23,5 @@ export function parseRules(text: string): Map<string, Rule> {
 
 /** The rules added, removed and changed (expr, for, labels, annotations) in one rule file, sorted. */
 export function diffRules(group: string, base: ReadonlyMap<string, Rule>, head: ReadonlyMap<string, Rule>): UnitChange[] {
-  const changes: UnitChange[] = [];
-  for (const key of [...new Set([...base.keys(), ...head.keys()])].sort()) {
-    const before = base.get(key);
-    const after = head.get(key);
-    if (!after) changes.push({ group, kind: 'alert', unit: key, change: 'removed', fields: [], before });
-    else if (!before) changes.push({ group, kind: 'alert', unit: key, change: 'added', fields: [], after });
-    else {
-      const fields = diffFields(before, after);
-      if (fields.length > 0) changes.push({ group, kind: 'alert', unit: key, change: 'changed', fields, before, after });
-    }
-  }
-  return changes;
+  return diffUnits(group, 'alert', base, head);
 }

@@ -1,5 +1,4 @@
-import { diffFields } from './field-diff.ts';
-import type { UnitChange } from './unit-change.ts';
+import { diffUnits, type UnitChange } from './unit-change.ts';
 
 type Panel = Record<string, unknown>;
 
@@ -31,16 +30,5 @@ export function parseDashboard(text: string): Map<string, Panel> {
 
 /** The panels added, removed and changed in one dashboard file, sorted. */
 export function diffDashboards(group: string, base: ReadonlyMap<string, Panel>, head: ReadonlyMap<string, Panel>): UnitChange[] {
-  const changes: UnitChange[] = [];
-  for (const key of [...new Set([...base.keys(), ...head.keys()])].sort()) {
-    const before = base.get(key);
-    const after = head.get(key);
-    if (!after) changes.push({ group, kind: 'panel', unit: key, change: 'removed', fields: [] });
-    else if (!before) changes.push({ group, kind: 'panel', unit: key, change: 'added', fields: [] });
-    else {
-      const fields = diffFields(before, after);
-      if (fields.length > 0) changes.push({ group, kind: 'panel', unit: key, change: 'changed', fields });
-    }
-  }
-  return changes;
+  return diffUnits(group, 'panel', base, head);
 }

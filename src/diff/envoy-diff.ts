@@ -1,6 +1,5 @@
 import { load } from 'js-yaml';
-import { diffFields } from './field-diff.ts';
-import type { UnitChange } from './unit-change.ts';
+import { diffUnits, type UnitChange } from './unit-change.ts';
 
 type Resource = Record<string, unknown>;
 
@@ -24,16 +23,5 @@ export function parseEnvoy(text: string): Map<string, Resource> {
 
 /** The clusters and listeners added, removed and changed in one bootstrap, sorted. */
 export function diffEnvoy(group: string, base: ReadonlyMap<string, Resource>, head: ReadonlyMap<string, Resource>): UnitChange[] {
-  const changes: UnitChange[] = [];
-  for (const key of [...new Set([...base.keys(), ...head.keys()])].sort()) {
-    const before = base.get(key);
-    const after = head.get(key);
-    if (!after) changes.push({ group, kind: 'envoy', unit: key, change: 'removed', fields: [] });
-    else if (!before) changes.push({ group, kind: 'envoy', unit: key, change: 'added', fields: [] });
-    else {
-      const fields = diffFields(before, after);
-      if (fields.length > 0) changes.push({ group, kind: 'envoy', unit: key, change: 'changed', fields });
-    }
-  }
-  return changes;
+  return diffUnits(group, 'envoy', base, head);
 }

@@ -1,6 +1,5 @@
 import { loadAll } from 'js-yaml';
-import { diffFields } from './field-diff.ts';
-import type { UnitChange } from './unit-change.ts';
+import { diffUnits, type UnitChange } from './unit-change.ts';
 
 type Manifest = Record<string, unknown>;
 
@@ -35,16 +34,5 @@ export function parseManifests(text: string): Map<string, Manifest> {
  * key. A changed object lists its changed fields, secret values redacted.
  */
 export function diffManifests(group: string, base: ReadonlyMap<string, Manifest>, head: ReadonlyMap<string, Manifest>): UnitChange[] {
-  const changes: UnitChange[] = [];
-  for (const key of [...new Set([...base.keys(), ...head.keys()])].sort()) {
-    const before = base.get(key);
-    const after = head.get(key);
-    if (!after) changes.push({ group, kind: 'object', unit: key, change: 'removed', fields: [], before });
-    else if (!before) changes.push({ group, kind: 'object', unit: key, change: 'added', fields: [], after });
-    else {
-      const fields = diffFields(before, after, secretPath(after['kind']));
-      if (fields.length > 0) changes.push({ group, kind: 'object', unit: key, change: 'changed', fields, before, after });
-    }
-  }
-  return changes;
+  return diffUnits(group, 'object', base, head, (after) => secretPath(after['kind']));
 }

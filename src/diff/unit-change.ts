@@ -1,4 +1,4 @@
-import type { FieldChange } from './field-diff.ts';
+import { diffFields, type FieldChange } from './field-diff.ts';
 
 /** What kind of unit a change is about, which decides the risk rules that apply to it. */
 export type UnitKind = 'object' | 'alert' | 'panel' | 'envoy' | 'file';
@@ -18,4 +18,30 @@ export interface UnitChange {
   /** The unit before and after, for the risk rules; never printed (they may hold secrets). */
   readonly before?: unknown;
   readonly after?: unknown;
+}
+
+/**
+ * The units added, removed and changed between two keyed sets (objects of a folder, rules of a
+ * file, panels, Envoy resources), sorted by key; a changed unit lists its changed fields, those
+ * `redact` names (secret values) without their values.
+ */
+export function diffUnits<T>(
+  group: string,
+  kind: UnitKind,
+  base: ReadonlyMap<string, T>,
+  head: ReadonlyMap<string, T>,
+  redact?: (after: T) => (path: string) => boolean,
+): UnitChange[] {
+  const changes: UnitChange[] = [];
+  for (const unit of [...new Set([...base.keys(), ...head.keys()])].sort()) {
+    const before = base.get(unit);
+    const after = head.get(unit);
+    if (after === undefined) changes.push({ group, kind, unit, change: 'removed', fields: [], before });
+    else if (before === undefined) changes.push({ group, kind, unit, change: 'added', fields: [], after });
+    else {
+      const fields = diffFields(before, after, redact?.(after));
+      if (fields.length > 0) changes.push({ group, kind, unit, change: 'changed', fields, before, after });
+    }
+  }
+  return changes;
 }
