@@ -189,18 +189,7 @@ export class RuleSet {
    * error budget). The alert fires, and the analysis fails, when both ratios exceed the limit.
    */
   public burnRate(slo: SloDefinition, w: BurnRateWindow): BurnRateCheck {
-    const selector = `{slo="${slo.name}"}`;
-    const long = `${errorRatioRecord(this.name, w.long)}${selector}`;
-    const short = `${errorRatioRecord(this.name, w.short)}${selector}`;
-    const limit = w.factor * (1 - slo.objective);
-    return {
-      slo: slo.name,
-      window: w,
-      limit,
-      alertExpr: `${long} > ${num(limit)} and ${short} > ${num(limit)}`,
-      // The lower of the two ratios, one series: above the limit exactly when both are.
-      lowerRatio: `min by (slo) (label_replace(${long}, "window", "${w.long}", "", "") or label_replace(${short}, "window", "${w.short}", "", ""))`,
-    };
+    return burnRateCheck(this.name, slo, w);
   }
 
   private burnAlert(slo: SloDefinition, w: BurnRateWindow): ModelAlert {
@@ -225,6 +214,26 @@ export class RuleSet {
       warmupSeconds: 60,
     };
   }
+}
+
+/**
+ * One SLO's burn over one window pair, in the rules named `rules` (their recordings' prefix):
+ * what {@link RuleSet.burnRate} returns, and what a rollout's analysis needs without the rest of
+ * the rule set.
+ */
+export function burnRateCheck(rules: string, slo: SloDefinition, w: BurnRateWindow): BurnRateCheck {
+  const selector = `{slo="${slo.name}"}`;
+  const long = `${errorRatioRecord(rules, w.long)}${selector}`;
+  const short = `${errorRatioRecord(rules, w.short)}${selector}`;
+  const limit = w.factor * (1 - slo.objective);
+  return {
+    slo: slo.name,
+    window: w,
+    limit,
+    alertExpr: `${long} > ${num(limit)} and ${short} > ${num(limit)}`,
+    // The lower of the two ratios, one series: above the limit exactly when both are.
+    lowerRatio: `min by (slo) (label_replace(${long}, "window", "${w.long}", "", "") or label_replace(${short}, "window", "${w.short}", "", ""))`,
+  };
 }
 
 /** {@link RuleSet.burnRate}: one SLO's burn over one window pair. */

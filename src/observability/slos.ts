@@ -62,5 +62,8 @@ export function errorRatioRecord(prefix: string, window: Duration): string {
   return sloRecord(prefix, `error_ratio:rate${window}`);
 }
 
+/** The windows whose alerts page (fast, medium): the ones that can move within a rollout step. */
+export const PAGING_BURN_RATE_WINDOWS: readonly BurnRateWindow[] = BURN_RATE_WINDOWS.filter((w) => w.priority !== 'P3');
+
 /** Windows any burn-rate alert reads, in ascending length. */
 export const SLO_WINDOWS: readonly Duration[] = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];

@@ -21,7 +21,12 @@ export function componentObservability(stack: string, components: readonly Compo
       (c.alerts ?? []).map((a) => ({ ...a, service: c.name, runbook: typeof a.runbook === 'string' ? a.runbook : a.runbook.name })),
     ),
     runbooks: components.flatMap((c) => (c.alerts ?? []).flatMap((a) => (typeof a.runbook === 'string' ? [] : [a.runbook]))),
-    slos: components.flatMap((c) => (c.slos ?? []).map((s) => ({ ...s, service: c.name }))),
+    slos: componentSlos(components),
     dashboards: components.flatMap((c) => (c.dashboard ? [c.dashboard.build(c.dashboard.uid ?? `${stack}-${c.name}`)] : [])),
   };
+}
+
+/** The SLOs `components` declare, each about (its `service`) its component. */
+export function componentSlos(components: readonly ComponentDeclaration<unknown, unknown>[]): SloDefinition[] {
+  return components.flatMap((c) => (c.slos ?? []).map((s) => ({ ...s, service: c.name })));
 }

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { AppLabels, buildComponents, RestrictedNamespace, type BuiltComponent, type DeliveryPlan, type PlacedComponent } from '../../lib/index.ts';
-import { BURN_RATE_WINDOWS, steadyState } from '../../observability/index.ts';
+import { burnRateCheck, PAGING_BURN_RATE_WINDOWS, steadyState } from '../../observability/index.ts';
 import { AcmeIssuer } from './acme-issuer.ts';
 import { APP_SECRETS, AppSecrets } from './app-secrets.ts';
 import { Backups } from './backups.ts';
@@ -13,7 +13,7 @@ import type { EnvoyEdge } from './envoy-edge.ts';
 import { MeshCa } from './mesh-ca.ts';
 import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
 import { DISASTER_RECOVERY, disasterRecoveryRunbook } from './disaster-recovery.ts';
-import { CRUMPET_OPS_ROOT, CRUMPET_RULES_NAME, crumpetObservability, Monitoring } from './monitoring.ts';
+import { CRUMPET_OPS_ROOT, CRUMPET_RULES_NAME, crumpetSlos, Monitoring } from './monitoring.ts';
 import { SPEC_SLOS } from './observability/index.ts';
 import { SearchLoadTest } from './search-load-test.ts';
 
@@ -131,12 +131,12 @@ export class CrumpetApp extends App {
  * that check every SLO's paging burn rates, built from the same rule set as the alerts.
  */
 function deliveryPlan(config: PlatformConfig): DeliveryPlan {
-  const { rules } = crumpetObservability();
+  // The SLOs and the rules' name are all the checks need: not the whole observability model.
   return {
     canarySteps: config.delivery.canarySteps,
     analysis: {
       prometheusAddress: config.delivery.prometheusAddress,
-      checks: rules.slos.flatMap((slo) => BURN_RATE_WINDOWS.filter((w) => w.priority !== 'P3').map((w) => rules.burnRate(slo, w))),
+      checks: crumpetSlos().flatMap((slo) => PAGING_BURN_RATE_WINDOWS.map((w) => burnRateCheck(CRUMPET_RULES_NAME, slo, w))),
     },
   };
 }

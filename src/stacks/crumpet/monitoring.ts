@@ -9,7 +9,7 @@ import {
   type AlertmanagerConfigSpecReceivers,
 } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentObservability, withGameDays, type AppLabels } from '../../lib/index.ts';
+import { componentObservability, componentSlos, withGameDays, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import {
   inhibitions,
@@ -60,6 +60,11 @@ export const CRUMPET_OPS_ROOT = 'ops';
 /** Name of Crumpet's rule groups and prefix of its SLO recording rules. */
 export const CRUMPET_RULES_NAME = 'crumpet';
 
+/** Crumpet's SLOs: the spec's and those its components declare. */
+export function crumpetSlos(specSlos: readonly SloDefinition[] = SPEC_SLOS): SloDefinition[] {
+  return [...specSlos, ...componentSlos(CRUMPET_COMPONENTS.components)];
+}
+
 /**
  * Crumpet's observability model: the platform's metrics, alerts, SLOs and dashboards and those
  * of every declared component, enabled in an environment or not (ops/ is the same for all); the
@@ -67,7 +72,7 @@ export const CRUMPET_RULES_NAME = 'crumpet';
  */
 export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] = [], standalone: readonly Runbook[] = [], specSlos: readonly SloDefinition[] = SPEC_SLOS): ObservabilityModel {
   const components = componentObservability('crumpet', CRUMPET_COMPONENTS.components);
-  const slos = [...specSlos, ...components.slos];
+  const slos = crumpetSlos(specSlos);
   const runbooks = withGameDays([...SPEC_RUNBOOKS, ...ALERT_RUNBOOKS, ...components.runbooks, ...standalone], CHAOS_SCENARIOS, {
     slos,
     rulesName: CRUMPET_RULES_NAME,

@@ -5,7 +5,7 @@ import { Testing } from 'cdk8s';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { AppLabels, SloAnalysisTemplate } from '../../../src/lib/index.ts';
-import { BURN_RATE_WINDOWS, num, type ObservabilityModel, type SloDefinition } from '../../../src/observability/index.ts';
+import { BURN_RATE_WINDOWS, num, PAGING_BURN_RATE_WINDOWS, type ObservabilityModel, type SloDefinition } from '../../../src/observability/index.ts';
 import { CrumpetApp, crumpetObservability, loadEnvironment, SPEC_SLOS } from '../../../src/stacks/crumpet/index.ts';
 import { requireTool } from '../../_analysis/promtool.ts';
 import { tempDir } from '../../_helpers.ts';
@@ -20,7 +20,7 @@ import { tempDir } from '../../_helpers.ts';
 type Obj = Record<string, any>;
 
 const labels = new AppLabels({ name: 'analysis', instance: 'test', component: 'monitoring', partOf: 'test', version: 'v1' });
-const PAGING = BURN_RATE_WINDOWS.filter((w) => w.priority !== 'P3');
+const PAGING = PAGING_BURN_RATE_WINDOWS;
 
 /** The AnalysisTemplate a model's paging burn-rate checks make. */
 function templateOf(model: ObservabilityModel): Obj {
