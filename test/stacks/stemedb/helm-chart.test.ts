@@ -2,10 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { HELM_ONLY_LABELS } from '../../../src/render/helm/index.ts';
 import { loadEnvironment } from '../../../src/stacks/stemedb/model/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
-import { CHARTS, helm } from '../../helm/_helm.ts';
+import { CHARTS, helm, normalize } from '../../helm/_helm.ts';
 
 /* charts-out/stemedb rendered and linted by the real Helm 3 binary. */
 
@@ -14,16 +13,6 @@ type Obj = Record<string, any>;
 const CHART = join(CHARTS, 'stemedb');
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
 
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .filter((k) => !(k in HELM_ONLY_LABELS))
-      .sort()
-      .map((k) => [k, normalize((value as Obj)[k])]),
-  );
-}
 
 describe.each(['prod', 'staging'])('StemeDB | Helm chart | %s', async (env) => {
   const { namespace } = await loadEnvironment(env);
