@@ -71,8 +71,13 @@ export async function runDiff(argv: readonly string[], io: Io = PROCESS_IO): Pro
     const committed = readCommittedOutputs(options.out, flags.base, OUTPUT_FOLDERS);
     const synthesis = await synthesize(options);
     const head = withMarkers(synthesis.output);
-    const base = new Map([...committed].filter(([path]) => inside(path, head.owned)));
-    const changes = diffOutputs(base, head.files);
+    // A synth of some environments writes their dist/ folders alone, but the diff also compares
+    // the ops files those environments generate (their Envoy config, rules, runbooks).
+    const generated = new Map(synthesis.environments.flatMap((e) => [...e.generated]));
+    const files = new Map([...generated, ...head.files]);
+    const compared = [...head.owned, ...generated.keys()];
+    const base = new Map([...committed].filter(([path]) => inside(path, compared)));
+    const changes = diffOutputs(base, files);
     const report: DiffReport = { base: flags.base, changes, risks: assessRisks(changes) };
     const text = flags.markdown ? formatMarkdown(report) : formatText(report);
     io.out(text.endsWith('\n') ? text.slice(0, -1) : text);

@@ -10,7 +10,7 @@ import { formatIssues } from './_formats.ts';
  * where its environment files live. The loading, overrides and validation here serve every stack.
  */
 export interface ModelDefinition<C> {
-  /** Names the model in messages and its precompiled validator (`imports/config/<name>.cjs`). */
+  /** Names the model in messages and its cached validator. */
   readonly name: string;
   /** JSON Schema of one environment (a `JSONSchemaType<C>`, so the compiler keeps it in step with `C`). */
   readonly schema: object;

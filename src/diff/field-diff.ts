@@ -1,3 +1,5 @@
+import { countLineChanges } from './line-diff.ts';
+
 /** One changed leaf (or subtree) of a document: `spec.replicas: 2 → 3`. */
 export interface FieldChange {
   /** Dotted path; list items of objects with a `name` are keyed `containers[name=web]`. */
@@ -87,8 +89,34 @@ export function formatValue(value: unknown): string {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-/** `spec.replicas: 2 → 3`, `spec.x: + 1`, `spec.y: - 1`. */
+/** Items of a list added and removed, counted as a multiset, in the order they appear. */
+function countItemChanges(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
+  const left = [...before];
+  const added = after.filter((item) => {
+    const i = left.indexOf(item);
+    if (i < 0) return true;
+    left.splice(i, 1);
+    return false;
+  });
+  return { added, removed: left };
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.includes('\n');
+
+/**
+ * `spec.replicas: 2 → 3`, `spec.x: + 1`, `spec.y: - 1`; an embedded file (a ConfigMap's
+ * `envoy.yaml`) by its changed lines: `data["envoy.yaml"]: text changed, +3 -1 lines`.
+ */
 export function formatFieldChange(c: FieldChange): string {
+  if (isText(c.before) && isText(c.after)) {
+    const { added, removed } = countLineChanges(c.before, c.after);
+    return `${c.path}: text changed, +${added} -${removed} lines`;
+  }
+  if (Array.isArray(c.before) && Array.isArray(c.after)) {
+    const { added, removed } = countItemChanges(c.before.map(String), c.after.map(String));
+    const parts = [...(added.length > 0 ? [`+ ${added.join(' ')}`] : []), ...(removed.length > 0 ? [`- ${removed.join(' ')}`] : [])];
+    return `${c.path}: ${parts.length > 0 ? formatValue(parts.join('; ')) : 'reordered'}`;
+  }
   if (!('before' in c)) return `${c.path}: + ${formatValue(c.after)}`;
   if (!('after' in c)) return `${c.path}: - ${formatValue(c.before)}`;
   return `${c.path}: ${formatValue(c.before)} → ${formatValue(c.after)}`;

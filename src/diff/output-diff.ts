@@ -1,13 +1,18 @@
 import { dirname } from 'node:path';
+import { ALERTMANAGER_FILE, diffAlertmanager, parseAlertmanager } from './alertmanager-diff.ts';
 import { ALERT_FILE, diffRules, parseRules } from './alert-diff.ts';
 import { DASHBOARD_FILE, diffDashboards, parseDashboard } from './dashboard-diff.ts';
 import { diffEnvoy, ENVOY_FILE, parseEnvoy } from './envoy-diff.ts';
+import { diffFlows } from './flow-diff.ts';
 import { countLineChanges } from './line-diff.ts';
 import { diffManifests, parseManifests } from './manifest-diff.ts';
 import type { UnitChange } from './unit-change.ts';
 
 /** File contents by path relative to the output root (`dist/prod/web.k8s.yaml`). */
 export type OutputFiles = ReadonlyMap<string, string>;
+
+/** Within a folder, objects first, then the flows they allow, then the units of other files. */
+const KIND_ORDER: readonly UnitChange['kind'][] = ['object', 'flow', 'alert', 'panel', 'envoy', 'routing', 'file'];
 
 const MANIFEST = /^dist\/.+\.ya?ml$/;
 
@@ -33,17 +38,20 @@ function fileChange(path: string, before: string | undefined, after: string | un
 }
 
 /**
- * Everything that differs between two output trees: Kubernetes objects per `dist/` folder,
+ * Everything that differs between two output trees: Kubernetes objects and the network flows
+ * their NetworkPolicies allow per `dist/` folder,
  * alert and recording rules per rule file, dashboards by panel, Envoy
- * clusters and listeners by name, and every other file by its changed lines. Sorted by
- * group, then unit, so the same inputs always give the same list.
+ * clusters, listeners and routes by name, Alertmanager routes, receivers and inhibit rules, and every other file by its changed lines. Sorted by
+ * group, kind and unit, so the same inputs always give the same list.
  */
 export function diffOutputs(base: OutputFiles, head: OutputFiles): UnitChange[] {
   const changes: UnitChange[] = [];
   const baseObjects = manifestsByFolder(base);
   const headObjects = manifestsByFolder(head);
   for (const folder of new Set([...baseObjects.keys(), ...headObjects.keys()])) {
-    changes.push(...diffManifests(folder, baseObjects.get(folder) ?? new Map(), headObjects.get(folder) ?? new Map()));
+    const before = baseObjects.get(folder) ?? new Map();
+    const after = headObjects.get(folder) ?? new Map();
+    changes.push(...diffManifests(folder, before, after), ...diffFlows(folder, [...before.values()], [...after.values()]));
   }
   for (const path of new Set([...base.keys(), ...head.keys()])) {
     if (MANIFEST.test(path)) continue;
@@ -62,10 +70,14 @@ export function diffOutputs(base: OutputFiles, head: OutputFiles): UnitChange[] 
       changes.push(...diffEnvoy(path, parseEnvoy(before ?? ''), parseEnvoy(after ?? '')));
       continue;
     }
+    if (ALERTMANAGER_FILE.test(path)) {
+      changes.push(...diffAlertmanager(path, parseAlertmanager(before ?? ''), parseAlertmanager(after ?? '')));
+      continue;
+    }
     const change = fileChange(path, before, after);
     if (change) changes.push(change);
   }
-  return changes.sort((a, b) => compare(a.group, b.group) || compare(a.unit, b.unit));
+  return changes.sort((a, b) => compare(a.group, b.group) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compare(a.unit, b.unit));
 }
 
 /** Code-unit order: the same in every locale. */

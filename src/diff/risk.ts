@@ -97,13 +97,6 @@ function objectRisks(c: UnitChange): Risk[] {
   if (c.change === 'added') {
     for (const image of containerImages(c.after).filter((i) => !pinned(i))) add('image unpinned', `${image} (no @sha256)`);
   }
-  if (c.change !== 'removed' && kind === 'NetworkPolicy') {
-    for (const direction of ['ingress', 'egress']) {
-      for (const rule of addedItems(get(c.before, 'spec', direction), get(c.after, 'spec', direction))) {
-        add('network policy widened', `${direction} rule added: ${JSON.stringify(rule)}`);
-      }
-    }
-  }
   if (c.change !== 'removed' && (kind === 'Role' || kind === 'ClusterRole')) {
     for (const rule of addedItems(get(c.before, 'rules'), get(c.after, 'rules'))) add('RBAC widened', `rule added: ${JSON.stringify(rule)}`);
   }
@@ -118,14 +111,71 @@ function alertRisks(c: UnitChange): Risk[] {
   return moved?.move === 'loosened' ? [{ rule: 'alert threshold loosened', group: c.group, unit: c.unit, detail: `threshold ${moved.from} → ${moved.to}` }] : [];
 }
 
-/** A route now sending its requests to another cluster. */
+/** The routes of a listener's virtual host, in order, as the listener unit keeps them. */
+function routeOrders(listener: unknown): string[][] {
+  const orders: string[][] = [];
+  const visit = (v: unknown, key: string): void => {
+    if (key === 'routes' && Array.isArray(v) && v.every((r) => typeof r === 'string')) orders.push(v as string[]);
+    else if (Array.isArray(v)) v.forEach((x) => visit(x, ''));
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) visit(x, k);
+  };
+  visit(listener, '');
+  return orders;
+}
+
+/**
+ * Routes that change which backend a request reaches: a route sending to another cluster (or
+ * other weights), a route removed, or routes that both versions hold now in another order (the
+ * first match wins, so a reorder can shadow a route).
+ */
 function envoyRisks(c: UnitChange): Risk[] {
-  return c.fields
-    .filter((f) => /\.routes\[[^\]]+\]\.route\.cluster$/.test(f.path))
-    .map((f) => ({ rule: 'route backend changed', group: c.group, unit: c.unit, detail: `${f.path}: ${formatValue(f.before ?? '(none)')} → ${formatValue(f.after ?? '(none)')}` }));
+  const risk = (rule: string, detail: string): Risk => ({ rule, group: c.group, unit: c.unit, detail });
+  if (c.unit.startsWith('route:') && c.change === 'removed') return [risk('route removed', `was to ${formatValue(get(c.before, 'route', 'cluster') ?? get(c.before, 'route', 'weighted_clusters') ?? '(no cluster)')}`)];
+  const backends = c.fields
+    .filter((f) => /^route\.(cluster|weighted_clusters)(\.|\[|$)/.test(f.path))
+    .map((f) => risk('route backend changed', `${f.path}: ${formatValue(f.before ?? '(none)')} → ${formatValue(f.after ?? '(none)')}`));
+  if (!c.unit.startsWith('listener:') || c.change !== 'changed') return backends;
+  const before = routeOrders(c.before);
+  const after = routeOrders(c.after);
+  const reordered = after.flatMap((order, i) => {
+    const common = order.filter((r) => before[i]?.includes(r));
+    const old = (before[i] ?? []).filter((r) => common.includes(r));
+    return sameValue(common, old) ? [] : [risk('routes reordered', `${old.join(', ')} → ${common.join(', ')}`)];
+  });
+  return [...backends, ...reordered];
+}
+
+/** A connection the NetworkPolicies now allow, or no longer allow (which may break a caller). */
+function flowRisks(c: UnitChange): Risk[] {
+  if (c.change === 'changed') return [];
+  return [{ rule: c.change === 'added' ? 'network flow opened' : 'network flow closed', group: c.group, unit: c.unit, detail: c.change === 'added' ? 'now allowed' : 'no longer allowed' }];
+}
+
+/**
+ * Alert routing that may stop a page reaching its receiver: a route removed or sent to another
+ * receiver, a receiver removed, an inhibit rule added or requiring fewer `equal` labels (it then
+ * mutes alerts of other services or scopes too).
+ */
+function routingRisks(c: UnitChange): Risk[] {
+  const risk = (rule: string, detail: string): Risk[] => [{ rule, group: c.group, unit: c.unit, detail }];
+  if (c.unit.startsWith('route:')) {
+    if (c.change === 'removed') return risk('alert route removed', `was to ${formatValue(get(c.before, 'receiver') ?? '(parent receiver)')}`);
+    const receiver = c.fields.find((f) => f.path === 'receiver');
+    return receiver ? risk('alert route changed', `receiver: ${formatValue(receiver.before ?? '(parent)')} → ${formatValue(receiver.after ?? '(parent)')}`) : [];
+  }
+  if (c.unit.startsWith('receiver:') && c.change === 'removed') return risk('receiver removed', 'alerts routed to it are dropped');
+  if (c.unit.startsWith('inhibit:') && c.change === 'added') return risk('inhibition widened', `new inhibit rule, equal: ${formatValue(get(c.after, 'equal') ?? [])}`);
+  if (c.unit.startsWith('inhibit:') && c.change === 'changed') {
+    const before = get(c.before, 'equal');
+    const after = get(c.after, 'equal');
+    const dropped = (Array.isArray(before) ? before : []).filter((l) => !(Array.isArray(after) ? after : []).includes(l));
+    if (dropped.length > 0) return risk('inhibition widened', `equal no longer requires ${dropped.join(', ')}`);
+  }
+  return [];
 }
 
 /** The risks of a set of changes, in the order of the changes. */
 export function assessRisks(changes: readonly UnitChange[]): Risk[] {
-  return changes.flatMap((c) => (c.kind === 'object' ? objectRisks(c) : c.kind === 'alert' ? alertRisks(c) : c.kind === 'envoy' ? envoyRisks(c) : []));
+  const rules: Partial<Record<UnitChange['kind'], (c: UnitChange) => Risk[]>> = { object: objectRisks, flow: flowRisks, alert: alertRisks, envoy: envoyRisks, routing: routingRisks };
+  return changes.flatMap((c) => rules[c.kind]?.(c) ?? []);
 }

@@ -1,14 +1,14 @@
 import { diffFields, type FieldChange } from './field-diff.ts';
 
 /** What kind of unit a change is about, which decides the risk rules that apply to it. */
-export type UnitKind = 'object' | 'alert' | 'panel' | 'envoy' | 'file';
+export type UnitKind = 'object' | 'flow' | 'alert' | 'panel' | 'envoy' | 'routing' | 'file';
 
 /** One unit (Kubernetes object, alert rule, file) added, removed or changed between base and head. */
 export interface UnitChange {
   /** Folder (`dist/prod`) or file (`ops/prometheus/alerts.yaml`) the unit belongs to. */
   readonly group: string;
   readonly kind: UnitKind;
-  /** `StatefulSet/crumpet/cin-node-en`, `alert:EdgeHigh5xxRate`, `panel:H/3 ratio`, `cluster:web-3000`, `runbooks/x.md`. */
+  /** `StatefulSet/crumpet/cin-node-en`, `edge/envoy -> crumpet/cin-node-en 8080/TCP`, `alert:EdgeHigh5xxRate`, `panel:H/3 ratio`, `cluster:web-3000`, `runbooks/x.md`. */
   readonly unit: string;
   readonly change: 'added' | 'removed' | 'changed';
   /** Field-level changes of a changed unit, redacted. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from './_kube.ts';
+import { loadManifests } from '../../src/analysis/kube-objects.ts';
 import {
   checkBaseline,
   checkRestricted,

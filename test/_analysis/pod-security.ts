@@ -19,9 +19,9 @@ import {
   type PodSecurityContext,
   type PodTemplate,
   type SecurityContext,
-} from './_kube.ts';
+} from '../../src/analysis/kube-objects.ts';
 
-export { podSpecsOf, type KubeObject, type PodSpec, type PodTemplate } from './_kube.ts';
+export { podSpecsOf, type KubeObject, type PodSpec, type PodTemplate } from '../../src/analysis/kube-objects.ts';
 
 /** The two enforcing profiles of the standard (`privileged` enforces nothing). */
 export type Level = 'baseline' | 'restricted';

@@ -1,9 +1,15 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { runDiff, type Io } from '../../src/cli/index.ts';
-import { readCommittedOutputs } from '../../src/diff/index.ts';
+import { parseEnvoy, readCommittedOutputs } from '../../src/diff/index.ts';
 import { loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
+
+const parseEnvoyUnits = (text: string): string[] => [...parseEnvoy(text).keys()];
 
 /** Runs the diff command in-process, capturing what it prints. */
 async function diff(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -37,6 +43,70 @@ describe('diff CLI | against the committed outputs', () => {
     for (const c of carriers) expect(result.out).toContain(`! replicas lowered: dist/prod ${c}: spec.replicas: ${current} → ${lowered}`);
   });
 
+  /** The committed objects of prod, by `Kind/namespace/name`. */
+  const committedProd = (): string[] =>
+    [...readCommittedOutputs(PROJECT_ROOT, 'HEAD', ['dist'])]
+      .filter(([path]) => path.startsWith('dist/prod/'))
+      .flatMap(([, text]) => loadAll(text) as { kind: string; metadata: { name: string; namespace?: string } }[])
+      .map((o) => `${o.kind}/${o.metadata.namespace ?? '-'}/${o.metadata.name}`);
+  const lines = (out: string, change: string, group: string): string[] => {
+    const section = out.split('\n\n').find((s) => s.startsWith(`${group}:\n`)) ?? '';
+    return section.split('\n').flatMap((l) => {
+      const m = /^ {2}(added|removed|changed) +(.*)$/.exec(l);
+      return m && m[1] === change ? [m[2]!] : [];
+    });
+  };
+
+  it('GIVEN a prod CIN language with one replica more THEN exactly one more instance is added (its objects, its flows) and nothing else in dist changes', async () => {
+    const { languages } = (await loadEnvironment('prod')).components.cinNode;
+    const i = languages.findIndex((l) => l.replicas > 0);
+    const { code, replicas } = languages[i]!;
+    // The objects of the instance that exists, named for the one that will.
+    const last = `cin-node-${code}-${replicas - 1}`;
+    const next = `cin-node-${code}-${replicas}`;
+    const expected = committedProd()
+      .filter((k) => k.split('/')[2] === last || k.split('/')[2]!.startsWith(`${last}-`))
+      .map((k) => k.replace(last, next))
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const result = await diff('--stack', 'crumpet', '--env', 'prod', '--set', `components.cinNode.languages[${i}].replicas=${replicas + 1}`);
+    expect(result.err).toBe('');
+    const added = lines(result.out, 'added', 'dist/prod');
+    expect(added.filter((l) => !l.includes(' -> '))).toEqual(expected);
+    expect(lines(result.out, 'changed', 'dist/prod')).toEqual([]);
+    expect(lines(result.out, 'removed', 'dist/prod')).toEqual([]);
+    // Every flow added has the new instance on one end; none was removed.
+    const flows = added.filter((l) => l.includes(' -> '));
+    expect(flows.length).toBeGreaterThan(0);
+    for (const f of flows) expect(f).toMatch(new RegExp(`/${next} `));
+  });
+
+  it('GIVEN a CIN language added to prod THEN its objects, its Envoy routes and its flows are reported added, and its flows are risks', async () => {
+    const { languages } = (await loadEnvironment('prod')).components.cinNode;
+    const template = languages[languages.length - 1]!;
+    const code = 'zz';
+    const result = await diff(
+      '--stack', 'crumpet', '--env', 'prod',
+      '--set', `components.cinNode.languages[${languages.length}].code=${code},components.cinNode.languages[${languages.length}].replicas=${template.replicas},components.cinNode.languages[${languages.length}].storage=${template.storage}`,
+    );
+    expect(result.err).toBe('');
+    // Objects: those of the template language, renamed.
+    const objects = committedProd().filter((k) => k.includes(`cin-node-${template.code}`)).map((k) => k.replaceAll(`cin-node-${template.code}`, `cin-node-${code}`)).sort();
+    expect(lines(result.out, 'added', 'dist/prod').filter((l) => !l.includes(' -> '))).toEqual(objects);
+    // Routes: every route of the template language has a twin for the new one, in every listener.
+    const envoy = readCommittedOutputs(PROJECT_ROOT, 'HEAD', ['ops']).get('ops/envoy/prod/envoy.yaml')!;
+    const templateRoutes = parseEnvoyUnits(envoy).filter((u) => u.startsWith('route:') && u.endsWith(`-${template.code}`));
+    expect(templateRoutes.length).toBeGreaterThan(0);
+    const addedRoutes = lines(result.out, 'added', 'ops/envoy/prod/envoy.yaml').filter((u) => u.startsWith('route:'));
+    expect(addedRoutes).toEqual(templateRoutes.map((r) => r.replace(new RegExp(`-${template.code}$`), `-${code}`)).sort());
+    // Flows: each instance of the new language is reachable exactly as the template's instances are.
+    const flows = lines(result.out, 'added', 'dist/prod').filter((l) => l.includes(' -> '));
+    const into = (instance: string) => flows.filter((f) => f.includes(`-> ${instance} `) || f.includes(`/${instance} -> `)).length;
+    expect(into(`crumpet/cin-node-${code}-0`)).toBeGreaterThan(0);
+    for (let r = 1; r < template.replicas; r++) expect(into(`crumpet/cin-node-${code}-${r}`)).toBe(into(`crumpet/cin-node-${code}-0`));
+    for (const f of flows) expect(result.out).toContain(`! network flow opened: dist/prod ${f}: now allowed`);
+  });
+
   it('GIVEN no change WHEN --exit-code THEN it exits 0 and says so; the markdown is the same twice', async () => {
     const plain = await diff('--stack', 'crumpet', '--env', 'staging', '--exit-code');
     expect(plain).toEqual({ code: 0, out: 'diff: no differences from HEAD', err: '' });
@@ -51,5 +121,38 @@ describe('diff CLI | against the committed outputs', () => {
     expect(result.code).toBe(2);
     expect(result.err.split('\n')).toHaveLength(1);
     expect(result.err).toMatch(/^diff: unknown git ref "no-such-ref-13"/);
+  });
+});
+
+describe('diff CLI | README', () => {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Reviewing a change'), readme.indexOf('## Adding an environment'));
+
+  it('GIVEN the console example THEN it is what the command prints', async () => {
+    const m = /```console\n\$ npm run diff -- (.*)\n([\s\S]*?)\n```/.exec(section);
+    expect(m, 'a console example').not.toBeNull();
+    const result = await diff(...m![1]!.split(' '));
+    expect(result.out).toBe(m![2]);
+  });
+
+  it('GIVEN the markdown example THEN it is what the command prints for the change it names', async () => {
+    const set = /--set '([^']+)'`\) reads/.exec(section);
+    const block = /````markdown\n([\s\S]*?)\n````/.exec(section);
+    expect(set && block, 'a markdown example and the --set it comes from').toBeTruthy();
+    const result = await diff('--stack', 'crumpet', '--env', 'prod', '--set', set![1]!, '--markdown');
+    expect(result.out).toBe(block![1]);
+  });
+});
+
+describe('diff CLI | as a process', () => {
+  it('GIVEN another time zone and locale THEN the markdown is byte-identical to this process\'s', async () => {
+    const args = ['--stack', 'crumpet', '--env', 'prod', '--set', 'components.watcher.replicas=1', '--markdown'];
+    const here = (await diff(...args)).out;
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'diff', '--', ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, TZ: 'Pacific/Chatham', LC_ALL: 'tr_TR.UTF-8', LANG: 'tr_TR.UTF-8' },
+    });
+    expect(here).toMatch(/^## Synth diff against `HEAD`/);
+    expect(stdout).toBe(`${here}\n`);
   });
 });

@@ -38,12 +38,26 @@ describe('assessRisks |', () => {
     expect(risksOf([pdb({ maxUnavailable: 2 })], [pdb({ maxUnavailable: 1 })])).toEqual([]);
   });
 
-  it('GIVEN a NetworkPolicy port opened THEN the new ingress rule is reported', () => {
+  it('GIVEN a NetworkPolicy port opened THEN the flow it opens is reported, computed from the policies and pods', () => {
+    const pod = (name: string, ...ports: number[]) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'n' },
+      spec: { template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: pinned, ports: ports.map((containerPort) => ({ containerPort })) }] } } },
+    });
     const rule = (port: number) => ({ from: [{ podSelector: { matchLabels: { app: 'edge' } } }], ports: [{ port, protocol: 'TCP' }] });
-    const np = (...ingress: object[]) => ({ kind: 'NetworkPolicy', metadata: { name: 'web', namespace: 'n' }, spec: { ingress } });
-    expect(risksOf([np(rule(80))], [np(rule(80), rule(9090))])).toEqual([
-      'network policy widened: NetworkPolicy/n/web: ingress rule added: {"from":[{"podSelector":{"matchLabels":{"app":"edge"}}}],"ports":[{"port":9090,"protocol":"TCP"}]}',
+    const np = (...ingress: object[]) => ({ kind: 'NetworkPolicy', metadata: { name: 'web', namespace: 'n' }, spec: { podSelector: { matchLabels: { app: 'web' } }, ingress } });
+    const pods = [pod('edge'), pod('web', 80, 9090)];
+    expect(risksOf([...pods, np(rule(80))], [...pods, np(rule(80), rule(9090))])).toEqual(['network flow opened: n/edge -> n/web 9090/TCP: now allowed']);
+    // A rule admitting every pod of every namespace opens the port to pods the policies never name.
+    expect(risksOf([...pods, np(rule(80))], [...pods, np(rule(80), { ports: [{ port: 9090 }] })])).toEqual([
+      'network flow opened: (other)/any pod -> n/web 9090/TCP: now allowed',
+      'network flow opened: kube-system/kube-dns -> n/web 9090/TCP: now allowed',
+      'network flow opened: n/edge -> n/web 9090/TCP: now allowed',
+      'network flow opened: n/web -> n/web 9090/TCP: now allowed',
     ]);
+    // The same rules in another order allow the same flows: nothing to report.
+    expect(risksOf([...pods, np(rule(80), rule(9090))], [...pods, np(rule(9090), rule(80))])).toEqual([]);
   });
 
   it('GIVEN a Role rule added THEN RBAC widened is reported', () => {
@@ -82,18 +96,81 @@ describe('assessRisks | alerts and environments', () => {
 });
 
 describe('assessRisks | Envoy routes', () => {
-  it('GIVEN a route sent to another cluster THEN its listener changes and the risk names the route', () => {
-    const envoy = (cluster: string): string =>
-      dump({
-        static_resources: {
-          clusters: [{ name: 'web-3000' }, { name: 'web-4000' }],
-          listeners: [{ name: 'https', filter_chains: [{ filters: [{ name: 'hcm', typed_config: { route_config: { virtual_hosts: [{ name: 'edge', routes: [{ name: 'web', match: { prefix: '/' }, route: { cluster } }] }] } } }] }] }],
-        },
-      });
-    const changes = diffOutputs(new Map([['ops/envoy/prod/envoy.yaml', envoy('web-3000')]]), new Map([['ops/envoy/prod/envoy.yaml', envoy('web-4000')]]));
-    expect(changes.map((c) => `${c.group} ${c.unit} ${c.change}`)).toEqual(['ops/envoy/prod/envoy.yaml listener:https changed']);
-    expect(assessRisks(changes).map((r) => `${r.rule}: ${r.detail}`)).toEqual([
-      'route backend changed: filter_chains[0].filters[name=hcm].typed_config.route_config.virtual_hosts[name=edge].routes[name=web].route.cluster: web-3000 → web-4000',
+  type Route = { name: string; cluster: string; prefix: string };
+  const envoy = (...routes: Route[]): string =>
+    dump({
+      static_resources: {
+        clusters: [{ name: 'web-3000' }, { name: 'web-4000' }, { name: 'api-8080' }],
+        listeners: [
+          {
+            name: 'https',
+            filter_chains: [
+              {
+                filters: [
+                  {
+                    name: 'hcm',
+                    typed_config: { route_config: { virtual_hosts: [{ name: 'edge', routes: routes.map((r) => ({ name: r.name, match: { prefix: r.prefix }, route: { cluster: r.cluster } })) }] } },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+  const FILE = 'ops/envoy/prod/envoy.yaml';
+  const diffOf = (before: Route[], after: Route[]) => diffOutputs(new Map([[FILE, envoy(...before)]]), new Map([[FILE, envoy(...after)]]));
+  const web: Route = { name: 'web', cluster: 'web-3000', prefix: '/' };
+  const api: Route = { name: 'api', cluster: 'api-8080', prefix: '/api' };
+
+  it('GIVEN a route sent to another cluster THEN that route is the changed unit and the risk names it', () => {
+    const changes = diffOf([web], [{ ...web, cluster: 'web-4000' }]);
+    expect(changes.map((c) => `${c.group} ${c.unit} ${c.change}`)).toEqual([`${FILE} route:https/edge/web changed`]);
+    expect(assessRisks(changes).map((r) => `${r.rule}: ${r.unit}: ${r.detail}`)).toEqual(['route backend changed: route:https/edge/web: route.cluster: web-3000 → web-4000']);
+  });
+
+  it('GIVEN a route added after the others THEN it is reported as an added route and is no risk', () => {
+    const changes = diffOf([api, web], [api, web, { name: 'docs', cluster: 'web-4000', prefix: '/docs' }]);
+    expect(changes.filter((c) => c.unit.startsWith('route:')).map((c) => `${c.unit} ${c.change}`)).toEqual(['route:https/edge/docs added']);
+    expect(assessRisks(changes)).toEqual([]);
+  });
+
+  it('GIVEN routes reordered or removed THEN each is a risk (the first match wins)', () => {
+    expect(assessRisks(diffOf([api, web], [web, api])).map((r) => `${r.rule}: ${r.detail}`)).toEqual(['routes reordered: api, web → web, api']);
+    expect(assessRisks(diffOf([api, web], [web])).map((r) => `${r.rule}: ${r.unit}: ${r.detail}`)).toEqual(['route removed: route:https/edge/api: was to api-8080']);
+  });
+});
+
+describe('assessRisks | Alertmanager routing', () => {
+  const FILE = 'ops/alertmanager/alertmanager.yaml';
+  type Child = { matchers: string[]; receiver: string };
+  const config = (routes: Child[], equal: string[] = ['service'], receivers = ['pager', 'chat']): string =>
+    dump({
+      route: { receiver: 'chat', routes },
+      receivers: receivers.map((name) => ({ name })),
+      inhibit_rules: [{ source_matchers: ['priority="P1"'], target_matchers: ['priority="P3"'], equal }],
+    });
+  const p1: Child = { matchers: ['priority="P1"'], receiver: 'pager' };
+  const p3: Child = { matchers: ['priority="P3"'], receiver: 'chat' };
+  const diffOf = (before: string, after: string) => diffOutputs(new Map([[FILE, before]]), new Map([[FILE, after]]));
+  const risks = (before: string, after: string) => assessRisks(diffOf(before, after)).map((r) => `${r.rule}: ${r.unit}: ${r.detail}`);
+
+  it('GIVEN a route sent to another receiver THEN that route alone changed and it is a risk', () => {
+    const changes = diffOf(config([p1, p3]), config([{ ...p1, receiver: 'chat' }, p3]));
+    expect(changes.map((c) => `${c.unit} ${c.change}`)).toEqual(['route:priority="P1" changed']);
+    expect(risks(config([p1, p3]), config([{ ...p1, receiver: 'chat' }, p3]))).toEqual(['alert route changed: route:priority="P1": receiver: pager → chat']);
+  });
+
+  it('GIVEN a route or a receiver removed THEN each is a risk; a route added is not', () => {
+    expect(risks(config([p1, p3]), config([p3]))).toEqual(['alert route removed: route:priority="P1": was to pager']);
+    expect(risks(config([p3]), config([p1, p3]))).toEqual([]);
+    expect(risks(config([p3]), config([p3], ['service'], ['chat']))).toEqual(['receiver removed: receiver:pager: alerts routed to it are dropped']);
+  });
+
+  it('GIVEN an inhibit rule with fewer equal labels THEN inhibition widened; with more THEN no risk', () => {
+    expect(risks(config([p1], ['service', 'lang']), config([p1], ['service']))).toEqual([
+      'inhibition widened: inhibit:priority="P1" -> priority="P3": equal no longer requires lang',
     ]);
+    expect(risks(config([p1], ['service']), config([p1], ['service', 'lang']))).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import {
   STEADY_STATE_WINDOW,
 } from '../../../src/stacks/crumpet/index.ts';
 import { loadManifests, type KubeObject, type StringMap } from '../../_analysis/index.ts';
-import { podSpecsOf } from '../../_analysis/_kube.ts';
+import { podSpecsOf } from '../../../src/analysis/kube-objects.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
 import { distObjects, ENVIRONMENTS } from './_output.ts';
 

@@ -1,7 +1,7 @@
 /*
  * Kubernetes NetworkPolicy (networking.k8s.io/v1) semantics, evaluated over parsed manifests, so
  * tests can assert reachability ("the edge reaches CIN on 8080 and nothing else does") instead of
- * the shape of policy YAML.
+ * the shape of policy YAML, and `npm run diff` can report the flows a change opens or closes.
  *
  * The model is static: one endpoint per workload pod template, standing for all of its pods, plus
  * endpoints the caller declares for pods that live outside the manifests (Prometheus in
@@ -20,9 +20,9 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { BlockList, isIP } from 'node:net';
-import { list, podSpecsOf, type KubeObject, type StringMap } from './_kube.ts';
+import { list, podSpecsOf, type KubeObject, type StringMap } from './kube-objects.ts';
 
-export type { KubeObject, StringMap } from './_kube.ts';
+export type { KubeObject, StringMap } from './kube-objects.ts';
 
 /** Transport protocols NetworkPolicy can filter. */
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -189,6 +189,9 @@ interface Address {
   readonly family: 4 | 6;
   readonly text: string;
 }
+
+/** Code-unit order: the same in every locale, so a matrix sorts the same everywhere. */
+const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Whether `labels` satisfy a label selector: every matchLabels pair and every matchExpressions requirement. */
 export function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
@@ -460,7 +463,7 @@ export class FlowModel {
       }
     }
     return edges.sort(
-      (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.port - b.port || a.protocol.localeCompare(b.protocol),
+      (a, b) => order(a.from, b.from) || order(a.to, b.to) || a.port - b.port || order(a.protocol, b.protocol),
     );
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from './_kube.ts';
-import { FlowModel, formatFlows, type ExternalEndpoint, type KubeObject } from './network-flows.ts';
+import { loadManifests } from '../../src/analysis/kube-objects.ts';
+import { FlowModel, formatFlows, type ExternalEndpoint, type KubeObject } from '../../src/analysis/network-flows.ts';
 
 /* A small shop: web calls api (http 9090, grpc 9091), api calls db (5432), Prometheus scrapes. */
 
