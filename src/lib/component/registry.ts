@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importModule } from '../_import-module.ts';
 import { settingsKey, type ComponentDeclaration } from './component.ts';
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -20,7 +21,7 @@ export class ComponentRegistry<M> {
       .sort();
     const components: ComponentDeclaration<unknown, M>[] = [];
     for (const file of files) {
-      const mod = (await import(pathToFileURL(`${dir}/${file}`).href)) as { default?: ComponentDeclaration<unknown, M> };
+      const mod = (await importModule(pathToFileURL(`${dir}/${file}`).href)) as { default?: ComponentDeclaration<unknown, M> };
       components.push(ComponentRegistry.check(`${dir}/${file}`, file.slice(0, -3), mod.default));
     }
     return new ComponentRegistry(components);

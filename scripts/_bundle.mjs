@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/*
+ * The bundled CLI: src/cli/index.ts and everything it loads, TypeScript and node_modules alike,
+ * as one ES module built by esbuild, so that a run loads one file instead of some 700 files
+ * through tsx's loader. Plain JavaScript, because it runs before anything is compiled.
+ *
+ * The bundle lives under node_modules/.cache/ (never committed) and is rebuilt whenever any file
+ * it was built from changes: the build records every input as esbuild read it (size, mtime and
+ * sha256 of the bytes it was given), and each run stats every input again, hashing the content
+ * of any whose size or mtime moved, or whose mtime was too close to the build to be trusted (a
+ * write within the file system's timestamp granularity would otherwise go unseen, the "racy
+ * git" case). A new or removed module in a folder the stacks load at run time also rebuilds.
+ */
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ENTRY = join(ROOT, 'src/cli/index.ts');
+/** Folders whose modules the stacks import by listing the folder at run time. */
+const STACK_FOLDERS = ['components', 'environments'];
+/** An mtime this close to the moment it was read is not trusted to change on the next write. */
+const RACY_MS = 2000;
+const FORMAT = 1;
+/** Loaded at run time from node_modules, never bundled: the TypeScript loader and the bundler. */
+const EXTERNAL = ['tsx', 'tsx/*', 'esbuild'];
+
+/** One cache folder per project root: node_modules may be shared between checkouts. */
+export const CACHE = join(ROOT, 'node_modules/.cache/crumpet-cli', createHash('sha256').update(ROOT).digest('hex').slice(0, 16));
+const MANIFEST = join(CACHE, 'manifest.json');
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** The `.ts` modules of every stack's run-time folders, sorted by path. */
+function runtimeModules() {
+  const stacks = join(ROOT, 'src/stacks');
+  const folders = readdirSync(stacks, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => STACK_FOLDERS.map((f) => join(stacks, e.name, f)))
+    .filter((dir) => {
+      try {
+        return statSync(dir).isDirectory();
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+  return folders.map((dir) => ({ dir, names: readdirSync(dir).filter((n) => n.endsWith('.ts')).sort() }));
+}
+
+/**
+ * The bundle's first module: installs the loader that hands the stacks the bundle's own copy of
+ * a module they import by URL (src/lib/_import-module.ts). A module the bundle does not carry
+ * (an environment file from --env-dir) is imported through tsx, registered on first need.
+ */
+function loaderModule(listings) {
+  const entries = listings.flatMap(({ dir, names }) =>
+    names.map((n) => `  [${JSON.stringify(pathToFileURL(join(dir, n)).href)}, () => import(${JSON.stringify(join(dir, n))})],`),
+  );
+  return [
+    `import { MODULE_LOADER } from ${JSON.stringify(join(ROOT, 'src/lib/_import-module.ts'))};`,
+    `const bundled = new Map([\n${entries.join('\n')}\n]);`,
+    'let tsx;',
+    'globalThis[MODULE_LOADER] = async (url) => {',
+    '  const own = bundled.get(url);',
+    '  if (own) return own();',
+    "  tsx ??= import('tsx/esm/api').then((api) => api.register());",
+    '  await tsx;',
+    '  return import(url);',
+    '};',
+  ].join('\n');
+}
+
+const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.json': 'json' };
+
+/**
+ * The source esbuild is given for a file: its bytes, with `import.meta.url` (and its dirname and
+ * filename) written as the file's own location and, in CommonJS, `__dirname` and `__filename`
+ * declared, so that every path a module computes from where it lives is the path it had unbundled.
+ */
+function sourceOf(path, bytes) {
+  let text = bytes.toString('utf8');
+  if (text.includes('import.meta')) {
+    text = text
+      .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href))
+      .replaceAll('import.meta.dirname', JSON.stringify(dirname(path)))
+      .replaceAll('import.meta.filename', JSON.stringify(path));
+  }
+  if (/\b__(dirname|filename)\b/.test(text) && !/\.(m?ts|mjs|json)$/.test(path)) {
+    text = `var __dirname = ${JSON.stringify(dirname(path))}, __filename = ${JSON.stringify(path)};\n${text}`;
+  }
+  return text;
+}
+
+/** Records every file esbuild reads, as it reads it. */
+function recordingPlugin(inputs, listings) {
+  return {
+    name: 'record-inputs',
+    setup(build) {
+      build.onResolve({ filter: /^crumpet:module-loader$/ }, () => ({ path: 'module-loader', namespace: 'crumpet' }));
+      build.onLoad({ filter: /.*/, namespace: 'crumpet' }, () => ({ contents: loaderModule(listings), resolveDir: ROOT, loader: 'js' }));
+      build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
+        const before = statSync(args.path);
+        const bytes = readFileSync(args.path);
+        const trusted = before.mtimeMs < Date.now() - RACY_MS;
+        inputs.set(args.path, [bytes.length, trusted ? before.mtimeMs : null, sha256(bytes)]);
+        return { contents: sourceOf(args.path, bytes), loader: LOADERS[extname(args.path)] ?? 'js' };
+      });
+    },
+  };
+}
+
+/** esbuild, found through tsx (a dependency) so that it is there after `npm ci --omit=dev` too. */
+function esbuild() {
+  const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
+  return fromTsx('esbuild');
+}
+
+/** Builds the bundle into a folder of its own and records its inputs; returns its path. */
+export async function buildBundle() {
+  const listings = runtimeModules();
+  const inputs = new Map();
+  const outdir = join(CACHE, `build-${Date.now()}-${process.pid}`);
+  const { build } = esbuild();
+  await build({
+    stdin: {
+      contents: `import 'crumpet:module-loader';\nexport { runCheck, runDiff, runSynth } from ${JSON.stringify(ENTRY)};\n`,
+      resolveDir: ROOT,
+      sourcefile: 'cli-entry.js',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: join(outdir, 'cli.mjs'),
+    sourcemap: true,
+    external: EXTERNAL,
+    // Bundled CommonJS modules reach Node's built-ins through `require`.
+    banner: { js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);" },
+    logLevel: 'silent',
+    plugins: [recordingPlugin(inputs, listings)],
+  });
+  for (const self of [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')]) {
+    const bytes = readFileSync(self);
+    const trusted = statSync(self).mtimeMs < Date.now() - RACY_MS;
+    inputs.set(self, [bytes.length, trusted ? statSync(self).mtimeMs : null, sha256(bytes)]);
+  }
+  const manifest = { format: FORMAT, node: process.version, bundle: relative(CACHE, join(outdir, 'cli.mjs')), inputs: [...inputs].map(([path, record]) => [path, ...record]).sort(), listings };
+  const temp = `${MANIFEST}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(manifest));
+  renameSync(temp, MANIFEST);
+  removeOldBuilds(outdir);
+  return join(outdir, 'cli.mjs');
+}
+
+/** Removes the builds before this one, once old enough that no run still starts from them. */
+function removeOldBuilds(current) {
+  for (const e of readdirSync(CACHE, { withFileTypes: true })) {
+    const path = join(CACHE, e.name);
+    if (e.isDirectory() && path !== current && statSync(path).mtimeMs < Date.now() - 10 * 60_000) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** Whether every input of the manifest's build still has the bytes the bundle was built from. */
+function unchanged(manifest) {
+  if (manifest.format !== FORMAT || manifest.node !== process.version) return false;
+  for (const [path, size, mtimeMs, hash] of manifest.inputs) {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      return false;
+    }
+    if (stat.size !== size) return false;
+    if (mtimeMs !== null && stat.mtimeMs === mtimeMs) continue;
+    if (sha256(readFileSync(path)) !== hash) return false;
+  }
+  const now = runtimeModules();
+  return JSON.stringify(now) === JSON.stringify(manifest.listings);
+}
+
+/** The recorded bundle when nothing it was built from has changed since, else undefined. */
+export function currentBundle() {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!unchanged(manifest)) return undefined;
+  const bundle = join(CACHE, manifest.bundle);
+  try {
+    statSync(bundle);
+  } catch {
+    return undefined;
+  }
+  return bundle;
+}
+
+/** A bundle built from the sources as they are now: the recorded one, or a new build. */
+export async function freshBundle() {
+  const current = currentBundle();
+  if (current) return current;
+  mkdirSync(CACHE, { recursive: true });
+  return buildBundle();
+}

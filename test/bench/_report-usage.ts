@@ -1,6 +1,0 @@
-import { writeSync } from 'node:fs';
-
-// Preloaded into the measured synth: reports its own peak RSS (KiB) on fd 3 as it exits.
-process.on('exit', () => {
-  writeSync(3, `${process.resourceUsage().maxRSS}\n`);
-});

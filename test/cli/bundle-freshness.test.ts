@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
+
+/*
+ * `npm run synth` runs a bundle of the CLI built from the sources (scripts/_bundle.mjs). A bundle
+ * built before a source changed is never used: in a copy of the project, a change to a source
+ * file (or a new component file) shows in the next synth.
+ */
+
+type Obj = { kind: string; spec?: { metrics?: { resource?: { target?: { averageUtilization?: number } } }[] } };
+
+describe('Bundled CLI | freshness', () => {
+  const copy = tempDir('bundle-fresh');
+  const component = join(copy, 'src/stacks/crumpet/components/web.ts');
+  const synth = (): { status: number | null; stderr: string; cpuTarget: number | undefined } => {
+    const out = tempDir('bundle-fresh-out');
+    const run = spawnSync(process.execPath, ['scripts/cli.mjs', 'synth', '--out', out, '--stack', 'crumpet', '--env', 'staging'], { cwd: copy, encoding: 'utf8' });
+    const web = run.status === 0 ? (yaml.loadAll(readFileSync(join(out, 'dist/staging/web.k8s.yaml'), 'utf8')) as Obj[]) : [];
+    return { status: run.status, stderr: run.stderr, cpuTarget: web.find((o) => o.kind === 'HorizontalPodAutoscaler')?.spec?.metrics?.[0]?.resource?.target?.averageUtilization };
+  };
+  let before: ReturnType<typeof synth>;
+
+  beforeAll(() => {
+    for (const d of ['src', 'imports', 'scripts']) cpSync(join(PROJECT_ROOT, d), join(copy, d), { recursive: true });
+    for (const f of ['package.json', 'tsconfig.json']) cpSync(join(PROJECT_ROOT, f), join(copy, f));
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'));
+    before = synth();
+  }, 120_000);
+
+  it('GIVEN a copy of the project WHEN it synthesizes THEN the web autoscaler targets the declared CPU utilisation', () => {
+    expect(before.status, before.stderr).toBe(0);
+    expect(String(before.cpuTarget)).toBe(/WEB_CPU_TARGET = (\d+);/.exec(readFileSync(component, 'utf8'))?.[1]);
+  });
+
+  it('GIVEN a bundle built WHEN a source file changes, keeping its size THEN the next synth renders the change', () => {
+    const text = readFileSync(component, 'utf8');
+    const declared = /WEB_CPU_TARGET = (\d\d);/.exec(text);
+    expect(declared, 'web.ts declares a two-digit CPU target').not.toBeNull();
+    const changed = Number(declared![1]) === 99 ? 98 : Number(declared![1]) + 1;
+    writeFileSync(component, text.replace(declared![0], `WEB_CPU_TARGET = ${changed};`));
+    const after = synth();
+    expect(after.status, after.stderr).toBe(0);
+    expect(after.cpuTarget).toBe(changed);
+  }, 120_000);
+
+  it('GIVEN a bundle built WHEN a component file is added to the stack THEN the next synth loads it', () => {
+    cpSync(join(PROJECT_ROOT, 'test/stacks/crumpet/fixtures/search-api.ts'), join(copy, 'src/stacks/crumpet/components/search-api.ts'));
+    const run = synth();
+    // The new component's settings are required of every environment: its absence is reported.
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/searchApi/);
+  }, 120_000);
+});
