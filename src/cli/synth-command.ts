@@ -129,8 +129,9 @@ export async function runSynth(argv: readonly string[], io: Io = PROCESS_IO): Pr
     const root = (state.root = OutputRoot.open(options.out));
     const synthesis = await synthesize(options);
     // Rendering never yields to the event loop: let a signal that arrived meanwhile stop the
-    // run here, before the switch, rather than after it.
-    await new Promise((resolve) => setImmediate(resolve));
+    // run here, before the switch, rather than after it. Two turns of the loop: a signal is
+    // read in the poll phase, which one immediate alone may run before.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
     const warnings = root.write(synthesis.output);
     state.written = true;
     const rows = synthesis.environments.flatMap((e) =>

@@ -37,7 +37,7 @@ describe('synth CLI | as a process', () => {
     const run = await runEntry('src/main.ts', ['--out', root]);
     expect(run.code).toBe(0);
     const old = treeDigest(root);
-    const npm = spawn('npm', ['run', '--silent', 'synth', '--', '--out', root, '--set', 'components.web.maxReplicas=7'], {
+    const npm = spawn('npm', ['run', '--silent', 'synth', '--', '--out', root, '--stack', 'crumpet', '--set', 'components.web.maxReplicas=7'], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
