@@ -2,7 +2,7 @@
  * Key of the loader a bundled build installs (scripts/_bundle.mjs): it carries the modules the
  * stacks import from their folders at run time (component declarations, environment files).
  */
-export const MODULE_LOADER = Symbol.for('crumpet.module-loader');
+export const MODULE_LOADER = Symbol.for('synth.module-loader');
 
 type ModuleLoader = (url: string) => Promise<unknown>;
 
