@@ -36,7 +36,7 @@ const mentions = (line: string, value: string): boolean =>
 
 async function applyChange(change: Change): Promise<Outcome> {
   const copy = tempDir('minimal-diff');
-  for (const d of ['src', 'imports', 'dist', 'charts-out', 'ops']) cpSync(join(PROJECT_ROOT, d), join(copy, d), { recursive: true });
+  for (const d of ['src', 'scripts', 'imports', 'dist', 'charts-out', 'ops']) cpSync(join(PROJECT_ROOT, d), join(copy, d), { recursive: true });
   for (const f of ['package.json', 'tsconfig.json', 'cdk8s.yaml']) cpSync(join(PROJECT_ROOT, f), join(copy, f));
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'));
   await run('git', ['init', '-q'], { cwd: copy });
