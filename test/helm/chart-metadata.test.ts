@@ -12,10 +12,10 @@ import { CHARTS, HELMS } from './_helm.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
-/** Every chart of charts-out/ with templates of its own (the umbrella has none), with an environment's overlay. */
+/** Every chart of charts-out/ with a smoke test of its own (the umbrella's are its dependencies'), with an environment's overlay. */
 const charts = readdirSync(CHARTS)
   .filter((c) => existsSync(join(CHARTS, c, 'Chart.yaml')))
-  .filter((c) => readdirSync(join(CHARTS, c, 'templates')).some((f) => f.endsWith('.yaml')))
+  .filter((c) => existsSync(join(CHARTS, c, 'templates/tests')))
   .map((c) => [c, readdirSync(join(CHARTS, c)).filter((f) => /^values-.+\.yaml$/.test(f)).sort()[0]!] as const);
 const partOf = (o: Obj): string | undefined => o.metadata?.labels?.['app.kubernetes.io/part-of'];
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../src/render/index.ts';
-import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment, UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
+import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
 import { CHARTS, HELMS, normalize, schemaError, type Helm } from './_helm.ts';
@@ -325,42 +325,6 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       const out = await helm('template', 'crumpet', join(CHARTS, 'watcher'), '--set', 'networkPolicy.rpcEndpointCidrs={10.0.0.0/33}');
       expect(out.code).not.toBe(0);
       expect(out.stderr).toMatch(schemaError(h, 'networkPolicy.rpcEndpointCidrs.0', 'Does not match pattern', "'10.0.0.0/33' does not match pattern"));
-    });
-  });
-
-  describe(`${UMBRELLA_CHART} (umbrella)`, async () => {
-    // helm dependency build writes the subcharts' archives into charts/: work on a copy.
-    const copy = mkdtempSync(join(tmpdir(), 'crumpet-umbrella-'));
-    cpSync(CHARTS, copy, { recursive: true });
-    const umbrella = join(copy, UMBRELLA_CHART);
-    const build = await helm('dependency', 'build', umbrella);
-
-    it('GIVEN its file:// dependencies THEN helm dependency build resolves every component chart', () => {
-      expect(build.code, build.stderr).toBe(0);
-      const deps = (yaml.load(readFileSync(join(umbrella, 'Chart.yaml'), 'utf8')) as Obj).dependencies.map((d: Obj) => d.name);
-      expect(deps.sort()).toEqual(charts);
-    });
-
-    it.each(environments)('GIVEN values-%s.yaml THEN helm lint --strict passes and it renders every component chart of dist/', async (env) => {
-      const lint = await helm('lint', '--strict', umbrella, '-f', join(umbrella, `values-${env}.yaml`));
-      expect(lint.code, lint.stdout + lint.stderr).toBe(0);
-      const rendered = await template('crumpet', umbrella, '-f', join(umbrella, `values-${env}.yaml`), '-n', namespaces[env]!);
-      const dist = charts.flatMap((c) => yaml.loadAll(readFileSync(join(PROJECT_ROOT, 'dist', env, `${c}.k8s.yaml`), 'utf8')) as Obj[]);
-      expect(rendered.map(key).sort()).toEqual(dist.map(key).sort());
-      for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
-    });
-
-    it('GIVEN --set web.replicaCount=5 THEN only the web autoscaler floor changes (the autoscaler owns the replicas)', async () => {
-      const base = await template('crumpet', umbrella);
-      const changed = await template('crumpet', umbrella, '--set', 'web.replicaCount=5');
-      const diffs = objectDiffs(base, changed);
-      expect(diffs.sort()).toEqual(['HorizontalPodAutoscaler/crumpet-web:spec.minReplicas']);
-    });
-
-    it('GIVEN an unknown component key THEN the umbrella schema rejects it', async () => {
-      const out = await helm('template', 'crumpet', umbrella, '--set', 'webb.replicaCount=5');
-      expect(out.code).not.toBe(0);
-      expect(out.stderr).toMatch(schemaError(h, '(root)', 'Additional property webb is not allowed', "additional properties 'webb' not allowed"));
     });
   });
 });
