@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
-import { HELM } from '../helm/_helm.ts';
+import { HELMS } from '../helm/_helm.ts';
 import { scaledProject } from './_scaled-project.ts';
 
 /*
@@ -73,6 +73,8 @@ function ratio(): void {
     const charts = join(work, 'charts');
     cpSync(join(out, 'charts-out'), charts, { recursive: true });
     const umbrella = UMBRELLA_CHART;
+    // The newest Helm the chart tests run with.
+    const HELM = HELMS[HELMS.length - 1]!.path;
     const chart = join(charts, umbrella);
     timed(HELM, ['dependency', 'build', chart]);
     const overlays = readdirSync(chart).filter((f) => /^values-.+\.yaml$/.test(f)).sort();

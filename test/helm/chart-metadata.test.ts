@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { CHARTS, helm } from './_helm.ts';
+import { CHARTS, HELMS } from './_helm.ts';
 
 /*
  * Each stack publishes its charts under its own name: a chart's smoke test pods are part of what
@@ -12,14 +12,15 @@ import { CHARTS, helm } from './_helm.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
-/** Every chart of charts-out/ with templates of its own (the umbrella has none), with an environment's overlay. */
+/** Every chart of charts-out/ with a smoke test of its own (the umbrella's are its dependencies'), with an environment's overlay. */
 const charts = readdirSync(CHARTS)
   .filter((c) => existsSync(join(CHARTS, c, 'Chart.yaml')))
-  .filter((c) => readdirSync(join(CHARTS, c, 'templates')).some((f) => f.endsWith('.yaml')))
+  .filter((c) => existsSync(join(CHARTS, c, 'templates/tests')))
   .map((c) => [c, readdirSync(join(CHARTS, c)).filter((f) => /^values-.+\.yaml$/.test(f)).sort()[0]!] as const);
 const partOf = (o: Obj): string | undefined => o.metadata?.labels?.['app.kubernetes.io/part-of'];
 
-describe('Helm | chart metadata', () => {
+describe.each(HELMS)('Helm | chart metadata | $name', (h) => {
+  const helm = h.run;
   it.each(charts)('GIVEN chart %s WHEN helm template renders it with %s THEN its smoke test hooks are part of what its objects are part of', async (chart, overlay) => {
     // GIVEN
     const dir = join(CHARTS, chart);

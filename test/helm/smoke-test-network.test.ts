@@ -5,10 +5,10 @@ import { loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { FlowModel, formatFlows, KUBE_DNS, loadManifests, type ExternalEndpoint, type KubeObject } from '../_analysis/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
-import { CHARTS, helm } from './_helm.ts';
+import { CHARTS, HELMS } from './_helm.ts';
 
 /*
- * `helm test` where NetworkPolicy is enforced: each chart rendered by the real Helm binary with its
+ * `helm test` where NetworkPolicy is enforced: each chart rendered by every real Helm binary with its
  * test hooks, in a namespace that denies by default (dist/'s namespace-wide policies) and in one
  * that does not, its flows computed with NetworkPolicy semantics (test/_analysis/network-flows.ts).
  */
@@ -45,7 +45,8 @@ function serviceTargets(objects: readonly KubeObject[], model: FlowModel, name: 
   return { ids: targets.map((t) => t.id), containerPort: declared.containerPort };
 }
 
-describe.each(charts)('Smoke test network of %s |', (chart) => {
+describe.each(HELMS.flatMap((h) => charts.map((chart) => ({ h, chart }))))('Smoke test network of $chart with $h.name |', ({ h, chart }) => {
+  const helm = h.run;
   describe.each(environments)('values-%s.yaml', async (env) => {
     const { namespace } = await loadEnvironment(env);
     const out = await helm('template', 'crumpet', join(CHARTS, chart), '-f', join(CHARTS, chart, `values-${env}.yaml`), '-n', namespace);

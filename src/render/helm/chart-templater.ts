@@ -112,6 +112,25 @@ function expandListItems(lines: readonly string[], sentinels: Sentinels): string
   }
 }
 
+/** A line opening a block scalar (`key: |`, `- >-`): the lines indented deeper are its text. */
+const BLOCK_SCALAR = /(?:^\s*- |: )[|>][-+]?\d*$/;
+
+/**
+ * Each line as template text. The text of a block scalar (a dashboard's JSON, a multi-line
+ * query) is literal: a marker in it becomes its action as is, neither quoted nor parsed as YAML.
+ */
+function templateLines(lines: readonly string[], sentinels: Sentinels): string[] {
+  const strings = sentinels.stringMarkers();
+  let block: number | undefined;
+  return lines.map((line) => {
+    if (block !== undefined && (line.trim() === '' || indentOf(line) > block)) {
+      return line.replace(STRING_MARKER, (m) => `{{ ${strings.get(m) ?? fail(m)} }}`);
+    }
+    block = BLOCK_SCALAR.test(line) ? indentOf(line) : undefined;
+    return templateLine(line, sentinels);
+  });
+}
+
 /**
  * Renders objects into Helm template text: each object a YAML document with its markers
  * replaced, wrapped in `{{- if }}` when it has a condition. Each carries its Argo CD sync wave,
@@ -124,8 +143,8 @@ export function templateObjects(objects: readonly TemplateObject[], sentinels: S
       .trimEnd()
       .split('\n')
       .map(setAside);
-    const body = expandListItems(lines, sentinels)
-      .map((l) => printBraces(templateLine(l, sentinels)))
+    const body = templateLines(expandListItems(lines, sentinels), sentinels)
+      .map(printBraces)
       .join('\n');
     return condition ? `{{- if ${condition} }}\n---\n${body}\n{{- end }}` : `---\n${body}`;
   });

@@ -34,7 +34,16 @@ export interface ChartToggle {
   readonly kinds: readonly string[];
   /** The model's boolean that turns the part on. */
   readonly path: readonly string[];
+  /**
+   * The umbrella's switch that turns it off too, as `global.<part>.enabled` (Helm passes an
+   * umbrella's `global` values to every subchart; a chart installed alone has it on).
+   * @default - only `<key>.enabled`
+   */
+  readonly part?: string;
 }
+
+/** The umbrella switch of the observability: its objects, and every component's monitor. */
+export const OBSERVABILITY_PART = 'observability';
 
 /** The optional parts of a component, by the kinds they add. */
 export function standardToggles(featuresPath: readonly string[]): ChartToggle[] {
@@ -42,7 +51,7 @@ export function standardToggles(featuresPath: readonly string[]): ChartToggle[] 
     { key: 'rollout', kinds: ['Rollout', 'AnalysisTemplate'], path: [...featuresPath, 'rollouts'] },
     { key: 'autoscaling', kinds: ['HorizontalPodAutoscaler'], path: [...featuresPath, 'autoscaling'] },
     { key: 'podDisruptionBudget', kinds: ['PodDisruptionBudget'], path: [...featuresPath, 'podDisruptionBudget'] },
-    { key: 'serviceMonitor', kinds: ['ServiceMonitor', 'PodMonitor'], path: [...featuresPath, 'serviceMonitor'] },
+    { key: 'serviceMonitor', kinds: ['ServiceMonitor', 'PodMonitor'], path: [...featuresPath, 'serviceMonitor'], part: OBSERVABILITY_PART },
     { key: 'networkPolicy', kinds: ['NetworkPolicy'], path: [...featuresPath, 'networkPolicy'] },
   ];
 }
@@ -129,10 +138,18 @@ export function withHelmLabels(obj: Record<string, unknown>, s: Sentinels, chart
   return out as unknown as Record<string, unknown>;
 }
 
-/** The chart value switching `obj` on (`.Values...`, or `$.Values...` inside a range), if it is optional. */
+/** The chart values switching `obj` on (`.Values...`, or `$.Values...` inside a range), if it is optional. */
 export function conditionOf(obj: Kube, toggles: readonly ChartToggle[], prefix: '.' | '$.'): string | undefined {
   const toggle = toggles.find((t) => t.kinds.includes(obj.kind));
-  return toggle && `${prefix}Values.${toggle.key}.enabled`;
+  if (!toggle) return undefined;
+  const own = `${prefix}Values.${toggle.key}.enabled`;
+  return toggle.part ? `and ${own} ${prefix}Values.global.${toggle.part}.enabled` : own;
+}
+
+/** The `global` values of the umbrella switches `toggles` answer to, all on (an umbrella's own `global` overrides them). */
+export function globalSwitches(toggles: readonly ChartToggle[]): Record<string, unknown> {
+  const parts = [...new Set(toggles.flatMap((t) => (t.part ? [t.part] : [])))].sort();
+  return parts.length > 0 ? { global: Object.fromEntries(parts.map((p) => [p, { enabled: true }])) } : {};
 }
 
 /**
@@ -214,13 +231,18 @@ export function mergeTrees(base: Record<string, unknown>, over: Record<string, u
   return out;
 }
 
-/** JSON Schema for Helm (draft-07): the model's schema without ajv's `nullable`, `default`s or `format`s. */
+/**
+ * JSON Schema for Helm (draft-07): the model's schema without ajv's `nullable`, `default`s or
+ * `format`s. The model's formats are its own checks (src/config/_formats.ts), and some share a
+ * name with a standard format of another meaning: Helm 4 asserts `duration` as ISO 8601 and would
+ * refuse the model's `1h`. A `format` whose value is a schema is a property so named, and stays.
+ */
 export function draft07(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(draft07);
   if (typeof schema !== 'object' || schema === null) return schema;
   return Object.fromEntries(
     Object.entries(schema)
-      .filter(([k]) => k !== 'nullable' && k !== '$id' && k !== 'default')
+      .filter(([k, v]) => k !== 'nullable' && k !== '$id' && k !== 'default' && !(k === 'format' && typeof v === 'string'))
       .map(([k, v]) => [k, draft07(v)]),
   );
 }
@@ -307,7 +329,7 @@ export function componentChart<C>(input: ComponentChartInput<C>): HelmChartSpec 
     const switches = Object.fromEntries(toggles.map((t) => [t.key, { enabled: at(e.config, t.path) as boolean }]));
     const files = configFilesOf(e.objects, name);
     const image = input.image ? { image: { ...(at(e.config, input.image) as object) } } : {};
-    const own = mergeTrees(mergeTrees(mergeTrees({ ...image, ...fields.values(e.config) }, input.extraValues ?? {}), input.envValues?.(e.config) ?? {}), switches);
+    const own = mergeTrees(mergeTrees(mergeTrees({ ...globalSwitches(toggles), ...image, ...fields.values(e.config) }, input.extraValues ?? {}), input.envValues?.(e.config) ?? {}), switches);
     return mergeTrees(own, Object.keys(files).length > 0 ? { configFiles: files } : {});
   };
   const { values, overlays } = valuesAndOverlays(
@@ -370,55 +392,5 @@ function serviceSmokeTest(chart: string, t: { readonly port: number; readonly pa
     url: `http://{{ include "${chart}.fullname" . }}:${t.port}${t.path}`,
     imageValue: 'test.image',
     target: { podLabels: releasePods(chart), port: t.targetPort ?? t.port },
-  };
-}
-
-/**
- * An umbrella chart: depends on every component chart by `file://` path; its values nest each
- * component's values under the component's name, as Helm passes them to subcharts.
- */
-export function umbrellaChart(
-  props: {
-    readonly name: string;
-    readonly description: string;
-    /** What NOTES.txt calls the whole, e.g. `The shop platform`. */
-    readonly title: string;
-    readonly version: string;
-    readonly appVersion: string;
-    readonly environments: readonly string[];
-  },
-  components: readonly HelmChartSpec[],
-): HelmChartSpec {
-  const nested = (pick: (c: HelmChartSpec) => object | undefined) =>
-    Object.fromEntries(
-      components.flatMap((c) => {
-        const v = pick(c);
-        return v && Object.keys(v).length > 0 ? [[c.name, v]] : [];
-      }),
-    );
-  return {
-    name: props.name,
-    description: props.description,
-    version: props.version,
-    appVersion: props.appVersion,
-    templates: new Map(),
-    values: Object.fromEntries(components.map((c) => [c.name, {}])),
-    overlays: new Map(props.environments.map((env) => [env, nested((c) => c.overlays.get(env))] as const)),
-    valuesSchema: {
-      $schema: 'http://json-schema.org/draft-07/schema#',
-      title: `Values of the ${props.name} chart (each component's own schema checks its section)`,
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        global: { type: 'object' },
-        ...Object.fromEntries(components.map((c) => [c.name, { type: 'object' }])),
-      },
-    },
-    notes: `${props.title} ({{ .Chart.AppVersion }}) is installed in {{ .Release.Namespace }}.
-
-Run the components' smoke tests:
-  helm test {{ .Release.Name }} -n {{ .Release.Namespace }}
-`,
-    dependencies: components.map((c) => ({ name: c.name, version: c.version, repository: `file://../${c.name}` })),
   };
 }

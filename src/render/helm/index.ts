@@ -4,3 +4,4 @@ export * from './sentinels.ts';
 export * from './chart-fields.ts';
 export * from './component-chart.ts';
 export * from './config-files-values.ts';
+export * from './umbrella-chart.ts';

@@ -9,12 +9,15 @@ import {
   configFilesOf,
   draft07,
   fullnameOf,
+  globalSwitches,
   proveChecksums,
   releasePods,
   Sentinels,
   standardToggles,
   templateObjects,
   umbrellaChart,
+  OBSERVABILITY_PART,
+  type UmbrellaSwitch,
   valuesAndOverlays,
   mergeTrees,
   renamed,
@@ -270,6 +273,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const cinValues = (config: PlatformConfig): Record<string, unknown> => {
     const c = config.components.cinNode;
     const own = {
+      ...globalSwitches(toggles),
       image: { ...c.image },
       languages: c.languages.map((l) => ({ ...l })),
       instanceOverrides: structuredClone(c.instanceOverrides),
@@ -321,8 +325,25 @@ Check it:
   };
 }
 
-/** Name of the umbrella chart that installs every component chart. */
+/** Name of the umbrella chart that installs the whole environment. */
 export const UMBRELLA_CHART = 'crumpet';
+
+/**
+ * The umbrella's switches (`global.<key>.enabled`) and the cdk8s charts each turns off; every
+ * other chart no component chart holds (Kubo's, where enabled) is always installed.
+ */
+export const UMBRELLA_SWITCHES: readonly (UmbrellaSwitch & { readonly charts: readonly string[] })[] = [
+  { key: OBSERVABILITY_PART, about: "Observability: the PrometheusRule, the AlertmanagerConfig, the Grafana dashboards and every component's ServiceMonitor or PodMonitor", charts: ['monitoring'] },
+  { key: 'secrets', about: 'Secrets: the ExternalSecrets, the mesh CA issuers and the ACME ClusterIssuer', charts: ['secrets', 'cluster'] },
+  { key: 'backups', about: 'Backups: the snapshot and backup CronJobs, their RBAC and NetworkPolicies', charts: ['backups'] },
+  { key: 'network', about: "Network: the namespace's default-deny and DNS NetworkPolicies", charts: ['network-policies'] },
+];
+
+/** Each environment's objects by cdk8s chart, rendered with the release's namespace and name as markers. */
+function releaseObjects(configs: readonly PlatformConfig[], s: Sentinels): Map<string, Map<string, Kube[]>> {
+  const release = { namespace: s.string('$.Release.Namespace'), instance: s.string('$.Release.Name') };
+  return new Map(configs.map((c) => [c.name, new Map(new CrumpetApp({ ...c, ...release }).charts.map((chart) => [chart.node.id, chart.toJson() as Kube[]] as const))] as const));
+}
 
 /**
  * Every chart's files, by path relative to the output root (`charts-out/<chart>/...`).
@@ -339,8 +360,29 @@ export function helmChartFiles(
     ...CRUMPET_COMPONENTS.components.filter((c) => c.chart).map((c) => declaredChart(sorted, objectsOf(c.name), c.name)),
     edgeChart(sorted, objectsOf('envoy-edge')),
   ];
+  const s = new Sentinels();
+  const released = releaseObjects(sorted, s);
+  const partCharts = [...new Set([...released.values()].flatMap((m) => [...m.keys()]))].filter((id) => !charts.some((c) => c.name === id)).sort();
   const umbrella = umbrellaChart(
-    { name: UMBRELLA_CHART, description: 'The Crumpet platform: every component chart, installed together', title: 'The Crumpet platform', version: CHART_VERSION, appVersion: CRUMPET_RELEASE, environments: sorted.map((c) => c.name) },
+    {
+      name: UMBRELLA_CHART,
+      description: 'The Crumpet platform: one environment, its component charts and its platform-wide objects, installed together',
+      title: 'The Crumpet platform',
+      version: CHART_VERSION,
+      appVersion: CRUMPET_RELEASE,
+      environments: sorted.map((c) => c.name),
+      switches: UMBRELLA_SWITCHES.map(({ key, about }) => ({ key, about })),
+      parts: partCharts.map((chart) => {
+        const behind = UMBRELLA_SWITCHES.find((w) => w.charts.includes(chart));
+        return behind ? { chart, switch: behind.key } : { chart };
+      }),
+      objects: (env) => released.get(env)!,
+      sentinels: s,
+      dashboards: (env) => [
+        '  The Grafana sidecar loads them from the ConfigMaps labelled grafana_dashboard=1 (folder Crumpet). Without an ingress to Grafana:',
+        `  kubectl -n ${sorted.find((c) => c.name === env)!.network.monitoringNamespace} port-forward svc/grafana 3000:80, then open http://localhost:3000/d/<uid>`,
+      ],
+    },
     charts,
   );
   const files = new Map<string, string>();

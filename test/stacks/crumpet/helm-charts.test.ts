@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_OVERRIDES } from '../../../src/config/index.ts';
 import { CHART_TOGGLES, CrumpetApp, helmChartFiles, loadEnvironment } from '../../../src/stacks/crumpet/index.ts';
 import { renderApp, type KubeObject } from '../../../src/render/index.ts';
+import { globalSwitches, OBSERVABILITY_PART } from '../../../src/render/helm/index.ts';
 import { CHARTS } from './_output.ts';
 
 /* The chart generator's own checks, on the objects synth renders for dist/. */
@@ -44,10 +45,11 @@ describe('helmChartFiles |', async () => {
   it('GIVEN the synthesized objects THEN the envoy-edge chart carries the ConfigMap data as configFiles and pins the dist/ names per environment', () => {
     const files = helmChartFiles(configs, rendered);
     const values = yaml.load(files.get('charts-out/envoy-edge/values.yaml')!) as Obj;
-    // The edge's own values, and a switch per optional part (every one of them the edge has).
+    // The edge's own values, a switch per optional part (every one of them the edge has), and the umbrella's switches they answer to.
     expect(Object.keys(values).sort()).toEqual(
-      ['configFiles', 'fullnameOverride', 'hosts', 'image', 'nameOverride', 'replicaCount', 'resources', 'test', 'tls', ...CHART_TOGGLES.map((t) => t.key)].sort(),
+      ['configFiles', 'fullnameOverride', 'hosts', 'image', 'nameOverride', 'replicaCount', 'resources', 'test', 'tls', ...CHART_TOGGLES.map((t) => t.key), ...Object.keys(globalSwitches(CHART_TOGGLES))].sort(),
     );
+    expect(values.global).toEqual({ [OBSERVABILITY_PART]: { enabled: true } });
     expect(values.configFiles).toEqual({ config: find([...rendered.get('staging')!.get('envoy-edge')!], 'ConfigMap').data });
     expect(values.tls.secretName).toBe('');
     const prod = yaml.load(files.get('charts-out/envoy-edge/values-prod.yaml')!) as Obj;

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { MIRROR_CHART, overlayOf } from '../../../src/stacks/mirror/index.ts';
-import { CHARTS, helm, normalize } from '../../helm/_helm.ts';
+import { CHARTS, HELMS, normalize, schemaError, type Helm } from '../../helm/_helm.ts';
 import { distObjects, ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
 /*
- * charts-out/mirror by the real Helm binary: lint --strict, and each environment's overlay
+ * charts-out/mirror by every real Helm binary (a current Helm 3 and Helm 4): lint --strict, and each environment's overlay
  * (prod's is the seed's values-mirror.yaml) renders exactly dist/mirror/<env>/mirror.k8s.yaml.
  */
 
@@ -18,13 +18,18 @@ const chart = join(CHARTS, MIRROR_CHART);
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
 
 
-async function template(...args: string[]): Promise<Obj[]> {
-  const out = await helm('template', 'mirror', chart, ...args);
-  expect(out.code, out.stderr).toBe(0);
-  return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
+/** The objects `h`'s `helm template` renders of the chart, without test hooks. */
+function templater(h: Helm) {
+  return async (...args: string[]): Promise<Obj[]> => {
+    const out = await h.run('template', 'mirror', chart, ...args);
+    expect(out.code, out.stderr).toBe(0);
+    return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
+  };
 }
 
-describe('Mirror chart |', () => {
+describe.each(HELMS)('Mirror chart with $name |', (h) => {
+  const helm = h.run;
+  const template = templater(h);
   it('GIVEN the chart THEN prod\'s overlay is the seed\'s values-mirror.yaml profile', () => {
     expect(overlayOf('prod')).toBe('values-mirror.yaml');
   });
@@ -55,7 +60,7 @@ describe('Mirror chart |', () => {
   it('GIVEN --set sync.image with a tag only THEN Helm rejects it through values.schema.json naming the key', async () => {
     const out = await helm('template', 'mirror', chart, '--set', 'sync.image=public.ecr.aws/aws-cli/aws-cli:2.17.0');
     expect(out.code).not.toBe(0);
-    expect(out.stderr).toMatch(/sync\.image: Does not match pattern/);
+    expect(out.stderr).toMatch(schemaError(h, 'sync.image', 'Does not match pattern', "'public.ecr.aws/aws-cli/aws-cli:2.17.0' does not match pattern"));
   });
 
   it('GIVEN the rendered gateway config THEN it carries the model\'s CDN cache headers and the checksum rolls the pods', async () => {

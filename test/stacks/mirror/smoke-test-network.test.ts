@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIRROR_CHART, overlayOf } from '../../../src/stacks/mirror/index.ts';
 import { checkRestricted, FlowModel, formatFlows, KUBE_DNS, loadManifests, type ExternalEndpoint, type KubeObject } from '../../_analysis/index.ts';
-import { CHARTS, helm } from '../../helm/_helm.ts';
+import { CHARTS, HELMS } from '../../helm/_helm.ts';
 import { ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -18,9 +18,9 @@ type Obj = Record<string, any>;
 const chart = join(CHARTS, MIRROR_CHART);
 const isHook = (o: KubeObject): boolean => o.metadata?.annotations?.['helm.sh/hook'] !== undefined;
 
-describe.each(ENVIRONMENTS)('Mirror smoke test network, %s |', async (env) => {
+describe.each(HELMS.flatMap((h) => ENVIRONMENTS.map((env) => ({ h, env }))))('Mirror smoke test network, $h.name, $env |', async ({ h, env }) => {
   const config = await loadEnvironment(env);
-  const out = await helm('template', 'mirror', chart, '-f', join(chart, overlayOf(env)), '-n', config.namespace);
+  const out = await h.run('template', 'mirror', chart, '-f', join(chart, overlayOf(env)), '-n', config.namespace);
   const rendered = loadManifests(out.stdout);
   const testPod = rendered.find((o) => isHook(o) && o.kind === 'Pod') as Obj;
   const hookPolicies = rendered.filter((o) => isHook(o) && o.kind === 'NetworkPolicy');

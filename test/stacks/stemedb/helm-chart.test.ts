@@ -4,9 +4,9 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../../src/stacks/stemedb/model/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
-import { CHARTS, helm, normalize } from '../../helm/_helm.ts';
+import { CHARTS, HELMS, normalize } from '../../helm/_helm.ts';
 
-/* charts-out/stemedb rendered and linted by the real Helm 3 binary. */
+/* charts-out/stemedb rendered and linted by every real Helm binary (a current Helm 3 and Helm 4). */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -14,7 +14,7 @@ const CHART = join(CHARTS, 'stemedb');
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
 
 
-describe.each(['prod', 'staging'])('StemeDB | Helm chart | %s', async (env) => {
+describe.each(HELMS.flatMap((h) => ['prod', 'staging'].map((env) => ({ h, helm: h.run, env }))))('StemeDB | Helm chart | $h.name | $env', async ({ helm, env }) => {
   const { namespace } = await loadEnvironment(env);
   const distDir = join(PROJECT_ROOT, 'dist', 'stemedb', env);
 
