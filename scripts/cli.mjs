@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freshBundle, ROOT } from './_bundle.mjs';
+import { CACHE, freshBundle, ROOT } from './_bundle.mjs';
+import { installCodeCache } from './_code-cache.mjs';
 
 /*
  * `npm run synth|check|diff`: runs the command from the bundled CLI (scripts/_bundle.mjs), built
@@ -16,6 +17,8 @@ if (!run) {
   process.stderr.write(`usage: node scripts/cli.mjs ${Object.keys(COMMANDS).join('|')} [options]\n`);
   process.exit(2);
 }
+
+installCodeCache(ROOT, join(CACHE, 'code-cache'));
 
 async function fromSource() {
   const { register } = await import('tsx/esm/api');

@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
+
+/* scripts/_code-cache.mjs: V8's code cache for required CommonJS modules, never used for other source text. */
+
+describe('code cache |', () => {
+  it('GIVEN a module edited to the same length THEN the next run compiles the new text, not the cached code', () => {
+    const root = tempDir('code-cache');
+    const cache = join(root, 'cache');
+    const module = join(root, 'answer.cjs');
+    const main = join(root, 'main.mjs');
+    writeFileSync(
+      main,
+      [
+        `import { createRequire } from 'node:module';`,
+        `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
+        `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(cache)});`,
+        `console.log(createRequire(import.meta.url)('./answer.cjs')());`,
+      ].join('\n'),
+    );
+    const run = (): string => execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim();
+    writeFileSync(module, 'module.exports = () => 41;\n');
+    expect(run()).toBe('41');
+    expect(readdirSync(cache).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    expect(run()).toBe('41');
+    writeFileSync(module, 'module.exports = () => 42;\n');
+    expect(run()).toBe('42');
+    expect(readdirSync(cache).filter((f) => f.endsWith('.bin'))).toHaveLength(2);
+  });
+
+  it('GIVEN an ES module required as CommonJS THEN Node loads it as it would without the cache', () => {
+    const root = tempDir('code-cache-esm');
+    writeFileSync(join(root, 'package.json'), '{}');
+    writeFileSync(join(root, 'esm.js'), 'export const answer = 42;\n');
+    const main = join(root, 'main.mjs');
+    writeFileSync(
+      main,
+      [
+        `import { createRequire } from 'node:module';`,
+        `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
+        `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(join(root, 'cache'))});`,
+        `console.log(createRequire(import.meta.url)('./esm.js').answer);`,
+      ].join('\n'),
+    );
+    expect(execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim()).toBe('42');
+  });
+});
