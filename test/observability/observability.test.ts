@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, loadEnvironment, SPEC_ALERTS } from '../../src/stacks/crumpet/index.ts';
 import { checkPromql } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
+import { PLATFORM_FILES_URL } from '../../src/stacks/repository.ts';
 import { promtoolFailures, requireTool } from '../_analysis/promtool.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -78,18 +79,23 @@ describe('Observability | alerts of spec section 8', () => {
     expect(rule('ReadLatencyErrorBudgetBurnMedium').expr).toContain('rate6h{slo="read-latency"} > 0.3');
     expect(rule('FreshnessErrorBudgetBurnSlow').expr).toContain('rate2h{slo="freshness"} > 0.03');
     expect(rule('AvailabilityErrorBudgetBurnGradual').expr).toContain('rate3d{slo="availability"} > 0.001');
+    const slos = crumpetObservability().rules.slos.length;
     expect(rules.filter((r) => r.alert.includes('ErrorBudgetBurn')).map((r) => r.labels.priority).sort()).toEqual([
-      ...Array(6).fill('P2'),
-      ...Array(6).fill('P3'),
+      ...Array(2 * slos).fill('P2'),
+      ...Array(2 * slos).fill('P3'),
     ]);
   });
 
-  it('GIVEN every alert THEN its runbook_url names a runbook file, and every runbook is linked or one of R1-R5', () => {
+  it('GIVEN every alert THEN its runbook_url is an absolute URL of a runbook file in the repository, and every runbook is linked or one of R1-R5', () => {
     const files = crumpetObservability().files();
-    for (const r of rules) expect(files.has(r.annotations.runbook_url), r.alert).toBe(true);
-    for (const r of rules) expect(existsSync(join(process.cwd(), r.annotations.runbook_url)), `${r.alert} in the committed ops/`).toBe(true);
+    const base = `${PLATFORM_FILES_URL}/`;
+    for (const r of rules) expect(new URL(r.annotations.runbook_url).protocol, r.alert).toBe('https:');
+    for (const r of rules) expect(r.annotations.runbook_url.startsWith(base), r.alert).toBe(true);
+    const paths = rules.map((r) => r.annotations.runbook_url.slice(base.length));
+    for (const p of paths) expect(files.has(p), p).toBe(true);
+    for (const p of paths) expect(existsSync(join(process.cwd(), p)), `${p} in the committed ops/`).toBe(true);
     const runbooks = [...files.keys()].filter((p) => p.startsWith('ops/runbooks/'));
-    const linked = new Set(rules.map((r) => r.annotations.runbook_url));
+    const linked = new Set(paths);
     expect(runbooks.filter((p) => !linked.has(p))).toEqual(['ops/runbooks/r4-watcher-attest-failures.md', 'ops/runbooks/r5-index-discrepancy.md']);
   });
 });
