@@ -3,13 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { RECEIVER_SECRET, SEVERITY, type RuleGroup } from '../../src/observability/index.ts';
+import { SEVERITY } from '../../src/observability/index.ts';
 import { crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { CLUSTER_DEFAULT_RECEIVER, operatorAlertmanagerConfig } from '../_analysis/alertmanager-operator.ts';
 import { firedAlerts } from '../_analysis/fired-alerts.ts';
 import { requireTool } from '../_analysis/promtool.ts';
 import { tempDir } from '../_helpers.ts';
-import { distObjects, ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
+import { ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
+import { deployed, SECRET_VALUES } from './_deployed.ts';
 
 /*
  * Acceptance 1 of issue 16, end to end on the committed dist/: the PrometheusRule's rules fire
@@ -17,24 +18,6 @@ import { distObjects, ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
  * sets, and the Alertmanager configuration prometheus-operator generates from the
  * AlertmanagerConfig (OnNamespace) routes each to the receiver its priority asks for.
  */
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Obj = Record<string, any>;
-
-/** Stand-ins for the Secret's values, as the operator would copy them into the configuration. */
-export const SECRET_VALUES: Readonly<Record<string, string>> = {
-  [`${RECEIVER_SECRET.name}/${RECEIVER_SECRET.pagerdutyRoutingKey}`]: 'routing-key',
-  [`${RECEIVER_SECRET.name}/${RECEIVER_SECRET.slackWebhookUrl}`]: 'https://hooks.slack.example/T0/B0/x',
-  [`${RECEIVER_SECRET.name}/${RECEIVER_SECRET.heartbeatToken}`]: 'heartbeat-token',
-};
-
-/** The environment's monitoring objects as committed: its PrometheusRule groups and AlertmanagerConfig. */
-export function deployed(env: string): { readonly groups: RuleGroup[]; readonly alerting: Obj } {
-  const objects = distObjects(env) as Obj[];
-  const rule = objects.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'crumpet-rules')!;
-  const alerting = objects.find((o) => o.kind === 'AlertmanagerConfig')!;
-  return { groups: rule.spec.groups, alerting };
-}
 
 function routesTo(configFile: string, labels: Readonly<Record<string, string>>): string {
   const args = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
