@@ -1,3 +1,4 @@
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PodMonitor } from '../../imports/podmonitors-monitoring.coreos.com.ts';
 import { ServiceMonitor } from '../../imports/servicemonitors-monitoring.coreos.com.ts';
@@ -56,7 +57,35 @@ export class MetricsMonitor extends Construct {
     if ((props.target ?? 'service') === 'pod') {
       new PodMonitor(this, 'Resource', { metadata, spec: { selector, podMetricsEndpoints: [endpoint] } });
     } else {
-      new ServiceMonitor(this, 'Resource', { metadata, spec: { selector: { matchLabels: { ...(props.serviceSelector ?? selector.matchLabels) } }, endpoints: [endpoint] } });
+      const serviceSelector = { ...(props.serviceSelector ?? selector.matchLabels) };
+      new ServiceMonitor(this, 'Resource', { metadata, spec: { selector: { matchLabels: serviceSelector }, endpoints: [endpoint] } });
+      this.node.addValidation({ validate: () => this.doubleScrapes(workload.name, serviceSelector, props.port) });
     }
+  }
+
+  /**
+   * A ServiceMonitor scrapes a pod once per Service it selects that publishes the port and
+   * selects the pod: two such Services whose selectors can match the same pods (a language's
+   * Service and its instances' headless ones) double every sum over the metrics.
+   */
+  private doubleScrapes(name: string, serviceSelector: Readonly<Record<string, string>>, port: string): string[] {
+    type Service = { metadata: { name: string; labels?: Record<string, string> }; spec: { selector?: Record<string, string>; ports?: { name?: string }[] } };
+    const services = Chart.of(this)
+      .node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Service')
+      .map((c) => c.toJson() as Service)
+      .filter((s) => Object.entries(serviceSelector).every(([k, v]) => s.metadata.labels?.[k] === v) && (s.spec.ports ?? []).some((p) => p.name === port) && s.spec.selector);
+    const overlap = (a: Record<string, string>, b: Record<string, string>): boolean => Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
+    const problems: string[] = [];
+    services.forEach((a, i) =>
+      services.slice(i + 1).forEach((b) => {
+        if (overlap(a.spec.selector!, b.spec.selector!)) {
+          problems.push(
+            `ServiceMonitor ${name} would scrape the same pods twice, through Services ${a.metadata.name} and ${b.metadata.name} (both publish port "${port}"): give serviceSelector the labels of one, or scrape the pods with target 'pod'`,
+          );
+        }
+      }),
+    );
+    return problems;
   }
 }

@@ -1,11 +1,13 @@
 import type { Priority } from './alerts.ts';
-import { generatedYaml } from './rule-set.ts';
+import { generatedYaml, WATCHDOG_ALERT } from './rule-set.ts';
 
 /** Secret holding the receivers' credentials; referenced, never rendered. */
 export const RECEIVER_SECRET = {
   name: 'alertmanager-receivers',
   pagerdutyRoutingKey: 'pagerduty-routing-key',
   slackWebhookUrl: 'slack-webhook-url',
+  /** Bearer token the heartbeat receiver's webhook sends. */
+  heartbeatToken: 'heartbeat-token',
   /** Where the plain Alertmanager config expects the secret mounted (`*_file` settings). */
   mountPath: '/etc/alertmanager/secrets/alertmanager-receivers',
 } as const;
@@ -13,20 +15,26 @@ export const RECEIVER_SECRET = {
 /** A notification target. */
 export type Receiver =
   | { readonly name: string; readonly kind: 'pagerduty'; readonly severity: 'critical' | 'error' }
-  | { readonly name: string; readonly kind: 'chat'; readonly channel: string; readonly email: string };
+  | { readonly name: string; readonly kind: 'chat'; readonly channel: string; readonly email: string }
+  /** A dead-man's switch service: it raises its own alarm when the Watchdog stops arriving. */
+  | { readonly name: string; readonly kind: 'heartbeat'; readonly url: string };
 
 /** How alerts reach people (spec section 8): P1/P2 to PagerDuty, P3 to Slack and email. */
 export interface AlertRouting {
   readonly receivers: readonly Receiver[];
   /** Receiver of each priority. */
   readonly routes: Readonly<Record<Priority, string>>;
+  /**
+   * The receiver of the Watchdog, and how often it is sent again; the model adds the Watchdog
+   * alert when this is given.
+   * @default - no Watchdog, no heartbeat
+   */
+  readonly heartbeat?: { readonly receiver: string; readonly repeatInterval: string };
   /** Alerts of one notification share these labels. */
   readonly groupBy: readonly string[];
   readonly groupWait: string;
   readonly groupInterval: string;
   readonly repeatInterval: string;
-  /** A firing alert silences lower priorities that share these labels. */
-  readonly inhibitEqual: readonly string[];
   /** Sender and relay of the email notifications (an unauthenticated in-cluster relay). */
   readonly email: { readonly from: string; readonly smarthost: string };
 }
@@ -39,9 +47,40 @@ export function inhibitions(): { readonly source: Priority; readonly targets: re
   return PRIORITIES.slice(0, -1).map((p, i) => ({ source: p, targets: PRIORITIES.slice(i + 1) }));
 }
 
-/** `ops/alertmanager/alertmanager.yaml`: a plain Alertmanager configuration, secrets read from files. */
-export function alertmanagerFile(r: AlertRouting): string {
+/**
+ * What every notification says, as Alertmanager templates: a title with status, priority, alert
+ * and namespace, and for each alert its summary, description and runbook link.
+ */
+export const NOTIFICATION = {
+  title: '[{{ .Status | toUpper }}] {{ .CommonLabels.priority }} {{ .CommonLabels.alertname }}{{ with .CommonLabels.namespace }} in {{ . }}{{ end }}',
+  text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n\n{{ end }}',
+  html: '{{ range .Alerts }}<p><b>{{ .Annotations.summary }}</b><br>{{ .Annotations.description }}<br><a href="{{ .Annotations.runbook_url }}">Runbook</a></p>{{ end }}',
+  summary: '{{ range .Alerts }}{{ .Annotations.summary }} {{ end }}',
+  description: '{{ range .Alerts }}{{ .Annotations.description }} {{ end }}',
+  runbook: '{{ (index .Alerts 0).Annotations.runbook_url }}',
+} as const;
+
+/** The PagerDuty incident's custom details: summary, description and runbook of its alerts. */
+export const PAGERDUTY_DETAILS: Readonly<Record<string, string>> = {
+  summary: NOTIFICATION.summary,
+  description: NOTIFICATION.description,
+  runbook_url: NOTIFICATION.runbook,
+};
+
+/** The Watchdog's route: straight to the heartbeat receiver, sent again every `repeatInterval`. */
+export function heartbeatRoute(r: AlertRouting): { readonly matcher: string; readonly receiver: string; readonly groupWait: string; readonly repeatInterval: string } | undefined {
+  return r.heartbeat && { matcher: `alertname="${WATCHDOG_ALERT}"`, receiver: r.heartbeat.receiver, groupWait: '0s', repeatInterval: r.heartbeat.repeatInterval };
+}
+
+/**
+ * `ops/alertmanager/alertmanager.yaml`: a plain Alertmanager configuration, secrets read from
+ * files. A higher priority inhibits the lower ones only of the same scope: `scopeLabels` (the
+ * namespace, service, SLO and the labels alerts keep from their series, such as language or
+ * volume) must all be equal.
+ */
+export function alertmanagerFile(r: AlertRouting, scopeLabels: readonly string[]): string {
   const file = (key: string): string => `${RECEIVER_SECRET.mountPath}/${key}`;
+  const heartbeat = heartbeatRoute(r);
   return generatedYaml({
     route: {
       receiver: r.routes.P3,
@@ -49,21 +88,57 @@ export function alertmanagerFile(r: AlertRouting): string {
       group_wait: r.groupWait,
       group_interval: r.groupInterval,
       repeat_interval: r.repeatInterval,
-      routes: PRIORITIES.map((p) => ({ receiver: r.routes[p], matchers: [`priority="${p}"`] })),
+      routes: [
+        ...(heartbeat ? [{ receiver: heartbeat.receiver, matchers: [heartbeat.matcher], group_wait: heartbeat.groupWait, repeat_interval: heartbeat.repeatInterval }] : []),
+        ...PRIORITIES.map((p) => ({ receiver: r.routes[p], matchers: [`priority="${p}"`] })),
+      ],
     },
-    receivers: r.receivers.map((rc) =>
-      rc.kind === 'pagerduty'
-        ? { name: rc.name, pagerduty_configs: [{ routing_key_file: file(RECEIVER_SECRET.pagerdutyRoutingKey), severity: rc.severity, send_resolved: true }] }
-        : {
+    receivers: r.receivers.map((rc) => {
+      switch (rc.kind) {
+        case 'pagerduty':
+          return {
             name: rc.name,
-            slack_configs: [{ api_url_file: file(RECEIVER_SECRET.slackWebhookUrl), channel: rc.channel, send_resolved: true }],
-            email_configs: [{ to: rc.email, from: r.email.from, smarthost: r.email.smarthost, require_tls: false, send_resolved: true }],
-          },
-    ),
+            pagerduty_configs: [
+              {
+                routing_key_file: file(RECEIVER_SECRET.pagerdutyRoutingKey),
+                severity: rc.severity,
+                description: NOTIFICATION.title,
+                details: { ...PAGERDUTY_DETAILS },
+                links: [{ href: NOTIFICATION.runbook, text: 'Runbook' }],
+                send_resolved: true,
+              },
+            ],
+          };
+        case 'chat':
+          return {
+            name: rc.name,
+            slack_configs: [
+              { api_url_file: file(RECEIVER_SECRET.slackWebhookUrl), channel: rc.channel, title: NOTIFICATION.title, title_link: NOTIFICATION.runbook, text: NOTIFICATION.text, send_resolved: true },
+            ],
+            email_configs: [
+              {
+                to: rc.email,
+                from: r.email.from,
+                smarthost: r.email.smarthost,
+                require_tls: false,
+                headers: { Subject: NOTIFICATION.title },
+                text: NOTIFICATION.text,
+                html: NOTIFICATION.html,
+                send_resolved: true,
+              },
+            ],
+          };
+        case 'heartbeat':
+          return {
+            name: rc.name,
+            webhook_configs: [{ url: rc.url, http_config: { authorization: { credentials_file: file(RECEIVER_SECRET.heartbeatToken) } }, send_resolved: false }],
+          };
+      }
+    }),
     inhibit_rules: inhibitions().map((i) => ({
       source_matchers: [`priority="${i.source}"`],
       target_matchers: [`priority=~"${i.targets.join('|')}"`],
-      equal: [...r.inhibitEqual],
+      equal: [...scopeLabels],
     })),
   });
 }

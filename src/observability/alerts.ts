@@ -19,9 +19,11 @@ export interface TestSeries {
 
 /**
  * Input that makes an alert's measured query equal `value` during a promtool test, evaluated at
- * `evalSeconds` after the series start.
+ * `evalSeconds` after the series start. Each series gets the test's `namespace` label unless it
+ * names one; `namespace` is there for a series that must carry it in another label (an
+ * exporter's `exported_namespace`).
  */
-export type SeriesAt = (value: number, evalSeconds: number, steps: number) => readonly TestSeries[];
+export type SeriesAt = (value: number, evalSeconds: number, steps: number, namespace: string) => readonly TestSeries[];
 
 /** A threshold alert: `<query> <op> <threshold>` held for `for`. */
 export interface AlertDefinition {
@@ -40,7 +42,7 @@ export interface AlertDefinition {
   readonly description: string;
   /** Name of the runbook under ops/runbooks/ (without `.md`). */
   readonly runbook: string;
-  /** Labels the query keeps on the firing alert, as produced by `series`. @default - none */
+  /** Labels the query keeps on the firing alert, as produced by `series`, besides the namespace. @default - none */
   readonly outputLabels?: Readonly<Record<string, string>>;
   /** Test input; the query over it equals the value asked for. */
   readonly series: SeriesAt;

@@ -3,7 +3,7 @@ import type { AlertDefinition } from './alerts.ts';
 import type { Dashboard } from './grafana.ts';
 import { MetricsCatalogue, type MetricDefinition } from './metrics-catalogue.ts';
 import { RuleSet, unitTestFile } from './rule-set.ts';
-import { burnRateRunbook, renderRunbook, type BurnRateRunbookText, type Runbook } from './runbooks.ts';
+import { burnRateRunbook, renderRunbook, watchdogRunbook, type BurnRateRunbookText, type Runbook } from './runbooks.ts';
 import type { SloDefinition } from './slos.ts';
 
 /** Props of {@link ObservabilityModel}. */
@@ -12,6 +12,19 @@ export interface ObservabilityModelProps {
   readonly name: string;
   /** Folder of the generated files below the output root: `ops` for the primary stack, else `ops/<stack>`. */
   readonly opsRoot: string;
+  /**
+   * Absolute URL of the output root as people browse it (the repository's files on its main
+   * branch), without a trailing slash: every `runbook_url` is `<base>/<opsRoot>/runbooks/<name>.md`,
+   * a link a notification can open.
+   */
+  readonly runbookBaseUrl: string;
+  /**
+   * Namespace of the promtool tests' input: every input series carries it (as the operator's
+   * scrape adds it) and every alert must keep it, for a namespaced route
+   * (prometheus-operator's AlertmanagerConfig only receives alerts of its namespace).
+   * @default - alerts need not carry a namespace
+   */
+  readonly testNamespace?: string;
   /** Every metric the rules and dashboards may read. */
   readonly metrics: readonly MetricDefinition[];
   readonly alerts: readonly AlertDefinition[];
@@ -25,7 +38,7 @@ export interface ObservabilityModelProps {
   readonly standaloneRunbooks?: readonly string[];
   /** @default - none */
   readonly dashboards?: readonly Dashboard[];
-  /** How alerts reach people; written as the Alertmanager configuration. @default - no routing file */
+  /** How alerts reach people; written as the Alertmanager configuration; a heartbeat adds the Watchdog alert. @default - no routing file */
   readonly routing?: AlertRouting;
   /** Further files of the stack's observability (retention settings and the like), by path. @default - none */
   readonly files?: ReadonlyMap<string, string>;
@@ -51,6 +64,9 @@ export class ObservabilityModel {
     if ((props.slos ?? []).length > 0 && !props.burnRateRunbooks) {
       throw new Error(`observability model ${props.name}: burnRateRunbooks must be given with slos (${props.slos!.map((s) => s.name).join(', ')}), got none`);
     }
+    if (!/^https?:\/\/[^/]+(\/.*)?[^/]$/.test(props.runbookBaseUrl)) {
+      throw new Error(`observability model ${props.name}: runbookBaseUrl must be an absolute http(s) URL without a trailing slash, got "${props.runbookBaseUrl}"`);
+    }
     const root = props.opsRoot;
     this.opsRoot = root;
     this.paths = {
@@ -61,18 +77,34 @@ export class ObservabilityModel {
       dashboards: `${root}/grafana`,
     };
     this.catalogue = new MetricsCatalogue(props.metrics);
-    this.rules = new RuleSet(props.alerts, props.slos ?? [], this.paths.runbooks, props.name);
+    this.rules = new RuleSet(props.alerts, props.slos ?? [], {
+      name: props.name,
+      runbookBaseUrl: `${props.runbookBaseUrl}/${this.paths.runbooks}`,
+      ...(props.testNamespace ? { testNamespace: props.testNamespace } : {}),
+      watchdog: props.routing?.heartbeat !== undefined,
+    });
     if (props.routing) this.routing = props.routing;
     this.dashboards = [...(props.dashboards ?? [])].sort((a, b) => (a.uid < b.uid ? -1 : 1));
   }
 
-  /** The runbooks given, and one per burn-rate alert. */
+  /** The runbooks given, one per burn-rate alert, and the Watchdog's. */
   public get runbooks(): readonly Runbook[] {
     const burn = this.rules.alerts.flatMap((a) => {
       const slo = this.rules.slos.find((s) => s.name === a.rule.labels['slo']);
       return slo && this.props.burnRateRunbooks ? [burnRateRunbook(a, slo, this.props.burnRateRunbooks)] : [];
     });
-    return [...this.props.runbooks, ...burn];
+    const watchdog = this.rules.alerts.filter((a) => a.constant).map((a) => watchdogRunbook(a));
+    return [...this.props.runbooks, ...burn, ...watchdog];
+  }
+
+  /**
+   * The labels that say what an alert is about: the namespace, the service, the SLO and every
+   * label an alert keeps from its series (language, volume, node...). A higher priority inhibits
+   * a lower one only when all of them are equal (absent on both counts as equal).
+   */
+  public get scopeLabels(): readonly string[] {
+    const fromSeries = this.rules.alerts.flatMap((a) => Object.keys(a.outputLabels));
+    return [...new Set(['namespace', 'service', 'slo', ...fromSeries])].sort();
   }
 
   /**
@@ -95,7 +127,7 @@ export class ObservabilityModel {
     return problems;
   }
 
-  /** The file of the runbook `name`, relative to the output root: what alerts' `runbook_url` and other links name. */
+  /** The file of the runbook `name`, relative to the output root (alerts' `runbook_url` is it below `runbookBaseUrl`). */
   public runbookPath(name: string): string {
     return `${this.paths.runbooks}/${name}.md`;
   }
@@ -122,7 +154,7 @@ export class ObservabilityModel {
     const files = new Map<string, string>([[this.paths.rules, this.rules.ruleFile()]]);
     for (const [name, content] of this.rules.unitTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
     for (const r of this.runbooks) files.set(this.runbookPath(r.name), renderRunbook(r));
-    if (this.routing) files.set(this.paths.alertmanager, alertmanagerFile(this.routing));
+    if (this.routing) files.set(this.paths.alertmanager, alertmanagerFile(this.routing, this.scopeLabels));
     for (const d of this.dashboards) files.set(this.dashboardPath(d), d.render());
     for (const [path, content] of this.props.files ?? []) files.set(path, content);
     return files;

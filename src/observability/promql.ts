@@ -59,3 +59,15 @@ export function checkPromql(expr: string, catalogue: MetricsCatalogue): string[]
   const { problems, metrics } = parse(expr);
   return [...problems, ...metrics.filter((m) => !catalogue.knows(m)).map((m) => `unknown metric "${m}"`)];
 }
+
+/**
+ * The matcher of a histogram's bucket `bound`, whatever way the client writes the number:
+ * `le="400"` and `le="400.0"` (Prometheus 3 normalizes to the float form, many clients write
+ * the integer), `le="0.4"` and `le="0.40"`. A selector on one spelling silently loses the series
+ * of the other.
+ */
+export function bucketMatcher(bound: number): string {
+  const text = String(bound);
+  const escaped = text.replace('.', '\\\\.');
+  return `le=~"${text.includes('.') ? `${escaped}0*` : `${escaped}(\\\\.0+)?`}"`;
+}

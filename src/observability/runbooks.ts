@@ -59,6 +59,23 @@ export function burnRateRunbook(alert: ModelAlert, slo: SloDefinition, text: Bur
   };
 }
 
+/** The Watchdog's runbook: what its silence means, for whoever the heartbeat service alarms. */
+export function watchdogRunbook(alert: ModelAlert): Runbook {
+  return {
+    name: alert.runbook,
+    title: alert.rule.alert,
+    meaning: `${alert.rule.annotations['description'] ?? ''} The heartbeat service alarms when it has not heard it for longer than it expects.`,
+    impact: 'While it is silent no alert may reach anyone: every page and ticket of the stack can be lost.',
+    diagnosis: [
+      'Check that Prometheus runs and evaluates the rules (`/rules`, the rule group\'s last evaluation).',
+      'Check that the Alertmanager runs, lists the Watchdog (`amtool alert query alertname=Watchdog`) and reaches the heartbeat service (its notification logs).',
+      'Check that the PrometheusRule and the AlertmanagerConfig are still selected by the operator (their namespace and labels).',
+    ],
+    mitigation: ['Restore the failing part (Prometheus, Alertmanager, their network path to the heartbeat service).', 'Until then watch the dashboards by hand.'],
+    escalation: 'Page the platform on-call through the heartbeat service; it is the only path left.',
+  };
+}
+
 /** The runbook as Markdown. */
 export function renderRunbook(r: Runbook): string {
   const list = (items: readonly string[]): string => items.map((i, n) => `${n + 1}. ${i}`).join('\n');

@@ -1,4 +1,5 @@
 import type { Duration } from './_duration.ts';
+import { num } from './_duration.ts';
 import type { Priority, TestSeries } from './alerts.ts';
 import type { MetricOwner } from './metrics-catalogue.ts';
 
@@ -24,13 +25,28 @@ export interface SloDefinition {
    * recorded as `<prefix>_slo:<record>` ({@link sloRecord}).
    */
   readonly instantRules?: readonly { readonly record: string; readonly expr: string }[];
+  /**
+   * Samples of test input before the error ratio has a value: a ratio of rates needs two
+   * samples, an average of instant values has one from the first. The burn-rate alerts' tests
+   * expect them to fire on that very evaluation.
+   * @default 1
+   */
+  readonly warmupSamples?: number;
   /** PromQL of the ratio of bad events over `window`; `prefix` names the rules' own recordings ({@link sloRecord}). */
   readonly errorRatio: (window: Duration, prefix: string) => string;
   /**
-   * Test input holding the error ratio near `ratio`; returns the ratio it actually produces
-   * (exactly `ratio` for counters, a fraction k/n when it counts series).
+   * Test input whose error ratio follows `phases` in turn (each phase `steps` samples at its
+   * ratio, every ratio 0 or one value r); returns the r it actually produces (exactly r for
+   * counters, a fraction k/n just `above` or below r when it counts series).
    */
-  readonly fixture: (ratio: number, steps: number, above: boolean) => { readonly series: readonly TestSeries[]; readonly ratio: number };
+  readonly fixture: (phases: readonly FixturePhase[], above: boolean) => { readonly series: readonly TestSeries[]; readonly ratio: number };
+}
+
+/** A stretch of an SLO's test input at one error ratio. */
+export interface FixturePhase {
+  readonly ratio: number;
+  /** Samples at that ratio. */
+  readonly steps: number;
 }
 
 /** A multi-window, multi-burn-rate alert (Google SRE workbook, chapter 5). */
@@ -67,3 +83,28 @@ export const PAGING_BURN_RATE_WINDOWS: readonly BurnRateWindow[] = BURN_RATE_WIN
 
 /** Windows any burn-rate alert reads, in ascending length. */
 export const SLO_WINDOWS: readonly Duration[] = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
+
+/**
+ * Two counters, bad and good events, growing `1000 * ratio` and `1000 * (1 - ratio)` per sample
+ * through the phases in turn, so the error ratio of any window inside a phase is its ratio.
+ */
+export function counterRatioPhases(bad: string, good: string, phases: readonly FixturePhase[]): TestSeries[] {
+  return [
+    { series: bad, values: counterPhases(phases.map((p) => ({ perStep: 1000 * p.ratio, steps: p.steps }))) },
+    { series: good, values: counterPhases(phases.map((p) => ({ perStep: 1000 * (1 - p.ratio), steps: p.steps }))) },
+  ];
+}
+
+/** A counter growing `perStep` per sample through each phase, in promtool's expanding notation. */
+export function counterPhases(phases: readonly { readonly perStep: number; readonly steps: number }[]): string {
+  let value = 0;
+  return phases
+    .map((p, i) => {
+      // The first phase starts at 0 with steps + 1 samples; each later one continues the count.
+      const start = i === 0 ? 0 : value + p.perStep;
+      const n = i === 0 ? p.steps : p.steps - 1;
+      value = start + p.perStep * n;
+      return `${num(start)}+${num(p.perStep)}x${n}`;
+    })
+    .join(' ');
+}

@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, loadEnvironment, SPEC_ALERTS } from '../../src/stacks/crumpet/index.ts';
-import { checkPromql } from '../../src/observability/index.ts';
+import { bucketMatcher, checkPromql } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
+import { PLATFORM_FILES_URL } from '../../src/stacks/repository.ts';
 import { promtoolFailures, requireTool } from '../_analysis/promtool.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -78,19 +80,96 @@ describe('Observability | alerts of spec section 8', () => {
     expect(rule('ReadLatencyErrorBudgetBurnMedium').expr).toContain('rate6h{slo="read-latency"} > 0.3');
     expect(rule('FreshnessErrorBudgetBurnSlow').expr).toContain('rate2h{slo="freshness"} > 0.03');
     expect(rule('AvailabilityErrorBudgetBurnGradual').expr).toContain('rate3d{slo="availability"} > 0.001');
+    const slos = crumpetObservability().rules.slos.length;
     expect(rules.filter((r) => r.alert.includes('ErrorBudgetBurn')).map((r) => r.labels.priority).sort()).toEqual([
-      ...Array(6).fill('P2'),
-      ...Array(6).fill('P3'),
+      ...Array(2 * slos).fill('P2'),
+      ...Array(2 * slos).fill('P3'),
     ]);
   });
 
-  it('GIVEN every alert THEN its runbook_url names a runbook file, and every runbook is linked or one of R1-R5', () => {
+  it('GIVEN every alert THEN its runbook_url is an absolute URL of a runbook file in the repository, and every runbook is linked or one of R1-R5', () => {
     const files = crumpetObservability().files();
-    for (const r of rules) expect(files.has(r.annotations.runbook_url), r.alert).toBe(true);
-    for (const r of rules) expect(existsSync(join(process.cwd(), r.annotations.runbook_url)), `${r.alert} in the committed ops/`).toBe(true);
+    const base = `${PLATFORM_FILES_URL}/`;
+    for (const r of rules) expect(new URL(r.annotations.runbook_url).protocol, r.alert).toBe('https:');
+    for (const r of rules) expect(r.annotations.runbook_url.startsWith(base), r.alert).toBe(true);
+    const paths = rules.map((r) => r.annotations.runbook_url.slice(base.length));
+    for (const p of paths) expect(files.has(p), p).toBe(true);
+    for (const p of paths) expect(existsSync(join(process.cwd(), p)), `${p} in the committed ops/`).toBe(true);
     const runbooks = [...files.keys()].filter((p) => p.startsWith('ops/runbooks/'));
-    const linked = new Set(rules.map((r) => r.annotations.runbook_url));
+    const linked = new Set(paths);
     expect(runbooks.filter((p) => !linked.has(p))).toEqual(['ops/runbooks/r4-watcher-attest-failures.md', 'ops/runbooks/r5-index-discrepancy.md']);
+  });
+});
+
+describe('Observability | issue 16: what the alerts say and watch', () => {
+  const model = crumpetObservability();
+
+  /** Runs one promtool test over the model's rule file; returns what promtool printed. */
+  function promtool(test: object): string {
+    requireTool('promtool');
+    const root = writeOps();
+    const dir = join(root, 'ops/prometheus/tests');
+    writeFileSync(join(dir, 'case.yaml'), yaml.dump({ rule_files: ['../alerts.yaml'], evaluation_interval: '1m', tests: [test] }));
+    return execFileSync('promtool', ['test', 'rules', 'case.yaml'], { cwd: dir, encoding: 'utf8' });
+  }
+
+  it('GIVEN clients writing the latency bounds as le="400" and le="400.0" THEN the SLIs count both: the error ratio is the same as with one spelling', () => {
+    const groups = model.rules.groups.flatMap((g) => g.rules);
+    const rate5m = (slo: string): string => (groups.find((r: any) => r.labels?.slo === slo && r.record.endsWith('rate5m')) as any).expr;
+    expect(rate5m('read-latency')).toContain(bucketMatcher(400));
+    expect(rate5m('websocket-uptime')).toContain(bucketMatcher(3600));
+    // 1000 searches a minute, 900 under 400 ms, reported half as "400" and half as "400.0".
+    const series = [
+      { series: 'cin_query_latency_ms_bucket{namespace="crumpet",pod="a",le="400"}', values: '0+450x10' },
+      { series: 'cin_query_latency_ms_bucket{namespace="crumpet",pod="b",le="400.0"}', values: '0+450x10' },
+      { series: 'cin_query_latency_ms_count{namespace="crumpet",pod="a"}', values: '0+500x10' },
+      { series: 'cin_query_latency_ms_count{namespace="crumpet",pod="b"}', values: '0+500x10' },
+    ];
+    expect(
+      promtool({
+        interval: '1m',
+        input_series: series,
+        // The ratio in thousandths: 100 of 1000 searches slow.
+        promql_expr_test: [{ expr: 'round(1000 * crumpet_slo:error_ratio:rate5m{slo="read-latency"})', eval_time: '10m', exp_samples: [{ labels: '{namespace="crumpet",slo="read-latency"}', value: 100 }] }],
+      }),
+    ).toMatch(/SUCCESS/);
+  });
+
+  it('GIVEN one probed node answering no probe among nodes answering all THEN the watcher alert fires for that node only', () => {
+    const alert = model.rules.alerts.find((a) => a.rule.alert === 'WatcherProbeSuccessLow')!;
+    const nodes = ['cin-a', 'cin-b', 'cin-c', 'cin-d', 'cin-e'];
+    const series = nodes.flatMap((n) => [
+      { series: `probe_success_total{namespace="crumpet",node="${n}"}`, values: n === 'cin-a' ? '0+0x40' : '0+100x40' },
+      { series: `probe_total{namespace="crumpet",node="${n}"}`, values: '0+100x40' },
+    ]);
+    const labels = { ...alert.rule.labels, namespace: 'crumpet', node: 'cin-a' };
+    const annotations = Object.fromEntries(Object.entries(alert.rule.annotations).map(([k, v]) => [k, v.replace('{{ $labels.node }}', 'cin-a')]));
+    expect(
+      promtool({
+        interval: '1m',
+        input_series: series,
+        alert_rule_test: [{ alertname: alert.rule.alert, eval_time: '35m', exp_alerts: [{ exp_labels: labels, exp_annotations: annotations }] }],
+      }),
+    ).toMatch(/SUCCESS/);
+  });
+
+  it('GIVEN spec section 8 THEN the WebSocket-uptime SLO (> 99% of sessions not dropped by the server within an hour) has its four burn-rate alerts', () => {
+    const ws = model.rules.slos.find((s) => s.name === 'websocket-uptime')!;
+    expect([ws.objective, ws.service]).toEqual([0.99, 'cin-node']);
+    expect(model.rules.alerts.filter((a) => a.burn?.slo.name === 'websocket-uptime').map((a) => a.rule.alert)).toEqual(
+      ['Fast', 'Medium', 'Slow', 'Gradual'].map((s) => `WebSocketUptimeErrorBudgetBurn${s}`),
+    );
+  });
+
+  it('GIVEN the routing THEN the Watchdog is vector(1), routed first to the heartbeat receiver, and every receiver but the heartbeat carries summary, description and runbook', () => {
+    const watchdog = model.rules.alerts.find((a) => a.constant)!;
+    expect([watchdog.rule.alert, watchdog.rule.expr]).toEqual(['Watchdog', 'vector(1)']);
+    const config = yaml.load(model.files().get(model.paths.alertmanager)!) as any;
+    expect(config.route.routes[0]).toMatchObject({ matchers: ['alertname="Watchdog"'], receiver: model.routing!.heartbeat!.receiver });
+    for (const r of config.receivers.filter((x: any) => !x.webhook_configs)) {
+      const text = JSON.stringify(r);
+      for (const field of ['.Annotations.summary', '.Annotations.description', '.Annotations.runbook_url']) expect(text, `${r.name} ${field}`).toContain(field);
+    }
   });
 });
 
@@ -110,7 +189,8 @@ describe('Observability | promtool', () => {
     const model = crumpetObservability();
     expect(readdirSync(dir)).toHaveLength(model.rules.alerts.length);
     expect(promtoolFailures(model, dir)).toEqual([]);
-  });
+    // The burn-rate alerts' window tests span their long window (up to 3 days of samples).
+  }, 300_000);
 });
 
 describe('Observability | Alertmanager', () => {

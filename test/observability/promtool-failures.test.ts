@@ -30,6 +30,7 @@ function failures(a: AlertDefinition): string[] {
   const model = new ObservabilityModel({
     name: 'probe',
     opsRoot: 'ops',
+    runbookBaseUrl: 'https://git.example.org/probe/blob/main',
     metrics: [{ name: 'queue_depth', type: 'gauge', labels: [], help: 'Jobs waiting.', owner: 'search-api' }],
     alerts: [a],
     runbooks: [RUNBOOK],

@@ -136,7 +136,7 @@ function deliveryPlan(config: PlatformConfig): DeliveryPlan {
     canarySteps: config.delivery.canarySteps,
     analysis: {
       prometheusAddress: config.delivery.prometheusAddress,
-      checks: crumpetSlos().flatMap((slo) => PAGING_BURN_RATE_WINDOWS.map((w) => burnRateCheck(CRUMPET_RULES_NAME, slo, w))),
+      checks: crumpetSlos().flatMap((slo) => PAGING_BURN_RATE_WINDOWS.map((w) => burnRateCheck(CRUMPET_RULES_NAME, slo, w, config.namespace))),
     },
   };
 }

@@ -12,7 +12,11 @@ import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../impo
 import { componentObservability, componentSlos, withGameDays, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import {
+  heartbeatRoute,
   inhibitions,
+  NOTIFICATION,
+  PAGERDUTY_DETAILS,
+  WATCHDOG_ALERT,
   ObservabilityModel,
   PRIORITIES,
   RECEIVER_SECRET,
@@ -23,6 +27,7 @@ import {
   type Runbook,
 } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
+import { PLATFORM_FILES_URL } from '../repository.ts';
 import { CHAOS_SCENARIOS, STEADY_STATE_WINDOW } from './chaos-scenarios.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
 import { CRUMPET_COMPONENTS } from './model/index.ts';
@@ -57,6 +62,8 @@ export interface MonitoringProps {
 
 /** Folder of Crumpet's operational files below the output root. */
 export const CRUMPET_OPS_ROOT = 'ops';
+/** Namespace of the promtool tests' input (any namespace would do; prod's). */
+export const CRUMPET_TEST_NAMESPACE = 'crumpet';
 /** Name of Crumpet's rule groups and prefix of its SLO recording rules. */
 export const CRUMPET_RULES_NAME = 'crumpet';
 
@@ -82,6 +89,8 @@ export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] =
   return new ObservabilityModel({
     name: CRUMPET_RULES_NAME,
     opsRoot: CRUMPET_OPS_ROOT,
+    runbookBaseUrl: PLATFORM_FILES_URL,
+    testNamespace: CRUMPET_TEST_NAMESPACE,
     metrics: [...METRICS, ...components.metrics],
     alerts: [...SPEC_ALERTS, ...components.alerts],
     slos,
@@ -122,14 +131,13 @@ export class Monitoring extends Construct {
     new PrometheusRule(this, 'Rules', {
       metadata: metadata('crumpet-rules'),
       spec: {
-        groups: this.model.rules.groups.map((g) => ({
+        groups: this.model.rules.groupsIn(app.config.namespace).map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),
       },
     });
-    if (this.model.routing) this.alertmanagerConfig(this.model.routing, metadata('crumpet-alerting'));
-
+    if (this.model.routing) this.alertmanagerConfig(this.model.routing, this.model.scopeLabels, metadata('crumpet-alerting'));
 
     // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
     let files: Map<string, string> | undefined;
@@ -147,18 +155,56 @@ export class Monitoring extends Construct {
     }
   }
 
-  /** The routing of the model as an AlertmanagerConfig; credentials stay in their Secret. */
-  private alertmanagerConfig(r: AlertRouting, metadata: { name: string; labels: Record<string, string> }): void {
+  /**
+   * The routing of the model as an AlertmanagerConfig; credentials stay in their Secret. The
+   * operator matches only alerts of this namespace (its default `OnNamespace` strategy), which
+   * every alert carries: from its series, or as a static label for the Watchdog.
+   */
+  private alertmanagerConfig(r: AlertRouting, scopeLabels: readonly string[], metadata: { name: string; labels: Record<string, string> }): void {
     const secret = (key: string) => ({ name: RECEIVER_SECRET.name, key });
-    const receivers: AlertmanagerConfigSpecReceivers[] = r.receivers.map((rc) =>
-      rc.kind === 'pagerduty'
-        ? { name: rc.name, pagerdutyConfigs: [{ routingKey: secret(RECEIVER_SECRET.pagerdutyRoutingKey), severity: rc.severity, sendResolved: true }] }
-        : {
+    const receivers: AlertmanagerConfigSpecReceivers[] = r.receivers.map((rc) => {
+      switch (rc.kind) {
+        case 'pagerduty':
+          return {
             name: rc.name,
-            slackConfigs: [{ apiUrl: secret(RECEIVER_SECRET.slackWebhookUrl), channel: rc.channel, sendResolved: true }],
-            emailConfigs: [{ to: rc.email, from: r.email.from, smarthost: r.email.smarthost, requireTls: false, sendResolved: true }],
-          },
-    );
+            pagerdutyConfigs: [
+              {
+                routingKey: secret(RECEIVER_SECRET.pagerdutyRoutingKey),
+                severity: rc.severity,
+                description: NOTIFICATION.title,
+                details: Object.entries(PAGERDUTY_DETAILS).map(([key, value]) => ({ key, value })),
+                pagerDutyLinkConfigs: [{ href: NOTIFICATION.runbook, alt: 'Runbook' }],
+                sendResolved: true,
+              },
+            ],
+          };
+        case 'chat':
+          return {
+            name: rc.name,
+            slackConfigs: [
+              { apiUrl: secret(RECEIVER_SECRET.slackWebhookUrl), channel: rc.channel, title: NOTIFICATION.title, titleLink: NOTIFICATION.runbook, text: NOTIFICATION.text, sendResolved: true },
+            ],
+            emailConfigs: [
+              {
+                to: rc.email,
+                from: r.email.from,
+                smarthost: r.email.smarthost,
+                requireTls: false,
+                headers: [{ key: 'Subject', value: NOTIFICATION.title }],
+                text: NOTIFICATION.text,
+                html: NOTIFICATION.html,
+                sendResolved: true,
+              },
+            ],
+          };
+        case 'heartbeat':
+          return {
+            name: rc.name,
+            webhookConfigs: [{ url: rc.url, httpConfig: { authorization: { credentials: secret(RECEIVER_SECRET.heartbeatToken) } }, sendResolved: false }],
+          };
+      }
+    });
+    const heartbeat = heartbeatRoute(r);
     new AlertmanagerConfig(this, 'Alerting', {
       metadata,
       spec: {
@@ -168,13 +214,25 @@ export class Monitoring extends Construct {
           groupWait: r.groupWait,
           groupInterval: r.groupInterval,
           repeatInterval: r.repeatInterval,
-          routes: PRIORITIES.map((p) => ({ receiver: r.routes[p], matchers: [{ name: 'priority', value: p, matchType: RouteMatch.VALUE_EQUALS }] })),
+          routes: [
+            ...(heartbeat
+              ? [
+                  {
+                    receiver: heartbeat.receiver,
+                    matchers: [{ name: 'alertname', value: WATCHDOG_ALERT, matchType: RouteMatch.VALUE_EQUALS }],
+                    groupWait: heartbeat.groupWait,
+                    repeatInterval: heartbeat.repeatInterval,
+                  },
+                ]
+              : []),
+            ...PRIORITIES.map((p) => ({ receiver: r.routes[p], matchers: [{ name: 'priority', value: p, matchType: RouteMatch.VALUE_EQUALS }] })),
+          ],
         },
         receivers,
         inhibitRules: inhibitions().map((i) => ({
           sourceMatch: [{ name: 'priority', value: i.source, matchType: InhibitSourceMatch.VALUE_EQUALS }],
           targetMatch: [{ name: 'priority', value: i.targets.join('|'), matchType: InhibitTargetMatch.VALUE_EQUAL_TILDE }],
-          equal: [...r.inhibitEqual],
+          equal: [...scopeLabels],
         })),
       },
     });

@@ -1,4 +1,5 @@
 import { componentObservability } from '../../lib/index.ts';
+import { PLATFORM_FILES_URL } from '../repository.ts';
 import { constant, Dashboard, ObservabilityModel, Panel, perSecond, Target, type AlertDefinition, type MetricDefinition, type Runbook } from '../../observability/index.ts';
 import { MIRROR_COMPONENTS, type MirrorConfig } from './model/index.ts';
 
@@ -79,6 +80,7 @@ export function mirrorObservability(config: MirrorConfig): ObservabilityModel {
   return new ObservabilityModel({
     name: 'mirror',
     opsRoot: 'ops/mirror',
+    runbookBaseUrl: PLATFORM_FILES_URL,
     metrics: [...CRONJOB_METRICS, ...components.metrics],
     alerts: [freshnessAlert(config), ...components.alerts],
     runbooks: [FRESHNESS_RUNBOOK, ...components.runbooks],

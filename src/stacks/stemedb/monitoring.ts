@@ -6,6 +6,7 @@ import { componentObservability, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import { ObservabilityModel, type MetricDefinition } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
+import { PLATFORM_FILES_URL } from '../repository.ts';
 import { STEMEDB_COMPONENTS, type MonitoringConfig } from './model/index.ts';
 
 /** What the rules read beyond the component's own metrics: the scrape itself, kubelet and kube-state-metrics. */
@@ -28,6 +29,7 @@ export function stemedbObservability(): ObservabilityModel {
   return new ObservabilityModel({
     name: 'stemedb',
     opsRoot: 'ops/stemedb',
+    runbookBaseUrl: PLATFORM_FILES_URL,
     metrics: [...PLATFORM_METRICS, ...components.metrics],
     alerts: components.alerts,
     slos: components.slos,

@@ -89,14 +89,14 @@ describe('SLO analysis of rollouts |', () => {
         {
           name: `${slo.name}: the fast-burn alert fires and the analysis fails`,
           interval: '1m',
-          input_series: alert.breaching(fireAt, steps),
+          input_series: alert.breaching(fireAt, steps, ''),
           alert_rule_test: [{ alertname: alert.rule.alert, eval_time: failing.eval_time, exp_alerts: [{ exp_labels: alert.rule.labels, exp_annotations: alert.rule.annotations }] }],
           promql_expr_test: [{ ...failing, exp_samples: [{ labels: `{slo="${slo.name}"}`, value: 1 }] }],
         },
         {
           name: `${slo.name}: healthy input passes the analysis`,
           interval: '1m',
-          input_series: alert.healthy(fireAt, steps),
+          input_series: alert.healthy(fireAt, steps, ''),
           promql_expr_test: [{ ...failing, exp_samples: [{ labels: `{slo="${slo.name}"}`, value: 0 }] }],
         },
       ];
@@ -122,7 +122,10 @@ describe('SLO analysis of rollouts |', () => {
       expect(JSON.stringify(r.spec.strategy)).toContain(`"templateName":"${r.metadata.name}-slo-analysis"`);
       // Its analysis checks every SLO's paging burn rates.
       const template = templates.find((t) => t.metadata.name === `${r.metadata.name}-slo-analysis`)!;
-      expect(template.spec.metrics.map((m: Obj) => m.provider.prometheus.query)).toEqual(model.rules.slos.flatMap((s) => PAGING.map((w) => model.rules.burnRate(s, w).lowerRatio)));
+      // Of this environment's namespace only: every environment burns its own budget.
+      expect(template.spec.metrics.map((m: Obj) => m.provider.prometheus.query)).toEqual(
+        model.rules.slos.flatMap((s) => PAGING.map((w) => model.rules.burnRate(s, w, config.namespace).lowerRatio)),
+      );
     }
     const kinds = Object.fromEntries(rollouts.map((r) => [r.metadata.name, Object.keys(r.spec.strategy)[0]]));
     expect(kinds['envoy-edge']).toBe('blueGreen');

@@ -218,7 +218,7 @@ describe('ChaosExperiments |', () => {
     const context = { slos: SPEC_SLOS, rulesName: 'crumpet', opsRoot: 'ops', window: STEADY_STATE_WINDOW };
     const scenario = CHAOS_SCENARIOS[0]!;
     expect(() => scenarioSteadyState({ ...scenario, slo: 'uptime' }, context)).toThrow(
-      'chaos scenario cin-pod-kill-during-snapshot: slo "uptime" is not an SLO of the model (availability, read-latency, freshness)',
+      `chaos scenario cin-pod-kill-during-snapshot: slo "uptime" is not an SLO of the model (${SPEC_SLOS.map((s) => s.name).join(', ')})`,
     );
     expect(() => withGameDays([], [scenario], context)).toThrow(
       'chaos scenario cin-pod-kill-during-snapshot: runbook "r2-elevated-5xx-at-edge" is not a runbook of the model',

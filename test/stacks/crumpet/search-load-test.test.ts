@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Testing } from 'cdk8s';
+import { PLATFORM_FILES_URL } from '../../../src/stacks/repository.ts';
 import { describe, expect, it } from 'vitest';
 import { loadTestThresholds, ObservabilityModel, type SloDefinition } from '../../../src/observability/index.ts';
 import { GeneratedFile } from '../../../src/render/index.ts';
@@ -52,7 +53,7 @@ function expectedThresholds(slos: readonly SloDefinition[], languages: readonly 
 /** The script SearchLoadTest renders for `env` against an observability model with `slos`. */
 async function scriptWith(env: string, slos: readonly SloDefinition[]): Promise<string> {
   const app = new CrumpetApp(await loadEnvironment(env));
-  const model = new ObservabilityModel({ name: 'crumpet', opsRoot: 'ops', metrics: [], alerts: [], slos, burnRateRunbooks: BURN_RATE_RUNBOOK_TEXT, runbooks: [] });
+  const model = new ObservabilityModel({ name: 'crumpet', opsRoot: 'ops', runbookBaseUrl: PLATFORM_FILES_URL, metrics: [], alerts: [], slos, burnRateRunbooks: BURN_RATE_RUNBOOK_TEXT, runbooks: [] });
   const test = new SearchLoadTest(Testing.chart(), 'LoadTest', { environment: env, cin: cinNode, languages: app.cinNode.languages, model });
   return test.node.findAll().find((c): c is GeneratedFile => c instanceof GeneratedFile)!.render();
 }
@@ -110,7 +111,7 @@ describe('SearchLoadTest |', () => {
     const noRoute = () =>
       new SearchLoadTest(Testing.chart(), 'LoadTest', { environment: 'staging', cin: { ...cinNode, routes: [] }, languages: app.cinNode.languages, model });
     expect(noRoute).toThrow('[test/LoadTest] component cin-node has no route "search" with a path');
-    const noSlo = new ObservabilityModel({ name: 'crumpet', opsRoot: 'ops', metrics: [], alerts: [], runbooks: [] });
+    const noSlo = new ObservabilityModel({ name: 'crumpet', opsRoot: 'ops', runbookBaseUrl: PLATFORM_FILES_URL, metrics: [], alerts: [], runbooks: [] });
     const build = () => new SearchLoadTest(Testing.chart(), 'LoadTest', { environment: 'staging', cin: cinNode, languages: app.cinNode.languages, model: noSlo });
     expect(build).toThrow('[test/LoadTest] the observability model has no SLO "read-latency"');
   });

@@ -55,6 +55,12 @@ export default defineComponent<CinNodeConfig, PlatformConfig>({
       { name: 'preview_mismatch_total', type: 'counter', labels: [], help: 'Rendered previews whose hash differs from the on-chain record.' },
       { name: 'ipfs_fetch_ms', type: 'histogram', labels: [], help: 'Time to fetch one object from an IPFS gateway, in milliseconds.' },
       { name: 'ws_clients', type: 'gauge', labels: [], help: 'Connected WebSocket clients.' },
+      {
+        name: 'ws_session_duration_seconds',
+        type: 'histogram',
+        labels: ['closed_by'],
+        help: 'Duration of ended WebSocket sessions, by the side that closed them (client, server); a bucket bound at 3600.',
+      },
       { name: 'quorum_fail_total', type: 'counter', labels: [], help: 'Snapshot roots that failed the cross-node quorum check.' },
     ],
   },

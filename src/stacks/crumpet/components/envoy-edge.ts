@@ -49,7 +49,7 @@ export default defineComponent<StatelessSettings, PlatformConfig>({
   alerts: [
     {
       name: 'EdgeHigh5xxRate',
-      query: 'sum(rate(envoy_http_downstream_rq_xx{envoy_response_code_class="5"}[5m])) / sum(rate(envoy_http_downstream_rq_xx[5m]))',
+      query: 'sum by (namespace) (rate(envoy_http_downstream_rq_xx{envoy_response_code_class="5"}[5m])) / sum by (namespace) (rate(envoy_http_downstream_rq_xx[5m]))',
       op: '>',
       threshold: 0.05,
       for: '10m',

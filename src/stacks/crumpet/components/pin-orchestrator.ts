@@ -64,7 +64,7 @@ export default statelessComponent<PlatformConfig>({
   alerts: [
     {
       name: 'PinJobTimeouts',
-      query: 'sum(rate(pin_jobs_total{result="timeout"}[5m])) / sum(rate(pin_jobs_total[5m]))',
+      query: 'sum by (namespace) (rate(pin_jobs_total{result="timeout"}[5m])) / sum by (namespace) (rate(pin_jobs_total[5m]))',
       op: '>',
       threshold: 0.2,
       for: '15m',

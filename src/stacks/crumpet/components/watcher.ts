@@ -8,7 +8,7 @@ import { HEALTH_PATH, PORTS } from '../ports.ts';
 /** The Secret holding the watcher's ed25519 attestation key (rotated quarterly, spec section 6). */
 export const WATCHER_SIGNING_KEY_SECRET = 'watcher-signing-key';
 
-/** Below this share of answered probes, for 30 minutes, the watcher alert fires (spec section 8, P2). */
+/** Below this share of answered probes of a node, for 30 minutes, the watcher alert fires for it (spec section 8, P2). */
 const PROBE_SUCCESS_FLOOR = 0.8;
 
 /**
@@ -46,25 +46,32 @@ export default statelessComponent<PlatformConfig>({
   alerts: [
     {
       name: 'WatcherProbeSuccessLow',
-      query: 'sum(rate(probe_success_total[5m])) / sum(rate(probe_total[5m]))',
+      // Per probed node: one node down among many healthy ones fires for that node.
+      query: 'sum by (namespace, node) (rate(probe_success_total[5m])) / sum by (namespace, node) (rate(probe_total[5m]))',
       op: '<',
       threshold: PROBE_SUCCESS_FLOOR,
       for: '30m',
       priority: 'P2',
-      summary: 'Watcher probes succeed less than 80% of the time',
-      description: 'For 30 minutes fewer than 80% of the uptime probes sent by the watchers were answered correctly.',
+      summary: 'Watcher probes of node {{ $labels.node }} succeed less than 80% of the time',
+      description: 'For 30 minutes fewer than 80% of the uptime probes the watchers sent to node {{ $labels.node }} were answered correctly.',
       runbook: {
         name: 'watcher-probe-success-low',
         title: 'WatcherProbeSuccessLow',
-        meaning: 'Fewer than 80% of the watchers\' uptime probes have succeeded for 30 minutes.',
+        meaning: 'Fewer than 80% of the watchers\' uptime probes of one node have succeeded for 30 minutes.',
         impact: 'Nodes are unreachable or failing for watchers; uptime attestations record them as down.',
-        diagnosis: ['Break `probe_success_total / probe_total` down by `node`.', 'Check the edge and the network path from the watchers.'],
+        diagnosis: ['Open the node (the alert\'s `node` label) and its own dashboards; compare with the other nodes\' pass rate.', 'Check the edge and the network path from the watchers.'],
         mitigation: ['Restore the failing nodes (see R2 for edge errors).', 'If only the watcher is at fault, restart it.'],
         escalation: 'Page the platform on-call during business hours (P2).',
       },
+      outputLabels: { node: 'cin-a' },
+      // cin-a at the value asked for, probed by two watchers; cin-b answers every probe.
       series: (v, _t, steps) => [
-        { series: 'probe_success_total{node="cin-a"}', values: `0+${num(1000 * v)}x${steps}` },
-        { series: 'probe_total{node="cin-a"}', values: `0+1000x${steps}` },
+        ...['watcher-0', 'watcher-1'].flatMap((pod) => [
+          { series: `probe_success_total{node="cin-a",pod="${pod}"}`, values: `0+${num(1000 * v)}x${steps}` },
+          { series: `probe_total{node="cin-a",pod="${pod}"}`, values: `0+1000x${steps}` },
+        ]),
+        { series: 'probe_success_total{node="cin-b",pod="watcher-0"}', values: `0+1000x${steps}` },
+        { series: 'probe_total{node="cin-b",pod="watcher-0"}', values: `0+1000x${steps}` },
       ],
       warmupSeconds: 60,
     },

@@ -17,11 +17,14 @@ function latencyBuckets(metric: string, p95: number, steps: number): TestSeries[
 const RATE_WARMUP = 60;
 const INDEX_PVC = 'index-cin-node-en-0-0';
 
-/** Every alert of spec section 8, with its threshold and duration exactly as the spec gives them. */
+/**
+ * Every alert of spec section 8, with its threshold and duration exactly as the spec gives them.
+ * Each keeps the `namespace` of its series, so it reaches the routes of its environment.
+ */
 export const SPEC_ALERTS: readonly AlertDefinition[] = [
   {
     name: 'SearchLatencyHigh',
-    query: 'histogram_quantile(0.95, sum by (le) (rate(cin_query_latency_ms_bucket[5m])))',
+    query: 'histogram_quantile(0.95, sum by (namespace, le) (rate(cin_query_latency_ms_bucket[5m])))',
     op: '>',
     threshold: 1500,
     for: '15m',
@@ -35,7 +38,7 @@ export const SPEC_ALERTS: readonly AlertDefinition[] = [
   },
   {
     name: 'SnapshotStale',
-    query: 'max by (lang) (snapshot_age_seconds)',
+    query: 'max by (namespace, lang) (snapshot_age_seconds)',
     op: '>',
     threshold: 1800,
     priority: 'P1',
@@ -57,15 +60,19 @@ export const SPEC_ALERTS: readonly AlertDefinition[] = [
     summary: 'Index volume {{ $labels.persistentvolumeclaim }} is more than 80% full',
     description: 'The CIN index volume {{ $labels.persistentvolumeclaim }} has used more than 80% of its capacity.',
     runbook: 'index-volume-usage-high',
-    outputLabels: { namespace: 'crumpet', persistentvolumeclaim: INDEX_PVC },
+    outputLabels: { persistentvolumeclaim: INDEX_PVC },
     series: (v, _t, steps) => [
-      constant(`kubelet_volume_stats_used_bytes{namespace="crumpet",persistentvolumeclaim="${INDEX_PVC}"}`, v * 50e9, steps),
-      constant(`kubelet_volume_stats_capacity_bytes{namespace="crumpet",persistentvolumeclaim="${INDEX_PVC}"}`, 50e9, steps),
+      constant(`kubelet_volume_stats_used_bytes{persistentvolumeclaim="${INDEX_PVC}"}`, v * 50e9, steps),
+      constant(`kubelet_volume_stats_capacity_bytes{persistentvolumeclaim="${INDEX_PVC}"}`, 50e9, steps),
     ],
   },
   {
     name: 'CertificateExpiringSoon',
-    query: '(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400',
+    // cert-manager's metrics are scraped in its own namespace: the certificate's namespace is
+    // `exported_namespace` there, made the alert's `namespace` so that it routes to the
+    // certificate's owners (kept as it is when the scrape honours the exporter's labels).
+    query:
+      '(max by (namespace, name) (label_replace(certmanager_certificate_expiration_timestamp_seconds, "namespace", "$1", "exported_namespace", "(.+)")) - time()) / 86400',
     op: '<',
     threshold: 7,
     priority: 'P3',
@@ -73,7 +80,9 @@ export const SPEC_ALERTS: readonly AlertDefinition[] = [
     summary: 'Certificate {{ $labels.name }} expires in less than 7 days',
     description: 'cert-manager has not renewed certificate {{ $labels.name }}; it expires in less than 7 days.',
     runbook: 'certificate-expiring-soon',
-    outputLabels: { name: 'edge-tls', namespace: 'crumpet' },
-    series: (v, t, steps) => [constant('certmanager_certificate_expiration_timestamp_seconds{name="edge-tls",namespace="crumpet"}', t + v * 86400, steps)],
+    outputLabels: { name: 'edge-tls' },
+    series: (v, t, steps, namespace) => [
+      constant(`certmanager_certificate_expiration_timestamp_seconds{name="edge-tls",namespace="cert-manager",exported_namespace="${namespace}"}`, t + v * 86400, steps),
+    ],
   },
 ];

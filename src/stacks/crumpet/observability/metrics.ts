@@ -13,7 +13,7 @@ export const METRICS: readonly MetricDefinition[] = [
   {
     name: 'certmanager_certificate_expiration_timestamp_seconds',
     type: 'gauge',
-    labels: ['name', 'namespace', 'issuer_name'],
+    labels: ['name', 'namespace', 'exported_namespace', 'issuer_name'],
     help: 'Unix time at which a cert-manager Certificate expires.',
     owner: 'cert-manager',
   },
