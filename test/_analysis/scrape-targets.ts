@@ -1,4 +1,4 @@
-import { list, objectId, podSpecsOf, type KubeObject, type StringMap } from './_kube.ts';
+import { list, objectId, podSpecsOf, type KubeObject, type StringMap } from '../../src/analysis/kube-objects.ts';
 
 /*
  * What prometheus-operator scrapes from a set of objects: each ServiceMonitor endpoint becomes
