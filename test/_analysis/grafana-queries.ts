@@ -64,7 +64,7 @@ function roundInterval(ms: number): number {
 }
 
 /** Seconds as a Prometheus duration (`30s`, `2m`, `1h`). */
-export function promDuration(seconds: number): string {
+function promDuration(seconds: number): string {
   if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60}m`;
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;

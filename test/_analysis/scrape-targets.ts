@@ -54,7 +54,7 @@ export type LabelRelation = readonly StringMap[];
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /** `30s`, `1m`, `1h30m` in seconds. */
-export function durationSeconds(text: string): number {
+function durationSeconds(text: string): number {
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a Prometheus duration: "${text}"`);
   const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };

@@ -32,13 +32,13 @@ import type { MetricDefinition } from '../../src/observability/index.ts';
 import type { LabelRelation, ScrapeTarget } from './scrape-targets.ts';
 
 /** The owner of the series Prometheus records for each target it scrapes (`up`). */
-export const SCRAPER_OWNER = 'prometheus';
+const SCRAPER_OWNER = 'prometheus';
 
 /** Seconds between two scrapes of an exporter outside the stack (kube-prometheus' default). */
 const EXTERNAL_INTERVAL = 30;
 
 /** Values that conventions give some label names, whoever exports them. */
-export const CONVENTIONAL_VALUES: Readonly<Record<string, readonly string[]>> = {
+const CONVENTIONAL_VALUES: Readonly<Record<string, readonly string[]>> = {
   // HTTP status codes.
   status: ['200', '404', '429', '500', '503'],
   code: ['200', '404', '429', '500', '503'],
@@ -81,8 +81,6 @@ export interface SyntheticSeriesInput {
 export interface SyntheticSeriesSummary {
   readonly series: number;
   readonly samples: number;
-  /** Series per metric, by catalogued name. */
-  readonly perMetric: ReadonlyMap<string, number>;
 }
 
 /** A hash of `text` as a number in [0, 1), and a generator of further ones. */
@@ -188,12 +186,10 @@ export function writeSyntheticSeries(input: SyntheticSeriesInput, file: string):
     size = 0;
   };
   const seen = new Set<string>();
-  const perMetric = new Map<string, number>();
   let samples = 0;
   let written = 0;
   try {
     for (const metric of input.metrics) {
-      let count = 0;
       for (const target of targetsOf(metric, input)) {
         const times: number[] = [];
         for (let t = input.end; t >= input.start; t -= target.interval) times.unshift(t);
@@ -212,7 +208,6 @@ export function writeSyntheticSeries(input: SyntheticSeriesInput, file: string):
             for (const t of times) emit(`${prefix} ${value(t)} ${t}\n`);
             samples += times.length;
             written++;
-            count++;
           };
           if (metric.type === 'counter') write(metric.name, {}, (t) => counterAt(rate, phase, offset, t, input.start));
           else if (metric.type === 'gauge') {
@@ -233,12 +228,11 @@ export function writeSyntheticSeries(input: SyntheticSeriesInput, file: string):
           }
         }
       }
-      perMetric.set(metric.name, count);
     }
     emit('# EOF\n');
     flush();
   } finally {
     closeSync(fd);
   }
-  return { series: written, samples, perMetric };
+  return { series: written, samples };
 }
