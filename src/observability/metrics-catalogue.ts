@@ -17,6 +17,13 @@ export interface MetricDefinition {
   /** The `# HELP` text. */
   readonly help: string;
   readonly owner: MetricOwner;
+  /**
+   * A histogram's bucket upper bounds as its exporter is configured, without `+Inf`: a query may
+   * select a bucket (`le`) only at one of these bounds, since a bound the exporter does not have
+   * returns no series and the SLO or alert reading it goes silent.
+   * @default none declared: no query may select a bound
+   */
+  readonly buckets?: readonly number[];
 }
 
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'] as const;

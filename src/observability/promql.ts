@@ -18,10 +18,18 @@ function parser(): Parser {
  */
 const GRAFANA_RANGE_VARIABLES = /\$__(rate_interval|interval|range)\b/g;
 
-/** What parsing an expression found: syntax problems and the metric names it selects. */
+/** A selector's matcher on `le`: the histogram bucket it reads. */
+interface BucketMatcher {
+  readonly series: string;
+  readonly op: string;
+  readonly value: string;
+}
+
+/** What parsing an expression found: syntax problems, the metric names it selects, and its `le` matchers. */
 interface Parsed {
   readonly problems: readonly string[];
   readonly metrics: readonly string[];
+  readonly buckets: readonly BucketMatcher[];
 }
 
 /* Every environment checks the same expressions: parse each once per process. */
@@ -33,6 +41,7 @@ function parse(expr: string): Parsed {
   const text = expr.replace(GRAFANA_RANGE_VARIABLES, '5m');
   const problems: string[] = [];
   const metrics: string[] = [];
+  const buckets: BucketMatcher[] = [];
   parser().parse(text).iterate({
     enter: (node) => {
       if (node.type.isError) {
@@ -43,10 +52,19 @@ function parse(expr: string): Parsed {
       const name = node.node.getChild('Identifier');
       if (!name) problems.push(`selector "${text.slice(node.from, node.to)}" names no metric`);
       else metrics.push(text.slice(name.from, name.to));
+      const matchers = node.node.getChild('LabelMatchers');
+      for (const m of matchers ? matchers.getChildren('UnquotedLabelMatcher') : []) {
+        const label = m.getChild('LabelName');
+        const op = m.getChild('MatchOp');
+        const value = m.getChild('StringLiteral');
+        if (name && label && op && value && text.slice(label.from, label.to) === 'le') {
+          buckets.push({ series: text.slice(name.from, name.to), op: text.slice(op.from, op.to), value: JSON.parse(text.slice(value.from, value.to).replace(/^'|'$/g, '"')) as string });
+        }
+      }
       return false;
     },
   });
-  const result = { problems, metrics };
+  const result = { problems, metrics, buckets };
   parsed.set(expr, result);
   return result;
 }
@@ -56,8 +74,31 @@ function parse(expr: string): Parsed {
  * selectors of metrics that are not catalogued. Empty when the expression is fine.
  */
 export function checkPromql(expr: string, catalogue: MetricsCatalogue): string[] {
-  const { problems, metrics } = parse(expr);
-  return [...problems, ...metrics.filter((m) => !catalogue.knows(m)).map((m) => `unknown metric "${m}"`)];
+  const { problems, metrics, buckets } = parse(expr);
+  return [
+    ...problems,
+    ...metrics.filter((m) => !catalogue.knows(m)).map((m) => `unknown metric "${m}"`),
+    ...buckets.flatMap((b) => bucketProblems(b, catalogue)),
+  ];
+}
+
+/** The bound an `le` matcher selects: `400` of `le="400"`, `le="400.0"` or {@link bucketMatcher}'s regex. */
+function boundOf(m: BucketMatcher): number | undefined {
+  const text = m.op === '=' ? m.value : m.op === '=~' ? /^(\d+(?:\\\.\d+)?)/.exec(m.value)?.[1]?.replace('\\', '') : undefined;
+  const n = text === undefined ? NaN : Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A histogram bucket selected at a bound its exporter does not declare: that selector returns no series. */
+function bucketProblems(m: BucketMatcher, catalogue: MetricsCatalogue): string[] {
+  const metric = catalogue.lookup(m.series);
+  if (!metric || metric.type !== 'histogram' || !m.series.endsWith('_bucket') || m.value === '+Inf') return [];
+  const bound = boundOf(m);
+  if (bound === undefined) return [];
+  const declared = metric.buckets ?? [];
+  return declared.includes(bound)
+    ? []
+    : [`"${m.series}" is selected at le ${bound}, not a bucket "${metric.name}" declares (${declared.length > 0 ? declared.join(', ') : 'none declared'})`];
 }
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests, type KubeObject } from '../_analysis/index.ts';
-import { scrapeProblems, scrapeTargets } from '../_analysis/scrape-targets.ts';
+import { scrapeProblems, scrapeTargets } from '../_analysis/monitor-selection.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 
 /*

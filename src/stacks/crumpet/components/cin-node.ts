@@ -49,7 +49,14 @@ export default defineComponent<CinNodeConfig, PlatformConfig>({
   metrics: {
     port: 'metrics',
     catalogue: [
-      { name: 'cin_query_latency_ms', type: 'histogram', labels: ['ranker'], help: 'Search query latency in milliseconds, by ranker.' },
+      {
+        name: 'cin_query_latency_ms',
+        type: 'histogram',
+        labels: ['ranker'],
+        help: 'Search query latency in milliseconds, by ranker.',
+        // 400: the read-latency SLO's bound (spec section 8); 1000 and 2500 around the p95 alert.
+        buckets: [10, 25, 50, 100, 200, 400, 1000, 2500, 5000],
+      },
       { name: 'ingest_lag_seconds', type: 'gauge', labels: [], help: 'Seconds between the chain head and the last ingested block.' },
       { name: 'snapshot_age_seconds', type: 'gauge', labels: ['lang'], help: 'Seconds since the last published index snapshot, by language.' },
       { name: 'preview_mismatch_total', type: 'counter', labels: [], help: 'Rendered previews whose hash differs from the on-chain record.' },
@@ -59,7 +66,9 @@ export default defineComponent<CinNodeConfig, PlatformConfig>({
         name: 'ws_session_duration_seconds',
         type: 'histogram',
         labels: ['closed_by'],
-        help: 'Duration of ended WebSocket sessions, by the side that closed them (client, server); a bucket bound at 3600.',
+        help: 'Duration of ended WebSocket sessions, by the side that closed them (client, server).',
+        // 3600: the WebSocket-uptime SLO's bound (spec section 8).
+        buckets: [60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400],
       },
       { name: 'quorum_fail_total', type: 'counter', labels: [], help: 'Snapshot roots that failed the cross-node quorum check.' },
     ],
