@@ -60,6 +60,12 @@ export function checkPromql(expr: string, catalogue: MetricsCatalogue): string[]
   return [...problems, ...metrics.filter((m) => !catalogue.knows(m)).map((m) => `unknown metric "${m}"`)];
 }
 
+/** The metric names an expression selects (recording rules' names included), in order, each once; empty when it does not parse. */
+export function selectedMetrics(expr: string): string[] {
+  const { problems, metrics } = parse(expr);
+  return problems.length > 0 ? [] : [...new Set(metrics)];
+}
+
 /**
  * The matcher of a histogram's bucket `bound`, whatever way the client writes the number:
  * `le="400"` and `le="400.0"` (Prometheus 3 normalizes to the float form, many clients write
