@@ -4,6 +4,7 @@ export * from './dashboards.ts';
 export * from './grafana.ts';
 export * from './load-test.ts';
 export * from './metrics-catalogue.ts';
+export * from './missing-data.ts';
 export * from './observability-model.ts';
 export * from './promql.ts';
 export * from './retention.ts';

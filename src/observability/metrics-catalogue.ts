@@ -24,6 +24,21 @@ export interface MetricDefinition {
    * @default none declared: no query may select a bound
    */
   readonly buckets?: readonly number[];
+  /**
+   * The label naming the namespace of the workload a series is about: an exporter scraped in its
+   * own namespace (cert-manager, kube-state-metrics with honoured labels) writes it in
+   * `exported_namespace`. Missing-data alerts look for the series of a namespace in it.
+   * @default 'namespace'
+   */
+  readonly namespaceLabel?: string;
+  /**
+   * `after-event`: series appear only once something happened (a container terminated), so
+   * their absence is no missing data and no missing-data alert watches them. An exporter should
+   * otherwise initialise the label values it knows, so an `always` metric is there from the start.
+   * @see https://prometheus.io/docs/practices/instrumentation/#avoid-missing-metrics
+   * @default 'always'
+   */
+  readonly presence?: 'always' | 'after-event';
 }
 
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'] as const;

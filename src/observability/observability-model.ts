@@ -2,8 +2,20 @@ import { alertmanagerFile, type AlertRouting } from './alertmanager.ts';
 import type { AlertDefinition } from './alerts.ts';
 import type { Dashboard } from './grafana.ts';
 import { MetricsCatalogue, type MetricDefinition } from './metrics-catalogue.ts';
-import { RuleSet, unitTestFile } from './rule-set.ts';
-import { burnRateRunbook, renderRunbook, watchdogRunbook, type BurnRateRunbookText, type Runbook } from './runbooks.ts';
+import { selectedMetrics } from './promql.ts';
+import { recordingTestFile, RuleSet, unitTestFile, type ModelAlert } from './rule-set.ts';
+import {
+  burnRateRunbook,
+  missingDataRunbook,
+  NAMESPACE_PLACEHOLDER,
+  renderRunbook,
+  watchdogRunbook,
+  type BurnRateRunbookText,
+  type Runbook,
+  type RunbookContext,
+  type RunbookEnvironment,
+  type RunbookPanel,
+} from './runbooks.ts';
 import type { SloDefinition } from './slos.ts';
 
 /** Props of {@link ObservabilityModel}. */
@@ -42,6 +54,24 @@ export interface ObservabilityModelProps {
   readonly routing?: AlertRouting;
   /** Further files of the stack's observability (retention settings and the like), by path. @default - none */
   readonly files?: ReadonlyMap<string, string>;
+  /**
+   * The environments the runbooks give commands for, each with its namespace: every command
+   * block is rendered once per environment, so it can be pasted as it is.
+   * @default - commands keep the `<namespace>` placeholder
+   */
+  readonly environments?: readonly RunbookEnvironment[];
+  /**
+   * The components running as workloads of the stack, their pods labelled
+   * `app.kubernetes.io/name=<name>`: the runbooks of their alerts list their pods and logs.
+   * @default - none
+   */
+  readonly workloads?: readonly string[];
+}
+
+/** A panel of a rendered dashboard, with the metrics its queries select. */
+interface PanelMetrics {
+  readonly panel: Omit<RunbookPanel, 'file'>;
+  readonly metrics: ReadonlySet<string>;
 }
 
 /**
@@ -82,6 +112,7 @@ export class ObservabilityModel {
       runbookBaseUrl: `${props.runbookBaseUrl}/${this.paths.runbooks}`,
       ...(props.testNamespace ? { testNamespace: props.testNamespace } : {}),
       watchdog: props.routing?.heartbeat !== undefined,
+      catalogue: this.catalogue,
     });
     if (props.routing) this.routing = props.routing;
     this.dashboards = [...(props.dashboards ?? [])].sort((a, b) => (a.uid < b.uid ? -1 : 1));
@@ -93,8 +124,60 @@ export class ObservabilityModel {
       const slo = this.rules.slos.find((s) => s.name === a.rule.labels['slo']);
       return slo && this.props.burnRateRunbooks ? [burnRateRunbook(a, slo, this.props.burnRateRunbooks)] : [];
     });
+    const workloads = new Set(this.props.workloads ?? []);
+    const missing = this.rules.alerts.flatMap((a) => (a.missing ? [missingDataRunbook(a, a.missing, workloads.has(a.missing.owner))] : []));
     const watchdog = this.rules.alerts.filter((a) => a.constant).map((a) => watchdogRunbook(a));
-    return [...this.props.runbooks, ...burn, ...watchdog];
+    return [...this.props.runbooks, ...burn, ...missing, ...watchdog];
+  }
+
+  /** The catalogued metrics (or recordings) an alert reads: the SLO's inputs for a burn-rate alert, the watched ones for a missing-data alert. */
+  private alertMetrics(a: ModelAlert): Set<string> {
+    if (a.missing) return new Set(a.missing.metrics.map((m) => m.name));
+    const exprs = a.burn ? this.rules.recordingRules(a.burn.slo).map((r) => r.expr) : [a.rule.expr];
+    return new Set(exprs.flatMap((e) => selectedMetrics(e)).map((n) => this.catalogue.lookup(n)?.name ?? n));
+  }
+
+  /** Every panel of the rendered dashboards, in uid and panel order. */
+  private panels(rendered: ReadonlyMap<string, string>): PanelMetrics[] {
+    type PanelJson = { id?: number; title?: string; targets?: { expr?: string }[]; panels?: PanelJson[] };
+    const flat = (ps: readonly PanelJson[]): PanelJson[] => ps.flatMap((p) => [p, ...flat(p.panels ?? [])]);
+    return this.dashboards.flatMap((d) => {
+      const json = JSON.parse(rendered.get(this.dashboardPath(d)) ?? d.render()) as { title: string; panels?: PanelJson[] };
+      return flat(json.panels ?? []).flatMap((p) =>
+        p.id === undefined
+          ? []
+          : [
+              {
+                panel: { dashboardUid: d.uid, dashboardTitle: json.title, panelId: p.id, panelTitle: p.title ?? '' },
+                metrics: new Set((p.targets ?? []).flatMap((t) => selectedMetrics(t.expr ?? '')).map((n) => this.catalogue.lookup(n)?.name ?? n)),
+              },
+            ],
+      );
+    });
+  }
+
+  /**
+   * What a runbook shows beside its text: the environments, the PromQL of the alerts linking to
+   * it, the first panel reading what they read, and the pods and logs of their components.
+   */
+  private runbookContext(r: Runbook, panels: readonly PanelMetrics[]): { context: RunbookContext; runbook: Runbook } {
+    const alerts = this.rules.alerts.filter((a) => a.runbook === r.name);
+    const read = new Set(alerts.flatMap((a) => [...this.alertMetrics(a)]));
+    const found = panels.find((p) => [...p.metrics].some((m) => read.has(m)))?.panel;
+    const workloads = new Set(this.props.workloads ?? []);
+    const services = [...new Set(alerts.map((a) => a.rule.labels['service'] ?? ''))].filter((s) => workloads.has(s)).sort();
+    const own = r.commands ?? [];
+    const generated = services.flatMap((s) => [
+      `kubectl -n ${NAMESPACE_PLACEHOLDER} get pods -l app.kubernetes.io/name=${s} -o wide`,
+      `kubectl -n ${NAMESPACE_PLACEHOLDER} logs -l app.kubernetes.io/name=${s} --all-containers --prefix --tail=100`,
+    ]);
+    const commands = [...own, ...generated.filter((c) => !own.includes(c))];
+    const context: RunbookContext = {
+      ...(this.props.environments ? { environments: this.props.environments } : {}),
+      alerts: alerts.map((a) => ({ name: a.rule.alert, expr: a.rule.expr })),
+      ...(found ? { panel: { ...found, file: `${relativeTo(this.paths.runbooks, this.paths.dashboards)}/${found.dashboardUid}.json` } } : {}),
+    };
+    return { context, runbook: commands.length > 0 ? { ...r, commands } : r };
   }
 
   /**
@@ -142,6 +225,7 @@ export class ObservabilityModel {
     return [
       this.paths.rules,
       ...this.rules.alerts.map((a) => `${this.paths.tests}/${unitTestFile(a.rule.alert)}`),
+      ...this.rules.slos.map((s) => `${this.paths.tests}/${recordingTestFile(s.name)}`),
       ...this.runbooks.map((r) => this.runbookPath(r.name)),
       ...(this.routing ? [this.paths.alertmanager] : []),
       ...this.dashboards.map((d) => this.dashboardPath(d)),
@@ -153,10 +237,24 @@ export class ObservabilityModel {
   public files(): Map<string, string> {
     const files = new Map<string, string>([[this.paths.rules, this.rules.ruleFile()]]);
     for (const [name, content] of this.rules.unitTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
-    for (const r of this.runbooks) files.set(this.runbookPath(r.name), renderRunbook(r));
+    for (const [name, content] of this.rules.recordingRuleTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
     if (this.routing) files.set(this.paths.alertmanager, alertmanagerFile(this.routing, this.scopeLabels));
     for (const d of this.dashboards) files.set(this.dashboardPath(d), d.render());
+    const panels = this.panels(files);
+    for (const r of this.runbooks) {
+      const { context, runbook } = this.runbookContext(r, panels);
+      files.set(this.runbookPath(r.name), renderRunbook(runbook, context));
+    }
     for (const [path, content] of this.props.files ?? []) files.set(path, content);
     return files;
   }
+}
+
+/** The relative path from folder `from` to folder `to` (both below the output root). */
+function relativeTo(from: string, to: string): string {
+  const a = from.split('/');
+  const b = to.split('/');
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return [...a.slice(common).map(() => '..'), ...b.slice(common)].join('/');
 }

@@ -101,6 +101,12 @@ function bucketProblems(m: BucketMatcher, catalogue: MetricsCatalogue): string[]
     : [`"${m.series}" is selected at le ${bound}, not a bucket "${metric.name}" declares (${declared.length > 0 ? declared.join(', ') : 'none declared'})`];
 }
 
+/** The metric names an expression selects (recording rules' names included), in order, each once; empty when it does not parse. */
+export function selectedMetrics(expr: string): string[] {
+  const { problems, metrics } = parse(expr);
+  return problems.length > 0 ? [] : [...new Set(metrics)];
+}
+
 /**
  * The matcher of a histogram's bucket `bound`, whatever way the client writes the number:
  * `le="400"` and `le="400.0"` (Prometheus 3 normalizes to the float form, many clients write

@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import { minutes, num, seconds, type Duration } from './_duration.ts';
 import { alertExpr, SEVERITY, type AlertDefinition, type Priority, type TestSeries } from './alerts.ts';
 import type { MetricOwner, MetricsCatalogue } from './metrics-catalogue.ts';
+import { missingDataExpr, missingDataWatches, pascal, watchedSeries, type MissingDataWatch } from './missing-data.ts';
 import { checkPromql } from './promql.ts';
 import { BURN_RATE_WINDOWS, errorRatioRecord, SLO_WINDOWS, sloRecord, type BurnRateWindow, type SloDefinition } from './slos.ts';
 
@@ -42,6 +43,14 @@ export interface ModelAlert {
   readonly burn?: { readonly slo: SloDefinition; readonly window: BurnRateWindow };
   /** The rule's expression does not depend on the data (the Watchdog): its namespace, if any, is a static label. @default false */
   readonly constant?: boolean;
+  /** For a missing-data alert: the component watched. @default - another kind of alert */
+  readonly missing?: MissingDataWatch;
+  /**
+   * The expression as deployed in one namespace, when the rule file's (every namespace) cannot
+   * name it: a missing-data alert must say which namespace's series are missing.
+   * @default - the rule's expression in every namespace
+   */
+  readonly namespaced?: (namespace: string) => string;
 }
 
 /** Props of {@link RuleSet}. */
@@ -63,6 +72,12 @@ export interface RuleSetProps {
    * @default false
    */
   readonly watchdog?: boolean;
+  /**
+   * The metrics catalogue: each component (metric owner) whose metrics the alerts and SLOs read
+   * gets a missing-data alert ({@link missingDataWatches}).
+   * @default - no missing-data alerts
+   */
+  readonly catalogue?: MetricsCatalogue;
 }
 
 /** The dead-man's switch: always firing while rules are evaluated and alerts delivered. */
@@ -103,6 +118,7 @@ export class RuleSet {
   /** Namespace of the unit tests' input, expected on every alert. */
   public readonly testNamespace?: string;
   public readonly watchdog: boolean;
+  private readonly catalogue?: MetricsCatalogue;
 
   public constructor(
     alerts: readonly AlertDefinition[],
@@ -113,6 +129,7 @@ export class RuleSet {
     this.runbookBaseUrl = props.runbookBaseUrl;
     if (props.testNamespace) this.testNamespace = props.testNamespace;
     this.watchdog = props.watchdog ?? false;
+    if (props.catalogue) this.catalogue = props.catalogue;
     alerts.forEach((a) => this.addAlert(a));
   }
 
@@ -121,16 +138,21 @@ export class RuleSet {
     this.definitions.push(alert);
   }
 
-  /** Every alert: threshold alerts, the Watchdog, then each SLO's burn-rate alerts. */
+  /** Every alert: threshold alerts, missing-data alerts, the Watchdog, then each SLO's burn-rate alerts. */
   public get alerts(): readonly ModelAlert[] {
     return [...this.groupAlerts(), ...this.slos.flatMap((s) => BURN_RATE_WINDOWS.map((w) => this.burnAlert(s, w)))];
   }
 
-  /** The alerts of the `<name>.alerts` group: threshold alerts by name, and the Watchdog. */
+  /** The alerts of the `<name>.alerts` group: threshold alerts by name, missing-data alerts by component, and the Watchdog. */
   private groupAlerts(): ModelAlert[] {
     // By name, so where an alert is declared (the platform's list, a component) changes no output.
     const threshold = [...this.definitions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return [...threshold.map((a) => this.thresholdAlert(a)), ...(this.watchdog ? [this.watchdogAlert()] : [])];
+    return [...threshold.map((a) => this.thresholdAlert(a)), ...this.missingDataWatches.map((w) => this.missingDataAlert(w)), ...(this.watchdog ? [this.watchdogAlert()] : [])];
+  }
+
+  /** The components watched for missing data: every owner of metrics the alerts and SLOs read. */
+  public get missingDataWatches(): readonly MissingDataWatch[] {
+    return this.catalogue ? missingDataWatches(this.definitions, this.slos, this.catalogue, this.name) : [];
   }
 
   /** Recording rules of every SLO, in evaluation order. */
@@ -153,7 +175,11 @@ export class RuleSet {
    */
   public groupsIn(namespace?: string): readonly RuleGroup[] {
     const alerts = this.alerts;
-    const rule = (a: ModelAlert): AlertingRule => (namespace && a.constant ? { ...a.rule, labels: { ...a.rule.labels, namespace } } : a.rule);
+    const rule = (a: ModelAlert): AlertingRule => {
+      if (namespace && a.constant) return { ...a.rule, labels: { ...a.rule.labels, namespace } };
+      if (namespace && a.namespaced) return { ...a.rule, expr: a.namespaced(namespace) };
+      return a.rule;
+    };
     return [
       { name: `${this.name}.alerts`, rules: alerts.filter((a) => !a.burn).map(rule) },
       ...this.slos.map((s) => ({
@@ -206,7 +232,7 @@ export class RuleSet {
       const step = seconds(a.interval);
       const labels = {
         ...a.rule.labels,
-        ...(inputNamespace && (!a.constant || namespace) ? { namespace: inputNamespace } : {}),
+        ...(inputNamespace && ((!a.constant && !a.namespaced) || namespace) ? { namespace: inputNamespace } : {}),
         ...a.outputLabels,
       };
       const annotations = Object.fromEntries(Object.entries(a.rule.annotations).map(([k, v]) => [k, expand(v, labels)]));
@@ -238,6 +264,47 @@ export class RuleSet {
       }
       if (a.burn) tests.push(...this.windowTests(a, a.burn.slo, a.burn.window, firing, input, at));
       files.set(unitTestFile(a.rule.alert), generatedYaml({ rule_files: [ruleFile], evaluation_interval: a.interval, tests }));
+    }
+    return files;
+  }
+
+  /**
+   * promtool tests of the SLOs' recording rules by file name, one file per SLO: for each rule a
+   * `promql_expr_test` queries its recorded series over the SLO's own test input, burning at its
+   * fast alert's limit, and expects the ratio that input produces (to six decimals), with the
+   * namespace of the input and the rule's labels.
+   * @param namespace the input's namespace
+   * @default namespace - {@link RuleSetProps.testNamespace}
+   */
+  public recordingRuleTests(ruleFile: string, namespace?: string): Map<string, string> {
+    const ns = namespace ?? this.testNamespace;
+    const files = new Map<string, string>();
+    for (const slo of this.slos) {
+      const fast = BURN_RATE_WINDOWS[0]!;
+      const tests = this.recordingRules(slo).map((r) => {
+        // The error ratios' windows; an instant rule's value needs one sample.
+        const window = /rate(\d+[smhd])$/.exec(r.record)?.[1] as Duration | undefined;
+        const span = window ? seconds(window) : 0;
+        const interval = sampleInterval(window ?? '5m');
+        const evalSeconds = Math.max(1, Math.ceil(span / RECORDING_EVAL_SECONDS)) * RECORDING_EVAL_SECONDS;
+        const steps = evalSeconds / seconds(interval) + 1;
+        const fixture = slo.fixture([{ ratio: Math.min(1, fast.factor * (1 - slo.objective)), steps }], true);
+        const labels = { ...(ns ? { namespace: ns } : {}), ...r.labels };
+        const selector = r.labels ? `{${Object.entries(r.labels).map(([k, v]) => `${k}="${v}"`).join(',')}}` : '';
+        return {
+          name: `${r.record}${selector} records the ${slo.name} error ratio of its input`,
+          interval,
+          input_series: fixture.series.map((s) => (ns ? { ...s, series: inNamespace(s.series, ns) } : { ...s })),
+          promql_expr_test: [
+            {
+              expr: `round(${RECORDING_PRECISION} * ${r.record}${selector})`,
+              eval_time: minutes(evalSeconds),
+              exp_samples: [{ labels: `{${Object.entries(labels).sort().map(([k, v]) => `${k}="${v}"`).join(',')}}`, value: Math.round(RECORDING_PRECISION * fixture.ratio) }],
+            },
+          ],
+        };
+      });
+      files.set(recordingTestFile(slo.name), generatedYaml({ rule_files: [ruleFile], evaluation_interval: minutes(RECORDING_EVAL_SECONDS), tests }));
     }
     return files;
   }
@@ -309,6 +376,44 @@ export class RuleSet {
     };
   }
 
+  /**
+   * A component's missing-data alert: some metric the alerts and SLOs read has no series in the
+   * namespace for the `for` its readers' windows give. Its tests: the series stop (a stale
+   * marker, as when the target goes away) and the alert fires once `for` has passed; the series
+   * stay and it stays silent.
+   */
+  private missingDataAlert(w: MissingDataWatch): ModelAlert {
+    const name = `${pascal(w.owner)}DataMissing`;
+    const metrics = w.metrics.map((m) => m.name).join(', ');
+    const warmup = 300;
+    const series = (ns: string, values: string): TestSeries[] =>
+      w.metrics.map((m) => {
+        const label = m.namespaceLabel ?? 'namespace';
+        return { series: label !== 'namespace' && ns !== '' ? `${watchedSeries(m)}{${label}="${ns}"}` : watchedSeries(m), values };
+      });
+    return {
+      rule: {
+        alert: name,
+        expr: missingDataExpr(w),
+        for: w.for,
+        labels: this.labels(w.priority, w.owner),
+        annotations: this.annotations(
+          `Series of ${w.owner} are missing in {{ $labels.namespace }}`,
+          `For ${w.for} at least one of ${metrics} has had no series: ${w.readers.join(', ')} cannot fire while it lasts (a scrape target down or gone, or a metric renamed).`,
+          kebab(name),
+        ),
+      },
+      runbook: kebab(name),
+      outputLabels: {},
+      breaching: (_t, _steps, ns) => series(ns, `1+0x${warmup / 60 - 1} stale`),
+      healthy: (_t, steps, ns) => series(ns, `1+0x${steps}`),
+      warmupSeconds: warmup,
+      interval: '1m',
+      missing: w,
+      namespaced: (ns) => missingDataExpr(w, ns),
+    };
+  }
+
   private watchdogAlert(): ModelAlert {
     return {
       rule: {
@@ -346,9 +451,7 @@ export class RuleSet {
     const budget = 1 - slo.objective;
     const name = `${slo.title}ErrorBudgetBurn${w.speed}`;
     const percent = num((1 - slo.objective) * 100);
-    // Eight or more samples in the short window; longer windows need no minute samples.
-    const short = seconds(w.short);
-    const interval: Duration = short >= 21600 ? '30m' : short >= 7200 ? '15m' : short >= 1800 ? '5m' : '1m';
+    const interval = sampleInterval(w.short);
     const step = seconds(interval);
     return {
       rule: {
@@ -403,6 +506,22 @@ export interface BurnRateCheck {
   readonly alertExpr: string;
   /** PromQL of the lower of the two windows' error ratios (one series), to compare with `limit`. */
   readonly lowerRatio: string;
+}
+
+/** Eight or more samples in a window; longer windows need no minute samples. */
+function sampleInterval(window: Duration): Duration {
+  const w = seconds(window);
+  return w >= 21600 ? '30m' : w >= 7200 ? '15m' : w >= 1800 ? '5m' : '1m';
+}
+
+/** Evaluation interval of the recording rules' tests: the windows (up to 3 days) at the longest sample interval. */
+const RECORDING_EVAL_SECONDS = 1800;
+/** Recorded ratios are compared to six decimals. */
+const RECORDING_PRECISION = 1_000_000;
+
+/** File name of the promtool test of an SLO's recording rules. */
+export function recordingTestFile(slo: string): string {
+  return `${kebab(slo)}-slo-recordings.yaml`;
 }
 
 /** File name of an alert's promtool test. */

@@ -1,3 +1,4 @@
+import type { MissingDataWatch } from './missing-data.ts';
 import type { ModelAlert } from './rule-set.ts';
 import type { SloDefinition } from './slos.ts';
 
@@ -20,7 +21,43 @@ export interface Runbook {
   readonly verification?: readonly string[];
   /** The game days that rehearse it (spec section 16: runbooks validated in game days). @default - none */
   readonly gameDays?: readonly GameDay[];
+  /**
+   * Shell commands to diagnose and mitigate, `<namespace>` standing for the environment's
+   * namespace: rendered once per environment with its namespace, so each block can be pasted
+   * as it is.
+   * @default - none
+   */
+  readonly commands?: readonly string[];
 }
+
+/** An environment the runbooks give commands for. */
+export interface RunbookEnvironment {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** A dashboard panel a runbook links to. */
+export interface RunbookPanel {
+  readonly dashboardUid: string;
+  readonly dashboardTitle: string;
+  readonly panelId: number;
+  readonly panelTitle: string;
+  /** The dashboard's file, relative to the runbook. */
+  readonly file: string;
+}
+
+/** What the model adds to a runbook when it renders it: its environments, the alerts linking to it and their panel. */
+export interface RunbookContext {
+  /** @default - commands are rendered once, with `<namespace>` left for the reader */
+  readonly environments?: readonly RunbookEnvironment[];
+  /** The alerts linking to the runbook: name and PromQL. @default - none */
+  readonly alerts?: readonly { readonly name: string; readonly expr: string }[];
+  /** The panel showing what the alerts measure. @default - none */
+  readonly panel?: RunbookPanel;
+}
+
+/** The placeholder of {@link Runbook.commands} replaced by each environment's namespace. */
+export const NAMESPACE_PLACEHOLDER = '<namespace>';
 
 /** A rehearsal of a runbook: an experiment that causes the situation on purpose, and what must hold. */
 export interface GameDay {
@@ -76,15 +113,68 @@ export function watchdogRunbook(alert: ModelAlert): Runbook {
   };
 }
 
-/** The runbook as Markdown. */
-export function renderRunbook(r: Runbook): string {
+/**
+ * The runbook of a component's missing-data alert: which series, what goes blind, and the
+ * commands and queries that tell a target down from a target gone or a metric renamed.
+ * @param workload whether the component runs in the stack (its pods and monitor can be listed)
+ */
+export function missingDataRunbook(alert: ModelAlert, watch: MissingDataWatch, workload: boolean): Runbook {
+  const selector = `app.kubernetes.io/name=${watch.owner}`;
+  return {
+    name: alert.runbook,
+    title: alert.rule.alert,
+    meaning: alert.rule.annotations['description'] ?? '',
+    impact: `${watch.readers.join(', ')} read these series: while they are missing those alerts stay silent whatever happens, so this alert pages as the highest of them would (${watch.priority}).`,
+    diagnosis: [
+      'Find which metric is missing: run the alert\'s query below, one `absent(...)` at a time.',
+      workload
+        ? `Check the ${watch.owner} pods and their monitor (commands below): pods not Ready or gone, a monitor selecting no pod, or a metrics port renamed.`
+        : `The series come from ${watch.owner}, outside this stack: check that it runs and that Prometheus scrapes it (its target in Prometheus' /targets page).`,
+      'Look for the target in Prometheus\' /targets page: a scrape error names the cause (connection refused, 401, timeout).',
+      'If the target is up but one metric is gone, a release renamed or dropped it: compare the exporter\'s /metrics with the catalogue.',
+    ],
+    mitigation: [
+      workload ? `Restore the ${watch.owner} pods (roll back the last release if it correlates).` : `Restore ${watch.owner} or its scrape configuration.`,
+      'If a metric was renamed on purpose, change the catalogue and the rules reading it in the same release.',
+    ],
+    escalation: watch.priority === 'P3' ? 'Open a ticket for the owning team (P3).' : `Page the on-call of ${watch.owner} (${watch.priority}): until the data is back its alerts cannot page.`,
+    ...(workload
+      ? {
+          commands: [
+            `kubectl -n ${NAMESPACE_PLACEHOLDER} get pods -l ${selector} -o wide`,
+            `kubectl -n ${NAMESPACE_PLACEHOLDER} get podmonitors,servicemonitors -l ${selector} -o yaml`,
+            `kubectl -n ${NAMESPACE_PLACEHOLDER} logs -l ${selector} --all-containers --prefix --tail=100`,
+          ],
+        }
+      : {}),
+  };
+}
+
+/** The commands' blocks: one per environment, the namespace filled in. */
+function commandBlocks(commands: readonly string[], environments: readonly RunbookEnvironment[]): string {
+  const block = (ns?: string): string => '```sh\n' + commands.map((c) => (ns ? c.split(NAMESPACE_PLACEHOLDER).join(ns) : c)).join('\n') + '\n```';
+  if (environments.length === 0) return block();
+  return environments.map((e) => `### ${e.name} (namespace \`${e.namespace}\`)\n\n${block(e.namespace)}`).join('\n\n');
+}
+
+/** The runbook as Markdown: its text, the PromQL of the alerts linking to it, their panel, and its commands per environment. */
+export function renderRunbook(r: Runbook, context: RunbookContext = {}): string {
   const list = (items: readonly string[]): string => items.map((i, n) => `${n + 1}. ${i}`).join('\n');
+  const alerts = context.alerts ?? [];
+  const p = context.panel;
   return [
     `<!-- Generated by \`npm run synth\` from src/observability/runbooks.ts; do not edit. -->`,
     `# ${r.title}`,
     `## Meaning\n\n${r.meaning}`,
     `## Impact\n\n${r.impact}`,
+    ...(alerts.length > 0 ? [`## Alert query\n\n${alerts.map((a) => `${a.name}:\n\n\`\`\`promql\n${a.expr}\n\`\`\``).join('\n\n')}`] : []),
+    ...(p
+      ? [
+          `## Dashboard\n\n[${p.dashboardTitle} › ${p.panelTitle}](${p.file}) in Grafana: \`/d/${p.dashboardUid}?viewPanel=${p.panelId}\``,
+        ]
+      : []),
     `## Diagnosis\n\n${list(r.diagnosis)}`,
+    ...(r.commands && r.commands.length > 0 ? [`## Commands\n\n${commandBlocks(r.commands, context.environments ?? [])}`] : []),
     `## Mitigation\n\n${list(r.mitigation)}`,
     ...(r.verification ? [`## Verification\n\n${list(r.verification)}`] : []),
     `## Escalation\n\n${r.escalation}`,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { unitTestFile, type ObservabilityModel } from '../../src/observability/index.ts';
+import { recordingTestFile, unitTestFile, type ObservabilityModel } from '../../src/observability/index.ts';
 
 const INSTALL_HINT = 'install with: apt-get update && apt-get install -y prometheus prometheus-alertmanager';
 
@@ -24,6 +24,14 @@ export function promtoolFailures(model: ObservabilityModel, testsDir: string): s
     if (run.status !== 0 || !/SUCCESS/.test(run.stdout)) {
       const said = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.trim() !== '').slice(0, 6).join(' | ');
       failures.push(`component ${a.rule.labels['service']}: alert ${a.rule.alert}'s promtool test (${file}) fails: ${said}`);
+    }
+  }
+  for (const s of model.rules.slos) {
+    const file = recordingTestFile(s.name);
+    const run = spawnSync('promtool', ['test', 'rules', file], { cwd: testsDir, encoding: 'utf8' });
+    if (run.status !== 0 || !/SUCCESS/.test(run.stdout)) {
+      const said = `${run.stdout}${run.stderr}`.split('\n').filter((l) => l.trim() !== '').slice(0, 6).join(' | ');
+      failures.push(`component ${s.service}: the ${s.name} SLO's recording rules' promtool test (${file}) fails: ${said}`);
     }
   }
   return failures;

@@ -63,5 +63,6 @@ describe.each(ENVIRONMENTS)('Alert routing as deployed | %s', (env) => {
     // The routing test can fail: without the namespace an alert falls to the cluster's empty default.
     const { namespace: _ns, ...unscoped } = fired.find((f) => f.labels['priority'] === 'P1')!.labels;
     expect(routesTo(file, unscoped)).toBe(CLUSTER_DEFAULT_RECEIVER);
-  });
+    // promtool fires every alert first, the burn-rate window tests with up to 3 days of samples.
+  }, 300_000);
 });

@@ -187,7 +187,7 @@ describe('Observability | promtool', () => {
     const root = writeOps();
     const dir = join(root, 'ops/prometheus/tests');
     const model = crumpetObservability();
-    expect(readdirSync(dir)).toHaveLength(model.rules.alerts.length);
+    expect(readdirSync(dir)).toHaveLength(model.rules.alerts.length + model.rules.slos.length);
     expect(promtoolFailures(model, dir)).toEqual([]);
     // The burn-rate alerts' window tests span their long window (up to 3 days of samples).
   }, 300_000);

@@ -30,7 +30,8 @@ import { GeneratedFile } from '../../render/index.ts';
 import { PLATFORM_FILES_URL } from '../repository.ts';
 import { CHAOS_SCENARIOS, STEADY_STATE_WINDOW } from './chaos-scenarios.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
-import { CRUMPET_COMPONENTS } from './model/index.ts';
+import { environmentNamespaces } from '../../config/index.ts';
+import { CRUMPET_COMPONENTS, CRUMPET_MODEL } from './model/index.ts';
 import {
   ALERT_ROUTING,
   ALERT_RUNBOOKS,
@@ -67,6 +68,9 @@ export const CRUMPET_TEST_NAMESPACE = 'crumpet';
 /** Name of Crumpet's rule groups and prefix of its SLO recording rules. */
 export const CRUMPET_RULES_NAME = 'crumpet';
 
+/** Crumpet's environments and their namespaces, for the runbooks' commands. */
+export const CRUMPET_ENVIRONMENTS = await environmentNamespaces(CRUMPET_MODEL.environmentsDir);
+
 /** Crumpet's SLOs: the spec's and those its components declare. */
 export function crumpetSlos(specSlos: readonly SloDefinition[] = SPEC_SLOS): SloDefinition[] {
   return [...specSlos, ...componentSlos(CRUMPET_COMPONENTS.components)];
@@ -100,6 +104,8 @@ export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] =
     dashboards: [...crumpetDashboards({ edgeBackends }), ...components.dashboards],
     routing: ALERT_ROUTING,
     files: telemetryPipelineFiles(),
+    environments: CRUMPET_ENVIRONMENTS,
+    workloads: CRUMPET_COMPONENTS.components.map((c) => c.name),
   });
 }
 

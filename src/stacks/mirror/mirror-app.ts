@@ -44,6 +44,6 @@ export class MirrorApp extends App {
       scopeFor: (name) => new Construct(mirror, name),
     });
     if (config.features.networkPolicy) new MirrorNetwork(mirror, 'Network', { config, labels, components: this.placed });
-    new MirrorMonitoring(chart('monitoring'), 'Monitoring', { labels, model: mirrorObservability(config) });
+    new MirrorMonitoring(chart('monitoring'), 'Monitoring', { labels, model: mirrorObservability(config), namespace: config.namespace });
   }
 }

@@ -11,6 +11,8 @@ import { GeneratedFile } from '../../render/index.ts';
 export interface MirrorMonitoringProps {
   readonly labels: AppLabels;
   readonly model: ObservabilityModel;
+  /** The environment's namespace, which its missing-data alerts look for series in. */
+  readonly namespace: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export class MirrorMonitoring extends Construct {
     new PrometheusRule(this, 'Rules', {
       metadata: { name: 'mirror-rules', labels: { ...labels.all } },
       spec: {
-        groups: model.rules.groups.map((g) => ({
+        groups: model.rules.groupsIn(props.namespace).map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),

@@ -7,7 +7,8 @@ import { typedApiObject } from '../../lib/_api-object.ts';
 import { ObservabilityModel, type MetricDefinition } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import { PLATFORM_FILES_URL } from '../repository.ts';
-import { STEMEDB_COMPONENTS, type MonitoringConfig } from './model/index.ts';
+import { environmentNamespaces } from '../../config/index.ts';
+import { STEMEDB_COMPONENTS, STEMEDB_MODEL, type MonitoringConfig } from './model/index.ts';
 
 /** What the rules read beyond the component's own metrics: the scrape itself, kubelet and kube-state-metrics. */
 const PLATFORM_METRICS: readonly MetricDefinition[] = [
@@ -20,8 +21,13 @@ const PLATFORM_METRICS: readonly MetricDefinition[] = [
     labels: ['namespace', 'pod', 'container', 'reason'],
     help: 'Why a container last terminated (1 for the reason).',
     owner: 'kube-state-metrics',
+    // Exported only for a container that has terminated once.
+    presence: 'after-event',
   },
 ];
+
+/** StemeDB's environments and their namespaces, for the runbooks' commands. */
+const STEMEDB_ENVIRONMENTS = await environmentNamespaces(STEMEDB_MODEL.environmentsDir);
 
 /** StemeDB's observability model: the same in every environment, rendered under ops/stemedb/. */
 export function stemedbObservability(): ObservabilityModel {
@@ -35,6 +41,8 @@ export function stemedbObservability(): ObservabilityModel {
     slos: components.slos,
     runbooks: components.runbooks,
     dashboards: components.dashboards,
+    environments: STEMEDB_ENVIRONMENTS,
+    workloads: STEMEDB_COMPONENTS.components.map((c) => c.name),
   });
 }
 
@@ -42,6 +50,8 @@ export function stemedbObservability(): ObservabilityModel {
 export interface MonitoringProps {
   readonly labels: AppLabels;
   readonly monitoring: MonitoringConfig;
+  /** The environment's namespace, which its missing-data alerts look for series in. */
+  readonly namespace: string;
 }
 
 /** Grafana's dashboard sidecar picks ConfigMaps with this label. */
@@ -63,7 +73,7 @@ export class Monitoring extends Construct {
     new PrometheusRule(this, 'Rules', {
       metadata: { name: 'stemedb-alerts', labels: { ...labels.all, ...props.monitoring.selectorLabels } },
       spec: {
-        groups: this.model.rules.groups.map((g) => ({
+        groups: this.model.rules.groupsIn(props.namespace).map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),

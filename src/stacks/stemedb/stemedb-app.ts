@@ -59,7 +59,7 @@ export class StemedbApp extends App {
         backupJob: this.backups.job,
       });
     }
-    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { labels, monitoring: config.monitoring });
+    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { labels, monitoring: config.monitoring, namespace: config.namespace });
   }
 
   /** The members' StatefulService. */

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pascal } from '../../../src/observability/index.ts';
 import { stemedbObservability } from '../../../src/stacks/stemedb/monitoring.ts';
 import { promtoolFailures } from '../../_analysis/promtool.ts';
 import { parseSeed, type Obj } from './_seed-compare.ts';
@@ -19,8 +20,9 @@ describe('StemeDB | observability', () => {
     expect(model.check()).toEqual([]);
   });
 
-  it('GIVEN the seed\'s alert rules THEN the model has exactly those alerts, each with a runbook', () => {
-    expect(model.rules.alerts.map((a) => a.rule.alert).sort()).toEqual([...seedAlerts].sort());
+  it('GIVEN the seed\'s alert rules THEN the model has exactly those alerts and a missing-data alert per component they read, each with a runbook', () => {
+    const missing = model.rules.missingDataWatches.map((w) => `${pascal(w.owner)}DataMissing`);
+    expect(model.rules.alerts.map((a) => a.rule.alert).sort()).toEqual([...seedAlerts, ...missing].sort());
     const runbooks = new Set(model.runbooks.map((r) => r.name));
     for (const a of model.rules.alerts) expect(runbooks.has(a.runbook), a.rule.alert).toBe(true);
   });

@@ -16,5 +16,7 @@ export const METRICS: readonly MetricDefinition[] = [
     labels: ['name', 'namespace', 'exported_namespace', 'issuer_name'],
     help: 'Unix time at which a cert-manager Certificate expires.',
     owner: 'cert-manager',
+    // Scraped in cert-manager's namespace: the Certificate's own is `exported_namespace`.
+    namespaceLabel: 'exported_namespace',
   },
 ];
