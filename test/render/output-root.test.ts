@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_MARKER, OutputError, OutputRoot, type OutputSet } from '../../src/render/index.ts';
-import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
+import { bundled, PROJECT_ROOT, tempDir } from '../_helpers.ts';
 import { SCENARIOS, snapshot, steppedFs, systemError, type ScenarioName } from './_output-fixtures.ts';
 
 /*
@@ -164,9 +164,10 @@ describe('OutputRoot | a failure at every step', () => {
 });
 
 /** Runs the writer in a child process that SIGKILLs itself before change `n`. */
-function killAt(root: string, scenario: ScenarioName, n: number): Promise<string | number | null> {
+async function killAt(root: string, scenario: ScenarioName, n: number): Promise<string | number | null> {
+  const script = await bundled('test/render/_kill-at-step.ts');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/render/_kill-at-step.ts'), root, scenario, String(n)], {
+    const child = spawn(process.execPath, [script, root, scenario, String(n)], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -252,7 +253,7 @@ describe('OutputRoot | one run at a time', () => {
     const go = join(root, 'go');
     const script = [
       "const { existsSync, writeFileSync } = await import('node:fs');",
-      `const { OutputRoot } = await import(${JSON.stringify(join(PROJECT_ROOT, 'src/render/output-root.ts'))});`,
+      `const { OutputRoot } = await import(${JSON.stringify(await bundled('src/render/output-root.ts'))});`,
       `writeFileSync(${JSON.stringify(root)} + '/ready-' + process.pid, '');`,
       `while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 5));`,
       `try { const r = OutputRoot.open(${JSON.stringify(root)}); console.log('held'); await new Promise((r) => setTimeout(r, 1000)); r.close(); }`,
@@ -260,7 +261,7 @@ describe('OutputRoot | one run at a time', () => {
     ].join('\n');
     const runs = Array.from({ length: 6 }, () =>
       new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.on('error', reject);
