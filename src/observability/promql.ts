@@ -18,6 +18,20 @@ function parser(): Parser {
  */
 const GRAFANA_RANGE_VARIABLES = /\$__(rate_interval|interval|range)\b/g;
 
+/**
+ * The syntax tree of an expression as Grafana sends it: each interval variable stands for a
+ * duration of the same length, so the tree's offsets are those of `expr` itself.
+ */
+export function promqlTree(expr: string): ReturnType<Parser['parse']> {
+  return parser().parse(expr.replace(GRAFANA_RANGE_VARIABLES, (v) => `${'1'.repeat(v.length - 1)}s`));
+}
+
+/** The metric names an expression selects, in order of appearance (empty when it does not parse). */
+export function selectedMetrics(expr: string): readonly string[] {
+  const { problems, metrics } = parse(expr);
+  return problems.length > 0 ? [] : metrics;
+}
+
 /** What parsing an expression found: syntax problems and the metric names it selects. */
 interface Parsed {
   readonly problems: readonly string[];
