@@ -60,7 +60,8 @@ export function vectorSelectors(expr: string): VectorSelector[] | undefined {
         braces: braces !== null,
         trailingMatcher: inside !== '' && !inside.endsWith(','),
       });
-      return false;
+      // Into its matchers too, where a syntax error may hide.
+      return undefined;
     },
   });
   return broken ? undefined : found;
