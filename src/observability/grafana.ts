@@ -48,9 +48,9 @@ export interface SloReference {
  * the stack's tag (every dashboard carries it; the dashboard links list the others by it).
  */
 export interface DashboardContext {
-  /** Tag of every dashboard of the stack, e.g. `crumpet`. */
+  /** Tag of every dashboard of the stack, e.g. `shop`. */
   readonly stack: string;
-  /** The stack in link titles, e.g. `Crumpet`. */
+  /** The stack in link titles, e.g. `Shop`. */
   readonly stackTitle: string;
   readonly catalogue: MetricsCatalogue;
   /** By alert name. */

@@ -12,7 +12,7 @@ import type { SloDefinition } from './slos.ts';
 export interface ObservabilityModelProps {
   /** Names the rule groups (`<name>.alerts`) and the SLO recording rules (`<name>_slo:...`), e.g. the stack's name. */
   readonly name: string;
-  /** The stack in dashboard titles and links, e.g. `StemeDB`. @default - the name, capitalized */
+  /** The stack in dashboard titles and links, e.g. `ShopDB`. @default - the name, capitalized */
   readonly title?: string;
   /** Folder of the generated files below the output root: `ops` for the primary stack, else `ops/<stack>`. */
   readonly opsRoot: string;

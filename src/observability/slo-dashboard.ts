@@ -6,9 +6,9 @@ import { DEFAULT_SLO_WINDOW, errorRatioRecord, SLO_WINDOWS, type SloDefinition }
 /** Props of {@link sloDashboard}. */
 export interface SloDashboardProps {
   readonly slo: SloDefinition;
-  /** Prefix of the rules' recordings (the observability model's name), e.g. `crumpet`. */
+  /** Prefix of the rules' recordings (the observability model's name), e.g. `shop`. */
   readonly rules: string;
-  /** The stack in the dashboard's title, e.g. `Crumpet`. */
+  /** The stack in the dashboard's title, e.g. `Shop`. */
   readonly stackTitle: string;
   /** The SLO's burn-rate alerts: a panel per window pair, linking to the alert's runbook. */
   readonly alerts: readonly ModelAlert[];

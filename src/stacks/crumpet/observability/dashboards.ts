@@ -20,7 +20,14 @@ function alertThreshold(name: string): number {
 
 function cinOverview(): Dashboard {
   return new Dashboard({ uid: 'crumpet-cin-overview', title: 'Crumpet / CIN Overview', tags: ['crumpet', 'cin-node'] }).add(
-    new Panel({ title: 'QPS', type: 'stat', unit: 'reqps', width: 6, targets: [Target.query(`sum(${rate('cin_query_latency_ms_count')})`)] }),
+    new Panel({
+      title: 'QPS',
+      type: 'stat',
+      unit: 'reqps',
+      width: 6,
+      description: 'Searches answered per second by every CIN node of the namespace (the count of `cin_query_latency_ms`).',
+      targets: [Target.query(`sum(${rate('cin_query_latency_ms_count')})`)],
+    }),
     new Panel({ title: 'WS clients', type: 'stat', width: 6, slos: ['websocket-uptime'], targets: [Target.query('sum(ws_clients)')] }),
     new Panel({ title: 'Ingest lag', type: 'timeseries', unit: 's', targets: [Target.query('max(ingest_lag_seconds)', 'lag')] }),
     new Panel({
