@@ -63,6 +63,8 @@ export class ObservabilityModel {
   public readonly rules: RuleSet;
   public readonly routing?: AlertRouting;
   public readonly dashboards: readonly Dashboard[];
+  /** What the dashboards read of the model when they are checked and rendered. */
+  public readonly dashboardContext: DashboardContext;
   /** Folder of the generated files below the output root (`ops`, `ops/<stack>`). */
   public readonly opsRoot: string;
   /** Where each kind of file goes, below the output root. */
@@ -109,9 +111,6 @@ export class ObservabilityModel {
       annotations: dashboardAnnotations().filter((a) => alerts.length > 0 || !a.expr.startsWith(ALERTS_SERIES)),
     };
   }
-
-  /** What the dashboards read of the model when they are checked and rendered. */
-  public readonly dashboardContext: DashboardContext;
 
   /** The runbooks given, one per burn-rate alert, and the Watchdog's. */
   public get runbooks(): readonly Runbook[] {
