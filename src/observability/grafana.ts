@@ -1,5 +1,7 @@
+import { withMatchers, type LabelMatcher } from './_promql-selectors.ts';
+import { lintDashboard } from './dashboard-lint.ts';
 import type { MetricsCatalogue } from './metrics-catalogue.ts';
-import { checkPromql } from './promql.ts';
+import { checkPromql, selectedMetrics } from './promql.ts';
 
 /** Grafana's dashboard JSON model version the builders produce. @see https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/ */
 export const GRAFANA_SCHEMA_VERSION = 39;
@@ -11,7 +13,71 @@ const GRID_COLUMNS = 24;
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
 
 /** A Grafana unit id. @see https://github.com/grafana/grafana/blob/main/packages/grafana-data/src/valueFormats/categories.ts */
-export type Unit = 'reqps' | 'ops' | 'ms' | 's' | 'percentunit' | 'short';
+export type Unit = 'reqps' | 'ops' | 'ms' | 's' | 'percentunit' | 'short' | 'none' | 'dateTimeAsIso';
+
+/**
+ * The matchers the builder adds to every selector of every query: the environment is the
+ * `namespace` picked (and its `cluster`), so one dashboard serves every environment. Variables
+ * Grafana itself replaces, in regex matchers so that a multiple choice (or "All") works.
+ */
+export const SCOPE_MATCHERS: readonly LabelMatcher[] = [
+  { label: 'cluster', op: '=~', value: '$cluster' },
+  { label: 'namespace', op: '=~', value: '$namespace' },
+];
+
+/** An alert a panel illustrates, as the dashboards show it. */
+export interface AlertReference {
+  readonly name: string;
+  readonly priority: string;
+  readonly summary: string;
+  /** Absolute URL of its runbook. */
+  readonly runbookUrl: string;
+}
+
+/** An SLO a panel relates to: the panel links to its dashboard. */
+export interface SloReference {
+  readonly name: string;
+  readonly title: string;
+  /** Uid of its dashboard. */
+  readonly dashboard: string;
+}
+
+/**
+ * What the dashboards of a stack read from its observability model when they render: the
+ * catalogue (panel descriptions from the metrics' help), the alerts and SLOs panels link to, and
+ * the stack's tag (every dashboard carries it; the dashboard links list the others by it).
+ */
+export interface DashboardContext {
+  /** Tag of every dashboard of the stack, e.g. `shop`. */
+  readonly stack: string;
+  /** The stack in link titles, e.g. `Shop`. */
+  readonly stackTitle: string;
+  readonly catalogue: MetricsCatalogue;
+  /** By alert name. */
+  readonly alerts: ReadonlyMap<string, AlertReference>;
+  /** By SLO name. */
+  readonly slos: ReadonlyMap<string, SloReference>;
+  /** Queries of the dashboards' annotations, besides the built-in one (deployments, firing alerts). */
+  readonly annotations: readonly AnnotationQuery[];
+}
+
+/** A Prometheus query whose results Grafana marks on every time axis of the dashboard. */
+export interface AnnotationQuery {
+  readonly name: string;
+  readonly expr: string;
+  /** A Grafana template over the series' labels, e.g. `{{alertname}}`. */
+  readonly title: string;
+  /** Labels shown as the annotation's tags. */
+  readonly tagKeys: readonly string[];
+  readonly color: string;
+}
+
+/** The series of the catalogue that only grow: the linter's counter rule reads them. */
+export function counterSeries(catalogue: MetricsCatalogue): Set<string> {
+  return new Set(
+    catalogue.metrics.flatMap((m) => (m.type === 'counter' ? [m.name] : m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [])),
+  );
+}
 
 /** One PromQL query of a panel. */
 export class Target {
@@ -31,16 +97,21 @@ export class Target {
     public readonly format: 'time_series' | 'heatmap',
   ) {}
 
+  /** The query Grafana sends: {@link expr} with the {@link SCOPE_MATCHERS} on every selector. */
+  public get scopedExpr(): string {
+    return withMatchers(this.expr, SCOPE_MATCHERS);
+  }
+
   /** The target in Grafana's JSON model. */
   public toJson(refId: string): object {
-    return { datasource: DATASOURCE, expr: this.expr, format: this.format, legendFormat: this.legend, range: true, refId };
+    return { datasource: DATASOURCE, expr: this.scopedExpr, format: this.format, legendFormat: this.legend, range: true, refId };
   }
 }
 
 /** Panel types the dashboards use. */
 export type PanelType = 'timeseries' | 'stat' | 'heatmap';
 
-/** A value from which a panel turns red. */
+/** A value from which a panel turns red (or another color). */
 export interface Threshold {
   readonly value: number;
   /** @default 'red' */
@@ -61,8 +132,18 @@ export interface PanelProps {
   readonly height?: number;
   /** @default - no thresholds, the panel stays green */
   readonly thresholds?: readonly Threshold[];
-  /** @default - none */
+  /** Color below the first threshold. @default 'green' */
+  readonly baseColor?: string;
+  /** What the panel shows. @default - the help text of each metric its queries select */
   readonly description?: string;
+  /**
+   * Alerts the panel illustrates, by name: it links to each one's runbook and its description
+   * says what each one means.
+   * @default - none
+   */
+  readonly alerts?: readonly string[];
+  /** SLOs the panel bears on, by name: it links to each one's dashboard. @default - none */
+  readonly slos?: readonly string[];
 }
 
 /** A panel; its position is computed by the dashboard it is added to. */
@@ -74,7 +155,10 @@ export class Panel {
   public readonly width: number;
   public readonly height: number;
   public readonly thresholds: readonly Threshold[];
+  public readonly baseColor: string;
   public readonly description: string;
+  public readonly alerts: readonly string[];
+  public readonly slos: readonly string[];
 
   public constructor(props: PanelProps) {
     this.title = props.title;
@@ -84,7 +168,10 @@ export class Panel {
     this.width = props.width ?? 12;
     this.height = props.height ?? 8;
     this.thresholds = props.thresholds ?? [];
+    this.baseColor = props.baseColor ?? 'green';
     this.description = props.description ?? '';
+    this.alerts = props.alerts ?? [];
+    this.slos = props.slos ?? [];
     const checks = [
       { bad: this.width < 1 || this.width > GRID_COLUMNS, message: `width must be 1-${GRID_COLUMNS}, got ${this.width}` },
       { bad: this.height < 1, message: `height must be >= 1, got ${this.height}` },
@@ -95,21 +182,64 @@ export class Panel {
     if (problems.length > 0) throw new Error(`panel "${this.title}": ${problems.join('; ')}`);
   }
 
+  /** Problems of the panel's references to the model: alerts and SLOs it does not have. */
+  public check(context: DashboardContext): string[] {
+    return [
+      ...this.alerts.filter((a) => !context.alerts.has(a)).map((a) => `links to no alert "${a}" of the model`),
+      ...this.slos.filter((s) => !context.slos.has(s)).map((s) => `links to no SLO "${s}" of the model`),
+    ];
+  }
+
+  /**
+   * What the panel shows: its own description, else the help of each metric its queries
+   * select; then what each alert it illustrates means.
+   */
+  public describe(context: DashboardContext): string {
+    const metrics = [...new Set(this.targets.flatMap((t) => selectedMetrics(t.expr)))];
+    const shows = this.description
+      ? [this.description]
+      : metrics.map((m) => {
+          const metric = context.catalogue.lookup(m);
+          return metric ? `\`${m}\`: ${metric.help}` : `\`${m}\`: recorded by the ${context.stack} rules.`;
+        });
+    const alerts = this.alerts.flatMap((name) => {
+      const a = context.alerts.get(name);
+      return a ? [`Alert ${a.name} (${a.priority}): ${plain(a.summary)}. The runbook is linked from this panel.`] : [];
+    });
+    return [...shows, ...alerts].join('\n\n');
+  }
+
   /** The panel in Grafana's JSON model, at `gridPos`. */
-  public toJson(id: number, gridPos: GridPos): object {
-    const steps = [{ color: 'green', value: null }, ...this.thresholds.map((t) => ({ color: t.color ?? 'red', value: t.value }))];
+  public toJson(id: number, gridPos: GridPos, context: DashboardContext): object {
+    const steps = [{ color: this.baseColor, value: null }, ...this.thresholds.map((t) => ({ color: t.color ?? 'red', value: t.value }))];
+    const links = [
+      ...this.alerts.flatMap((name) => {
+        const a = context.alerts.get(name);
+        return a ? [{ targetBlank: true, title: `Runbook: ${a.name}`, url: a.runbookUrl }] : [];
+      }),
+      ...this.slos.flatMap((name) => {
+        const slo = context.slos.get(name);
+        return slo ? [{ targetBlank: false, title: `SLO: ${slo.title}`, url: `/d/${slo.dashboard}?\${__url_time_range}&\${__all_variables}` }] : [];
+      }),
+    ];
     return {
       datasource: DATASOURCE,
-      description: this.description,
+      description: this.describe(context),
       fieldConfig: { defaults: { unit: this.unit, thresholds: { mode: 'absolute', steps } }, overrides: [] },
       gridPos,
       id,
+      links,
       options: PANEL_OPTIONS[this.type],
       targets: this.targets.map((t, i) => t.toJson(String.fromCharCode(65 + i))),
       title: this.title,
       type: this.type,
     };
   }
+}
+
+/** An alert summary without its label templates (`{{ $labels.lang }}` reads "lang"). */
+function plain(summary: string): string {
+  return summary.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, '<$1>').replace(/\.$/, '');
 }
 
 const PANEL_OPTIONS: Readonly<Record<PanelType, object>> = {
@@ -137,13 +267,18 @@ export interface DashboardProps {
 }
 
 /**
- * A Grafana dashboard over the Prometheus data source chosen in its `datasource` variable.
- * Panels flow left to right in the order added and wrap to a new row when the 24 columns are
- * full, so the layout follows from the panels' widths.
+ * A Grafana dashboard over the Prometheus data source chosen in its `datasource` variable, for
+ * the environment chosen in its `cluster` and `namespace` variables: every query of its panels
+ * and annotations gets their matchers ({@link SCOPE_MATCHERS}). Panels flow left to right in the
+ * order added and wrap to a new row when the 24 columns are full, so the layout follows from the
+ * panels' widths. What it shows of the model (descriptions, runbook links, the links to the
+ * stack's other dashboards, the annotations) comes from the {@link DashboardContext} it is
+ * rendered with.
  */
 export class Dashboard {
   public readonly uid: string;
   public readonly title: string;
+  public readonly tags: readonly string[];
   private readonly props: DashboardProps;
   private readonly items: Panel[] = [];
 
@@ -151,6 +286,7 @@ export class Dashboard {
     this.props = props;
     this.uid = props.uid;
     this.title = props.title;
+    this.tags = props.tags;
     if (!/^[a-z0-9-]{1,40}$/.test(props.uid)) throw new Error(`dashboard "${props.title}": uid must be 1-40 of a-z, 0-9, "-", got "${props.uid}"`);
   }
 
@@ -185,26 +321,91 @@ export class Dashboard {
     return positions;
   }
 
-  /** Problems of every panel query, each naming the dashboard and panel. */
-  public check(catalogue: MetricsCatalogue): string[] {
-    return this.items.flatMap((p) =>
-      p.targets.flatMap((t, i) => checkPromql(t.expr, catalogue).map((problem) => `dashboards/${this.uid} panel "${p.title}" target ${String.fromCharCode(65 + i)}: ${problem}`)),
-    );
+  /**
+   * Problems of the dashboard, each naming it and the panel: queries (as sent, with the scope
+   * matchers) that do not parse or select uncatalogued series, links to alerts or SLOs the model
+   * does not have, and every rule of Grafana's dashboard linter it breaks ({@link lintDashboard}).
+   */
+  public check(context: DashboardContext): string[] {
+    const id = `dashboards/${this.uid}`;
+    const problems = this.items.flatMap((p) => [
+      ...p.targets.flatMap((t, i) => checkPromql(t.scopedExpr, context.catalogue).map((problem) => `${id} panel "${p.title}" target ${String.fromCharCode(65 + i)}: ${problem}`)),
+      ...p.check(context).map((problem) => `${id} panel "${p.title}": ${problem}`),
+    ]);
+    for (const a of context.annotations) problems.push(...checkPromql(withMatchers(a.expr, SCOPE_MATCHERS), context.catalogue).map((p) => `${id} annotation "${a.name}": ${p}`));
+    problems.push(...lintDashboard(this.toJson(context), { counters: counterSeries(context.catalogue) }).map((p) => `${id} ${p.rule}: ${p.message}`));
+    return problems;
+  }
+
+  /** The series the panels select, as a selector of them all: the variables list the label values they carry. */
+  private seriesSelector(): string {
+    const names = [...new Set(this.items.flatMap((p) => p.targets.flatMap((t) => selectedMetrics(t.expr))))].sort();
+    // Metric names have no regex metacharacters.
+    return `{__name__=~"${names.join('|')}"}`;
   }
 
   /** The dashboard in Grafana's JSON model. */
-  public toJson(): object {
+  public toJson(context: DashboardContext): object {
     const layout = this.layout();
+    const series = this.seriesSelector();
+    const variable = (name: string, query: string, allValue: string): object => ({
+      allValue,
+      current: {},
+      datasource: DATASOURCE,
+      definition: query,
+      hide: 0,
+      includeAll: true,
+      label: name.charAt(0).toUpperCase() + name.slice(1),
+      multi: true,
+      name,
+      options: [],
+      query,
+      refresh: 2,
+      regex: '',
+      sort: 1,
+      type: 'query',
+    });
+    const tags = [...new Set([context.stack, ...this.tags])];
+    const sloTagged = [...context.slos.values()].length > 0;
     return {
-      annotations: { list: [] },
+      annotations: {
+        list: [
+          {
+            builtIn: 1,
+            datasource: { type: 'grafana', uid: '-- Grafana --' },
+            enable: true,
+            hide: true,
+            iconColor: 'rgba(0, 211, 255, 1)',
+            name: 'Annotations & Alerts',
+            type: 'dashboard',
+          },
+          ...context.annotations.map((a) => ({
+            datasource: DATASOURCE,
+            enable: true,
+            expr: withMatchers(a.expr, SCOPE_MATCHERS),
+            hide: false,
+            iconColor: a.color,
+            name: a.name,
+            step: '1m',
+            tagKeys: a.tagKeys.join(','),
+            titleFormat: a.title,
+            useValueForTime: false,
+          })),
+        ],
+      },
       description: this.props.description ?? '',
       editable: false,
       graphTooltip: 1,
-      links: [],
-      panels: this.items.map((p, i) => p.toJson(i + 1, layout[i]!)),
+      links: [
+        { asDropdown: true, icon: 'external link', includeVars: true, keepTime: true, tags: [context.stack], targetBlank: false, title: `${context.stackTitle} dashboards`, type: 'dashboards' },
+        ...(sloTagged
+          ? [{ asDropdown: true, icon: 'external link', includeVars: true, keepTime: true, tags: [context.stack, SLO_TAG], targetBlank: false, title: `${context.stackTitle} SLOs`, type: 'dashboards' }]
+          : []),
+      ],
+      panels: this.items.map((p, i) => p.toJson(i + 1, layout[i]!, context)),
       refresh: '30s',
       schemaVersion: GRAFANA_SCHEMA_VERSION,
-      tags: [...this.props.tags],
+      tags,
       templating: {
         list: [
           {
@@ -220,6 +421,8 @@ export class Dashboard {
             regex: '',
             type: 'datasource',
           },
+          variable('cluster', `label_values(${series}, cluster)`, '.*'),
+          variable('namespace', `label_values(${withMatchers(series, SCOPE_MATCHERS.filter((m) => m.label !== 'namespace'))}, namespace)`, '.+'),
         ],
       },
       time: { from: 'now-6h', to: 'now' },
@@ -232,10 +435,13 @@ export class Dashboard {
   }
 
   /** The file Grafana provisions: keys sorted, 2-space indent, trailing newline. */
-  public render(): string {
-    return `${JSON.stringify(sortKeys(this.toJson()), null, 2)}\n`;
+  public render(context: DashboardContext): string {
+    return `${JSON.stringify(sortKeys(this.toJson(context)), null, 2)}\n`;
   }
 }
+
+/** Tag of the SLO dashboards, besides the stack's. */
+export const SLO_TAG = 'slo';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);

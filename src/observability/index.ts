@@ -1,5 +1,7 @@
 export * from './alertmanager.ts';
 export * from './alerts.ts';
+export * from './dashboard-annotations.ts';
+export * from './dashboard-lint.ts';
 export * from './dashboards.ts';
 export * from './grafana.ts';
 export * from './load-test.ts';
@@ -10,6 +12,7 @@ export * from './promql.ts';
 export * from './retention.ts';
 export * from './rule-set.ts';
 export * from './runbooks.ts';
+export * from './slo-dashboard.ts';
 export * from './slos.ts';
 export * from './steady-state.ts';
 export * from './telemetry-pipelines.ts';

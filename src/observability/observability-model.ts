@@ -1,6 +1,7 @@
 import { alertmanagerFile, type AlertRouting } from './alertmanager.ts';
 import type { AlertDefinition } from './alerts.ts';
-import type { Dashboard } from './grafana.ts';
+import { ALERTS_SERIES, dashboardAnnotations, WORKLOAD_GENERATION_METRICS } from './dashboard-annotations.ts';
+import type { Dashboard, DashboardContext } from './grafana.ts';
 import { MetricsCatalogue, type MetricDefinition } from './metrics-catalogue.ts';
 import { selectedMetrics } from './promql.ts';
 import { recordingTestFile, RuleSet, unitTestFile, type ModelAlert } from './rule-set.ts';
@@ -16,12 +17,15 @@ import {
   type RunbookEnvironment,
   type RunbookPanel,
 } from './runbooks.ts';
+import { sloDashboard, sloDashboardUid } from './slo-dashboard.ts';
 import type { SloDefinition } from './slos.ts';
 
 /** Props of {@link ObservabilityModel}. */
 export interface ObservabilityModelProps {
   /** Names the rule groups (`<name>.alerts`) and the SLO recording rules (`<name>_slo:...`), e.g. the stack's name. */
   readonly name: string;
+  /** The stack in dashboard titles and links, e.g. `ShopDB`. @default - the name, capitalized */
+  readonly title?: string;
   /** Folder of the generated files below the output root: `ops` for the primary stack, else `ops/<stack>`. */
   readonly opsRoot: string;
   /**
@@ -48,7 +52,11 @@ export interface ObservabilityModelProps {
   readonly runbooks: readonly Runbook[];
   /** Runbooks that stand alone (playbooks of the spec): no alert need link to them. @default - none */
   readonly standaloneRunbooks?: readonly string[];
-  /** @default - none */
+  /**
+   * The stack's dashboards; the model adds one per SLO ({@link sloDashboard}) and renders each
+   * with its {@link DashboardContext}.
+   * @default - none
+   */
   readonly dashboards?: readonly Dashboard[];
   /** How alerts reach people; written as the Alertmanager configuration; a heartbeat adds the Watchdog alert. @default - no routing file */
   readonly routing?: AlertRouting;
@@ -85,6 +93,8 @@ export class ObservabilityModel {
   public readonly rules: RuleSet;
   public readonly routing?: AlertRouting;
   public readonly dashboards: readonly Dashboard[];
+  /** What the dashboards read of the model when they are checked and rendered. */
+  public readonly dashboardContext: DashboardContext;
   /** Folder of the generated files below the output root (`ops`, `ops/<stack>`). */
   public readonly opsRoot: string;
   /** Where each kind of file goes, below the output root. */
@@ -106,7 +116,9 @@ export class ObservabilityModel {
       alertmanager: `${root}/alertmanager/alertmanager.yaml`,
       dashboards: `${root}/grafana`,
     };
-    this.catalogue = new MetricsCatalogue(props.metrics);
+    // The deployment annotations of every dashboard read these.
+    const annotationMetrics = WORKLOAD_GENERATION_METRICS.filter((m) => !props.metrics.some((have) => have.name === m.name));
+    this.catalogue = new MetricsCatalogue([...props.metrics, ...annotationMetrics]);
     this.rules = new RuleSet(props.alerts, props.slos ?? [], {
       name: props.name,
       runbookBaseUrl: `${props.runbookBaseUrl}/${this.paths.runbooks}`,
@@ -115,7 +127,20 @@ export class ObservabilityModel {
       catalogue: this.catalogue,
     });
     if (props.routing) this.routing = props.routing;
-    this.dashboards = [...(props.dashboards ?? [])].sort((a, b) => (a.uid < b.uid ? -1 : 1));
+    const title = props.title ?? props.name.charAt(0).toUpperCase() + props.name.slice(1);
+    const alerts = this.rules.alerts;
+    const slos = this.rules.slos.map((slo) => sloDashboard({ slo, rules: props.name, stackTitle: title, alerts }));
+    this.dashboards = [...(props.dashboards ?? []), ...slos].sort((a, b) => (a.uid < b.uid ? -1 : 1));
+    this.dashboardContext = {
+      stack: props.name,
+      stackTitle: title,
+      catalogue: this.catalogue,
+      alerts: new Map(
+        alerts.map((a) => [a.rule.alert, { name: a.rule.alert, priority: a.rule.labels['priority'] ?? a.rule.labels['severity'] ?? '', summary: a.rule.annotations['summary'] ?? '', runbookUrl: a.rule.annotations['runbook_url'] ?? '' }]),
+      ),
+      slos: new Map(this.rules.slos.map((s) => [s.name, { name: s.name, title: s.name, dashboard: sloDashboardUid(props.name, s.name) }])),
+      annotations: dashboardAnnotations().filter((a) => alerts.length > 0 || !a.expr.startsWith(ALERTS_SERIES)),
+    };
   }
 
   /** The runbooks given, one per burn-rate alert, and the Watchdog's. */
@@ -142,7 +167,7 @@ export class ObservabilityModel {
     type PanelJson = { id?: number; title?: string; targets?: { expr?: string }[]; panels?: PanelJson[] };
     const flat = (ps: readonly PanelJson[]): PanelJson[] => ps.flatMap((p) => [p, ...flat(p.panels ?? [])]);
     return this.dashboards.flatMap((d) => {
-      const json = JSON.parse(rendered.get(this.dashboardPath(d)) ?? d.render()) as { title: string; panels?: PanelJson[] };
+      const json = JSON.parse(rendered.get(this.dashboardPath(d)) ?? d.render(this.dashboardContext)) as { title: string; panels?: PanelJson[] };
       return flat(json.panels ?? []).flatMap((p) =>
         p.id === undefined
           ? []
@@ -198,7 +223,8 @@ export class ObservabilityModel {
   public check(): string[] {
     // The rules first: their check makes the recording rules selectable by the dashboards.
     const problems = this.rules.check(this.catalogue);
-    for (const d of this.dashboards) problems.push(...d.check(this.catalogue));
+    if (this.rules.alerts.length > 0) this.catalogue.addRecordingRule(ALERTS_SERIES);
+    for (const d of this.dashboards) problems.push(...d.check(this.dashboardContext));
     const runbooks = new Set(this.runbooks.map((r) => r.name));
     const linked = new Set<string>();
     for (const a of this.rules.alerts) {
@@ -239,7 +265,7 @@ export class ObservabilityModel {
     for (const [name, content] of this.rules.unitTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
     for (const [name, content] of this.rules.recordingRuleTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
     if (this.routing) files.set(this.paths.alertmanager, alertmanagerFile(this.routing, this.scopeLabels));
-    for (const d of this.dashboards) files.set(this.dashboardPath(d), d.render());
+    for (const d of this.dashboards) files.set(this.dashboardPath(d), d.render(this.dashboardContext));
     const panels = this.panels(files);
     for (const r of this.runbooks) {
       const { context, runbook } = this.runbookContext(r, panels);

@@ -18,6 +18,14 @@ function parser(): Parser {
  */
 const GRAFANA_RANGE_VARIABLES = /\$__(rate_interval|interval|range)\b/g;
 
+/**
+ * The syntax tree of an expression as Grafana sends it: each interval variable stands for a
+ * duration of the same length, so the tree's offsets are those of `expr` itself.
+ */
+export function promqlTree(expr: string): ReturnType<Parser['parse']> {
+  return parser().parse(expr.replace(GRAFANA_RANGE_VARIABLES, (v) => `${'1'.repeat(v.length - 1)}s`));
+}
+
 /** A selector's matcher on `le`: the histogram bucket it reads. */
 interface BucketMatcher {
   readonly series: string;

@@ -11,6 +11,8 @@ export interface SloDefinition {
   readonly title: string;
   /** Target fraction of good events, e.g. 0.999. */
   readonly objective: number;
+  /** The compliance window the objective holds over; its dashboard shows the error budget left in it. @default '30d' */
+  readonly window?: Duration;
   readonly service: MetricOwner;
   /** What a bad event is, for summaries and runbooks. */
   readonly meaning: string;
@@ -41,6 +43,9 @@ export interface SloDefinition {
    */
   readonly fixture: (phases: readonly FixturePhase[], above: boolean) => { readonly series: readonly TestSeries[]; readonly ratio: number };
 }
+
+/** The compliance window of an SLO that names none (a month, as spec section 8 measures availability). */
+export const DEFAULT_SLO_WINDOW: Duration = '30d';
 
 /** A stretch of an SLO's test input at one error ratio. */
 export interface FixturePhase {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { checkPromql, Dashboard, Panel, Target } from '../../src/observability/index.ts';
+import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, crumpetSlos, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { checkPromql, Dashboard, Panel, sloDashboardUid, Target } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -22,11 +22,17 @@ const SPEC_PANELS: Record<string, string[]> = {
   'crumpet-orchestrator': ['Job success rate', 'Acks histogram', 'Backend latency p95', 'Backend errors'],
   'crumpet-watcher': ['Probe pass rate', 'Freshness compliance', 'Chain tx status'],
   'crumpet-edge': ['Responses 2xx/4xx/5xx', 'H/2 streams', 'H/3 ratio', 'Backend latency p95'],
-  'crumpet-node-rewards': ['Epoch time remaining', 'Attestation volumes'],
+  'crumpet-node-rewards': ['Epoch time remaining', 'Epoch ends at', 'Epoch countdown', 'Attestation volumes', 'Attestations by chain status'],
 };
 
-/** Every dashboard uid: the spec's, and those of components declared with a dashboard. */
-const UIDS = [...new Set([...Object.keys(SPEC_PANELS), ...CRUMPET_COMPONENTS.components.flatMap((c) => (c.dashboard ? [c.dashboard.uid ?? `crumpet-${c.name}`] : []))])].sort();
+/** Every dashboard uid: the spec's, those of components declared with a dashboard, and one per SLO. */
+const UIDS = [
+  ...new Set([
+    ...Object.keys(SPEC_PANELS),
+    ...CRUMPET_COMPONENTS.components.flatMap((c) => (c.dashboard ? [c.dashboard.uid ?? `crumpet-${c.name}`] : [])),
+    ...crumpetSlos().map((s) => sloDashboardUid('crumpet', s.name)),
+  ]),
+].sort();
 
 describe('Dashboards | the five of spec section 7.4', () => {
   it('GIVEN the prod synth THEN each dashboard has its listed panels and a Prometheus datasource variable every panel uses', async () => {

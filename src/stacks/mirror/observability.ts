@@ -67,6 +67,7 @@ function overview(config: MirrorConfig): Dashboard {
       unit: 's',
       description: `Seconds since the sync job last succeeded; the freshness alert fires above ${bound} s.`,
       thresholds: [{ value: bound }],
+      alerts: ['MirrorBundlesStale'],
       targets: [Target.query(SYNC_LAG_QUERY, '{{namespace}}')],
     }),
     new Panel({ title: 'Gateway requests', type: 'timeseries', unit: 'reqps', targets: [Target.query(`sum(${perSecond('nginx_http_requests_total')})`, 'requests')] }),

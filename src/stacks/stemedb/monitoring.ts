@@ -34,6 +34,7 @@ export function stemedbObservability(): ObservabilityModel {
   const components = componentObservability('stemedb', STEMEDB_COMPONENTS.components);
   return new ObservabilityModel({
     name: 'stemedb',
+    title: 'StemeDB',
     opsRoot: 'ops/stemedb',
     runbookBaseUrl: PLATFORM_FILES_URL,
     metrics: [...PLATFORM_METRICS, ...components.metrics],

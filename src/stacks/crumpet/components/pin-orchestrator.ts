@@ -86,7 +86,7 @@ export default statelessComponent<PlatformConfig>({
           unit: 'percentunit',
           targets: [Target.query(`sum(${perSecond('pin_jobs_total{result="success"}')}) / sum(${perSecond('pin_jobs_total')})`)],
         }),
-        new Panel({ title: 'Jobs by result', type: 'timeseries', unit: 'ops', targets: [Target.query(`sum by (result) (${perSecond('pin_jobs_total')})`, '{{result}}')] }),
+        new Panel({ title: 'Jobs by result', type: 'timeseries', unit: 'ops', alerts: ['PinJobTimeouts'], targets: [Target.query(`sum by (result) (${perSecond('pin_jobs_total')})`, '{{result}}')] }),
         new Panel({ title: 'Acks histogram', type: 'heatmap', width: 24, targets: [Target.buckets(`sum by (le) (increase(pin_ack_count_bucket[$__rate_interval]))`)] }),
         new Panel({ title: 'Backend latency p95', type: 'timeseries', unit: 'ms', targets: [Target.query(quantileBy(0.95, 'backend_latency_ms', 'backend'), '{{backend}}')] }),
         new Panel({ title: 'Backend errors', type: 'timeseries', unit: 'ops', targets: [Target.query(`sum by (backend) (${perSecond('backend_errors_total')})`, '{{backend}}')] }),

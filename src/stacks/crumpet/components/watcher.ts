@@ -85,6 +85,7 @@ export default statelessComponent<PlatformConfig>({
           type: 'timeseries',
           unit: 'percentunit',
           thresholds: [{ value: PROBE_SUCCESS_FLOOR }],
+          alerts: ['WatcherProbeSuccessLow'],
           targets: [Target.query(`sum by (node) (${perSecond('probe_success_total')}) / sum by (node) (${perSecond('probe_total')})`, '{{node}}')],
         }),
         new Panel({
@@ -92,6 +93,7 @@ export default statelessComponent<PlatformConfig>({
           type: 'timeseries',
           unit: 'percentunit',
           description: `Share of languages whose snapshot is at most ${FRESHNESS_BOUND_SECONDS} s old (the freshness SLO).`,
+          slos: ['freshness'],
           targets: [Target.query(`1 - ${sloRecord('crumpet', SNAPSHOT_STALE_RECORD)}`, 'compliant')],
         }),
         new Panel({

@@ -20,14 +20,23 @@ function alertThreshold(name: string): number {
 
 function cinOverview(): Dashboard {
   return new Dashboard({ uid: 'crumpet-cin-overview', title: 'Crumpet / CIN Overview', tags: ['crumpet', 'cin-node'] }).add(
-    new Panel({ title: 'QPS', type: 'stat', unit: 'reqps', width: 6, targets: [Target.query(`sum(${rate('cin_query_latency_ms_count')})`)] }),
-    new Panel({ title: 'WS clients', type: 'stat', width: 6, targets: [Target.query('sum(ws_clients)')] }),
+    new Panel({
+      title: 'QPS',
+      type: 'stat',
+      unit: 'reqps',
+      width: 6,
+      description: 'Searches answered per second by every CIN node of the namespace (the count of `cin_query_latency_ms`).',
+      targets: [Target.query(`sum(${rate('cin_query_latency_ms_count')})`)],
+    }),
+    new Panel({ title: 'WS clients', type: 'stat', width: 6, slos: ['websocket-uptime'], targets: [Target.query('sum(ws_clients)')] }),
     new Panel({ title: 'Ingest lag', type: 'timeseries', unit: 's', targets: [Target.query('max(ingest_lag_seconds)', 'lag')] }),
     new Panel({
       title: 'Query latency p50/p95 by ranker',
       type: 'timeseries',
       unit: 'ms',
       thresholds: [{ value: READ_LATENCY_BOUND_MS, color: 'orange' }, { value: alertThreshold('SearchLatencyHigh') }],
+      alerts: ['SearchLatencyHigh'],
+      slos: ['read-latency'],
       targets: [
         Target.query(quantile(0.5, 'cin_query_latency_ms', 'ranker'), 'p50 {{ranker}}'),
         Target.query(quantile(0.95, 'cin_query_latency_ms', 'ranker'), 'p95 {{ranker}}'),
@@ -38,6 +47,8 @@ function cinOverview(): Dashboard {
       type: 'timeseries',
       unit: 's',
       thresholds: [{ value: FRESHNESS_BOUND_SECONDS, color: 'orange' }, { value: alertThreshold('SnapshotStale') }],
+      alerts: ['SnapshotStale'],
+      slos: ['freshness'],
       targets: [Target.query('max by (lang) (snapshot_age_seconds)', '{{lang}}')],
     }),
   );
@@ -61,7 +72,7 @@ function edge(inputs: DashboardInputs): Dashboard {
     });
   });
   return new Dashboard({ uid: 'crumpet-edge', title: 'Crumpet / Edge', tags: ['crumpet', 'envoy-edge'] }).add(
-    new Panel({ title: 'Responses 2xx/4xx/5xx', type: 'timeseries', unit: 'reqps', width: 24, targets: classes }),
+    new Panel({ title: 'Responses 2xx/4xx/5xx', type: 'timeseries', unit: 'reqps', width: 24, slos: ['availability'], targets: classes }),
     new Panel({
       title: 'H/2 streams',
       type: 'timeseries',
@@ -84,16 +95,68 @@ function edge(inputs: DashboardInputs): Dashboard {
   );
 }
 
+/** The attestation kinds the watchers submit (`attest_<kind>_submissions_total`). */
+const ATTESTATIONS = ['uptime', 'freshness'] as const;
+const submissions = (kind: string): string => `attest_${kind}_submissions_total`;
+
+/**
+ * The Node Rewards view of spec section 7.4: epoch timers and attestation volumes. Both come
+ * from the chain as the watchers read it over direct RPC (the spec allows a subgraph or direct
+ * RPC): the epoch's end, and each attestation transaction's status.
+ */
 function nodeRewards(): Dashboard {
-  const attestations = (kind: string): Target => Target.query(`sum(increase(attest_${kind}_submissions_total[1h]))`, kind);
   return new Dashboard({
     uid: 'crumpet-node-rewards',
     title: 'Crumpet / Node Rewards',
     tags: ['crumpet', 'watcher'],
-    description: 'Reward epochs and the attestations the watchers submitted for them.',
+    description: 'Reward epochs and the attestations the watchers submitted for them, read from the chain over direct RPC by the watchers.',
   }).add(
-    new Panel({ title: 'Epoch time remaining', type: 'stat', unit: 's', width: 8, targets: [Target.query('max(epoch_end_timestamp_seconds) - time()')] }),
-    new Panel({ title: 'Attestation volumes', type: 'timeseries', unit: 'short', width: 16, targets: [attestations('uptime'), attestations('freshness')] }),
+    new Panel({
+      title: 'Epoch time remaining',
+      type: 'stat',
+      unit: 's',
+      width: 8,
+      description: 'Seconds until the current reward epoch ends (`epoch_end_timestamp_seconds` minus now).',
+      targets: [Target.query('max(epoch_end_timestamp_seconds) - time()')],
+    }),
+    new Panel({
+      title: 'Epoch ends at',
+      type: 'stat',
+      unit: 'dateTimeAsIso',
+      width: 8,
+      description: 'When the current reward epoch ends, as the chain reports it (`epoch_end_timestamp_seconds`).',
+      targets: [Target.query('max(epoch_end_timestamp_seconds) * 1000')],
+    }),
+    new Panel({
+      title: 'Attestations in the time range',
+      type: 'stat',
+      unit: 'short',
+      width: 8,
+      description: 'Attestation transactions the watchers submitted over the time range picked, by kind, whatever their status.',
+      targets: ATTESTATIONS.map((k) => Target.query(`sum(increase(${submissions(k)}[$__range]))`, k)),
+    }),
+    new Panel({
+      title: 'Epoch countdown',
+      type: 'timeseries',
+      unit: 's',
+      description: 'Seconds left in the reward epoch at each point: each jump up is an epoch boundary, so the spacing of the jumps is the epoch length.',
+      targets: [Target.query('max(epoch_end_timestamp_seconds) - time()', 'remaining')],
+    }),
+    new Panel({
+      title: 'Attestation volumes',
+      type: 'timeseries',
+      unit: 'short',
+      description: 'Attestation transactions submitted per hour, by kind (uptime: the probes of the nodes; freshness: their snapshot ages).',
+      targets: ATTESTATIONS.map((k) => Target.query(`sum(${rate(submissions(k))}) * 3600`, k)),
+    }),
+    new Panel({
+      title: 'Attestations by chain status',
+      type: 'timeseries',
+      unit: 'ops',
+      width: 24,
+      description: 'Attestation transactions per second by kind and by the status the chain gave them: a failed or reverted attestation earns no reward.',
+      targets: ATTESTATIONS.map((k) => Target.query(`sum by (status) (${rate(submissions(k))})`, `${k} {{status}}`)),
+    }),
   );
 }
 

@@ -46,13 +46,14 @@ export default defineComponent<StemedbSettings, StemedbConfig>({
     uid: 'stemedb-overview',
     build: (uid) =>
       new Dashboard({ uid, title: 'StemeDB', tags: ['stemedb'] }).add(
-        new Panel({ title: 'Members up', type: 'stat', width: 6, targets: [Target.query(`sum(up{job="${API_SERVICE}"})`)] }),
+        new Panel({ title: 'Members up', type: 'stat', width: 6, alerts: ['StemeDBPodNotRunning'], targets: [Target.query(`sum(up{job="${API_SERVICE}"})`)] }),
         new Panel({ title: 'Requests by status', type: 'timeseries', unit: 'reqps', width: 18, targets: [Target.query(`sum by (status) (${perSecond('stemedb_http_requests_total')})`, '{{status}}')] }),
         new Panel({
           title: 'WAL fsync p99 by member',
           type: 'timeseries',
           unit: 's',
           thresholds: [{ value: alertThreshold('StemeDBWALLatencyHigh') }],
+          alerts: ['StemeDBWALLatencyHigh'],
           targets: [Target.query(`histogram_quantile(0.99, sum by (pod, le) (${perSecond('stemedb_wal_fsync_latency_seconds_bucket')}))`, '{{pod}}')],
         }),
         new Panel({
@@ -60,6 +61,7 @@ export default defineComponent<StemedbSettings, StemedbConfig>({
           type: 'timeseries',
           unit: 'percentunit',
           thresholds: [{ value: alertThreshold('StemeDBErrorRateHigh') }],
+          alerts: ['StemeDBErrorRateHigh'],
           targets: [Target.query(`sum(${perSecond('stemedb_http_requests_total{status=~"5.."}')}) / sum(${perSecond('stemedb_http_requests_total')})`, '5xx')],
         }),
         new Panel({
@@ -68,6 +70,7 @@ export default defineComponent<StemedbSettings, StemedbConfig>({
           unit: 'percentunit',
           width: 24,
           thresholds: [{ value: alertThreshold('StemeDBDataVolumeNearlyFull') }],
+          alerts: ['StemeDBDataVolumeNearlyFull'],
           targets: [Target.query(`${STEMEDB_ALERTS.find((a) => a.name === 'StemeDBDataVolumeNearlyFull')!.query}`, '{{persistentvolumeclaim}}')],
         }),
       ),
