@@ -66,9 +66,11 @@ function loaderModule(listings) {
     'globalThis[MODULE_LOADER] = async (url) => {',
     '  const own = bundled.get(url);',
     '  if (own) return own();',
-    "  tsx ??= import('tsx/esm/api').then((api) => api.register());",
+    "  tsx ??= Promise.all([import('tsx/esm/api').then((api) => api.register()), import('tsx/cjs/api').then((api) => api.register())]);",
     '  await tsx;',
-    '  return import(url);',
+    '  const module = await import(url);',
+    "  // A file tsx compiled as CommonJS: its exports object, ES-module flag and all, is the default.",
+    '  return module.default?.__esModule ? module.default : module;',
     '};',
   ].join('\n');
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, runEntry, synthesizedCopy, tempDir, treeDigest } from '../_helpers.ts';
+import { PROJECT_ROOT, runCli, runEntry, synthesizedCopy, tempDir, treeDigest } from '../_helpers.ts';
 
 /*
  * The synth as users run it, `npm run synth`, as processes: a signal stops it without any write
@@ -59,13 +59,25 @@ describe('synth CLI | as a process', () => {
       return ['--stack', 'crumpet', '--env-dir', dir];
     }, /^\[qa\] .*qa\.ts:2:8: Unexpected ","$/m],
     ['--out a device', () => ['--out', '/dev/null'], /^output root \/dev\/null is not a directory$/m],
-  ])('GIVEN %s WHEN the real CLI runs THEN it exits 1 with one line per problem and no stack trace', async (_, args, message) => {
-    const root = tempDir('process-bad');
-    const run = await runEntry('src/main.ts', ['--out', root, ...args(tempDir('process-envs'))]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^synth: nothing was written; 1 problem:\n/);
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stdout).toBe('');
+  ])('GIVEN %s WHEN the real CLI runs (bundled, and from the sources) THEN it exits 1 with one line per problem and no stack trace', async (_, args, message) => {
+    const envs = tempDir('process-envs');
+    const argv = ['--out', tempDir('process-bad'), ...args(envs)];
+    for (const run of [await runCli('synth', argv), await runEntry('src/main.ts', argv)]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^synth: nothing was written; 1 problem:\n/);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(run.stdout).toBe('');
+    }
+  });
+
+  it('GIVEN an --env-dir environment importing one of the stack\'s WHEN the bundled CLI runs it THEN it is synthesized from that file', async () => {
+    const envs = tempDir('process-envs');
+    writeFileSync(join(envs, 'qa.ts'), `import s from ${JSON.stringify(join(PROJECT_ROOT, 'src/stacks/crumpet/environments/staging.ts'))};\nexport default { ...s, name: 'qa' };\n`);
+    const root = tempDir('process-env-dir');
+    const run = await runCli('synth', ['--out', root, '--stack', 'crumpet', '--env-dir', envs]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(existsSync(join(root, 'dist/qa'))).toBe(true);
   });
 });

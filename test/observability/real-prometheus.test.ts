@@ -267,11 +267,14 @@ beforeAll(async () => {
   for (const r of all) results.set(`${r.stack}/${r.env}`, r);
 }, 120_000);
 
-/** `expr` with a matcher on a label nothing carries added to its first selector without matchers; undefined when it has none. */
+/** `expr` with a matcher on a label nothing carries added to its first selector; undefined when it has none. */
 function withForeignLabel(expr: string): string | undefined {
-  const plain = selectors(parseable(expr)).find((sel) => sel.matchers.length === 0 && sel.metric !== '');
-  const at = plain ? new RegExp(`\\b${plain.metric}\\b(?![{\\w:])`) : undefined;
-  return plain && at!.test(expr) ? expr.replace(at!, `${plain.metric}{label_no_series_carries="x"}`) : undefined;
+  const first = selectors(parseable(expr)).find((sel) => sel.metric !== '');
+  if (!first) return undefined;
+  const braced = new RegExp(`\\b${first.metric}\\{`);
+  if (braced.test(expr)) return expr.replace(braced, `${first.metric}{label_no_series_carries="x",`);
+  const bare = new RegExp(`\\b${first.metric}\\b(?![{\\w:])`);
+  return bare.test(expr) ? expr.replace(bare, `${first.metric}{label_no_series_carries="x"}`) : undefined;
 }
 
 /**

@@ -107,6 +107,7 @@ export const SEED_DIFFERENCES: readonly SeedDifference[] = [
   ...d('PrometheusRule/stemedb-alerts', 'fix', 'the seed divides each 5xx series by itself (one-to-one on `status`), so any 5xx reads as 100%; ours sums both sides', `${RULES}[StemeDBErrorRateHigh].expr`),
   ...d('PrometheusRule/stemedb-alerts', 'fix', 'the container is `stemedb`; the 0/1 gauge is compared with 0.5 so promtool can test either side of the threshold', `${RULES}[StemeDBOOMKilled].expr`),
   ...d('PrometheusRule/stemedb-alerts', 'library', 'the threshold group is named `<stack>.alerts`', 'spec.groups[stemedb.alerts].name'),
+  ...d('PrometheusRule/stemedb-alerts', 'library', 'a missing-data alert per exporter whose series feed an alert: without it the seed\'s alerts go silent when their series vanish', ...['KubeletDataMissing', 'PrometheusDataMissing', 'StemedbDataMissing'].map((a) => `${RULES}[${a}]`)),
   ...d('NetworkPolicy/stemedb-api', 'names', 'policies are named after their workload', 'metadata.name'),
   ...d('NetworkPolicy/stemedb-api', 'labels', STANDARD, 'spec.podSelector.matchLabels'),
   ...d('NetworkPolicy/stemedb-api', 'hardening', 'exactly the flows needed: Traefik pods (not all of kube-system) and Prometheus pods (not all of monitoring) and the backup job to the HTTP port; no egress (DNS from the namespace-wide allow-dns policy, the backup job\'s HTTPS to the object store in its own policy, secrets fetched by the operator, not the members)', 'spec.ingress', 'spec.egress'),
