@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -20,14 +21,15 @@ export interface FiredAlert {
  * promtool runs the model's unit tests against those rules and must pass, so the labels and
  * annotations each firing case expects are exactly the ones Prometheus produced.
  */
-export function firedAlerts(model: ObservabilityModel, groups: readonly RuleGroup[], namespace: string, dir: string): FiredAlert[] {
+export async function firedAlerts(model: ObservabilityModel, groups: readonly RuleGroup[], namespace: string, dir: string): Promise<FiredAlert[]> {
   requireTool('promtool');
   mkdirSync(join(dir, 'tests'), { recursive: true });
   writeFileSync(join(dir, 'alerts.yaml'), generatedYaml({ groups }));
   const tests = model.rules.unitTests('../alerts.yaml', namespace);
   for (const [name, content] of tests) writeFileSync(join(dir, 'tests', name), content);
   try {
-    execFileSync('promtool', ['test', 'rules', ...tests.keys()], { cwd: join(dir, 'tests'), encoding: 'utf8', stdio: 'pipe' });
+    // Awaited, not synchronous: the burn-rate tests take a minute, and the worker must keep answering vitest meanwhile.
+    await promisify(execFile)('promtool', ['test', 'rules', ...tests.keys()], { cwd: join(dir, 'tests'), encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   } catch (e: any) {
     throw new Error(`promtool fails on the rules deployed in ${namespace}: ${e.stdout}${e.stderr}`);
   }

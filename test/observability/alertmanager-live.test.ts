@@ -83,7 +83,7 @@ describe('Alertmanager as deployed | inhibition and notifications (real Alertman
     namespace = (await loadEnvironment(ENV)).namespace;
     const { groups, alerting } = deployed(ENV);
     const dir = tempDir('alertmanager-live');
-    fired = firedAlerts(model, groups, namespace, join(dir, 'prometheus'));
+    fired = await firedAlerts(model, groups, namespace, join(dir, 'prometheus'));
     await receivers.start();
     am = new LiveAlertmanager(forTest(operatorAlertmanagerConfig([alerting], SECRET_VALUES), receivers), dir);
     await am.start();

@@ -182,13 +182,13 @@ describe('Observability | promtool', () => {
     expect(out).toMatch(new RegExp(`SUCCESS: ${rules} rules found`));
   });
 
-  it('GIVEN one unit test per alert THEN each fires past its threshold after its for and stays silent just under', () => {
+  it('GIVEN one unit test per alert THEN each fires past its threshold after its for and stays silent just under', async () => {
     requireTool('promtool');
     const root = writeOps();
     const dir = join(root, 'ops/prometheus/tests');
     const model = crumpetObservability();
     expect(readdirSync(dir)).toHaveLength(model.rules.alerts.length + model.rules.slos.length);
-    expect(promtoolFailures(model, dir)).toEqual([]);
+    expect(await promtoolFailures(model, dir)).toEqual([]);
     // The burn-rate alerts' window tests span their long window (up to 3 days of samples).
   }, 300_000);
 });

@@ -26,7 +26,7 @@ const alert = (series: AlertDefinition['series']): AlertDefinition => ({
   series,
 });
 
-function failures(a: AlertDefinition): string[] {
+function failures(a: AlertDefinition): Promise<string[]> {
   const model = new ObservabilityModel({
     name: 'probe',
     opsRoot: 'ops',
@@ -45,17 +45,17 @@ function failures(a: AlertDefinition): string[] {
 }
 
 describe('promtool tests of declared alerts |', () => {
-  it('GIVEN test input that follows the value asked for THEN promtool passes', () => {
-    expect(failures(alert((v, _t, steps) => [constant('queue_depth', v, steps)]))).toEqual([]);
+  it('GIVEN test input that follows the value asked for THEN promtool passes', async () => {
+    expect(await failures(alert((v, _t, steps) => [constant('queue_depth', v, steps)]))).toEqual([]);
   });
 
-  it('GIVEN test input that never reaches the threshold THEN the failure names the component and the alert', () => {
-    const lines = failures(alert((_v, _t, steps) => [constant('queue_depth', 1, steps)]));
+  it('GIVEN test input that never reaches the threshold THEN the failure names the component and the alert', async () => {
+    const lines = await failures(alert((_v, _t, steps) => [constant('queue_depth', 1, steps)]));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^component search-api: alert QueueDeep's promtool test \(queue-deep\.yaml\) fails: /);
   });
 
-  it('GIVEN test input that is always past the threshold THEN the silent case fails, naming the component', () => {
-    expect(failures(alert((_v, _t, steps) => [constant('queue_depth', 1000, steps)]))).toEqual([expect.stringMatching(/^component search-api: alert QueueDeep/)]);
+  it('GIVEN test input that is always past the threshold THEN the silent case fails, naming the component', async () => {
+    expect(await failures(alert((_v, _t, steps) => [constant('queue_depth', 1000, steps)]))).toEqual([expect.stringMatching(/^component search-api: alert QueueDeep/)]);
   });
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -31,7 +31,7 @@ describe('Adding a component |', () => {
   const envs = listEnvironments(CRUMPET_MODEL.environmentsDir);
   let synth: { status: number | null; stdout: string; stderr: string };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     for (const d of ['src', 'imports']) cpSync(join(PROJECT_ROOT, d), join(copy, d), { recursive: true });
     cpSync(join(PROJECT_ROOT, 'package.json'), join(copy, 'package.json'));
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'));
@@ -45,7 +45,12 @@ describe('Adding a component |', () => {
       expect(text, `${env}.ts has a components map`).toMatch(/^ {2}components: \{$/m);
       writeFileSync(file, text.replace(/^ {2}components: \{$/m, `  components: {\n${environmentLine(env)}`));
     }
-    synth = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--out', out], { cwd: copy, encoding: 'utf8' });
+    // Awaited, not synchronous: the worker keeps answering vitest while the copy synthesizes.
+    synth = await new Promise((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'src/main.ts', '--out', out], { cwd: copy, encoding: 'utf8', maxBuffer: 16 * 2 ** 20 }, (err, stdout, stderr) => {
+        resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      });
+    });
   }, 120_000);
 
   it('GIVEN the fixture THEN it is one file of at most 60 lines, and each environment gains one line', () => {

@@ -48,8 +48,8 @@ describe('Mirror observability |', async () => {
     expect(out).toMatch(/SUCCESS/);
   });
 
-  it('GIVEN the generated promtool tests THEN every alert fires past its threshold and stays silent just before it', () => {
-    expect(promtoolFailures(model, join(root, 'ops/mirror/prometheus/tests'))).toEqual([]);
+  it('GIVEN the generated promtool tests THEN every alert fires past its threshold and stays silent just before it', async () => {
+    expect(await promtoolFailures(model, join(root, 'ops/mirror/prometheus/tests'))).toEqual([]);
   });
 
   it('GIVEN a sync last successful one minute past the bound THEN it fires; one minute before the bound THEN it stays silent', () => {

@@ -27,12 +27,12 @@ describe('StemeDB | observability', () => {
     for (const a of model.rules.alerts) expect(runbooks.has(a.runbook), a.rule.alert).toBe(true);
   });
 
-  it('GIVEN the generated promtool tests WHEN promtool runs them THEN every alert fires just past its threshold and stays silent just before it', () => {
+  it('GIVEN the generated promtool tests WHEN promtool runs them THEN every alert fires just past its threshold and stays silent just before it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'stemedb-ops-'));
     for (const [path, content] of model.files()) {
       mkdirSync(dirname(join(root, path)), { recursive: true });
       writeFileSync(join(root, path), content);
     }
-    expect(promtoolFailures(model, join(root, model.paths.tests))).toEqual([]);
+    expect(await promtoolFailures(model, join(root, model.paths.tests))).toEqual([]);
   });
 });
