@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { KUBE_VERSION } from '../../src/render/helm/index.ts';
 import { CHARTS, HELMS } from './_helm.ts';
 
 /*
@@ -40,5 +41,29 @@ describe.each(HELMS)('Helm | chart metadata | $name', (h) => {
     const meta = yaml.load(readFileSync(join(CHARTS, chart, 'Chart.yaml'), 'utf8')) as Obj;
     expect(meta.home).toMatch(/^https:\/\//);
     expect(meta.maintainers.length).toBeGreaterThan(0);
+  });
+});
+
+/** Every chart of charts-out/ (the umbrella too), with an overlay of one environment, and whether it has dependencies. */
+const allCharts = readdirSync(CHARTS)
+  .filter((c) => existsSync(join(CHARTS, c, 'Chart.yaml')))
+  .map((c) => ({ chart: c, overlay: readdirSync(join(CHARTS, c)).filter((f) => /^values-.+\.yaml$/.test(f)).sort()[0]!, meta: yaml.load(readFileSync(join(CHARTS, c, 'Chart.yaml'), 'utf8')) as Obj }));
+
+describe('Helm | kubeVersion', () => {
+  it.each(allCharts)('GIVEN chart $chart THEN Chart.yaml declares the Kubernetes versions its objects need', ({ meta }) => {
+    expect(meta.kubeVersion).toBe(KUBE_VERSION);
+  });
+});
+
+describe.each(HELMS)('Helm | kubeVersion | $name', (h) => {
+  // The umbrella renders only with its dependencies built (umbrella-chart.test.ts); the rule is Helm's, the same for every chart.
+  it.each(allCharts.filter((c) => !c.meta.dependencies))('GIVEN chart $chart THEN it renders for Kubernetes 1.28 (and an EKS build of it) and is refused for 1.27', async ({ chart, overlay }) => {
+    const dir = join(CHARTS, chart);
+    const render = (version: string) => h.run('template', chart, dir, '-f', join(dir, overlay), '--kube-version', version);
+    expect((await render('1.28.0')).code).toBe(0);
+    expect((await render('v1.28.3-eks-1234567')).code).toBe(0);
+    const old = await render('1.27.9');
+    expect(old.code).not.toBe(0);
+    expect(old.stderr).toMatch(/kubeVersion|incompatible with Kubernetes/i);
   });
 });

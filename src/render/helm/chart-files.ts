@@ -233,6 +233,14 @@ spec:
 `;
 }
 
+/**
+ * The Kubernetes versions every chart needs (Chart.yaml `kubeVersion`): the objects are built
+ * with cdk8s-plus-28 against the 1.28 API (autoscaling/v2, policy/v1, batch/v1 CronJobs, Pod
+ * Security labels). The `-0` admits the pre-release builds managed clusters report
+ * (`v1.28.3-eks-...`), which a plain `>=1.28.0` refuses.
+ */
+export const KUBE_VERSION = '>=1.28.0-0';
+
 /** The chart's files, by path relative to the chart folder; `metadata` names the stack publishing it. */
 export function chartFiles(spec: HelmChartSpec, metadata: ChartMetadata): Map<string, string> {
   const files = new Map<string, string>();
@@ -246,6 +254,7 @@ export function chartFiles(spec: HelmChartSpec, metadata: ChartMetadata): Map<st
         type: 'application',
         version: spec.version,
         appVersion: spec.appVersion,
+        kubeVersion: KUBE_VERSION,
         home: metadata.home,
         maintainers: metadata.maintainers.map((m) => ({ ...m })),
         ...(spec.dependencies ? { dependencies: spec.dependencies.map((d) => ({ ...d })) } : {}),
