@@ -1,5 +1,4 @@
 import { load } from 'js-yaml';
-import { diffUnits, type UnitChange } from './unit-change.ts';
 
 type Rule = Record<string, unknown>;
 
@@ -19,9 +18,4 @@ export function parseRules(text: string): Map<string, Rule> {
     }
   }
   return out;
-}
-
-/** The rules added, removed and changed (expr, for, labels, annotations) in one rule file, sorted. */
-export function diffRules(group: string, base: ReadonlyMap<string, Rule>, head: ReadonlyMap<string, Rule>): UnitChange[] {
-  return diffUnits(group, 'alert', base, head);
 }

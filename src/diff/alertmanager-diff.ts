@@ -1,5 +1,4 @@
 import { load } from 'js-yaml';
-import { diffUnits, type UnitChange } from './unit-change.ts';
 
 type Section = Record<string, unknown>;
 
@@ -55,9 +54,4 @@ export function parseAlertmanager(text: string): Map<string, Section> {
     put(out, `inhibit:${side('source_matchers')} -> ${side('target_matchers')}`, rule);
   }
   return out;
-}
-
-/** The routes, receivers and inhibit rules added, removed and changed in one configuration, sorted. */
-export function diffAlertmanager(group: string, base: ReadonlyMap<string, Section>, head: ReadonlyMap<string, Section>): UnitChange[] {
-  return diffUnits(group, 'routing', base, head);
 }

@@ -1,4 +1,3 @@
-import { diffUnits, type UnitChange } from './unit-change.ts';
 
 type Panel = Record<string, unknown>;
 
@@ -26,9 +25,4 @@ export function parseDashboard(text: string): Map<string, Panel> {
   };
   visit(panels);
   return out;
-}
-
-/** The panels added, removed and changed in one dashboard file, sorted. */
-export function diffDashboards(group: string, base: ReadonlyMap<string, Panel>, head: ReadonlyMap<string, Panel>): UnitChange[] {
-  return diffUnits(group, 'panel', base, head);
 }

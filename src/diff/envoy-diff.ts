@@ -1,5 +1,4 @@
 import { load } from 'js-yaml';
-import { diffUnits, type UnitChange } from './unit-change.ts';
 
 type Resource = Record<string, unknown>;
 
@@ -46,9 +45,4 @@ export function parseEnvoy(text: string): Map<string, Resource> {
     out.set(`listener:${name}`, splitRoutes(listener, name, out));
   }
   return out;
-}
-
-/** The clusters, listeners and routes added, removed and changed in one bootstrap, sorted. */
-export function diffEnvoy(group: string, base: ReadonlyMap<string, Resource>, head: ReadonlyMap<string, Resource>): UnitChange[] {
-  return diffUnits(group, 'envoy', base, head);
 }

@@ -1,15 +1,23 @@
 import { dirname } from 'node:path';
-import { ALERTMANAGER_FILE, diffAlertmanager, parseAlertmanager } from './alertmanager-diff.ts';
-import { ALERT_FILE, diffRules, parseRules } from './alert-diff.ts';
-import { DASHBOARD_FILE, diffDashboards, parseDashboard } from './dashboard-diff.ts';
-import { diffEnvoy, ENVOY_FILE, parseEnvoy } from './envoy-diff.ts';
+import { ALERTMANAGER_FILE, parseAlertmanager } from './alertmanager-diff.ts';
+import { ALERT_FILE, parseRules } from './alert-diff.ts';
+import { DASHBOARD_FILE, parseDashboard } from './dashboard-diff.ts';
+import { ENVOY_FILE, parseEnvoy } from './envoy-diff.ts';
 import { diffFlows } from './flow-diff.ts';
 import { countLineChanges } from './line-diff.ts';
 import { diffManifests, parseManifests } from './manifest-diff.ts';
-import type { UnitChange } from './unit-change.ts';
+import { diffUnits, type UnitChange, type UnitKind } from './unit-change.ts';
 
 /** File contents by path relative to the output root (`dist/prod/web.k8s.yaml`). */
 export type OutputFiles = ReadonlyMap<string, string>;
+
+/** The ops files compared by their own units (rules, panels, Envoy resources, routes), and how each is parsed into them. */
+const UNIT_FILES: readonly { readonly file: RegExp; readonly kind: UnitKind; readonly parse: (text: string) => ReadonlyMap<string, unknown> }[] = [
+  { file: ALERT_FILE, kind: 'alert', parse: parseRules },
+  { file: DASHBOARD_FILE, kind: 'panel', parse: parseDashboard },
+  { file: ENVOY_FILE, kind: 'envoy', parse: parseEnvoy },
+  { file: ALERTMANAGER_FILE, kind: 'routing', parse: parseAlertmanager },
+];
 
 /** Within a folder, objects first, then the flows they allow, then the units of other files. */
 const KIND_ORDER: readonly UnitChange['kind'][] = ['object', 'flow', 'alert', 'panel', 'envoy', 'routing', 'file'];
@@ -58,20 +66,9 @@ export function diffOutputs(base: OutputFiles, head: OutputFiles): UnitChange[] 
     const before = base.get(path);
     const after = head.get(path);
     if (before === after) continue;
-    if (ALERT_FILE.test(path)) {
-      changes.push(...diffRules(path, parseRules(before ?? ''), parseRules(after ?? '')));
-      continue;
-    }
-    if (DASHBOARD_FILE.test(path)) {
-      changes.push(...diffDashboards(path, parseDashboard(before ?? ''), parseDashboard(after ?? '')));
-      continue;
-    }
-    if (ENVOY_FILE.test(path)) {
-      changes.push(...diffEnvoy(path, parseEnvoy(before ?? ''), parseEnvoy(after ?? '')));
-      continue;
-    }
-    if (ALERTMANAGER_FILE.test(path)) {
-      changes.push(...diffAlertmanager(path, parseAlertmanager(before ?? ''), parseAlertmanager(after ?? '')));
+    const units = UNIT_FILES.find((u) => u.file.test(path));
+    if (units) {
+      changes.push(...diffUnits(path, units.kind, units.parse(before ?? ''), units.parse(after ?? '')));
       continue;
     }
     const change = fileChange(path, before, after);

@@ -23,7 +23,12 @@ const GRAFANA_RANGE_VARIABLES = /\$__(rate_interval|interval|range)\b/g;
  * duration of the same length, so the tree's offsets are those of `expr` itself.
  */
 export function promqlTree(expr: string): ReturnType<Parser['parse']> {
-  return parser().parse(expr.replace(GRAFANA_RANGE_VARIABLES, (v) => `${'1'.repeat(v.length - 1)}s`));
+  return parser().parse(asPromql(expr));
+}
+
+/** `expr` with each Grafana interval variable as a duration of the same length (`$__rate_interval` as `1111111111111111s`). */
+function asPromql(expr: string): string {
+  return expr.replace(GRAFANA_RANGE_VARIABLES, (v) => `${'1'.repeat(v.length - 1)}s`);
 }
 
 /** A selector's matcher on `le`: the histogram bucket it reads. */
@@ -46,7 +51,7 @@ const parsed = new Map<string, Parsed>();
 function parse(expr: string): Parsed {
   const cached = parsed.get(expr);
   if (cached) return cached;
-  const text = expr.replace(GRAFANA_RANGE_VARIABLES, '5m');
+  const text = asPromql(expr);
   const problems: string[] = [];
   const metrics: string[] = [];
   const buckets: BucketMatcher[] = [];
