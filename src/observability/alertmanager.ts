@@ -1,3 +1,10 @@
+import {
+  AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType as InhibitSourceMatch,
+  AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType as InhibitTargetMatch,
+  AlertmanagerConfigSpecRouteMatchersMatchType as RouteMatch,
+  type AlertmanagerConfigSpec,
+  type AlertmanagerConfigSpecReceivers,
+} from '../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import type { Priority } from './alerts.ts';
 import { generatedYaml, WATCHDOG_ALERT } from './rule-set.ts';
 
@@ -141,4 +148,85 @@ export function alertmanagerFile(r: AlertRouting, scopeLabels: readonly string[]
       equal: [...scopeLabels],
     })),
   });
+}
+
+/**
+ * The routing as prometheus-operator's AlertmanagerConfig spec, the same routes, receivers and
+ * inhibitions as {@link alertmanagerFile}; credentials stay in their Secret. The operator matches
+ * only alerts of the object's namespace (its default `OnNamespace` strategy), which every alert
+ * carries: from its series, or as a static label for the Watchdog.
+ */
+export function alertmanagerConfigSpec(r: AlertRouting, scopeLabels: readonly string[]): AlertmanagerConfigSpec {
+  const secret = (key: string) => ({ name: RECEIVER_SECRET.name, key });
+  const receivers: AlertmanagerConfigSpecReceivers[] = r.receivers.map((rc) => {
+    switch (rc.kind) {
+      case 'pagerduty':
+        return {
+          name: rc.name,
+          pagerdutyConfigs: [
+            {
+              routingKey: secret(RECEIVER_SECRET.pagerdutyRoutingKey),
+              severity: rc.severity,
+              description: NOTIFICATION.title,
+              details: Object.entries(PAGERDUTY_DETAILS).map(([key, value]) => ({ key, value })),
+              pagerDutyLinkConfigs: [{ href: NOTIFICATION.runbook, alt: 'Runbook' }],
+              sendResolved: true,
+            },
+          ],
+        };
+      case 'chat':
+        return {
+          name: rc.name,
+          slackConfigs: [
+            { apiUrl: secret(RECEIVER_SECRET.slackWebhookUrl), channel: rc.channel, title: NOTIFICATION.title, titleLink: NOTIFICATION.runbook, text: NOTIFICATION.text, sendResolved: true },
+          ],
+          emailConfigs: [
+            {
+              to: rc.email,
+              from: r.email.from,
+              smarthost: r.email.smarthost,
+              requireTls: false,
+              headers: [{ key: 'Subject', value: NOTIFICATION.title }],
+              text: NOTIFICATION.text,
+              html: NOTIFICATION.html,
+              sendResolved: true,
+            },
+          ],
+        };
+      case 'heartbeat':
+        return {
+          name: rc.name,
+          webhookConfigs: [{ url: rc.url, httpConfig: { authorization: { credentials: secret(RECEIVER_SECRET.heartbeatToken) } }, sendResolved: false }],
+        };
+    }
+  });
+  const heartbeat = heartbeatRoute(r);
+  return {
+    route: {
+      receiver: r.routes.P3,
+      groupBy: [...r.groupBy],
+      groupWait: r.groupWait,
+      groupInterval: r.groupInterval,
+      repeatInterval: r.repeatInterval,
+      routes: [
+        ...(heartbeat
+          ? [
+              {
+                receiver: heartbeat.receiver,
+                matchers: [{ name: 'alertname', value: WATCHDOG_ALERT, matchType: RouteMatch.VALUE_EQUALS }],
+                groupWait: heartbeat.groupWait,
+                repeatInterval: heartbeat.repeatInterval,
+              },
+            ]
+          : []),
+        ...PRIORITIES.map((p) => ({ receiver: r.routes[p], matchers: [{ name: 'priority', value: p, matchType: RouteMatch.VALUE_EQUALS }] })),
+      ],
+    },
+    receivers,
+    inhibitRules: inhibitions().map((i) => ({
+      sourceMatch: [{ name: 'priority', value: i.source, matchType: InhibitSourceMatch.VALUE_EQUALS }],
+      targetMatch: [{ name: 'priority', value: i.targets.join('|'), matchType: InhibitTargetMatch.VALUE_EQUAL_TILDE }],
+      equal: [...scopeLabels],
+    })),
+  };
 }

@@ -1,27 +1,14 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import {
-  AlertmanagerConfig,
-  AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType as InhibitSourceMatch,
-  AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType as InhibitTargetMatch,
-  AlertmanagerConfigSpecRouteMatchersMatchType as RouteMatch,
-  type AlertmanagerConfigSpecReceivers,
-} from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
+import { AlertmanagerConfig } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
 import { componentObservability, componentSlos, withGameDays, type AppLabels } from '../../lib/index.ts';
 import { typedApiObject } from '../../lib/_api-object.ts';
 import {
-  heartbeatRoute,
-  inhibitions,
-  NOTIFICATION,
-  PAGERDUTY_DETAILS,
-  WATCHDOG_ALERT,
+  alertmanagerConfigSpec,
   ObservabilityModel,
-  PRIORITIES,
-  RECEIVER_SECRET,
   telemetryPipelineFiles,
-  type AlertRouting,
   type SloDefinition,
   type EdgeBackendGroup,
   type Runbook,
@@ -143,7 +130,7 @@ export class Monitoring extends Construct {
         })),
       },
     });
-    if (this.model.routing) this.alertmanagerConfig(this.model.routing, this.model.scopeLabels, metadata('crumpet-alerting'));
+    if (this.model.routing) new AlertmanagerConfig(this, 'Alerting', { metadata: metadata('crumpet-alerting'), spec: alertmanagerConfigSpec(this.model.routing, this.model.scopeLabels) });
 
     // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
     let files: Map<string, string> | undefined;
@@ -161,86 +148,5 @@ export class Monitoring extends Construct {
     }
   }
 
-  /**
-   * The routing of the model as an AlertmanagerConfig; credentials stay in their Secret. The
-   * operator matches only alerts of this namespace (its default `OnNamespace` strategy), which
-   * every alert carries: from its series, or as a static label for the Watchdog.
-   */
-  private alertmanagerConfig(r: AlertRouting, scopeLabels: readonly string[], metadata: { name: string; labels: Record<string, string> }): void {
-    const secret = (key: string) => ({ name: RECEIVER_SECRET.name, key });
-    const receivers: AlertmanagerConfigSpecReceivers[] = r.receivers.map((rc) => {
-      switch (rc.kind) {
-        case 'pagerduty':
-          return {
-            name: rc.name,
-            pagerdutyConfigs: [
-              {
-                routingKey: secret(RECEIVER_SECRET.pagerdutyRoutingKey),
-                severity: rc.severity,
-                description: NOTIFICATION.title,
-                details: Object.entries(PAGERDUTY_DETAILS).map(([key, value]) => ({ key, value })),
-                pagerDutyLinkConfigs: [{ href: NOTIFICATION.runbook, alt: 'Runbook' }],
-                sendResolved: true,
-              },
-            ],
-          };
-        case 'chat':
-          return {
-            name: rc.name,
-            slackConfigs: [
-              { apiUrl: secret(RECEIVER_SECRET.slackWebhookUrl), channel: rc.channel, title: NOTIFICATION.title, titleLink: NOTIFICATION.runbook, text: NOTIFICATION.text, sendResolved: true },
-            ],
-            emailConfigs: [
-              {
-                to: rc.email,
-                from: r.email.from,
-                smarthost: r.email.smarthost,
-                requireTls: false,
-                headers: [{ key: 'Subject', value: NOTIFICATION.title }],
-                text: NOTIFICATION.text,
-                html: NOTIFICATION.html,
-                sendResolved: true,
-              },
-            ],
-          };
-        case 'heartbeat':
-          return {
-            name: rc.name,
-            webhookConfigs: [{ url: rc.url, httpConfig: { authorization: { credentials: secret(RECEIVER_SECRET.heartbeatToken) } }, sendResolved: false }],
-          };
-      }
-    });
-    const heartbeat = heartbeatRoute(r);
-    new AlertmanagerConfig(this, 'Alerting', {
-      metadata,
-      spec: {
-        route: {
-          receiver: r.routes.P3,
-          groupBy: [...r.groupBy],
-          groupWait: r.groupWait,
-          groupInterval: r.groupInterval,
-          repeatInterval: r.repeatInterval,
-          routes: [
-            ...(heartbeat
-              ? [
-                  {
-                    receiver: heartbeat.receiver,
-                    matchers: [{ name: 'alertname', value: WATCHDOG_ALERT, matchType: RouteMatch.VALUE_EQUALS }],
-                    groupWait: heartbeat.groupWait,
-                    repeatInterval: heartbeat.repeatInterval,
-                  },
-                ]
-              : []),
-            ...PRIORITIES.map((p) => ({ receiver: r.routes[p], matchers: [{ name: 'priority', value: p, matchType: RouteMatch.VALUE_EQUALS }] })),
-          ],
-        },
-        receivers,
-        inhibitRules: inhibitions().map((i) => ({
-          sourceMatch: [{ name: 'priority', value: i.source, matchType: InhibitSourceMatch.VALUE_EQUALS }],
-          targetMatch: [{ name: 'priority', value: i.targets.join('|'), matchType: InhibitTargetMatch.VALUE_EQUAL_TILDE }],
-          equal: [...scopeLabels],
-        })),
-      },
-    });
-  }
+
 }
