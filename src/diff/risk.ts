@@ -50,15 +50,22 @@ function addedItems(before: unknown, after: unknown): unknown[] {
   return (Array.isArray(after) ? after : []).filter((item) => !old.some((o) => sameValue(o, item)));
 }
 
-function containerImages(obj: unknown): string[] {
-  const images: string[] = [];
-  const visit = (v: unknown, key: string): void => {
-    if (key === 'image' && typeof v === 'string') images.push(v);
+/** Every value under a key named `key` anywhere in `value` that `accept` takes, in document order (not below a match). */
+function valuesAt<T>(value: unknown, key: string, accept: (v: unknown) => v is T): T[] {
+  const found: T[] = [];
+  const visit = (v: unknown, k: string): void => {
+    if (k === key && accept(v)) found.push(v);
     else if (Array.isArray(v)) v.forEach((x) => visit(x, ''));
-    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) visit(x, k);
+    else if (typeof v === 'object' && v !== null) for (const [child, x] of Object.entries(v)) visit(x, child);
   };
-  visit(get(obj, 'spec'), '');
-  return [...new Set(images)].sort();
+  visit(value, '');
+  return found;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+function containerImages(obj: unknown): string[] {
+  return [...new Set(valuesAt(get(obj, 'spec'), 'image', isString))].sort();
 }
 
 const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout'];
@@ -113,14 +120,7 @@ function alertRisks(c: UnitChange): Risk[] {
 
 /** The routes of a listener's virtual host, in order, as the listener unit keeps them. */
 function routeOrders(listener: unknown): string[][] {
-  const orders: string[][] = [];
-  const visit = (v: unknown, key: string): void => {
-    if (key === 'routes' && Array.isArray(v) && v.every((r) => typeof r === 'string')) orders.push(v as string[]);
-    else if (Array.isArray(v)) v.forEach((x) => visit(x, ''));
-    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) visit(x, k);
-  };
-  visit(listener, '');
-  return orders;
+  return valuesAt(listener, 'routes', (v): v is string[] => Array.isArray(v) && v.every(isString));
 }
 
 /**
