@@ -8,4 +8,5 @@ export * from './render-app.ts';
 export * from './stack.ts';
 export * from './synth-error.ts';
 export * from './synthesize.ts';
+export * from './validate-app.ts';
 export * from './yaml.ts';

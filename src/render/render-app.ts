@@ -5,6 +5,7 @@ import { GeneratedFile } from './generated-file.ts';
 import { ManifestFile } from './manifest-file.ts';
 import { validateObjects, type KubeObject } from './manifest-validator.ts';
 import { SynthError } from './synth-error.ts';
+import { validateApp } from './validate-app.ts';
 import { toYamlDocuments } from './yaml.ts';
 
 /** One chart rendered to one file. */
@@ -39,10 +40,7 @@ export interface RenderedEnvironment {
  * Throws a SynthError listing every problem; nothing is returned half-valid.
  */
 export async function renderApp(app: App, environment: string, folder = `dist/${environment}`): Promise<RenderedEnvironment> {
-  const issues: string[] = [];
-  for (const c of app.node.findAll()) {
-    for (const message of c.node.validate()) issues.push(`${c.node.path}: ${message}`);
-  }
+  const issues = validateApp(app);
   // Chart.toJson() would throw on these too, without the environment: report them first.
   if (issues.length > 0) throw new SynthError(environment, issues);
   const charts: RenderedChart[] = [];

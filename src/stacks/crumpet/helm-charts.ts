@@ -30,6 +30,7 @@ import {
   type Kube,
   type TemplateObject,
 } from '../../render/helm/index.ts';
+import { chartsJson } from '../../render/validate-app.ts';
 import { LANGUAGE_LABEL } from './cin-node.ts';
 import { CrumpetApp } from './crumpet-app.ts';
 import { CRUMPET_COMPONENTS, modelSchemas, type PlatformConfig } from './model/index.ts';
@@ -84,9 +85,9 @@ function releaseModel(model: PlatformConfig, s: Sentinels): PlatformConfig {
 
 /** The objects of `chart` in an app rendered from `model`. */
 function chartObjects(model: PlatformConfig, chart: string): Kube[] {
-  const found = new CrumpetApp(model).charts.find((c) => c.node.id === chart);
+  const found = chartsJson(new CrumpetApp(model), (c) => c.node.id === chart).get(chart);
   if (!found) throw new Error(`no chart "${chart}" in the platform`);
-  return found.toJson() as Kube[];
+  return found as Kube[];
 }
 
 /** Settings fields of a stateless component: replicas, resources and, when it autoscales, its ceiling. */
@@ -342,7 +343,7 @@ export const UMBRELLA_SWITCHES: readonly (UmbrellaSwitch & { readonly charts: re
 /** Each environment's objects by cdk8s chart, rendered with the release's namespace and name as markers. */
 function releaseObjects(configs: readonly PlatformConfig[], s: Sentinels): Map<string, Map<string, Kube[]>> {
   const release = { namespace: s.string('$.Release.Namespace'), instance: s.string('$.Release.Name') };
-  return new Map(configs.map((c) => [c.name, new Map(new CrumpetApp({ ...c, ...release }).charts.map((chart) => [chart.node.id, chart.toJson() as Kube[]] as const))] as const));
+  return new Map(configs.map((c) => [c.name, chartsJson(new CrumpetApp({ ...c, ...release })) as Map<string, Kube[]>] as const));
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type Kube,
   type Sentinels,
 } from '../../render/helm/index.ts';
+import { chartsJson } from '../../render/validate-app.ts';
 import { MIRROR_CHART, MIRROR_PART_OF, MirrorApp } from './mirror-app.ts';
 import { MIRROR_COMPONENTS, mirrorSchemas, type MirrorConfig } from './model/index.ts';
 import { MIRROR_RELEASE } from './model/defaults.ts';
@@ -68,9 +69,9 @@ function releaseModel(model: MirrorConfig, s: Sentinels): MirrorConfig {
 
 /** The objects of the `mirror` chart in an app rendered from `model`. */
 function chartObjects(model: MirrorConfig): Kube[] {
-  const found = new MirrorApp(model).charts.find((c) => c.node.id === MIRROR_CHART);
+  const found = chartsJson(new MirrorApp(model), (c) => c.node.id === MIRROR_CHART).get(MIRROR_CHART);
   if (!found) throw new Error(`no chart "${MIRROR_CHART}" in the mirror app`);
-  return found.toJson() as Kube[];
+  return found as Kube[];
 }
 
 /**

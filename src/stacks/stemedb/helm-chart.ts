@@ -1,5 +1,6 @@
 import { valueSchemas } from '../../lib/index.ts';
 import type { RenderedObjects } from '../../render/index.ts';
+import { chartsJson } from '../../render/validate-app.ts';
 import { chartFiles, componentChart, standardToggles, type ChartField, type ChartMetadata, type Kube, type Sentinels } from '../../render/helm/index.ts';
 import { modelSchemas, STEMEDB_COMPONENTS, type StemedbConfig } from './model/index.ts';
 import { STEMEDB } from './names.ts';
@@ -44,7 +45,7 @@ function releaseModel(m: StemedbConfig, s: Sentinels): StemedbConfig {
 
 /** Every charted object of an app rendered from `config`. */
 export function chartedObjects(config: StemedbConfig): Kube[] {
-  return new StemedbApp(config).charts.filter((c) => (CHARTED as readonly string[]).includes(c.node.id)).flatMap((c) => c.toJson() as Kube[]);
+  return [...chartsJson(new StemedbApp(config), (c) => (CHARTED as readonly string[]).includes(c.node.id)).values()].flat() as Kube[];
 }
 
 /** charts-out/stemedb/: the chart's files, by path relative to the output root. */
