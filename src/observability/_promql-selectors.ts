@@ -25,8 +25,16 @@ export interface VectorSelector {
 
 const unquote = (literal: string): string => (literal.startsWith('"') ? (JSON.parse(literal) as string) : literal.slice(1, -1));
 
+/* The alerts, their scoped copies and the dashboards' lint read the same expressions again: parse each once per process. */
+const selectorsOf = new Map<string, readonly VectorSelector[] | undefined>();
+
 /** Every vector selector of `expr`, in order; `undefined` when it does not parse. */
-export function vectorSelectors(expr: string): VectorSelector[] | undefined {
+export function vectorSelectors(expr: string): readonly VectorSelector[] | undefined {
+  if (!selectorsOf.has(expr)) selectorsOf.set(expr, parseSelectors(expr));
+  return selectorsOf.get(expr);
+}
+
+function parseSelectors(expr: string): readonly VectorSelector[] | undefined {
   const tree = promqlTree(expr);
   const found: VectorSelector[] = [];
   let broken = false;
@@ -64,7 +72,7 @@ export function vectorSelectors(expr: string): VectorSelector[] | undefined {
       return undefined;
     },
   });
-  return broken ? undefined : found;
+  return broken ? undefined : Object.freeze(found);
 }
 
 /**

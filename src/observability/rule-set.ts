@@ -119,6 +119,8 @@ export class RuleSet {
   public readonly testNamespace?: string;
   public readonly watchdog: boolean;
   private readonly catalogue?: MetricsCatalogue;
+  /** {@link alerts} as last built: the runbooks, the checks and every file read them many times. */
+  private built?: readonly ModelAlert[];
 
   public constructor(
     alerts: readonly AlertDefinition[],
@@ -136,11 +138,13 @@ export class RuleSet {
   /** Adds a threshold alert; it is checked with the others at synth. */
   public addAlert(alert: AlertDefinition): void {
     this.definitions.push(alert);
+    this.built = undefined;
   }
 
   /** Every alert: threshold alerts, missing-data alerts, the Watchdog, then each SLO's burn-rate alerts. */
   public get alerts(): readonly ModelAlert[] {
-    return [...this.groupAlerts(), ...this.slos.flatMap((s) => BURN_RATE_WINDOWS.map((w) => this.burnAlert(s, w)))];
+    this.built ??= [...this.groupAlerts(), ...this.slos.flatMap((s) => BURN_RATE_WINDOWS.map((w) => this.burnAlert(s, w)))];
+    return this.built;
   }
 
   /** The alerts of the `<name>.alerts` group: threshold alerts by name, missing-data alerts by component, and the Watchdog. */

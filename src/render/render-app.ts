@@ -5,7 +5,7 @@ import { GeneratedFile } from './generated-file.ts';
 import { ManifestFile } from './manifest-file.ts';
 import { validateObjects, type KubeObject } from './manifest-validator.ts';
 import { SynthError } from './synth-error.ts';
-import { validateApp } from './validate-app.ts';
+import { chartsJson, validateApp } from './validate-app.ts';
 import { toYamlDocuments } from './yaml.ts';
 
 /** One chart rendered to one file. */
@@ -44,11 +44,11 @@ export async function renderApp(app: App, environment: string, folder = `dist/${
   // Chart.toJson() would throw on these too, without the environment: report them first.
   if (issues.length > 0) throw new SynthError(environment, issues);
   const charts: RenderedChart[] = [];
-  for (const chart of app.charts) {
-    const objects = (chart.toJson() as KubeObject[]).map(withSyncWave).sort(compareObjects);
+  for (const [chart, json] of chartsJson(app)) {
+    const objects = (json as KubeObject[]).map(withSyncWave).sort(compareObjects);
     issues.push(...(await validateObjects(objects)));
     const prefix = objects.some((o) => o.kind === 'Namespace') ? '00-' : '';
-    charts.push({ chart: chart.node.id, file: `${folder}/${prefix}${chart.node.id}.k8s.yaml`, objects });
+    charts.push({ chart, file: `${folder}/${prefix}${chart}.k8s.yaml`, objects });
   }
   issues.push(...syncWaveIssues(charts.flatMap((c) => c.objects)));
   const generated = new Map<string, string>();

@@ -1,4 +1,4 @@
-import type { App, Chart } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph, type App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -23,12 +23,35 @@ function pin(c: IConstruct, problems: string[]): void {
 }
 
 /**
- * Each chart's objects (`Chart.toJson()`) by chart id, in the app's chart order, the app
+ * Each chart's objects by chart id, in the app's chart order (those `only` keeps), the app
  * validated once ({@link validateApp}). Throws when a construct's validation fails, as
  * `Chart.toJson()` does.
+ *
+ * The first chart renders through `Chart.toJson()`, which also turns the constructs'
+ * dependencies into dependencies between API objects, for the whole app. cdk8s does that again
+ * for every chart, walking the whole app each time (the cost of n charts grows as n²); the
+ * others render as `toJson()` then does, from their own chart's dependency graph only.
  */
-export function chartsJson(app: App, only?: (chart: Chart) => boolean): Map<string, unknown[]> {
+export function chartsJson(app: App, only: (chart: Chart) => boolean = () => true): Map<string, unknown[]> {
   const issues = validateApp(app);
   if (issues.length > 0) throw new Error(`Validation failed with the following errors:\n  ${issues.join('\n  ')}`);
-  return new Map(app.charts.filter((c) => only?.(c) ?? true).map((c) => [c.node.id, c.toJson() as unknown[]] as const));
+  const charts = app.charts;
+  const out = new Map<string, unknown[]>();
+  charts.forEach((chart, i) => {
+    if (i === 0) {
+      const first = chart.toJson() as unknown[];
+      if (only(chart)) out.set(chart.node.id, first);
+    } else if (only(chart)) {
+      out.set(chart.node.id, chartObjects(chart));
+    }
+  });
+  return out;
+}
+
+/** What `Chart.toJson()` renders once the app's dependencies are resolved: the chart's own API objects in dependency order. */
+function chartObjects(chart: Chart): unknown[] {
+  return new DependencyGraph(chart.node)
+    .topology()
+    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
+    .map((o) => o.toJson() as unknown);
 }

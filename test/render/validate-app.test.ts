@@ -1,6 +1,7 @@
 import { App, ApiObject, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { chartsJson, renderApp, SynthError, validateApp } from '../../src/render/index.ts';
+import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 
 /** An app of `charts` charts, one ConfigMap each, every chart counting how often its validation runs. */
 function countingApp(charts: number, problem?: string): { app: App; runs: number[] } {
@@ -43,5 +44,15 @@ describe('validateApp | every construct validated once per synth', () => {
     expect(err).toBeInstanceOf(SynthError);
     expect((err as Error).message).toMatch(/^\[qa\] c3: port 0 is not a port$/m);
     expect(runs).toEqual([1, 1, 1, 1]);
+  });
+
+  it('GIVEN a whole environment WHEN its charts are rendered THEN every chart has exactly the objects, in the order, that cdk8s renders chart by chart', async () => {
+    const config = await loadEnvironment('prod');
+    const ours = chartsJson(new CrumpetApp(config));
+    const plain = new CrumpetApp(config);
+    const theirs = new Map(plain.charts.map((c) => [c.node.id, c.toJson() as unknown[]] as const));
+    expect([...ours.keys()]).toEqual([...theirs.keys()]);
+    for (const [chart, objects] of theirs) expect(ours.get(chart), chart).toEqual(objects);
+    expect([...ours.values()].flat().length).toBeGreaterThan(ours.size);
   });
 });
