@@ -3,6 +3,7 @@ import { at, ChartFieldValues, setAt, type ChartField } from './chart-fields.ts'
 import type { ChartSmokeTest, HelmChartSpec } from './chart-files.ts';
 import { templateObjects, type TemplateObject } from './chart-templater.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './config-files-values.ts';
+import { combineMarkerModels, foreignMarkers, ownMarkers } from './marker-models.ts';
 import { Sentinels } from './sentinels.ts';
 
 /*
@@ -63,16 +64,14 @@ export interface ChartEnvironment<C> {
   readonly objects: readonly Kube[];
 }
 
-/** Input of {@link componentChart}. */
-export interface ComponentChartInput<C> {
+/** A component's chart, as {@link componentCharts} renders it with others from one app. */
+export interface ComponentChartSpec<C> {
   readonly name: string;
   readonly description: string;
   readonly version: string;
   readonly appVersion: string;
   /** Every environment, in name order; the last one's values are the chart's defaults. */
   readonly environments: readonly ChartEnvironment<C>[];
-  /** The chart's objects rendered from a model (the stack's app, its chart named like this one). */
-  readonly render: (model: C) => Kube[];
   /** Model fields that are chart values. */
   readonly fields: readonly ChartField[];
   /** Optional parts; only those whose kinds the chart renders become switches. */
@@ -95,6 +94,12 @@ export interface ComponentChartInput<C> {
   readonly extraSchema?: Readonly<Record<string, object>>;
   /** NOTES.txt: a line about what it serves, and commands that check it before `helm test`. @default - neither */
   readonly notes?: { readonly about?: string; readonly checks?: readonly string[] };
+}
+
+/** Input of {@link componentChart}. */
+export interface ComponentChartInput<C> extends ComponentChartSpec<C> {
+  /** The chart's objects rendered from a model (the stack's app, its chart named like this one). */
+  readonly render: (model: C) => Kube[];
 }
 
 /** Keys whose values name objects of the chart (`dnsNames`: a certificate's Service names). */
@@ -290,9 +295,38 @@ export function releasePods(component: string): Record<string, string> {
  * templates, one file per kind.
  */
 export function componentChart<C>(input: ComponentChartInput<C>): HelmChartSpec {
+  return componentCharts([input], (model) => new Map([[input.name, input.render(model)]]))[0]!;
+}
+
+/**
+ * Several components' charts (as {@link componentChart}) from one render: every chart's markers
+ * go into one model (marker-models.ts) and `render` returns each chart's objects, by chart name,
+ * from that model (the stack's app, built once). The charts must share their environments' models.
+ * Throws when a chart's objects read another chart's value, naming the object and field.
+ */
+export function componentCharts<C>(specs: readonly ComponentChartSpec<C>[], render: (model: C) => ReadonlyMap<string, readonly Kube[]>): HelmChartSpec[] {
+  if (specs.length === 0) return [];
+  const base = specs[0]!.environments[0]!.config;
+  const other = specs.find((spec) => spec.environments[0]!.config !== base);
+  if (other) throw new Error(`chart ${other.name}: componentCharts renders charts of one model, and its first environment's differs from chart ${specs[0]!.name}'s`);
+  const sentinels = specs.map((_, i) => new Sentinels(i));
+  const marked = specs.map((spec, i) => markerModel(spec, base, sentinels[i]!));
+  const { model, adopted } = combineMarkerModels(base, marked.map((m) => m.model));
+  const rendered = render(model);
+  return specs.map((spec, i) => {
+    const objects = rendered.get(spec.name);
+    if (!objects) throw new Error(`chart ${spec.name}: the app renders no chart of that name`);
+    const own = ownMarkers(objects, adopted[i]!);
+    const others = sentinels.filter((_, j) => j !== i);
+    const problems = own.flatMap((o) => foreignMarkers(o, sentinels[i]!, others).map((p) => `${o.kind}/${o.metadata.name} ${p}`));
+    if (problems.length > 0) throw new Error(`chart ${spec.name} cannot be templated from its own values:\n  ${problems.join('\n  ')}`);
+    return chartOf(spec, base, sentinels[i]!, marked[i]!.fields, [...own]);
+  });
+}
+
+/** The environment's model with the chart's fields and image as markers and every toggle on. */
+function markerModel<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels): { model: C; fields: ChartFieldValues } {
   const { name } = input;
-  const base = input.environments[0]!.config;
-  const s = new Sentinels();
   let model = base;
   for (const t of input.toggles) if (typeof at(model, t.path) === 'boolean') model = setAt(model, t.path, true);
   const fields = new ChartFieldValues(input.fields, s);
@@ -303,8 +337,12 @@ export function componentChart<C>(input: ComponentChartInput<C>): HelmChartSpec 
     model = setAt(model, input.image, image);
   }
   if (input.prepare) model = input.prepare(model, s);
+  return { model, fields };
+}
 
-  const raw = input.render(model);
+/** The chart templated from its objects rendered from its marker model. */
+function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields: ChartFieldValues, raw: Kube[]): HelmChartSpec {
+  const { name } = input;
   const autoscaled = input.toggles.some((t) => t.key === 'autoscaling') && raw.some((o) => o.kind === 'HorizontalPodAutoscaler');
   const scaled = autoscaled ? withReplicasUnlessAutoscaled(raw, s) : raw;
   const objects = raw.some((o) => o.kind === 'Rollout') ? withRolloutVariants(scaled, s, autoscaled, name) : scaled;

@@ -5,6 +5,14 @@
  * templater then swaps each marker for its expression.
  */
 export class Sentinels {
+  /**
+   * @param namespace Numbers this instance's markers apart from those of other instances whose
+   * markers meet in one model (the charts one app renders, componentCharts). 0 to 99. @default 0
+   */
+  public constructor(private readonly namespace = 0) {
+    if (!Number.isInteger(namespace) || namespace < 0 || namespace >= NAMESPACES) throw new Error(`sentinels namespace must be a whole number from 0 to ${NAMESPACES - 1}, got ${namespace}`);
+  }
+
   private readonly strings = new Map<string, string>();
   private readonly numbers = new Map<number, string>();
   private readonly wholes = new Map<string, string>();
@@ -13,7 +21,7 @@ export class Sentinels {
 
   /** A string marker for `expression` (a Go template expression without braces). Valid in names and labels. */
   public string(expression: string): string {
-    const marker = `zzhv${String(this.strings.size).padStart(4, '0')}zz`;
+    const marker = `zzhv${String(this.namespace).padStart(2, '0')}${String(this.next(this.strings.size)).padStart(4, '0')}zz`;
     this.strings.set(marker, expression);
     return marker;
   }
@@ -55,7 +63,7 @@ export class Sentinels {
 
   /** A number marker for `expression`. */
   public number(expression: string): number {
-    const marker = 987_000_000 + this.numbers.size;
+    const marker = NUMBER_BASE + this.namespace * PER_NAMESPACE + this.next(this.numbers.size);
     this.numbers.set(marker, expression);
     return marker;
   }
@@ -75,6 +83,16 @@ export class Sentinels {
     return this.conditions;
   }
 
+  private next(size: number): number {
+    if (size >= PER_NAMESPACE) throw new Error(`more than ${PER_NAMESPACE} markers of one kind in sentinels namespace ${this.namespace}`);
+    return size;
+  }
+
+  /** Whether `value` is one of this instance's string or number markers. */
+  public owns(value: string | number): boolean {
+    return typeof value === 'string' ? this.strings.has(value) : this.numbers.has(value);
+  }
+
   /** String markers and their expressions. */
   public stringMarkers(): ReadonlyMap<string, string> {
     return this.strings;
@@ -86,5 +104,15 @@ export class Sentinels {
   }
 }
 
+const NAMESPACES = 100;
+const PER_NAMESPACE = 10_000;
+const NUMBER_BASE = 987_000_000;
+
 /** Matches any string marker. */
-export const STRING_MARKER = /zzhv\d{4}zz/g;
+export const STRING_MARKER = /zzhv\d{6}zz/g;
+
+/** Whether `value` is a marker of any {@link Sentinels} instance: a whole string marker, or a number marker. */
+export function isMarker(value: unknown): value is string | number {
+  if (typeof value === 'string') return /^zzhv\d{6}zz$/.test(value);
+  return typeof value === 'number' && Number.isInteger(value) && value >= NUMBER_BASE && value < NUMBER_BASE + NAMESPACES * PER_NAMESPACE;
+}

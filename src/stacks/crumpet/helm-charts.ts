@@ -3,7 +3,7 @@ import {
   byFullname,
   chartFiles,
   commonValueSchemas,
-  componentChart,
+  componentCharts,
   ConfigFilesAsValues,
   conditionOf,
   configFilesOf,
@@ -26,6 +26,7 @@ import {
   ChartFieldValues,
   type ChartField,
   type ChartMetadata,
+  type ComponentChartSpec,
   type HelmChartSpec,
   type Kube,
   type TemplateObject,
@@ -101,17 +102,16 @@ function settingsFields(key: string, settings: object): ChartField[] {
 }
 
 /** The chart of a declared component, from its declaration. */
-function declaredChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>, name: string): HelmChartSpec {
+function declaredChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>, name: string): ComponentChartSpec<PlatformConfig> {
   const c = CRUMPET_COMPONENTS.get(name);
   const key = settingsKey(name);
   const settings = (configs[0]!.components as unknown as Record<string, { image: { tag: string } }>)[key]!;
-  return componentChart<PlatformConfig>({
+  return {
     name,
     description: c.chart!.description,
     version: CHART_VERSION,
     appVersion: settings.image.tag,
     environments: configs.map((config) => ({ env: config.name, config, objects: rendered.get(config.name) ?? [] })),
-    render: (model) => chartObjects(model, name),
     fields: [...settingsFields(key, settings), ...NETWORK_FIELDS],
     toggles: CHART_TOGGLES,
     image: ['components', key, 'image'],
@@ -121,7 +121,7 @@ function declaredChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap
     envValues: (config) => ({ canarySteps: config.delivery.canarySteps }),
     extraSchema: { canarySteps: deliverySettingsSchema.properties.canarySteps },
     notes: { checks: [`kubectl -n {{ .Release.Namespace }} rollout status deployment/{{ include "${name}.fullname" . }}`] },
-  });
+  };
 }
 
 /** The Secret name of the edge's public Certificate (the one from the ACME ClusterIssuer; mesh certificates come from an Issuer). */
@@ -138,17 +138,16 @@ function certificateSecret(objects: readonly Kube[]): string {
  * first host over TLS through the chart's Service (curl connects to the Service but sends and
  * verifies that name, so the certificate is checked).
  */
-function edgeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>): HelmChartSpec {
+function edgeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>): ComponentChartSpec<PlatformConfig> {
   const name = 'envoy-edge';
   const model = modelSchemas.platformConfigSchema.properties;
   const host = '{{ first .Values.hosts }}';
-  return componentChart<PlatformConfig>({
+  return {
     name,
     description: 'Crumpet edge: Envoy terminating TLS for the public host names over HTTP/2 and HTTP/3',
     version: CHART_VERSION,
     appVersion: configs[0]!.components.envoyEdge.image.tag,
     environments: configs.map((config) => ({ env: config.name, config, objects: rendered.get(config.name) ?? [] })),
-    render: (m) => chartObjects(m, name),
     fields: [
       ...settingsFields('envoyEdge', configs[0]!.components.envoyEdge),
       { value: 'hosts', path: ['hostnames'], kind: 'list', schema: model.hostnames },
@@ -172,7 +171,7 @@ function edgeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<str
       about: 'It serves {{ join ", " .Values.hosts }} with a certificate from the ClusterIssuer {{ .Values.tls.issuerName }}.',
       checks: [`kubectl -n {{ .Release.Namespace }} rollout status deployment/{{ include "${name}.fullname" . }}`],
     },
-  });
+  };
 }
 
 
@@ -356,11 +355,12 @@ export function helmChartFiles(
 ): Map<string, string> {
   const sorted = [...configs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const objectsOf = (chart: string) => new Map(sorted.map((c) => [c.name, rendered.get(c.name)?.get(chart) ?? []] as const));
-  const charts = [
-    cinNodeChart(sorted, objectsOf(CIN)),
-    ...CRUMPET_COMPONENTS.components.filter((c) => c.chart).map((c) => declaredChart(sorted, objectsOf(c.name), c.name)),
-    edgeChart(sorted, objectsOf('envoy-edge')),
-  ];
+  // The component charts from one marker app; CIN's loops need a marker model of their own.
+  const components = componentCharts(
+    [...CRUMPET_COMPONENTS.components.filter((c) => c.chart).map((c) => declaredChart(sorted, objectsOf(c.name), c.name)), edgeChart(sorted, objectsOf('envoy-edge'))],
+    (model) => chartsJson(new CrumpetApp(model)) as Map<string, Kube[]>,
+  );
+  const charts = [cinNodeChart(sorted, objectsOf(CIN)), ...components];
   const s = new Sentinels();
   const released = releaseObjects(sorted, s);
   const partCharts = [...new Set([...released.values()].flatMap((m) => [...m.keys()]))].filter((id) => !charts.some((c) => c.name === id)).sort();

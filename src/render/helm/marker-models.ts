@@ -1,0 +1,108 @@
+import { isMarker, STRING_MARKER, type Sentinels } from './sentinels.ts';
+
+/*
+ * Several charts rendered by one app: each chart's marker model (the environment's model with
+ * the chart's values as markers) differs from the environment's model only where the chart put
+ * its markers, so their differences go into one model, and one app renders every chart from it.
+ * Without this, each chart builds the whole app once more, and the charts cost (charts) x (app).
+ */
+
+/** A marker in the combined model and the marker of the same place a chart put in its own model. */
+export type AdoptedMarkers = ReadonlyMap<string | number, string | number>;
+
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * One model holding what each of `models` changed in `base`. Where two charts put markers at the
+ * same place (the release's namespace, a network value several charts carry), the first chart's
+ * marker stays and each later chart reads it as its own: `adopted[i]` maps it to chart i's
+ * marker. Two charts that put different plain values at one place cannot share an app: throws,
+ * naming the place.
+ */
+export function combineMarkerModels<C>(base: C, models: readonly C[]): { model: C; adopted: AdoptedMarkers[] } {
+  let model: unknown = base;
+  const adopted = models.map((mine) => {
+    const adopt = new Map<string | number, string | number>();
+    model = merge(model, base, mine, adopt, []);
+    return adopt;
+  });
+  return { model: model as C, adopted };
+}
+
+function merge(into: unknown, base: unknown, mine: unknown, adopt: Map<string | number, string | number>, path: readonly string[]): unknown {
+  if (same(mine, base)) return into;
+  if (isTree(mine) && isTree(base) && isTree(into)) {
+    const out: Tree = { ...into };
+    for (const k of new Set([...Object.keys(base), ...Object.keys(mine)])) {
+      const merged = merge(into[k], base[k], mine[k], adopt, [...path, k]);
+      if (merged === undefined) delete out[k];
+      else out[k] = merged;
+    }
+    return out;
+  }
+  if (same(into, base)) return mine;
+  pair(into, mine, adopt, path);
+  return into;
+}
+
+/** Records that each marker of `theirs` stands for the marker at the same place of `mine`. */
+function pair(theirs: unknown, mine: unknown, adopt: Map<string | number, string | number>, path: readonly string[]): void {
+  if (same(theirs, mine)) return;
+  if (isMarker(theirs) && isMarker(mine) && typeof theirs === typeof mine) {
+    adopt.set(theirs, mine);
+    return;
+  }
+  if (Array.isArray(theirs) && Array.isArray(mine) && theirs.length === mine.length) {
+    theirs.forEach((t, i) => pair(t, mine[i], adopt, [...path, String(i)]));
+    return;
+  }
+  if (isTree(theirs) && isTree(mine) && same(Object.keys(theirs).sort(), Object.keys(mine).sort())) {
+    for (const k of Object.keys(theirs)) pair(theirs[k], mine[k], adopt, [...path, k]);
+    return;
+  }
+  throw new Error(`two charts render the model at ${path.join('.')} differently (${JSON.stringify(theirs)} and ${JSON.stringify(mine)}): they cannot share one app`);
+}
+
+/** `value` with each adopted marker replaced by the chart's own. */
+export function ownMarkers<T>(value: T, adopted: AdoptedMarkers): T {
+  if (adopted.size === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(STRING_MARKER, (m) => String(adopted.get(m) ?? m));
+    if (typeof v === 'number') return adopted.get(v) ?? v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (isTree(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * The markers in `value` (a chart's objects) that `own` did not make: each a value of another
+ * chart that this chart's objects read. Such an object cannot be templated from this chart's
+ * values; each problem names the object path and, when `others` made it, its expression.
+ */
+export function foreignMarkers(value: unknown, own: Sentinels, others: readonly Sentinels[]): string[] {
+  const problems: string[] = [];
+  const expression = (m: string | number): string => {
+    for (const s of others) {
+      const e = typeof m === 'string' ? s.stringMarkers().get(m) : s.numberMarkers().get(m);
+      if (e !== undefined) return e;
+    }
+    return 'an unknown marker';
+  };
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === 'string') {
+      for (const [m] of v.matchAll(STRING_MARKER)) if (!own.owns(m)) problems.push(`${path}: reads ${expression(m)} of another chart`);
+    } else if (isMarker(v) && !own.owns(v)) {
+      problems.push(`${path}: reads ${expression(v)} of another chart`);
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    } else if (isTree(v)) {
+      for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+    }
+  };
+  walk(value, '');
+  return problems;
+}
