@@ -356,10 +356,9 @@ export function helmChartFiles(
   const sorted = [...configs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const objectsOf = (chart: string) => new Map(sorted.map((c) => [c.name, rendered.get(c.name)?.get(chart) ?? []] as const));
   // The component charts from one marker app; CIN's loops need a marker model of their own.
-  const components = componentCharts(
-    [...CRUMPET_COMPONENTS.components.filter((c) => c.chart).map((c) => declaredChart(sorted, objectsOf(c.name), c.name)), edgeChart(sorted, objectsOf('envoy-edge'))],
-    (model) => chartsJson(new CrumpetApp(model)) as Map<string, Kube[]>,
-  );
+  const specs = [...CRUMPET_COMPONENTS.components.filter((c) => c.chart).map((c) => declaredChart(sorted, objectsOf(c.name), c.name)), edgeChart(sorted, objectsOf('envoy-edge'))];
+  const charted = new Set(specs.map((c) => c.name));
+  const components = componentCharts(specs, (model) => chartsJson(new CrumpetApp(model), (c) => charted.has(c.node.id)) as Map<string, Kube[]>);
   const charts = [cinNodeChart(sorted, objectsOf(CIN)), ...components];
   const s = new Sentinels();
   const released = releaseObjects(sorted, s);
