@@ -339,10 +339,13 @@ export const UMBRELLA_SWITCHES: readonly (UmbrellaSwitch & { readonly charts: re
   { key: 'network', about: "Network: the namespace's default-deny and DNS NetworkPolicies", charts: ['network-policies'] },
 ];
 
-/** Each environment's objects by cdk8s chart, rendered with the release's namespace and name as markers. */
-function releaseObjects(configs: readonly PlatformConfig[], s: Sentinels): Map<string, Map<string, Kube[]>> {
+/**
+ * Each environment's objects by cdk8s chart, rendered with the release's namespace and name as
+ * markers: those of every chart but `charted` (the component charts, which have their own).
+ */
+function releaseObjects(configs: readonly PlatformConfig[], s: Sentinels, charted: ReadonlySet<string>): Map<string, Map<string, Kube[]>> {
   const release = { namespace: s.string('$.Release.Namespace'), instance: s.string('$.Release.Name') };
-  return new Map(configs.map((c) => [c.name, chartsJson(new CrumpetApp({ ...c, ...release })) as Map<string, Kube[]>] as const));
+  return new Map(configs.map((c) => [c.name, chartsJson(new CrumpetApp({ ...c, ...release }), (chart) => !charted.has(chart.node.id)) as Map<string, Kube[]>] as const));
 }
 
 /**
@@ -361,8 +364,8 @@ export function helmChartFiles(
   const components = componentCharts(specs, (model) => chartsJson(new CrumpetApp(model), (c) => charted.has(c.node.id)) as Map<string, Kube[]>);
   const charts = [cinNodeChart(sorted, objectsOf(CIN)), ...components];
   const s = new Sentinels();
-  const released = releaseObjects(sorted, s);
-  const partCharts = [...new Set([...released.values()].flatMap((m) => [...m.keys()]))].filter((id) => !charts.some((c) => c.name === id)).sort();
+  const released = releaseObjects(sorted, s, new Set(charts.map((c) => c.name)));
+  const partCharts = [...new Set([...released.values()].flatMap((m) => [...m.keys()]))].sort();
   const umbrella = umbrellaChart(
     {
       name: UMBRELLA_CHART,
