@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,9 +34,18 @@ interface Run {
   readonly stdout: string;
 }
 
+/** `npm run synth` as package.json says: node's options and the script with its command (`exec node <these>`). */
+function npmSynth(): string[] {
+  const script = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['synth'] ?? '';
+  const words = script.replace(/^exec\s+/, '').split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`npm run synth is not a node command: ${script}`);
+  return words.slice(1);
+}
+const NPM_SYNTH = npmSynth();
+
 /** Runs the synth of the project at `root` once, as `npm run synth` does, timing it from spawn to exit. */
 function synth(root: string, out: string): Run {
-  const entry = values['from-source'] ? ['--import', 'tsx', 'src/main.ts'] : ['scripts/cli.mjs', 'synth'];
+  const entry = values['from-source'] ? ['--import', 'tsx', 'src/main.ts'] : NPM_SYNTH;
   const start = process.hrtime.bigint();
   const run = spawnSync(process.execPath, ['--import', REPORT_USAGE, ...entry, '--out', out], {
     cwd: root,
@@ -89,7 +98,7 @@ function ratio(): void {
     }
     const ratios = rounds.map((r) => r.synth.wall / r.helm);
     const rss = rounds.map((r) => r.synth.rssMiB);
-    const how = values['from-source'] ? '`node --import tsx src/main.ts` (from source)' : '`node scripts/cli.mjs synth` (npm run synth, bundled)';
+    const how = values['from-source'] ? '`node --import tsx src/main.ts` (from source)' : `\`node ${NPM_SYNTH.join(' ')}\` (npm run synth, bundled)`;
     console.log(`synth bench: ${RUNS} rounds, each ${how} then \`helm template\` of ${umbrella} for ${overlays.join(', ')}`);
     console.log(`  machine:        ${machine()}`);
     console.log(`  synth wall:     median ${s(median(rounds.map((r) => r.synth.wall)))}, max ${s(Math.max(...rounds.map((r) => r.synth.wall)))}`);
