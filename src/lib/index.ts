@@ -10,6 +10,7 @@ export * from './restricted-namespace.ts';
 export * from './scheduled-job.ts';
 export * from './stateful-service.ts';
 export * from './stateless-service.ts';
+export * from './store-secret.ts';
 export * from './persistent-claim.ts';
 export * from './values/index.ts';
 export type { ContainerSpec, HealthCheck, NamedPort, VolumeMount } from './_pod-template.ts';

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../../imports/externalsecrets-external-secrets.io.ts';
 import { SealedSecret } from '../../../imports/sealedsecrets-bitnami.com.ts';
 import type { PlatformConfig } from './model/index.ts';
-import type { AppLabels } from '../../lib/index.ts';
+import { StoreSecret, type AppLabels } from '../../lib/index.ts';
 import { BACKUP_CREDENTIALS_SECRET } from './backups.ts';
 import { CRUMPET_COMPONENTS } from './model/index.ts';
 
@@ -34,19 +33,13 @@ export class AppSecrets extends Construct {
     for (const [name, keys] of Object.entries(APP_SECRETS)) {
       const metadata = { name, labels: { ...labels.all } };
       if (secrets.provider === 'external-secrets') {
-        new ExternalSecret(this, name, {
-          metadata,
-          spec: {
-            // Picks up rotations (quarterly for the ed25519 keys) within the hour.
-            refreshInterval: '1h',
-            secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: secrets.store },
-            target: {
-              name,
-              creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-              deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-            },
-            data: keys.map((key) => ({ secretKey: key, remoteRef: { key: `${secrets.remoteKeyPrefix}/${name}`, property: key } })),
-          },
+        new StoreSecret(this, name, {
+          name,
+          labels: metadata.labels,
+          store: secrets.store,
+          // Picks up rotations (quarterly for the ed25519 keys) within the hour.
+          refreshInterval: '1h',
+          keys: keys.map((key) => ({ key, remoteKey: `${secrets.remoteKeyPrefix}/${name}`, property: key })),
         });
       } else {
         const sealed = secrets.sealed?.[name] ?? {};

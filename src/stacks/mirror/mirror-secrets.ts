@@ -1,11 +1,5 @@
 import { Construct } from 'constructs';
-import {
-  ExternalSecret,
-  ExternalSecretSpecSecretStoreRefKind,
-  ExternalSecretSpecTargetCreationPolicy,
-  ExternalSecretSpecTargetDeletionPolicy,
-} from '../../../imports/externalsecrets-external-secrets.io.ts';
-import type { AppLabels } from '../../lib/index.ts';
+import { StoreSecret, type AppLabels } from '../../lib/index.ts';
 import { htpasswdKey } from './gateway-config.ts';
 import type { MirrorConfig } from './model/index.ts';
 
@@ -50,20 +44,14 @@ export class MirrorSecrets extends Construct {
     const { secrets } = props.config;
     const labels = props.labels.withComponent({ name: 'mirror-secrets', component: 'secrets' });
     for (const s of mirrorSecrets(props.config)) {
-      new ExternalSecret(this, s.name, {
-        metadata: { name: s.name, labels: { ...labels.all } },
-        spec: {
-          // Picks up the quarterly rotations (section 7) within the hour.
-          refreshInterval: '1h',
-          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: secrets.store },
-          target: {
-            name: s.name,
-            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-            deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-            ...(s.type ? { template: { type: s.type } } : {}),
-          },
-          data: s.keys.map((key) => ({ secretKey: key, remoteRef: { key: `${secrets.remoteKeyPrefix}/${s.name}`, property: key } })),
-        },
+      new StoreSecret(this, s.name, {
+        name: s.name,
+        labels: labels.all,
+        store: secrets.store,
+        // Picks up the quarterly rotations (section 7) within the hour.
+        refreshInterval: '1h',
+        keys: s.keys.map((key) => ({ key, remoteKey: `${secrets.remoteKeyPrefix}/${s.name}`, property: key })),
+        ...(s.type ? { type: s.type } : {}),
       });
     }
   }

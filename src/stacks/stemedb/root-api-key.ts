@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../../imports/externalsecrets-external-secrets.io.ts';
-import type { AppLabels } from '../../lib/index.ts';
+import { StoreSecret, type AppLabels } from '../../lib/index.ts';
 import type { SecretsConfig } from './model/index.ts';
 import { SECRET } from './names.ts';
 
@@ -20,17 +19,13 @@ export class RootApiKey extends Construct {
   public constructor(scope: Construct, id: string, props: RootApiKeyProps) {
     super(scope, id);
     const { secrets } = props;
-    new ExternalSecret(this, 'Resource', {
-      metadata: { name: SECRET.name, labels: { ...props.labels.all } },
-      spec: {
-        refreshInterval: secrets.refreshInterval,
-        secretStoreRef: {
-          kind: secrets.storeKind === 'ClusterSecretStore' ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
-          name: secrets.store,
-        },
-        target: { name: SECRET.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
-        data: [{ secretKey: SECRET.rootApiKey, remoteRef: { key: secrets.rootApiKeyRemoteKey } }],
-      },
+    new StoreSecret(this, 'Resource', {
+      name: SECRET.name,
+      labels: props.labels.all,
+      store: secrets.store,
+      storeKind: secrets.storeKind,
+      refreshInterval: secrets.refreshInterval,
+      keys: [{ key: SECRET.rootApiKey, remoteKey: secrets.rootApiKeyRemoteKey }],
     });
   }
 }
