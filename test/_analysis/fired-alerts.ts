@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { generatedYaml, unitTestFile, type ModelAlert, type ObservabilityModel, type RuleGroup } from '../../src/observability/index.ts';
-import { shared } from '../_run-cache.ts';
+import { tempDir } from '../_helpers.ts';
 import { promtoolTests } from './promtool.ts';
 import { selectedValues, selectors, type Selector } from './rule-queries.ts';
 
@@ -88,21 +87,21 @@ function onItsGroups(text: string, groups: readonly RuleGroup[]): string {
  * Rule groups evaluate apart and read only the stored series, so a group that reads nothing
  * another writes gives the same results alone (groupCoupling, checked first): each test file runs
  * on the groups it tests, without evaluating every other rule at each of its steps (three times
- * faster). The promtool run is shared by every caller of the test run with the same rules and tests.
+ * faster). A test file another caller of the run had tested on the same rules is not run again
+ * (promtoolTests).
  */
 export async function firedAlerts(model: ObservabilityModel, groups: readonly RuleGroup[], namespace: string): Promise<FiredAlert[]> {
   const coupling = groupCoupling(groups);
   if (coupling.length > 0) throw new Error(`the rules deployed in ${namespace} do not evaluate group by group: ${coupling.join('; ')}`);
   const tests = model.rules.unitTests('../alerts.yaml', namespace);
-  const key = createHash('sha256').update(JSON.stringify([groups, [...tests]])).digest('hex');
-  await shared(`promtool test rules, the model's unit tests on the rules deployed in ${namespace} (${key})`, async (dir) => {
-    mkdirSync(join(dir, 'tests'), { recursive: true });
-    groups.forEach((g, k) => writeFileSync(join(dir, `group-${k}.yaml`), generatedYaml({ groups: [g] })));
-    for (const [name, content] of tests) writeFileSync(join(dir, 'tests', name), onItsGroups(content, groups));
-    const said = await promtoolTests([...tests.keys()], join(dir, 'tests'));
-    const failed = said.filter((s) => s !== undefined);
-    if (failed.length > 0) throw new Error(`promtool fails on the rules deployed in ${namespace}: ${failed.join('\n')}`);
-  });
+  const dir = tempDir('fired-alerts');
+  mkdirSync(join(dir, 'tests'));
+  groups.forEach((g, k) => writeFileSync(join(dir, `group-${k}.yaml`), generatedYaml({ groups: [g] })));
+  for (const [name, content] of tests) writeFileSync(join(dir, 'tests', name), onItsGroups(content, groups));
+  const names = [...tests.keys()];
+  const said = await promtoolTests(names, join(dir, 'tests'));
+  const failed = names.flatMap((name, i) => (said[i] === undefined ? [] : [`${name}: ${said[i]}`]));
+  if (failed.length > 0) throw new Error(`promtool fails on the rules deployed in ${namespace}: ${failed.join('\n')}`);
   return model.rules.alerts.map((alert) => {
     const file = yaml.load(tests.get(unitTestFile(alert.rule.alert))!) as any;
     const firing = file.tests.flatMap((t: any) => t.alert_rule_test ?? []).flatMap((c: any) => c.exp_alerts)[0];

@@ -1,7 +1,10 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import yaml from 'js-yaml';
 import { recordingTestFile, unitTestFile, type ObservabilityModel } from '../../src/observability/index.ts';
+import { shared } from '../_run-cache.ts';
 
 const INSTALL_HINT = 'install with: apt-get update && apt-get install -y prometheus prometheus-alertmanager';
 
@@ -22,14 +25,32 @@ const PARALLEL = 2;
 
 const HEADER = 'Unit Testing:  ';
 
+/** A file's outcome as promtoolTests gives it: what promtool said when the file failed, else nothing. */
+interface Outcome {
+  readonly said?: string;
+}
+
+/**
+ * What a promtool test file's outcome depends on: its bytes and those of each rule file it loads
+ * (named relative to its folder, as promtool resolves them); undefined when a rule file is not a
+ * file (a glob, a missing file), whose bytes cannot be known beforehand.
+ */
+function testInputs(file: string): string | undefined {
+  const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+  const ruleFiles = (yaml.load(readFileSync(file, 'utf8')) as { rule_files?: string[] } | undefined)?.rule_files ?? [];
+  const paths = ruleFiles.map((f) => resolve(dirname(file), f));
+  if (!paths.every((p) => existsSync(p) && statSync(p).isFile())) return undefined;
+  return JSON.stringify({ test: digest(file), rules: Object.fromEntries(ruleFiles.map((f, i) => [f, digest(paths[i]!)])) });
+}
+
 /**
  * `promtool test rules` of every file of `files` (paths relative to `cwd`), in at most PARALLEL
  * processes that each test a share of the files one after the other, as promtool does with the
  * files it is given; `cost` weighs the shares (a file's size unless told). Returns, per file, what
- * promtool said about it when it failed (its first lines), undefined when it passed. promtool
- * reports each file under a header line and writes its failures to stderr, so both streams go to
- * one pipe, in the order promtool wrote them. The runs are awaited child processes, so the test
- * worker keeps answering vitest meanwhile.
+ * promtool said about it when it failed (its first lines), undefined when it passed.
+ *
+ * A file with the same bytes and rule files as one another caller of the run had tested is not
+ * tested again: its outcome is that test's (test/_run-cache.ts).
  */
 export async function promtoolTests(
   files: readonly string[],
@@ -37,7 +58,51 @@ export async function promtoolTests(
   cost: (file: string) => number = (f) => statSync(join(cwd, f)).size,
 ): Promise<(string | undefined)[]> {
   requireTool('promtool');
-  // Shares of about equal cost, the costliest files first, so that the processes end together.
+  // The files this caller tests: those it is first to ask for (shared calls produce at once when
+  // it is), and those whose outcome cannot be shared.
+  const mine: { readonly file: string; readonly settle: (outcome: Outcome | Error) => void }[] = [];
+  const tested = (file: string, write: (outcome: Outcome) => void = () => undefined): Promise<void> =>
+    new Promise((ok, fail) =>
+      mine.push({
+        file,
+        settle: (outcome) => {
+          if (outcome instanceof Error) return fail(outcome);
+          write(outcome);
+          ok();
+        },
+      }),
+    );
+  const outcomes = files.map(async (file): Promise<Outcome> => {
+    const inputs = testInputs(join(cwd, file));
+    if (inputs === undefined) {
+      let outcome: Outcome = {};
+      await tested(file, (o) => (outcome = o));
+      return outcome;
+    }
+    const dir = await shared(`promtool test rules ${inputs}`, (d) => tested(file, (o) => writeFileSync(join(d, 'outcome.json'), JSON.stringify(o))));
+    return JSON.parse(readFileSync(join(dir, 'outcome.json'), 'utf8')) as Outcome;
+  });
+  try {
+    const said = await promtoolBatches(
+      mine.map((m) => m.file),
+      cwd,
+      cost,
+    );
+    for (const [k, m] of mine.entries()) m.settle(said[k] === undefined ? {} : { said: said[k] });
+  } catch (err) {
+    for (const m of mine) m.settle(err instanceof Error ? err : new Error(String(err)));
+  }
+  return (await Promise.all(outcomes)).map((o) => o.said);
+}
+
+/**
+ * promtoolTests' runs: `files` in shares of about equal cost, one promtool process each, the
+ * costliest files first so that the processes end together. promtool reports each file under a
+ * header line and writes its failures to stderr, so both streams go to one pipe, in the order
+ * promtool wrote them. The runs are awaited child processes, so the test worker keeps answering
+ * vitest meanwhile.
+ */
+async function promtoolBatches(files: readonly string[], cwd: string, cost: (file: string) => number): Promise<(string | undefined)[]> {
   const order = files.map((f, i) => ({ i, cost: cost(f) })).sort((a, b) => b.cost - a.cost);
   const shares: { i: number; cost: number }[][] = Array.from({ length: Math.min(PARALLEL, files.length) }, () => []);
   const load = shares.map(() => 0);
@@ -60,7 +125,7 @@ export async function promtoolTests(
       const passed = (lines: string[] | undefined): boolean => lines !== undefined && lines.includes('  SUCCESS');
       for (const [k, name] of names.entries()) {
         const lines = blocks.get(name);
-        said[share[k]!.i] = passed(lines) ? undefined : (lines ?? output.split('\n')).filter((l) => l.trim() !== '').slice(0, 6).join(' | ');
+        said[share[k]!.i] = passed(lines) ? undefined : (lines?.slice(1) ?? output.split('\n')).filter((l) => l.trim() !== '').slice(0, 6).join(' | ');
       }
       if ((code === 0) !== names.every((n) => passed(blocks.get(n)))) throw new Error(`promtool exited ${code}, which its report does not explain: ${output}`);
     }),
