@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 import { generatedYaml, unitTestFile, type ModelAlert, type ObservabilityModel, type RuleGroup } from '../../src/observability/index.ts';
 import { tempDir } from '../_helpers.ts';
 import { promtoolTests } from './promtool.ts';
-import { selectedValues, selectors, type Selector } from './rule-queries.ts';
+import { reads, selectors, written, type Selector } from './rule-queries.ts';
 
 /** An alert as Prometheus sends it: its full label set and expanded annotations, and the model's alert. */
 export interface FiredAlert {
@@ -15,31 +15,6 @@ export interface FiredAlert {
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** The series Prometheus writes for alerting rules, which any rule could read. */
-const ALERT_SERIES = ['ALERTS', 'ALERTS_FOR_STATE'];
-
-/** A series a rule writes: its name, and the labels the rule sets on it (the alerts' series: none known). */
-interface Written {
-  readonly metric: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
-
-/** The series the rules of `group` write. */
-function written(group: RuleGroup): Written[] {
-  return group.rules.flatMap((r) => ('record' in r ? [{ metric: r.record, labels: r.labels ?? {} }] : ALERT_SERIES.map((metric) => ({ metric, labels: {} }))));
-}
-
-/** Whether `selector` can select a series `w` writes: same name, and no matcher asks for another value of a label `w` sets. */
-function reads(selector: Selector, w: Written): boolean {
-  return (
-    selector.metric === w.metric &&
-    selector.matchers.every((m) => {
-      const values = selectedValues(m);
-      return !(m.label in w.labels) || values.length === 0 || values.includes(w.labels[m.label]!);
-    })
-  );
-}
-
 /**
  * Why `groups` might not evaluate apart: a rule that can read a series another group writes (a
  * recording, or the alerts' own series), a selector without a metric name (it could read
@@ -47,7 +22,7 @@ function reads(selector: Selector, w: Written): boolean {
  * gives the same results whether or not the others are loaded beside it.
  */
 export function groupCoupling(groups: readonly RuleGroup[]): string[] {
-  const writes = groups.map(written);
+  const writes = groups.map((g) => g.rules.flatMap(written));
   const problems: string[] = [];
   groups.forEach((g, k) => {
     for (const r of g.rules) {
@@ -73,7 +48,7 @@ function onItsGroups(text: string, groups: readonly RuleGroup[]): string {
   const alerts = new Set<string>(file.tests.flatMap((t: any) => (t.alert_rule_test ?? []).map((c: any) => c.alertname)));
   const queried = file.tests.flatMap((t: any) => (t.promql_expr_test ?? []).flatMap((c: any) => selectors(c.expr))) as Selector[];
   const needed = groups.flatMap((g, k) =>
-    g.rules.some((r) => 'alert' in r && alerts.has(r.alert)) || queried.some((q) => q.metric === '' || written(g).some((w) => reads(q, w))) ? [k] : [],
+    g.rules.some((r) => 'alert' in r && alerts.has(r.alert)) || queried.some((q) => q.metric === '' || g.rules.flatMap(written).some((w) => reads(q, w))) ? [k] : [],
   );
   return generatedYaml({ ...file, rule_files: needed.map((k) => `../group-${k}.yaml`) });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { BURN_RATE_WINDOWS, generatedYaml, num, unitTestFile, type AlertingRule, type ObservabilityModel, type RecordingRule, type RuleGroup } from '../../src/observability/index.ts';
 import { promtoolTests } from './promtool.ts';
+import { reads, selectors, written } from './rule-queries.ts';
 
 /*
  * Realistic mistakes in a rule set, each made in one rule: a window of a multi-window alert
@@ -104,9 +105,30 @@ function testCases(text: string): TestCase[] {
 }
 
 /**
- * Runs the model's promtool tests of each mutant's alerts against its rule group alone (groups
- * share no rules: each alert reads only recordings of its own group, so the other groups change
- * nothing) and returns whether each mutant failed at least one test.
+ * The rules of `group` an alert's evaluation depends on, in group order: the alert, and every rule
+ * writing a series a rule of these can select (test/_analysis/rule-queries.ts), until none is left.
+ * The others write nothing the alert reads, so they change nothing of its tests' outcome.
+ */
+function ruleSlice(group: RuleGroup, alert: string): RuleGroup {
+  const needed = new Set([group.rules.findIndex((r) => 'alert' in r && r.alert === alert)]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [j, r] of group.rules.entries()) {
+      const read = [...needed].some((k) => selectors(group.rules[k]!.expr).some((sel) => sel.metric === '' || written(r).some((w) => reads(sel, w))));
+      if (!needed.has(j) && read) {
+        needed.add(j);
+        grown = true;
+      }
+    }
+  }
+  return { ...group, rules: group.rules.filter((_, j) => needed.has(j)) };
+}
+
+/**
+ * Runs the model's promtool tests of each mutant's alerts, each alert's against the rules of the
+ * mutant's group it depends on (ruleSlice; groups share no rules: each alert reads only
+ * recordings of its own group, so the other groups change nothing), and returns whether each
+ * mutant failed at least one test.
  *
  * A mutant is killed by its first failing test case, so the cases run cheapest first (fewest
  * evaluations), in rounds of doubling size (one case, then two, four, ...): a round tests every
@@ -120,20 +142,25 @@ export async function killed(model: ObservabilityModel, list: readonly Mutant[],
   const rounds = list.map((m, i) => {
     const root = join(dir, String(i));
     mkdirSync(join(root, 'tests'), { recursive: true });
-    writeFileSync(join(root, 'alerts.yaml'), generatedYaml({ groups: [m.group] }));
-    const cases = m.alerts.flatMap((a) => testCases(tests.get(unitTestFile(a))!)).sort((a, b) => a.evaluations - b.evaluations);
+    const cases = m.alerts
+      .flatMap((a, k) => {
+        const slice = ruleSlice(m.group, a);
+        writeFileSync(join(root, `rules-${k}.yaml`), generatedYaml({ groups: [slice] }));
+        return testCases(tests.get(unitTestFile(a))!).map((c) => ({ ...c, header: { ...c.header, rule_files: [`../rules-${k}.yaml`] }, rules: slice.rules.length }));
+      })
+      .sort((a, b) => a.evaluations - b.evaluations);
     const rounds: string[][] = [];
     for (let from = 0, size = 1; from < cases.length; from += size, size *= 2) {
       const round = cases.slice(from, from + size);
       // One file per header among the round's cases: alerts evaluate at intervals of their own.
-      const byHeader = new Map<string, TestCase[]>();
+      const byHeader = new Map<string, (typeof cases)[number][]>();
       for (const c of round) byHeader.set(JSON.stringify(c.header), [...(byHeader.get(JSON.stringify(c.header)) ?? []), c]);
       rounds.push(
         [...byHeader.values()].map((same, k) => {
           const file = join(String(i), 'tests', `round-${rounds.length}-${k}.yaml`);
           writeFileSync(join(dir, file), generatedYaml({ ...same[0]!.header, tests: same.map((c) => c.test) }));
-          // What promtool evaluates: every rule of the group at each evaluation of each case.
-          cost.set(file, m.group.rules.length * same.reduce((n, c) => n + c.evaluations, 0));
+          // What promtool evaluates: every rule of the slice at each evaluation of each case.
+          cost.set(file, same.reduce((n, c) => n + c.rules * c.evaluations, 0));
           return file;
         }),
       );
