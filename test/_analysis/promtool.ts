@@ -49,8 +49,8 @@ function testInputs(file: string): string | undefined {
  * files it is given; `cost` weighs the shares (a file's size unless told). Returns, per file, what
  * promtool said about it when it failed (its first lines), undefined when it passed.
  *
- * A file with the same bytes and rule files as one another caller of the run had tested is not
- * tested again: its outcome is that test's (test/_run-cache.ts).
+ * A file with the same bytes and rule files as a file another caller of the run had tested is
+ * not tested again: its outcome is that test's (test/_run-cache.ts).
  */
 export async function promtoolTests(
   files: readonly string[],
@@ -58,10 +58,10 @@ export async function promtoolTests(
   cost: (file: string) => number = (f) => statSync(join(cwd, f)).size,
 ): Promise<(string | undefined)[]> {
   requireTool('promtool');
-  // The files this caller tests: those it is first to ask for (shared calls produce at once when
-  // it is), and those whose outcome cannot be shared.
+  // The files this caller tests: those it is the first of the run to ask for (shared calls
+  // produce before it returns), and those whose outcome cannot be shared.
   const mine: { readonly file: string; readonly settle: (outcome: Outcome | Error) => void }[] = [];
-  const tested = (file: string, write: (outcome: Outcome) => void = () => undefined): Promise<void> =>
+  const tested = (file: string, write: (outcome: Outcome) => void): Promise<void> =>
     new Promise((ok, fail) =>
       mine.push({
         file,
