@@ -31,7 +31,9 @@ const entries = new Map<string, Promise<string>>();
 /**
  * The folder of the entry named `key`, produced once per run by `produce(folder)`: the first caller
  * (of any worker) produces it, every other caller gets the same folder once it is complete. A
- * failure is every caller's failure, with the producer's message.
+ * failure is every caller's failure, with the producer's message. The first caller's `produce`
+ * is called before `shared` returns, so a caller asking for many entries knows at once which it
+ * produces (test/_analysis/promtool.ts tests those in one batch).
  */
 export function shared(key: string, produce: (dir: string) => Promise<void> | void): Promise<string> {
   const id = createHash('sha256').update(key).digest('hex').slice(0, 40);

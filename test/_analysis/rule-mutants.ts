@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import yaml from 'js-yaml';
 import { BURN_RATE_WINDOWS, generatedYaml, num, unitTestFile, type AlertingRule, type ObservabilityModel, type RecordingRule, type RuleGroup } from '../../src/observability/index.ts';
-import { requireTool } from './promtool.ts';
+import { promtoolTests } from './promtool.ts';
+import { reads, selectors, written } from './rule-queries.ts';
 
 /*
  * Realistic mistakes in a rule set, each made in one rule: a window of a multi-window alert
@@ -76,33 +75,107 @@ export function mutants(model: ObservabilityModel): Mutant[] {
   });
 }
 
-const run = promisify(execFile);
+/** A Prometheus duration (`30m`, `4740m`, `90s`, `1h30m`) in seconds. */
+function durationSeconds(text: string): number {
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
+  return [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u!]!, 0);
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** One test case of a promtool test file, with its file's other keys (rule files, evaluation interval). */
+interface TestCase {
+  readonly header: object;
+  readonly test: object;
+  /** The evaluations promtool runs for it: one per evaluation interval up to its last eval_time. */
+  readonly evaluations: number;
+}
 
 /**
- * Runs the model's promtool tests of each mutant's alerts against its rule group alone (groups
- * share no rules: each alert reads only recordings of its own group, so the other groups change
- * nothing), at most one promtool per CPU. Returns whether each mutant failed at least one test.
+ * A promtool test file's test cases. promtool runs every case on its own storage, so a case fails
+ * in a file of its own (or with any others) exactly when it fails among its file's.
+ */
+function testCases(text: string): TestCase[] {
+  const { tests, ...header } = yaml.load(text) as { tests: any[]; evaluation_interval?: string };
+  const interval = durationSeconds(header.evaluation_interval ?? '1m');
+  return tests.map((test) => {
+    const times = [...(test.alert_rule_test ?? []), ...(test.promql_expr_test ?? [])].map((c: any) => durationSeconds(c.eval_time ?? '0s'));
+    return { header, test, evaluations: Math.max(0, ...times) / interval + 1 };
+  });
+}
+
+/**
+ * The rules of `group` an alert's evaluation depends on, in group order: the alert, and every rule
+ * writing a series a rule of these can select (test/_analysis/rule-queries.ts), until none is left.
+ * The others write nothing the alert reads, so they change nothing of its tests' outcome.
+ */
+function ruleSlice(group: RuleGroup, alert: string): RuleGroup {
+  const needed = new Set([group.rules.findIndex((r) => 'alert' in r && r.alert === alert)]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [j, r] of group.rules.entries()) {
+      const read = [...needed].some((k) => selectors(group.rules[k]!.expr).some((sel) => sel.metric === '' || written(r).some((w) => reads(sel, w))));
+      if (!needed.has(j) && read) {
+        needed.add(j);
+        grown = true;
+      }
+    }
+  }
+  return { ...group, rules: group.rules.filter((_, j) => needed.has(j)) };
+}
+
+/**
+ * Runs the model's promtool tests of each mutant's alerts, each alert's against the rules of the
+ * mutant's group it depends on (ruleSlice; groups share no rules: each alert reads only
+ * recordings of its own group, so the other groups change nothing), and returns whether each
+ * mutant failed at least one test.
+ *
+ * A mutant is killed by its first failing test case, so the cases run cheapest first (fewest
+ * evaluations), in rounds of doubling size (one case, then two, four, ...): a round tests every
+ * surviving mutant's next cases, all mutants' in one batch of promtool processes (promtoolTests),
+ * and a killed mutant runs no further cases. A mutant that survives has had every case of its
+ * alerts run.
  */
 export async function killed(model: ObservabilityModel, list: readonly Mutant[], dir: string): Promise<boolean[]> {
-  requireTool('promtool');
   const tests = model.rules.unitTests('../alerts.yaml');
-  const outcome: boolean[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < list.length) {
-      const i = next++;
-      const m = list[i]!;
-      const root = join(dir, String(i));
-      mkdirSync(join(root, 'tests'), { recursive: true });
-      writeFileSync(join(root, 'alerts.yaml'), generatedYaml({ groups: [m.group] }));
-      const files = m.alerts.map((a) => unitTestFile(a));
-      for (const f of files) writeFileSync(join(root, 'tests', f), tests.get(f)!);
-      outcome[i] = await run('promtool', ['test', 'rules', ...files], { cwd: join(root, 'tests') }).then(
-        () => false,
-        () => true,
+  const cost = new Map<string, number>();
+  const rounds = list.map((m, i) => {
+    const root = join(dir, String(i));
+    mkdirSync(join(root, 'tests'), { recursive: true });
+    const cases = m.alerts
+      .flatMap((a, k) => {
+        const slice = ruleSlice(m.group, a);
+        writeFileSync(join(root, `rules-${k}.yaml`), generatedYaml({ groups: [slice] }));
+        return testCases(tests.get(unitTestFile(a))!).map((c) => ({ ...c, header: { ...c.header, rule_files: [`../rules-${k}.yaml`] }, rules: slice.rules.length }));
+      })
+      .sort((a, b) => a.evaluations - b.evaluations);
+    const rounds: string[][] = [];
+    for (let from = 0, size = 1; from < cases.length; from += size, size *= 2) {
+      const round = cases.slice(from, from + size);
+      // One file per header among the round's cases: alerts evaluate at intervals of their own.
+      const byHeader = new Map<string, (typeof cases)[number][]>();
+      for (const c of round) byHeader.set(JSON.stringify(c.header), [...(byHeader.get(JSON.stringify(c.header)) ?? []), c]);
+      rounds.push(
+        [...byHeader.values()].map((same, k) => {
+          const file = join(String(i), 'tests', `round-${rounds.length}-${k}.yaml`);
+          writeFileSync(join(dir, file), generatedYaml({ ...same[0]!.header, tests: same.map((c) => c.test) }));
+          // What promtool evaluates: every rule of the slice at each evaluation of each case.
+          cost.set(file, same.reduce((n, c) => n + c.rules * c.evaluations, 0));
+          return file;
+        }),
       );
     }
-  };
-  await Promise.all(Array.from({ length: availableParallelism() }, () => worker()));
-  return outcome;
+    return rounds;
+  });
+  const outcome = list.map(() => false);
+  for (let r = 0; ; r++) {
+    const batch = list.flatMap((_, i) => (!outcome[i] && r < rounds[i]!.length ? rounds[i]![r]!.map((file) => ({ i, file })) : []));
+    if (batch.length === 0) return outcome;
+    const said = await promtoolTests(
+      batch.map((b) => b.file),
+      dir,
+      (f) => cost.get(f)!,
+    );
+    for (const [k, { i }] of batch.entries()) if (said[k] !== undefined) outcome[i] = true;
+  }
 }

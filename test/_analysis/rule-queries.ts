@@ -173,3 +173,28 @@ export function recordingLevels(rules: readonly RuleQueries[]): RuleQueries[][] 
   }
   return levels;
 }
+
+/** The series Prometheus writes for alerting rules, which any rule could read. */
+const ALERT_SERIES = ['ALERTS', 'ALERTS_FOR_STATE'];
+
+/** A series a rule writes: its name, and the labels the rule sets on it. */
+export interface Written {
+  readonly metric: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The series a rule writes: a recording rule its record with its labels, an alert the alerts' series (labels unknown). */
+export function written(rule: { readonly record?: string; readonly labels?: Readonly<Record<string, string>> }): Written[] {
+  return rule.record !== undefined ? [{ metric: rule.record, labels: rule.labels ?? {} }] : ALERT_SERIES.map((metric) => ({ metric, labels: {} }));
+}
+
+/** Whether `selector` can select a series `w`: same name, and no matcher asks for another value of a label `w` sets. */
+export function reads(selector: Selector, w: Written): boolean {
+  return (
+    selector.metric === w.metric &&
+    selector.matchers.every((m) => {
+      const values = selectedValues(m);
+      return !(m.label in w.labels) || values.length === 0 || values.includes(w.labels[m.label]!);
+    })
+  );
+}

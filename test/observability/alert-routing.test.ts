@@ -33,7 +33,7 @@ describe.each(ENVIRONMENTS)('Alert routing as deployed | %s', (env) => {
     const routing = model.routing!;
     const { groups, alerting } = deployed(env);
     const dir = tempDir(`routing-${env}`);
-    const fired = await firedAlerts(model, groups, namespace, join(dir, 'prometheus'));
+    const fired = await firedAlerts(model, groups, namespace);
     const file = join(dir, 'alertmanager.yml');
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, yaml.dump(operatorAlertmanagerConfig([alerting], SECRET_VALUES)));

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inhibitions, type Priority } from '../../src/observability/index.ts';
 import { crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
@@ -83,7 +82,7 @@ describe('Alertmanager as deployed | inhibition and notifications (real Alertman
     namespace = (await loadEnvironment(ENV)).namespace;
     const { groups, alerting } = deployed(ENV);
     const dir = tempDir('alertmanager-live');
-    fired = await firedAlerts(model, groups, namespace, join(dir, 'prometheus'));
+    fired = await firedAlerts(model, groups, namespace);
     await receivers.start();
     am = new LiveAlertmanager(forTest(operatorAlertmanagerConfig([alerting], SECRET_VALUES), receivers), dir);
     await am.start();

@@ -6,7 +6,7 @@ import { tempDir } from '../_helpers.ts';
 describe('Rule mutations | the promtool suite pins every alert', () => {
   const model = crumpetObservability();
 
-  it('GIVEN every rule group unchanged THEN its alerts\' tests pass against it alone', async () => {
+  it('GIVEN every rule group unchanged THEN its alerts\' tests pass against the rules of it they depend on', async () => {
     const groups = model.rules.groups.map((g) => ({
       name: `${g.name}: unchanged`,
       group: g,
