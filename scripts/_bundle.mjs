@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -149,12 +149,39 @@ export async function buildBundle() {
     const trusted = statSync(self).mtimeMs < Date.now() - RACY_MS;
     inputs.set(self, [bytes.length, trusted ? statSync(self).mtimeMs : null, sha256(bytes)]);
   }
-  const manifest = { format: FORMAT, node: process.version, bundle: relative(CACHE, join(outdir, 'cli.mjs')), inputs: [...inputs].map(([path, record]) => [path, ...record]).sort(), listings };
+  const manifest = { format: FORMAT, node: process.version, root: ROOT, bundle: relative(CACHE, join(outdir, 'cli.mjs')), inputs: [...inputs].map(([path, record]) => [path, ...record]).sort(), listings };
   const temp = `${MANIFEST}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(manifest));
   renameSync(temp, MANIFEST);
   removeOldBuilds(outdir);
+  removeOrphanCaches();
   return join(outdir, 'cli.mjs');
+}
+
+/**
+ * Removes the cache folders of project roots that no longer exist (copies of the project the
+ * tests make and delete, whose node_modules is this one): each would otherwise keep its bundle
+ * and code cache, some 20 MB, for good. A folder whose manifest names no root is left until it
+ * is old enough that no build is still writing it.
+ */
+function removeOrphanCaches() {
+  const all = dirname(CACHE);
+  for (const e of readdirSync(all, { withFileTypes: true })) {
+    const path = join(all, e.name);
+    if (!e.isDirectory() || path === CACHE) continue;
+    let root;
+    try {
+      root = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8')).root;
+    } catch {
+      root = undefined;
+    }
+    try {
+      const orphan = typeof root === 'string' ? !existsSync(root) : statSync(path).mtimeMs < Date.now() - 10 * 60_000;
+      if (orphan) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed meanwhile by another run's build.
+    }
+  }
 }
 
 /** Removes the builds before this one, once old enough that no run still starts from them. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shared } from './_run-cache.ts';
+import { RUN_CACHE_ENV, shared } from './_run-cache.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -44,8 +44,9 @@ function runNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunRe
   });
 }
 
+/** A new folder for a test, inside the run's cache folder when vitest runs (removed with it after the last file), else in the OS's. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `crumpet-test-${prefix}-`));
+  return mkdtempSync(join(process.env[RUN_CACHE_ENV] ?? tmpdir(), `crumpet-test-${prefix}-`));
 }
 
 /** The time zone and locale of the run's shared synth (the determinism test synthesizes under others). */

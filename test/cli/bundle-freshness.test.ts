@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,5 +54,23 @@ describe('Bundled CLI | freshness', () => {
     // The new component's settings are required of every environment: its absence is reported.
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/searchApi/);
+  }, 120_000);
+
+  it("GIVEN a copy of the project removed WHEN another copy builds its bundle THEN the removed copy's cache is removed, a living root's kept", () => {
+    const cacheOf = (root: string) => join(PROJECT_ROOT, 'node_modules/.cache/crumpet-cli', createHash('sha256').update(root.endsWith('/') ? root : `${root}/`).digest('hex').slice(0, 16));
+    expect(existsSync(cacheOf(copy)), 'the copy has a cache folder of its own').toBe(true);
+    const gone = tempDir('bundle-gone');
+    for (const d of ['src', 'imports', 'scripts']) cpSync(join(copy, d), join(gone, d), { recursive: true });
+    for (const f of ['package.json', 'tsconfig.json']) cpSync(join(copy, f), join(gone, f));
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(gone, 'node_modules'));
+    const built = spawnSync(process.execPath, ['scripts/cli.mjs', 'synth', '--out', tempDir('bundle-gone-out'), '--stack', 'mirror'], { cwd: gone, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    expect(existsSync(cacheOf(gone))).toBe(true);
+    rmSync(gone, { recursive: true, force: true });
+    // The component the test above added is removed again: the next synth builds again.
+    rmSync(join(copy, 'src/stacks/crumpet/components/search-api.ts'));
+    expect(synth().status).toBe(0);
+    expect(existsSync(cacheOf(gone)), 'the removed copy keeps no cache').toBe(false);
+    expect(existsSync(cacheOf(copy))).toBe(true);
   }, 120_000);
 });
