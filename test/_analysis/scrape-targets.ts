@@ -186,6 +186,29 @@ export function scrapeTargets(objects: readonly KubeObject[], pods: readonly Env
   return targets;
 }
 
+/**
+ * One line per pod port scraped more than once (naming every monitor, and the Service it goes
+ * through), and per monitor that reaches no pod: empty when every monitored pod is scraped exactly
+ * once. A port scraped twice doubles every sum over it.
+ */
+export function scrapeProblems(objects: readonly KubeObject[]): string[] {
+  const targets = scrapeTargets(objects, environmentPods(objects));
+  const problems: string[] = [];
+  const byPort = new Map<string, ScrapeTarget[]>();
+  for (const t of targets) {
+    const port = `${t.labels['namespace']}/${t.labels['pod']}:${t.labels['instance']!.split(':')[1]}`;
+    byPort.set(port, [...(byPort.get(port) ?? []), t]);
+  }
+  for (const [port, ts] of byPort) {
+    if (ts.length > 1) problems.push(`${port} is scraped ${ts.length} times: ${ts.map((t) => (t.labels['service'] ? `${t.monitor} via Service/${t.labels['service']}` : t.monitor)).join(', ')}`);
+  }
+  for (const m of objects.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PodMonitor')) {
+    const id = `${m.kind}/${m.metadata?.name}`;
+    if (!targets.some((t) => t.monitor === id && t.labels['namespace'] === m.metadata?.namespace)) problems.push(`${m.metadata?.namespace}/${id} scrapes no pod`);
+  }
+  return problems;
+}
+
 /** The HTTP connection managers' stat prefixes and the clusters of every Envoy bootstrap a ConfigMap carries. */
 function envoyNames(objects: readonly Obj[]): { clusters: string[]; prefixes: string[] } {
   const clusters: string[] = [];

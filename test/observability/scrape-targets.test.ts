@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests, type KubeObject } from '../_analysis/index.ts';
-import { scrapeProblems, scrapeTargets } from '../_analysis/monitor-selection.ts';
+import { environmentPods, scrapeProblems, scrapeTargets } from '../_analysis/scrape-targets.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 
 /*
@@ -48,7 +48,7 @@ describe('Scrape targets |', () => {
       { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'cin', namespace: 'ns' }, spec: { selector: { matchLabels: labels }, endpoints: [{ port: 'metrics' }] } },
     ];
     expect(scrapeProblems(objects)).toEqual([
-      'ns/StatefulSet/cin-en-0:9091 is scraped 2 times: ns/ServiceMonitor/cin via Service/cin-en, ns/ServiceMonitor/cin via Service/cin-en-0',
+      'ns/cin-en-0-0:9091 is scraped 2 times: ServiceMonitor/cin via Service/cin-en, ServiceMonitor/cin via Service/cin-en-0',
     ]);
   });
 
@@ -64,7 +64,7 @@ describe('Scrape targets |', () => {
     for (const o of all) {
       expect(scrapeProblems(o.objects), o.name).toEqual([]);
       const monitors = o.objects.filter((x) => x.kind === 'ServiceMonitor' || x.kind === 'PodMonitor').length;
-      console.log(`${o.name}: ${monitors} monitors, ${scrapeTargets(o.objects).length} pod ports scraped once each`);
+      console.log(`${o.name}: ${monitors} monitors, ${scrapeTargets(o.objects, environmentPods(o.objects)).length} pod ports scraped once each`);
     }
   });
 });
