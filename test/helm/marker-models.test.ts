@@ -40,6 +40,8 @@ describe('combineMarkerModels | one model for several charts', () => {
     const [sa, sb] = [new Sentinels(0), new Sentinels(1)];
     const { model } = combineMarkerModels(base, [marked(sa, 'a'), marked(sb, 'b')]);
     expect(foreignMarkers({ spec: { replicas: model.replicas.a } }, sb, [sa])).toEqual(['spec.replicas: reads $.Values.replicaCount of another chart']);
+    // A number of the model's own that falls where markers are numbered is no chart's marker.
+    expect(foreignMarkers({ spec: { bytes: 987_000_050 } }, sb, [sa])).toEqual([]);
   });
 });
 

@@ -79,8 +79,8 @@ export function ownMarkers<T>(value: T, adopted: AdoptedMarkers): T {
 }
 
 /**
- * The markers in `value` (a chart's objects) that `own` did not make: each a value of another
- * chart that this chart's objects read. Such an object cannot be templated from this chart's
+ * The markers in `value` (a chart's objects) that `own` did not make (any string marker; a number
+ * another of `others` made): each a value of another chart that this chart's objects read. Such an object cannot be templated from this chart's
  * values; each problem names the object path and, when `others` made it, its expression.
  */
 export function foreignMarkers(value: unknown, own: Sentinels, others: readonly Sentinels[]): string[] {
@@ -95,7 +95,8 @@ export function foreignMarkers(value: unknown, own: Sentinels, others: readonly 
   const walk = (v: unknown, path: string): void => {
     if (typeof v === 'string') {
       for (const [m] of v.matchAll(STRING_MARKER)) if (!own.owns(m)) problems.push(`${path}: reads ${expression(m)} of another chart`);
-    } else if (isMarker(v) && !own.owns(v)) {
+    } else if (typeof v === 'number' && !own.owns(v) && others.some((s) => s.owns(v))) {
+      // A number is a marker only if a chart made it: a model's own number may fall in their range.
       problems.push(`${path}: reads ${expression(v)} of another chart`);
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, `${path}[${i}]`));
