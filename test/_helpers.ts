@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { npmNodeArgs, REPORT_USAGE } from './bench/_measured-run.ts';
 import { RUN_CACHE_ENV, shared } from './_run-cache.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -13,6 +14,8 @@ export interface RunResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** The process's peak RSS, when the run was measured (`measure`). @default - not measured */
+  readonly peakRssMiB?: number;
 }
 
 /** Runs a TypeScript entry point of the project through tsx, in a child process. */
@@ -22,25 +25,27 @@ export function runEntry(entry: string, args: readonly string[], env: NodeJS.Pro
 
 /**
  * Runs a command of the CLI (`synth`, `check`, `diff`) the way `npm run <command>` does
- * (`node scripts/cli.mjs <command>`, the bundled CLI), in a child process.
+ * (the node options and script of package.json: the bundled CLI), in a child process.
  */
-export function runCli(command: 'synth' | 'check' | 'diff', args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return runNode([join(PROJECT_ROOT, 'scripts/cli.mjs'), command, ...args], env);
+export function runCli(command: 'synth' | 'check' | 'diff', args: readonly string[], env: NodeJS.ProcessEnv = {}, measure = false): Promise<RunResult> {
+  return runNode([...(measure ? ['--import', REPORT_USAGE] : []), ...npmNodeArgs(command), ...args], env, measure);
 }
 
-function runNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+function runNode(args: readonly string[], env: NodeJS.ProcessEnv, measure = false): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', ...(measure ? (['pipe'] as const) : [])],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let usage = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    if (measure) (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => (usage += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ...(measure ? { peakRssMiB: Number(usage.trim()) / 1024 } : {}) }));
   });
 }
 

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
 import { HELMS } from '../helm/_helm.ts';
+import { measuredRun, npmNodeArgs, type MeasuredRun } from './_measured-run.ts';
 import { scaledProject } from './_scaled-project.ts';
 
 /*
@@ -26,35 +27,13 @@ const { values } = parseArgs({
   options: { scale: { type: 'string' }, runs: { type: 'string' }, 'from-source': { type: 'boolean' } },
 });
 const RUNS = Number(values.runs ?? 7);
-const REPORT_USAGE = join(PROJECT_ROOT, 'test/bench/_report-usage.mjs');
-
-interface Run {
-  readonly wall: number;
-  readonly rssMiB: number;
-  readonly stdout: string;
-}
-
-/** `npm run synth` as package.json says: node's options and the script with its command (`exec node <these>`). */
-function npmSynth(): string[] {
-  const script = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['synth'] ?? '';
-  const words = script.replace(/^exec\s+/, '').split(/\s+/);
-  if (words[0] !== 'node') throw new Error(`npm run synth is not a node command: ${script}`);
-  return words.slice(1);
-}
-const NPM_SYNTH = npmSynth();
+const NPM_SYNTH = npmNodeArgs('synth');
 
 /** Runs the synth of the project at `root` once, as `npm run synth` does, timing it from spawn to exit. */
-function synth(root: string, out: string): Run {
-  const entry = values['from-source'] ? ['--import', 'tsx', 'src/main.ts'] : NPM_SYNTH;
-  const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--import', REPORT_USAGE, ...entry, '--out', out], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-  });
-  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+function synth(root: string, out: string): MeasuredRun {
+  const run = values['from-source'] ? measuredRun(root, ['--import', 'tsx', 'src/main.ts'], ['--out', out]) : measuredRun(root, NPM_SYNTH, ['--out', out]);
   if (run.status !== 0) throw new Error(`synth exited ${run.status}: ${run.stderr}`);
-  return { wall, rssMiB: Number(String(run.output[3]).trim()) / 1024, stdout: run.stdout };
+  return run;
 }
 
 function timed(file: string, args: readonly string[]): number {
@@ -90,7 +69,7 @@ function ratio(): void {
     const helmArgs = overlays.map((f) => ['template', umbrella, chart, '-f', join(chart, f)]);
     for (const args of helmArgs) timed(HELM, args);
 
-    const rounds: { synth: Run; helm: number }[] = [];
+    const rounds: { synth: MeasuredRun; helm: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
       const run = synth(PROJECT_ROOT, out);
       const helm = helmArgs.reduce((sum, args) => sum + timed(HELM, args), 0);
