@@ -32,6 +32,11 @@ describe('combineMarkerModels | one model for several charts', () => {
     expect(foreignMarkers(ownMarkers(objectOfB, adopted[1]!), sb, [sa])).toEqual([]);
   });
 
+  it("GIVEN one chart switching a feature on that another keeps off WHEN combined THEN it throws: the other's objects would change unseen", () => {
+    const withFeature = { ...base, feature: false };
+    expect(() => combineMarkerModels(withFeature, [{ ...withFeature, feature: true }, withFeature])).toThrow(/another chart changes the model at feature \(true, this chart's model has false\)/);
+  });
+
   it('GIVEN two charts setting different plain values at one place WHEN combined THEN it throws naming the place', () => {
     expect(() => combineMarkerModels(base, [{ ...base, namespace: 'x' }, { ...base, namespace: 'y' }])).toThrow(/model at namespace differently/);
   });

@@ -28,7 +28,31 @@ export function combineMarkerModels<C>(base: C, models: readonly C[]): { model: 
     model = merge(model, base, mine, adopt, []);
     return adopt;
   });
+  models.forEach((mine, i) => sameRender(model, mine, adopted[i]!, []));
   return { model: model as C, adopted };
+}
+
+/**
+ * Throws unless the combined model renders a chart as its own model would: where they differ,
+ * the combined one holds a marker (a list's one item for a list), either the one the chart
+ * adopted or another chart's where the chart kept the environment's value (its objects reading it are found by foreignMarkers). A
+ * plain value another chart changed (a feature one chart switches on) would change this chart's
+ * objects unseen.
+ */
+function sameRender(combined: unknown, mine: unknown, adopt: AdoptedMarkers, path: readonly string[]): void {
+  if (same(combined, mine)) return;
+  if (isTree(combined) && isTree(mine)) {
+    for (const k of new Set([...Object.keys(combined), ...Object.keys(mine)])) sameRender(combined[k], mine[k], adopt, [...path, k]);
+    return;
+  }
+  if (Array.isArray(combined) && Array.isArray(mine) && combined.length === mine.length) {
+    combined.forEach((c, i) => sameRender(c, mine[i], adopt, [...path, String(i)]));
+    return;
+  }
+  const marker = (v: unknown): string | number | undefined => (isMarker(v) ? v : Array.isArray(v) && v.length === 1 && isMarker(v[0]) ? v[0] : undefined);
+  const theirs = marker(combined);
+  if (theirs !== undefined && (marker(mine) === undefined || adopt.get(theirs) === marker(mine))) return;
+  throw new Error(`another chart changes the model at ${path.join('.')} (${JSON.stringify(combined)}, this chart's model has ${JSON.stringify(mine)}): they cannot share one app`);
 }
 
 function merge(into: unknown, base: unknown, mine: unknown, adopt: Map<string | number, string | number>, path: readonly string[]): unknown {
