@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { npmNodeArgs, REPORT_USAGE } from './bench/_measured-run.ts';
+import { npmNodeArgs, REPORT_USAGE } from './_measured-run.ts';
 import { RUN_CACHE_ENV, shared } from './_run-cache.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));

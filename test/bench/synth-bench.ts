@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
 import { HELMS } from '../helm/_helm.ts';
-import { measuredRun, npmNodeArgs, type MeasuredRun } from './_measured-run.ts';
+import { measuredRun, npmNodeArgs, type MeasuredRun } from '../_measured-run.ts';
 import { scaledProject } from './_scaled-project.ts';
 
 /*

@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * RSS, reported by a preloaded plain-JavaScript module (it adds no loader) on file descriptor 3.
  */
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '..');
 /** Preloaded with `--import`, reports the process's peak RSS (KiB) on file descriptor 3 at exit. */
 export const REPORT_USAGE = join(import.meta.dirname, '_report-usage.mjs');
 
