@@ -1,4 +1,26 @@
-import { promqlTree } from './promql.ts';
+import { createRequire } from 'node:module';
+import type { LRParser as Parser } from '@lezer/lr';
+
+const require = createRequire(import.meta.url);
+
+let promql: Parser | undefined;
+
+/** The official PromQL grammar, loaded through CommonJS on first use (one module, no ESM hops). */
+function parser(): Parser {
+  promql ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
+  return promql;
+}
+
+/*
+ * Grafana replaces its interval variables before the query reaches Prometheus; for parsing they
+ * stand for a range duration.
+ */
+const GRAFANA_RANGE_VARIABLES = /\$__(rate_interval|interval|range)\b/g;
+
+/** `expr` with each Grafana interval variable as a duration of the same length (`$__rate_interval` as `1111111111111111s`), so offsets are those of `expr`. */
+function asPromql(expr: string): string {
+  return expr.replace(GRAFANA_RANGE_VARIABLES, (v) => `${'1'.repeat(v.length - 1)}s`);
+}
 
 /** A label matcher as PromQL writes it. */
 export interface LabelMatcher {
@@ -16,6 +38,8 @@ export interface VectorSelector {
   readonly rangeFunction?: string;
   /** The text of the range of that argument (`$__rate_interval`, `5m`), if any. */
   readonly range?: string;
+  /** The selector as written. */
+  readonly text: string;
   /** Offset of the closing brace of its matchers, or of its end when it has none. */
   readonly end: number;
   /** Whether it has a brace pair, and whether anything but whitespace or a comma ends its matchers. */
@@ -25,22 +49,47 @@ export interface VectorSelector {
 
 const unquote = (literal: string): string => (literal.startsWith('"') ? (JSON.parse(literal) as string) : literal.slice(1, -1));
 
-/* The alerts, their scoped copies and the dashboards' lint read the same expressions again: parse each once per process. */
-const selectorsOf = new Map<string, readonly VectorSelector[] | undefined>();
+/** A syntax error: where the grammar stops, and the text around it. */
+export interface PromqlError {
+  readonly offset: number;
+  readonly near: string;
+}
+
+/** What parsing an expression found: its syntax errors and every vector selector, in order. */
+export interface PromqlAnalysis {
+  readonly errors: readonly PromqlError[];
+  readonly selectors: readonly VectorSelector[];
+}
+
+/*
+ * The checks, the alerts' scoped copies and the dashboards' lint read the same expressions, in
+ * every environment: parse each once per process.
+ */
+const analyses = new Map<string, PromqlAnalysis>();
+
+/** The one parse of `expr` (as Grafana sends it) everything else reads. */
+export function analysePromql(expr: string): PromqlAnalysis {
+  let found = analyses.get(expr);
+  if (!found) analyses.set(expr, (found = analyse(expr)));
+  return found;
+}
 
 /** Every vector selector of `expr`, in order; `undefined` when it does not parse. */
 export function vectorSelectors(expr: string): readonly VectorSelector[] | undefined {
-  if (!selectorsOf.has(expr)) selectorsOf.set(expr, parseSelectors(expr));
-  return selectorsOf.get(expr);
+  const { errors, selectors } = analysePromql(expr);
+  return errors.length > 0 ? undefined : selectors;
 }
 
-function parseSelectors(expr: string): readonly VectorSelector[] | undefined {
-  const tree = promqlTree(expr);
-  const found: VectorSelector[] = [];
-  let broken = false;
-  tree.iterate({
+function analyse(expr: string): PromqlAnalysis {
+  const text = asPromql(expr);
+  const errors: PromqlError[] = [];
+  const selectors: VectorSelector[] = [];
+  parser().parse(text).iterate({
     enter: (ref) => {
-      if (ref.type.isError) broken = true;
+      if (ref.type.isError) {
+        errors.push({ offset: ref.from, near: text.slice(Math.max(0, ref.from - 10), ref.from + 10) });
+        return false;
+      }
       if (ref.name !== 'VectorSelector') return undefined;
       const node = ref.node;
       const name = node.getChild('Identifier');
@@ -59,11 +108,12 @@ function parseSelectors(expr: string): readonly VectorSelector[] | undefined {
       const fn = call?.name === 'FunctionCall' ? call.getChild('FunctionIdentifier') : undefined;
       const range = matrix?.getChild('DurationExpr');
       const inside = braces ? expr.slice(braces.from + 1, braces.to - 1).trim() : '';
-      found.push({
+      selectors.push({
         ...(name ? { metric: expr.slice(name.from, name.to) } : {}),
         matchers,
         ...(fn ? { rangeFunction: expr.slice(fn.from, fn.to) } : {}),
         ...(range ? { range: expr.slice(range.from, range.to) } : {}),
+        text: expr.slice(node.from, node.to),
         end: braces ? braces.to - 1 : node.to,
         braces: braces !== null,
         trailingMatcher: inside !== '' && !inside.endsWith(','),
@@ -72,7 +122,7 @@ function parseSelectors(expr: string): readonly VectorSelector[] | undefined {
       return undefined;
     },
   });
-  return broken ? undefined : Object.freeze(found);
+  return Object.freeze({ errors, selectors });
 }
 
 /**

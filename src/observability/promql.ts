@@ -1,35 +1,5 @@
-import { createRequire } from 'node:module';
-import type { LRParser as Parser } from '@lezer/lr';
+import { analysePromql } from './_promql-selectors.ts';
 import type { MetricsCatalogue } from './metrics-catalogue.ts';
-
-const require = createRequire(import.meta.url);
-
-let promql: Parser | undefined;
-
-/** The official PromQL grammar, loaded through CommonJS on first use (one module, no ESM hops). */
-function parser(): Parser {
-  promql ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
-  return promql;
-}
-
-/*
- * Grafana replaces its interval variables before the query reaches Prometheus; for parsing they
- * stand for a range duration.
- */
-const GRAFANA_RANGE_VARIABLES = /\$__(rate_interval|interval|range)\b/g;
-
-/**
- * The syntax tree of an expression as Grafana sends it: each interval variable stands for a
- * duration of the same length, so the tree's offsets are those of `expr` itself.
- */
-export function promqlTree(expr: string): ReturnType<Parser['parse']> {
-  return parser().parse(asPromql(expr));
-}
-
-/** `expr` with each Grafana interval variable as a duration of the same length (`$__rate_interval` as `1111111111111111s`). */
-function asPromql(expr: string): string {
-  return expr.replace(GRAFANA_RANGE_VARIABLES, (v) => `${'1'.repeat(v.length - 1)}s`);
-}
 
 /** A selector's matcher on `le`: the histogram bucket it reads. */
 interface BucketMatcher {
@@ -45,41 +15,17 @@ interface Parsed {
   readonly buckets: readonly BucketMatcher[];
 }
 
-/* Every environment checks the same expressions: parse each once per process. */
-const parsed = new Map<string, Parsed>();
-
+/** What the checks read of an expression, from its one parse (analysePromql). */
 function parse(expr: string): Parsed {
-  const cached = parsed.get(expr);
-  if (cached) return cached;
-  const text = asPromql(expr);
-  const problems: string[] = [];
-  const metrics: string[] = [];
-  const buckets: BucketMatcher[] = [];
-  parser().parse(text).iterate({
-    enter: (node) => {
-      if (node.type.isError) {
-        problems.push(`does not parse at offset ${node.from} ("${text.slice(Math.max(0, node.from - 10), node.from + 10)}")`);
-        return false;
-      }
-      if (node.name !== 'VectorSelector') return undefined;
-      const name = node.node.getChild('Identifier');
-      if (!name) problems.push(`selector "${text.slice(node.from, node.to)}" names no metric`);
-      else metrics.push(text.slice(name.from, name.to));
-      const matchers = node.node.getChild('LabelMatchers');
-      for (const m of matchers ? matchers.getChildren('UnquotedLabelMatcher') : []) {
-        const label = m.getChild('LabelName');
-        const op = m.getChild('MatchOp');
-        const value = m.getChild('StringLiteral');
-        if (name && label && op && value && text.slice(label.from, label.to) === 'le') {
-          buckets.push({ series: text.slice(name.from, name.to), op: text.slice(op.from, op.to), value: JSON.parse(text.slice(value.from, value.to).replace(/^'|'$/g, '"')) as string });
-        }
-      }
-      return false;
-    },
-  });
-  const result = { problems, metrics, buckets };
-  parsed.set(expr, result);
-  return result;
+  const { errors, selectors } = analysePromql(expr);
+  return {
+    problems: [
+      ...errors.map((e) => `does not parse at offset ${e.offset} ("${e.near}")`),
+      ...selectors.filter((s) => s.metric === undefined).map((s) => `selector "${s.text}" names no metric`),
+    ],
+    metrics: selectors.flatMap((s) => (s.metric === undefined ? [] : [s.metric])),
+    buckets: selectors.flatMap((s) => (s.metric === undefined ? [] : s.matchers.filter((m) => m.label === 'le').map((m) => ({ series: s.metric!, op: m.op, value: m.value })))),
+  };
 }
 
 /**
