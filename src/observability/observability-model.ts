@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { alertmanagerFile, type AlertRouting } from './alertmanager.ts';
 import type { AlertDefinition } from './alerts.ts';
 import { ALERTS_SERIES, dashboardAnnotations, WORKLOAD_GENERATION_METRICS } from './dashboard-annotations.ts';
@@ -200,7 +201,7 @@ export class ObservabilityModel {
     const context: RunbookContext = {
       ...(this.props.environments ? { environments: this.props.environments } : {}),
       alerts: alerts.map((a) => ({ name: a.rule.alert, expr: a.rule.expr })),
-      ...(found ? { panel: { ...found, file: `${relativeTo(this.paths.runbooks, this.paths.dashboards)}/${found.dashboardUid}.json` } } : {}),
+      ...(found ? { panel: { ...found, file: `${posix.relative(this.paths.runbooks, this.paths.dashboards)}/${found.dashboardUid}.json` } } : {}),
     };
     return { context, runbook: commands.length > 0 ? { ...r, commands } : r };
   }
@@ -274,13 +275,4 @@ export class ObservabilityModel {
     for (const [path, content] of this.props.files ?? []) files.set(path, content);
     return files;
   }
-}
-
-/** The relative path from folder `from` to folder `to` (both below the output root). */
-function relativeTo(from: string, to: string): string {
-  const a = from.split('/');
-  const b = to.split('/');
-  let common = 0;
-  while (common < a.length && common < b.length && a[common] === b[common]) common++;
-  return [...a.slice(common).map(() => '..'), ...b.slice(common)].join('/');
 }
