@@ -77,6 +77,11 @@ function fail(marker: string): never {
   throw new Error(`template marker ${marker} has no expression`);
 }
 
+/** `text` (literal template text: a block scalar's line, NOTES.txt) with each string marker as its action. */
+export function withActions(text: string, sentinels: Sentinels): string {
+  return text.replace(STRING_MARKER, (m) => `{{ ${sentinels.stringMarkers().get(m) ?? fail(m)} }}`);
+}
+
 const KEY_VALUE = /^(\s*)((?:- )?[^\s:#"'][^:]*: )(.*)$/;
 const ITEM = /^(\s*)- /;
 const indentOf = (line: string): number => line.length - line.trimStart().length;
@@ -120,12 +125,9 @@ const BLOCK_SCALAR = /(?:^\s*- |: )[|>][-+]?\d*$/;
  * query) is literal: a marker in it becomes its action as is, neither quoted nor parsed as YAML.
  */
 function templateLines(lines: readonly string[], sentinels: Sentinels): string[] {
-  const strings = sentinels.stringMarkers();
   let block: number | undefined;
   return lines.map((line) => {
-    if (block !== undefined && (line.trim() === '' || indentOf(line) > block)) {
-      return line.replace(STRING_MARKER, (m) => `{{ ${strings.get(m) ?? fail(m)} }}`);
-    }
+    if (block !== undefined && (line.trim() === '' || indentOf(line) > block)) return withActions(line, sentinels);
     block = BLOCK_SCALAR.test(line) ? indentOf(line) : undefined;
     return templateLine(line, sentinels);
   });

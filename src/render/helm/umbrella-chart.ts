@@ -1,8 +1,8 @@
 import type { HelmChartSpec } from './chart-files.ts';
-import { templateObjects } from './chart-templater.ts';
+import { templateObjects, withActions } from './chart-templater.ts';
 import { TOGGLE_SCHEMA, withHelmLabels } from './component-chart.ts';
 import type { Kube } from './config-files-values.ts';
-import { STRING_MARKER, type Sentinels } from './sentinels.ts';
+import type { Sentinels } from './sentinels.ts';
 
 /*
  * An umbrella chart installs a whole environment: its component charts as `file://`
@@ -70,11 +70,6 @@ function perEnvironment(texts: ReadonlyMap<string, string>): string {
     .join('');
 }
 
-/** `text` with each marker as its template action. */
-function actions(text: string, s: Sentinels): string {
-  return text.replace(STRING_MARKER, (m) => `{{ ${s.stringMarkers().get(m) ?? m} }}`);
-}
-
 /** The dashboards of `objects`: each ConfigMap file that is a Grafana dashboard (JSON with a uid and a title). */
 function dashboardsOf(objects: readonly Kube[]): { uid: string; title: string }[] {
   return objects
@@ -115,7 +110,7 @@ export function umbrellaChart(props: UmbrellaChartProps, components: readonly He
       const lines = parts
         .map((p) => [p.chart, partObjects(env, p)] as const)
         .filter(([, objects]) => objects.length > 0)
-        .map(([chart, objects]) => `  ${chart}: ${actions(objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', '), s)}\n`);
+        .map(([chart, objects]) => `  ${chart}: ${withActions(objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', '), s)}\n`);
       return lines.length > 0 ? heading + lines.join('') : '';
     }));
   const always = inventory(props.parts.filter((p) => p.switch === undefined), 'Installed with them, in this environment:\n');
