@@ -108,11 +108,15 @@ const NAMESPACES = 100;
 const PER_NAMESPACE = 10_000;
 const NUMBER_BASE = 987_000_000;
 
+/** A string marker: `zzhv`, two digits of namespace, four of number, `zz`. */
+const MARKER = 'zzhv\\d{6}zz';
+
 /** Matches any string marker. */
-export const STRING_MARKER = /zzhv\d{6}zz/g;
+export const STRING_MARKER = new RegExp(MARKER, 'g');
+const WHOLE_MARKER = new RegExp(`^${MARKER}$`);
 
 /** Whether `value` is a marker of any {@link Sentinels} instance: a whole string marker, or a number marker. */
 export function isMarker(value: unknown): value is string | number {
-  if (typeof value === 'string') return /^zzhv\d{6}zz$/.test(value);
+  if (typeof value === 'string') return WHOLE_MARKER.test(value);
   return typeof value === 'number' && Number.isInteger(value) && value >= NUMBER_BASE && value < NUMBER_BASE + NAMESPACES * PER_NAMESPACE;
 }
