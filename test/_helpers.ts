@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { npmNodeArgs, REPORT_USAGE } from './_measured-run.ts';
 import { RUN_CACHE_ENV, shared } from './_run-cache.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -14,8 +13,21 @@ export interface RunResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** Seconds from spawn to exit. */
+  readonly wall: number;
   /** The process's peak RSS, when the run was measured (`measure`). @default - not measured */
   readonly peakRssMiB?: number;
+}
+
+/** Preloaded with `--import` (plain JavaScript: it adds no loader), reports the process's peak RSS (KiB) on file descriptor 3 at exit. */
+const REPORT_USAGE = join(PROJECT_ROOT, 'test/_report-usage.mjs');
+
+/** `npm run <command>` as package.json says: node's options and the script with its arguments (`exec node <these>`). */
+export function npmNodeArgs(command: 'synth' | 'check' | 'diff'): string[] {
+  const script = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string | undefined> }).scripts[command] ?? '';
+  const words = script.replace(/^exec\s+/, '').split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`npm run ${command} is not a node command: "${script}"`);
+  return words.slice(1);
 }
 
 /** Runs a TypeScript entry point of the project through tsx, in a child process. */
@@ -28,13 +40,24 @@ export function runEntry(entry: string, args: readonly string[], env: NodeJS.Pro
  * (the node options and script of package.json: the bundled CLI), in a child process.
  */
 export function runCli(command: 'synth' | 'check' | 'diff', args: readonly string[], env: NodeJS.ProcessEnv = {}, measure = false): Promise<RunResult> {
-  return runNode([...(measure ? ['--import', REPORT_USAGE] : []), ...npmNodeArgs(command), ...args], env, measure);
+  return runNode([...npmNodeArgs(command), ...args], env, { measure });
 }
 
-function runNode(args: readonly string[], env: NodeJS.ProcessEnv, measure = false): Promise<RunResult> {
+/** Options of {@link runNode}. */
+export interface RunNodeOptions {
+  /** @default PROJECT_ROOT */
+  readonly cwd?: string;
+  /** Report the process's peak RSS (`peakRssMiB`). @default false */
+  readonly measure?: boolean;
+}
+
+/** Runs `node <args>` in a child process, timed from spawn to exit. */
+export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: RunNodeOptions = {}): Promise<RunResult> {
+  const measure = options.measure ?? false;
+  const start = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: PROJECT_ROOT,
+    const child = spawn(process.execPath, [...(measure ? ['--import', REPORT_USAGE] : []), ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe', ...(measure ? (['pipe'] as const) : [])],
     });
@@ -45,7 +68,10 @@ function runNode(args: readonly string[], env: NodeJS.ProcessEnv, measure = fals
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     if (measure) (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => (usage += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ...(measure ? { peakRssMiB: Number(usage.trim()) / 1024 } : {}) }));
+    child.on('close', (code) => {
+      const wall = Number(process.hrtime.bigint() - start) / 1e9;
+      resolve({ code, stdout, stderr, wall, ...(measure ? { peakRssMiB: Number(usage.trim()) / 1024 } : {}) });
+    });
   });
 }
 

@@ -3,10 +3,9 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../_helpers.ts';
+import { npmNodeArgs, PROJECT_ROOT, runNode, type RunResult } from '../_helpers.ts';
 import { UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
 import { HELMS } from '../helm/_helm.ts';
-import { measuredRun, npmNodeArgs, type MeasuredRun } from '../_measured-run.ts';
 import { scaledProject } from './_scaled-project.ts';
 
 /*
@@ -30,10 +29,11 @@ const RUNS = Number(values.runs ?? 7);
 const NPM_SYNTH = npmNodeArgs('synth');
 
 /** Runs the synth of the project at `root` once, as `npm run synth` does, timing it from spawn to exit. */
-function synth(root: string, out: string): MeasuredRun {
-  const run = values['from-source'] ? measuredRun(root, ['--import', 'tsx', 'src/main.ts'], ['--out', out]) : measuredRun(root, NPM_SYNTH, ['--out', out]);
-  if (run.status !== 0) throw new Error(`synth exited ${run.status}: ${run.stderr}`);
-  return run;
+async function synth(root: string, out: string): Promise<RunResult & { readonly peakRssMiB: number }> {
+  const entry = values['from-source'] ? ['--import', 'tsx', 'src/main.ts'] : NPM_SYNTH;
+  const run = await runNode([...entry, '--out', out], {}, { cwd: root, measure: true });
+  if (run.code !== 0) throw new Error(`synth exited ${run.code}: ${run.stderr}`);
+  return { ...run, peakRssMiB: run.peakRssMiB! };
 }
 
 function timed(file: string, args: readonly string[]): number {
@@ -51,12 +51,12 @@ function machine(): string {
 }
 
 /** Synth against `helm template` of the umbrella chart of charts-out/, per environment, interleaved. */
-function ratio(): void {
+async function ratio(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'crumpet-bench-'));
   try {
     const out = join(work, 'out');
     // One unmeasured synth builds the bundle (or fills tsx's cache), as on any developer's machine.
-    synth(PROJECT_ROOT, out);
+    await synth(PROJECT_ROOT, out);
     // helm dependency build writes the subcharts' archives into charts/: a copy of the charts.
     const charts = join(work, 'charts');
     cpSync(join(out, 'charts-out'), charts, { recursive: true });
@@ -69,14 +69,14 @@ function ratio(): void {
     const helmArgs = overlays.map((f) => ['template', umbrella, chart, '-f', join(chart, f)]);
     for (const args of helmArgs) timed(HELM, args);
 
-    const rounds: { synth: MeasuredRun; helm: number }[] = [];
+    const rounds: { synth: Awaited<ReturnType<typeof synth>>; helm: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const run = synth(PROJECT_ROOT, out);
+      const run = await synth(PROJECT_ROOT, out);
       const helm = helmArgs.reduce((sum, args) => sum + timed(HELM, args), 0);
       rounds.push({ synth: run, helm });
     }
     const ratios = rounds.map((r) => r.synth.wall / r.helm);
-    const rss = rounds.map((r) => r.synth.rssMiB);
+    const rss = rounds.map((r) => r.synth.peakRssMiB);
     const how = values['from-source'] ? '`node --import tsx src/main.ts` (from source)' : `\`node ${NPM_SYNTH.join(' ')}\` (npm run synth, bundled)`;
     console.log(`synth bench: ${RUNS} rounds, each ${how} then \`helm template\` of ${umbrella} for ${overlays.join(', ')}`);
     console.log(`  machine:        ${machine()}`);
@@ -90,7 +90,7 @@ function ratio(): void {
 }
 
 /** The synth of the model at scales 1, 5 and `max`, with its cost per rendered object. */
-function scale(max: number): void {
+async function scale(max: number): Promise<void> {
   const scales = [...new Set([1, 5, max])].filter((n) => n >= 1 && n <= max).sort((a, b) => a - b);
   const runs = Number(values.runs ?? 3);
   const rows: { n: number; objects: number; wall: number; own: number; rss: number }[] = [];
@@ -98,8 +98,9 @@ function scale(max: number): void {
     const root = scaledProject(n);
     const out = join(root, 'out');
     try {
-      synth(root, out);
-      const measured = Array.from({ length: runs }, () => synth(root, out));
+      await synth(root, out);
+      const measured: Awaited<ReturnType<typeof synth>>[] = [];
+      for (let i = 0; i < runs; i++) measured.push(await synth(root, out));
       const summary = /synth: .*?(\d+) objects, .* written in ([\d.]+) s/.exec(measured.at(-1)!.stdout);
       if (!summary) throw new Error(`no summary line in the synth's output at scale ${n}`);
       rows.push({
@@ -107,7 +108,7 @@ function scale(max: number): void {
         objects: Number(summary[1]),
         wall: median(measured.map((m) => m.wall)),
         own: median(measured.map((m) => Number(/written in ([\d.]+) s/.exec(m.stdout)![1]))),
-        rss: Math.max(...measured.map((m) => m.rssMiB)),
+        rss: Math.max(...measured.map((m) => m.peakRssMiB)),
       });
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -131,5 +132,5 @@ function scale(max: number): void {
 if (values.scale !== undefined) {
   const n = Number(values.scale);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--scale needs a whole number >= 1, got ${values.scale}`);
-  scale(n);
-} else ratio();
+  await scale(n);
+} else await ratio();
