@@ -34,7 +34,7 @@ describe('combineMarkerModels | one model for several charts', () => {
 
   it("GIVEN one chart switching a feature on that another keeps off WHEN combined THEN it throws: the other's objects would change unseen", () => {
     const withFeature = { ...base, feature: false };
-    expect(() => combineMarkerModels(withFeature, [{ ...withFeature, feature: true }, withFeature])).toThrow(/another chart changes the model at feature \(true, this chart's model has false\)/);
+    expect(() => combineMarkerModels(withFeature, [{ ...withFeature, feature: true }, withFeature])).toThrow(/two charts render the model at feature differently \(true in one, false in another\)/);
   });
 
   it('GIVEN two charts setting different plain values at one place WHEN combined THEN it throws naming the place', () => {

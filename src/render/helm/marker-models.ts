@@ -18,75 +18,61 @@ const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) =
  * One model holding what each of `models` changed in `base`. Where two charts put markers at the
  * same place (the release's namespace, a network value several charts carry), the first chart's
  * marker stays and each later chart reads it as its own: `adopted[i]` maps it to chart i's
- * marker. Two charts that put different plain values at one place cannot share an app: throws,
- * naming the place.
+ * marker. Throws, naming the place, unless the combined model renders every chart as its own
+ * model would ({@link reconcile}).
  */
 export function combineMarkerModels<C>(base: C, models: readonly C[]): { model: C; adopted: AdoptedMarkers[] } {
-  let model: unknown = base;
+  const model = models.reduce<unknown>((into, mine) => merge(into, base, mine), base);
   const adopted = models.map((mine) => {
     const adopt = new Map<string | number, string | number>();
-    model = merge(model, base, mine, adopt, []);
+    reconcile(model, mine, adopt, []);
     return adopt;
   });
-  models.forEach((mine, i) => sameRender(model, mine, adopted[i]!, []));
   return { model: model as C, adopted };
 }
 
-/**
- * Throws unless the combined model renders a chart as its own model would: where they differ,
- * the combined one holds a marker (a list's one item for a list), either the one the chart
- * adopted or another chart's where the chart kept the environment's value (its objects reading it are found by foreignMarkers). A
- * plain value another chart changed (a feature one chart switches on) would change this chart's
- * objects unseen.
- */
-function sameRender(combined: unknown, mine: unknown, adopt: AdoptedMarkers, path: readonly string[]): void {
-  if (same(combined, mine)) return;
-  if (isTree(combined) && isTree(mine)) {
-    for (const k of new Set([...Object.keys(combined), ...Object.keys(mine)])) sameRender(combined[k], mine[k], adopt, [...path, k]);
-    return;
-  }
-  if (Array.isArray(combined) && Array.isArray(mine) && combined.length === mine.length) {
-    combined.forEach((c, i) => sameRender(c, mine[i], adopt, [...path, String(i)]));
-    return;
-  }
-  const marker = (v: unknown): string | number | undefined => (isMarker(v) ? v : Array.isArray(v) && v.length === 1 && isMarker(v[0]) ? v[0] : undefined);
-  const theirs = marker(combined);
-  if (theirs !== undefined && (marker(mine) === undefined || adopt.get(theirs) === marker(mine))) return;
-  throw new Error(`another chart changes the model at ${path.join('.')} (${JSON.stringify(combined)}, this chart's model has ${JSON.stringify(mine)}): they cannot share one app`);
-}
-
-function merge(into: unknown, base: unknown, mine: unknown, adopt: Map<string | number, string | number>, path: readonly string[]): unknown {
+/** `into` with what `mine` changed in `base`, where no earlier chart changed it first. */
+function merge(into: unknown, base: unknown, mine: unknown): unknown {
   if (same(mine, base)) return into;
   if (isTree(mine) && isTree(base) && isTree(into)) {
     const out: Tree = { ...into };
     for (const k of new Set([...Object.keys(base), ...Object.keys(mine)])) {
-      const merged = merge(into[k], base[k], mine[k], adopt, [...path, k]);
+      const merged = merge(into[k], base[k], mine[k]);
       if (merged === undefined) delete out[k];
       else out[k] = merged;
     }
     return out;
   }
-  if (same(into, base)) return mine;
-  pair(into, mine, adopt, path);
-  return into;
+  return same(into, base) ? mine : into;
 }
 
-/** Records that each marker of `theirs` stands for the marker at the same place of `mine`. */
-function pair(theirs: unknown, mine: unknown, adopt: Map<string | number, string | number>, path: readonly string[]): void {
-  if (same(theirs, mine)) return;
-  if (isMarker(theirs) && isMarker(mine) && typeof theirs === typeof mine) {
-    adopt.set(theirs, mine);
+/**
+ * Records in `adopt` the markers of the combined model that stand for a chart's own, and throws
+ * unless the combined model renders the chart as its own model would: where they differ, the
+ * combined one holds a marker (a list's one item for a list), the chart's own marker there being
+ * adopted, or another chart's where the chart kept the environment's value (its objects reading
+ * it are found by foreignMarkers). A plain value another chart changed (a feature one chart
+ * switches on) would change this chart's objects unseen.
+ */
+function reconcile(combined: unknown, mine: unknown, adopt: Map<string | number, string | number>, path: readonly string[]): void {
+  if (same(combined, mine)) return;
+  if (isTree(combined) && isTree(mine)) {
+    for (const k of new Set([...Object.keys(combined), ...Object.keys(mine)])) reconcile(combined[k], mine[k], adopt, [...path, k]);
     return;
   }
-  if (Array.isArray(theirs) && Array.isArray(mine) && theirs.length === mine.length) {
-    theirs.forEach((t, i) => pair(t, mine[i], adopt, [...path, String(i)]));
+  if (Array.isArray(combined) && Array.isArray(mine) && combined.length === mine.length) {
+    combined.forEach((c, i) => reconcile(c, mine[i], adopt, [...path, String(i)]));
     return;
   }
-  if (isTree(theirs) && isTree(mine) && same(Object.keys(theirs).sort(), Object.keys(mine).sort())) {
-    for (const k of Object.keys(theirs)) pair(theirs[k], mine[k], adopt, [...path, k]);
+  const marker = (v: unknown): string | number | undefined => (isMarker(v) ? v : Array.isArray(v) && v.length === 1 && isMarker(v[0]) ? v[0] : undefined);
+  const theirs = marker(combined);
+  const own = marker(mine);
+  if (theirs !== undefined && own === undefined) return;
+  if (theirs !== undefined && own !== undefined && typeof theirs === typeof own) {
+    adopt.set(theirs, own);
     return;
   }
-  throw new Error(`two charts render the model at ${path.join('.')} differently (${JSON.stringify(theirs)} and ${JSON.stringify(mine)}): they cannot share one app`);
+  throw new Error(`two charts render the model at ${path.join('.')} differently (${JSON.stringify(combined)} in one, ${JSON.stringify(mine)} in another): they cannot share one app`);
 }
 
 /** `value` with each adopted marker replaced by the chart's own. */
