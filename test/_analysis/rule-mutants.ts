@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import { BURN_RATE_WINDOWS, generatedYaml, num, unitTestFile, type AlertingRule, type ObservabilityModel, type RecordingRule, type RuleGroup } from '../../src/observability/index.ts';
 import { promtoolTests } from './promtool.ts';
 import { reads, selectors, written } from './rule-queries.ts';
+import { durationSeconds } from './prometheus-duration.ts';
 
 /*
  * Realistic mistakes in a rule set, each made in one rule: a window of a multi-window alert
@@ -73,12 +74,6 @@ export function mutants(model: ObservabilityModel): Mutant[] {
       })),
     );
   });
-}
-
-/** A Prometheus duration (`30m`, `4740m`, `90s`, `1h30m`) in seconds. */
-function durationSeconds(text: string): number {
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
-  return [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u!]!, 0);
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import { load } from 'js-yaml';
 import { list, podSpecsOf, type Container, type KubeObject, type StringMap } from '../../src/analysis/kube-objects.ts';
+import { durationSeconds } from './prometheus-duration.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = KubeObject & Record<string, any>;
@@ -52,14 +53,6 @@ export interface ScrapeTarget {
 export type LabelRelation = readonly StringMap[];
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
-/** `30s`, `1m`, `1h30m` in seconds. */
-function durationSeconds(text: string): number {
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a Prometheus duration: "${text}"`);
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-  return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2]!]!, 0);
-}
 
 function matches(selector: StringMap, labels: StringMap): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
