@@ -29,12 +29,18 @@ export const SMOKE_TEST_IMAGE = {
   digest: 'sha256:83a505ba2ba62f208ed6e410c268b7b9aa48f0f7b403c8108b9773b44199dbba',
 } as const;
 
-/** An optional part of charts: the kinds of object it adds, switched by `<key>.enabled`, on in a model where `path` is true. */
+/**
+ * An optional part of charts, switched by `<key>.enabled`: the objects of some kinds, or those
+ * of one `app.kubernetes.io/component`.
+ */
 export interface ChartToggle {
   readonly key: string;
-  readonly kinds: readonly string[];
-  /** The model's boolean that turns the part on. */
-  readonly path: readonly string[];
+  /** The kinds of object the part adds. @default - none: the part is `component`'s objects */
+  readonly kinds?: readonly string[];
+  /** The `app.kubernetes.io/component` label of the objects the part adds, whatever their kind (a kind's switch does not apply to them). @default - none */
+  readonly component?: string;
+  /** The model's boolean that turns the part on. @default - none: the part is on in every model, and only a value turns it off */
+  readonly path?: readonly string[];
   /**
    * The umbrella's switch that turns it off too, as `global.<part>.enabled` (Helm passes an
    * umbrella's `global` values to every subchart; a chart installed alone has it on).
@@ -43,11 +49,35 @@ export interface ChartToggle {
   readonly part?: string;
 }
 
+/** The toggle of `obj`: the first of its component's, else the first of its kind's. */
+export function toggleOf(obj: Kube, toggles: readonly ChartToggle[]): ChartToggle | undefined {
+  const component = obj.metadata.labels?.['app.kubernetes.io/component'];
+  return toggles.find((t) => t.component !== undefined && t.component === component) ?? toggles.find((t) => t.component === undefined && t.kinds?.includes(obj.kind));
+}
+
+/** Whether the model switches the toggle (by a boolean at its path), rather than values alone. */
+function modelSwitch<C>(t: ChartToggle, model: C): boolean | undefined {
+  const on = t.path ? at(model, t.path) : true;
+  return typeof on === 'boolean' ? on : undefined;
+}
+
 /** The umbrella switch of the observability: its objects, and every component's monitor. */
 export const OBSERVABILITY_PART = 'observability';
 
+/**
+ * The optional part of a chart that is its observability: the objects labelled as `component`
+ * (its PrometheusRule, its dashboards), switched by `monitoring.enabled` and by the umbrella's
+ * `global.observability.enabled` like the component's monitor.
+ */
+export function monitoringToggle(component: string): ChartToggle {
+  return { key: 'monitoring', component, part: OBSERVABILITY_PART };
+}
+
+/** A part of some kinds that the model switches. */
+export type KindToggle = ChartToggle & { readonly kinds: readonly string[]; readonly path: readonly string[] };
+
 /** The optional parts of a component, by the kinds they add. */
-export function standardToggles(featuresPath: readonly string[]): ChartToggle[] {
+export function standardToggles(featuresPath: readonly string[]): KindToggle[] {
   return [
     { key: 'rollout', kinds: ['Rollout', 'AnalysisTemplate'], path: [...featuresPath, 'rollouts'] },
     { key: 'autoscaling', kinds: ['HorizontalPodAutoscaler'], path: [...featuresPath, 'autoscaling'] },
@@ -145,7 +175,7 @@ export function withHelmLabels(obj: Record<string, unknown>, s: Sentinels, chart
 
 /** The chart values switching `obj` on (`.Values...`, or `$.Values...` inside a range), if it is optional. */
 export function conditionOf(obj: Kube, toggles: readonly ChartToggle[], prefix: '.' | '$.'): string | undefined {
-  const toggle = toggles.find((t) => t.kinds.includes(obj.kind));
+  const toggle = toggleOf(obj, toggles);
   if (!toggle) return undefined;
   const own = `${prefix}Values.${toggle.key}.enabled`;
   return toggle.part ? `and ${own} ${prefix}Values.global.${toggle.part}.enabled` : own;
@@ -328,7 +358,7 @@ export function componentCharts<C>(specs: readonly ComponentChartSpec<C>[], rend
 function markerModel<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels): { model: C; fields: ChartFieldValues } {
   const { name } = input;
   let model = base;
-  for (const t of input.toggles) if (typeof at(model, t.path) === 'boolean') model = setAt(model, t.path, true);
+  for (const t of input.toggles) if (t.path && typeof at(model, t.path) === 'boolean') model = setAt(model, t.path, true);
   const fields = new ChartFieldValues(input.fields, s);
   model = fields.markers(model);
   if (input.image) {
@@ -347,7 +377,7 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
   const scaled = autoscaled ? withReplicasUnlessAutoscaled(raw, s) : raw;
   const objects = raw.some((o) => o.kind === 'Rollout') ? withRolloutVariants(scaled, s, autoscaled, name) : scaled;
   const canary = objects.some((o) => o.kind === 'Rollout' && 'canary' in ((o['spec'] as { strategy: object }).strategy));
-  const toggles = input.toggles.filter((t) => objects.some((o) => t.kinds.includes(o.kind)) && typeof at(base, t.path) === 'boolean');
+  const toggles = input.toggles.filter((t) => modelSwitch(t, base) !== undefined && objects.some((o) => toggleOf(o, input.toggles) === t));
   fields.keepUsed(objects);
   const toFullname = byFullname(name, fullnameOf(name, s));
   const rename = input.rename ? input.rename(objects, s, toFullname) : toFullname;
@@ -364,7 +394,7 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
   const templates = new Map([...byFile].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, objs]) => [f, templateObjects(objs, s)]));
 
   const envValues = (e: ChartEnvironment<C>): Record<string, unknown> => {
-    const switches = Object.fromEntries(toggles.map((t) => [t.key, { enabled: at(e.config, t.path) as boolean }]));
+    const switches = Object.fromEntries(toggles.map((t) => [t.key, { enabled: modelSwitch(t, e.config)! }]));
     const files = configFilesOf(e.objects, name);
     const image = input.image ? { image: { ...(at(e.config, input.image) as object) } } : {};
     const own = mergeTrees(mergeTrees(mergeTrees({ ...globalSwitches(toggles), ...image, ...fields.values(e.config) }, input.extraValues ?? {}), input.envValues?.(e.config) ?? {}), switches);

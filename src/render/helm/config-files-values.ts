@@ -2,12 +2,14 @@ import { combinedChecksum, configChecksum } from '../../lib/config-files.ts';
 import type { Sentinels } from './sentinels.ts';
 
 /*
- * ConfigMaps in the Helm charts: their data is a value, `configFiles`, carried as synth renders it
- * and never parsed, and the pods' `checksum/*` annotations are recomputed from it in the chart.
+ * ConfigMaps in the Helm charts: the data of those the chart's pods read is a value, `configFiles`,
+ * carried as synth renders it and never parsed, and the pods' `checksum/*` annotations are
+ * recomputed from it in the chart. A ConfigMap no pod reads (a Grafana dashboard, picked up by
+ * its label) is a plain template like any other object.
  */
 
 /** A rendered object, as far as these helpers read it. */
-export type Kube = { kind: string; metadata: { name?: string; annotations?: Record<string, string> }; [k: string]: unknown };
+export type Kube = { kind: string; metadata: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: unknown };
 
 /** Pod annotations whose value is a checksum of the chart's ConfigMaps. */
 const CHECKSUM_ANNOTATION = /^checksum\//;
@@ -23,11 +25,32 @@ function configFilesKey(o: Kube, chart: string): string {
   return name.slice(chart.length + 1);
 }
 
-/** The ConfigMaps of a chart's objects, as `configFiles` values: data by `configFiles` key. */
+/** Fields that name a ConfigMap an object reads: a volume or projected source, `envFrom`, an `env` key reference. */
+const CONFIG_MAP_REFERENCES = new Set(['configMap', 'configMapRef', 'configMapKeyRef']);
+
+/** The names of the ConfigMaps `value` references, added to `names`. */
+function referencedConfigMaps(value: unknown, names: Set<string>): Set<string> {
+  if (Array.isArray(value)) for (const v of value) referencedConfigMaps(v, names);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      const name = CONFIG_MAP_REFERENCES.has(k) ? (v as { name?: unknown }).name : undefined;
+      if (typeof name === 'string') names.add(name);
+      else referencedConfigMaps(v, names);
+    }
+  }
+  return names;
+}
+
+/** The ConfigMaps of a chart's objects that its other objects read: its config files. */
+function configFileMaps(objects: readonly Kube[]): Kube[] {
+  const read = new Set<string>();
+  for (const o of objects) if (o.kind !== 'ConfigMap') referencedConfigMaps(o, read);
+  return objects.filter((o) => o.kind === 'ConfigMap' && read.has(o.metadata.name ?? ''));
+}
+
+/** The config files of a chart's objects (the ConfigMaps its pods read), as `configFiles` values: data by `configFiles` key. */
 export function configFilesOf(objects: readonly Kube[], chart: string): Record<string, Record<string, string>> {
-  return Object.fromEntries(
-    objects.filter((o) => o.kind === 'ConfigMap').map((o) => [configFilesKey(o, chart), { ...(o['data'] as Record<string, string>) }]),
-  );
+  return Object.fromEntries(configFileMaps(objects).map((o) => [configFilesKey(o, chart), { ...(o['data'] as Record<string, string>) }]));
 }
 
 /** A `checksum/*` pod annotation as synth computes it (`combinedChecksum`) from `configFiles`. */
@@ -51,16 +74,18 @@ export class ConfigFilesAsValues {
   public readonly keys: readonly string[];
   private readonly chart: string;
   private readonly sentinels: Sentinels;
+  private readonly files: ReadonlySet<Kube>;
 
   public constructor(chart: string, objects: readonly Kube[], sentinels: Sentinels) {
     this.chart = chart;
     this.sentinels = sentinels;
-    this.keys = Object.keys(configFilesOf(objects, chart)).sort();
+    this.files = new Set(configFileMaps(objects));
+    this.keys = [...this.files].map((o) => configFilesKey(o, chart)).sort();
   }
 
-  /** `obj` with its ConfigMap data or checksum annotations taken from values. */
+  /** `obj` with its ConfigMap data or checksum annotations taken from values; any other object as it is. */
   public template(obj: Kube): Kube {
-    if (obj.kind === 'ConfigMap') {
+    if (this.files.has(obj)) {
       return { ...obj, data: this.sentinels.object(`(index $.Values.configFiles "${configFilesKey(obj, this.chart)}")`) };
     }
     const checksums = Object.keys(podAnnotations(obj) ?? {}).filter((k) => CHECKSUM_ANNOTATION.test(k));

@@ -10,6 +10,7 @@ import {
   draft07,
   fullnameOf,
   globalSwitches,
+  toggleOf,
   proveChecksums,
   releasePods,
   Sentinels,
@@ -239,7 +240,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const rename = byFullname(CIN, fullnameOf(CIN, s));
   const objects = chartObjects(model, CIN);
   fields.keepUsed(objects);
-  const toggles = CHART_TOGGLES.filter((t) => objects.some((o) => t.kinds.includes(o.kind)));
+  const toggles = CHART_TOGGLES.filter((t) => objects.some((o) => toggleOf(o, CHART_TOGGLES) === t));
   const configFiles = new ConfigFilesAsValues(CIN, objects, s);
   proveChecksums(CIN, rendered);
 

@@ -2,6 +2,7 @@ import { valueSchemas } from '../../lib/index.ts';
 import {
   chartFiles,
   componentChart,
+  monitoringToggle,
   releasePods,
   standardToggles,
   setAt,
@@ -13,18 +14,24 @@ import {
   type Sentinels,
 } from '../../render/helm/index.ts';
 import { chartsJson } from '../../render/validate-app.ts';
-import { MIRROR_CHART, MIRROR_PART_OF, MirrorApp } from './mirror-app.ts';
+import { MIRROR_CHART, MIRROR_MONITORING_CHART, MIRROR_PART_OF, MirrorApp } from './mirror-app.ts';
+import { MIRROR_MONITORING_COMPONENT } from './monitoring.ts';
 import { MIRROR_COMPONENTS, mirrorSchemas, type MirrorConfig } from './model/index.ts';
 import { MIRROR_RELEASE } from './model/defaults.ts';
 import { GATEWAY_PORTS, GATEWAY_SERVICE_PORT } from './ports.ts';
 
 /*
  * The mirror's Helm chart, from the generic generator (src/render/helm/component-chart.ts): the
- * objects of dist/mirror/<env>/mirror.k8s.yaml as templates, the model fields that differ between
+ * objects of dist/mirror/<env>/mirror.k8s.yaml and monitoring.k8s.yaml as templates (the
+ * monitoring ones switched by `monitoring.enabled`), the model fields that differ between
  * environments as values, and one overlay per environment, named after its profile, so that
  * `helm template mirror charts-out/mirror -f values-mirror.yaml -n stellaops-mirror` renders
- * exactly dist/mirror/prod/mirror.k8s.yaml (but for the Helm-only labels).
+ * exactly those files of dist/mirror/prod (but for the Helm-only labels). The Namespace stays
+ * out: Helm installs into a namespace it does not own.
  */
+
+/** The cdk8s charts whose objects the Helm chart holds. */
+export const MIRROR_CHARTED: readonly string[] = [MIRROR_CHART, MIRROR_MONITORING_CHART];
 
 /** The overlay of an environment, by environment: prod is the seed's `values-mirror.yaml` profile. */
 export const CHART_PROFILES: Readonly<Record<string, string>> = { prod: 'mirror' };
@@ -67,11 +74,9 @@ function releaseModel(model: MirrorConfig, s: Sentinels): MirrorConfig {
   return setAt(released, ['components', 'mirrorSync', 'image'], SYNC_IMAGE_MARKER);
 }
 
-/** The objects of the `mirror` chart in an app rendered from `model`. */
+/** The charted objects of an app rendered from `model`. */
 function chartObjects(model: MirrorConfig): Kube[] {
-  const found = chartsJson(new MirrorApp(model), (c) => c.node.id === MIRROR_CHART).get(MIRROR_CHART);
-  if (!found) throw new Error(`no chart "${MIRROR_CHART}" in the mirror app`);
-  return found as Kube[];
+  return [...chartsJson(new MirrorApp(model), (c) => MIRROR_CHARTED.includes(c.node.id)).values()].flat() as Kube[];
 }
 
 /**
@@ -92,8 +97,8 @@ function smokeTest(path: string): ChartSmokeTest {
 /** The mirror chart, its overlays named by profile. */
 export function mirrorChart(configs: readonly MirrorConfig[], rendered: ReadonlyMap<string, ReadonlyMap<string, readonly Kube[]>>): HelmChartSpec {
   const sorted = [...configs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const environments = sorted.map((config) => ({ env: config.name, config, objects: rendered.get(config.name)?.get(MIRROR_CHART) ?? [] }));
-  const hostOf = new Map(environments.map((e) => [e.objects, e.config.domains[0]!.host] as const));
+  const environments = sorted.map((config) => ({ env: config.name, config, objects: MIRROR_CHARTED.flatMap((c) => rendered.get(config.name)?.get(c) ?? []) }));
+  const hostOf = new Map<readonly Kube[], string>(environments.map((e) => [e.objects, e.config.domains[0]!.host] as const));
   const declaration = MIRROR_COMPONENTS.get('mirror-gateway');
   const spec = componentChart<MirrorConfig>({
     name: MIRROR_CHART,
@@ -103,7 +108,7 @@ export function mirrorChart(configs: readonly MirrorConfig[], rendered: Readonly
     environments,
     render: chartObjects,
     fields: FIELDS,
-    toggles: standardToggles(['features']).filter((t) => t.key !== 'autoscaling'),
+    toggles: [monitoringToggle(MIRROR_MONITORING_COMPONENT), ...standardToggles(['features']).filter((t) => t.key !== 'autoscaling')],
     image: [...gateway, 'image'],
     prepare: releaseModel,
     pinned: (objects) => ({ smokeTest: { host: hostOf.get(objects) } }),

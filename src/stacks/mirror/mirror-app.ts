@@ -12,6 +12,9 @@ import { mirrorObservability } from './observability.ts';
 /** The cdk8s chart, dist/ file and Helm chart of everything the mirror runs in its namespace. */
 export const MIRROR_CHART = 'mirror';
 
+/** The cdk8s chart and dist/ file of the mirror's monitoring objects. */
+export const MIRROR_MONITORING_CHART = 'monitoring';
+
 /** The `app.kubernetes.io/part-of` label of every mirror object. */
 export const MIRROR_PART_OF = 'stellaops-mirror';
 
@@ -44,6 +47,6 @@ export class MirrorApp extends App {
       scopeFor: (name) => new Construct(mirror, name),
     });
     if (config.features.networkPolicy) new MirrorNetwork(mirror, 'Network', { config, labels, components: this.placed });
-    new MirrorMonitoring(chart('monitoring'), 'Monitoring', { labels, model: mirrorObservability(config), namespace: config.namespace });
+    new MirrorMonitoring(chart(MIRROR_MONITORING_CHART), 'Monitoring', { labels, model: mirrorObservability(config), namespace: config.namespace });
   }
 }

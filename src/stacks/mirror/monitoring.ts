@@ -7,6 +7,9 @@ import { typedApiObject } from '../../lib/_api-object.ts';
 import type { ObservabilityModel } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 
+/** The `app.kubernetes.io/component` of the monitoring objects, which the Helm chart switches by. */
+export const MIRROR_MONITORING_COMPONENT = 'monitoring';
+
 /** Props of {@link MirrorMonitoring}. */
 export interface MirrorMonitoringProps {
   readonly labels: AppLabels;
@@ -25,7 +28,7 @@ export class MirrorMonitoring extends Construct {
   public constructor(scope: Construct, id: string, props: MirrorMonitoringProps) {
     super(scope, id);
     const { model } = props;
-    const labels = props.labels.withComponent({ name: 'mirror-monitoring', component: 'monitoring' });
+    const labels = props.labels.withComponent({ name: 'mirror-monitoring', component: MIRROR_MONITORING_COMPONENT });
     this.node.addValidation({ validate: () => model.check() });
     new PrometheusRule(this, 'Rules', {
       metadata: { name: 'mirror-rules', labels: { ...labels.all } },

@@ -1,16 +1,17 @@
 import { valueSchemas } from '../../lib/index.ts';
 import type { RenderedObjects } from '../../render/index.ts';
 import { chartsJson } from '../../render/validate-app.ts';
-import { chartFiles, componentChart, standardToggles, type ChartField, type ChartMetadata, type Kube, type Sentinels } from '../../render/helm/index.ts';
+import { chartFiles, componentChart, monitoringToggle, standardToggles, type ChartField, type ChartMetadata, type Kube, type Sentinels } from '../../render/helm/index.ts';
 import { modelSchemas, STEMEDB_COMPONENTS, type StemedbConfig } from './model/index.ts';
+import { STEMEDB_MONITORING_COMPONENT } from './monitoring.ts';
 import { STEMEDB } from './names.ts';
 import { STEMEDB_CHARTS, StemedbApp } from './stemedb-app.ts';
 
 /*
  * StemeDB's Helm chart, from the generic generator (src/render/helm/component-chart.ts): every
  * object of dist/stemedb/<env>/ but the Namespace (Helm installs into a namespace it does not
- * own), so `helm template stemedb charts-out/stemedb -f values-<env>.yaml -n <namespace>` renders
- * that environment's objects.
+ * own), the monitoring ones switched by `monitoring.enabled`, so `helm template stemedb
+ * charts-out/stemedb -f values-<env>.yaml -n <namespace>` renders that environment's objects.
  */
 
 /** The chart's version. */
@@ -65,7 +66,7 @@ export function stemedbCharts(configs: readonly StemedbConfig[], rendered: Rende
     })),
     render: chartedObjects,
     fields: FIELDS,
-    toggles: standardToggles(['features']),
+    toggles: [monitoringToggle(STEMEDB_MONITORING_COMPONENT), ...standardToggles(['features'])],
     image: ['components', 'stemedb', 'image'],
     prepare: releaseModel,
     smokeTest: { port, path: declaration.chart!.smokeTest.path },

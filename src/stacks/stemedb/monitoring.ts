@@ -55,6 +55,9 @@ export interface MonitoringProps {
   readonly namespace: string;
 }
 
+/** The `app.kubernetes.io/component` of the monitoring objects, which the Helm chart switches by. */
+export const STEMEDB_MONITORING_COMPONENT = 'monitoring';
+
 /** Grafana's dashboard sidecar picks ConfigMaps with this label. */
 const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 
@@ -69,7 +72,7 @@ export class Monitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const labels = props.labels.withComponent({ name: 'stemedb-monitoring', component: 'monitoring' });
+    const labels = props.labels.withComponent({ name: 'stemedb-monitoring', component: STEMEDB_MONITORING_COMPONENT });
     this.node.addValidation({ validate: () => this.model.check() });
     new PrometheusRule(this, 'Rules', {
       metadata: { name: 'stemedb-alerts', labels: { ...labels.all, ...props.monitoring.selectorLabels } },

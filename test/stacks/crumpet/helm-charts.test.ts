@@ -77,8 +77,8 @@ describe('helmChartFiles |', async () => {
     expect(() => helmChartFiles(configs, cin)).toThrow(/\[prod\] chart cin-node: StatefulSet\/cin-node-en-0 checksum\/telemetry-config is [0-9a-f]{64}, but .* \(otel-collector, promtail\)/);
   });
 
-  it('GIVEN a ConfigMap not named after the chart THEN it throws naming the ConfigMap', () => {
-    const edge = tampered('envoy-edge', (objs) => objs.map((o) => (o.kind === 'ConfigMap' ? { ...o, metadata: { ...o.metadata, name: 'edge-config' } } : o)));
+  it('GIVEN a ConfigMap the pods read not named after the chart THEN it throws naming the ConfigMap', () => {
+    const edge = tampered('envoy-edge', (objs) => JSON.parse(JSON.stringify(objs).replaceAll('"envoy-edge-config"', '"edge-config"')));
     expect(() => helmChartFiles(configs, edge)).toThrow(/chart envoy-edge: ConfigMap "edge-config" must be named envoy-edge-<files> to be carried in configFiles/);
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { MIRROR_CHART, overlayOf } from '../../../src/stacks/mirror/index.ts';
+import { MIRROR_CHART, MIRROR_CHARTED, MIRROR_MONITORING_CHART, overlayOf } from '../../../src/stacks/mirror/index.ts';
 import { CHARTS, HELMS, normalize, schemaError, type Helm } from '../../helm/_helm.ts';
 import { distObjects, ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
 
@@ -11,7 +11,7 @@ type Obj = Record<string, any>;
 
 /*
  * charts-out/mirror by every real Helm binary (a current Helm 3 and Helm 4): lint --strict, and each environment's overlay
- * (prod's is the seed's values-mirror.yaml) renders exactly dist/mirror/<env>/mirror.k8s.yaml.
+ * (prod's is the seed's values-mirror.yaml) renders exactly the files of dist/mirror/<env>/ the chart holds (all but the Namespace).
  */
 
 const chart = join(CHARTS, MIRROR_CHART);
@@ -43,10 +43,32 @@ describe.each(HELMS)('Mirror chart with $name |', (h) => {
   it.each(ENVIRONMENTS)('GIVEN the overlay of %s WHEN helm template runs THEN it renders exactly its dist/ objects but for Helm-only labels', async (env) => {
     const { namespace } = await loadEnvironment(env);
     const rendered = await template('-f', join(chart, overlayOf(env)), '-n', namespace);
-    const dist = distObjects(env, `${MIRROR_CHART}.k8s.yaml`) as Obj[];
+    const dist = MIRROR_CHARTED.flatMap((c) => distObjects(env, `${c}.k8s.yaml`)) as Obj[];
     expect(dist.length).toBeGreaterThan(0);
+    expect(distObjects(env).filter((o) => !dist.some((d) => key(d) === key(o))).map(key)).toEqual([`Namespace/${namespace}`]);
     expect(rendered.map(key).sort()).toEqual(dist.map(key).sort());
     for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
+  });
+
+  it.each(ENVIRONMENTS)('GIVEN the overlay of %s and monitoring.enabled=false THEN exactly the objects of dist\'s monitoring file leave; global.observability.enabled=false takes the PodMonitor too', async (env) => {
+    const { namespace } = await loadEnvironment(env);
+    const overlay = ['-f', join(chart, overlayOf(env)), '-n', namespace];
+    const all = (await template(...overlay)).map(key);
+    const monitoring = distObjects(env, `${MIRROR_MONITORING_CHART}.k8s.yaml`).map((o) => key(o as Obj));
+    expect(monitoring.length).toBeGreaterThan(0);
+    expect((await template(...overlay, '--set', 'monitoring.enabled=false')).map(key)).toEqual(all.filter((k) => !monitoring.includes(k)));
+    const monitors = all.filter((k) => /^(Pod|Service)Monitor\//.test(k));
+    expect(monitors.length).toBeGreaterThan(0);
+    expect((await template(...overlay, '--set', 'global.observability.enabled=false')).map(key)).toEqual(all.filter((k) => !monitoring.includes(k) && !monitors.includes(k)));
+  });
+
+  it('GIVEN another release namespace THEN the rules look for the mirror\'s series in it, and the objects are all in it', async () => {
+    const { namespace } = await loadEnvironment('prod');
+    const objects = await template('-f', join(chart, overlayOf('prod')), '-n', 'mirror-elsewhere');
+    expect(objects.map((o) => o.metadata.namespace)).toEqual(objects.map(() => 'mirror-elsewhere'));
+    const rules = objects.find((o) => o.kind === 'PrometheusRule')!.spec.groups.flatMap((g: Obj) => g.rules.map((r: Obj) => r.expr as string));
+    expect(rules.filter((e: string) => e.includes('namespace="mirror-elsewhere"')).length).toBeGreaterThan(0);
+    expect(rules.join('\n')).not.toContain(`"${namespace}"`);
   });
 
   it('GIVEN values-mirror.yaml THEN the CronJob runs the sync image pinned by digest, from the model', async () => {

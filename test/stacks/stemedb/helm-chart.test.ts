@@ -29,6 +29,21 @@ describe.each(HELMS.flatMap((h) => ['prod', 'staging'].map((env) => ({ h, helm: 
     for (const d of dist) expect(normalize(rendered.find((r) => key(r) === key(d))), key(d)).toEqual(normalize(d));
   });
 
+  it('GIVEN values-<env>.yaml and monitoring.enabled=false THEN exactly the objects of dist\'s monitoring file leave; global.observability.enabled=false takes the ServiceMonitor too', async () => {
+    const template = async (...set: string[]): Promise<string[]> => {
+      const out = await helm('template', 'stemedb', CHART, '-f', join(CHART, `values-${env}.yaml`), '-n', namespace, ...set);
+      expect(out.code, out.stderr).toBe(0);
+      return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']).map(key);
+    };
+    const all = await template();
+    const monitoring = (yaml.loadAll(readFileSync(join(distDir, 'monitoring.k8s.yaml'), 'utf8')) as Obj[]).map(key);
+    expect(monitoring.length).toBeGreaterThan(0);
+    expect(await template('--set', 'monitoring.enabled=false')).toEqual(all.filter((k) => !monitoring.includes(k)));
+    const monitors = all.filter((k) => /^(Pod|Service)Monitor\//.test(k));
+    expect(monitors.length).toBeGreaterThan(0);
+    expect(await template('--set', 'global.observability.enabled=false')).toEqual(all.filter((k) => !monitoring.includes(k) && !monitors.includes(k)));
+  });
+
   it('GIVEN values-<env>.yaml THEN helm lint --strict passes', async () => {
     const out = await helm('lint', '--strict', CHART, '-f', join(CHART, `values-${env}.yaml`));
     expect(out.code, out.stdout + out.stderr).toBe(0);
