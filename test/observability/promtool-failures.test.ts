@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { constant, ObservabilityModel, type AlertDefinition } from '../../src/observability/index.ts';
@@ -26,7 +26,7 @@ const alert = (series: AlertDefinition['series']): AlertDefinition => ({
   series,
 });
 
-function failures(a: AlertDefinition): Promise<string[]> {
+function failures(a: AlertDefinition, edit?: (rules: string) => string): Promise<string[]> {
   const model = new ObservabilityModel({
     name: 'probe',
     opsRoot: 'ops',
@@ -41,6 +41,8 @@ function failures(a: AlertDefinition): Promise<string[]> {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
   }
+  const rules = join(root, model.paths.rules);
+  if (edit) writeFileSync(rules, edit(readFileSync(rules, 'utf8')));
   return promtoolFailures(model, join(root, model.paths.tests));
 }
 
@@ -57,5 +59,12 @@ describe('promtool tests of declared alerts |', () => {
 
   it('GIVEN test input that is always past the threshold THEN the silent case fails, naming the component', async () => {
     expect(await failures(alert((_v, _t, steps) => [constant('queue_depth', 1000, steps)]))).toEqual([expect.stringMatching(/^component search-api: alert QueueDeep/)]);
+  });
+
+  it('GIVEN a rule file that promtool cannot load whole, in a group no test loads THEN the tests on their own groups pass, and the file as written fails naming it', async () => {
+    const broken = (rules: string): string => `${rules}  - name: probe.broken\n    rules:\n      - alert: Never\n        expr: vector(1)\n        for: soon\n`;
+    expect(await failures(alert((v, _t, steps) => [constant('queue_depth', v, steps)]), broken)).toEqual([
+      expect.stringMatching(/^queue-deep\.yaml, as written, loading its rule file whole, fails: .*soon/),
+    ]);
   });
 });

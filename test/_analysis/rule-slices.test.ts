@@ -1,0 +1,84 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { generatedYaml, type RuleGroup } from '../../src/observability/index.ts';
+import { tempDir } from '../_helpers.ts';
+import { groupCoupling, slicedTestsDir } from './rule-slices.ts';
+
+const alert = (name: string, expr: string): RuleGroup['rules'][number] => ({ alert: name, expr, labels: {}, annotations: {} });
+
+describe('groupCoupling |', () => {
+  const slo = (name: string): RuleGroup => ({
+    name: `shop.slo.${name}`,
+    rules: [
+      { record: 'shop:error_ratio:rate5m', expr: `sum(rate(${name}_errors_total[5m])) / sum(rate(${name}_total[5m]))`, labels: { slo: name } },
+      alert(`${name}Burn`, `shop:error_ratio:rate5m{slo="${name}"} > 0.1`),
+    ],
+  });
+
+  it('GIVEN groups recording one name under labels of their own, each read by its own group THEN they evaluate apart', () => {
+    expect(groupCoupling([slo('checkout'), slo('search')])).toEqual([]);
+  });
+
+  it('GIVEN a rule reading another group\'s recording, the alerts\' series, any series, or an alert name twice THEN each is named', () => {
+    // GIVEN
+    const reader: RuleGroup = {
+      name: 'shop.alerts',
+      rules: [
+        alert('Mixed', 'shop:error_ratio:rate5m{slo=~"check.*"} > 1'),
+        alert('Meta', 'count(ALERTS{alertstate="firing"}) > 3'),
+        alert('Anything', 'count({job="shop"}) < 1'),
+        alert('checkoutBurn', 'vector(1)'),
+      ],
+    };
+    // WHEN
+    const problems = groupCoupling([slo('checkout'), reader]);
+    // THEN
+    expect(problems).toEqual([
+      'shop.alerts: shop:error_ratio:rate5m{slo=~"check.*"} > 1 reads shop:error_ratio:rate5m, written by shop.slo.checkout',
+      'shop.alerts: count(ALERTS{alertstate="firing"}) > 3 reads ALERTS, written by shop.slo.checkout',
+      'shop.alerts: count({job="shop"}) < 1 has a selector without a metric name',
+      'alert checkoutBurn is in more than one group',
+    ]);
+  });
+});
+
+describe('slicedTestsDir |', () => {
+  const slo = (name: string): RuleGroup => ({
+    name: `shop.slo.${name}`,
+    rules: [
+      { record: `shop:${name}_error_ratio:rate5m`, expr: `sum(rate(${name}_errors_total[5m])) / sum(rate(${name}_total[5m]))` },
+      alert(`${name}Burn`, `shop:${name}_error_ratio:rate5m > 0.1`),
+    ],
+  });
+  const testOf = (alertname: string, queried?: string): string =>
+    generatedYaml({
+      rule_files: ['../alerts.yaml'],
+      tests: [{ interval: '1m', input_series: [], alert_rule_test: [{ alertname, eval_time: '1m', exp_alerts: [] }], ...(queried ? { promql_expr_test: [{ expr: queried, eval_time: '1m', exp_samples: [] }] } : {}) }],
+    });
+  const written = (groups: RuleGroup[], tests: Record<string, string>): string => {
+    const root = tempDir('rule-slices-test');
+    mkdirSync(join(root, 'tests'));
+    writeFileSync(join(root, 'alerts.yaml'), generatedYaml({ groups }));
+    for (const [name, text] of Object.entries(tests)) writeFileSync(join(root, 'tests', name), text);
+    return join(root, 'tests');
+  };
+  const loads = (dir: string, file: string): string[] =>
+    ((yaml.load(readFileSync(join(dir, file), 'utf8')) as { rule_files: string[] }).rule_files).map(
+      (f) => (yaml.load(readFileSync(join(dir, f), 'utf8')) as { groups: RuleGroup[] }).groups[0]!.name,
+    );
+
+  it('GIVEN groups that evaluate apart THEN each test loads the group of its alert, and the groups writing what it queries', () => {
+    const dir = written([slo('checkout'), slo('search')], { 'a.yaml': testOf('checkoutBurn'), 'b.yaml': testOf('searchBurn', 'shop:checkout_error_ratio:rate5m') });
+    const sliced = slicedTestsDir(dir, ['a.yaml', 'b.yaml']).dir!;
+    expect(loads(sliced, 'a.yaml')).toEqual(['shop.slo.checkout']);
+    expect(loads(sliced, 'b.yaml')).toEqual(['shop.slo.checkout', 'shop.slo.search']);
+  });
+
+  it('GIVEN a group reading what another writes THEN no test is sliced, and why is said', () => {
+    const reader: RuleGroup = { name: 'shop.alerts', rules: [alert('Mixed', 'shop:checkout_error_ratio:rate5m > 1')] };
+    const dir = written([slo('checkout'), reader], { 'a.yaml': testOf('Mixed') });
+    expect(slicedTestsDir(dir, ['a.yaml'])).toEqual({ why: expect.stringMatching(/do not evaluate apart: shop.alerts: .* reads shop:checkout_error_ratio:rate5m, written by shop.slo.checkout/) });
+  });
+});
