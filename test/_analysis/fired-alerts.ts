@@ -1,7 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { unitTestFile, type ModelAlert, type ObservabilityModel, type RuleGroup } from '../../src/observability/index.ts';
+import { generatedYaml, unitTestFile, type ModelAlert, type ObservabilityModel, type RuleGroup } from '../../src/observability/index.ts';
+import { tempDir } from '../_helpers.ts';
 import { promtoolTests } from './promtool.ts';
-import { groupCoupling, onItsGroups } from './rule-slices.ts';
+import { groupCoupling } from './rule-slices.ts';
 
 /** An alert as Prometheus sends it: its full label set and expanded annotations, and the model's alert. */
 export interface FiredAlert {
@@ -18,18 +21,20 @@ export interface FiredAlert {
  * promtool runs the model's unit tests against those rules and must pass, so the labels and
  * annotations each firing case expects are exactly the ones Prometheus produced.
  *
- * Rule groups evaluate apart and read only the stored series, so a group that reads nothing
- * another writes gives the same results alone (groupCoupling, checked first): each test file runs
- * on the groups it tests, without evaluating every other rule at each of its steps (three times
- * faster). A test file another caller of the run had tested on the same rules is not run again
- * (promtoolTests).
+ * The groups must evaluate apart (groupCoupling, checked first), so that each test file runs
+ * on the groups it tests (promtoolTests, rule-slices.ts). A test file another caller of the run
+ * had tested on the same rules is not run again.
  */
 export async function firedAlerts(model: ObservabilityModel, groups: readonly RuleGroup[], namespace: string): Promise<FiredAlert[]> {
   const coupling = groupCoupling(groups);
   if (coupling.length > 0) throw new Error(`the rules deployed in ${namespace} do not evaluate group by group: ${coupling.join('; ')}`);
   const tests = model.rules.unitTests('../alerts.yaml', namespace);
+  const dir = tempDir('fired-alerts');
+  mkdirSync(join(dir, 'tests'));
+  writeFileSync(join(dir, 'alerts.yaml'), generatedYaml({ groups }));
+  for (const [name, content] of tests) writeFileSync(join(dir, 'tests', name), content);
   const names = [...tests.keys()];
-  const said = await promtoolTests(names, onItsGroups(tests, groups));
+  const said = await promtoolTests(names, join(dir, 'tests'));
   const failed = names.flatMap((name, i) => (said[i] === undefined ? [] : [`${name}: ${said[i]}`]));
   if (failed.length > 0) throw new Error(`promtool fails on the rules deployed in ${namespace}: ${failed.join('\n')}`);
   return model.rules.alerts.map((alert) => {

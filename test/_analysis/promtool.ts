@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { recordingTestFile, unitTestFile, type ObservabilityModel } from '../../src/observability/index.ts';
 import { shared } from '../_run-cache.ts';
-import { slicedTestsDir } from './rule-slices.ts';
+import { slicePlan } from './rule-slices.ts';
 
 const INSTALL_HINT = 'install with: apt-get update && apt-get install -y prometheus prometheus-alertmanager';
 
@@ -52,6 +52,10 @@ function testInputs(file: string): string | undefined {
  *
  * A file with the same bytes and rule files as a file another caller of the run had tested is
  * not tested again: its outcome is that test's (test/_run-cache.ts).
+ *
+ * A file whose rule file's groups evaluate apart runs on the groups it tests (rule-slices.ts),
+ * with the same outcome and several times faster; per such rule file, its cheapest test also runs
+ * as written, proving the rule file loads whole, and a failure there is that test's.
  */
 export async function promtoolTests(
   files: readonly string[],
@@ -84,7 +88,7 @@ export async function promtoolTests(
     return JSON.parse(readFileSync(join(dir, 'outcome.json'), 'utf8')) as Outcome;
   });
   try {
-    const said = await promtoolBatches(
+    const said = await onOwnGroups(
       mine.map((m) => m.file),
       cwd,
       cost,
@@ -94,6 +98,16 @@ export async function promtoolTests(
     for (const m of mine) m.settle(err instanceof Error ? err : new Error(String(err)));
   }
   return (await Promise.all(outcomes)).map((o) => o.said);
+}
+
+/** `files` run as slicePlan plans them: what promtool said of each file, on its groups or as written. */
+async function onOwnGroups(files: readonly string[], cwd: string, cost: (file: string) => number): Promise<(string | undefined)[]> {
+  const plan = slicePlan(files, cwd);
+  const runs = [...plan.run, ...plan.whole.map((i) => files[i]!)];
+  const costs = new Map(runs.map((r, k) => [r, cost(files[k < files.length ? k : plan.whole[k - files.length]!]!)] as const));
+  const said = await promtoolBatches(runs, cwd, (r) => costs.get(r)!);
+  const asWritten = new Map(plan.whole.map((i, k) => [i, said[files.length + k]] as const));
+  return files.map((_, i) => said[i] ?? (asWritten.get(i) === undefined ? undefined : `as written, loading its rule file whole: ${asWritten.get(i)}`));
 }
 
 /**
@@ -148,10 +162,6 @@ function promtoolRun(files: readonly string[], cwd: string): Promise<{ output: s
  * there) and returns one line per failing test, naming the component (the alert's `service`),
  * the alert and what promtool said: empty when every alert fires past its threshold and stays
  * silent just before it.
- *
- * When the rule groups evaluate apart (rule-slices.ts), each file runs on the groups it tests,
- * with the same outcome and several times faster, and the cheapest file also runs as it is, so
- * that the rule file it loads is proven to load whole.
  */
 export async function promtoolFailures(model: ObservabilityModel, testsDir: string): Promise<string[]> {
   const tests: PromtoolTest[] = [
@@ -164,17 +174,6 @@ export async function promtoolFailures(model: ObservabilityModel, testsDir: stri
       failure: (said: string) => `component ${s.service}: the ${s.name} SLO's recording rules' promtool test (${recordingTestFile(s.name)}) fails: ${said}`,
     })),
   ];
-  const files = tests.map((t) => t.file);
-  const { dir } = slicedTestsDir(testsDir, files);
-  if (dir === undefined) {
-    const said = await promtoolTests(files, testsDir);
-    return tests.flatMap((t, i) => (said[i] === undefined ? [] : [t.failure(said[i]!)]));
-  }
-  const size = (f: string): number => statSync(join(testsDir, f)).size;
-  const whole = files.reduce((a, b) => (size(b) < size(a) ? b : a));
-  const [said, [asShipped]] = await Promise.all([promtoolTests(files, dir), promtoolTests([whole], testsDir)]);
-  const failures = tests.flatMap((t, i) => (said[i] === undefined ? [] : [t.failure(said[i]!)]));
-  // Its failure on its own groups is already a line; one as written only is the rule file's.
-  const slicedToo = said[files.indexOf(whole)] !== undefined;
-  return asShipped === undefined || slicedToo ? failures : [...failures, `${whole}, as written, loading its rule file whole, fails: ${asShipped}`];
+  const said = await promtoolTests(tests.map((t) => t.file), testsDir);
+  return tests.flatMap((t, i) => (said[i] === undefined ? [] : [t.failure(said[i]!)]));
 }

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { generatedYaml, type RuleGroup } from '../../src/observability/index.ts';
 import { tempDir } from '../_helpers.ts';
-import { groupCoupling, slicedTestsDir } from './rule-slices.ts';
+import { groupCoupling, slicePlan } from './rule-slices.ts';
 
 const alert = (name: string, expr: string): RuleGroup['rules'][number] => ({ alert: name, expr, labels: {}, annotations: {} });
 
@@ -44,7 +44,7 @@ describe('groupCoupling |', () => {
   });
 });
 
-describe('slicedTestsDir |', () => {
+describe('slicePlan |', () => {
   const slo = (name: string): RuleGroup => ({
     name: `shop.slo.${name}`,
     rules: [
@@ -64,21 +64,23 @@ describe('slicedTestsDir |', () => {
     for (const [name, text] of Object.entries(tests)) writeFileSync(join(root, 'tests', name), text);
     return join(root, 'tests');
   };
-  const loads = (dir: string, file: string): string[] =>
-    ((yaml.load(readFileSync(join(dir, file), 'utf8')) as { rule_files: string[] }).rule_files).map(
-      (f) => (yaml.load(readFileSync(join(dir, f), 'utf8')) as { groups: RuleGroup[] }).groups[0]!.name,
+  const loads = (file: string): string[] =>
+    ((yaml.load(readFileSync(file, 'utf8')) as { rule_files: string[] }).rule_files).map(
+      (f) => (yaml.load(readFileSync(join(dirname(file), f), 'utf8')) as { groups: RuleGroup[] }).groups.map((g) => g.name).join(', '),
     );
 
-  it('GIVEN groups that evaluate apart THEN each test loads the group of its alert, and the groups writing what it queries', () => {
+  it('GIVEN groups that evaluate apart THEN each test loads the group of its alert and the groups writing what it queries, and the cheapest also runs as written', () => {
     const dir = written([slo('checkout'), slo('search')], { 'a.yaml': testOf('checkoutBurn'), 'b.yaml': testOf('searchBurn', 'shop:checkout_error_ratio:rate5m') });
-    const sliced = slicedTestsDir(dir, ['a.yaml', 'b.yaml']).dir!;
-    expect(loads(sliced, 'a.yaml')).toEqual(['shop.slo.checkout']);
-    expect(loads(sliced, 'b.yaml')).toEqual(['shop.slo.checkout', 'shop.slo.search']);
+    const plan = slicePlan(['a.yaml', 'b.yaml'], dir);
+    expect(loads(plan.run[0]!)).toEqual(['shop.slo.checkout']);
+    expect(loads(plan.run[1]!)).toEqual(['shop.slo.checkout', 'shop.slo.search']);
+    expect(plan.whole).toEqual([0]);
+    expect(loads(join(dir, 'a.yaml'))).toEqual(['shop.slo.checkout, shop.slo.search']);
   });
 
-  it('GIVEN a group reading what another writes THEN no test is sliced, and why is said', () => {
+  it('GIVEN a group reading what another writes THEN its tests run as written', () => {
     const reader: RuleGroup = { name: 'shop.alerts', rules: [alert('Mixed', 'shop:checkout_error_ratio:rate5m > 1')] };
     const dir = written([slo('checkout'), reader], { 'a.yaml': testOf('Mixed') });
-    expect(slicedTestsDir(dir, ['a.yaml'])).toEqual({ why: expect.stringMatching(/do not evaluate apart: shop.alerts: .* reads shop:checkout_error_ratio:rate5m, written by shop.slo.checkout/) });
+    expect(slicePlan(['a.yaml'], dir)).toEqual({ run: ['a.yaml'], whole: [] });
   });
 });

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { generatedYaml, type RuleGroup } from '../../src/observability/index.ts';
 import { tempDir } from '../_helpers.ts';
@@ -9,7 +9,8 @@ import { reads, selectors, written, type Selector } from './rule-queries.ts';
  * promtool evaluates every rule of the files a test loads at each step of the test. Rule groups
  * evaluate apart and read only the stored series, so a group that reads nothing another group
  * writes gives the same results alone (groupCoupling): a test may then load only the groups it
- * tests, which is several times faster, and gives the same outcome.
+ * tests, which is several times faster, and gives the same outcome (promtoolTests runs tests so,
+ * following slicePlan).
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -52,30 +53,42 @@ function sliced(text: string, groups: readonly RuleGroup[]): string {
   return generatedYaml({ ...file, rule_files: needed.map((k) => `../group-${k}.yaml`) });
 }
 
-/**
- * The promtool test files `tests` (content by name), each loading only the groups of `groups` it
- * tests, written with those groups into a new folder: returns the folder of the test files.
- * The caller proves first that the groups evaluate apart (groupCoupling).
- */
-export function onItsGroups(tests: ReadonlyMap<string, string>, groups: readonly RuleGroup[]): string {
-  const dir = tempDir('rule-slices');
-  mkdirSync(join(dir, 'tests'));
-  groups.forEach((g, k) => writeFileSync(join(dir, `group-${k}.yaml`), generatedYaml({ groups: [g] })));
-  for (const [name, content] of tests) writeFileSync(join(dir, 'tests', name), sliced(content, groups));
-  return join(dir, 'tests');
+/** How promtoolTests runs a list of test files: the path each one runs from, and which of them also run as written. */
+export interface SlicePlan {
+  /** Per file, the test to run: its copy on its own groups, or the file itself. */
+  readonly run: readonly string[];
+  /** The files that also run as written: per rule file whose tests were sliced, its cheapest test, which proves it loads whole. */
+  readonly whole: readonly number[];
 }
 
 /**
- * The test files `files` of `testsDir` each on its own groups (onItsGroups), when they all load
- * one and the same rule file and its groups evaluate apart; otherwise undefined, and with it why.
+ * The test files `files` (relative to `cwd`), each that loads one rule file of several groups
+ * that evaluate apart (groupCoupling) as a copy loading only the groups it tests, written with
+ * those groups into a new folder; any other file as it is.
  */
-export function slicedTestsDir(testsDir: string, files: readonly string[]): { readonly dir?: string; readonly why?: string } {
-  const texts = new Map(files.map((f) => [f, readFileSync(join(testsDir, f), 'utf8')] as const));
-  const ruleFiles = new Set([...texts.values()].flatMap((t) => ((yaml.load(t) as { rule_files?: string[] }).rule_files ?? []).map((r) => resolve(testsDir, r))));
-  if (ruleFiles.size !== 1) return { why: `the tests load ${ruleFiles.size} rule files, not one` };
-  const [ruleFile] = ruleFiles;
-  const groups = (yaml.load(readFileSync(ruleFile!, 'utf8')) as { groups: RuleGroup[] }).groups;
-  const coupling = groupCoupling(groups);
-  if (coupling.length > 0) return { why: `the groups of ${ruleFile} do not evaluate apart: ${coupling.join('; ')}` };
-  return { dir: onItsGroups(texts, groups) };
+export function slicePlan(files: readonly string[], cwd: string): SlicePlan {
+  const run = [...files];
+  const whole: number[] = [];
+  const byRuleFile = new Map<string, number[]>();
+  files.forEach((f, i) => {
+    const ruleFiles = (yaml.load(readFileSync(join(cwd, f), 'utf8')) as { rule_files?: string[] }).rule_files ?? [];
+    if (ruleFiles.length !== 1) return;
+    const ruleFile = resolve(dirname(join(cwd, f)), ruleFiles[0]!);
+    byRuleFile.set(ruleFile, [...(byRuleFile.get(ruleFile) ?? []), i]);
+  });
+  for (const [ruleFile, tests] of byRuleFile) {
+    if (!existsSync(ruleFile)) continue;
+    const groups = (yaml.load(readFileSync(ruleFile, 'utf8')) as { groups?: RuleGroup[] } | undefined)?.groups ?? [];
+    if (groups.length < 2 || groupCoupling(groups).length > 0) continue;
+    const dir = tempDir('rule-slices');
+    mkdirSync(join(dir, 'tests'));
+    groups.forEach((g, k) => writeFileSync(join(dir, `group-${k}.yaml`), generatedYaml({ groups: [g] })));
+    for (const i of tests) {
+      run[i] = join(dir, 'tests', `${i}-${basename(files[i]!)}`);
+      writeFileSync(run[i], sliced(readFileSync(join(cwd, files[i]!), 'utf8'), groups));
+    }
+    const size = (i: number): number => statSync(join(cwd, files[i]!)).size;
+    whole.push(tests.reduce((a, b) => (size(b) < size(a) ? b : a)));
+  }
+  return { run, whole: whole.sort((a, b) => a - b) };
 }

@@ -64,7 +64,7 @@ describe('promtool tests of declared alerts |', () => {
   it('GIVEN a rule file that promtool cannot load whole, in a group no test loads THEN the tests on their own groups pass, and the file as written fails naming it', async () => {
     const broken = (rules: string): string => `${rules}  - name: probe.broken\n    rules:\n      - alert: Never\n        expr: vector(1)\n        for: soon\n`;
     expect(await failures(alert((v, _t, steps) => [constant('queue_depth', v, steps)]), broken)).toEqual([
-      expect.stringMatching(/^queue-deep\.yaml, as written, loading its rule file whole, fails: .*soon/),
+      expect.stringMatching(/^component search-api: alert QueueDeep's promtool test \(queue-deep\.yaml\) fails: as written, loading its rule file whole: .*soon/),
     ]);
   });
 });
