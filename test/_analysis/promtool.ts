@@ -34,7 +34,9 @@ interface Outcome {
 /**
  * What a promtool test file's outcome depends on: its bytes and those of each rule file it loads
  * (named relative to its folder, as promtool resolves them); undefined when a rule file is not a
- * file (a glob, a missing file), whose bytes cannot be known beforehand.
+ * file (a glob, a missing file), whose bytes cannot be known beforehand. A file run on its own
+ * groups is keyed by the copy that runs, so callers whose rule files differ only in groups a test
+ * does not load share its outcome.
  */
 function testInputs(file: string): string | undefined {
   const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -45,7 +47,7 @@ function testInputs(file: string): string | undefined {
 }
 
 /**
- * `promtool test rules` of every file of `files` (paths relative to `cwd`), in at most PARALLEL
+ * `promtool test rules` of every file of `files` (paths relative to `cwd`, or absolute), in at most PARALLEL
  * processes that each test a share of the files one after the other, as promtool does with the
  * files it is given; `cost` weighs the shares (a file's size unless told). Returns, per file, what
  * promtool said about it when it failed (its first lines), undefined when it passed.
@@ -63,13 +65,17 @@ export async function promtoolTests(
   cost: (file: string) => number = (f) => statSync(join(cwd, f)).size,
 ): Promise<(string | undefined)[]> {
   requireTool('promtool');
-  // The files this caller tests: those it is the first of the run to ask for (shared calls
+  const plan = slicePlan(files, cwd);
+  // What runs: each file (on its own groups, or as written), then the plan's files as written.
+  const runs = [...plan.run, ...plan.whole.map((i) => files[i]!)];
+  const costOf = new Map(runs.map((r, k) => [r, cost(files[k < files.length ? k : plan.whole[k - files.length]!]!)] as const));
+  // The runs this caller makes: those it is the first of the run to ask for (shared calls
   // produce before it returns), and those whose outcome cannot be shared.
-  const mine: { readonly file: string; readonly settle: (outcome: Outcome | Error) => void }[] = [];
-  const tested = (file: string, write: (outcome: Outcome) => void): Promise<void> =>
+  const mine: { readonly run: string; readonly settle: (outcome: Outcome | Error) => void }[] = [];
+  const tested = (run: string, write: (outcome: Outcome) => void): Promise<void> =>
     new Promise((ok, fail) =>
       mine.push({
-        file,
+        run,
         settle: (outcome) => {
           if (outcome instanceof Error) return fail(outcome);
           write(outcome);
@@ -77,35 +83,27 @@ export async function promtoolTests(
         },
       }),
     );
-  const outcomes = files.map(async (file): Promise<Outcome> => {
-    const inputs = testInputs(join(cwd, file));
+  const outcomes = runs.map(async (run): Promise<Outcome> => {
+    const inputs = testInputs(resolve(cwd, run));
     if (inputs === undefined) {
       let outcome: Outcome = {};
-      await tested(file, (o) => (outcome = o));
+      await tested(run, (o) => (outcome = o));
       return outcome;
     }
-    const dir = await shared(`promtool test rules ${inputs}`, (d) => tested(file, (o) => writeFileSync(join(d, 'outcome.json'), JSON.stringify(o))));
+    const dir = await shared(`promtool test rules ${inputs}`, (d) => tested(run, (o) => writeFileSync(join(d, 'outcome.json'), JSON.stringify(o))));
     return JSON.parse(readFileSync(join(dir, 'outcome.json'), 'utf8')) as Outcome;
   });
   try {
-    const said = await onOwnGroups(
-      mine.map((m) => m.file),
+    const said = await promtoolBatches(
+      mine.map((m) => m.run),
       cwd,
-      cost,
+      (r) => costOf.get(r)!,
     );
     for (const [k, m] of mine.entries()) m.settle(said[k] === undefined ? {} : { said: said[k] });
   } catch (err) {
     for (const m of mine) m.settle(err instanceof Error ? err : new Error(String(err)));
   }
-  return (await Promise.all(outcomes)).map((o) => o.said);
-}
-
-/** `files` run as slicePlan plans them: what promtool said of each file, on its groups or as written. */
-async function onOwnGroups(files: readonly string[], cwd: string, cost: (file: string) => number): Promise<(string | undefined)[]> {
-  const plan = slicePlan(files, cwd);
-  const runs = [...plan.run, ...plan.whole.map((i) => files[i]!)];
-  const costs = new Map(runs.map((r, k) => [r, cost(files[k < files.length ? k : plan.whole[k - files.length]!]!)] as const));
-  const said = await promtoolBatches(runs, cwd, (r) => costs.get(r)!);
+  const said = (await Promise.all(outcomes)).map((o) => o.said);
   const asWritten = new Map(plan.whole.map((i, k) => [i, said[files.length + k]] as const));
   return files.map((_, i) => said[i] ?? (asWritten.get(i) === undefined ? undefined : `as written, loading its rule file whole: ${asWritten.get(i)}`));
 }

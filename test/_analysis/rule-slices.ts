@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
@@ -40,17 +41,18 @@ export function groupCoupling(groups: readonly RuleGroup[]): string[] {
 
 /**
  * A promtool test file loading only the groups it tests (the group of each alert it names, each
- * group writing a series it queries), each written beside it as `../group-<index>.yaml`; every
- * group when a query has a selector without a metric name.
+ * group writing a series it queries), each written beside it as `../group-<digest>.yaml` (named
+ * by its content, so the copy's bytes are those of the groups it loads); every group when a query
+ * has a selector without a metric name.
  */
-function sliced(text: string, groups: readonly RuleGroup[]): string {
+function sliced(text: string, groups: readonly RuleGroup[], names: readonly string[]): string {
   const file = yaml.load(text) as any;
   const alerts = new Set<string>(file.tests.flatMap((t: any) => (t.alert_rule_test ?? []).map((c: any) => c.alertname)));
   const queried = file.tests.flatMap((t: any) => (t.promql_expr_test ?? []).flatMap((c: any) => selectors(c.expr))) as Selector[];
   const needed = groups.flatMap((g, k) =>
     g.rules.some((r) => 'alert' in r && alerts.has(r.alert)) || queried.some((q) => q.metric === '' || g.rules.flatMap(written).some((w) => reads(q, w))) ? [k] : [],
   );
-  return generatedYaml({ ...file, rule_files: needed.map((k) => `../group-${k}.yaml`) });
+  return generatedYaml({ ...file, rule_files: needed.map((k) => `../${names[k]}`) });
 }
 
 /** How promtoolTests runs a list of test files: the path each one runs from, and which of them also run as written. */
@@ -82,10 +84,12 @@ export function slicePlan(files: readonly string[], cwd: string): SlicePlan {
     if (groups.length < 2 || groupCoupling(groups).length > 0) continue;
     const dir = tempDir('rule-slices');
     mkdirSync(join(dir, 'tests'));
-    groups.forEach((g, k) => writeFileSync(join(dir, `group-${k}.yaml`), generatedYaml({ groups: [g] })));
+    const texts = groups.map((g) => generatedYaml({ groups: [g] }));
+    const names = texts.map((t) => `group-${createHash('sha256').update(t).digest('hex').slice(0, 16)}.yaml`);
+    texts.forEach((t, k) => writeFileSync(join(dir, names[k]!), t));
     for (const i of tests) {
       run[i] = join(dir, 'tests', `${i}-${basename(files[i]!)}`);
-      writeFileSync(run[i], sliced(readFileSync(join(cwd, files[i]!), 'utf8'), groups));
+      writeFileSync(run[i], sliced(readFileSync(join(cwd, files[i]!), 'utf8'), groups, names));
     }
     const size = (i: number): number => statSync(join(cwd, files[i]!)).size;
     whole.push(tests.reduce((a, b) => (size(b) < size(a) ? b : a)));
