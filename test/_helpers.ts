@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Chart, Testing } from 'cdk8s';
 import { RUN_CACHE_ENV, shared } from './_run-cache.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -78,6 +79,14 @@ export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = {}, op
 /** A new folder for a test, inside the run's cache folder when vitest runs (removed with it after the last file), else in the OS's. */
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(process.env[RUN_CACHE_ENV] ?? tmpdir(), `crumpet-test-${prefix}-`));
+}
+
+let chartsOutdir: string | undefined;
+
+/** A cdk8s Chart for a test (cdk8s's Testing.chart() makes an App that leaves a folder in the OS's temp folder per call): its App's outdir, never written, is one test folder. */
+export function testChart(): Chart {
+  chartsOutdir ??= tempDir('cdk8s');
+  return new Chart(Testing.app({ outdir: chartsOutdir }), 'test');
 }
 
 /** The time zone and locale of the run's shared synth (the determinism test synthesizes under others). */

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyOverrides, formatPath, mergeValues, OverrideError, parsePath, parseSet, readOverrideFile } from '../../src/config/index.ts';
+import { tempDir } from '../_helpers.ts';
 
 describe('overrides | --set paths', () => {
   it('GIVEN a path with indexes THEN it parses to keys and numbers and formats back', () => {
@@ -85,7 +85,7 @@ describe('overrides | Helm --set syntax', () => {
 
 describe('overrides | values files', () => {
   const file = (text: string): string => {
-    const path = join(mkdtempSync(join(tmpdir(), 'values-')), 'v.yaml');
+    const path = join(tempDir('values'), 'v.yaml');
     writeFileSync(path, text);
     return path;
   };

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../src/render/index.ts';
 import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { PROJECT_ROOT } from '../_helpers.ts';
+import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
 import { CHARTS, HELMS, normalize, schemaError, type Helm } from './_helm.ts';
 
@@ -269,7 +268,7 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
 
     it('GIVEN another envoy.yaml in configFiles THEN the ConfigMap carries it and the pods roll with its checksum', async () => {
       const envoyYaml = 'admin:\n  address:\n    socket_address: { address: 127.0.0.1, port_value: 9901 }\n';
-      const file = join(mkdtempSync(join(tmpdir(), 'crumpet-edge-')), 'values.yaml');
+      const file = join(tempDir('crumpet-edge'), 'values.yaml');
       writeFileSync(file, yaml.dump({ configFiles: { config: { 'envoy.yaml': envoyYaml } } }));
       const { changed, diffs } = await diff('-f', file);
       expect(diffs.sort()).toEqual([

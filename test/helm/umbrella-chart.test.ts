@@ -1,11 +1,10 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { NOT_HELM_OWNED } from '../../src/render/helm/index.ts';
 import { CHART_TOGGLES, loadEnvironment, UMBRELLA_CHART, UMBRELLA_SWITCHES } from '../../src/stacks/crumpet/index.ts';
-import { PROJECT_ROOT } from '../_helpers.ts';
+import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
 import { CHARTS as COMPONENT_CHARTS, ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
 import { CHARTS, HELMS, normalize, schemaError, type Helm } from './_helm.ts';
 
@@ -37,7 +36,7 @@ function partOf(env: string, key: string): Obj[] {
 
 /** The umbrella with its dependencies built, in a copy (dependency build writes into charts/). */
 async function built(h: Helm): Promise<{ dir: string; build: Awaited<ReturnType<Helm['run']>> }> {
-  const copy = mkdtempSync(join(tmpdir(), 'crumpet-umbrella-'));
+  const copy = tempDir('crumpet-umbrella');
   cpSync(CHARTS, copy, { recursive: true });
   const dir = join(copy, UMBRELLA_CHART);
   return { dir, build: await h.run('dependency', 'build', dir) };
@@ -53,7 +52,7 @@ describe.each(HELMS)(`${UMBRELLA_CHART} (umbrella) with $name |`, async (h) => {
     return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
   };
   // NOTES.txt as `helm install` renders it, without a cluster: through `tpl` in a template of another copy.
-  const probed = mkdtempSync(join(tmpdir(), 'crumpet-umbrella-notes-'));
+  const probed = tempDir('crumpet-umbrella-notes');
   cpSync(dir, probed, { recursive: true });
   const NOTES_PROBE = 'templates/zz-notes-probe.yaml';
   writeFileSync(join(probed, NOTES_PROBE), `notes: {{ tpl ${JSON.stringify(readFileSync(join(dir, 'templates/NOTES.txt'), 'utf8'))} . | toJson }}\n`);

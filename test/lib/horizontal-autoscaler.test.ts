@@ -1,11 +1,12 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AppLabels, HorizontalAutoscaler, ImageReference, StatelessService } from '../../src/lib/index.ts';
+import { testChart } from '../_helpers.ts';
 
 const labels = new AppLabels({ name: 'svc', instance: 'i', component: 'c', partOf: 'p', version: 'v1' });
 
 function service() {
-  const chart = Testing.chart();
+  const chart = testChart();
   const svc = new StatelessService(chart, 'Svc', {
     name: 'svc',
     labels,

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AppLabels, MetricsMonitor } from '../../src/lib/index.ts';
 import { service } from '../../src/lib/_workload-parts.ts';
+import { testChart } from '../_helpers.ts';
 
 const labels = new AppLabels({ name: 'indexer', instance: 'test', component: 'indexer', partOf: 'test', version: 'v1' });
 const metrics = { name: 'metrics', port: 9091, protocol: 'TCP' as const, targetPort: 9091 };
@@ -9,7 +10,7 @@ const metrics = { name: 'metrics', port: 9091, protocol: 'TCP' as const, targetP
 describe('MetricsMonitor |', () => {
   it('GIVEN a ServiceMonitor over a shard Service and its instance Service, both publishing the metrics port WHEN synthesized THEN it fails naming both Services', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = testChart();
     const shard = labels.withSelector({ lang: 'en' });
     service(chart, 'indexer-en', shard, [metrics]);
     service(chart, 'indexer-en-0', shard.withSelector({ instance: 'indexer-en-0' }), [metrics], { id: 'Instance' });
@@ -21,7 +22,7 @@ describe('MetricsMonitor |', () => {
   });
 
   it('GIVEN Services of disjoint shards WHEN synthesized THEN each pod is scraped once and synth passes', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     service(chart, 'indexer-en', labels.withSelector({ lang: 'en' }), [metrics]);
     service(chart, 'indexer-de', labels.withSelector({ lang: 'de' }), [metrics], { id: 'De' });
     new MetricsMonitor(chart, 'Monitor', { workload: { name: 'indexer', labels, home: chart }, port: 'metrics' });

@@ -1,12 +1,13 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AppLabels, NetworkPolicyMatrix, Peer, type Workload } from '../../src/lib/index.ts';
+import { testChart } from '../_helpers.ts';
 
 const labels = new AppLabels({ name: 'net', instance: 'i', component: 'c', partOf: 'p', version: 'v1' });
 const app: Workload = { name: 'app', labels: labels.withComponent({ name: 'app', component: 'api', version: 'v1' }) };
 
-function matrix(): { chart: ReturnType<typeof Testing.chart>; m: NetworkPolicyMatrix } {
-  const chart = Testing.chart();
+function matrix(): { chart: ReturnType<typeof testChart>; m: NetworkPolicyMatrix } {
+  const chart = testChart();
   return { chart, m: new NetworkPolicyMatrix(chart, 'Matrix', { labels }) };
 }
 

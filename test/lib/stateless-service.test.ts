@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AppLabels, ImageReference, StatelessService, type StatelessServiceProps } from '../../src/lib/index.ts';
+import { testChart } from '../_helpers.ts';
 
 const labels = new AppLabels({ name: 'svc', instance: 'i', component: 'c', partOf: 'p', version: 'v1' });
 type Container = StatelessServiceProps['container'];
@@ -13,7 +14,7 @@ const container: Container = {
 const base: StatelessServiceProps = { name: 'svc', labels, container };
 
 function build(overrides: Partial<StatelessServiceProps>, containerOverrides: Partial<Container> = {}): void {
-  new StatelessService(Testing.chart(), 'Svc', { ...base, ...overrides, container: { ...container, ...containerOverrides } });
+  new StatelessService(testChart(), 'Svc', { ...base, ...overrides, container: { ...container, ...containerOverrides } });
 }
 
 describe('StatelessService |', () => {
@@ -44,7 +45,7 @@ describe('StatelessService |', () => {
   });
 
   it('GIVEN a health check without a path THEN every probe is a TCP connect to the port, and startup gets its budget', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new StatelessService(chart, 'Svc', { ...base, container: { ...container, health: { port: 'http', startupSeconds: 300 } } });
     const c = Testing.synth(chart).find((o) => o.kind === 'Deployment').spec.template.spec.containers[0];
     for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
@@ -55,7 +56,7 @@ describe('StatelessService |', () => {
   });
 
   it('GIVEN writable paths THEN each gets an emptyDir mounted at that path', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new StatelessService(chart, 'Svc', { ...base, container: { ...container, writablePaths: ['/tmp', '/var/cache/app'] } });
     const deploy = Testing.synth(chart).find((o) => o.kind === 'Deployment');
     expect(deploy.spec.template.spec.containers[0].volumeMounts).toEqual([

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { bucketMatcher, checkPromql } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 import { PLATFORM_FILES_URL } from '../../src/stacks/repository.ts';
 import { promtoolFailures, requireTool } from '../_analysis/promtool.ts';
+import { tempDir } from '../_helpers.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = KubeObject & Record<string, any>;
@@ -16,7 +16,7 @@ type Obj = KubeObject & Record<string, any>;
 
 /** The model's ops/ files written to a fresh folder. */
 function writeOps(): string {
-  const root = mkdtempSync(join(tmpdir(), 'crumpet-ops-'));
+  const root = tempDir('crumpet-ops');
   for (const [path, content] of crumpetObservability().files()) {
     mkdirSync(join(root, dirname(path)), { recursive: true });
     writeFileSync(join(root, path), content);

@@ -1,4 +1,4 @@
-import { type ApiObject, type Chart, Testing } from 'cdk8s';
+import { type ApiObject, type Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AlertmanagerConfig } from '../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { Certificate } from '../../imports/certificates-cert-manager.io.ts';
@@ -22,6 +22,7 @@ import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
 import { CRD_SCHEMAS } from '../../src/render/_crd-schemas.ts';
 import { NO_SCHEMA_ALLOWED, SCHEMAS } from '../../src/render/_schemas.ts';
 import { type KubeObject, validateObjects } from '../../src/render/index.ts';
+import { testChart } from '../_helpers.ts';
 
 type Json = Record<string, unknown>;
 
@@ -218,7 +219,7 @@ const CASES: Readonly<Record<string, SchemaCase>> = {
 };
 
 function validJson(key: string): Json {
-  return CASES[key]!.build(Testing.chart()).toJson() as Json;
+  return CASES[key]!.build(testChart()).toJson() as Json;
 }
 
 /** A copy of `obj` with the field at `pointer` (`/spec/endpoints/0/port`) set to `value`, creating missing objects. */

@@ -8,7 +8,7 @@ import { AppLabels, SloAnalysisTemplate } from '../../../src/lib/index.ts';
 import { BURN_RATE_WINDOWS, num, PAGING_BURN_RATE_WINDOWS, type ObservabilityModel, type SloDefinition } from '../../../src/observability/index.ts';
 import { CrumpetApp, crumpetObservability, loadEnvironment, SPEC_SLOS } from '../../../src/stacks/crumpet/index.ts';
 import { requireTool } from '../../_analysis/promtool.ts';
-import { tempDir } from '../../_helpers.ts';
+import { tempDir, testChart } from '../../_helpers.ts';
 
 /*
  * A rollout's analysis and the SLO alerts read the same burn rates: the analysis queries are
@@ -24,7 +24,7 @@ const PAGING = PAGING_BURN_RATE_WINDOWS;
 
 /** The AnalysisTemplate a model's paging burn-rate checks make. */
 function templateOf(model: ObservabilityModel): Obj {
-  const chart = Testing.chart();
+  const chart = testChart();
   new SloAnalysisTemplate(chart, 'Analysis', {
     name: 'slo',
     labels,

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ArgoCdApplication, controllerOwnedFields, SYNC_WAVE_ANNOTATION, SYNC_WAVE_RULES, syncWaveIssues, syncWaveOf, withSyncWave, type WaveObject } from '../../../src/lib/index.ts';
+import { testChart } from '../../_helpers.ts';
 
 /* The sync-wave table and the Application construct, on objects made up here. */
 
@@ -55,7 +56,7 @@ describe('ArgoCdApplication |', () => {
   });
 
   it('GIVEN only the repository THEN it follows HEAD, prunes, self-heals and cascades deletion', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     const app = new ArgoCdApplication(chart, 'App', { name: 'web-prod', labels: {}, settings, path: 'dist/prod', destinationNamespace: 'web' });
     const [json] = Testing.synth(chart);
     expect([app.targetRevision, app.prune, app.selfHeal]).toEqual(['HEAD', true, true]);
@@ -64,7 +65,7 @@ describe('ArgoCdApplication |', () => {
   });
 
   it('GIVEN a path outside the repository WHEN constructed THEN it throws naming the construct and the value', () => {
-    expect(() => new ArgoCdApplication(Testing.chart(), 'App', { name: 'x', labels: {}, settings, path: '../other', destinationNamespace: 'web' })).toThrow(
+    expect(() => new ArgoCdApplication(testChart(), 'App', { name: 'x', labels: {}, settings, path: '../other', destinationNamespace: 'web' })).toThrow(
       /^\[test\/App\] path must be a folder relative to the repository root, got "\.\.\/other"$/,
     );
   });

@@ -1,7 +1,8 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Backups, loadEnvironment } from '../../../src/stacks/crumpet/index.ts';
 import { AppLabels } from '../../../src/lib/index.ts';
+import { testChart } from '../../_helpers.ts';
 
 /* The backup jobs' own checks; their RBAC and script are pinned over every environment in rbac.test.ts. */
 
@@ -10,7 +11,7 @@ const labels = new AppLabels({ name: 'crumpet', instance: 'crumpet', component: 
 describe('Backups |', () => {
   it('GIVEN backups.secretData but no delivered Secret THEN it throws naming the construct and field', async () => {
     const config = await loadEnvironment('staging', { files: [], sets: [`backups.secretData.ageRecipient=age1${'q'.repeat(58)}`] });
-    const chart: Chart = Testing.chart();
+    const chart: Chart = testChart();
     expect(() => new Backups(chart, 'Backups', { config, labels, languages: [], deliveredSecrets: [] })).toThrow(
       /^\[test\/Backups\] backups\.secretData: the platform delivers no Secret to back up$/,
     );

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Testing } from 'cdk8s';
+import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AppLabels, chaosExperiment, chaosExperimentPath, scenarioSteadyState, withGameDays, type ChaosScenario } from '../../../src/lib/index.ts';
 import { ManifestFile, renderApp } from '../../../src/render/index.ts';
@@ -17,7 +17,7 @@ import {
 } from '../../../src/stacks/crumpet/index.ts';
 import { loadManifests, type KubeObject, type StringMap } from '../../_analysis/index.ts';
 import { podSpecsOf } from '../../../src/analysis/kube-objects.ts';
-import { PROJECT_ROOT } from '../../_helpers.ts';
+import { PROJECT_ROOT, testChart } from '../../_helpers.ts';
 import { distObjects, ENVIRONMENTS } from './_output.ts';
 
 /*
@@ -197,7 +197,7 @@ describe('ChaosExperiments |', () => {
     const app = new CrumpetApp(config);
     const scenario: ChaosScenario = { ...CHAOS_SCENARIOS[2]!, fault: { kind: 'network-delay', latency: '500ms', to: 'pinningServiceCidrs' } };
     const build = () =>
-      new ChaosExperiments(Testing.chart(), 'Chaos', { config, labels: app.cinNode.all.labels, components: app.placed, model: app.monitoring.model, scenarios: [scenario] });
+      new ChaosExperiments(testChart(), 'Chaos', { config, labels: app.cinNode.all.labels, components: app.placed, model: app.monitoring.model, scenarios: [scenario] });
     expect(build).toThrow(
       '[test/Chaos] rpc-latency: fault.to "pinningServiceCidrs" is not a CIDR set cin-node calls (rpcEndpointCidrs, ipfsGatewayCidrs, peerCidrs)',
     );
@@ -208,7 +208,7 @@ describe('ChaosExperiments |', () => {
     const app = new CrumpetApp(config);
     const scenario: ChaosScenario = { ...CHAOS_SCENARIOS[0]!, target: 'kubo' };
     const build = () =>
-      new ChaosExperiments(Testing.chart(), 'Chaos', { config, labels: app.cinNode.all.labels, components: app.placed, model: app.monitoring.model, scenarios: [scenario] });
+      new ChaosExperiments(testChart(), 'Chaos', { config, labels: app.cinNode.all.labels, components: app.placed, model: app.monitoring.model, scenarios: [scenario] });
     expect(build).toThrow(
       `[test/Chaos] cin-pod-kill-during-snapshot: target "kubo" is not a component running in prod (${app.placed.map((p) => p.declaration.name).join(', ')})`,
     );

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Testing } from 'cdk8s';
+
 import { PLATFORM_FILES_URL } from '../../../src/stacks/repository.ts';
 import { describe, expect, it } from 'vitest';
 import { loadTestThresholds, ObservabilityModel, type SloDefinition } from '../../../src/observability/index.ts';
@@ -18,7 +18,7 @@ import {
   SearchLoadTest,
   SPEC_SLOS,
 } from '../../../src/stacks/crumpet/index.ts';
-import { PROJECT_ROOT } from '../../_helpers.ts';
+import { PROJECT_ROOT, testChart } from '../../_helpers.ts';
 import { ENVIRONMENTS } from './_output.ts';
 
 const run = promisify(execFile);
@@ -54,7 +54,7 @@ function expectedThresholds(slos: readonly SloDefinition[], languages: readonly 
 async function scriptWith(env: string, slos: readonly SloDefinition[]): Promise<string> {
   const app = new CrumpetApp(await loadEnvironment(env));
   const model = new ObservabilityModel({ name: 'crumpet', opsRoot: 'ops', runbookBaseUrl: PLATFORM_FILES_URL, metrics: [], alerts: [], slos, burnRateRunbooks: BURN_RATE_RUNBOOK_TEXT, runbooks: [] });
-  const test = new SearchLoadTest(Testing.chart(), 'LoadTest', { environment: env, cin: cinNode, languages: app.cinNode.languages, model });
+  const test = new SearchLoadTest(testChart(), 'LoadTest', { environment: env, cin: cinNode, languages: app.cinNode.languages, model });
   return test.node.findAll().find((c): c is GeneratedFile => c instanceof GeneratedFile)!.render();
 }
 
@@ -109,10 +109,10 @@ describe('SearchLoadTest |', () => {
     const app = new CrumpetApp(await loadEnvironment('staging'));
     const model = crumpetObservability();
     const noRoute = () =>
-      new SearchLoadTest(Testing.chart(), 'LoadTest', { environment: 'staging', cin: { ...cinNode, routes: [] }, languages: app.cinNode.languages, model });
+      new SearchLoadTest(testChart(), 'LoadTest', { environment: 'staging', cin: { ...cinNode, routes: [] }, languages: app.cinNode.languages, model });
     expect(noRoute).toThrow('[test/LoadTest] component cin-node has no route "search" with a path');
     const noSlo = new ObservabilityModel({ name: 'crumpet', opsRoot: 'ops', runbookBaseUrl: PLATFORM_FILES_URL, metrics: [], alerts: [], runbooks: [] });
-    const build = () => new SearchLoadTest(Testing.chart(), 'LoadTest', { environment: 'staging', cin: cinNode, languages: app.cinNode.languages, model: noSlo });
+    const build = () => new SearchLoadTest(testChart(), 'LoadTest', { environment: 'staging', cin: cinNode, languages: app.cinNode.languages, model: noSlo });
     expect(build).toThrow('[test/LoadTest] the observability model has no SLO "read-latency"');
   });
 });

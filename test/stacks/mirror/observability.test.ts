@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { freshnessAlert, mirrorObservability, SYNC_LAG_QUERY } from '../../../src/stacks/mirror/index.ts';
 import { promtoolFailures, requireTool } from '../../_analysis/promtool.ts';
 import { ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
+import { tempDir } from '../../_helpers.ts';
 
 /*
  * The mirror's observability (ops/mirror/): the model checks clean, the freshness alert's bound is
@@ -16,7 +16,7 @@ import { ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
 
 /** The model's files written to a fresh folder. */
 function writeOps(files: ReadonlyMap<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'mirror-ops-'));
+  const root = tempDir('mirror-ops');
   for (const [path, content] of files) {
     mkdirSync(join(root, dirname(path)), { recursive: true });
     writeFileSync(join(root, path), content);

@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import pinOrchestrator from '../../../../src/stacks/crumpet/components/pin-orchestrator.ts';
 import { loadEnvironment } from '../../../../src/stacks/crumpet/index.ts';
 import { AppLabels } from '../../../../src/lib/index.ts';
+import { testChart } from '../../../_helpers.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
 
 async function synth(env: string): Promise<Obj[]> {
   const config = await loadEnvironment(env);
-  const chart = Testing.chart();
+  const chart = testChart();
   const settings = config.components.pinOrchestrator;
   pinOrchestrator.build({
     scope: chart,
