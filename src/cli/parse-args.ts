@@ -28,7 +28,9 @@ Options:
   --set PATH=VALUE        override model values, Helm style (repeatable): several
                           separated by commas, {a,b} for a list, true/false/null
                           and integers typed; "\\" escapes .[]\\,= in keys and values,
-                          e.g. --set components.<component>.replicas=3
+                          e.g. --set components.<component>.replicas=3; with
+                          several stacks, each goes to the stacks whose model
+                          has its path
   --set-string PATH=VALUE the same, every value kept a string (--set cpu=2 is a number)
   -f, --values FILE       YAML file of model overrides, deep-merged (repeatable)
   --out DIR               output root holding dist/, charts-out/, ops/

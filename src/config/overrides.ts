@@ -22,6 +22,11 @@ export interface Overrides {
   readonly sets: readonly string[];
   /** `--set-string` expressions, verbatim, in order. @default - none */
   readonly setStrings?: readonly string[];
+  /**
+   * Whether an assignment, or a file's value, at a path is this model's: the others are left out
+   * (see {@link overridesFor}). @default - every one is
+   */
+  readonly applies?: (path: readonly PathSegment[]) => boolean;
 }
 
 export const NO_OVERRIDES: Overrides = { files: [], sets: [] };
@@ -183,17 +188,73 @@ export function mergeValues(base: unknown, overlay: unknown): unknown {
   return out;
 }
 
+/** `values` without the values at paths `applies` refuses; a map left empty so goes too. */
+function pruned(values: Record<string, unknown>, applies: (path: readonly PathSegment[]) => boolean, at: readonly PathSegment[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const path = [...at, key];
+    if (isMap(value) && Object.keys(value).length > 0) {
+      const kept = pruned(value, applies, path);
+      if (Object.keys(kept).length > 0) out[key] = kept;
+    } else if (applies(path)) out[key] = value;
+  }
+  return out;
+}
+
+/** The part of a JSON Schema that {@link schemaHasPath} follows. */
+interface SchemaNode {
+  readonly type?: string | readonly string[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly additionalProperties?: SchemaNode | boolean;
+  readonly items?: SchemaNode;
+}
+
+/** Whether a schema node is of `type` (a node without a type may be anything). */
+function mayBe(node: SchemaNode, type: string): boolean {
+  return node.type === undefined || node.type === type || (Array.isArray(node.type) && node.type.includes(type));
+}
+
 /**
- * Applies every override to a copy of `config` (plain data). Throws an OverrideError listing
- * every assignment the model's shape refuses.
+ * Whether a model of `schema` has a field at `path`: each key a property, or any key of a map
+ * whose values the schema gives; each index an item of a list. Below a map or list whose contents
+ * the schema leaves open, every path is.
+ */
+export function schemaHasPath(schema: object, path: readonly PathSegment[]): boolean {
+  let node = schema as SchemaNode;
+  for (const seg of path) {
+    if (typeof seg === 'number') {
+      if (!mayBe(node, 'array')) return false;
+      if (!node.items) return true;
+      node = node.items;
+    } else if (node.properties && Object.hasOwn(node.properties, seg)) node = node.properties[seg]!;
+    else if (typeof node.additionalProperties === 'object') node = node.additionalProperties;
+    else return mayBe(node, 'object') && node.additionalProperties !== false;
+  }
+  return true;
+}
+
+/**
+ * The overrides a model of `schema` takes when several models are synthesized together (every
+ * stack's environments of `--env staging`): an assignment or a file's value whose path another
+ * model has and this one does not is the other's. A path no model has is every model's, so each
+ * reports its unknown field.
+ */
+export function overridesFor(overrides: Overrides, schema: object, others: readonly object[]): Overrides {
+  return { ...overrides, applies: (path) => schemaHasPath(schema, path) || !others.some((o) => schemaHasPath(o, path)) };
+}
+
+/**
+ * Applies every override to a copy of `config` (plain data), those its `applies` refuses left
+ * out. Throws an OverrideError listing every assignment the model's shape refuses.
  */
 export function applyOverrides(config: unknown, overrides: Overrides): unknown {
+  const applies = overrides.applies ?? (() => true);
   let out = structuredClone(config);
-  for (const { values } of overrides.files) out = mergeValues(out, values);
+  for (const { values } of overrides.files) out = mergeValues(out, isMap(values) ? pruned(values, applies) : values);
   const assignments = [
     ...overrides.sets.flatMap((s) => parseSet(s)),
     ...(overrides.setStrings ?? []).flatMap((s) => parseSet(s, true)),
-  ];
+  ].filter((a) => applies(a.path));
   const issues = assignments.flatMap((a) => setAt(out as Record<string, unknown>, a) ?? []);
   if (issues.length > 0) throw new OverrideError(issues.map((i) => `${i.path}: ${i.message}`).join('\n'), issues);
   return out;

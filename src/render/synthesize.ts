@@ -1,4 +1,4 @@
-import { ConfigError, EnvironmentFileError, listEnvironments, loadEnvironment, NO_OVERRIDES, type Overrides } from '../config/index.ts';
+import { ConfigError, EnvironmentFileError, listEnvironments, loadEnvironment, NO_OVERRIDES, overridesFor, type Overrides } from '../config/index.ts';
 import { quote } from '../lib/values/index.ts';
 import { GENERATED_ROOTS } from './generated-file.ts';
 import { APPLICATIONS_FOLDER, renderApplication } from './gitops-applications.ts';
@@ -16,7 +16,10 @@ export interface SynthesisRequest {
    * @default - every environment of each selected stack
    */
   readonly environments?: readonly string[];
-  /** `-f` and `--set` overrides, applied to every selected environment. @default - none */
+  /**
+   * `-f` and `--set` overrides, applied to every selected environment; with several stacks, each
+   * to the stacks whose model has its path (config/overrides.ts `overridesFor`). @default - none
+   */
   readonly overrides?: Overrides;
   /** Folder of the environment files, with exactly one stack selected. @default - the stack's */
   readonly envDir?: string;
@@ -93,9 +96,11 @@ export async function synthesize(stacks: readonly Stack<unknown>[], request: Syn
   const { selected, everything } = select(stacks, request);
   const errors: (ConfigError | EnvironmentFileError | SynthError)[] = [];
   const loaded: { readonly at: Selected; readonly config: unknown }[] = [];
+  const models = [...new Set(selected.map((at) => at.stack.model))];
   for (const at of selected) {
+    const others = models.filter((m) => m !== at.stack.model).map((m) => m.schema);
     try {
-      loaded.push({ at, config: await loadEnvironment(at.stack.model, at.env, request.overrides ?? NO_OVERRIDES, at.dir) });
+      loaded.push({ at, config: await loadEnvironment(at.stack.model, at.env, overridesFor(request.overrides ?? NO_OVERRIDES, at.stack.model.schema, others), at.dir) });
     } catch (err) {
       if (err instanceof ConfigError || err instanceof EnvironmentFileError) errors.push(relabel(err, environmentLabel(at.stack, at.env)));
       else throw err;

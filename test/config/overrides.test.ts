@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyOverrides, formatPath, mergeValues, OverrideError, parsePath, parseSet, readOverrideFile } from '../../src/config/index.ts';
+import { applyOverrides, formatPath, mergeValues, OverrideError, overridesFor, parsePath, parseSet, readOverrideFile, schemaHasPath } from '../../src/config/index.ts';
 import { tempDir } from '../_helpers.ts';
 
 describe('overrides | --set paths', () => {
@@ -101,5 +101,55 @@ describe('overrides | values files', () => {
   it('GIVEN aliases expanding past the limit THEN it is refused without expanding them', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`)].join('\n');
     expect(() => readOverrideFile(file(bomb))).toThrow(/holds more than 100000 values once YAML aliases are expanded/);
+  });
+});
+
+describe('overrides | several models at once', () => {
+  // Two models as two stacks have them: a field each of their own, and one they share.
+  const shop = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      features: { type: 'object', additionalProperties: false, properties: { canary: { type: 'boolean' }, networkPolicy: { type: 'boolean' } } },
+      components: { type: 'object', additionalProperties: false, properties: { web: { type: 'object', additionalProperties: false, properties: { replicas: { type: 'integer' } } } } },
+      labels: { type: 'object', additionalProperties: { type: 'string' } },
+      hosts: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } } },
+    },
+  };
+  const db = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      features: { type: 'object', additionalProperties: false, properties: { networkPolicy: { type: 'boolean' } } },
+      components: { type: 'object', additionalProperties: false, properties: { db: { type: 'object', additionalProperties: false, properties: { replicas: { type: 'integer' } } } } },
+    },
+  };
+
+  it('GIVEN a schema THEN a path is its when each key is a property, a key of a map it gives values for, or an index of a list', () => {
+    expect(schemaHasPath(shop, ['components', 'web', 'replicas'])).toBe(true);
+    expect(schemaHasPath(shop, ['labels', 'any-key'])).toBe(true);
+    expect(schemaHasPath(shop, ['hosts', 3, 'name'])).toBe(true);
+    expect(schemaHasPath(shop, ['components', 'db', 'replicas'])).toBe(false);
+    expect(schemaHasPath(shop, ['hosts', 'name'])).toBe(false);
+    expect(schemaHasPath(shop, ['features', 'canary', 'x'])).toBe(false);
+  });
+
+  it("GIVEN --set and a values file touching both models' fields THEN each model takes its own, and both take the shared one", () => {
+    const overrides = {
+      files: [{ file: 'v.yaml', values: { features: { networkPolicy: false, canary: true }, components: { db: { replicas: 5 } } } }],
+      sets: ['components.web.replicas=3,components.db.replicas=4'],
+    };
+    const base = { features: { networkPolicy: true, canary: false }, components: {} };
+    expect(applyOverrides(base, overridesFor(overrides, shop, [db]))).toEqual({ features: { networkPolicy: false, canary: true }, components: { web: { replicas: 3 } } });
+    expect(applyOverrides({ features: { networkPolicy: true }, components: {} }, overridesFor(overrides, db, [shop]))).toEqual({
+      features: { networkPolicy: false },
+      components: { db: { replicas: 4 } },
+    });
+  });
+
+  it('GIVEN a path no model has THEN every model takes it, and so reports its unknown field', () => {
+    const overrides = { files: [], sets: ['components.wbe.replicas=3'] };
+    expect(applyOverrides({ components: {} }, overridesFor(overrides, shop, [db]))).toEqual({ components: { wbe: { replicas: 3 } } });
+    expect(applyOverrides({ components: {} }, overridesFor(overrides, db, [shop]))).toEqual({ components: { wbe: { replicas: 3 } } });
   });
 });
