@@ -20,8 +20,9 @@ export const MIRROR_PART_OF = 'stellaops-mirror';
 
 /**
  * One environment of the mirror as a cdk8s App, in three files: the restricted Namespace
- * (`00-cluster`), everything the Helm chart `mirror` installs (`mirror`: secrets, export volumes,
- * the declared components, the network policies) and the monitoring objects (`monitoring`).
+ * (`00-cluster`), the workloads (`mirror`: secrets, export volumes, the declared components, the
+ * network policies) and the monitoring objects (`monitoring`). The Helm chart `mirror` installs
+ * the last two.
  */
 export class MirrorApp extends App {
   public readonly config: MirrorConfig;
