@@ -12,7 +12,7 @@ export interface BuildComponentsProps<M> {
   /** The stack's labels; each component's name, role and version (its image tag) are set on them. */
   readonly labels: AppLabels;
   readonly features: ComponentFeatures;
-  /** The scope (chart) a component renders into, by its name. */
+  /** The scope (a chart, or a construct in one) a component renders into, by its name: one of its own per component. */
   readonly scopeFor: (name: string) => Construct;
 }
 
@@ -24,12 +24,18 @@ export interface BuildComponentsProps<M> {
 export function buildComponents<M>(props: BuildComponentsProps<M>): PlacedComponent[] {
   const { model, features } = props;
   const placed: PlacedComponent[] = [];
+  const scopes = new Map<Construct, string>();
   const ordered = [...props.registry.components.filter((c) => c.after !== 'others'), ...props.registry.components.filter((c) => c.after === 'others')];
   for (const c of ordered) {
     if (c.enabled && !c.enabled(model)) continue;
     const settings = (model.components as Record<string, { image?: { tag?: string } }>)[settingsKey(c.name)];
     if (settings === undefined) throw new Error(`component "${c.name}": the model has no components.${settingsKey(c.name)}`);
     const scope = props.scopeFor(c.name);
+    const sharing = scopes.get(scope);
+    if (sharing !== undefined) {
+      throw new Error(`component "${c.name}": scopeFor gives it the scope of component "${sharing}" (${scope.node.path || '(app)'}); each component needs a scope of its own, e.g. new Construct(chart, name)`);
+    }
+    scopes.set(scope, c.name);
     const labels = props.labels.withComponent({ name: c.name, component: c.role, ...(settings.image?.tag ? { version: settings.image.tag } : {}) });
     const others = new Map(placed.map((p) => [p.declaration.name, p] as const));
     const built: BuiltComponent = c.build({ scope, settings, model, labels, features, others });

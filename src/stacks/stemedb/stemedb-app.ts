@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { AppLabels, buildComponents, RestrictedNamespace, type PlacedComponent, type StatefulService } from '../../lib/index.ts';
 import { Backups } from './backups.ts';
 import { STEMEDB_COMPONENTS, type StemedbConfig } from './model/index.ts';
@@ -13,8 +14,9 @@ export const STEMEDB_CHARTS = ['namespace', STEMEDB, 'public-endpoint', 'secrets
 
 /**
  * One environment of StemeDB as a cdk8s App: its namespace (PSS restricted), the declared
- * component (the members, their Services and budget, its monitor), the public endpoint, the root
- * API key, the backups, the network policies and the monitoring.
+ * components, each in a scope of its own in the `stemedb` chart (the database: its members, their
+ * Services and budget, its monitor), the public endpoint, the root API key, the backups, the
+ * network policies and the monitoring.
  */
 export class StemedbApp extends App {
   public readonly config: StemedbConfig;
@@ -41,7 +43,7 @@ export class StemedbApp extends App {
       model: config,
       labels,
       features: { ...config.features, autoscaling: false },
-      scopeFor: () => component,
+      scopeFor: (name) => new Construct(component, name),
     });
     new PublicEndpoint(edge, 'PublicEndpoint', { labels: labels.withComponent({ name: 'stemedb-edge', component: 'ingress' }), ingress: config.ingress, namespace: config.namespace });
     new RootApiKey(secrets, 'RootApiKey', { labels: labels.withComponent({ name: 'stemedb-secrets', component: 'secrets' }), secrets: config.secrets });
