@@ -1,25 +1,35 @@
 import { type ConfigIssue } from '../../../config/index.ts';
-import { Cidr, Duration, Quantity, quote } from '../../../lib/values/index.ts';
+import { Cidr, Duration, ImageReference, Quantity, quote } from '../../../lib/values/index.ts';
 import type { EdgeRouteConfig, ImageConfig, PlatformConfig, ResourceConfig } from './types.ts';
 
 /*
  * Crumpet's rules across fields of its model, run once the model has the schema's shape.
  */
 
-/** What the settings of any component may hold that these rules read. */
-type CommonSettings = Partial<{ image: ImageConfig; resources: ResourceConfig; replicas: number; maxReplicas: number }>;
+/** What the settings of any component may hold that these rules read: its image as the model's map, or as one reference string. */
+type CommonSettings = Partial<{ image: ImageConfig | string; resources: ResourceConfig; replicas: number; maxReplicas: number }>;
 
 /** Every component's settings, by model key. */
 const settingsOf = (config: PlatformConfig): [string, CommonSettings][] => Object.entries(config.components) as [string, CommonSettings][];
 
-function imagesOf(config: PlatformConfig): [string, ImageConfig][] {
+function imagesOf(config: PlatformConfig): [string, ImageConfig | string][] {
   return [
-    ...settingsOf(config).flatMap(([name, c]): [string, ImageConfig][] => (c.image ? [[`components.${name}.image`, c.image]] : [])),
+    ...settingsOf(config).flatMap(([name, c]): [string, ImageConfig | string][] => (c.image ? [[`components.${name}.image`, c.image]] : [])),
     ...config.components.cinNode.instanceOverrides.flatMap((o, i): [string, ImageConfig][] =>
       o.image ? [[`components.cinNode.instanceOverrides[${i}].image`, o.image]] : [],
     ),
     ['backups.toolboxImage', config.backups.toolboxImage],
   ];
+}
+
+/** Whether an image reference names a digest, or why it is not a reference (ImageReference.parse's one refusal). */
+function referencePinned(reference: string): boolean | string {
+  try {
+    return ImageReference.parse(reference).pinned;
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    return err.message.replace(/^image reference /, 'is not an image reference: ');
+  }
 }
 
 function resourcesOf(config: PlatformConfig): [string, ResourceConfig][] {
@@ -195,7 +205,10 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
   issues.push(...scalingIssues(config), ...networkIssues(config), ...edgeIssues(config), ...secretsIssues(config));
   if (config.pinDigests) {
     for (const [path, image] of imagesOf(config)) {
-      if (!image.digest) {
+      if (typeof image === 'string') {
+        const pinned = referencePinned(image);
+        if (pinned !== true) issues.push({ path, message: pinned || `must name a digest: this environment pins images by digest (pinDigests), but ${quote(image)} has none` });
+      } else if (!image.digest) {
         issues.push({
           path: `${path}.digest`,
           message: `is required: this environment pins images by digest (pinDigests), but ${image.repository}:${image.tag} has none`,
