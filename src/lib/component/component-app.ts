@@ -38,7 +38,7 @@ export function buildComponents<M>(props: BuildComponentsProps<M>): PlacedCompon
     scopes.set(scope, c.name);
     const labels = props.labels.withComponent({ name: c.name, component: c.role, ...(settings.image?.tag ? { version: settings.image.tag } : {}) });
     const others = new Map(placed.map((p) => [p.declaration.name, p] as const));
-    const built: BuiltComponent = c.build({ scope, settings, model, labels, features, others });
+    const built: BuiltComponent = c.build({ scope, settings, model, labels, features, others, declared: props.registry.components });
     if (c.metrics && features.serviceMonitor) {
       const target = (built.servicePorts ?? Object.keys(c.ports)).includes(c.metrics.port) ? 'service' : 'pod';
       new MetricsMonitor(scope, 'Monitor', {

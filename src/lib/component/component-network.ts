@@ -1,5 +1,7 @@
 import { NetworkPolicyMatrix, Peer, type FlowPort } from '../network-policy-matrix.ts';
+import type { Workload } from '../_workload-parts.ts';
 import type { ComponentDeclaration, PlacedComponent } from './component.ts';
+import type { EdgeUpstream } from './edge-route-table.ts';
 
 /** How a stack resolves the peers its components' declarations name. */
 export interface ComponentPeers {
@@ -37,4 +39,23 @@ export function componentFlows(matrix: NetworkPolicyMatrix, components: readonly
       matrix.allow(Peer.workload(built.workload), Peer.workload(running.built.workload), [port(target, call.port)], call.whileItRuns ? { egressOwner: running.built.workload } : {});
     }
   }
+}
+
+/**
+ * The edge, and only the edge, to the components its routes lead to: each as a whole (every
+ * shard serves the same ports, so a shard added changes no policy), on the routed ports only. The
+ * egress to an optional component (one with `enabled`, which runs in some environments only) ships
+ * with that component's policies, so the edge's own policy is every environment's.
+ */
+export function edgeFlows(matrix: NetworkPolicyMatrix, edge: Workload, upstreams: readonly EdgeUpstream[], components: readonly PlacedComponent[]): void {
+  const backends = new Map<string, { workload: Workload; optional: boolean; ports: Map<number, FlowPort> }>();
+  for (const u of upstreams) {
+    const placed = components.find((p) => p.declaration.name === u.component);
+    if (!placed) throw new Error(`edge upstream ${u.name}: component "${u.component}" is not running`);
+    const workload = placed.built.workload;
+    const entry = backends.get(workload.name) ?? { workload, optional: placed.declaration.enabled !== undefined, ports: new Map<number, FlowPort>() };
+    entry.ports.set(u.containerPort.port, { port: u.containerPort.port, protocol: u.containerPort.protocol ?? 'TCP' });
+    backends.set(workload.name, entry);
+  }
+  for (const b of backends.values()) matrix.allow(Peer.workload(edge), Peer.workload(b.workload), [...b.ports.values()], b.optional ? { egressOwner: b.workload } : {});
 }

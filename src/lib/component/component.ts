@@ -117,6 +117,8 @@ export interface ComponentContext<S, M> {
   readonly features: ComponentFeatures;
   /** For a component built after the others (`after: 'others'`): what they built, by name. */
   readonly others: ReadonlyMap<string, PlacedComponent>;
+  /** Every component the stack declares, whether or not it runs in this environment. */
+  readonly declared: readonly ComponentDeclaration<unknown, unknown>[];
 }
 
 /** A declared component as built in one environment. */

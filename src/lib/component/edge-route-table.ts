@@ -70,6 +70,12 @@ export interface EdgeRouteTableProps {
   readonly routes: readonly RouteConfig[];
   /** The components running in the environment, by name. */
   readonly components: ReadonlyMap<string, PlacedComponent>;
+  /**
+   * Every component the stack declares: a route that a declared component states for itself
+   * (`routes` of its declaration, by name) is left out where that component does not run, as
+   * the component's other objects are. @default - none: every route's backend must run
+   */
+  readonly declared?: readonly ComponentDeclaration<unknown, unknown>[];
   /** The edge's client certificate, CA included: with it, gRPC upstreams are reached over mTLS, each checked against its Service name. @default - plaintext */
   readonly grpcClientTls?: CertificateFiles & { readonly caFile: string };
   /** Where the table is, for messages (the model field). */
@@ -78,7 +84,8 @@ export interface EdgeRouteTableProps {
 
 /**
  * An edge's route table resolved against the components: each route's backend is a running
- * component and its port one the component declares, reached through the component's Service
+ * component (a route a component declares for itself goes where the component does not run)
+ * and its port one the component declares, reached through the component's Service
  * (or, for a sharded one, each shard's, picked by the shard's query parameter or header, the
  * first shard answering requests that pick none). A route that does not resolve throws, naming
  * the route and the component. One fact, many outputs: the Envoy configuration, the edge's
@@ -94,9 +101,19 @@ export class EdgeRouteTable {
   public constructor(props: EdgeRouteTableProps) {
     const upstreams = new Map<string, EdgeUpstream>();
     const running = [...props.components.keys()].join(', ');
+    const declared = new Map((props.declared ?? []).map((c) => [c.name, c] as const));
+    // A backend's group: the component, or the component and port when routes reach it on several.
+    const groupOf = (r: RouteConfig): string => (props.routes.some((o) => o.backend === r.backend && o.port !== r.port) ? `${r.backend}-${r.port}` : r.backend);
     this.routes = props.routes.flatMap((r, i): EdgeRoute[] => {
       const at = `${props.where}[${i}] ("${r.name}")`;
       const placed = props.components.get(r.backend);
+      const absent = placed ? undefined : declared.get(r.backend);
+      if (absent?.routes?.some((own) => own.name === r.name)) {
+        // Its group stays, so that what reads the groups (the Edge dashboard) is every environment's.
+        const port = absent.ports[r.port];
+        if (port) this.groups.set(groupOf(r), { name: groupOf(r), clusterRegex: `${absent.name}-${port.port}` });
+        return [];
+      }
       if (!placed) throw new Error(`${at}: backend "${r.backend}" is no component running in this environment (running: ${running})`);
       const { declaration: c, built } = placed;
       const port = c.ports[r.port];
@@ -122,7 +139,7 @@ export class EdgeRouteTable {
         });
         return name;
       };
-      const group = props.routes.some((o) => o.backend === r.backend && o.port !== r.port) ? `${c.name}-${r.port}` : c.name;
+      const group = groupOf(r);
       this.groups.set(group, { name: group, clusterRegex: built.shards ? `${c.name}-.+-${port.port}` : `${c.name}-${port.port}` });
       const base = {
         timeoutMs: Duration.parse(r.timeout).milliseconds,

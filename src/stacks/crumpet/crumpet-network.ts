@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { PlatformConfig } from './model/index.ts';
-import { componentFlows, NetworkPolicyMatrix, Peer, type AppLabels, type EdgeUpstream, type FlowPort, type PlacedComponent, type Workload } from '../../lib/index.ts';
+import { componentFlows, edgeFlows, NetworkPolicyMatrix, Peer, type AppLabels, type EdgeUpstream, type FlowPort, type PlacedComponent, type Workload } from '../../lib/index.ts';
 import { CRUMPET_COMPONENTS } from './model/index.ts';
 import { PORTS } from './ports.ts';
 
@@ -83,16 +83,8 @@ export class CrumpetNetwork extends Construct {
     const prometheus = Peer.namespace(net.monitoringNamespace, { 'app.kubernetes.io/name': 'prometheus' });
     const internet = Peer.cidrs(['0.0.0.0/0', '::/0'], [...NON_PUBLIC_IPV4, ...NON_PUBLIC_IPV6]);
 
-    // The edge, and only the edge, reaches the components its routes lead to, each as a whole (every
-    // shard serves the same ports, so a language added changes no policy), on the routed ports only.
-    const backends = new Map<string, { workload: Workload; ports: Map<number, FlowPort> }>();
-    for (const u of w.edgeUpstreams) {
-      const workload = w.components.find((p) => p.declaration.name === u.component)!.built.workload;
-      const entry = backends.get(workload.name) ?? { workload, ports: new Map<number, FlowPort>() };
-      entry.ports.set(u.containerPort.port, asFlow(u.containerPort));
-      backends.set(workload.name, entry);
-    }
-    for (const b of backends.values()) m.allow(Peer.workload(w.edge), Peer.workload(b.workload), [...b.ports.values()]);
+    // The edge, and only the edge, reaches the components its routes lead to.
+    edgeFlows(m, w.edge, w.edgeUpstreams, w.components);
 
     // What the components declare: Prometheus scraping their metrics ports (and no API port), the
     // CIDR sets they admit, their calls of each other and of the model's CIDR sets.

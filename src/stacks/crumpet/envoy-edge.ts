@@ -10,6 +10,7 @@ import {
   ProgressiveRollout,
   StatelessService,
   type AppLabels,
+  type ComponentDeclaration,
   type DeliveryPlan,
   type PlacedComponent,
 } from '../../lib/index.ts';
@@ -25,6 +26,8 @@ import { EDGE_PUBLIC_PORT, ENVOY_ADMIN_PORT, PORTS } from './ports.ts';
 export interface EnvoyEdgeProps {
   readonly config: PlatformConfig;
   readonly labels: AppLabels;
+  /** Every component the stack declares: a route one of them states for itself goes where it does not run. @default - none */
+  readonly declared?: readonly ComponentDeclaration<unknown, unknown>[];
   /** The components running in the environment, by name: the routes (`edge.routes`) lead to their ports. */
   readonly components: ReadonlyMap<string, PlacedComponent>;
   /**
@@ -121,6 +124,7 @@ export class EnvoyEdge extends Construct {
       // A loaded model always has its table: the environment's, or the components' by default.
       routes: config.edge.routes ?? [],
       components: props.components,
+      ...(props.declared ? { declared: props.declared } : {}),
       ...(clientTls ? { grpcClientTls: clientTls } : {}),
       where: 'edge.routes',
     });

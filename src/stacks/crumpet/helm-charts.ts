@@ -105,6 +105,10 @@ function settingsFields(key: string, settings: object): ChartField[] {
 /** The chart of a declared component, from its declaration. */
 function declaredChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>, name: string): ComponentChartSpec<PlatformConfig> {
   const c = CRUMPET_COMPONENTS.get(name);
+  const absent = configs.filter((config) => (rendered.get(config.name) ?? []).length === 0).map((config) => config.name);
+  if (absent.length > 0) {
+    throw new Error(`component "${name}" declares a chart but does not run in ${absent.join(', ')}: a chart's values-<env>.yaml installs the component in each environment, so a component with a chart runs in all of them (leave its chart out, and the umbrella installs it where it runs)`);
+  }
   const key = settingsKey(name);
   const settings = (configs[0]!.components as unknown as Record<string, { image: { tag: string } }>)[key]!;
   return {

@@ -82,6 +82,10 @@ describe('helmChartFiles |', async () => {
     expect(() => helmChartFiles(configs, edge)).toThrow(/chart envoy-edge: ConfigMap "edge-config" must be named envoy-edge-<files> to be carried in configFiles/);
   });
 
+  it('GIVEN a component with a chart that does not run in prod THEN it throws naming the component and the environment', () => {
+    expect(() => helmChartFiles(configs, tampered('watcher', () => []))).toThrow(/component "watcher" declares a chart but does not run in prod: /);
+  });
+
   it('GIVEN edge objects without a Certificate THEN it throws', () => {
     const edge = tampered('envoy-edge', (objs) => objs.filter((o) => o.kind !== 'Certificate'));
     expect(() => helmChartFiles(configs, edge)).toThrow(/chart envoy-edge serves the public host names but renders no Certificate/);

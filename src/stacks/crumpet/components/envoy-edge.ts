@@ -22,7 +22,7 @@ export default defineComponent<StatelessSettings, PlatformConfig>({
   },
   build: (ctx) => {
     const { delivery } = ctx.features;
-    const edge = new EnvoyEdge(ctx.scope, 'EnvoyEdge', { config: ctx.model, labels: ctx.labels, components: ctx.others, ...(delivery ? { delivery } : {}) });
+    const edge = new EnvoyEdge(ctx.scope, 'EnvoyEdge', { config: ctx.model, labels: ctx.labels, components: ctx.others, declared: ctx.declared, ...(delivery ? { delivery } : {}) });
     return { workload: edge.workload, construct: edge, servicePorts: ['https', 'quic'] };
   },
   // Users reach the edge through the CDN/WAF only (spec section 2): the LoadBalancer keeps client

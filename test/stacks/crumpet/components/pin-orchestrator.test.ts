@@ -19,6 +19,7 @@ async function synth(env: string): Promise<Obj[]> {
     labels: new AppLabels({ name: 'pin-orchestrator', instance: 'crumpet', component: 'orchestrator', partOf: 'crumpet', version: settings.image.tag }),
     features: config.features,
     others: new Map(),
+    declared: [pinOrchestrator],
   });
   return Testing.synth(chart) as Obj[];
 }
