@@ -14,7 +14,8 @@ export interface ComponentPeers {
 /**
  * Both sides of every flow the components declare: the scraper to each metrics port, the CIDR
  * sets each admits, each call of
- * another component's port (its egress with the called component when that one is optional), each
+ * another component's port (its egress with the called component when that one is optional, one
+ * with `enabled`, or the call says `whileItRuns`), each
  * call of a CIDR set. A call of a component that is not declared fails, naming both; a call of one
  * that does not run in this environment opens nothing.
  */
@@ -36,7 +37,9 @@ export function componentFlows(matrix: NetworkPolicyMatrix, components: readonly
       if (!target) throw new Error(`component "${c.name}" calls "${call.component}", which is not a component of the stack (${declared.map((d) => d.name).join(', ')})`);
       const running = components.find((p) => p.declaration === target);
       if (!running) continue;
-      matrix.allow(Peer.workload(built.workload), Peer.workload(running.built.workload), [port(target, call.port)], call.whileItRuns ? { egressOwner: running.built.workload } : {});
+      // The egress to an optional component ships with it, whether or not the call says so.
+      const withTarget = call.whileItRuns === true || target.enabled !== undefined;
+      matrix.allow(Peer.workload(built.workload), Peer.workload(running.built.workload), [port(target, call.port)], withTarget ? { egressOwner: running.built.workload } : {});
     }
   }
 }

@@ -52,9 +52,9 @@ export interface ComponentCall {
   /** Its port, by name. */
   readonly port: string;
   /**
-   * The flow exists only while the called component does (an optional one): its egress rule
-   * ships with the called component, so this component's own policy is the same without it.
-   * @default false
+   * The flow exists only while the called component does: its egress rule ships with the called
+   * component, so this component's own policy is the same without it.
+   * @default - true when the called component is optional (declares `enabled`), else false
    */
   readonly whileItRuns?: boolean;
 }
