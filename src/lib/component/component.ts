@@ -23,6 +23,12 @@ export interface ComponentPort {
   readonly appProtocol?: 'http' | 'http2' | 'grpc' | 'tcp';
   /** An HTTP path answering health checks on this port. @default - none (gRPC checks use grpc.health.v1) */
   readonly healthPath?: string;
+  /**
+   * The port serves TLS with a mesh certificate, checked against the Service name, where the
+   * environment turns mTLS on (the component's build mounts the certificate): the edge reaches a
+   * gRPC port over mTLS only, so a gRPC route there needs it. @default false
+   */
+  readonly meshTls?: boolean;
 }
 
 /** One route of the edge towards a component; Envoy takes the first route that matches. */

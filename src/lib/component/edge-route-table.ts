@@ -121,6 +121,9 @@ export class EdgeRouteTable {
       const appProtocol = port.appProtocol ?? 'http';
       if (appProtocol === 'tcp') throw new Error(`${at}: port "${r.port}" of component "${c.name}" is not HTTP or gRPC; the edge routes HTTP`);
       const protocol = PROTOCOLS[appProtocol];
+      if (protocol === 'grpc' && props.grpcClientTls && !port.meshTls) {
+        throw new Error(`${at}: the edge reaches gRPC upstreams over mTLS here, but port "${r.port}" of component "${c.name}" serves no mesh certificate: declare it \`meshTls: true\` and mount one in its build, or route it plaintext where mTLS is off`);
+      }
       if (r.websocket && protocol === 'grpc') throw new Error(`${at}: port "${r.port}" of component "${c.name}" speaks gRPC; WebSockets need an HTTP port`);
       const cluster = (workload: Workload): string => {
         const name = `${workload.name}-${port.port}`;

@@ -16,7 +16,7 @@ export default defineComponent<CinNodeConfig, PlatformConfig>({
   settings: cinNodeSettings,
   ports: {
     http: { port: PORTS.cinHttp.port, appProtocol: 'http2', healthPath: HEALTH_PATH },
-    grpc: { port: PORTS.cinGrpc.port, appProtocol: 'grpc' },
+    grpc: { port: PORTS.cinGrpc.port, appProtocol: 'grpc', meshTls: true },
     p2p: { port: PORTS.cinP2p.port, protocol: 'UDP', appProtocol: 'tcp' },
     metrics: { port: PORTS.metrics.port },
   },
