@@ -37,8 +37,8 @@ export function componentFlows(matrix: NetworkPolicyMatrix, components: readonly
       if (!target) throw new Error(`component "${c.name}" calls "${call.component}", which is not a component of the stack (${declared.map((d) => d.name).join(', ')})`);
       const running = components.find((p) => p.declaration === target);
       if (!running) continue;
-      // The egress to an optional component ships with it, whether or not the call says so.
-      const withTarget = call.whileItRuns === true || target.enabled !== undefined;
+      // The egress to an optional component ships with it unless the call says otherwise.
+      const withTarget = call.whileItRuns ?? target.enabled !== undefined;
       matrix.allow(Peer.workload(built.workload), Peer.workload(running.built.workload), [port(target, call.port)], withTarget ? { egressOwner: running.built.workload } : {});
     }
   }

@@ -84,7 +84,7 @@ export interface EdgeRouteTableProps {
 
 /**
  * An edge's route table resolved against the components: each route's backend is a running
- * component (a route a component declares for itself goes where the component does not run)
+ * component (a route a component declares for itself is left out where the component does not run)
  * and its port one the component declares, reached through the component's Service
  * (or, for a sharded one, each shard's, picked by the shard's query parameter or header, the
  * first shard answering requests that pick none). A route that does not resolve throws, naming
