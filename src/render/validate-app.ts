@@ -48,6 +48,11 @@ export function chartsJson(app: App, only: (chart: Chart) => boolean = () => tru
   return out;
 }
 
+/** The objects of the charts `ids` of `app`, in the app's order, as one list (a Helm chart holding several of them). */
+export function chartsObjects(app: App, ids: readonly string[]): unknown[] {
+  return [...chartsJson(app, (c) => ids.includes(c.node.id)).values()].flat();
+}
+
 /** What `Chart.toJson()` renders once the app's dependencies are resolved: the chart's own API objects in dependency order. */
 function chartObjects(chart: Chart): unknown[] {
   return new DependencyGraph(chart.node)

@@ -57,7 +57,7 @@ export function edgeFlows(matrix: NetworkPolicyMatrix, edge: Workload, upstreams
     if (!placed) throw new Error(`edge upstream ${u.name}: component "${u.component}" is not running`);
     const workload = placed.built.workload;
     const entry = backends.get(workload.name) ?? { workload, optional: placed.declaration.enabled !== undefined, ports: new Map<number, FlowPort>() };
-    entry.ports.set(u.containerPort.port, { port: u.containerPort.port, protocol: u.containerPort.protocol ?? 'TCP' });
+    entry.ports.set(u.containerPort.port, u.containerPort);
     backends.set(workload.name, entry);
   }
   for (const b of backends.values()) matrix.allow(Peer.workload(edge), Peer.workload(b.workload), [...b.ports.values()], b.optional ? { egressOwner: b.workload } : {});

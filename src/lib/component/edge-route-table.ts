@@ -102,8 +102,12 @@ export class EdgeRouteTable {
     const upstreams = new Map<string, EdgeUpstream>();
     const running = [...props.components.keys()].join(', ');
     const declared = new Map((props.declared ?? []).map((c) => [c.name, c] as const));
-    // A backend's group: the component, or the component and port when routes reach it on several.
-    const groupOf = (r: RouteConfig): string => (props.routes.some((o) => o.backend === r.backend && o.port !== r.port) ? `${r.backend}-${r.port}` : r.backend);
+    // A backend's group, the component (or the component and port when routes reach it on
+    // several), and the clusters it covers: the component's, or each of its shards'.
+    const addGroup = (r: RouteConfig, port: number, sharded: boolean): void => {
+      const name = props.routes.some((o) => o.backend === r.backend && o.port !== r.port) ? `${r.backend}-${r.port}` : r.backend;
+      this.groups.set(name, { name, clusterRegex: sharded ? `${r.backend}-.+-${port}` : `${r.backend}-${port}` });
+    };
     this.routes = props.routes.flatMap((r, i): EdgeRoute[] => {
       const at = `${props.where}[${i}] ("${r.name}")`;
       const placed = props.components.get(r.backend);
@@ -111,7 +115,7 @@ export class EdgeRouteTable {
       if (absent?.routes?.some((own) => own.name === r.name)) {
         // Its group stays, so that what reads the groups (the Edge dashboard) is every environment's.
         const port = absent.ports[r.port];
-        if (port) this.groups.set(groupOf(r), { name: groupOf(r), clusterRegex: `${absent.name}-${port.port}` });
+        if (port) addGroup(r, port.port, false);
         return [];
       }
       if (!placed) throw new Error(`${at}: backend "${r.backend}" is no component running in this environment (running: ${running})`);
@@ -142,8 +146,7 @@ export class EdgeRouteTable {
         });
         return name;
       };
-      const group = groupOf(r);
-      this.groups.set(group, { name: group, clusterRegex: built.shards ? `${c.name}-.+-${port.port}` : `${c.name}-${port.port}` });
+      addGroup(r, port.port, built.shards !== undefined);
       const base = {
         timeoutMs: Duration.parse(r.timeout).milliseconds,
         retries: r.retries ?? 0,

@@ -55,6 +55,12 @@ export function toggleOf(obj: Kube, toggles: readonly ChartToggle[]): ChartToggl
   return toggles.find((t) => t.component !== undefined && t.component === component) ?? toggles.find((t) => t.component === undefined && t.kinds?.includes(obj.kind));
 }
 
+/** The toggles that switch at least one of `objects`, in their order. */
+export function togglesOf<T extends ChartToggle>(objects: readonly Kube[], toggles: readonly T[]): T[] {
+  const used = new Set<ChartToggle | undefined>(objects.map((o) => toggleOf(o, toggles)));
+  return toggles.filter((t) => used.has(t));
+}
+
 /** Whether the model switches the toggle (by a boolean at its path), rather than values alone. */
 function modelSwitch<C>(t: ChartToggle, model: C): boolean | undefined {
   const on = t.path ? at(model, t.path) : true;
@@ -377,7 +383,7 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
   const scaled = autoscaled ? withReplicasUnlessAutoscaled(raw, s) : raw;
   const objects = raw.some((o) => o.kind === 'Rollout') ? withRolloutVariants(scaled, s, autoscaled, name) : scaled;
   const canary = objects.some((o) => o.kind === 'Rollout' && 'canary' in ((o['spec'] as { strategy: object }).strategy));
-  const toggles = input.toggles.filter((t) => modelSwitch(t, base) !== undefined && objects.some((o) => toggleOf(o, input.toggles) === t));
+  const toggles = togglesOf(objects, input.toggles).filter((t) => modelSwitch(t, base) !== undefined);
   fields.keepUsed(objects);
   const toFullname = byFullname(name, fullnameOf(name, s));
   const rename = input.rename ? input.rename(objects, s, toFullname) : toFullname;

@@ -28,8 +28,8 @@ function configFilesKey(o: Kube, chart: string): string {
 /** Fields that name a ConfigMap an object reads: a volume or projected source, `envFrom`, an `env` key reference. */
 const CONFIG_MAP_REFERENCES = new Set(['configMap', 'configMapRef', 'configMapKeyRef']);
 
-/** The names of the ConfigMaps `value` references, added to `names`. */
-function referencedConfigMaps(value: unknown, names: Set<string>): Set<string> {
+/** Adds to `names` the names of the ConfigMaps `value` references. */
+function referencedConfigMaps(value: unknown, names: Set<string>): void {
   if (Array.isArray(value)) for (const v of value) referencedConfigMaps(v, names);
   else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) {
@@ -38,7 +38,6 @@ function referencedConfigMaps(value: unknown, names: Set<string>): Set<string> {
       else referencedConfigMaps(v, names);
     }
   }
-  return names;
 }
 
 /** The ConfigMaps of a chart's objects that its other objects read: its config files. */

@@ -15,7 +15,7 @@ import {
   Sentinels,
   standardToggles,
   templateObjects,
-  toggleOf,
+  togglesOf,
   umbrellaChart,
   OBSERVABILITY_PART,
   type UmbrellaSwitch,
@@ -244,7 +244,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   const rename = byFullname(CIN, fullnameOf(CIN, s));
   const objects = chartObjects(model, CIN);
   fields.keepUsed(objects);
-  const toggles = CHART_TOGGLES.filter((t) => objects.some((o) => toggleOf(o, CHART_TOGGLES) === t));
+  const toggles = togglesOf(objects, CHART_TOGGLES);
   const configFiles = new ConfigFilesAsValues(CIN, objects, s);
   proveChecksums(CIN, rendered);
 

@@ -13,7 +13,7 @@ import {
   type Kube,
   type Sentinels,
 } from '../../render/helm/index.ts';
-import { chartsJson } from '../../render/validate-app.ts';
+import { chartsObjects } from '../../render/validate-app.ts';
 import { MIRROR_CHART, MIRROR_MONITORING_CHART, MIRROR_PART_OF, MirrorApp } from './mirror-app.ts';
 import { MIRROR_MONITORING_COMPONENT } from './monitoring.ts';
 import { MIRROR_COMPONENTS, mirrorSchemas, type MirrorConfig } from './model/index.ts';
@@ -76,7 +76,7 @@ function releaseModel(model: MirrorConfig, s: Sentinels): MirrorConfig {
 
 /** The charted objects of an app rendered from `model`. */
 function chartObjects(model: MirrorConfig): Kube[] {
-  return [...chartsJson(new MirrorApp(model), (c) => MIRROR_CHARTED.includes(c.node.id)).values()].flat() as Kube[];
+  return chartsObjects(new MirrorApp(model), MIRROR_CHARTED) as Kube[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { valueSchemas } from '../../lib/index.ts';
 import type { RenderedObjects } from '../../render/index.ts';
-import { chartsJson } from '../../render/validate-app.ts';
+import { chartsObjects } from '../../render/validate-app.ts';
 import { chartFiles, componentChart, monitoringToggle, standardToggles, type ChartField, type ChartMetadata, type Kube, type Sentinels } from '../../render/helm/index.ts';
 import { modelSchemas, STEMEDB_COMPONENTS, type StemedbConfig } from './model/index.ts';
 import { STEMEDB_MONITORING_COMPONENT } from './monitoring.ts';
@@ -46,7 +46,7 @@ function releaseModel(m: StemedbConfig, s: Sentinels): StemedbConfig {
 
 /** Every charted object of an app rendered from `config`. */
 export function chartedObjects(config: StemedbConfig): Kube[] {
-  return [...chartsJson(new StemedbApp(config), (c) => (CHARTED as readonly string[]).includes(c.node.id)).values()].flat() as Kube[];
+  return chartsObjects(new StemedbApp(config), CHARTED) as Kube[];
 }
 
 /** charts-out/stemedb/: the chart's files, by path relative to the output root. */

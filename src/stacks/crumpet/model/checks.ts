@@ -22,14 +22,15 @@ function imagesOf(config: PlatformConfig): [string, ImageConfig | string][] {
   ];
 }
 
-/** Whether an image reference names a digest, or why it is not a reference (ImageReference.parse's one refusal). */
-function referencePinned(reference: string): boolean | string {
+/** What keeps an image reference from being pinned by digest: no digest, or not being a reference (ImageReference.parse's one refusal). */
+function unpinned(reference: string): string | undefined {
   try {
-    return ImageReference.parse(reference).pinned;
+    if (ImageReference.parse(reference).pinned) return undefined;
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     return err.message.replace(/^image reference /, 'is not an image reference: ');
   }
+  return `must name a digest: this environment pins images by digest (pinDigests), but ${quote(reference)} has none`;
 }
 
 function resourcesOf(config: PlatformConfig): [string, ResourceConfig][] {
@@ -206,8 +207,8 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
   if (config.pinDigests) {
     for (const [path, image] of imagesOf(config)) {
       if (typeof image === 'string') {
-        const pinned = referencePinned(image);
-        if (pinned !== true) issues.push({ path, message: pinned || `must name a digest: this environment pins images by digest (pinDigests), but ${quote(image)} has none` });
+        const problem = unpinned(image);
+        if (problem) issues.push({ path, message: problem });
       } else if (!image.digest) {
         issues.push({
           path: `${path}.digest`,
