@@ -45,12 +45,12 @@ export function groupCoupling(groups: readonly RuleGroup[]): string[] {
  * by its content, so the copy's bytes are those of the groups it loads); every group when a query
  * has a selector without a metric name.
  */
-function sliced(text: string, groups: readonly RuleGroup[], names: readonly string[]): string {
-  const file = yaml.load(text) as any;
+function sliced(file: any, groups: readonly RuleGroup[], names: readonly string[]): string {
   const alerts = new Set<string>(file.tests.flatMap((t: any) => (t.alert_rule_test ?? []).map((c: any) => c.alertname)));
   const queried = file.tests.flatMap((t: any) => (t.promql_expr_test ?? []).flatMap((c: any) => selectors(c.expr))) as Selector[];
+  const writes = groups.map((g) => g.rules.flatMap(written));
   const needed = groups.flatMap((g, k) =>
-    g.rules.some((r) => 'alert' in r && alerts.has(r.alert)) || queried.some((q) => q.metric === '' || g.rules.flatMap(written).some((w) => reads(q, w))) ? [k] : [],
+    g.rules.some((r) => 'alert' in r && alerts.has(r.alert)) || queried.some((q) => q.metric === '' || writes[k]!.some((w) => reads(q, w))) ? [k] : [],
   );
   return generatedYaml({ ...file, rule_files: needed.map((k) => `../${names[k]}`) });
 }
@@ -72,8 +72,9 @@ export function slicePlan(files: readonly string[], cwd: string): SlicePlan {
   const run = [...files];
   const whole: number[] = [];
   const byRuleFile = new Map<string, number[]>();
+  const docs = files.map((f) => yaml.load(readFileSync(join(cwd, f), 'utf8')) as any);
   files.forEach((f, i) => {
-    const ruleFiles = (yaml.load(readFileSync(join(cwd, f), 'utf8')) as { rule_files?: string[] }).rule_files ?? [];
+    const ruleFiles: string[] = docs[i].rule_files ?? [];
     if (ruleFiles.length !== 1) return;
     const ruleFile = resolve(dirname(join(cwd, f)), ruleFiles[0]!);
     byRuleFile.set(ruleFile, [...(byRuleFile.get(ruleFile) ?? []), i]);
@@ -89,7 +90,7 @@ export function slicePlan(files: readonly string[], cwd: string): SlicePlan {
     texts.forEach((t, k) => writeFileSync(join(dir, names[k]!), t));
     for (const i of tests) {
       run[i] = join(dir, 'tests', `${i}-${basename(files[i]!)}`);
-      writeFileSync(run[i], sliced(readFileSync(join(cwd, files[i]!), 'utf8'), groups, names));
+      writeFileSync(run[i], sliced(docs[i], groups, names));
     }
     const size = (i: number): number => statSync(join(cwd, files[i]!)).size;
     whole.push(tests.reduce((a, b) => (size(b) < size(a) ? b : a)));

@@ -1,7 +1,6 @@
-import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { AppLabels, buildComponents, ComponentRegistry, declaredRoutes, EdgeRouteTable, statelessComponent, type ResourcesSpec } from '../../src/lib/index.ts';
-import { testChart } from '../_helpers.ts';
+import { ComponentRegistry, type EdgeRouteTable } from '../../src/lib/index.ts';
+import { api, placeAll, routeTable, SETTINGS, type TestModel } from './_components.ts';
 
 /*
  * Where the environment turns mTLS on, the edge reaches gRPC upstreams over mTLS only: a gRPC
@@ -9,34 +8,13 @@ import { testChart } from '../_helpers.ts';
  * route table refuses it at synth, naming the route, the component and the port.
  */
 
-interface Model {
-  readonly components: Record<string, unknown>;
-}
-const resources: ResourcesSpec = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
-const grpcApi = (meshTls: boolean) =>
-  statelessComponent<Model>({
-    name: 'notifier',
-    role: 'api',
-    ports: { grpc: { port: 9090, appProtocol: 'grpc', meshTls } },
-    defaults: { replicas: 1, resources },
-    container: { health: { path: '/healthz', port: 'grpc' } },
-    routes: [{ name: 'notifier', prefix: '/shop.Notifier/', port: 'grpc', timeout: '5s' }],
-  });
 const tls = { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key', caFile: '/tls/ca.crt' };
-const labels = new AppLabels({ name: 'shop', instance: 'shop', component: 'shop', partOf: 'shop', version: '1' });
 
 function table(meshTls: boolean, mtls: boolean): EdgeRouteTable {
-  const registry = ComponentRegistry.of<Model>([grpcApi(meshTls)]);
-  const chart = testChart();
-  const model: Model = { components: { notifier: { image: { repository: 'registry.example.org/notifier', tag: '1.0.0' }, replicas: 1, resources } } };
-  const placed = buildComponents({ registry, model, labels, features: { autoscaling: false, podDisruptionBudget: false, serviceMonitor: false }, scopeFor: (n) => new Construct(chart, n) });
-  return new EdgeRouteTable({
-    namespace: 'shop',
-    routes: declaredRoutes(registry.components),
-    components: new Map(placed.map((p) => [p.declaration.name, p] as const)),
-    ...(mtls ? { grpcClientTls: tls } : {}),
-    where: 'routes',
-  });
+  const notifier = api('notifier', { port: 9090, appProtocol: 'grpc', meshTls }, { routes: [{ name: 'notifier', prefix: '/shop.Notifier/', port: 'grpc', timeout: '5s' }] }, 'grpc');
+  const registry = ComponentRegistry.of<TestModel>([notifier]);
+  const { placed } = placeAll(registry, { components: { notifier: SETTINGS } });
+  return routeTable(registry, placed, mtls ? { grpcClientTls: tls } : {});
 }
 
 describe('Edge routes to gRPC under mTLS |', () => {

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AppLabels,
-  buildComponents,
-  ComponentRegistry,
-  declaredRoutes,
-  componentFlows,
-  edgeFlows,
-  EdgeRouteTable,
-  NetworkPolicyMatrix,
-  Peer,
-  statelessComponent,
-  type ResourcesSpec,
-} from '../../src/lib/index.ts';
-import { Construct } from 'constructs';
-import { testChart } from '../_helpers.ts';
+import { componentFlows, ComponentRegistry, edgeFlows, NetworkPolicyMatrix, Peer } from '../../src/lib/index.ts';
+import { api, LABELS, placeAll, routeTable, SETTINGS, type TestModel } from './_components.ts';
 
 /*
  * An optional component (one with `enabled`) that declares edge routes: where it does not run,
@@ -22,43 +9,21 @@ import { testChart } from '../_helpers.ts';
  * policies, so theirs are the same in every environment.
  */
 
-interface Model {
-  readonly preview: boolean;
-  readonly components: Record<string, unknown>;
-}
-const resources: ResourcesSpec = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
-const api = (name: string, port: number, prefix?: string, enabled?: (m: Model) => boolean, calls?: string) =>
-  statelessComponent<Model>({
-    name,
-    role: 'api',
-    ...(enabled ? { enabled } : {}),
-    ...(calls ? { calls: [{ component: calls, port: 'http' }] } : {}),
-    ports: { http: { port, healthPath: '/healthz' } },
-    defaults: { replicas: 1, resources },
-    container: { health: { path: '/healthz', port: 'http' } },
-    ...(prefix ? { routes: [{ name, prefix, port: 'http', timeout: '5s' }] } : {}),
-  });
-const registry = ComponentRegistry.of<Model>([api('edge', 8443), api('search-api', 8080, '/search/', undefined, 'preview-api'), api('preview-api', 8081, '/preview/', (m) => m.preview)]);
-const settings = { image: { repository: 'registry.example.org/api', tag: '1.0.0' }, replicas: 1, resources };
-const labels = new AppLabels({ name: 'shop', instance: 'shop', component: 'shop', partOf: 'shop', version: '1' });
-const features = { autoscaling: false, podDisruptionBudget: false, serviceMonitor: false };
+const route = (name: string, prefix: string) => ({ routes: [{ name, prefix, port: 'http', timeout: '5s' }] });
+const registry = ComponentRegistry.of<TestModel>([
+  api('edge', { port: 8443 }),
+  api('search-api', { port: 8080 }, { ...route('search-api', '/search/'), calls: [{ component: 'preview-api', port: 'http' }] }),
+  api('preview-api', { port: 8081 }, { ...route('preview-api', '/preview/'), enabled: (m) => m.preview === true }),
+]);
 
 type Obj = { kind: string; metadata: { name: string }; spec: { podSelector: { matchLabels: Record<string, string> }; egress?: { to: { podSelector?: { matchLabels: Record<string, string> } }[] }[] } };
 
-/** The components of an environment with the preview on or off, their route table and the NetworkPolicies of the edge's flows. */
+/** The components of an environment with the preview on or off, their route table and the NetworkPolicies of their flows. */
 function environment(preview: boolean, declared = true) {
-  const chart = testChart();
-  const model: Model = { preview, components: { edge: settings, searchApi: settings, previewApi: settings } };
-  const placed = buildComponents({ registry, model, labels, features, scopeFor: (name) => new Construct(chart, name) });
-  const table = new EdgeRouteTable({
-    namespace: 'shop',
-    routes: declaredRoutes(registry.components),
-    components: new Map(placed.map((p) => [p.declaration.name, p] as const)),
-    ...(declared ? { declared: registry.components } : {}),
-    where: 'routes',
-  });
+  const { chart, placed } = placeAll(registry, { preview, components: { edge: SETTINGS, searchApi: SETTINGS, previewApi: SETTINGS } });
+  const table = routeTable(registry, placed, declared ? { declared: registry.components } : {});
   const edge = placed.find((p) => p.declaration.name === 'edge')!.built.workload;
-  const matrix = new NetworkPolicyMatrix(chart, 'Matrix', { labels });
+  const matrix = new NetworkPolicyMatrix(chart, 'Matrix', { labels: LABELS });
   edgeFlows(matrix, edge, table.upstreams, placed);
   componentFlows(matrix, placed, { scraper: Peer.namespace('monitoring', {}), cidrs: (name) => { throw new Error(`no CIDR set ${name}`); } }, registry.components);
   const policies = (chart.toJson() as Obj[]).filter((o) => o.kind === 'NetworkPolicy');

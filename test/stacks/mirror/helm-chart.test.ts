@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { MIRROR_CHART, MIRROR_CHARTED, MIRROR_MONITORING_CHART, overlayOf } from '../../../src/stacks/mirror/index.ts';
-import { CHARTS, HELMS, normalize, schemaError, type Helm } from '../../helm/_helm.ts';
+import { CHARTS, expectMonitoringSwitches, HELMS, normalize, schemaError, type Helm } from '../../helm/_helm.ts';
 import { distObjects, ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -52,14 +52,8 @@ describe.each(HELMS)('Mirror chart with $name |', (h) => {
 
   it.each(ENVIRONMENTS)('GIVEN the overlay of %s and monitoring.enabled=false THEN exactly the objects of dist\'s monitoring file leave; global.observability.enabled=false takes the PodMonitor too', async (env) => {
     const { namespace } = await loadEnvironment(env);
-    const overlay = ['-f', join(chart, overlayOf(env)), '-n', namespace];
-    const all = (await template(...overlay)).map(key);
-    const monitoring = distObjects(env, `${MIRROR_MONITORING_CHART}.k8s.yaml`).map((o) => key(o as Obj));
-    expect(monitoring.length).toBeGreaterThan(0);
-    expect((await template(...overlay, '--set', 'monitoring.enabled=false')).map(key)).toEqual(all.filter((k) => !monitoring.includes(k)));
-    const monitors = all.filter((k) => /^(Pod|Service)Monitor\//.test(k));
-    expect(monitors.length).toBeGreaterThan(0);
-    expect((await template(...overlay, '--set', 'global.observability.enabled=false')).map(key)).toEqual(all.filter((k) => !monitoring.includes(k) && !monitors.includes(k)));
+    const render = async (...flags: string[]) => (await template('-f', join(chart, overlayOf(env)), '-n', namespace, ...flags)).map(key);
+    await expectMonitoringSwitches(render, distObjects(env, `${MIRROR_MONITORING_CHART}.k8s.yaml`).map((o) => key(o as Obj)));
   });
 
   it('GIVEN another release namespace THEN the rules look for the mirror\'s series in it, and the objects are all in it', async () => {

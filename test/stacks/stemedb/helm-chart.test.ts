@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../../src/stacks/stemedb/model/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
-import { CHARTS, HELMS, normalize } from '../../helm/_helm.ts';
+import { CHARTS, expectMonitoringSwitches, HELMS, normalize } from '../../helm/_helm.ts';
 
 /* charts-out/stemedb rendered and linted by every real Helm binary (a current Helm 3 and Helm 4). */
 
@@ -30,18 +30,12 @@ describe.each(HELMS.flatMap((h) => ['prod', 'staging'].map((env) => ({ h, helm: 
   });
 
   it('GIVEN values-<env>.yaml and monitoring.enabled=false THEN exactly the objects of dist\'s monitoring file leave; global.observability.enabled=false takes the ServiceMonitor too', async () => {
-    const template = async (...set: string[]): Promise<string[]> => {
-      const out = await helm('template', 'stemedb', CHART, '-f', join(CHART, `values-${env}.yaml`), '-n', namespace, ...set);
+    const render = async (...flags: string[]): Promise<string[]> => {
+      const out = await helm('template', 'stemedb', CHART, '-f', join(CHART, `values-${env}.yaml`), '-n', namespace, ...flags);
       expect(out.code, out.stderr).toBe(0);
       return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']).map(key);
     };
-    const all = await template();
-    const monitoring = (yaml.loadAll(readFileSync(join(distDir, 'monitoring.k8s.yaml'), 'utf8')) as Obj[]).map(key);
-    expect(monitoring.length).toBeGreaterThan(0);
-    expect(await template('--set', 'monitoring.enabled=false')).toEqual(all.filter((k) => !monitoring.includes(k)));
-    const monitors = all.filter((k) => /^(Pod|Service)Monitor\//.test(k));
-    expect(monitors.length).toBeGreaterThan(0);
-    expect(await template('--set', 'global.observability.enabled=false')).toEqual(all.filter((k) => !monitoring.includes(k) && !monitors.includes(k)));
+    await expectMonitoringSwitches(render, (yaml.loadAll(readFileSync(join(distDir, 'monitoring.k8s.yaml'), 'utf8')) as Obj[]).map(key));
   });
 
   it('GIVEN values-<env>.yaml THEN helm lint --strict passes', async () => {
