@@ -4,8 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, w
 import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
-import { expect } from 'vitest';
-import { HELM_ONLY_LABELS, standardToggles } from '../../src/render/helm/index.ts';
+import { HELM_ONLY_LABELS } from '../../src/render/helm/index.ts';
 import { PROJECT_ROOT, treeDigest } from '../_helpers.ts';
 import { shared } from '../_run-cache.ts';
 
@@ -157,21 +156,4 @@ export function normalize(value: unknown): unknown {
       .sort()
       .map((k) => [k, normalize((value as Record<string, unknown>)[k])]),
   );
-}
-
-/** The kinds `serviceMonitor.enabled` switches: a chart's monitors. */
-const MONITOR_KINDS = standardToggles([]).find((t) => t.key === 'serviceMonitor')!.kinds;
-
-/**
- * A chart's monitoring switches, proved on its renders (`render` takes more Helm flags and gives
- * `<kind>/<name>` of each object): `monitoring.enabled=false` removes exactly `monitoring` (dist/'s
- * monitoring objects), and `global.observability.enabled=false` those and the chart's monitors.
- */
-export async function expectMonitoringSwitches(render: (...flags: string[]) => Promise<string[]>, monitoring: readonly string[]): Promise<void> {
-  const all = await render();
-  expect(monitoring.length).toBeGreaterThan(0);
-  expect(await render('--set', 'monitoring.enabled=false')).toEqual(all.filter((k) => !monitoring.includes(k)));
-  const monitors = all.filter((k) => MONITOR_KINDS.includes(k.split('/')[0]!));
-  expect(monitors.length).toBeGreaterThan(0);
-  expect(await render('--set', 'global.observability.enabled=false')).toEqual(all.filter((k) => !monitoring.includes(k) && !monitors.includes(k)));
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { MIRROR_CHART, MIRROR_CHARTED, MIRROR_MONITORING_CHART, overlayOf } from '../../../src/stacks/mirror/index.ts';
-import { CHARTS, expectMonitoringSwitches, HELMS, normalize, schemaError, type Helm } from '../../helm/_helm.ts';
+import { CHARTS, HELMS, normalize, schemaError, type Helm } from '../../helm/_helm.ts';
+import { expectMonitoringSwitches } from '../../helm/_monitoring-switches.ts';
 import { distObjects, ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -4,7 +4,8 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../../src/stacks/stemedb/model/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
-import { CHARTS, expectMonitoringSwitches, HELMS, normalize } from '../../helm/_helm.ts';
+import { CHARTS, HELMS, normalize } from '../../helm/_helm.ts';
+import { expectMonitoringSwitches } from '../../helm/_monitoring-switches.ts';
 
 /* charts-out/stemedb rendered and linted by every real Helm binary (a current Helm 3 and Helm 4). */
 
