@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, relative } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /*
  * The bundled CLI: src/cli/index.ts and everything it loads, TypeScript and node_modules alike,
  * as one ES module built by esbuild, so that a run loads one file instead of some 700 files
  * through tsx's loader. Plain JavaScript, because it runs before anything is compiled.
+ *
+ * Beside it, the CommonJS pack (`cjs-pack.cjs`): the modules the sources require at run time
+ * (src/lib/_require-module.ts lists them as the bundle loads), and all they require, in one
+ * CommonJS file. Node 20 keeps no code cache for an ES module, but scripts/_code-cache.mjs does
+ * for a CommonJS one: the large generated validators run from V8's cache, and a run reads one
+ * file where it would resolve, read and compile some 300.
  *
  * The bundle lives under node_modules/.cache/ (never committed) and is rebuilt whenever any file
  * it was built from changes: the build records every input as esbuild read it (size, mtime and
@@ -23,7 +29,9 @@ const ENTRY = join(ROOT, 'src/cli/index.ts');
 const STACK_FOLDERS = ['components', 'environments'];
 /** An mtime this close to the moment it was read is not trusted to change on the next write. */
 const RACY_MS = 2000;
-const FORMAT = 1;
+const FORMAT = 2;
+/** The pack's file name, beside the bundle's. */
+const PACK = 'cjs-pack.cjs';
 /** Loaded at run time from node_modules, never bundled: the TypeScript loader and the bundler. */
 const EXTERNAL = ['tsx', 'tsx/*', 'esbuild'];
 
@@ -128,7 +136,11 @@ export async function buildBundle() {
   const { build } = esbuild();
   await build({
     stdin: {
-      contents: `import 'crumpet:module-loader';\nexport { runCheck, runDiff, runSynth } from ${JSON.stringify(ENTRY)};\n`,
+      contents: [
+        "import 'crumpet:module-loader';",
+        `export { runCheck, runDiff, runSynth } from ${JSON.stringify(ENTRY)};`,
+        `export { packedModules } from ${JSON.stringify(join(ROOT, 'src/lib/_require-module.ts'))};`,
+      ].join('\n'),
       resolveDir: ROOT,
       sourcefile: 'cli-entry.js',
     },
@@ -144,6 +156,7 @@ export async function buildBundle() {
     logLevel: 'silent',
     plugins: [recordingPlugin(inputs, listings)],
   });
+  await buildPack(outdir, inputs, listings);
   for (const self of [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')]) {
     const bytes = readFileSync(self);
     const trusted = statSync(self).mtimeMs < Date.now() - RACY_MS;
@@ -156,6 +169,31 @@ export async function buildBundle() {
   removeOldBuilds(outdir);
   removeOrphanCaches();
   return join(outdir, 'cli.mjs');
+}
+
+/**
+ * Builds the pack of `outdir`'s bundle: loads the bundle, which lists the modules its sources
+ * require at run time, and bundles those as one CommonJS module whose export gives each one's
+ * `module.exports` by the specifier it was listed with, evaluating it on first request.
+ */
+async function buildPack(outdir, inputs, listings) {
+  const { packedModules } = await import(pathToFileURL(join(outdir, 'cli.mjs')).href);
+  const thunks = packedModules().filter((s) => !isAbsolute(s)).map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`);
+  await esbuild().build({
+    stdin: {
+      contents: `const modules = {\n${thunks.join('\n')}\n};\nmodule.exports = (specifier) => (modules[specifier] ?? (() => require(specifier)))();\n`,
+      resolveDir: ROOT,
+      sourcefile: 'cjs-pack-entry.js',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: join(outdir, PACK),
+    sourcemap: true,
+    logLevel: 'silent',
+    plugins: [recordingPlugin(inputs, listings)],
+  });
 }
 
 /**
@@ -222,10 +260,16 @@ export function currentBundle() {
   const bundle = join(CACHE, manifest.bundle);
   try {
     statSync(bundle);
+    statSync(packOf(bundle));
   } catch {
     return undefined;
   }
   return bundle;
+}
+
+/** The CommonJS pack built with `bundle`. */
+export function packOf(bundle) {
+  return join(dirname(bundle), PACK);
 }
 
 /** A bundle built from the sources as they are now: the recorded one, or a new build. */

@@ -1,15 +1,10 @@
 import { createRequire } from 'node:module';
 import type { LRParser as Parser } from '@lezer/lr';
-
-const require = createRequire(import.meta.url);
-
-let promql: Parser | undefined;
+import { requireLater } from '../lib/_require-module.ts';
 
 /** The official PromQL grammar, loaded through CommonJS on first use (one module, no ESM hops). */
-function parser(): Parser {
-  promql ??= (require('@prometheus-io/lezer-promql') as { parser: Parser }).parser;
-  return promql;
-}
+const promql = requireLater<{ parser: Parser }>(createRequire(import.meta.url), '@prometheus-io/lezer-promql');
+const parser = (): Parser => promql().parser;
 
 /*
  * Grafana replaces its interval variables before the query reaches Prometheus; for parsing they

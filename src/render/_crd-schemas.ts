@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { requireLater } from '../lib/_require-module.ts';
 import type { ModelClass } from './_schemas.ts';
 
 const require = createRequire(import.meta.url);
@@ -8,7 +10,8 @@ const require = createRequire(import.meta.url);
  * _schemas.ts imports this file: importing its helper back would be a cycle.
  */
 function load(module: string, exportName: string): () => Promise<ModelClass> {
-  return async () => (require(module) as Record<string, ModelClass>)[exportName]!;
+  const exports = requireLater<Record<string, ModelClass>>(require, module);
+  return async () => exports()[exportName]!;
 }
 
 /** An ajv standalone validator: true when valid, else its `errors` say why. */
@@ -31,10 +34,11 @@ class CrdValidationError extends Error {
  * CommonJS and required, like the kubernetes-models classes, and only on first use.
  */
 function generated(file: string): () => Promise<ModelClass> {
+  const validatorOf = requireLater<StandaloneValidator>(require, fileURLToPath(new URL(`../../imports/schemas/${file}`, import.meta.url)));
   let model: ModelClass | undefined;
   return async () => {
     if (model) return model;
-    const validator = require(`../../imports/schemas/${file}`) as StandaloneValidator;
+    const validator = validatorOf();
     model = class {
       public constructor(private readonly data: unknown) {}
       public validate(): void {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { requireLater } from '../lib/_require-module.ts';
 import { CRD_SCHEMAS } from './_crd-schemas.ts';
 
 /*
@@ -21,7 +22,8 @@ const require = createRequire(import.meta.url);
  * slower (measured: 1.2 s against 0.7 s wall).
  */
 function load(module: string, exportName: string): () => Promise<ModelClass> {
-  return async () => (require(module) as Record<string, ModelClass>)[exportName]!;
+  const exports = requireLater<Record<string, ModelClass>>(require, module);
+  return async () => exports()[exportName]!;
 }
 
 /** The built-in kinds synth renders: the kubernetes-models module and class of each. */

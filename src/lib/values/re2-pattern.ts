@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { requireLater } from '../_require-module.ts';
 import { ValueError } from './value-error.ts';
 
 /** The part of re2-wasm's embind wrapper around `RE2` that is used here. */
@@ -11,18 +12,14 @@ interface WrappedRE2 {
 
 type WrappedRE2Constructor = new (pattern: string, ignoreCase: boolean, multiline: boolean, dotAll: boolean) => WrappedRE2;
 
-let engine: WrappedRE2Constructor | undefined;
-
 /**
  * Google's RE2 compiled to WebAssembly (the npm package re2-wasm), loaded on first use: about
  * 20 ms and 1 MB that a model without a regular expression never pays. Its raw wrapper is used,
  * not its `RE2` class: that class first rewrites JavaScript syntax into RE2 syntax (`\u0041`,
  * `\cA`, `(?<name>`), which would pass patterns Envoy's RE2 refuses.
  */
-function re2(): WrappedRE2Constructor {
-  engine ??= (createRequire(import.meta.url)('re2-wasm/build/wasm/re2.js') as { WrappedRE2: WrappedRE2Constructor }).WrappedRE2;
-  return engine;
-}
+const re2Module = requireLater<{ WrappedRE2: WrappedRE2Constructor }>(createRequire(import.meta.url), 're2-wasm/build/wasm/re2.js');
+const re2 = (): WrappedRE2Constructor => re2Module().WrappedRE2;
 
 /**
  * A regular expression that RE2 compiles, as Envoy's `safe_regex` matchers require (Envoy's only
