@@ -11,14 +11,16 @@ import vm from 'node:vm';
  * the 1.3 MB Argo CD Application validator takes about 300 ms to compile and 370 ms more on its
  * first call (V8 compiles functions lazily), and 70 ms from the cache.
  *
- * Each module's cache is keyed by the sha1 of its source text, so an edited file never meets an
- * old cache (V8's own check covers only the source length). The cache is written when the
+ * Each module's cache is keyed by the sha256 of its source text, so an edited file never meets an
+ * old cache (V8's own check covers only the source length), and by the process's Node options:
+ * V8 rejects a cache made under other flags (`npm run synth` passes `--max-semi-space-size`), so
+ * runs with and without them would otherwise rewrite each other's caches on every run. The cache is written when the
  * process exits, from `script.createCachedData()`, which then also holds the functions the run
  * compiled lazily. Files are written under a temporary name and renamed into place, so a
  * concurrent run reads a whole cache or none; a cache V8 rejects (another Node) is rewritten.
  */
 
-const key = (filename, content) => createHash('sha1').update(filename).update('\0').update(content).digest('hex');
+const key = (filename, content) => createHash('sha256').update(process.execArgv.join(' ')).update('\0').update(filename).update('\0').update(content).digest('hex');
 
 /** The `require` a module's wrapper receives, as Node builds it (lib/internal/modules/helpers.js). */
 function requireOf(module) {
