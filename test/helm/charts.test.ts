@@ -7,7 +7,8 @@ import { renderApp } from '../../src/render/index.ts';
 import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
-import { CHARTS, HELMS, normalize, schemaError, type Helm } from './_helm.ts';
+import { batchableCall, batchedTemplate, templateChart } from './_batch.ts';
+import { CHARTS, HELMS, normalize, schemaError, type Helm, type HelmResult } from './_helm.ts';
 
 /* The generated charts, rendered and linted by every real Helm binary of test/helm/_helm.ts (a current Helm 3 and Helm 4). */
 
@@ -17,10 +18,12 @@ type Obj = Record<string, any>;
 const charts = [...CRUMPET_CHARTS];
 const environments = ['prod', 'staging'];
 
+const chartDirs = charts.map((c) => join(CHARTS, c));
+
 /** The objects `h`'s `helm template` renders, without test hooks (helm-only by design). */
 function templater(h: Helm) {
   return async (release: string, chart: string, ...args: string[]): Promise<Obj[]> => {
-    const out = await h.run('template', release, chart.startsWith('/') ? chart : join(CHARTS, chart), ...args);
+    const out = await templateChart(h, release, chart.startsWith('/') ? chart : join(CHARTS, chart), args, chartDirs);
     expect(out.code, out.stderr).toBe(0);
     return (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && !o.metadata?.annotations?.['helm.sh/hook']);
   };
@@ -59,6 +62,21 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
   });
 
   describe.each(charts)('%s', (chart) => {
+    it.each([
+      ['its defaults', [] as string[]],
+      ['values-prod.yaml, a namespace and a --set', ['-f', join(CHARTS, chart, 'values-prod.yaml'), '-n', 'crumpet', '--set', 'networkPolicy.enabled=false']],
+    ])('GIVEN %s WHEN rendered in one Helm process with the other charts THEN the objects, hooks included, and their order are those of its own helm template', async (_, args) => {
+      const call = batchableCall('crumpet', join(CHARTS, chart), args);
+      expect(call).toBeDefined();
+      const batched = await batchedTemplate(h, call!, chartDirs);
+      expect(batched, 'the batch renders').toBeDefined();
+      const alone = await h.run('template', 'crumpet', join(CHARTS, chart), ...args);
+      expect(alone.code, alone.stderr).toBe(0);
+      const objects = (out: HelmResult) => (yaml.loadAll(out.stdout) as Obj[]).filter(Boolean);
+      expect(objects(alone).length).toBeGreaterThan(0);
+      expect(objects(batched!)).toEqual(objects(alone));
+    });
+
     it.each(environments)('GIVEN values-%s.yaml WHEN helm template runs THEN it renders exactly the dist/ objects but for Helm-only labels', async (env) => {
       const rendered = await template('crumpet', chart, '-f', join(CHARTS, chart, `values-${env}.yaml`), '-n', namespaces[env]!);
       const dist = yaml.loadAll(readFileSync(join(PROJECT_ROOT, 'dist', env, `${chart}.k8s.yaml`), 'utf8')) as Obj[];

@@ -5,6 +5,7 @@ import { loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { FlowModel, formatFlows, KUBE_DNS, loadManifests, type ExternalEndpoint, type KubeObject } from '../_analysis/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
+import { templateChart } from './_batch.ts';
 import { CHARTS, HELMS } from './_helm.ts';
 
 /*
@@ -17,6 +18,7 @@ import { CHARTS, HELMS } from './_helm.ts';
 type Obj = Record<string, any>;
 
 const charts = [...CRUMPET_CHARTS];
+const chartDirs = charts.map((c) => join(CHARTS, c));
 const environments = ['prod', 'staging'];
 const isHook = (o: KubeObject): boolean => o.metadata?.annotations?.['helm.sh/hook'] !== undefined;
 const monitoring = (name: string): ExternalEndpoint => ({ namespace: 'monitoring', name, podLabels: { 'app.kubernetes.io/name': name } });
@@ -46,10 +48,11 @@ function serviceTargets(objects: readonly KubeObject[], model: FlowModel, name: 
 }
 
 describe.each(HELMS.flatMap((h) => charts.map((chart) => ({ h, chart }))))('Smoke test network of $chart with $h.name |', ({ h, chart }) => {
-  const helm = h.run;
   describe.each(environments)('values-%s.yaml', async (env) => {
     const { namespace } = await loadEnvironment(env);
-    const out = await helm('template', 'crumpet', join(CHARTS, chart), '-f', join(CHARTS, chart, `values-${env}.yaml`), '-n', namespace);
+    const values = join(CHARTS, chart, `values-${env}.yaml`);
+    // In one Helm process with the other charts where it can be (_batch.ts), as charts.test.ts renders them.
+    const out = await templateChart(h, 'crumpet', join(CHARTS, chart), ['-f', values, '-n', namespace], chartDirs);
     const rendered = loadManifests(out.stdout);
     const testPod = rendered.find((o) => isHook(o) && o.kind === 'Pod') as Obj;
     const hookPolicies = rendered.filter((o) => isHook(o) && o.kind === 'NetworkPolicy');
@@ -62,7 +65,7 @@ describe.each(HELMS.flatMap((h) => charts.map((chart) => ({ h, chart }))))('Smok
       expect(testPod.metadata.annotations['helm.sh/hook']).toBe('test');
       expect(hookPolicies.length).toBeGreaterThan(0);
       for (const p of hookPolicies) expect((p as Obj).metadata.annotations['helm.sh/hook']).toBe('test');
-      const off = await helm('template', 'crumpet', join(CHARTS, chart), '-f', join(CHARTS, chart, `values-${env}.yaml`), '-n', namespace, '--set', 'networkPolicy.enabled=false');
+      const off = await templateChart(h, 'crumpet', join(CHARTS, chart), ['-f', values, '-n', namespace, '--set', 'networkPolicy.enabled=false'], chartDirs);
       expect(loadManifests(off.stdout).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
     });
 
