@@ -100,6 +100,25 @@ export class CheckedFs {
     return this.run(`read ${displayPath(path)}`, () => this.raw.readFile(path));
   }
 
+  /** Whether `path` is a regular file holding exactly `content`; one that cannot be read does not. */
+  public holds(path: string, content: string): boolean {
+    try {
+      return this.raw.kind(path) === 'file' && this.raw.readFile(path) === content;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Hard-links `existing` as `to`; false when the file system refuses (no hard links there), for the caller to write instead. */
+  public tryLink(existing: string, to: string): boolean {
+    try {
+      this.raw.link(existing, to);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   public readdir(path: string): string[] {
     return this.run(`list ${displayPath(path)}`, () => this.raw.readdir(path));
   }

@@ -7,7 +7,9 @@ import { displayPath, OutputError } from './output-error.ts';
  * One synth's switch of the output root, as a journaled transaction.
  *
  * 1. Stage: every file is written under `<root>/.synth-<pid>-<hex>/new/`, beside the targets (so
- *    the switch is renames within one file system). A failure or a kill here leaves the root
+ *    the switch is renames within one file system); a file whose content the root already holds
+ *    is hard-linked there instead, so it keeps its inode and mtime (editors, file watchers and
+ *    git see only what changed) and costs no write. A failure or a kill here leaves the root
  *    untouched; the staging folder is removed then or by the next run.
  * 2. Journal: `journal.json` lists the owned paths, whether each existed, and the parent folders
  *    the switch creates. It is written whole (temporary file + rename): from here on the root
@@ -63,10 +65,16 @@ export function switchOutputs(fs: CheckedFs, root: string, owned: readonly strin
       if (!files.has(p)) fs.mkdirs(join(staging, 'new', p));
       fs.mkdirs(dirname(join(staging, 'old', p)));
     }
+    const folders = new Set<string>();
     for (const [file, content] of files) {
       const target = join(staging, 'new', file);
-      fs.mkdirs(dirname(target));
-      fs.writeFile(target, content);
+      if (!folders.has(dirname(target))) {
+        fs.mkdirs(dirname(target));
+        folders.add(dirname(target));
+      }
+      // A file synth leaves as it is keeps its inode and mtime: linked, not written again.
+      const current = join(root, file);
+      if (!(fs.holds(current, content) && fs.tryLink(current, target))) fs.writeFile(target, content);
     }
     const journal: Journal = {
       entries: owned.map((path) => ({ path, existed: fs.exists(join(root, path)) })),

@@ -11,10 +11,10 @@ const set = (owned: string[], files: Record<string, string>): OutputSet => ({ ow
 
 /** A previous output and the next one: changed, added and removed files in every folder. */
 export const SCENARIOS = {
-  /** A full synth over a previous one. */
+  /** A full synth over a previous one: files changed, added, removed, and one left as it was. */
   replace: {
-    before: set(['dist', 'ops', 'charts-out'], { 'dist/prod/a.yaml': 'a1\n', 'dist/prod/gone.yaml': 'g\n', 'ops/x.txt': 'x1\n', 'charts-out/c/Chart.yaml': 'c1\n' }),
-    after: set(['dist', 'ops', 'charts-out'], { 'dist/prod/a.yaml': 'a2\n', 'dist/prod/new.yaml': 'n\n', 'ops/y.txt': 'y\n', 'charts-out/c/Chart.yaml': 'c2\n' }),
+    before: set(['dist', 'ops', 'charts-out'], { 'dist/prod/a.yaml': 'a1\n', 'dist/prod/gone.yaml': 'g\n', 'ops/x.txt': 'x1\n', 'ops/same.txt': 's\n', 'charts-out/c/Chart.yaml': 'c1\n' }),
+    after: set(['dist', 'ops', 'charts-out'], { 'dist/prod/a.yaml': 'a2\n', 'dist/prod/new.yaml': 'n\n', 'ops/y.txt': 'y\n', 'ops/same.txt': 's\n', 'charts-out/c/Chart.yaml': 'c2\n' }),
   },
   /** One environment into a root that has none of it yet. */
   partial: {

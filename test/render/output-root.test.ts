@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,38 @@ describe('OutputRoot | writing', () => {
     for (const top of ['dist', 'ops', 'charts-out']) expected[`${top}/${OUTPUT_MARKER}`] = expect.stringContaining('npm run synth');
     expect(snapshot(root)).toEqual(expected);
     expect(leftovers(root)).toEqual([]);
+  });
+
+  it('GIVEN a file the next output holds unchanged WHEN written THEN it keeps its inode and mtime, and every other file is written anew', () => {
+    const { root } = rootWithOld('replace');
+    const before = new Map([...SCENARIOS.replace.before.files.keys()].map((f) => [f, statSync(join(root, f))] as const));
+    const r = OutputRoot.open(root);
+    r.write(SCENARIOS.replace.after);
+    r.close();
+    const unchanged = [...SCENARIOS.replace.after.files].filter(([f, content]) => SCENARIOS.replace.before.files.get(f) === content).map(([f]) => f);
+    expect(unchanged.length).toBeGreaterThan(0);
+    for (const [f, content] of SCENARIOS.replace.after.files) {
+      const now = statSync(join(root, f));
+      expect(readFileSync(join(root, f), 'utf8'), f).toBe(content);
+      expect(now.nlink, `${f}: no other name of it is left`).toBe(1);
+      const old = before.get(f);
+      if (unchanged.includes(f)) expect([now.ino, now.mtimeMs], f).toEqual([old!.ino, old!.mtimeMs]);
+      else if (old) expect(now.ino, f).not.toBe(old.ino);
+    }
+  });
+
+  it('GIVEN a file system without hard links WHEN written THEN the unchanged files are written too, and the output is the same', () => {
+    const { root } = rootWithOld('replace');
+    const { fs, steps } = steppedFs((_, call) => {
+      if (call.startsWith('link ') && call.includes('/new/')) throw systemError('EPERM', 'link', call);
+    });
+    const r = OutputRoot.open(root, { fs });
+    expect(r.write(SCENARIOS.replace.after)).toEqual([]);
+    r.close();
+    expect(steps.some((s) => s.startsWith('writeFile ') && s.includes('/new/ops/same.txt '))).toBe(true);
+    const expected = Object.fromEntries(SCENARIOS.replace.after.files);
+    for (const top of ['dist', 'ops', 'charts-out']) expected[`${top}/${OUTPUT_MARKER}`] = expect.stringContaining('npm run synth');
+    expect(snapshot(root)).toEqual(expected);
   });
 
   it('GIVEN one environment WHEN written THEN the other folders of the root stay as they were', () => {
