@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import yaml from 'js-yaml';
 import { npmNodeArgs, PROJECT_ROOT, runNode, type RunResult } from '../_helpers.ts';
 import { UMBRELLA_CHART } from '../../src/stacks/crumpet/index.ts';
 import { HELMS } from '../helm/_helm.ts';
@@ -10,9 +11,11 @@ import { scaledProject } from './_scaled-project.ts';
 
 /*
  * `npm run bench`: the full synth as users run it (`npm run synth`: a fresh node process, every
- * stack and environment), interleaved in one run with the real `helm template` of the umbrella
- * chart for each environment (the Helm binary the tests use), so both see the same machine load.
- * Prints the median of the per-round ratio synth / helm, and the synth's peak RSS.
+ * stack and environment), interleaved in one run with the real `helm template` of the same
+ * platform (the Helm binary the tests use): each stack's chart of a whole environment (Crumpet's
+ * umbrella, StemeDB's and the mirror's charts) with each environment's overlay, so both see the
+ * same machine load. Prints the median of the per-round ratio synth / helm and the synth's peak
+ * RSS, and the same ratio for Crumpet alone (`--stack crumpet` against its umbrella).
  *
  * `npm run bench -- --from-source`: the same, the synth run from the sources through tsx
  * (`node --import tsx src/main.ts`, how `npm run synth` ran before the bundle).
@@ -29,9 +32,9 @@ const RUNS = Number(values.runs ?? 7);
 const NPM_SYNTH = npmNodeArgs('synth');
 
 /** Runs the synth of the project at `root` once, as `npm run synth` does, timing it from spawn to exit. */
-async function synth(root: string, out: string): Promise<RunResult & { readonly peakRssMiB: number }> {
+async function synth(root: string, out: string, args: readonly string[] = []): Promise<RunResult & { readonly peakRssMiB: number }> {
   const entry = values['from-source'] ? ['--import', 'tsx', 'src/main.ts'] : NPM_SYNTH;
-  const run = await runNode([...entry, '--out', out], {}, { cwd: root, measure: true });
+  const run = await runNode([...entry, '--out', out, ...args], {}, { cwd: root, measure: true });
   if (run.code !== 0) throw new Error(`synth exited ${run.code}: ${run.stderr}`);
   return { ...run, peakRssMiB: run.peakRssMiB! };
 }
@@ -50,7 +53,28 @@ function machine(): string {
   return `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
 }
 
-/** Synth against `helm template` of the umbrella chart of charts-out/, per environment, interleaved. */
+/** A stack's top chart in charts-out/ (one no other chart depends on), and its overlays: one per environment. */
+interface TopChart {
+  readonly chart: string;
+  readonly overlays: readonly string[];
+}
+
+/** The charts of `charts` no other chart depends on: each stack's chart of a whole environment (Crumpet's umbrella, StemeDB's, the mirror's). */
+function topCharts(charts: string): TopChart[] {
+  const names = readdirSync(charts).filter((c) => existsSync(join(charts, c, 'Chart.yaml'))).sort();
+  const dependencies = new Set(
+    names.flatMap((c) => ((yaml.load(readFileSync(join(charts, c, 'Chart.yaml'), 'utf8')) as { dependencies?: { name: string }[] }).dependencies ?? []).map((d) => d.name)),
+  );
+  return names
+    .filter((c) => !dependencies.has(c))
+    .map((chart) => ({ chart, overlays: readdirSync(join(charts, chart)).filter((f) => /^values-.+\.yaml$/.test(f)).sort() }));
+}
+
+/**
+ * Synth against the real `helm template` of the same platform, interleaved round by round:
+ * the full synth (every stack and environment) against every stack's top chart rendered with each
+ * environment's overlay, and Crumpet's synth alone (`--stack crumpet`) against its umbrella.
+ */
 async function ratio(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'crumpet-bench-'));
   try {
@@ -60,30 +84,34 @@ async function ratio(): Promise<void> {
     // helm dependency build writes the subcharts' archives into charts/: a copy of the charts.
     const charts = join(work, 'charts');
     cpSync(join(out, 'charts-out'), charts, { recursive: true });
-    const umbrella = UMBRELLA_CHART;
     // The newest Helm the chart tests run with.
     const HELM = HELMS[HELMS.length - 1]!.path;
-    const chart = join(charts, umbrella);
-    timed(HELM, ['dependency', 'build', chart]);
-    const overlays = readdirSync(chart).filter((f) => /^values-.+\.yaml$/.test(f)).sort();
-    const helmArgs = overlays.map((f) => ['template', umbrella, chart, '-f', join(chart, f)]);
-    for (const args of helmArgs) timed(HELM, args);
+    const tops = topCharts(charts);
+    for (const t of tops) timed(HELM, ['dependency', 'build', join(charts, t.chart)]);
+    const renders = tops.flatMap((t) => t.overlays.map((f) => ({ chart: t.chart, args: ['template', t.chart, join(charts, t.chart), '-f', join(charts, t.chart, f)] })));
+    for (const r of renders) timed(HELM, r.args);
 
-    const rounds: { synth: Awaited<ReturnType<typeof synth>>; helm: number }[] = [];
+    const rounds: { full: Awaited<ReturnType<typeof synth>>; crumpet: Awaited<ReturnType<typeof synth>>; helm: number; umbrella: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const run = await synth(PROJECT_ROOT, out);
-      const helm = helmArgs.reduce((sum, args) => sum + timed(HELM, args), 0);
-      rounds.push({ synth: run, helm });
+      const full = await synth(PROJECT_ROOT, out);
+      const crumpet = await synth(PROJECT_ROOT, join(work, 'crumpet'), ['--stack', 'crumpet']);
+      const times = renders.map((r) => ({ chart: r.chart, s: timed(HELM, r.args) }));
+      const sum = (xs: { s: number }[]) => xs.reduce((a, x) => a + x.s, 0);
+      rounds.push({ full, crumpet, helm: sum(times), umbrella: sum(times.filter((t) => t.chart === UMBRELLA_CHART)) });
     }
-    const ratios = rounds.map((r) => r.synth.wall / r.helm);
-    const rss = rounds.map((r) => r.synth.peakRssMiB);
+    const ratios = rounds.map((r) => r.full.wall / r.helm);
+    const crumpetRatios = rounds.map((r) => r.crumpet.wall / r.umbrella);
+    const rss = rounds.map((r) => r.full.peakRssMiB);
     const how = values['from-source'] ? '`node --import tsx src/main.ts` (from source)' : `\`node ${NPM_SYNTH.join(' ')}\` (npm run synth, bundled)`;
-    console.log(`synth bench: ${RUNS} rounds, each ${how} then \`helm template\` of ${umbrella} for ${overlays.join(', ')}`);
+    const listed = tops.map((t) => `${t.chart} (${t.overlays.join(', ')})`).join(', ');
+    console.log(`synth bench: ${RUNS} rounds, each ${how}, the same with --stack ${UMBRELLA_CHART}, then \`helm template\` of each stack's chart per environment: ${listed}`);
     console.log(`  machine:        ${machine()}`);
-    console.log(`  synth wall:     median ${s(median(rounds.map((r) => r.synth.wall)))}, max ${s(Math.max(...rounds.map((r) => r.synth.wall)))}`);
-    console.log(`  helm wall:      median ${s(median(rounds.map((r) => r.helm)))} (${overlays.length} renders)`);
+    console.log(`  synth wall:     median ${s(median(rounds.map((r) => r.full.wall)))}, max ${s(Math.max(...rounds.map((r) => r.full.wall)))}`);
+    console.log(`  helm wall:      median ${s(median(rounds.map((r) => r.helm)))} (${renders.length} renders)`);
     console.log(`  synth / helm:   median ${median(ratios).toFixed(2)}, per round ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
     console.log(`  synth peak RSS: median ${median(rss).toFixed(0)} MiB, max ${Math.max(...rss).toFixed(0)} MiB`);
+    const umbrellaRenders = renders.filter((r) => r.chart === UMBRELLA_CHART).length;
+    console.log(`  ${UMBRELLA_CHART} alone:  synth --stack ${UMBRELLA_CHART} median ${s(median(rounds.map((r) => r.crumpet.wall)))}, helm ${s(median(rounds.map((r) => r.umbrella)))} (${umbrellaRenders} renders), ratio median ${median(crumpetRatios).toFixed(2)}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
