@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -9,11 +9,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * as one ES module built by esbuild, so that a run loads one file instead of some 700 files
  * through tsx's loader. Plain JavaScript, because it runs before anything is compiled.
  *
- * Beside it, the CommonJS pack (`cjs-pack.cjs`): the modules the sources require at run time
- * (src/lib/_require-module.ts lists them as the bundle loads), and all they require, in one
- * CommonJS file. Node 20 keeps no code cache for an ES module, but scripts/_code-cache.mjs does
- * for a CommonJS one: the large generated validators run from V8's cache, and a run reads one
- * file where it would resolve, read and compile some 300.
+ * Beside it, the CommonJS pack (`cjs-pack.cjs`): every package the sources use, in one CommonJS
+ * file: the packages they import (cdk8s, constructs, js-yaml...), which the bundle takes from the
+ * pack, and the modules they require at run time (src/lib/_require-module.ts lists them as the
+ * bundle loads), with all these require. Node 20 keeps no code cache for an ES module, but
+ * scripts/_code-cache.mjs does for a CommonJS one: package code runs compiled from V8's cache
+ * instead of being parsed and compiled again on every run, and a run reads one file where it
+ * would resolve, read and compile some 300. The bundle keeps the project's own sources, whose
+ * top-level await only an ES module allows.
  *
  * The bundle lives under node_modules/.cache/ (never committed) and is rebuilt whenever any file
  * it was built from changes: the build records every input as esbuild read it (size, mtime and
@@ -104,6 +107,31 @@ function sourceOf(path, bytes) {
   return text;
 }
 
+/** The key under which the CLI installs the pack's loader (src/lib/_require-module.ts `CJS_PACK`). */
+const PACK_KEY = 'synth.cjs-pack';
+
+/**
+ * Takes every package the bundle imports from the pack: the import becomes a CommonJS module
+ * holding what the pack gives for the specifier (esbuild's interop gives its default and named
+ * exports), and the specifier is added to `packages`, which the pack then carries.
+ */
+function packagesPlugin(packages) {
+  return {
+    name: 'packages-from-pack',
+    setup(build) {
+      build.onResolve({ filter: /^(@[^/]+\/)?[^./@][^/]*/ }, (args) => {
+        if (args.path.includes(':') || isBuiltin(args.path) || EXTERNAL.some((e) => (e.endsWith('/*') ? args.path.startsWith(e.slice(0, -1)) : args.path === e))) return undefined;
+        packages.add(args.path);
+        return { path: args.path, namespace: 'cjs-pack' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'cjs-pack' }, (args) => ({
+        contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(PACK_KEY)})](${JSON.stringify(args.path)});\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Records every file esbuild reads, as it reads it. */
 function recordingPlugin(inputs, listings) {
   return {
@@ -134,6 +162,7 @@ export async function buildBundle() {
   const inputs = new Map();
   const outdir = join(CACHE, `build-${Date.now()}-${process.pid}`);
   const { build } = esbuild();
+  const packages = new Set();
   await build({
     stdin: {
       contents: [
@@ -154,9 +183,9 @@ export async function buildBundle() {
     // Bundled CommonJS modules reach Node's built-ins through `require`.
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);" },
     logLevel: 'silent',
-    plugins: [recordingPlugin(inputs, listings)],
+    plugins: [packagesPlugin(packages), recordingPlugin(inputs, listings)],
   });
-  await buildPack(outdir, inputs, listings);
+  await buildPack(outdir, packages, inputs, listings);
   for (const self of [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')]) {
     const bytes = readFileSync(self);
     const trusted = statSync(self).mtimeMs < Date.now() - RACY_MS;
@@ -172,13 +201,19 @@ export async function buildBundle() {
 }
 
 /**
- * Builds the pack of `outdir`'s bundle: loads the bundle, which lists the modules its sources
- * require at run time, and bundles those as one CommonJS module whose export gives each one's
- * `module.exports` by the specifier it was listed with, evaluating it on first request.
+ * Builds the pack of `outdir`'s bundle: `packages` (what the bundle imports) and the modules its
+ * sources require at run time, which loading the bundle lists (its imports come from
+ * node_modules meanwhile), bundled as one CommonJS module whose export gives each one's
+ * `module.exports` by its specifier, evaluating it on first request. The project's own files
+ * (absolute paths: the generated validators) stay apart: each loads faster from a code cache of
+ * its own.
  */
-async function buildPack(outdir, inputs, listings) {
+async function buildPack(outdir, packages, inputs, listings) {
+  const fromNodeModules = createRequire(join(ROOT, 'package.json'));
+  globalThis[Symbol.for(PACK_KEY)] ??= (specifier) => fromNodeModules(specifier);
   const { packedModules } = await import(pathToFileURL(join(outdir, 'cli.mjs')).href);
-  const thunks = packedModules().filter((s) => !isAbsolute(s)).map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`);
+  const specifiers = [...new Set([...packages, ...packedModules().filter((s) => !isAbsolute(s))])].sort();
+  const thunks = specifiers.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`);
   await esbuild().build({
     stdin: {
       contents: `const modules = {\n${thunks.join('\n')}\n};\nmodule.exports = (specifier) => (modules[specifier] ?? (() => require(specifier)))();\n`,

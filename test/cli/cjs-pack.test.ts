@@ -7,18 +7,18 @@ import { packedModules } from '../../src/lib/_require-module.ts';
 import { runCli, sharedSynth, tempDir } from '../_helpers.ts';
 
 /*
- * scripts/_bundle.mjs's CommonJS pack: the package modules the sources require at run time
- * (src/lib/_require-module.ts), in one file. A synth as npm runs it must take every one of them,
- * and everything they require, from the pack: a package module compiled from its own file means
- * a require that bypasses the pack, and a run that pays again for resolving, reading and
- * compiling it file by file.
+ * scripts/_bundle.mjs's CommonJS pack: every package the sources import, and the package modules
+ * they require at run time (src/lib/_require-module.ts), in one file. A synth as npm runs it must
+ * take every one of them, and everything they require, from the pack: a package module compiled
+ * from its own file, or bundled into the ES module, means a run that pays again for resolving,
+ * reading and compiling it, or for parsing and compiling it without a code cache.
  */
 
 /** The npm package of a file under node_modules/, or undefined. */
 const packageOf = (file: string): string | undefined => /\/node_modules\/((?:@[^/]+\/)?[^/.][^/]*)\//.exec(file)?.[1];
 
 describe('bundled CLI | CommonJS pack', () => {
-  it('GIVEN a full synth as npm runs it THEN no module of a package the sources require at run time is compiled outside the pack', async () => {
+  it('GIVEN a full synth as npm runs it THEN no package module is bundled into the ES module or compiled outside the pack', async () => {
     expect((await sharedSynth()).run.code).toBe(0);
     const dir = tempDir('cjs-pack');
     const hook = join(dir, 'record.mjs');
@@ -46,6 +46,10 @@ describe('bundled CLI | CommonJS pack', () => {
     const listed = packedModules().filter((s) => !s.startsWith('/')).map((s) => packageOf(`/node_modules/${s}/`)!);
     expect(listed).toEqual(expect.arrayContaining(['kubernetes-models', '@prometheus-io/lezer-promql', 're2-wasm']));
     for (const p of listed) expect(inPack, p).toContain(p);
+    // The bundle holds the project's own sources only: every package it imports comes from the pack...
+    const bundleSources = (JSON.parse(readFileSync(join(dirname(pack!), 'cli.mjs.map'), 'utf8')) as { sources: string[] }).sources.map((f) => resolve(dirname(pack!), f));
+    expect(bundleSources.filter((f) => f.includes('/node_modules/') && !f.includes('/node_modules/.cache/'))).toEqual([]);
+    expect([...inPack]).toEqual(expect.arrayContaining(['cdk8s', 'constructs', 'cdk8s-plus-28', 'js-yaml']));
     // ...and no module of a package in the pack is compiled from its own file, but for what the
     // project's own generated validators (imports/schemas/, the model validators' cache) require.
     const projectFile = (f: string): boolean => packageOf(f) === undefined || f.includes('/node_modules/.cache/');
