@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
@@ -14,13 +14,42 @@ import vm from 'node:vm';
  * Each module's cache is keyed by the sha256 of its source text, so an edited file never meets an
  * old cache (V8's own check covers only the source length), and by the process's Node options:
  * V8 rejects a cache made under other flags (`npm run synth` passes `--max-semi-space-size`), so
- * runs with and without them would otherwise rewrite each other's caches on every run. The cache is written when the
- * process exits, from `script.createCachedData()`, which then also holds the functions the run
- * compiled lazily. Files are written under a temporary name and renamed into place, so a
- * concurrent run reads a whole cache or none; a cache V8 rejects (another Node) is rewritten.
+ * runs with and without them would otherwise rewrite each other's caches on every run. Hashing
+ * every source is itself some 25 ms a run (13 MB: the generated validators and the pack), so a
+ * module whose file was last changed over 2 s ago is also found by its size, mtime and inode, as
+ * git's index and the bundle's freshness check (scripts/_bundle.mjs) trust them; a file changed
+ * within that window (a write in the same timestamp tick could keep all three) is found by its
+ * hash only. The cache is written when the process exits, from `script.createCachedData()`, which
+ * then also holds the functions the run compiled lazily. Files are written under a temporary name
+ * and renamed into place, so a concurrent run reads a whole cache or none; a cache V8 rejects
+ * (another Node) is rewritten.
  */
 
-const key = (filename, content) => createHash('sha256').update(process.execArgv.join(' ')).update('\0').update(filename).update('\0').update(content).digest('hex');
+/** An mtime this close to now is not trusted to change on the next write. */
+const RACY_MS = 2000;
+const OPTIONS = process.execArgv.join(' ');
+const sha256 = (...parts) => parts.reduce((h, p) => h.update(p).update('\0'), createHash('sha256')).digest('hex');
+const key = (filename, content) => sha256(OPTIONS, filename, content);
+
+/** The key of `filename` by its size, mtime and inode, or undefined while its mtime is too recent to trust. */
+function statKey(filename) {
+  let stat;
+  try {
+    stat = statSync(filename);
+  } catch {
+    return undefined;
+  }
+  if (stat.mtimeMs > Date.now() - RACY_MS) return undefined;
+  return sha256(OPTIONS, filename, `${stat.size} ${stat.mtimeMs} ${stat.ino}`);
+}
+
+const read = (file) => {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+};
 
 /** The `require` a module's wrapper receives, as Node builds it (lib/internal/modules/helpers.js). */
 function requireOf(module) {
@@ -42,12 +71,13 @@ export function installCodeCache(root, dir) {
   const fresh = [];
   Module.prototype._compile = function compileWithCache(content, filename) {
     if (!filename.startsWith(root) || !filename.match(/\.c?js$/)) return compile.call(this, content, filename);
-    const file = join(dir, `${key(filename, content)}.bin`);
-    let cachedData;
-    try {
-      cachedData = readFileSync(file);
-    } catch {
-      cachedData = undefined;
+    const byStat = statKey(filename);
+    const statFile = byStat && join(dir, `stat-${byStat}.bin`);
+    let cachedData = statFile && read(statFile);
+    let file;
+    if (cachedData === undefined) {
+      file = join(dir, `${key(filename, content)}.bin`);
+      cachedData = read(file);
     }
     let script;
     try {
@@ -56,7 +86,8 @@ export function installCodeCache(root, dir) {
       // Not a CommonJS script (an ES module Node requires as one): Node's own path decides.
       return compile.call(this, content, filename);
     }
-    if (cachedData === undefined || script.cachedDataRejected) fresh.push({ file, script });
+    if (cachedData === undefined || script.cachedDataRejected) fresh.push({ files: [file ?? join(dir, `${key(filename, content)}.bin`), statFile].filter(Boolean), script });
+    else if (statFile && file) fresh.push({ files: [statFile], script, data: cachedData });
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, requireOf(this), this, filename, dirname(filename));
   };
@@ -64,10 +95,13 @@ export function installCodeCache(root, dir) {
     if (fresh.length === 0) return;
     try {
       mkdirSync(dir, { recursive: true });
-      for (const { file, script } of fresh) {
-        const temporary = `${file}.${process.pid}.tmp`;
-        writeFileSync(temporary, script.createCachedData());
-        renameSync(temporary, file);
+      for (const { files, script, data } of fresh) {
+        const bytes = data ?? script.createCachedData();
+        for (const file of files) {
+          const temporary = `${file}.${process.pid}.tmp`;
+          writeFileSync(temporary, bytes);
+          renameSync(temporary, file);
+        }
       }
     } catch {
       // A cache that cannot be written costs only the compile next time.

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,34 @@ describe('code cache |', () => {
     writeFileSync(module, 'module.exports = () => 42;\n');
     expect(run()).toBe('42');
     expect(readdirSync(cache).filter((f) => f.endsWith('.bin'))).toHaveLength(2);
+  });
+
+  it('GIVEN a module last changed over 2 s ago THEN its cache is also found by size, mtime and inode, and an edit to the same length (the mtime moves) still compiles the new text', () => {
+    const root = tempDir('code-cache-stat');
+    const cache = join(root, 'cache');
+    const module = join(root, 'answer.cjs');
+    const main = join(root, 'main.mjs');
+    writeFileSync(
+      main,
+      [
+        `import { createRequire } from 'node:module';`,
+        `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
+        `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(cache)});`,
+        `console.log(createRequire(import.meta.url)('./answer.cjs')());`,
+      ].join('\n'),
+    );
+    const run = (): string => execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim();
+    const hourAgo = (hours: number): Date => new Date(Date.now() - hours * 3_600_000);
+    writeFileSync(module, 'module.exports = () => 41;\n');
+    utimesSync(module, hourAgo(2), hourAgo(2));
+    expect(run()).toBe('41');
+    const byStat = () => readdirSync(cache).filter((f) => f.startsWith('stat-') && f.endsWith('.bin'));
+    expect(byStat()).toHaveLength(1);
+    expect(run()).toBe('41');
+    writeFileSync(module, 'module.exports = () => 42;\n');
+    utimesSync(module, hourAgo(1), hourAgo(1));
+    expect(run()).toBe('42');
+    expect(byStat()).toHaveLength(2);
   });
 
   it('GIVEN an ES module required as CommonJS THEN Node loads it as it would without the cache', () => {
