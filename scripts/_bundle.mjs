@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { dirname, extname, isAbsolute, join, relative } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /*
@@ -10,9 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * through tsx's loader. Plain JavaScript, because it runs before anything is compiled.
  *
  * Beside it, the CommonJS pack (`cjs-pack.cjs`): every package the sources use, in one CommonJS
- * file: the packages they import (cdk8s, constructs, js-yaml...), which the bundle takes from the
- * pack, and the modules they require at run time (src/lib/_require-module.ts lists them as the
- * bundle loads), with all these require. Node 20 keeps no code cache for an ES module, but
+ * file: the packages they import (cdk8s, constructs, js-yaml...) and the generated cdk8s bindings
+ * of imports/, which the bundle takes from the pack, and the modules they require at run time
+ * (src/lib/_require-module.ts lists them as the bundle loads), with all these require. Node 20 keeps no code cache for an ES module, but
  * scripts/_code-cache.mjs does for a CommonJS one: package code runs compiled from V8's cache
  * instead of being parsed and compiled again on every run, and a run reads one file where it
  * would resolve, read and compile some 300. The bundle keeps the project's own sources, whose
@@ -109,6 +109,8 @@ function sourceOf(path, bytes) {
 
 /** The key under which the CLI installs the pack's loader (src/lib/_require-module.ts `CJS_PACK`). */
 const PACK_KEY = 'synth.cjs-pack';
+/** The folder of the generated cdk8s bindings. */
+const IMPORTS = join(ROOT, 'imports');
 
 /**
  * Takes every package the bundle imports from the pack: the import becomes a CommonJS module
@@ -123,6 +125,13 @@ function packagesPlugin(packages) {
         if (args.path.includes(':') || isBuiltin(args.path) || EXTERNAL.some((e) => (e.endsWith('/*') ? args.path.startsWith(e.slice(0, -1)) : args.path === e))) return undefined;
         packages.add(args.path);
         return { path: args.path, namespace: 'cjs-pack' };
+      });
+      // The generated cdk8s bindings of imports/ too: package-like code, with no top-level await.
+      build.onResolve({ filter: /(^|\/)imports\/[^/]+\.ts$/ }, (args) => {
+        const path = resolve(args.resolveDir, args.path);
+        if (dirname(path) !== IMPORTS) return undefined;
+        packages.add(path);
+        return { path, namespace: 'cjs-pack' };
       });
       build.onLoad({ filter: /.*/, namespace: 'cjs-pack' }, (args) => ({
         contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(PACK_KEY)})](${JSON.stringify(args.path)});\n`,
@@ -211,7 +220,14 @@ export async function buildBundle() {
 async function buildPack(outdir, packages, inputs, listings) {
   const fromNodeModules = createRequire(join(ROOT, 'package.json'));
   globalThis[Symbol.for(PACK_KEY)] ??= (specifier) => fromNodeModules(specifier);
-  const { packedModules } = await import(pathToFileURL(join(outdir, 'cli.mjs')).href);
+  // The bindings of imports/ are TypeScript: required through tsx meanwhile.
+  const unregister = (await import('tsx/cjs/api')).register();
+  let packedModules;
+  try {
+    ({ packedModules } = await import(pathToFileURL(join(outdir, 'cli.mjs')).href));
+  } finally {
+    unregister();
+  }
   const specifiers = [...new Set([...packages, ...packedModules().filter((s) => !isAbsolute(s))])].sort();
   const thunks = specifiers.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`);
   await esbuild().build({

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 // The bundle's entry: loading it lists every module its sources require at run time, as in the bundle.
 import '../../src/cli/index.ts';
 import { packedModules } from '../../src/lib/_require-module.ts';
-import { runCli, sharedSynth, tempDir } from '../_helpers.ts';
+import { PROJECT_ROOT, runCli, sharedSynth, tempDir } from '../_helpers.ts';
 
 /*
- * scripts/_bundle.mjs's CommonJS pack: every package the sources import, and the package modules
+ * scripts/_bundle.mjs's CommonJS pack: every package the sources import, the bindings of imports/, and the package modules
  * they require at run time (src/lib/_require-module.ts), in one file. A synth as npm runs it must
  * take every one of them, and everything they require, from the pack: a package module compiled
  * from its own file, or bundled into the ES module, means a run that pays again for resolving,
@@ -49,6 +49,7 @@ describe('bundled CLI | CommonJS pack', () => {
     // The bundle holds the project's own sources only: every package it imports comes from the pack...
     const bundleSources = (JSON.parse(readFileSync(join(dirname(pack!), 'cli.mjs.map'), 'utf8')) as { sources: string[] }).sources.map((f) => resolve(dirname(pack!), f));
     expect(bundleSources.filter((f) => f.includes('/node_modules/') && !f.includes('/node_modules/.cache/'))).toEqual([]);
+    expect(bundleSources.filter((f) => f.startsWith(join(PROJECT_ROOT, 'imports/')))).toEqual([]);
     expect([...inPack]).toEqual(expect.arrayContaining(['cdk8s', 'constructs', 'cdk8s-plus-28', 'js-yaml']));
     // ...and no module of a package in the pack is compiled from its own file, but for what the
     // project's own generated validators (imports/schemas/, the model validators' cache) require.
