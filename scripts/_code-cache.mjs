@@ -63,14 +63,17 @@ function requireOf(module) {
 }
 
 /**
- * Makes every CommonJS module under `root` compile from (and feed) the code cache in `dir`.
+ * Makes every CommonJS module under `root` compile from (and feed) the code cache in `sharedDir`,
+ * but for a module under one of `builds` (folders of built files, each replaced whole by the next
+ * build: the bundle's pack), whose cache is kept in `code-cache/` beside it and goes with it.
  * Modules elsewhere compile as Node always does.
  */
-export function installCodeCache(root, dir) {
+export function installCodeCache(root, sharedDir, builds = []) {
   const compile = Module.prototype._compile;
   const fresh = [];
   Module.prototype._compile = function compileWithCache(content, filename) {
     if (!filename.startsWith(root) || !filename.match(/\.c?js$/)) return compile.call(this, content, filename);
+    const dir = builds.some((b) => filename.startsWith(`${b}/`)) ? join(dirname(filename), 'code-cache') : sharedDir;
     const byStat = statKey(filename);
     const statFile = byStat && join(dir, `stat-${byStat}.bin`);
     let cachedData = statFile && read(statFile);
@@ -94,10 +97,10 @@ export function installCodeCache(root, dir) {
   process.on('exit', () => {
     if (fresh.length === 0) return;
     try {
-      mkdirSync(dir, { recursive: true });
       for (const { files, script, data } of fresh) {
         const bytes = data ?? script.createCachedData();
         for (const file of files) {
+          mkdirSync(dirname(file), { recursive: true });
           const temporary = `${file}.${process.pid}.tmp`;
           writeFileSync(temporary, bytes);
           renameSync(temporary, file);

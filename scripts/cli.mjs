@@ -19,7 +19,8 @@ if (!run) {
   process.exit(2);
 }
 
-installCodeCache(ROOT, join(CACHE, 'code-cache'));
+// The pack's cache lives in its build folder, and goes with it (scripts/_bundle.mjs removes old builds).
+installCodeCache(ROOT, join(CACHE, 'code-cache'), [CACHE]);
 
 async function fromSource() {
   const { register } = await import('tsx/esm/api');

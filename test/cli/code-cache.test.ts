@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,28 @@ describe('code cache |', () => {
     utimesSync(module, hourAgo(1), hourAgo(1));
     expect(run()).toBe('42');
     expect(byStat()).toHaveLength(2);
+  });
+
+  it('GIVEN a module in a build folder THEN its cache is kept beside it, so it goes with the folder, and the shared folder holds none of it', () => {
+    const root = tempDir('code-cache-build');
+    const shared = join(root, 'cache');
+    const builds = join(root, 'builds');
+    const build = join(builds, 'build-1');
+    mkdirSync(build, { recursive: true });
+    writeFileSync(join(build, 'pack.cjs'), 'module.exports = () => 7;\n');
+    const main = join(root, 'main.mjs');
+    writeFileSync(
+      main,
+      [
+        `import { createRequire } from 'node:module';`,
+        `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
+        `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(shared)}, [${JSON.stringify(builds)}]);`,
+        `console.log(createRequire(import.meta.url)(${JSON.stringify(join(build, 'pack.cjs'))})());`,
+      ].join('\n'),
+    );
+    expect(execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim()).toBe('7');
+    expect(readdirSync(join(build, 'code-cache')).filter((f) => f.endsWith('.bin')).length).toBeGreaterThan(0);
+    expect(existsSync(shared)).toBe(false);
   });
 
   it('GIVEN an ES module required as CommonJS THEN Node loads it as it would without the cache', () => {
