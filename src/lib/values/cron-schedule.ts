@@ -43,10 +43,10 @@ function token(text: string): string {
 
 /** Milliseconds of a Go duration (`1h30m`, `90s`, `1.5h`), or undefined when it is not one. */
 function goDurationMs(text: string): number | undefined {
-  const m = /^[-+]?((?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+|0)$/u.exec(text);
+  const m = /^[-+]?((?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|0)$/u.exec(text);
   if (!m) return undefined;
   let ms = 0;
-  for (const part of m[1]!.matchAll(/([0-9.]+)(ns|us|µs|μs|ms|s|m|h)/gu)) ms += Number(part[1]) * GO_DURATION_UNITS[part[2]!]!;
+  for (const part of m[1]!.matchAll(/([0-9.]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/gu)) ms += Number(part[1]) * GO_DURATION_UNITS[part[2]!]!;
   return text.startsWith('-') ? -ms : ms;
 }
 

@@ -35,6 +35,8 @@ describe('CronSchedule |', () => {
     ['@hourly', 'macro'],
     ['@every 1h30m', 'an interval'],
     ['@every 1m', 'the shortest interval'],
+    ['@every 60000000\u00b5s', 'the shortest interval in microseconds (micro sign)'],
+    ['@every 60000000\u03bcs', 'the shortest interval in microseconds (Greek mu)'],
   ])('GIVEN %j (%s) THEN it is accepted as written', (text) => {
     expect(reasons(text)).toEqual([]);
     expect(String(CronSchedule.parse(text))).toBe(text);
@@ -75,6 +77,7 @@ describe('CronSchedule |', () => {
     ['@reboot', ['Kubernetes does not accept @reboot']],
     ['@Daily', ['unknown macro "@Daily" (allowed: @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>)']],
     ['@every 30s', ['@every needs an interval of at least 1m, got "30s"']],
+    ['@every 59999999\u00b5s', ['@every needs an interval of at least 1m, got "59999999\u00b5s"']],
     ['@every -1h', ['@every needs an interval of at least 1m, got "-1h"']],
     ['@every 5x', ['"5x" is not a Go duration such as 90m or 1h30m']],
   ])('GIVEN %j THEN it is refused with every reason', (text, expected) => {
