@@ -112,12 +112,20 @@ const PACK_KEY = 'synth.cjs-pack';
 /** The folder of the generated cdk8s bindings. */
 const IMPORTS = join(ROOT, 'imports');
 
+/** Words an exported binding cannot be named by `export const`. */
+const RESERVED = new Set(
+  'await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield'.split(' '),
+);
+
 /**
- * Takes every package the bundle imports from the pack: the import becomes a CommonJS module
- * holding what the pack gives for the specifier (esbuild's interop gives its default and named
- * exports), and the specifier is added to `packages`, which the pack then carries.
+ * Takes every package the bundle imports from the pack: the import becomes a module exporting
+ * what the pack gives for the specifier, as the default export and by name (each export of the
+ * module as this build process loads it, so that the bundle refers to them directly rather than
+ * through esbuild's CommonJS interop, which copies every export into a getter for each importing
+ * module), and the specifier is added to `packages`, which the pack then carries.
  */
 function packagesPlugin(packages) {
+  const fromNodeModules = createRequire(join(ROOT, 'package.json'));
   return {
     name: 'packages-from-pack',
     setup(build) {
@@ -133,10 +141,17 @@ function packagesPlugin(packages) {
         packages.add(path);
         return { path, namespace: 'cjs-pack' };
       });
-      build.onLoad({ filter: /.*/, namespace: 'cjs-pack' }, (args) => ({
-        contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(PACK_KEY)})](${JSON.stringify(args.path)});\n`,
-        loader: 'js',
-      }));
+      build.onLoad({ filter: /.*/, namespace: 'cjs-pack' }, (args) => {
+        const names = Object.keys(fromNodeModules(args.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && !RESERVED.has(k));
+        return {
+          contents: [
+            `const m = globalThis[Symbol.for(${JSON.stringify(PACK_KEY)})](${JSON.stringify(args.path)});`,
+            'export default m;',
+            ...(names.length > 0 ? [`export const { ${names.join(', ')} } = m;`] : []),
+          ].join('\n'),
+          loader: 'js',
+        };
+      });
     },
   };
 }
@@ -172,31 +187,37 @@ export async function buildBundle() {
   const outdir = join(CACHE, `build-${Date.now()}-${process.pid}`);
   const { build } = esbuild();
   const packages = new Set();
-  await build({
-    stdin: {
-      contents: [
-        "import 'crumpet:module-loader';",
-        `export { runCheck, runDiff, runSynth } from ${JSON.stringify(ENTRY)};`,
-        `export { packedModules } from ${JSON.stringify(join(ROOT, 'src/lib/_require-module.ts'))};`,
-      ].join('\n'),
-      resolveDir: ROOT,
-      sourcefile: 'cli-entry.js',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: join(outdir, 'cli.mjs'),
-    sourcemap: true,
-    // ASCII only, so that V8 keeps the text as one-byte (see the pack's build below).
-    charset: 'ascii',
-    external: EXTERNAL,
-    // Bundled CommonJS modules reach Node's built-ins through `require`.
-    banner: { js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);" },
-    logLevel: 'silent',
-    plugins: [packagesPlugin(packages), recordingPlugin(inputs, listings)],
-  });
-  await buildPack(outdir, packages, inputs, listings);
+  // The bindings of imports/ are TypeScript: required through tsx while the build learns their exports.
+  const unregister = (await import('tsx/cjs/api')).register();
+  try {
+    await build({
+      stdin: {
+        contents: [
+          "import 'crumpet:module-loader';",
+          `export { runCheck, runDiff, runSynth } from ${JSON.stringify(ENTRY)};`,
+          `export { packedModules } from ${JSON.stringify(join(ROOT, 'src/lib/_require-module.ts'))};`,
+        ].join('\n'),
+        resolveDir: ROOT,
+        sourcefile: 'cli-entry.js',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: join(outdir, 'cli.mjs'),
+      sourcemap: true,
+      // ASCII only, so that V8 keeps the text as one-byte (see the pack's build below).
+      charset: 'ascii',
+      external: EXTERNAL,
+      // Bundled CommonJS modules reach Node's built-ins through `require`.
+      banner: { js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);" },
+      logLevel: 'silent',
+      plugins: [packagesPlugin(packages), recordingPlugin(inputs, listings)],
+    });
+    await buildPack(outdir, packages, inputs, listings);
+  } finally {
+    unregister();
+  }
   for (const self of [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')]) {
     const bytes = readFileSync(self);
     const trusted = statSync(self).mtimeMs < Date.now() - RACY_MS;
@@ -222,14 +243,7 @@ export async function buildBundle() {
 async function buildPack(outdir, packages, inputs, listings) {
   const fromNodeModules = createRequire(join(ROOT, 'package.json'));
   globalThis[Symbol.for(PACK_KEY)] ??= (specifier) => fromNodeModules(specifier);
-  // The bindings of imports/ are TypeScript: required through tsx meanwhile.
-  const unregister = (await import('tsx/cjs/api')).register();
-  let packedModules;
-  try {
-    ({ packedModules } = await import(pathToFileURL(join(outdir, 'cli.mjs')).href));
-  } finally {
-    unregister();
-  }
+  const { packedModules } = await import(pathToFileURL(join(outdir, 'cli.mjs')).href);
   const specifiers = [...new Set([...packages, ...packedModules().filter((s) => !isAbsolute(s))])].sort();
   const thunks = specifiers.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`);
   await esbuild().build({
