@@ -3,8 +3,9 @@ import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } f
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone/index.js';
+import type { ValidateFunction } from 'ajv';
+import type standaloneCode from 'ajv/dist/standalone/index.js';
+import { requireLater } from '../lib/_require-module.ts';
 import { FORMAT_NAMES } from './_formats.ts';
 import type { ModelDefinition } from './load.ts';
 
@@ -18,6 +19,10 @@ import type { ModelDefinition } from './load.ts';
  */
 
 const require = createRequire(import.meta.url);
+
+/** ajv and its code generator, loaded only when a schema has no cached validator yet. */
+const ajvModule = requireLater<typeof import('ajv')>(require, 'ajv');
+const standalone = requireLater<typeof standaloneCode>(require, 'ajv/dist/standalone/index.js');
 
 /** Where compiled validators are kept: npm's conventional cache folder of the project. */
 export const VALIDATOR_CACHE = fileURLToPath(new URL('../../node_modules/.cache/model-validators/', import.meta.url));
@@ -53,13 +58,13 @@ export function cachedValidatorPath(model: Pick<ModelDefinition<unknown>, 'name'
  * costs the compile on every run.
  */
 function compileAndCache(model: Pick<ModelDefinition<unknown>, 'name' | 'schema'>): ValidateFunction {
-  const ajv = new Ajv({ ...VALIDATOR_OPTIONS, code: { source: true } });
+  const ajv = new (ajvModule().Ajv)({ ...VALIDATOR_OPTIONS, code: { source: true } });
   const validate = ajv.compile(model.schema);
   const path = cachedValidatorPath(model);
   try {
     mkdirSync(VALIDATOR_CACHE, { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, standaloneCode.default(ajv, validate));
+    writeFileSync(temporary, standalone().default(ajv, validate));
     renameSync(temporary, path);
     // Another checkout sharing node_modules may use another schema right now: only files
     // nobody has written for a week are removed.
