@@ -7,22 +7,31 @@ import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
 
 /* scripts/_code-cache.mjs: V8's code cache for required CommonJS modules, never used for other source text. */
 
+/**
+ * A script in `root` that installs the code cache (`cache`, and `builds` as its build folders)
+ * and prints `<expression>` of the module it requires; returns a runner of it in a new process.
+ */
+function harness(root: string, cache: string, module: string, expression: string, builds: readonly string[] = []): () => string {
+  const main = join(root, 'main.mjs');
+  writeFileSync(
+    main,
+    [
+      `import { createRequire } from 'node:module';`,
+      `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
+      `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(cache)}, ${JSON.stringify(builds)});`,
+      `const m = createRequire(import.meta.url)(${JSON.stringify(module)});`,
+      `console.log(${expression});`,
+    ].join('\n'),
+  );
+  return () => execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim();
+}
+
 describe('code cache |', () => {
   it('GIVEN a module edited to the same length THEN the next run compiles the new text, not the cached code', () => {
     const root = tempDir('code-cache');
     const cache = join(root, 'cache');
     const module = join(root, 'answer.cjs');
-    const main = join(root, 'main.mjs');
-    writeFileSync(
-      main,
-      [
-        `import { createRequire } from 'node:module';`,
-        `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
-        `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(cache)});`,
-        `console.log(createRequire(import.meta.url)('./answer.cjs')());`,
-      ].join('\n'),
-    );
-    const run = (): string => execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim();
+    const run = harness(root, cache, module, 'm()');
     writeFileSync(module, 'module.exports = () => 41;\n');
     expect(run()).toBe('41');
     expect(readdirSync(cache).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
@@ -36,17 +45,7 @@ describe('code cache |', () => {
     const root = tempDir('code-cache-stat');
     const cache = join(root, 'cache');
     const module = join(root, 'answer.cjs');
-    const main = join(root, 'main.mjs');
-    writeFileSync(
-      main,
-      [
-        `import { createRequire } from 'node:module';`,
-        `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
-        `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(cache)});`,
-        `console.log(createRequire(import.meta.url)('./answer.cjs')());`,
-      ].join('\n'),
-    );
-    const run = (): string => execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim();
+    const run = harness(root, cache, module, 'm()');
     const hourAgo = (hours: number): Date => new Date(Date.now() - hours * 3_600_000);
     writeFileSync(module, 'module.exports = () => 41;\n');
     utimesSync(module, hourAgo(2), hourAgo(2));
@@ -67,17 +66,7 @@ describe('code cache |', () => {
     const build = join(builds, 'build-1');
     mkdirSync(build, { recursive: true });
     writeFileSync(join(build, 'pack.cjs'), 'module.exports = () => 7;\n');
-    const main = join(root, 'main.mjs');
-    writeFileSync(
-      main,
-      [
-        `import { createRequire } from 'node:module';`,
-        `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
-        `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(shared)}, [${JSON.stringify(builds)}]);`,
-        `console.log(createRequire(import.meta.url)(${JSON.stringify(join(build, 'pack.cjs'))})());`,
-      ].join('\n'),
-    );
-    expect(execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim()).toBe('7');
+    expect(harness(root, shared, join(build, 'pack.cjs'), 'm()', [builds])()).toBe('7');
     expect(readdirSync(join(build, 'code-cache')).filter((f) => f.endsWith('.bin')).length).toBeGreaterThan(0);
     expect(existsSync(shared)).toBe(false);
   });
@@ -86,16 +75,6 @@ describe('code cache |', () => {
     const root = tempDir('code-cache-esm');
     writeFileSync(join(root, 'package.json'), '{}');
     writeFileSync(join(root, 'esm.js'), 'export const answer = 42;\n');
-    const main = join(root, 'main.mjs');
-    writeFileSync(
-      main,
-      [
-        `import { createRequire } from 'node:module';`,
-        `import { installCodeCache } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'scripts/_code-cache.mjs')).href)};`,
-        `installCodeCache(${JSON.stringify(root)}, ${JSON.stringify(join(root, 'cache'))});`,
-        `console.log(createRequire(import.meta.url)('./esm.js').answer);`,
-      ].join('\n'),
-    );
-    expect(execFileSync(process.execPath, [main], { encoding: 'utf8' }).trim()).toBe('42');
+    expect(harness(root, join(root, 'cache'), join(root, 'esm.js'), 'm.answer')()).toBe('42');
   });
 });
