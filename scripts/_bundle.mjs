@@ -228,6 +228,7 @@ export async function buildBundle() {
   writeFileSync(temp, JSON.stringify(manifest));
   renameSync(temp, MANIFEST);
   removeOldBuilds(outdir);
+  pruneCodeCache();
   removeOrphanCaches();
   return join(outdir, 'cli.mjs');
 }
@@ -299,7 +300,29 @@ function removeOrphanCaches() {
 function removeOldBuilds(current) {
   for (const e of readdirSync(CACHE, { withFileTypes: true })) {
     const path = join(CACHE, e.name);
-    if (e.isDirectory() && path !== current && statSync(path).mtimeMs < Date.now() - 10 * 60_000) rmSync(path, { recursive: true, force: true });
+    if (e.isDirectory() && e.name.startsWith('build-') && path !== current && statSync(path).mtimeMs < Date.now() - 10 * 60_000) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Removes the shared code caches (scripts/_code-cache.mjs) written over two weeks ago: those of
+ * sources that changed since, whose keys no run meets again. One still in use is written again
+ * by its next run, at the cost of one compile.
+ */
+function pruneCodeCache() {
+  const dir = join(CACHE, 'code-cache');
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    try {
+      if (statSync(join(dir, name)).mtimeMs < Date.now() - 14 * 24 * 3600_000) rmSync(join(dir, name), { force: true });
+    } catch {
+      // Removed meanwhile by another run's build.
+    }
   }
 }
 

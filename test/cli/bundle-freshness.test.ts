@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ describe('Bundled CLI | freshness', () => {
     expect(run.stderr).toMatch(/searchApi/);
   }, 120_000);
 
-  it("GIVEN a copy of the project removed WHEN another copy builds its bundle THEN the removed copy's cache is removed, a living root's kept", () => {
+  it("GIVEN a copy of the project removed WHEN another copy builds its bundle THEN the removed copy's cache is removed, a living root's kept, and its shared code cache kept but for what is two weeks old", () => {
     const cacheOf = (root: string) => join(PROJECT_ROOT, 'node_modules/.cache/crumpet-cli', createHash('sha256').update(root.endsWith('/') ? root : `${root}/`).digest('hex').slice(0, 16));
     expect(existsSync(cacheOf(copy)), 'the copy has a cache folder of its own').toBe(true);
     // A copy built and then deleted leaves the cache its build wrote: the copy's, naming the gone root.
@@ -65,10 +65,21 @@ describe('Bundled CLI | freshness', () => {
     cpSync(cacheOf(copy), cacheOf(gone), { recursive: true });
     const manifest = join(cacheOf(gone), 'manifest.json');
     writeFileSync(manifest, JSON.stringify({ ...(JSON.parse(readFileSync(manifest, 'utf8')) as object), root: `${gone}/` }));
+    // The shared code cache, untouched for an hour, holds a cache written two weeks ago and one written today.
+    const codeCache = join(cacheOf(copy), 'code-cache');
+    const stale = join(codeCache, 'written-15-days-ago.bin');
+    const recent = join(codeCache, 'written-today.bin');
+    writeFileSync(stale, '');
+    writeFileSync(recent, '');
+    const daysAgo = (days: number): Date => new Date(Date.now() - days * 24 * 3_600_000);
+    utimesSync(stale, daysAgo(15), daysAgo(15));
+    utimesSync(codeCache, daysAgo(1 / 24), daysAgo(1 / 24));
     // The component the test above added is removed again: the next synth builds again.
     rmSync(join(copy, 'src/stacks/crumpet/components/search-api.ts'));
     expect(synth().status).toBe(0);
     expect(existsSync(cacheOf(gone)), 'the removed copy keeps no cache').toBe(false);
     expect(existsSync(cacheOf(copy))).toBe(true);
+    // The build keeps the shared code cache but for what was written over two weeks ago.
+    expect([existsSync(recent), existsSync(stale)]).toEqual([true, false]);
   }, 120_000);
 });
