@@ -96,6 +96,7 @@ export class ObservabilityModel {
   public readonly dashboards: readonly Dashboard[];
   /** What the dashboards read of the model when they are checked and rendered. */
   public readonly dashboardContext: DashboardContext;
+  private readonly dashboardJsons = new Map<Dashboard, string>();
   /** Folder of the generated files below the output root (`ops`, `ops/<stack>`). */
   public readonly opsRoot: string;
   /** Where each kind of file goes, below the output root. */
@@ -168,7 +169,7 @@ export class ObservabilityModel {
     type PanelJson = { id?: number; title?: string; targets?: { expr?: string }[]; panels?: PanelJson[] };
     const flat = (ps: readonly PanelJson[]): PanelJson[] => ps.flatMap((p) => [p, ...flat(p.panels ?? [])]);
     return this.dashboards.flatMap((d) => {
-      const json = JSON.parse(rendered.get(this.dashboardPath(d)) ?? d.render(this.dashboardContext)) as { title: string; panels?: PanelJson[] };
+      const json = JSON.parse(rendered.get(this.dashboardPath(d)) ?? this.dashboardJson(d)) as { title: string; panels?: PanelJson[] };
       return flat(json.panels ?? []).flatMap((p) =>
         p.id === undefined
           ? []
@@ -260,13 +261,27 @@ export class ObservabilityModel {
     ];
   }
 
+  /**
+   * The JSON of dashboard `d`, as {@link files} writes it, rendered once: a dashboard's ConfigMap
+   * needs it where the model's other files (its promtool tests above all) are never written,
+   * as in the apps the Helm charts are rendered from.
+   */
+  public dashboardJson(d: Dashboard): string {
+    let json = this.dashboardJsons.get(d);
+    if (json === undefined) {
+      json = d.render(this.dashboardContext);
+      this.dashboardJsons.set(d, json);
+    }
+    return json;
+  }
+
   /** Every file the model produces, by path relative to the output root. */
   public files(): Map<string, string> {
     const files = new Map<string, string>([[this.paths.rules, this.rules.ruleFile()]]);
     for (const [name, content] of this.rules.unitTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
     for (const [name, content] of this.rules.recordingRuleTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
     if (this.routing) files.set(this.paths.alertmanager, alertmanagerFile(this.routing, this.scopeLabels));
-    for (const d of this.dashboards) files.set(this.dashboardPath(d), d.render(this.dashboardContext));
+    for (const d of this.dashboards) files.set(this.dashboardPath(d), this.dashboardJson(d));
     const panels = this.panels(files);
     for (const r of this.runbooks) {
       const { context, runbook } = this.runbookContext(r, panels);

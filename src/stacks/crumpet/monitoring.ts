@@ -132,7 +132,7 @@ export class Monitoring extends Construct {
     });
     if (this.model.routing) new AlertmanagerConfig(this, 'Alerting', { metadata: metadata('crumpet-alerting'), spec: alertmanagerConfigSpec(this.model.routing, this.model.scopeLabels) });
 
-    // Rendered once, late, for every file of the model and the dashboard ConfigMaps.
+    // Rendered once, late, for every file of the model; a dashboard ConfigMap renders its dashboard alone.
     let files: Map<string, string> | undefined;
     const rendered = (): Map<string, string> => (files ??= this.model.files());
     for (const path of this.model.filePaths()) {
@@ -143,7 +143,7 @@ export class Monitoring extends Construct {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: d.uid, labels: { ...labels.all, ...GRAFANA_DASHBOARD_LABEL }, annotations: { ...GRAFANA_FOLDER_ANNOTATION } },
-        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(this.model.dashboardPath(d)) }) as unknown as string },
+        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => this.model.dashboardJson(d) }) as unknown as string },
       });
     }
   }

@@ -47,7 +47,7 @@ export class MirrorMonitoring extends Construct {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: d.uid, labels: { ...labels.all, grafana_dashboard: '1' }, annotations: { grafana_folder: 'Mirror' } },
-        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(model.dashboardPath(d)) }) as unknown as string },
+        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => model.dashboardJson(d) }) as unknown as string },
       });
     }
   }

@@ -91,7 +91,7 @@ export class Monitoring extends Construct {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: d.uid, labels: { ...labels.all, ...GRAFANA_DASHBOARD_LABEL } },
-        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => rendered().get(this.model.dashboardPath(d)) }) as unknown as string },
+        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => this.model.dashboardJson(d) }) as unknown as string },
       });
     }
   }
