@@ -5,18 +5,18 @@ import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /*
- * The bundled CLI: src/cli/index.ts and everything it loads, TypeScript and node_modules alike,
- * as one ES module built by esbuild, so that a run loads one file instead of some 700 files
- * through tsx's loader. Plain JavaScript, because it runs before anything is compiled.
+ * The bundled CLI: src/cli/index.ts and everything it loads, built by esbuild, so that a run
+ * loads two files instead of some 700 through tsx's loader. Plain JavaScript, because it runs
+ * before anything is compiled.
  *
- * Beside it, the CommonJS pack (`cjs-pack.cjs`): every package the sources use, in one CommonJS
- * file: the packages they import (cdk8s, constructs, js-yaml...) and the generated cdk8s bindings
- * of imports/, which the bundle takes from the pack, and the modules they require at run time
- * (src/lib/_require-module.ts lists them as the bundle loads), with all these require. Node 20 keeps no code cache for an ES module, but
- * scripts/_code-cache.mjs does for a CommonJS one: package code runs compiled from V8's cache
- * instead of being parsed and compiled again on every run, and a run reads one file where it
- * would resolve, read and compile some 300. The bundle keeps the project's own sources, whose
- * top-level await only an ES module allows.
+ * The bundle (`cli.mjs`) is an ES module of the project's own sources, whose top-level await
+ * only an ES module allows. Beside it, the CommonJS pack (`cjs-pack.cjs`) holds every package the
+ * sources import (cdk8s, constructs, js-yaml...) and the generated cdk8s bindings of imports/,
+ * which the bundle takes from the pack, and the modules the sources require at run time
+ * (src/lib/_require-module.ts lists them as the bundle loads), with all these require. Node 20
+ * keeps no code cache for an ES module, but scripts/_code-cache.mjs does for a CommonJS one:
+ * package code runs compiled from V8's cache instead of being parsed and compiled again on every
+ * run, and a run reads one file where it would resolve, read and compile some 300.
  *
  * The bundle lives under node_modules/.cache/ (never committed) and is rebuilt whenever any file
  * it was built from changes: the build records every input as esbuild read it (size, mtime and
