@@ -97,6 +97,7 @@ export class ObservabilityModel {
   /** What the dashboards read of the model when they are checked and rendered. */
   public readonly dashboardContext: DashboardContext;
   private readonly dashboardJsons = new Map<Dashboard, string>();
+  private rendered?: ReadonlyMap<string, string>;
   /** Folder of the generated files below the output root (`ops`, `ops/<stack>`). */
   public readonly opsRoot: string;
   /** Where each kind of file goes, below the output root. */
@@ -165,11 +166,11 @@ export class ObservabilityModel {
   }
 
   /** Every panel of the rendered dashboards, in uid and panel order. */
-  private panels(rendered: ReadonlyMap<string, string>): PanelMetrics[] {
+  private panels(): PanelMetrics[] {
     type PanelJson = { id?: number; title?: string; targets?: { expr?: string }[]; panels?: PanelJson[] };
     const flat = (ps: readonly PanelJson[]): PanelJson[] => ps.flatMap((p) => [p, ...flat(p.panels ?? [])]);
     return this.dashboards.flatMap((d) => {
-      const json = JSON.parse(rendered.get(this.dashboardPath(d)) ?? this.dashboardJson(d)) as { title: string; panels?: PanelJson[] };
+      const json = JSON.parse(this.dashboardJson(d)) as { title: string; panels?: PanelJson[] };
       return flat(json.panels ?? []).flatMap((p) =>
         p.id === undefined
           ? []
@@ -275,14 +276,19 @@ export class ObservabilityModel {
     return json;
   }
 
-  /** Every file the model produces, by path relative to the output root. */
-  public files(): Map<string, string> {
+  /** Every file the model produces, by path relative to the output root, rendered once. */
+  public files(): ReadonlyMap<string, string> {
+    this.rendered ??= this.renderFiles();
+    return this.rendered;
+  }
+
+  private renderFiles(): Map<string, string> {
     const files = new Map<string, string>([[this.paths.rules, this.rules.ruleFile()]]);
     for (const [name, content] of this.rules.unitTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
     for (const [name, content] of this.rules.recordingRuleTests('../alerts.yaml')) files.set(`${this.paths.tests}/${name}`, content);
     if (this.routing) files.set(this.paths.alertmanager, alertmanagerFile(this.routing, this.scopeLabels));
     for (const d of this.dashboards) files.set(this.dashboardPath(d), this.dashboardJson(d));
-    const panels = this.panels(files);
+    const panels = this.panels();
     for (const r of this.runbooks) {
       const { context, runbook } = this.runbookContext(r, panels);
       files.set(this.runbookPath(r.name), renderRunbook(runbook, context));

@@ -132,11 +132,8 @@ export class Monitoring extends Construct {
     });
     if (this.model.routing) new AlertmanagerConfig(this, 'Alerting', { metadata: metadata('crumpet-alerting'), spec: alertmanagerConfigSpec(this.model.routing, this.model.scopeLabels) });
 
-    // Rendered once, late, for every file of the model; a dashboard ConfigMap renders its dashboard alone.
-    let files: Map<string, string> | undefined;
-    const rendered = (): Map<string, string> => (files ??= this.model.files());
     for (const path of this.model.filePaths()) {
-      new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
+      new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => this.model.files().get(path) ?? '' });
     }
     for (const d of this.model.dashboards) {
       typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {

@@ -39,9 +39,7 @@ export class MirrorMonitoring extends Construct {
         })),
       },
     });
-    let files: Map<string, string> | undefined;
-    const rendered = (): Map<string, string> => (files ??= model.files());
-    for (const path of model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
+    for (const path of model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => model.files().get(path) ?? '' });
     for (const d of model.dashboards) {
       typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
         apiVersion: 'v1',

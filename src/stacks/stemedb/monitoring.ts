@@ -83,9 +83,7 @@ export class Monitoring extends Construct {
         })),
       },
     });
-    let files: Map<string, string> | undefined;
-    const rendered = (): Map<string, string> => (files ??= this.model.files());
-    for (const path of this.model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => rendered().get(path) ?? '' });
+    for (const path of this.model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => this.model.files().get(path) ?? '' });
     for (const d of this.model.dashboards) {
       typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
         apiVersion: 'v1',
