@@ -107,8 +107,10 @@ function sourceOf(path, bytes) {
   return text;
 }
 
-/** The key under which the CLI installs the pack's loader (src/lib/_require-module.ts `CJS_PACK`). */
-const PACK_KEY = 'synth.cjs-pack';
+/** Where the bundle finds the pack's loader (src/lib/_require-module.ts `CJS_PACK`). */
+const PACK_KEY = Symbol.for('synth.cjs-pack');
+/** `require` from the project's node_modules, as the build process loads a package. */
+const fromNodeModules = createRequire(join(ROOT, 'package.json'));
 /** The folder of the generated cdk8s bindings. */
 const IMPORTS = join(ROOT, 'imports');
 
@@ -125,7 +127,6 @@ const RESERVED = new Set(
  * module), and the specifier is added to `packages`, which the pack then carries.
  */
 function packagesPlugin(packages) {
-  const fromNodeModules = createRequire(join(ROOT, 'package.json'));
   return {
     name: 'packages-from-pack',
     setup(build) {
@@ -145,7 +146,7 @@ function packagesPlugin(packages) {
         const names = Object.keys(fromNodeModules(args.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && !RESERVED.has(k));
         return {
           contents: [
-            `const m = globalThis[Symbol.for(${JSON.stringify(PACK_KEY)})](${JSON.stringify(args.path)});`,
+            `const m = globalThis[Symbol.for(${JSON.stringify(PACK_KEY.description)})](${JSON.stringify(args.path)});`,
             'export default m;',
             ...(names.length > 0 ? [`export const { ${names.join(', ')} } = m;`] : []),
           ].join('\n'),
@@ -242,8 +243,7 @@ export async function buildBundle() {
  * its own.
  */
 async function buildPack(outdir, packages, inputs, listings) {
-  const fromNodeModules = createRequire(join(ROOT, 'package.json'));
-  globalThis[Symbol.for(PACK_KEY)] ??= (specifier) => fromNodeModules(specifier);
+  globalThis[PACK_KEY] ??= (specifier) => fromNodeModules(specifier);
   const { packedModules } = await import(pathToFileURL(join(outdir, 'cli.mjs')).href);
   const specifiers = [...new Set([...packages, ...packedModules().filter((s) => !isAbsolute(s))])].sort();
   const thunks = specifiers.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`);
@@ -364,8 +364,14 @@ export function currentBundle() {
 }
 
 /** The CommonJS pack built with `bundle`. */
-export function packOf(bundle) {
+function packOf(bundle) {
   return join(dirname(bundle), PACK);
+}
+
+/** Makes `bundle`'s pack the one its imports and run-time requires come from, required on first use. */
+export function installPack(bundle) {
+  let pack;
+  globalThis[PACK_KEY] = (specifier) => (pack ??= fromNodeModules(packOf(bundle)))(specifier);
 }
 
 /** A bundle built from the sources as they are now: the recorded one, or a new build. */

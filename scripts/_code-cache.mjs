@@ -75,13 +75,10 @@ export function installCodeCache(root, sharedDir, builds = []) {
     if (!filename.startsWith(root) || !filename.match(/\.c?js$/)) return compile.call(this, content, filename);
     const dir = builds.some((b) => filename.startsWith(`${b}/`)) ? join(dirname(filename), 'code-cache') : sharedDir;
     const byStat = statKey(filename);
-    const statFile = byStat && join(dir, `stat-${byStat}.bin`);
-    let cachedData = statFile && read(statFile);
-    let file;
-    if (cachedData === undefined) {
-      file = join(dir, `${key(filename, content)}.bin`);
-      cachedData = read(file);
-    }
+    const statFile = byStat === undefined ? undefined : join(dir, `stat-${byStat}.bin`);
+    const hashFile = () => join(dir, `${key(filename, content)}.bin`);
+    const fromStat = statFile === undefined ? undefined : read(statFile);
+    const cachedData = fromStat ?? read(hashFile());
     let script;
     try {
       script = new vm.Script(Module.wrap(content), { filename, cachedData });
@@ -89,8 +86,9 @@ export function installCodeCache(root, sharedDir, builds = []) {
       // Not a CommonJS script (an ES module Node requires as one): Node's own path decides.
       return compile.call(this, content, filename);
     }
-    if (cachedData === undefined || script.cachedDataRejected) fresh.push({ files: [file ?? join(dir, `${key(filename, content)}.bin`), statFile].filter(Boolean), script });
-    else if (statFile && file) fresh.push({ files: [statFile], script, data: cachedData });
+    // A new or rejected cache is written under both keys; one found by hash gains its stat key.
+    if (cachedData === undefined || script.cachedDataRejected) fresh.push({ files: [hashFile(), statFile].filter((f) => f !== undefined), script });
+    else if (statFile !== undefined && fromStat === undefined) fresh.push({ files: [statFile], data: cachedData });
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, requireOf(this), this, filename, dirname(filename));
   };

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CACHE, freshBundle, packOf, ROOT } from './_bundle.mjs';
+import { CACHE, freshBundle, installPack, ROOT } from './_bundle.mjs';
 import { installCodeCache } from './_code-cache.mjs';
 
 /*
@@ -37,9 +36,7 @@ async function cli() {
     return fromSource();
   }
   if (process.env.SYNTH_DEBUG === '1') process.setSourceMapsEnabled(true);
-  // The bundle's CommonJS pack (src/lib/_require-module.ts), required on first use.
-  let pack;
-  globalThis[Symbol.for('synth.cjs-pack')] = (specifier) => (pack ??= createRequire(import.meta.url)(packOf(bundle)))(specifier);
+  installPack(bundle);
   return import(pathToFileURL(bundle).href);
 }
 

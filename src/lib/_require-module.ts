@@ -1,8 +1,8 @@
 /**
- * Key of the CommonJS pack a bundled build installs (scripts/_bundle.mjs): the modules synth
- * requires at run time (schema validators, the PromQL grammar, RE2), with everything they
- * require, in one file compiled from one code cache, where Node would resolve, read and compile
- * some 300 files one by one.
+ * Key of the CommonJS pack a bundled build installs (scripts/_bundle.mjs `installPack`): every
+ * package the sources import and every module they require at run time through
+ * {@link requireLater} (schema validators, the PromQL grammar, RE2), in one file compiled from one
+ * code cache, where Node would resolve, read and compile some 300 files one by one.
  */
 export const CJS_PACK = Symbol.for('synth.cjs-pack');
 
