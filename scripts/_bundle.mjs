@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * before anything is compiled.
  *
  * The bundle (`cli.mjs`) is an ES module of the project's own sources, whose top-level await
- * only an ES module allows. Beside it, the CommonJS pack (`cjs-pack.cjs`) holds every package the
+ * only an ES module allows. With it, the CommonJS pack (`cjs-pack.cjs`) holds every package the
  * sources import (cdk8s, constructs, js-yaml...) and the generated cdk8s bindings of imports/,
  * which the bundle takes from the pack, and the modules the sources require at run time
  * (src/lib/_require-module.ts lists them as the bundle loads), with all these require. Node 20
@@ -24,6 +24,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * of any whose size or mtime moved, or whose mtime was too close to the build to be trusted (a
  * write within the file system's timestamp granularity would otherwise go unseen, the "racy
  * git" case). A new or removed module in a folder the stacks load at run time also rebuilds.
+ * The pack, which changes only with the packages and the bindings, keeps its own folder and record:
+ * a build from an edited source reuses it, and the code cache beside it.
  */
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,9 +34,10 @@ const ENTRY = join(ROOT, 'src/cli/index.ts');
 const STACK_FOLDERS = ['components', 'environments'];
 /** An mtime this close to the moment it was read is not trusted to change on the next write. */
 const RACY_MS = 2000;
-const FORMAT = 2;
-/** The pack's file name, beside the bundle's. */
+const FORMAT = 3;
+/** The pack's file name, and that of the record of its inputs beside it. */
 const PACK = 'cjs-pack.cjs';
+const PACK_RECORD = 'pack.json';
 /** Loaded at run time from node_modules, never bundled: the TypeScript loader and the bundler. */
 const EXTERNAL = ['tsx', 'tsx/*', 'esbuild'];
 
@@ -181,7 +184,7 @@ function esbuild() {
   return fromTsx('esbuild');
 }
 
-/** Builds the bundle into a folder of its own and records its inputs; returns its path. */
+/** Builds the bundle into a folder of its own and records its inputs and its pack's; returns both files. */
 export async function buildBundle() {
   const listings = runtimeModules();
   const inputs = new Map();
@@ -190,6 +193,7 @@ export async function buildBundle() {
   const packages = new Set();
   // The bindings of imports/ are TypeScript: required through tsx while the build learns their exports.
   const unregister = (await import('tsx/cjs/api')).register();
+  let pack;
   try {
     await build({
       stdin: {
@@ -215,7 +219,7 @@ export async function buildBundle() {
       logLevel: 'silent',
       plugins: [packagesPlugin(packages), recordingPlugin(inputs, listings)],
     });
-    await buildPack(outdir, packages, inputs, listings);
+    pack = await packOf(outdir, packages, listings);
   } finally {
     unregister();
   }
@@ -224,28 +228,46 @@ export async function buildBundle() {
     const trusted = statSync(self).mtimeMs < Date.now() - RACY_MS;
     inputs.set(self, [bytes.length, trusted ? statSync(self).mtimeMs : null, sha256(bytes)]);
   }
-  const manifest = { format: FORMAT, node: process.version, root: ROOT, bundle: relative(CACHE, join(outdir, 'cli.mjs')), inputs: [...inputs].map(([path, record]) => [path, ...record]).sort(), listings };
+  const records = [...inputs].map(([path, record]) => [path, ...record]);
+  const manifest = {
+    format: FORMAT,
+    node: process.version,
+    root: ROOT,
+    bundle: relative(CACHE, join(outdir, 'cli.mjs')),
+    pack: relative(CACHE, join(pack.dir, PACK)),
+    inputs: [...records, ...pack.inputs].sort(),
+    listings,
+  };
   const temp = `${MANIFEST}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(manifest));
   renameSync(temp, MANIFEST);
-  removeOldBuilds(outdir);
+  removeOldBuilds([outdir, pack.dir]);
   pruneCodeCache();
   removeOrphanCaches();
-  return join(outdir, 'cli.mjs');
+  return { bundle: join(outdir, 'cli.mjs'), pack: join(pack.dir, PACK) };
 }
 
 /**
- * Builds the pack of `outdir`'s bundle: `packages` (what the bundle imports) and the modules its
+ * The CommonJS pack of `outdir`'s bundle: `packages` (what the bundle imports) and the modules its
  * sources require at run time, which loading the bundle lists (its imports come from
  * node_modules meanwhile), bundled as one CommonJS module whose export gives each one's
  * `module.exports` by its specifier, evaluating it on first request. The project's own files
  * (absolute paths: the generated validators) stay apart: each loads faster from a code cache of
  * its own.
+ *
+ * The pack lives in a folder of its own with the record of its inputs, and a build whose pack
+ * would hold the same modules from the same bytes takes the current build's pack, and the code
+ * cache beside it: an edit to the project's sources rebuilds the bundle alone. Returns the
+ * pack's folder and its input records.
  */
-async function buildPack(outdir, packages, inputs, listings) {
+async function packOf(outdir, packages, listings) {
   globalThis[PACK_KEY] ??= (specifier) => fromNodeModules(specifier);
   const { packedModules } = await import(pathToFileURL(join(outdir, 'cli.mjs')).href);
   const specifiers = [...new Set([...packages, ...packedModules().filter((s) => !isAbsolute(s))])].sort();
+  const current = currentPack(specifiers);
+  if (current) return current;
+  const dir = join(CACHE, `pack-${Date.now()}-${process.pid}`);
+  const inputs = new Map();
   const thunks = specifiers.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`);
   await esbuild().build({
     stdin: {
@@ -257,7 +279,7 @@ async function buildPack(outdir, packages, inputs, listings) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    outfile: join(outdir, PACK),
+    outfile: join(dir, PACK),
     sourcemap: true,
     // No comments nor indentation: a smaller text to read, hash and keep, and an ASCII one (a
     // comment's curly quote would make V8 keep all of it as two-byte text). Names stay, and the
@@ -268,6 +290,24 @@ async function buildPack(outdir, packages, inputs, listings) {
     logLevel: 'silent',
     plugins: [recordingPlugin(inputs, listings)],
   });
+  const record = { format: FORMAT, node: process.version, specifiers, inputs: [...inputs].map(([path, r]) => [path, ...r]).sort() };
+  writeFileSync(join(dir, PACK_RECORD), JSON.stringify(record));
+  return { dir, inputs: record.inputs };
+}
+
+/** The current build's pack when it holds `specifiers` from files that still have the bytes it was built from, else undefined. */
+function currentPack(specifiers) {
+  let dir;
+  let record;
+  try {
+    dir = dirname(join(CACHE, JSON.parse(readFileSync(MANIFEST, 'utf8')).pack));
+    record = JSON.parse(readFileSync(join(dir, PACK_RECORD), 'utf8'));
+    statSync(join(dir, PACK));
+  } catch {
+    return undefined;
+  }
+  if (record.format !== FORMAT || record.node !== process.version || JSON.stringify(record.specifiers) !== JSON.stringify(specifiers)) return undefined;
+  return unchangedInputs(record.inputs) ? { dir, inputs: record.inputs } : undefined;
 }
 
 /**
@@ -296,11 +336,12 @@ function removeOrphanCaches() {
   }
 }
 
-/** Removes the builds before this one, once old enough that no run still starts from them. */
+/** Removes the builds and packs before these, once old enough that no run still starts from them. */
 function removeOldBuilds(current) {
   for (const e of readdirSync(CACHE, { withFileTypes: true })) {
     const path = join(CACHE, e.name);
-    if (e.isDirectory() && e.name.startsWith('build-') && path !== current && statSync(path).mtimeMs < Date.now() - 10 * 60_000) rmSync(path, { recursive: true, force: true });
+    if (!e.isDirectory() || !/^(build|pack)-/.test(e.name) || current.includes(path)) continue;
+    if (statSync(path).mtimeMs < Date.now() - 10 * 60_000) rmSync(path, { recursive: true, force: true });
   }
 }
 
@@ -326,10 +367,9 @@ function pruneCodeCache() {
   }
 }
 
-/** Whether every input of the manifest's build still has the bytes the bundle was built from. */
-function unchanged(manifest) {
-  if (manifest.format !== FORMAT || manifest.node !== process.version) return false;
-  for (const [path, size, mtimeMs, hash] of manifest.inputs) {
+/** Whether every file of `inputs` (path, size, mtime or null, sha256) still has the bytes it was recorded with. */
+function unchangedInputs(inputs) {
+  for (const [path, size, mtimeMs, hash] of inputs) {
     let stat;
     try {
       stat = statSync(path);
@@ -340,11 +380,18 @@ function unchanged(manifest) {
     if (mtimeMs !== null && stat.mtimeMs === mtimeMs) continue;
     if (sha256(readFileSync(path)) !== hash) return false;
   }
+  return true;
+}
+
+/** Whether every input of the manifest's build still has the bytes the bundle was built from. */
+function unchanged(manifest) {
+  if (manifest.format !== FORMAT || manifest.node !== process.version) return false;
+  if (!unchangedInputs(manifest.inputs)) return false;
   const now = runtimeModules();
   return JSON.stringify(now) === JSON.stringify(manifest.listings);
 }
 
-/** The recorded bundle when nothing it was built from has changed since, else undefined. */
+/** The recorded bundle and its pack when nothing they were built from has changed since, else undefined. */
 export function currentBundle() {
   let manifest;
   try {
@@ -353,28 +400,23 @@ export function currentBundle() {
     return undefined;
   }
   if (!unchanged(manifest)) return undefined;
-  const bundle = join(CACHE, manifest.bundle);
+  const build = { bundle: join(CACHE, manifest.bundle), pack: join(CACHE, manifest.pack) };
   try {
-    statSync(bundle);
-    statSync(packOf(bundle));
+    statSync(build.bundle);
+    statSync(build.pack);
   } catch {
     return undefined;
   }
-  return bundle;
+  return build;
 }
 
-/** The CommonJS pack built with `bundle`. */
-function packOf(bundle) {
-  return join(dirname(bundle), PACK);
-}
-
-/** Makes `bundle`'s pack the one its imports and run-time requires come from, required on first use. */
-export function installPack(bundle) {
+/** Makes `build`'s pack the one its bundle's imports and run-time requires come from, required on first use. */
+export function installPack(build) {
   let pack;
-  globalThis[PACK_KEY] = (specifier) => (pack ??= fromNodeModules(packOf(bundle)))(specifier);
+  globalThis[PACK_KEY] = (specifier) => (pack ??= fromNodeModules(build.pack))(specifier);
 }
 
-/** A bundle built from the sources as they are now: the recorded one, or a new build. */
+/** A bundle built from the sources as they are now, and its pack: the recorded ones, or a new build. */
 export async function freshBundle() {
   const current = currentBundle();
   if (current) return current;

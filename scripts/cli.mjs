@@ -18,7 +18,7 @@ if (!run) {
   process.exit(2);
 }
 
-// The pack's cache lives in its build folder, and goes with it (scripts/_bundle.mjs removes old builds).
+// The pack's cache lives in the pack's folder, and goes with it (scripts/_bundle.mjs removes old builds and packs).
 installCodeCache(ROOT, join(CACHE, 'code-cache'), [CACHE]);
 
 async function fromSource() {
@@ -28,16 +28,16 @@ async function fromSource() {
 }
 
 async function cli() {
-  let bundle;
+  let build;
   try {
-    bundle = await freshBundle();
+    build = await freshBundle();
   } catch (err) {
     if (process.env.SYNTH_DEBUG === '1') process.stderr.write(`${command}: running from source, the bundle did not build: ${err.stack ?? err}\n`);
     return fromSource();
   }
   if (process.env.SYNTH_DEBUG === '1') process.setSourceMapsEnabled(true);
-  installPack(bundle);
-  return import(pathToFileURL(bundle).href);
+  installPack(build);
+  return import(pathToFileURL(build.bundle).href);
 }
 
 process.exitCode = await (await cli())[run](args);

@@ -10,6 +10,16 @@ import { RUN_CACHE_ENV, shared } from './_run-cache.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The bundled CLI's cache folder of the project at `root` (scripts/_bundle.mjs `CACHE`: one per root, in the node_modules `root` uses). */
+export const bundleCacheOf = (root: string): string =>
+  join(PROJECT_ROOT, 'node_modules/.cache/crumpet-cli', createHash('sha256').update(root.endsWith('/') ? root : `${root}/`).digest('hex').slice(0, 16));
+
+/** The bundle and pack the last build of the project at `root` recorded (scripts/_bundle.mjs's manifest). */
+export function recordedBuild(root: string): { bundle: string; pack: string } {
+  const manifest = JSON.parse(readFileSync(join(bundleCacheOf(root), 'manifest.json'), 'utf8')) as { bundle: string; pack: string };
+  return { bundle: join(bundleCacheOf(root), manifest.bundle), pack: join(bundleCacheOf(root), manifest.pack) };
+}
+
 export interface RunResult {
   readonly code: number | null;
   readonly stdout: string;

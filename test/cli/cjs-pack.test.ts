@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // The bundle's entry: loading it lists every module its sources require at run time, as in the bundle.
 import '../../src/cli/index.ts';
 import { packedModules } from '../../src/lib/_require-module.ts';
-import { PROJECT_ROOT, runCli, sharedSynth, tempDir } from '../_helpers.ts';
+import { PROJECT_ROOT, recordedBuild, runCli, sharedSynth, tempDir } from '../_helpers.ts';
 
 /*
  * scripts/_bundle.mjs's CommonJS pack: every package the sources import, the bindings of imports/, and the package modules
@@ -40,6 +40,8 @@ describe('bundled CLI | CommonJS pack', () => {
     const compiled = JSON.parse(readFileSync(log, 'utf8')) as [string, string][];
     const pack = compiled.find(([f]) => f.endsWith('/cjs-pack.cjs'))?.[0];
     expect(pack, 'the pack is required').toBeDefined();
+    const build = recordedBuild(PROJECT_ROOT);
+    expect(pack, 'the pack of the recorded build').toBe(build.pack);
 
     // Every package the sources list is in the pack (its source map names each file bundled)...
     const inPack = new Set((JSON.parse(readFileSync(`${pack!}.map`, 'utf8')) as { sources: string[] }).sources.map((f) => packageOf(resolve(dirname(pack!), f))).filter((p) => p !== undefined));
@@ -47,7 +49,7 @@ describe('bundled CLI | CommonJS pack', () => {
     expect(listed).toEqual(expect.arrayContaining(['kubernetes-models', '@prometheus-io/lezer-promql', 're2-wasm']));
     for (const p of listed) expect(inPack, p).toContain(p);
     // The bundle holds the project's own sources only: every package it imports comes from the pack...
-    const bundleSources = (JSON.parse(readFileSync(join(dirname(pack!), 'cli.mjs.map'), 'utf8')) as { sources: string[] }).sources.map((f) => resolve(dirname(pack!), f));
+    const bundleSources = (JSON.parse(readFileSync(`${build.bundle}.map`, 'utf8')) as { sources: string[] }).sources.map((f) => resolve(dirname(build.bundle), f));
     expect(bundleSources.filter((f) => f.includes('/node_modules/') && !f.includes('/node_modules/.cache/'))).toEqual([]);
     expect(bundleSources.filter((f) => f.startsWith(join(PROJECT_ROOT, 'imports/')))).toEqual([]);
     expect([...inPack]).toEqual(expect.arrayContaining(['cdk8s', 'constructs', 'cdk8s-plus-28', 'js-yaml']));
