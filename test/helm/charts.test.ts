@@ -224,7 +224,7 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
 
     it('GIVEN the chart THEN the smoke test hook pod is hardened and calls the health endpoint', async () => {
       // The chart's default render (the one the tests above compare against, made once per run), its test hook pod.
-      const out = await helm('template', 'crumpet', join(CHARTS, chart));
+      const out = await templateChart(h, 'crumpet', join(CHARTS, chart), [], chartDirs);
       expect(out.code, out.stderr).toBe(0);
       const pods = (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o?.kind === 'Pod');
       expect(pods).toHaveLength(1);

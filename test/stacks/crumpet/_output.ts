@@ -6,7 +6,8 @@ import { CRUMPET_MODEL, CrumpetApp, loadEnvironment, UMBRELLA_CHART } from '../.
 import { renderApp } from '../../../src/render/index.ts';
 import { loadManifests, type KubeObject } from '../../_analysis/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
-import { helm } from '../../helm/_helm.ts';
+import { templateChart } from '../../helm/_batch.ts';
+import { HELMS } from '../../helm/_helm.ts';
 
 /*
  * The committed output as whole-output tests read it: every environment's dist/ objects, and each
@@ -44,11 +45,17 @@ export async function renderedObjects(env: string, overrides: Partial<Overrides>
   return rendered.charts.flatMap((c) => c.objects) as KubeObject[];
 }
 
-/** `helm template` of one chart with `values-<env>.yaml` in the environment's namespace, hooks included; `args` are more Helm flags. */
+/**
+ * The newest Helm's `helm template` of one chart with `values-<env>.yaml` in the environment's
+ * namespace, hooks included; `args` are more Helm flags. Rendered with the other Crumpet charts in
+ * one Helm process where a batch can make the call (test/helm/_batch.ts), the very render the
+ * chart tests compare with dist/.
+ */
 export async function helmObjects(chart: string, env: string, ...args: string[]): Promise<KubeObject[]> {
   const { namespace } = await loadEnvironment(env);
   const dir = join(PROJECT_ROOT, 'charts-out', chart);
-  const { stdout, stderr, code } = await helm('template', 'crumpet', dir, '-f', join(dir, `values-${env}.yaml`), '-n', namespace, ...args);
+  const batchWith = CHARTS.map((c) => join(PROJECT_ROOT, 'charts-out', c));
+  const { stdout, stderr, code } = await templateChart(HELMS[HELMS.length - 1]!, 'crumpet', dir, ['-f', join(dir, `values-${env}.yaml`), '-n', namespace, ...args], batchWith);
   if (code !== 0) throw new Error(`helm template ${chart} values-${env}.yaml: ${stderr}`);
   return loadManifests(stdout);
 }
