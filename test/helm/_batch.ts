@@ -17,6 +17,9 @@ import type { Helm, HelmResult } from './_helm.ts';
  * charts.test.ts proves it for every chart and Helm: the objects, hooks included, and their order
  * are those of the chart's own `helm template`. A chart whose batch fails (one member's schema
  * refusing a value fails the whole render) is rendered alone.
+ *
+ * Values a schema must refuse batch the same way (`batchedRefusals`): Helm checks every chart's
+ * values and prints each chart's errors under its name.
  */
 
 /** One `helm template` call that a batch can make: release, namespace, values file and --set values. */
@@ -121,4 +124,56 @@ export async function batchedTemplate(h: Helm, call: TemplateCall, chartDirs: re
 export async function templateChart(h: Helm, release: string, chartDir: string, args: readonly string[], batchWith: readonly string[]): Promise<HelmResult> {
   const call = batchableCall(release, chartDir, args);
   return (call && (await batchedTemplate(h, call, batchWith))) ?? h.run('template', release, chartDir, ...args);
+}
+
+/** A value a chart's values.schema.json must refuse: the chart, and the one `--set` that gives it. */
+export interface Refusal {
+  readonly chartDir: string;
+  readonly set: string;
+}
+
+const SCHEMA_ERRORS = "values don't meet the specifications of the schema(s) in the following chart(s):\n";
+
+/**
+ * The schema errors of a failed `helm template`, by chart name: Helm checks the values of every
+ * chart it renders against the chart's own values.schema.json, and lists every error under the
+ * chart's name (Helm 3 one line per error, Helm 4 a tree of `- at '<pointer>'` lines). Undefined
+ * when Helm did not fail a schema check.
+ */
+export function schemaErrorsByChart(stderr: string): Map<string, string[]> | undefined {
+  const at = stderr.indexOf(SCHEMA_ERRORS);
+  if (at < 0) return undefined;
+  const out = new Map<string, string[]>();
+  let errors: string[] | undefined;
+  for (const line of stderr.slice(at + SCHEMA_ERRORS.length).split('\n')) {
+    if (line.trim() === '') break;
+    const chart = /^([^\s-][^\s]*):$/.exec(line)?.[1];
+    if (chart !== undefined) out.set(chart, (errors = []));
+    else errors?.push(line);
+  }
+  return out;
+}
+
+/**
+ * Every refusal of `refusals` in one Helm process: a wrapper links each of their charts (as
+ * batchedTemplate does), each chart takes every value refused of it at once, and Helm prints each
+ * chart's schema errors under its name. Each chart's errors are those the chart alone prints
+ * given the same values (charts.test.ts proves it per chart and Helm), and an error names its
+ * key, so each value's own refusal can be read from them. Returns each chart's error lines by its
+ * folder, or undefined when Helm did not fail the batch as a schema check fails (the caller runs
+ * each refusal alone). Each distinct batch runs once per test run (test/_run-cache.ts).
+ */
+export async function batchedRefusals(h: Helm, refusals: readonly Refusal[]): Promise<Map<string, string[]> | undefined> {
+  const dirs = [...new Set(refusals.map((r) => r.chartDir))];
+  const key = JSON.stringify({ refusals: h.path, sets: refusals.map((r) => [r.chartDir, r.set]), charts: dirs.map((d) => [d, treeDigest(d)]) });
+  const dir = await shared(key, async (d) => {
+    const { chart, values } = wrapper({ release: 'crumpet', chartDir: dirs[0]!, sets: [] }, dirs);
+    const sets = refusals.flatMap((r) => ['--set', `${nameOf(r.chartDir)}.${r.set}`]);
+    const out = await h.run('template', 'crumpet', chart, '-f', values, ...sets);
+    const errors = out.code === 0 ? undefined : schemaErrorsByChart(out.stderr);
+    writeFileSync(join(d, 'result.json'), JSON.stringify(errors === undefined ? null : Object.fromEntries(dirs.map((c) => [c, errors.get(nameOf(c)) ?? null]))));
+  });
+  const byDir = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Record<string, string[] | null> | null;
+  if (byDir === null) return undefined;
+  return new Map(Object.entries(byDir).flatMap(([d, lines]) => (lines === null ? [] : [[d, lines] as const])));
 }

@@ -7,7 +7,7 @@ import { renderApp } from '../../src/render/index.ts';
 import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
-import { batchableCall, batchedTemplate, templateChart } from './_batch.ts';
+import { batchableCall, batchedRefusals, batchedTemplate, schemaErrorsByChart, templateChart, type Refusal } from './_batch.ts';
 import { CHARTS, HELMS, normalize, schemaError, type Helm, type HelmResult } from './_helm.ts';
 
 /* The generated charts, rendered and linted by every real Helm binary of test/helm/_helm.ts (a current Helm 3 and Helm 4). */
@@ -37,6 +37,55 @@ const isWorkload = (o: Obj): boolean => o.kind === 'Deployment' || o.kind === 'S
 const ownerKind = (chart: string): string => (defaults(chart).rollout?.enabled ? 'Rollout' : 'Deployment');
 /** The replica count knob: per language for CIN nodes, `replicaCount` elsewhere. */
 const replicasKey = (chart: string): string => (chart === 'cin-node' ? 'languages[0].replicas' : 'replicaCount');
+
+/** A value a chart's values.schema.json refuses (one --set), the error `h` prints naming its key, and the test that gives it. */
+interface RefusedValue {
+  readonly set: string;
+  readonly message: RegExp;
+  readonly test: 'every chart' | 'rollout' | 'edge values' | 'network values';
+}
+
+/**
+ * Helm 4's error for an unknown key `key` of an object: one error per object lists every unknown
+ * key given with it (`additional properties 'a', 'b' not allowed`), where Helm 3 words one per key.
+ */
+const unknownKey = (key: string): string => `additional properties ('[^']+', )*'${key}'(, '[^']+')* not allowed`;
+
+/** Every value the tests below give `chart` for its values.schema.json to refuse. */
+function refusedValues(h: Helm, chart: string): RefusedValue[] {
+  const refused: RefusedValue[] = [
+    { test: 'every chart', set: `${replicasKey(chart)}=-1`, message: schemaError(h, replicasKey(chart).replace('[0]', '.0'), 'Must be greater than or equal to 0', 'minimum: got -1, want 0') },
+    { test: 'every chart', set: 'image.tag=1', message: schemaError(h, 'image.tag', 'Invalid type\\. Expected: string, given: integer', 'got number, want string') },
+    { test: 'every chart', set: 'replica=3', message: schemaError(h, '(root)', 'Additional property replica is not allowed', unknownKey('replica')) },
+    { test: 'every chart', set: 'resources.requests.memory=512MB', message: schemaError(h, 'resources.requests.memory', 'Does not match pattern', "'512MB' does not match pattern") },
+  ];
+  // A chart without a Rollout variant has no such value.
+  if (!('rollout' in defaults(chart))) {
+    refused.push({ test: 'rollout', set: 'rollout.enabled=true', message: schemaError(h, '(root)', 'Additional property rollout is not allowed', unknownKey('rollout')) });
+  }
+  if (chart === 'envoy-edge') {
+    refused.push(
+      { test: 'edge values', set: 'hosts={Not_A_Host}', message: schemaError(h, 'hosts.0', 'Does not match pattern', "'Not_A_Host' does not match pattern") },
+      { test: 'edge values', set: 'configFiles.bootstrap.x=y', message: schemaError(h, 'configFiles', 'Additional property bootstrap is not allowed', unknownKey('bootstrap')) },
+    );
+  }
+  if (chart === 'watcher') {
+    refused.push({ test: 'network values', set: 'networkPolicy.rpcEndpointCidrs={10.0.0.0/33}', message: schemaError(h, 'networkPolicy.rpcEndpointCidrs.0', 'Does not match pattern', "'10.0.0.0/33' does not match pattern") });
+  }
+  return refused;
+}
+
+/**
+ * What `h` says of `set` given to `chart`: read from one Helm process refusing every chart's
+ * refused values at once (test/helm/_batch.ts `batchedRefusals`), the chart's own errors, else
+ * from Helm run on the chart alone.
+ */
+async function refusal(h: Helm, chart: string, set: string): Promise<HelmResult> {
+  const all: Refusal[] = charts.flatMap((c) => refusedValues(h, c).map((r) => ({ chartDir: join(CHARTS, c), set: r.set })));
+  const errors = (await batchedRefusals(h, all))?.get(join(CHARTS, chart));
+  if (errors !== undefined) return { stdout: '', stderr: errors.join('\n'), code: 1 };
+  return h.run('template', 'crumpet', join(CHARTS, chart), '--set', set);
+}
 
 /** Paths of the leaves that differ between two objects. */
 function changedPaths(a: unknown, b: unknown, path = ''): string[] {
@@ -89,7 +138,9 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       const rollouts = !config.features.rollouts;
       // A chart without a Rollout variant has no such value, and its schema refuses one.
       if (!('rollout' in defaults(chart))) {
-        expect((await helm('template', 'crumpet', join(CHARTS, chart), '--set', 'rollout.enabled=true')).code).not.toBe(0);
+        const out = await refusal(h, chart, 'rollout.enabled=true');
+        expect(out.code).not.toBe(0);
+        expect(out.stderr).toMatch(refusedValues(h, chart).find((r) => r.test === 'rollout')!.message);
         return;
       }
       const rendered = await template('crumpet', chart, '-f', join(CHARTS, chart, `values-${env}.yaml`), '-n', namespaces[env]!, '--set', `rollout.enabled=${rollouts}`);
@@ -160,15 +211,24 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       });
     }
 
-    it.each([
-      [`${replicasKey(chart)}=-1`, schemaError(h, replicasKey(chart).replace('[0]', '.0'), 'Must be greater than or equal to 0', 'minimum: got -1, want 0')],
-      ['image.tag=1', schemaError(h, 'image.tag', 'Invalid type\\. Expected: string, given: integer', 'got number, want string')],
-      ['replica=3', schemaError(h, '(root)', 'Additional property replica is not allowed', "additional properties 'replica' not allowed")],
-      ['resources.requests.memory=512MB', schemaError(h, 'resources.requests.memory', 'Does not match pattern', "'512MB' does not match pattern")],
-    ])('GIVEN --set %s THEN Helm rejects it through values.schema.json naming the key', async (set, message) => {
-      const out = await helm('template', 'crumpet', join(CHARTS, chart), '--set', set);
+    it.each(refusedValues(h, chart).filter((r) => r.test === 'every chart').map((r) => [r.set, r.message] as const))('GIVEN --set %s THEN Helm rejects it through values.schema.json naming the key', async (set, message) => {
+      const out = await refusal(h, chart, set);
       expect(out.code).not.toBe(0);
       expect(out.stderr).toMatch(message);
+    });
+
+    it('GIVEN every value its schema refuses at once WHEN rendered in one Helm process with the other charts\' THEN Helm prints for it the errors it prints for the chart alone', async () => {
+      const refused = refusedValues(h, chart);
+      const alone = await h.run('template', 'crumpet', join(CHARTS, chart), ...refused.flatMap((r) => ['--set', r.set]));
+      expect(alone.code).not.toBe(0);
+      const own = schemaErrorsByChart(alone.stderr)?.get(chart);
+      expect(own, alone.stderr).toBeDefined();
+      // Each value's error, by its key.
+      for (const r of refused) expect(own!.join('\n'), r.set).toMatch(r.message);
+      const all: Refusal[] = charts.flatMap((c) => refusedValues(h, c).map((v) => ({ chartDir: join(CHARTS, c), set: v.set })));
+      const batched = (await batchedRefusals(h, all))?.get(join(CHARTS, chart));
+      // Helm 4 lists a chart's errors in no fixed order.
+      expect([...(batched ?? [])].sort()).toEqual([...own!].sort());
     });
 
     it('GIVEN serviceMonitor.enabled=false (where the chart has metrics) THEN exactly its monitor disappears, and it selects its own Service or pods', async () => {
@@ -319,11 +379,8 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       expect(changed.find(isWorkload)!.spec.template.spec.volumes.find((v: Obj) => v.name === 'tls').secret.secretName).toBe('edge-tls');
     });
 
-    it.each([
-      ['hosts={Not_A_Host}', schemaError(h, 'hosts.0', 'Does not match pattern', "'Not_A_Host' does not match pattern")],
-      ['configFiles.bootstrap.x=y', schemaError(h, 'configFiles', 'Additional property bootstrap is not allowed', "additional properties 'bootstrap' not allowed")],
-    ])('GIVEN --set %s THEN Helm rejects it through values.schema.json naming the key', async (set, message) => {
-      const out = await helm('template', 'crumpet', join(CHARTS, 'envoy-edge'), '--set', set);
+    it.each(refusedValues(h, 'envoy-edge').filter((r) => r.test === 'edge values').map((r) => [r.set, r.message] as const))('GIVEN --set %s THEN Helm rejects it through values.schema.json naming the key', async (set, message) => {
+      const out = await refusal(h, 'envoy-edge', set);
       expect(out.code).not.toBe(0);
       expect(out.stderr).toMatch(message);
     });
@@ -342,9 +399,10 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
     });
 
     it('GIVEN a malformed CIDR THEN Helm rejects it naming the key', async () => {
-      const out = await helm('template', 'crumpet', join(CHARTS, 'watcher'), '--set', 'networkPolicy.rpcEndpointCidrs={10.0.0.0/33}');
+      const { set, message } = refusedValues(h, 'watcher').find((r) => r.test === 'network values')!;
+      const out = await refusal(h, 'watcher', set);
       expect(out.code).not.toBe(0);
-      expect(out.stderr).toMatch(schemaError(h, 'networkPolicy.rpcEndpointCidrs.0', 'Does not match pattern', "'10.0.0.0/33' does not match pattern"));
+      expect(out.stderr).toMatch(message);
     });
   });
 });
