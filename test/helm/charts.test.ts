@@ -227,15 +227,17 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       for (const r of refused) expect(own!.join('\n'), r.set).toMatch(r.message);
       const all: Refusal[] = charts.flatMap((c) => refusedValues(h, c).map((v) => ({ chartDir: join(CHARTS, c), set: v.set })));
       const batched = (await batchedRefusals(h, all))?.get(join(CHARTS, chart));
-      // Helm 4 lists a chart's errors in no fixed order.
-      expect([...(batched ?? [])].sort()).toEqual([...own!].sort());
+      // Helm 4 lists a chart's errors, and the keys of one error ('a', 'b'), in no fixed order.
+      const normalized = (lines: readonly string[]) => lines.map((l) => l.replace(/'[^']*'(, '[^']*')+/g, (list) => list.split(', ').sort().join(', '))).sort();
+      expect(normalized(batched ?? [])).toEqual(normalized(own!));
     });
 
     it('GIVEN serviceMonitor.enabled=false (where the chart has metrics) THEN exactly its monitor disappears, and it selects its own Service or pods', async () => {
       const values = yaml.load(readFileSync(join(CHARTS, chart, 'values.yaml'), 'utf8')) as Obj;
       const monitorKinds = ['ServiceMonitor', 'PodMonitor'];
       if (values.serviceMonitor === undefined) {
-        expect(chart).toBe('web');
+        // Only a component that exports no metrics has no monitor to switch.
+        expect(CRUMPET_COMPONENTS.get(chart).metrics).toBeUndefined();
         expect((await template('crumpet', chart)).filter((o) => monitorKinds.includes(o.kind))).toEqual([]);
         return;
       }
