@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import type { AppLabels } from '../labels.ts';
 import { MetricsMonitor } from '../metrics-monitor.ts';
 import { settingsKey, type BuiltComponent, type ComponentFeatures, type PlacedComponent } from './component.ts';
+import type { MeshCertificates } from './mesh-certificates.ts';
 import type { ComponentRegistry } from './registry.ts';
 
 /** Props of {@link buildComponents}. */
@@ -14,6 +15,8 @@ export interface BuildComponentsProps<M> {
   readonly features: ComponentFeatures;
   /** The scope (a chart, or a construct in one) a component renders into, by its name: one of its own per component. */
   readonly scopeFor: (name: string) => Construct;
+  /** The mesh's certificates, where the environment turns mTLS on. @default - none: every port serves plaintext */
+  readonly mesh?: MeshCertificates;
 }
 
 /**
@@ -38,7 +41,7 @@ export function buildComponents<M>(props: BuildComponentsProps<M>): PlacedCompon
     scopes.set(scope, c.name);
     const labels = props.labels.withComponent({ name: c.name, component: c.role, ...(settings.image?.tag ? { version: settings.image.tag } : {}) });
     const others = new Map(placed.map((p) => [p.declaration.name, p] as const));
-    const built: BuiltComponent = c.build({ scope, settings, model, labels, features, others, declared: props.registry.components });
+    const built: BuiltComponent = c.build({ scope, settings, model, labels, features, others, declared: props.registry.components, ...(props.mesh ? { mesh: props.mesh } : {}) });
     if (c.metrics && features.serviceMonitor) {
       const target = (built.servicePorts ?? Object.keys(c.ports)).includes(c.metrics.port) ? 'service' : 'pod';
       new MetricsMonitor(scope, 'Monitor', {

@@ -3,6 +3,7 @@ import type { AlertDefinition, Dashboard, MetricDefinition, Runbook, SloDefiniti
 import type { AppLabels } from '../labels.ts';
 import type { Workload } from '../_workload-parts.ts';
 import type { DeliveryPlan } from '../delivery/delivery-plan.ts';
+import type { MeshCertificates } from './mesh-certificates.ts';
 
 /*
  * A component declared once: everything a stack needs to know of it, in one object. The stack
@@ -25,8 +26,10 @@ export interface ComponentPort {
   readonly healthPath?: string;
   /**
    * The port serves TLS with a mesh certificate, checked against the Service name, where the
-   * environment turns mTLS on (the component's build mounts the certificate): the edge reaches a
-   * gRPC port over mTLS only, so a gRPC route there needs it. @default false
+   * environment turns mTLS on (`ComponentContext.mesh`): the edge reaches a gRPC port over mTLS
+   * only, so a gRPC route there needs it. A {@link statelessComponent} mounts the certificate
+   * and tells its container where (`<PORT>_TLS_CERT_FILE`, `_KEY_FILE`, `_CLIENT_CA_FILE`); a
+   * component with its own build mounts it there. @default false
    */
   readonly meshTls?: boolean;
 }
@@ -125,6 +128,8 @@ export interface ComponentContext<S, M> {
   readonly others: ReadonlyMap<string, PlacedComponent>;
   /** Every component the stack declares, whether or not it runs in this environment. */
   readonly declared: readonly ComponentDeclaration<unknown, unknown>[];
+  /** The mesh's certificates, where the environment turns mTLS on. @default - none: ports serve plaintext */
+  readonly mesh?: MeshCertificates;
 }
 
 /** A declared component as built in one environment. */

@@ -1,4 +1,5 @@
 export * from './component.ts';
+export * from './mesh-certificates.ts';
 export * from './registry.ts';
 export * from './stateless-component.ts';
 export * from './component-network.ts';

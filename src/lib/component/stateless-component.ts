@@ -7,6 +7,7 @@ import { StatelessService } from '../stateless-service.ts';
 import { ImageReference, valueSchemas, type ImageSpec, type ResourcesSpec } from '../values/index.ts';
 import type { HealthCheck, VolumeMount } from '../_pod-template.ts';
 import type { ComponentContext, ComponentDeclaration } from './component.ts';
+import type { MountedCertificate } from './mesh-certificates.ts';
 
 /** The model's settings of a stateless component. */
 export interface StatelessSettings {
@@ -57,10 +58,20 @@ export function statelessSettingsSchema(props: Pick<StatelessComponentProps<unkn
   };
 }
 
+/** Where a port's mesh certificate is mounted: `/etc/mesh-tls/<port>`. */
+export const MESH_TLS_DIR = '/etc/mesh-tls';
+
+/** The prefix of the variables naming a port's certificate files: `GRPC_API` for `grpc-api`. */
+const envPrefix = (port: string): string => port.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
 /**
  * A stateless component: a hardened Deployment with its Service and ServiceAccount, an autoscaler
  * (when it declares what to track and the environment autoscales) and a PodDisruptionBudget. The
- * Service publishes every port but a metrics-only one.
+ * Service publishes every port but a metrics-only one. Where the environment has a mesh
+ * (`ctx.mesh`), each port declaring `meshTls` serves a server certificate of it, mounted at
+ * `/etc/mesh-tls/<port>/` and named to the container by `<PORT>_TLS_CERT_FILE`,
+ * `<PORT>_TLS_KEY_FILE` and `<PORT>_TLS_CLIENT_CA_FILE` (the CA its clients' certificates must
+ * chain to).
  */
 export function statelessComponent<M>(props: StatelessComponentProps<M>): ComponentDeclaration<StatelessSettings, M> {
   const { defaults, autoscaling, container, volumes, ...declaration } = props;
@@ -72,6 +83,25 @@ export function statelessComponent<M>(props: StatelessComponentProps<M>): Compon
     build: (ctx) => {
       const { settings } = ctx;
       const ports = Object.entries(props.ports).map(([name, p]) => ({ name, port: p.port, ...(p.protocol ? { protocol: p.protocol } : {}) }));
+      const mesh = ctx.mesh;
+      const certificates: { port: string; mounted: MountedCertificate }[] = mesh
+        ? Object.entries(props.ports)
+            .filter(([, p]) => p.meshTls)
+            .map(([port]) => ({
+              port,
+              mounted: mesh.server(ctx.scope, { name: `${props.name}-${port}-tls`, labels: ctx.labels, service: props.name, volume: `${port}-tls`, dir: `${MESH_TLS_DIR}/${port}` }),
+            }))
+        : [];
+      const env = [
+        ...(container.env ? (typeof container.env === 'function' ? container.env(ctx) : container.env) : []),
+        ...certificates.flatMap(({ port, mounted }) => [
+          { name: `${envPrefix(port)}_TLS_CERT_FILE`, value: mounted.certFile },
+          { name: `${envPrefix(port)}_TLS_KEY_FILE`, value: mounted.keyFile },
+          { name: `${envPrefix(port)}_TLS_CLIENT_CA_FILE`, value: mounted.caFile },
+        ]),
+      ];
+      const mounts = [...(container.mounts ?? []), ...certificates.map((c) => c.mounted.mount)];
+      const podVolumes = [...(volumes ?? []), ...certificates.map((c) => c.mounted.volume)];
       const workload = new StatelessService(ctx.scope, 'Workload', {
         name: props.name,
         labels: ctx.labels,
@@ -81,11 +111,11 @@ export function statelessComponent<M>(props: StatelessComponentProps<M>): Compon
           ports,
           resources: settings.resources,
           health: container.health,
-          ...(container.env ? { env: typeof container.env === 'function' ? container.env(ctx) : container.env } : {}),
-          ...(container.mounts ? { mounts: container.mounts } : {}),
+          ...(env.length > 0 ? { env } : {}),
+          ...(mounts.length > 0 ? { mounts } : {}),
           ...(container.writablePaths ? { writablePaths: container.writablePaths } : {}),
         },
-        ...(volumes ? { volumes } : {}),
+        ...(podVolumes.length > 0 ? { volumes: podVolumes } : {}),
         ...(metricsOnly ? { servicePorts: ports.filter((p) => p.name !== metricsOnly).map((p) => ({ ...p, targetPort: p.port })) } : {}),
       });
       const plan = ctx.features.delivery;

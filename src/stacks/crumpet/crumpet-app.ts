@@ -11,6 +11,7 @@ import cinNodeComponent from './components/cin-node.ts';
 import { CrumpetNetwork } from './crumpet-network.ts';
 import type { EnvoyEdge } from './envoy-edge.ts';
 import { MeshCa } from './mesh-ca.ts';
+import { meshCertificates } from './mesh-certificate.ts';
 import { CRUMPET_COMPONENTS, type PlatformConfig } from './model/index.ts';
 import { DISASTER_RECOVERY, disasterRecoveryRunbook } from './disaster-recovery.ts';
 import { CRUMPET_OPS_ROOT, CRUMPET_RULES_NAME, crumpetSlos, Monitoring } from './monitoring.ts';
@@ -62,6 +63,7 @@ export class CrumpetApp extends App {
       labels,
       features: { ...config.features, ...(delivery ? { delivery } : {}) },
       scopeFor: (name) => chart(name),
+      ...(config.features.mtls ? { mesh: meshCertificates(config.namespace) } : {}),
     });
     // The DR runbook covers one environment; its backup CronJobs link to it.
     const drRunbook = config.name === DISASTER_RECOVERY.environment ? `${CRUMPET_OPS_ROOT}/runbooks/${DISASTER_RECOVERY.runbook}.md` : undefined;

@@ -5,8 +5,7 @@ import {
   CertificateSpecPrivateKeyRotationPolicy,
   CertificateSpecUsages,
 } from '../../../imports/certificates-cert-manager.io.ts';
-import type { IVolume } from 'kubernetes-models/v1/Volume';
-import type { AppLabels, VolumeMount } from '../../lib/index.ts';
+import type { AppLabels, MeshCertificates, MountedCertificate } from '../../lib/index.ts';
 import { MESH_CA_ISSUER } from './mesh-ca.ts';
 
 /** Props of {@link MeshCertificate}. */
@@ -24,15 +23,8 @@ export interface MeshCertificateProps {
 /** The files of a mesh certificate's Secret. */
 const FILES = { cert: 'tls.crt', key: 'tls.key', ca: 'ca.crt' } as const;
 
-/** A mesh certificate mounted into a pod: the volume, its mount, and the paths of its files. */
-export interface MountedMeshCertificate {
-  readonly volume: IVolume;
-  readonly mount: VolumeMount;
-  readonly certFile: string;
-  readonly keyFile: string;
-  /** The mesh CA, to check the other end's certificate. */
-  readonly caFile: string;
-}
+/** A mesh certificate mounted into a pod: the volume, its mount, and the paths of its files (`caFile` the mesh CA's). */
+export type MountedMeshCertificate = MountedCertificate;
 
 /**
  * A leaf certificate of the mesh CA ({@link MeshCa}) for one end of an mTLS connection: 90 days,
@@ -74,4 +66,21 @@ export class MeshCertificate extends Construct {
       caFile: `${dir}/${FILES.ca}`,
     };
   }
+}
+
+/**
+ * The mesh of the environment's namespace, for the components whose ports declare `meshTls`: a
+ * server certificate of the mesh CA per such port, for the names the edge and the other pods
+ * reach its Service by.
+ */
+export function meshCertificates(namespace: string): MeshCertificates {
+  return {
+    server: (scope, props) =>
+      new MeshCertificate(scope, `MeshCertificate-${props.volume}`, {
+        name: props.name,
+        labels: props.labels,
+        role: 'server',
+        dnsNames: [`${props.service}.${namespace}.svc.cluster.local`, `${props.service}.${namespace}.svc`, props.service],
+      }).mountAt(props.volume, props.dir),
+  };
 }
