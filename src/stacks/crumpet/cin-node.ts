@@ -5,10 +5,11 @@ import {
   DisruptionBudget,
   ImageReference,
   StatefulService,
+  type MeshCertificates,
+  type MountedCertificate,
   type Workload,
 } from '../../lib/index.ts';
 import { service } from '../../lib/_workload-parts.ts';
-import { MeshCertificate, type MountedMeshCertificate } from './mesh-certificate.ts';
 import { HEALTH_PATH, METRICS_ADDRESS_ENV, PORTS } from './ports.ts';
 import { LOG_VOLUME, TelemetrySidecars } from './telemetry-sidecars.ts';
 
@@ -17,6 +18,8 @@ export interface CinNodeProps {
   readonly config: PlatformConfig;
   /** Standard labels of the installation; name and component are set here. */
   readonly labels: AppLabels;
+  /** The mesh, where the environment turns mTLS on: gRPC then answers only clients with a certificate of its CA. @default - none: gRPC serves plaintext */
+  readonly mesh?: MeshCertificates;
 }
 
 /** One language: its instances, and the Service that spreads requests over them. */
@@ -56,15 +59,8 @@ export class CinNode extends Construct {
       const langLabels = base.withSelector({ [LANGUAGE_LABEL]: lang.code });
       const scope = new Construct(this, lang.code);
       const name = `cin-node-${lang.code}`;
-      // With features.mtls, gRPC answers only clients with a certificate of the mesh CA.
-      const grpcTls = config.features.mtls
-        ? new MeshCertificate(scope, 'GrpcCertificate', {
-            name: `${name}-grpc-tls`,
-            labels: langLabels,
-            role: 'server',
-            dnsNames: [`${name}.${config.namespace}.svc.cluster.local`, `${name}.${config.namespace}.svc`, name],
-          }).mountAt('grpc-tls', '/etc/cin/grpc-tls')
-        : undefined;
+      // With a mesh, gRPC answers only clients with a certificate of its CA.
+      const grpcTls = props.mesh?.server(scope, { name: `${name}-grpc-tls`, labels: langLabels, service: name, volume: 'grpc-tls', dir: '/etc/cin/grpc-tls' });
       const instances = Array.from({ length: lang.replicas }, (_, n) => this.instance(scope, props, lang, n, langLabels, telemetry, grpcTls));
       service(scope, name, langLabels, [PORTS.cinHttp, PORTS.cinGrpc].map((p) => ({ ...p, targetPort: p.port })));
       if (config.features.podDisruptionBudget) {
@@ -81,7 +77,7 @@ export class CinNode extends Construct {
     n: number,
     langLabels: AppLabels,
     telemetry: TelemetrySidecars,
-    grpcTls: MountedMeshCertificate | undefined,
+    grpcTls: MountedCertificate | undefined,
   ): StatefulService {
     const { config } = props;
     const cin = config.components.cinNode;

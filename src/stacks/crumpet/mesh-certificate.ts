@@ -23,8 +23,6 @@ export interface MeshCertificateProps {
 /** The files of a mesh certificate's Secret. */
 const FILES = { cert: 'tls.crt', key: 'tls.key', ca: 'ca.crt' } as const;
 
-/** A mesh certificate mounted into a pod: the volume, its mount, and the paths of its files (`caFile` the mesh CA's). */
-export type MountedMeshCertificate = MountedCertificate;
 
 /**
  * A leaf certificate of the mesh CA ({@link MeshCa}) for one end of an mTLS connection: 90 days,
@@ -57,7 +55,7 @@ export class MeshCertificate extends Construct {
   }
 
   /** The Secret as the pod volume `volume`, mounted read-only at `dir`. */
-  public mountAt(volume: string, dir: string): MountedMeshCertificate {
+  public mountAt(volume: string, dir: string): MountedCertificate {
     return {
       volume: { name: volume, secret: { secretName: this.secretName, defaultMode: 0o440 } },
       mount: { volume, path: dir },

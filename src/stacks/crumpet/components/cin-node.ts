@@ -21,7 +21,7 @@ export default defineComponent<CinNodeConfig, PlatformConfig>({
     metrics: { port: PORTS.metrics.port },
   },
   build: (ctx) => {
-    const cin = new CinNode(ctx.scope, 'CinNode', { config: ctx.model, labels: ctx.labels });
+    const cin = new CinNode(ctx.scope, 'CinNode', { config: ctx.model, labels: ctx.labels, ...(ctx.mesh ? { mesh: ctx.mesh } : {}) });
     return {
       workload: cin.all,
       construct: cin,
