@@ -23,7 +23,6 @@ export interface MeshCertificateProps {
 /** The files of a mesh certificate's Secret. */
 const FILES = { cert: 'tls.crt', key: 'tls.key', ca: 'ca.crt' } as const;
 
-
 /**
  * A leaf certificate of the mesh CA ({@link MeshCa}) for one end of an mTLS connection: 90 days,
  * renewed a month before expiry with a fresh key (spec section 6 rotates TLS at least
