@@ -29,7 +29,7 @@ export interface ComponentPort {
    * environment turns mTLS on (`ComponentContext.mesh`): the edge reaches a gRPC port over mTLS
    * only, so a gRPC route there needs it. A {@link statelessComponent} mounts the certificate
    * and tells its container where (`<PORT>_TLS_CERT_FILE`, `_KEY_FILE`, `_CLIENT_CA_FILE`); a
-   * component with its own build mounts it there. @default false
+   * component with its own build asks `ctx.mesh` for it. @default false
    */
   readonly meshTls?: boolean;
 }
