@@ -28,6 +28,12 @@ export interface UmbrellaSwitch {
   readonly key: string;
   /** What it installs, as NOTES.txt says it, e.g. `Observability: rules, routes and dashboards`. */
   readonly about: string;
+  /**
+   * Kinds it also switches in every other part: a component's monitor, where the component has no
+   * chart of its own (a component chart switches its monitor by the same `global` value).
+   * @default - none
+   */
+  readonly kinds?: readonly string[];
 }
 
 /** A platform-wide part the umbrella installs itself: the objects of one cdk8s chart (one dist/ file). */
@@ -94,11 +100,16 @@ export function umbrellaChart(props: UmbrellaChartProps, components: readonly He
   const partObjects = (env: string, part: UmbrellaPart): readonly Kube[] => (props.objects(env).get(part.chart) ?? []).filter(owned);
   const byEnv = (f: (env: string) => string): ReadonlyMap<string, string> => new Map(environments.map((env) => [env, f(env)] as const));
   const gate = (key: string | undefined, text: string): string => (key ? `{{- if .Values.global.${key}.enabled }}\n${text}{{- end }}\n` : text);
+  /** The switch of another part that `o`, of `part`, is also behind, by its kind. */
+  const kindSwitch = (o: Kube, part: UmbrellaPart): string | undefined => props.switches.find((w) => w.key !== part.switch && w.kinds?.includes(o.kind))?.key;
 
   const templates = new Map<string, string>();
   for (const part of props.parts) {
     const text = perEnvironment(byEnv((env) => {
-      const objects = partObjects(env, part).map((o) => ({ object: withHelmLabels(o as unknown as Record<string, unknown>, s, name) }));
+      const objects = partObjects(env, part).map((o) => {
+        const key = kindSwitch(o, part);
+        return { object: withHelmLabels(o as unknown as Record<string, unknown>, s, name), ...(key ? { condition: `.Values.global.${key}.enabled` } : {}) };
+      });
       return objects.length > 0 ? templateObjects(objects, s) : '';
     }));
     if (text !== '') templates.set(`${part.chart}.yaml`, gate(part.switch, text));

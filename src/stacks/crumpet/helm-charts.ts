@@ -338,7 +338,12 @@ export const UMBRELLA_CHART = 'crumpet';
  * other chart no component chart holds (Kubo's, where enabled) is always installed.
  */
 export const UMBRELLA_SWITCHES: readonly (UmbrellaSwitch & { readonly charts: readonly string[] })[] = [
-  { key: OBSERVABILITY_PART, about: "Observability: the PrometheusRule, the AlertmanagerConfig, the Grafana dashboards and every component's ServiceMonitor or PodMonitor", charts: ['monitoring'] },
+  {
+    key: OBSERVABILITY_PART,
+    about: "Observability: the PrometheusRule, the AlertmanagerConfig, the Grafana dashboards and every component's ServiceMonitor or PodMonitor",
+    charts: ['monitoring'],
+    kinds: ['ServiceMonitor', 'PodMonitor'],
+  },
   { key: 'secrets', about: 'Secrets: the ExternalSecrets, the mesh CA issuers and the ACME ClusterIssuer', charts: ['secrets', 'cluster'] },
   { key: 'backups', about: 'Backups: the snapshot and backup CronJobs, their RBAC and NetworkPolicies', charts: ['backups'] },
   { key: 'network', about: "Network: the namespace's default-deny and DNS NetworkPolicies", charts: ['network-policies'] },
@@ -379,7 +384,7 @@ export function helmChartFiles(
       version: CHART_VERSION,
       appVersion: CRUMPET_RELEASE,
       environments: sorted.map((c) => c.name),
-      switches: UMBRELLA_SWITCHES.map(({ key, about }) => ({ key, about })),
+      switches: UMBRELLA_SWITCHES.map(({ key, about, kinds }) => ({ key, about, ...(kinds ? { kinds } : {}) })),
       parts: partCharts.map((chart) => {
         const behind = UMBRELLA_SWITCHES.find((w) => w.charts.includes(chart));
         return behind ? { chart, switch: behind.key } : { chart };
