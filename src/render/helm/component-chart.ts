@@ -114,6 +114,12 @@ export interface ComponentChartSpec<C> {
   readonly toggles: readonly ChartToggle[];
   /** The model's image of the component, as the `image` value and the `<chart>.image` helper. @default - none */
   readonly image?: readonly string[];
+  /**
+   * More images of the model the chart's objects run (other components of a stack's one chart),
+   * each as the value at its dotted path (`console.image`), rendered by the same helper.
+   * @default - none
+   */
+  readonly images?: readonly ChartImage[];
   /** The smoke test: a port and path of the chart's Service, or a test of its own. @default - none */
   readonly smokeTest?: { readonly port: number; readonly path: string; readonly targetPort?: number } | ChartSmokeTest;
   /** Changes the marker model further (e.g. a composite value as a helper). @default - none */
@@ -130,6 +136,14 @@ export interface ComponentChartSpec<C> {
   readonly extraSchema?: Readonly<Record<string, object>>;
   /** NOTES.txt: a line about what it serves, and commands that check it before `helm test`. @default - neither */
   readonly notes?: { readonly about?: string; readonly checks?: readonly string[] };
+}
+
+/** An image of the model a chart carries as a value. */
+export interface ChartImage {
+  /** Where the chart keeps it, dotted under `.Values`: `console.image`. */
+  readonly value: string;
+  /** Where the model keeps it. */
+  readonly path: readonly string[];
 }
 
 /** Input of {@link componentChart}. */
@@ -367,10 +381,10 @@ function markerModel<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels): { 
   for (const t of input.toggles) if (t.path && typeof at(model, t.path) === 'boolean') model = setAt(model, t.path, true);
   const fields = new ChartFieldValues(input.fields, s);
   model = fields.markers(model);
-  if (input.image) {
-    const image = { repository: s.string('$.Values.image.repository'), tag: s.string('$.Values.image.tag'), digest: s.string('$.Values.image.digest') };
-    s.literal(`${image.repository}:${image.tag}@${image.digest}`, `include "${name}.image" $.Values.image | quote`);
-    model = setAt(model, input.image, image);
+  for (const { value, path } of [...(input.image ? [{ value: 'image', path: input.image }] : []), ...(input.images ?? [])]) {
+    const image = { repository: s.string(`$.Values.${value}.repository`), tag: s.string(`$.Values.${value}.tag`), digest: s.string(`$.Values.${value}.digest`) };
+    s.literal(`${image.repository}:${image.tag}@${image.digest}`, `include "${name}.image" $.Values.${value} | quote`);
+    model = setAt(model, path, image);
   }
   if (input.prepare) model = input.prepare(model, s);
   return { model, fields };
@@ -403,13 +417,21 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
     const switches = Object.fromEntries(toggles.map((t) => [t.key, { enabled: modelSwitch(t, e.config)! }]));
     const files = configFilesOf(e.objects, name);
     const image = input.image ? { image: { ...(at(e.config, input.image) as object) } } : {};
-    const own = mergeTrees(mergeTrees(mergeTrees({ ...globalSwitches(toggles), ...image, ...fields.values(e.config) }, input.extraValues ?? {}), input.envValues?.(e.config) ?? {}), switches);
+    const images = (input.images ?? []).reduce<Record<string, unknown>>(
+      (tree, i) => mergeTrees(tree, i.value.split('.').reduceRight<Record<string, unknown>>((inner, k) => ({ [k]: inner }), { ...(at(e.config, i.path) as object) })),
+      {},
+    );
+    const own = mergeTrees(mergeTrees(mergeTrees(mergeTrees({ ...globalSwitches(toggles), ...image, ...fields.values(e.config) }, images), input.extraValues ?? {}), input.envValues?.(e.config) ?? {}), switches);
     return mergeTrees(own, Object.keys(files).length > 0 ? { configFiles: files } : {});
   };
   const { values, overlays } = valuesAndOverlays(
     input.environments.map((e) => [e.env, envValues(e), { fullnameOverride: name, ...input.pinned?.(e.objects) }] as const),
   );
-  const schema = fields.schema(toggles.map((t) => t.key), { ...(input.image ? { image: valueSchemas.image } : {}), ...input.extraSchema });
+  const schema = fields.schema(toggles.map((t) => t.key), {
+    ...(input.image ? { image: valueSchemas.image } : {}),
+    ...Object.fromEntries((input.images ?? []).map((i) => [i.value, valueSchemas.image])),
+    ...input.extraSchema,
+  });
   const smoke = input.smokeTest && 'url' in input.smokeTest ? input.smokeTest : input.smokeTest ? serviceSmokeTest(name, input.smokeTest) : undefined;
   return {
     name,

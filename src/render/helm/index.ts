@@ -5,3 +5,4 @@ export * from './chart-fields.ts';
 export * from './component-chart.ts';
 export * from './config-files-values.ts';
 export * from './umbrella-chart.ts';
+export * from './settings-values.ts';

@@ -4,6 +4,7 @@ import {
   componentChart,
   monitoringToggle,
   releasePods,
+  settingsValues,
   standardToggles,
   setAt,
   type ChartField,
@@ -100,6 +101,8 @@ export function mirrorChart(configs: readonly MirrorConfig[], rendered: Readonly
   const environments = sorted.map((config) => ({ env: config.name, config, objects: MIRROR_CHARTED.flatMap((c) => rendered.get(config.name)?.get(c) ?? []) }));
   const hostOf = new Map<readonly Kube[], string>(environments.map((e) => [e.objects, e.config.domains[0]!.host] as const));
   const declaration = MIRROR_COMPONENTS.get('mirror-gateway');
+  // Components declared beside the gateway and the sync job land in the chart, their settings as values.
+  const others = settingsValues(MIRROR_COMPONENTS.components.filter((c) => c.name !== 'mirror-gateway' && c.name !== 'mirror-sync'));
   const spec = componentChart<MirrorConfig>({
     name: MIRROR_CHART,
     description: declaration.chart!.description,
@@ -107,9 +110,10 @@ export function mirrorChart(configs: readonly MirrorConfig[], rendered: Readonly
     appVersion: sorted[0]!.components.mirrorGateway.image.tag,
     environments,
     render: chartObjects,
-    fields: FIELDS,
+    fields: [...FIELDS, ...others.fields],
     toggles: [monitoringToggle(MIRROR_MONITORING_COMPONENT), ...standardToggles(['features']).filter((t) => t.key !== 'autoscaling')],
     image: [...gateway, 'image'],
+    images: others.images,
     prepare: releaseModel,
     pinned: (objects) => ({ smokeTest: { host: hostOf.get(objects) } }),
     extraValues: { smokeTest: { host: sorted[sorted.length - 1]!.domains[0]!.host } },

@@ -1,7 +1,7 @@
 import { valueSchemas } from '../../lib/index.ts';
 import type { RenderedObjects } from '../../render/index.ts';
 import { chartsObjects } from '../../render/validate-app.ts';
-import { chartFiles, componentChart, monitoringToggle, standardToggles, type ChartField, type ChartMetadata, type Kube, type Sentinels } from '../../render/helm/index.ts';
+import { chartFiles, componentChart, monitoringToggle, settingsValues, standardToggles, type ChartField, type ChartMetadata, type Kube, type Sentinels } from '../../render/helm/index.ts';
 import { modelSchemas, STEMEDB_COMPONENTS, type StemedbConfig } from './model/index.ts';
 import { STEMEDB_MONITORING_COMPONENT } from './monitoring.ts';
 import { STEMEDB } from './names.ts';
@@ -54,6 +54,8 @@ export function stemedbCharts(configs: readonly StemedbConfig[], rendered: Rende
   const sorted = [...configs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const declaration = STEMEDB_COMPONENTS.get(STEMEDB);
   const port = declaration.ports[declaration.chart!.smokeTest.port]!.port;
+  // Components declared beside the database land in its chart, their settings as values.
+  const others = settingsValues(STEMEDB_COMPONENTS.components.filter((c) => c.name !== STEMEDB));
   const spec = componentChart<StemedbConfig>({
     name: STEMEDB,
     description: declaration.chart!.description,
@@ -65,9 +67,10 @@ export function stemedbCharts(configs: readonly StemedbConfig[], rendered: Rende
       objects: CHARTED.flatMap((c) => rendered.get(config.name)?.get(c) ?? []) as Kube[],
     })),
     render: chartedObjects,
-    fields: FIELDS,
+    fields: [...FIELDS, ...others.fields],
     toggles: [monitoringToggle(STEMEDB_MONITORING_COMPONENT), ...standardToggles(['features'])],
     image: ['components', 'stemedb', 'image'],
+    images: others.images,
     prepare: releaseModel,
     smokeTest: { port, path: declaration.chart!.smokeTest.path },
     notes: {

@@ -26,6 +26,12 @@ describe.each(ENVIRONMENTS)('Mirror network, %s |', async (env) => {
       ...(c.metrics ? [`${config.network.monitoringNamespace}/prometheus -> ${id(c.name)} ${c.ports[c.metrics.port]!.port}/TCP`] : []),
       `${id(c.name)} -> ${dns} 53/TCP`,
       `${id(c.name)} -> ${dns} 53/UDP`,
+      // The components it calls, on the port it names.
+      ...(c.calls ?? []).flatMap((call) => {
+        if (!('component' in call)) return [];
+        const port = MIRROR_COMPONENTS.get(call.component).ports[call.port]!;
+        return [`${id(c.name)} -> ${id(call.component)} ${port.port}/${port.protocol ?? 'TCP'}`];
+      }),
     ]);
     expect(formatFlows(model.matrix()).sort()).toEqual(expected.sort());
   });

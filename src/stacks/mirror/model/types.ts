@@ -26,6 +26,17 @@ export interface ExportTree {
   readonly size: string;
 }
 
+/**
+ * The components' settings, by the camelCase of each component's name. The gateway's and the sync
+ * job's are typed here, as the stack's own code reads them; any other declared component's
+ * settings (`src/stacks/mirror/components/<name>.ts`) are checked by its declaration's schema.
+ */
+export interface MirrorComponents {
+  readonly [component: string]: object;
+  readonly mirrorGateway: GatewaySettings;
+  readonly mirrorSync: SyncSettings;
+}
+
 /** Settings of the gateway component (components.mirrorGateway). */
 export interface GatewaySettings {
   readonly image: ImageSpec;
@@ -83,10 +94,7 @@ export interface MirrorConfig {
     /** Path of the mirror's secrets in the store: `<prefix>/<secret>`. */
     readonly remoteKeyPrefix: string;
   };
-  readonly components: {
-    readonly mirrorGateway: GatewaySettings;
-    readonly mirrorSync: SyncSettings;
-  };
+  readonly components: MirrorComponents;
   /** How GitOps deploys the environment (Argo CD): repository, revision, sync switches. */
   readonly gitops: GitOpsSettings;
 }

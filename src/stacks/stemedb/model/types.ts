@@ -86,6 +86,16 @@ export interface MonitoringConfig {
   readonly selectorLabels: Readonly<Record<string, string>>;
 }
 
+/**
+ * The components' settings, by the camelCase of each component's name. The database's is typed
+ * here, as the stack's own code reads it; any other declared component's settings
+ * (`src/stacks/stemedb/components/<name>.ts`) are checked by its declaration's schema.
+ */
+export interface StemedbComponents {
+  readonly [component: string]: object;
+  readonly stemedb: StemedbSettings;
+}
+
 /** One environment of StemeDB. */
 export interface StemedbConfig {
   /** Environment name, the name of its file. */
@@ -95,7 +105,7 @@ export interface StemedbConfig {
   readonly instance: string;
   readonly storage: { readonly storageClassName: string };
   readonly features: StemedbFeatures;
-  readonly components: { readonly stemedb: StemedbSettings };
+  readonly components: StemedbComponents;
   readonly ingress: IngressConfig;
   readonly secrets: SecretsConfig;
   readonly backup: BackupConfig;
