@@ -203,10 +203,12 @@ export class RuleSet {
   /**
    * The rule groups evaluated for one namespace (a PrometheusRule in it): alerts whose expression
    * carries no data (the Watchdog) get it as a static `namespace` label; every other alert
-   * keeps the namespace of its series.
+   * keeps the namespace of its series. The alerts and SLOs of the services in `absent` (optional
+   * components that do not run there) are left out: their missing-data alert would fire for
+   * good where nothing is meant to serve the series.
    */
-  public groupsIn(namespace?: string): readonly RuleGroup[] {
-    const alerts = this.alerts;
+  public groupsIn(namespace?: string, absent: ReadonlySet<string> = new Set()): readonly RuleGroup[] {
+    const alerts = this.alerts.filter((a) => !absent.has(a.rule.labels['service'] ?? '') && !(a.burn && absent.has(a.burn.slo.service)));
     const rule = (a: ModelAlert): AlertingRule => {
       if (namespace && a.constant) return { ...a.rule, labels: { ...a.rule.labels, namespace } };
       if (namespace && a.namespaced) return { ...a.rule, expr: a.namespaced(namespace) };
@@ -214,7 +216,7 @@ export class RuleSet {
     };
     return [
       { name: `${this.name}.alerts`, rules: alerts.filter((a) => !a.burn).map(rule) },
-      ...this.slos.map((s) => ({
+      ...this.slos.filter((s) => !absent.has(s.service)).map((s) => ({
         name: `${this.name}.slo.${s.name}`,
         rules: [...this.recordingRules(s), ...alerts.filter((a) => a.burn?.slo.name === s.name).map(rule)],
       })),

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { generatedYaml, unitTestFile, type ModelAlert, type ObservabilityModel, type RuleGroup } from '../../src/observability/index.ts';
+import { generatedYaml, recordingTestFile, unitTestFile, type ModelAlert, type ObservabilityModel, type RuleGroup } from '../../src/observability/index.ts';
 import { tempDir } from '../_helpers.ts';
 import { promtoolTests } from './promtool.ts';
 import { groupCoupling } from './rule-slices.ts';
@@ -28,7 +28,15 @@ export interface FiredAlert {
 export async function firedAlerts(model: ObservabilityModel, groups: readonly RuleGroup[], namespace: string): Promise<FiredAlert[]> {
   const coupling = groupCoupling(groups);
   if (coupling.length > 0) throw new Error(`the rules deployed in ${namespace} do not evaluate group by group: ${coupling.join('; ')}`);
-  const tests = model.rules.unitTests('../alerts.yaml', namespace);
+  // The alerts deployed there: an optional component's are left out where it does not run.
+  const deployed = new Set(groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : []))));
+  const alerts = model.rules.alerts.filter((a) => deployed.has(a.rule.alert));
+  const groupNames = new Set(groups.map((g) => g.name));
+  const skipped = new Set([
+    ...model.rules.alerts.filter((a) => !deployed.has(a.rule.alert)).map((a) => unitTestFile(a.rule.alert)),
+    ...model.rules.slos.filter((slo) => ![...groupNames].some((g) => g.endsWith(`.slo.${slo.name}`))).map((slo) => recordingTestFile(slo.name)),
+  ]);
+  const tests = new Map([...model.rules.unitTests('../alerts.yaml', namespace)].filter(([name]) => !skipped.has(name)));
   const dir = tempDir('fired-alerts');
   mkdirSync(join(dir, 'tests'));
   writeFileSync(join(dir, 'alerts.yaml'), generatedYaml({ groups }));
@@ -37,7 +45,7 @@ export async function firedAlerts(model: ObservabilityModel, groups: readonly Ru
   const said = await promtoolTests(names, join(dir, 'tests'));
   const failed = names.flatMap((name, i) => (said[i] === undefined ? [] : [`${name}: ${said[i]}`]));
   if (failed.length > 0) throw new Error(`promtool fails on the rules deployed in ${namespace}: ${failed.join('\n')}`);
-  return model.rules.alerts.map((alert) => {
+  return alerts.map((alert) => {
     const file = yaml.load(tests.get(unitTestFile(alert.rule.alert))!) as any;
     const firing = file.tests.flatMap((t: any) => t.alert_rule_test ?? []).flatMap((c: any) => c.exp_alerts)[0];
     return { alert, labels: { alertname: alert.rule.alert, ...firing.exp_labels }, annotations: firing.exp_annotations };

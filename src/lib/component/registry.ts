@@ -62,6 +62,11 @@ export class ComponentRegistry<M> {
     return found;
   }
 
+  /** The components that do not run in `model` (an optional one whose `enabled` says so), by name. */
+  public notRunningIn(model: M): ReadonlySet<string> {
+    return new Set(this.components.filter((c) => c.enabled && !c.enabled(model)).map((c) => c.name));
+  }
+
   /** The JSON Schema of the model's `components` map: one entry per component, each its declaration's settings. */
   public settingsSchema(): object {
     const properties = Object.fromEntries(this.components.map((c) => [settingsKey(c.name), c.settings]));

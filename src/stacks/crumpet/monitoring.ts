@@ -124,7 +124,7 @@ export class Monitoring extends Construct {
     new PrometheusRule(this, 'Rules', {
       metadata: metadata('crumpet-rules'),
       spec: {
-        groups: this.model.rules.groupsIn(app.config.namespace).map((g) => ({
+        groups: this.model.rules.groupsIn(app.config.namespace, CRUMPET_COMPONENTS.notRunningIn(app.config)).map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),

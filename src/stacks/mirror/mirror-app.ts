@@ -48,6 +48,11 @@ export class MirrorApp extends App {
       scopeFor: (name) => new Construct(mirror, name),
     });
     if (config.features.networkPolicy) new MirrorNetwork(mirror, 'Network', { config, labels, components: this.placed });
-    new MirrorMonitoring(chart(MIRROR_MONITORING_CHART), 'Monitoring', { labels, model: mirrorObservability(config), namespace: config.namespace });
+    new MirrorMonitoring(chart(MIRROR_MONITORING_CHART), 'Monitoring', {
+      labels,
+      model: mirrorObservability(config),
+      namespace: config.namespace,
+      absent: MIRROR_COMPONENTS.notRunningIn(config),
+    });
   }
 }

@@ -16,6 +16,8 @@ export interface MirrorMonitoringProps {
   readonly model: ObservabilityModel;
   /** The environment's namespace, which its missing-data alerts look for series in. */
   readonly namespace: string;
+  /** Components that do not run in the environment: their alerts are left out of its rules. @default - every component runs */
+  readonly absent?: ReadonlySet<string>;
 }
 
 /**
@@ -33,7 +35,7 @@ export class MirrorMonitoring extends Construct {
     new PrometheusRule(this, 'Rules', {
       metadata: { name: 'mirror-rules', labels: { ...labels.all } },
       spec: {
-        groups: model.rules.groupsIn(props.namespace).map((g) => ({
+        groups: model.rules.groupsIn(props.namespace, props.absent).map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),

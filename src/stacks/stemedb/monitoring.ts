@@ -53,6 +53,8 @@ export interface MonitoringProps {
   readonly monitoring: MonitoringConfig;
   /** The environment's namespace, which its missing-data alerts look for series in. */
   readonly namespace: string;
+  /** Components that do not run in the environment: their alerts are left out of its rules. @default - every component runs */
+  readonly absent?: ReadonlySet<string>;
 }
 
 /** The `app.kubernetes.io/component` of the monitoring objects, which the Helm chart switches by. */
@@ -77,7 +79,7 @@ export class Monitoring extends Construct {
     new PrometheusRule(this, 'Rules', {
       metadata: { name: 'stemedb-alerts', labels: { ...labels.all, ...props.monitoring.selectorLabels } },
       spec: {
-        groups: this.model.rules.groupsIn(props.namespace).map((g) => ({
+        groups: this.model.rules.groupsIn(props.namespace, props.absent).map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),

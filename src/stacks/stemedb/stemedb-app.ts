@@ -61,7 +61,12 @@ export class StemedbApp extends App {
         backupJob: this.backups.job,
       });
     }
-    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', { labels, monitoring: config.monitoring, namespace: config.namespace });
+    this.monitoring = new Monitoring(chart('monitoring'), 'Monitoring', {
+      labels,
+      monitoring: config.monitoring,
+      namespace: config.namespace,
+      absent: STEMEDB_COMPONENTS.notRunningIn(config),
+    });
   }
 
   /** The members' StatefulService. */
