@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chart, Testing } from 'cdk8s';
 import { RUN_CACHE_ENV, shared } from './_run-cache.ts';
@@ -89,6 +89,16 @@ export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = {}, op
 /** A new folder for a test, inside the run's cache folder when vitest runs (removed with it after the last file), else in the OS's. */
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(process.env[RUN_CACHE_ENV] ?? tmpdir(), `crumpet-test-${prefix}-`));
+}
+
+/** `files` (each content by its path below the folder) written into a new test folder (tempDir); returns the folder. */
+export function writtenTree(prefix: string, files: Iterable<readonly [string, string]>): string {
+  const root = tempDir(prefix);
+  for (const [path, content] of files) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
 }
 
 let chartsOutdir: string | undefined;

@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { statelessComponent, type ImageSpec, type ResourcesSpec } from '../../src/lib/index.ts';
 import { chartFiles, componentChart, settingsValues, type Kube } from '../../src/render/helm/index.ts';
-import { tempDir } from '../_helpers.ts';
+import { writtenTree } from '../_helpers.ts';
 import { HELMS } from './_helm.ts';
 
 /*
@@ -65,12 +64,7 @@ function writeChart(): string {
     image: ['components', 'db', 'image'],
     images: others.images,
   });
-  const dir = join(tempDir('chart-settings'), 'db');
-  for (const [path, content] of chartFiles(chart, { partOf: 'db', home: 'https://example.org', maintainers: [{ name: 'db' }] })) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
+  return writtenTree('chart-settings', chartFiles(chart, { partOf: 'db', home: 'https://example.org', maintainers: [{ name: 'db' }] }));
 }
 
 describe('settingsValues | a component beside the chart\'s own', () => {

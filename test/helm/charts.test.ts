@@ -75,14 +75,16 @@ function refusedValues(h: Helm, chart: string): RefusedValue[] {
   return refused;
 }
 
+/** Every chart's refused values, as one batch of refusals. */
+const everyRefusal = (h: Helm): Refusal[] => charts.flatMap((c) => refusedValues(h, c).map((r) => ({ chartDir: join(CHARTS, c), set: r.set })));
+
 /**
  * What `h` says of `set` given to `chart`: read from one Helm process refusing every chart's
  * refused values at once (test/helm/_batch.ts `batchedRefusals`), the chart's own errors, else
  * from Helm run on the chart alone.
  */
 async function refusal(h: Helm, chart: string, set: string): Promise<HelmResult> {
-  const all: Refusal[] = charts.flatMap((c) => refusedValues(h, c).map((r) => ({ chartDir: join(CHARTS, c), set: r.set })));
-  const errors = (await batchedRefusals(h, all))?.get(join(CHARTS, chart));
+  const errors = (await batchedRefusals(h, everyRefusal(h)))?.get(join(CHARTS, chart));
   if (errors !== undefined) return { stdout: '', stderr: errors.join('\n'), code: 1 };
   return h.run('template', 'crumpet', join(CHARTS, chart), '--set', set);
 }
@@ -225,8 +227,7 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       expect(own, alone.stderr).toBeDefined();
       // Each value's error, by its key.
       for (const r of refused) expect(own!.join('\n'), r.set).toMatch(r.message);
-      const all: Refusal[] = charts.flatMap((c) => refusedValues(h, c).map((v) => ({ chartDir: join(CHARTS, c), set: v.set })));
-      const batched = (await batchedRefusals(h, all))?.get(join(CHARTS, chart));
+      const batched = (await batchedRefusals(h, everyRefusal(h)))?.get(join(CHARTS, chart));
       // Helm 4 lists a chart's errors, and the keys of one error ('a', 'b'), in no fixed order.
       const normalized = (lines: readonly string[]) => lines.map((l) => l.replace(/'[^']*'(, '[^']*')+/g, (list) => list.split(', ').sort().join(', '))).sort();
       expect(normalized(batched ?? [])).toEqual(normalized(own!));

@@ -1,9 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { chartFiles, Sentinels, umbrellaChart, type Kube } from '../../src/render/helm/index.ts';
-import { tempDir } from '../_helpers.ts';
+import { writtenTree } from '../_helpers.ts';
 import { HELMS } from './_helm.ts';
 
 /*
@@ -45,12 +43,7 @@ function writeUmbrella(kinds: readonly string[] | undefined): string {
     },
     [],
   );
-  const dir = join(tempDir('umbrella-switch'), 'shop');
-  for (const [path, content] of chartFiles(chart, { partOf: 'shop', home: 'https://example.org', maintainers: [{ name: 'shop' }] })) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
+  return writtenTree('umbrella-switch', chartFiles(chart, { partOf: 'shop', home: 'https://example.org', maintainers: [{ name: 'shop' }] }));
 }
 
 describe.each(HELMS)('Umbrella switches with $name |', (h) => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, loadEnvironment, SPEC_ALERTS } from '../../src/stacks/crumpet/index.ts';
@@ -8,7 +8,7 @@ import { bucketMatcher, checkPromql } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
 import { PLATFORM_FILES_URL } from '../../src/stacks/repository.ts';
 import { promtoolFailures, requireTool } from '../_analysis/promtool.ts';
-import { tempDir } from '../_helpers.ts';
+import { writtenTree } from '../_helpers.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = KubeObject & Record<string, any>;
@@ -16,12 +16,7 @@ type Obj = KubeObject & Record<string, any>;
 
 /** The model's ops/ files written to a fresh folder. */
 function writeOps(): string {
-  const root = tempDir('crumpet-ops');
-  for (const [path, content] of crumpetObservability().files()) {
-    mkdirSync(join(root, dirname(path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
+  return writtenTree('crumpet-ops', crumpetObservability().files());
 }
 
 async function objects(env: string, sets: string[] = []): Promise<Obj[]> {

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { constant, ObservabilityModel, type AlertDefinition } from '../../src/observability/index.ts';
 import { promtoolFailures } from '../_analysis/promtool.ts';
-import { tempDir } from '../_helpers.ts';
+import { writtenTree } from '../_helpers.ts';
 
 /*
  * An alert's test input is part of its declaration: input that does not make promtool fire past
@@ -36,11 +36,7 @@ function failures(a: AlertDefinition, edit?: (rules: string) => string): Promise
     runbooks: [RUNBOOK],
   });
   expect(model.check()).toEqual([]);
-  const root = tempDir('promtool-failures');
-  for (const [path, content] of model.files()) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
+  const root = writtenTree('promtool-failures', model.files());
   const rules = join(root, model.paths.rules);
   if (edit) writeFileSync(rules, edit(readFileSync(rules, 'utf8')));
   return promtoolFailures(model, join(root, model.paths.tests));

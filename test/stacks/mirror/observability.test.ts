@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { freshnessAlert, mirrorObservability, SYNC_LAG_QUERY } from '../../../src/stacks/mirror/index.ts';
 import { promtoolFailures, requireTool } from '../../_analysis/promtool.ts';
 import { ENVIRONMENTS, loadEnvironment } from './_mirror.ts';
-import { tempDir } from '../../_helpers.ts';
+import { writtenTree } from '../../_helpers.ts';
 
 /*
  * The mirror's observability (ops/mirror/): the model checks clean, the freshness alert's bound is
@@ -14,20 +14,10 @@ import { tempDir } from '../../_helpers.ts';
  * before it) and a test written here at one minute either side of it.
  */
 
-/** The model's files written to a fresh folder. */
-function writeOps(files: ReadonlyMap<string, string>): string {
-  const root = tempDir('mirror-ops');
-  for (const [path, content] of files) {
-    mkdirSync(join(root, dirname(path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
-
 describe('Mirror observability |', async () => {
   const config = await loadEnvironment('prod');
   const model = mirrorObservability(config);
-  const root = writeOps(model.files());
+  const root = writtenTree('mirror-ops', model.files());
 
   it('GIVEN the model THEN it checks clean: every expression parses and reads catalogued metrics, every alert has its runbook', () => {
     expect(model.check()).toEqual([]);

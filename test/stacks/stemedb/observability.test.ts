@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pascal } from '../../../src/observability/index.ts';
 import { stemedbObservability } from '../../../src/stacks/stemedb/monitoring.ts';
 import { promtoolFailures } from '../../_analysis/promtool.ts';
 import { parseSeed, type Obj } from './_seed-compare.ts';
-import { tempDir } from '../../_helpers.ts';
+import { writtenTree } from '../../_helpers.ts';
 
 /* The six alerts of seed 003 as the ObservabilityModel renders them, run by the real promtool. */
 
@@ -28,11 +28,7 @@ describe('StemeDB | observability', () => {
   });
 
   it('GIVEN the generated promtool tests WHEN promtool runs them THEN every alert fires just past its threshold and stays silent just before it', async () => {
-    const root = tempDir('stemedb-ops');
-    for (const [path, content] of model.files()) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), content);
-    }
+    const root = writtenTree('stemedb-ops', model.files());
     expect(await promtoolFailures(model, join(root, model.paths.tests))).toEqual([]);
   });
 });
