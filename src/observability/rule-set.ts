@@ -208,7 +208,8 @@ export class RuleSet {
    * good where nothing is meant to serve the series.
    */
   public groupsIn(namespace?: string, absent: ReadonlySet<string> = new Set()): readonly RuleGroup[] {
-    const alerts = this.alerts.filter((a) => !absent.has(a.rule.labels['service'] ?? '') && !(a.burn && absent.has(a.burn.slo.service)));
+    // A burn-rate alert's service is its SLO's.
+    const alerts = this.alerts.filter((a) => !absent.has(a.rule.labels['service'] ?? ''));
     const rule = (a: ModelAlert): AlertingRule => {
       if (namespace && a.constant) return { ...a.rule, labels: { ...a.rule.labels, namespace } };
       if (namespace && a.namespaced) return { ...a.rule, expr: a.namespaced(namespace) };

@@ -28,7 +28,7 @@ export function setAt<C>(model: C, path: readonly string[], value: unknown): C {
 }
 
 /** Sets `value` at a dotted path of a plain object. */
-function put(target: Record<string, unknown>, dotted: string, value: unknown): void {
+export function put(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
   let node = target;
   for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;

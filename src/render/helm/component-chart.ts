@@ -1,5 +1,5 @@
 import { valueSchemas } from '../../lib/values/index.ts';
-import { at, ChartFieldValues, setAt, type ChartField } from './chart-fields.ts';
+import { at, ChartFieldValues, put, setAt, type ChartField } from './chart-fields.ts';
 import type { ChartSmokeTest, HelmChartSpec } from './chart-files.ts';
 import { templateObjects, type TemplateObject } from './chart-templater.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './config-files-values.ts';
@@ -144,6 +144,11 @@ export interface ChartImage {
   readonly value: string;
   /** Where the model keeps it. */
   readonly path: readonly string[];
+}
+
+/** Every image the chart carries: the component's own as `image`, then the others. */
+function imagesOf<C>(input: ComponentChartSpec<C>): ChartImage[] {
+  return [...(input.image ? [{ value: 'image', path: input.image }] : []), ...(input.images ?? [])];
 }
 
 /** Input of {@link componentChart}. */
@@ -381,7 +386,7 @@ function markerModel<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels): { 
   for (const t of input.toggles) if (t.path && typeof at(model, t.path) === 'boolean') model = setAt(model, t.path, true);
   const fields = new ChartFieldValues(input.fields, s);
   model = fields.markers(model);
-  for (const { value, path } of [...(input.image ? [{ value: 'image', path: input.image }] : []), ...(input.images ?? [])]) {
+  for (const { value, path } of imagesOf(input)) {
     const image = { repository: s.string(`$.Values.${value}.repository`), tag: s.string(`$.Values.${value}.tag`), digest: s.string(`$.Values.${value}.digest`) };
     s.literal(`${image.repository}:${image.tag}@${image.digest}`, `include "${name}.image" $.Values.${value} | quote`);
     model = setAt(model, path, image);
@@ -416,22 +421,15 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
   const envValues = (e: ChartEnvironment<C>): Record<string, unknown> => {
     const switches = Object.fromEntries(toggles.map((t) => [t.key, { enabled: modelSwitch(t, e.config)! }]));
     const files = configFilesOf(e.objects, name);
-    const image = input.image ? { image: { ...(at(e.config, input.image) as object) } } : {};
-    const images = (input.images ?? []).reduce<Record<string, unknown>>(
-      (tree, i) => mergeTrees(tree, i.value.split('.').reduceRight<Record<string, unknown>>((inner, k) => ({ [k]: inner }), { ...(at(e.config, i.path) as object) })),
-      {},
-    );
-    const own = mergeTrees(mergeTrees(mergeTrees(mergeTrees({ ...globalSwitches(toggles), ...image, ...fields.values(e.config) }, images), input.extraValues ?? {}), input.envValues?.(e.config) ?? {}), switches);
+    const images: Record<string, unknown> = {};
+    for (const i of imagesOf(input)) put(images, i.value, { ...(at(e.config, i.path) as object) });
+    const own = mergeTrees(mergeTrees(mergeTrees(mergeTrees({ ...globalSwitches(toggles), ...fields.values(e.config) }, images), input.extraValues ?? {}), input.envValues?.(e.config) ?? {}), switches);
     return mergeTrees(own, Object.keys(files).length > 0 ? { configFiles: files } : {});
   };
   const { values, overlays } = valuesAndOverlays(
     input.environments.map((e) => [e.env, envValues(e), { fullnameOverride: name, ...input.pinned?.(e.objects) }] as const),
   );
-  const schema = fields.schema(toggles.map((t) => t.key), {
-    ...(input.image ? { image: valueSchemas.image } : {}),
-    ...Object.fromEntries((input.images ?? []).map((i) => [i.value, valueSchemas.image])),
-    ...input.extraSchema,
-  });
+  const schema = fields.schema(toggles.map((t) => t.key), { ...Object.fromEntries(imagesOf(input).map((i) => [i.value, valueSchemas.image])), ...input.extraSchema });
   const smoke = input.smokeTest && 'url' in input.smokeTest ? input.smokeTest : input.smokeTest ? serviceSmokeTest(name, input.smokeTest) : undefined;
   return {
     name,
