@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RACY_MS } from './_code-cache.mjs';
 
 /*
  * The bundled CLI: src/cli/index.ts and everything it loads, built by esbuild, so that a run
@@ -32,8 +33,6 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = join(ROOT, 'src/cli/index.ts');
 /** Folders whose modules the stacks import by listing the folder at run time. */
 const STACK_FOLDERS = ['components', 'environments'];
-/** An mtime this close to the moment it was read is not trusted to change on the next write. */
-const RACY_MS = 2000;
 const FORMAT = 3;
 /** The pack's file name, and that of the record of its inputs beside it. */
 const PACK = 'cjs-pack.cjs';
@@ -160,6 +159,17 @@ function packagesPlugin(packages) {
   };
 }
 
+/**
+ * Reads `path` into `inputs` as a build records it: its size, its mtime (stat before the read;
+ * null when too recent to trust) and the sha256 of the bytes read. Returns the bytes.
+ */
+function recordInput(inputs, path) {
+  const before = statSync(path);
+  const bytes = readFileSync(path);
+  inputs.set(path, [bytes.length, before.mtimeMs < Date.now() - RACY_MS ? before.mtimeMs : null, sha256(bytes)]);
+  return bytes;
+}
+
 /** Records every file esbuild reads, as it reads it. */
 function recordingPlugin(inputs, listings) {
   return {
@@ -168,10 +178,7 @@ function recordingPlugin(inputs, listings) {
       build.onResolve({ filter: /^crumpet:module-loader$/ }, () => ({ path: 'module-loader', namespace: 'crumpet' }));
       build.onLoad({ filter: /.*/, namespace: 'crumpet' }, () => ({ contents: loaderModule(listings), resolveDir: ROOT, loader: 'js' }));
       build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
-        const before = statSync(args.path);
-        const bytes = readFileSync(args.path);
-        const trusted = before.mtimeMs < Date.now() - RACY_MS;
-        inputs.set(args.path, [bytes.length, trusted ? before.mtimeMs : null, sha256(bytes)]);
+        const bytes = recordInput(inputs, args.path);
         return { contents: sourceOf(args.path, bytes), loader: LOADERS[extname(args.path)] ?? 'js' };
       });
     },
@@ -223,11 +230,7 @@ export async function buildBundle() {
   } finally {
     unregister();
   }
-  for (const self of [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')]) {
-    const bytes = readFileSync(self);
-    const trusted = statSync(self).mtimeMs < Date.now() - RACY_MS;
-    inputs.set(self, [bytes.length, trusted ? statSync(self).mtimeMs : null, sha256(bytes)]);
-  }
+  for (const self of [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')]) recordInput(inputs, self);
   const records = [...inputs].map(([path, record]) => [path, ...record]);
   const manifest = {
     format: FORMAT,

@@ -25,8 +25,8 @@ import vm from 'node:vm';
  * (another Node) is rewritten.
  */
 
-/** An mtime this close to now is not trusted to change on the next write. */
-const RACY_MS = 2000;
+/** An mtime this close to now is not trusted to change on the next write (the bundle's inputs are trusted so too). */
+export const RACY_MS = 2000;
 const OPTIONS = process.execArgv.join(' ');
 const sha256 = (...parts) => parts.reduce((h, p) => h.update(p).update('\0'), createHash('sha256')).digest('hex');
 const key = (filename, content) => sha256(OPTIONS, filename, content);
