@@ -68,8 +68,11 @@ function members(call: TemplateCall, chartDirs: readonly string[]): string[] {
 
 const nameOf = (chartDir: string): string => (yaml.load(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { name: string }).name;
 
-/** The wrapper chart of `dirs` for `call`: its folder, and the values file holding each member's values under its name. */
-function wrapper(call: TemplateCall, dirs: readonly string[]): { chart: string; values: string } {
+/**
+ * The wrapper chart of `dirs`: its folder, and the values file holding each member's values under
+ * its name (those of its `valuesFile`, when given).
+ */
+function wrapper(dirs: readonly string[], valuesFile?: string): { chart: string; values: string } {
   const root = tempDir('helm-batch');
   const chart = join(root, 'batch');
   mkdirSync(join(chart, 'charts'), { recursive: true });
@@ -78,7 +81,7 @@ function wrapper(call: TemplateCall, dirs: readonly string[]): { chart: string; 
   for (const dir of dirs) {
     const name = nameOf(dir);
     symlinkSync(dir, join(chart, 'charts', name));
-    values[name] = call.valuesFile === undefined ? {} : (yaml.load(readFileSync(join(dir, call.valuesFile), 'utf8')) ?? {});
+    values[name] = valuesFile === undefined ? {} : (yaml.load(readFileSync(join(dir, valuesFile), 'utf8')) ?? {});
   }
   const file = join(root, 'values.yaml');
   writeFileSync(file, yaml.dump(values));
@@ -106,7 +109,7 @@ export async function batchedTemplate(h: Helm, call: TemplateCall, chartDirs: re
   if (dirs.length < 2 || !dirs.includes(call.chartDir)) return undefined;
   const key = JSON.stringify({ batch: h.path, call: { ...call, chartDir: undefined }, charts: dirs.map((d) => [d, treeDigest(d)]) });
   const dir = await shared(key, async (d) => {
-    const { chart, values } = wrapper(call, dirs);
+    const { chart, values } = wrapper(dirs, call.valuesFile);
     const namespace = call.namespace === undefined ? [] : ['-n', call.namespace];
     const sets = dirs.flatMap((m) => call.sets.flatMap((s) => ['--set', `${nameOf(m)}.${s}`]));
     const out = await h.run('template', call.release, chart, '-f', values, ...namespace, ...sets);
@@ -167,7 +170,7 @@ export async function batchedRefusals(h: Helm, refusals: readonly Refusal[]): Pr
   const dirs = [...new Set(refusals.map((r) => r.chartDir))];
   const key = JSON.stringify({ refusals: h.path, sets: refusals.map((r) => [r.chartDir, r.set]), charts: dirs.map((d) => [d, treeDigest(d)]) });
   const dir = await shared(key, async (d) => {
-    const { chart, values } = wrapper({ release: 'crumpet', chartDir: dirs[0]!, sets: [] }, dirs);
+    const { chart, values } = wrapper(dirs);
     const sets = refusals.flatMap((r) => ['--set', `${nameOf(r.chartDir)}.${r.set}`]);
     const out = await h.run('template', 'crumpet', chart, '-f', values, ...sets);
     const errors = out.code === 0 ? undefined : schemaErrorsByChart(out.stderr);
