@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { generatedYaml, recordingTestFile, unitTestFile, type ModelAlert, type ObservabilityModel, type RuleGroup } from '../../src/observability/index.ts';
+import { generatedYaml, unitTestFile, type ModelAlert, type ObservabilityModel, type RuleGroup } from '../../src/observability/index.ts';
 import { tempDir } from '../_helpers.ts';
 import { promtoolTests } from './promtool.ts';
 import { groupCoupling } from './rule-slices.ts';
@@ -31,12 +31,8 @@ export async function firedAlerts(model: ObservabilityModel, groups: readonly Ru
   // The alerts deployed there: an optional component's are left out where it does not run.
   const deployed = new Set(groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : []))));
   const alerts = model.rules.alerts.filter((a) => deployed.has(a.rule.alert));
-  const groupNames = new Set(groups.map((g) => g.name));
-  const skipped = new Set([
-    ...model.rules.alerts.filter((a) => !deployed.has(a.rule.alert)).map((a) => unitTestFile(a.rule.alert)),
-    ...model.rules.slos.filter((slo) => ![...groupNames].some((g) => g.endsWith(`.slo.${slo.name}`))).map((slo) => recordingTestFile(slo.name)),
-  ]);
-  const tests = new Map([...model.rules.unitTests('../alerts.yaml', namespace)].filter(([name]) => !skipped.has(name)));
+  const files = new Set(alerts.map((a) => unitTestFile(a.rule.alert)));
+  const tests = new Map([...model.rules.unitTests('../alerts.yaml', namespace)].filter(([name]) => files.has(name)));
   const dir = tempDir('fired-alerts');
   mkdirSync(join(dir, 'tests'));
   writeFileSync(join(dir, 'alerts.yaml'), generatedYaml({ groups }));
