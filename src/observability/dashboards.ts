@@ -4,6 +4,8 @@ export interface EdgeBackendGroup {
   readonly name: string;
   /** RE2 matching the `envoy_cluster_name` of every cluster of the group, e.g. `api-[a-z]{2}-8080`. */
   readonly clusterRegex: string;
+  /** The component serving the group: its panels are left out where it does not run. */
+  readonly component: string;
 }
 
 /** Per-second rate of a counter over Grafana's rate interval. */

@@ -144,6 +144,12 @@ export interface PanelProps {
   readonly alerts?: readonly string[];
   /** SLOs the panel bears on, by name: it links to each one's dashboard. @default - none */
   readonly slos?: readonly string[];
+  /**
+   * The component whose series the panel shows, when the panel is about one: a dashboard as
+   * deployed where that component does not run leaves the panel out ({@link Dashboard.without}).
+   * @default - the panel shows what runs everywhere
+   */
+  readonly component?: string;
 }
 
 /** A panel; its position is computed by the dashboard it is added to. */
@@ -159,6 +165,7 @@ export class Panel {
   public readonly description: string;
   public readonly alerts: readonly string[];
   public readonly slos: readonly string[];
+  public readonly component?: string;
 
   public constructor(props: PanelProps) {
     this.title = props.title;
@@ -172,6 +179,7 @@ export class Panel {
     this.description = props.description ?? '';
     this.alerts = props.alerts ?? [];
     this.slos = props.slos ?? [];
+    if (props.component !== undefined) this.component = props.component;
     const checks = [
       { bad: this.width < 1 || this.width > GRID_COLUMNS, message: `width must be 1-${GRID_COLUMNS}, got ${this.width}` },
       { bad: this.height < 1, message: `height must be >= 1, got ${this.height}` },
@@ -264,6 +272,12 @@ export interface DashboardProps {
   readonly tags: readonly string[];
   /** @default - none */
   readonly description?: string;
+  /**
+   * The component the dashboard is about, when it is about one: it is not deployed where that
+   * component does not run ({@link Dashboard.without}).
+   * @default - the dashboard shows what runs everywhere
+   */
+  readonly component?: string;
 }
 
 /**
@@ -281,6 +295,8 @@ export class Dashboard {
   public readonly tags: readonly string[];
   private readonly props: DashboardProps;
   private readonly items: Panel[] = [];
+  /** Each panel's id, by position: a panel keeps its id in a copy that leaves others out. */
+  private readonly ids: number[] = [];
 
   public constructor(props: DashboardProps) {
     this.props = props;
@@ -294,8 +310,37 @@ export class Dashboard {
     for (const p of panels) {
       if (this.items.some((q) => q.title === p.title)) throw new Error(`dashboard ${this.uid}: panel title "${p.title}" is used twice`);
       this.items.push(p);
+      this.ids.push(this.ids.length + 1);
     }
     return this;
+  }
+
+  /** The component the dashboard is about, if any ({@link DashboardProps.component}). */
+  public get component(): string | undefined {
+    return this.props.component;
+  }
+
+  /** This dashboard about `component` ({@link DashboardProps.component}), with the same panels. */
+  public about(component: string): Dashboard {
+    const copy = new Dashboard({ ...this.props, component });
+    copy.items.push(...this.items);
+    copy.ids.push(...this.ids);
+    return copy;
+  }
+
+  /**
+   * The dashboard as deployed where the components `absent` do not run: none when it is about one
+   * of them, else without the panels about them. The others keep their ids, so that a link to a
+   * panel (a runbook's) shows the same panel in every environment; the layout closes the gaps.
+   */
+  public without(absent: ReadonlySet<string>): Dashboard | undefined {
+    if (this.component !== undefined && absent.has(this.component)) return undefined;
+    const kept = this.items.flatMap((p, i) => (p.component !== undefined && absent.has(p.component) ? [] : [i]));
+    if (kept.length === this.items.length) return this;
+    const copy = new Dashboard(this.props);
+    copy.items.push(...kept.map((i) => this.items[i]!));
+    copy.ids.push(...kept.map((i) => this.ids[i]!));
+    return copy;
   }
 
   public get panels(): readonly Panel[] {
@@ -402,7 +447,7 @@ export class Dashboard {
           ? [{ asDropdown: true, icon: 'external link', includeVars: true, keepTime: true, tags: [context.stack, SLO_TAG], targetBlank: false, title: `${context.stackTitle} SLOs`, type: 'dashboards' }]
           : []),
       ],
-      panels: this.items.map((p, i) => p.toJson(i + 1, layout[i]!, context)),
+      panels: this.items.map((p, i) => p.toJson(this.ids[i]!, layout[i]!, context)),
       refresh: '30s',
       schemaVersion: GRAFANA_SCHEMA_VERSION,
       tags,

@@ -165,6 +165,14 @@ export class ObservabilityModel {
     return new Set(exprs.flatMap((e) => selectedMetrics(e)).map((n) => this.catalogue.lookup(n)?.name ?? n));
   }
 
+  /**
+   * The dashboards as deployed where the components `absent` do not run (optional ones switched
+   * off): without those about them, and without their panels ({@link Dashboard.without}).
+   */
+  public dashboardsIn(absent: ReadonlySet<string>): Dashboard[] {
+    return this.dashboards.flatMap((d) => d.without(absent) ?? []);
+  }
+
   /** Every panel of the rendered dashboards, in uid and panel order. */
   private panels(): PanelMetrics[] {
     type PanelJson = { id?: number; title?: string; targets?: { expr?: string }[]; panels?: PanelJson[] };
@@ -200,8 +208,10 @@ export class ObservabilityModel {
       `kubectl -n ${NAMESPACE_PLACEHOLDER} logs -l app.kubernetes.io/name=${s} --all-containers --prefix --tail=100`,
     ]);
     const commands = [...own, ...generated.filter((c) => !own.includes(c))];
+    // The environments where the components the alerts are about run: the others have none of their pods to list.
+    const environments = this.props.environments?.filter((e) => !services.some((s) => e.absent?.includes(s)));
     const context: RunbookContext = {
-      ...(this.props.environments ? { environments: this.props.environments } : {}),
+      ...(environments ? { environments } : {}),
       alerts: alerts.map((a) => ({ name: a.rule.alert, expr: a.rule.expr })),
       ...(found ? { panel: { ...found, file: `${posix.relative(this.paths.runbooks, this.paths.dashboards)}/${found.dashboardUid}.json` } } : {}),
     };

@@ -34,6 +34,12 @@ export interface Runbook {
 export interface RunbookEnvironment {
   readonly name: string;
   readonly namespace: string;
+  /**
+   * The stack's components that do not run there (optional ones switched off): a runbook whose
+   * alerts are about one of them gives no commands for this environment.
+   * @default - every component runs there
+   */
+  readonly absent?: readonly string[];
 }
 
 /** A dashboard panel a runbook links to. */

@@ -43,6 +43,7 @@ export function sloDashboard(props: SloDashboardProps): Dashboard {
     title: `${props.stackTitle} / SLO / ${slo.name}`,
     tags: [SLO_TAG, slo.service],
     description: `The ${slo.name} SLO: ${objective} of events good over ${window}; ${bad}.`,
+    component: slo.service,
   }).add(
     new Panel({
       title: `SLI over ${window} (objective ${objective})`,

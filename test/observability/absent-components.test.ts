@@ -1,11 +1,19 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CRUMPET_COMPONENTS, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { ConfigError } from '../../src/config/index.ts';
+import { componentEnvironments, componentObservability, ComponentRegistry } from '../../src/lib/index.ts';
+import { ObservabilityModel } from '../../src/observability/index.ts';
+import { CRUMPET_COMPONENTS, CRUMPET_MODEL, CrumpetApp, crumpetObservability, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { tempDir } from '../_helpers.ts';
 import { ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
 
 /*
  * An optional component that does not run in an environment has no alerts in that environment's
  * rules: its missing-data alert would otherwise fire there for good, since nothing is meant to
- * serve its series. The plain rule file and its promtool tests keep every alert.
+ * serve its series. The plain rule file and its promtool tests keep every alert. Likewise the
+ * environment deploys neither its dashboards nor its panels in the others (ops/grafana keeps them
+ * all), and the runbooks give no commands about it for that environment.
  */
 
 const model = crumpetObservability();
@@ -31,5 +39,73 @@ describe('Rules of an environment | components that do not run there', () => {
     const withoutSlo = model.rules.groupsIn('crumpet', new Set([slo.service]));
     expect(withoutSlo.map((g) => g.name)).not.toContain(`crumpet.slo.${slo.name}`);
     expect(model.rules.groupsIn('crumpet').map((g) => g.name)).toContain(`crumpet.slo.${slo.name}`);
+  });
+});
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+describe('Dashboards of an environment | components that do not run there', () => {
+  it('GIVEN a service absent THEN the dashboards about it and its panels in the others are left out, and nothing else; every panel kept keeps its id', async () => {
+    const model = crumpetObservability(new CrumpetApp(await loadEnvironment('prod')).envoyEdge.routes.backendGroups);
+    const all = model.dashboards;
+    const panelIds = (d: (typeof all)[number]): Map<string, number> => new Map((JSON.parse(model.dashboardJson(d)).panels as any[]).map((p) => [p.title, p.id]));
+    const services = [...new Set(all.flatMap((d) => [d.component, ...d.panels.map((p) => p.component)]).filter((s): s is string => s !== undefined))].sort();
+    // The component dashboards, the SLO dashboards and the Edge dashboard's backend panels each name theirs.
+    expect(services.length).toBeGreaterThan(2);
+    for (const service of services) {
+      const deployed = model.dashboardsIn(new Set([service]));
+      expect(deployed.map((d) => d.uid), service).toEqual(all.filter((d) => d.component !== service).map((d) => d.uid));
+      for (const d of deployed) {
+        const whole = all.find((w) => w.uid === d.uid)!;
+        expect(d.panels.map((p) => p.title), `${service}: ${d.uid}`).toEqual(whole.panels.filter((p) => p.component !== service).map((p) => p.title));
+        const ids = panelIds(whole);
+        for (const [title, id] of panelIds(d)) expect(id, `${service}: ${d.uid} "${title}"`).toBe(ids.get(title));
+      }
+    }
+    expect(model.dashboardsIn(new Set())).toEqual(all);
+  });
+});
+
+describe('Runbooks | components that do not run in an environment', () => {
+  const stack = (environments: ConstructorParameters<typeof ObservabilityModel>[0]['environments']) => {
+    const parts = componentObservability('crumpet', [CRUMPET_COMPONENTS.get('pin-orchestrator'), CRUMPET_COMPONENTS.get('watcher')]);
+    return new ObservabilityModel({
+      name: 'crumpet',
+      opsRoot: 'ops',
+      runbookBaseUrl: 'https://git.example.org/crumpet/blob/main',
+      metrics: parts.metrics,
+      alerts: parts.alerts,
+      runbooks: parts.runbooks,
+      workloads: ['pin-orchestrator', 'watcher'],
+      ...(environments ? { environments } : {}),
+    });
+  };
+  const sections = (md: string): string[] => [...md.matchAll(/^### (\S+) \(namespace `([^`]+)`\)$/gm)].map((m) => `${m[1]}:${m[2]}`);
+
+  it('GIVEN pin-orchestrator not running in prod THEN its runbooks give commands for staging only, and the watcher\'s for both', () => {
+    const model = stack([
+      { name: 'prod', namespace: 'crumpet', absent: ['pin-orchestrator'] },
+      { name: 'staging', namespace: 'crumpet-staging', absent: [] },
+    ]);
+    const runbooks = [...model.files()].filter(([path]) => path.startsWith('ops/runbooks/'));
+    const about = (service: string) => runbooks.filter(([, md]) => md.includes(`app.kubernetes.io/name=${service}`));
+    expect(about('pin-orchestrator').length).toBeGreaterThan(0);
+    expect(about('watcher').length).toBeGreaterThan(0);
+    for (const [path, md] of about('pin-orchestrator')) expect(sections(md), path).toEqual(['staging:crumpet-staging']);
+    for (const [path, md] of about('watcher')) expect(sections(md), path).toEqual(['prod:crumpet', 'staging:crumpet-staging']);
+  });
+
+  it('GIVEN the stack\'s environment files THEN each lists the optional components its model turns off, and a file that fails validation is reported when the list is read, not when it is made', async () => {
+    const list = await componentEnvironments(CRUMPET_MODEL, CRUMPET_COMPONENTS);
+    for (const e of list()) expect(e.absent, e.name).toEqual([...CRUMPET_COMPONENTS.notRunningIn(await loadEnvironment(e.name))].sort());
+    // An environment folder with one bad file, the same components.
+    const dir = tempDir('component-environments');
+    writeFileSync(join(dir, 'qa.ts'), `export default { namespace: 'crumpet-qa', features: { kubo: 'yes' } };\n`);
+    const bad = await componentEnvironments({ ...CRUMPET_MODEL, environmentsDir: dir }, CRUMPET_COMPONENTS);
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/^\[qa\] config /);
+    // With no optional component, nothing is validated: every component runs everywhere.
+    const fixed = ComponentRegistry.of(CRUMPET_COMPONENTS.components.filter((c) => c.enabled === undefined));
+    expect((await componentEnvironments({ ...CRUMPET_MODEL, environmentsDir: dir }, fixed))()).toEqual([{ name: 'qa', namespace: 'crumpet-qa' }]);
   });
 });

@@ -50,16 +50,23 @@ describe('Dashboards | the five of spec section 7.4', () => {
     }
   });
 
-  it('GIVEN the Edge dashboard THEN it has one saturation panel per backend the edge routes to, over its clusters in every language', async () => {
+  it('GIVEN the Edge dashboard THEN ops/ has one saturation panel per backend the edge routes to in any environment, and each environment deploys those of its running backends, over its clusters in every language', async () => {
     const edge = (await dashboards()).get('crumpet-edge');
-    const perBackend = edge.panels.map((p: any) => p.title).filter((t: string) => t.startsWith('Backend saturation: '));
+    const titles = (d: any): string[] => d.panels.map((p: any) => p.title).filter((t: string) => t.startsWith('Backend saturation: '));
     for (const env of ['prod', 'staging']) {
-      const app = new CrumpetApp(await loadEnvironment(env));
-      const table = app.envoyEdge.routes;
-      // One panel per group of the route table, whatever the environment's languages.
-      expect(perBackend).toEqual(table.backendGroups.map((g) => `Backend saturation: ${g.name}`));
-      for (const g of table.backendGroups) {
-        const panel = edge.panels.find((p: any) => p.title === `Backend saturation: ${g.name}`);
+      const rendered = await render(env);
+      const config = await loadEnvironment(env);
+      const table = new CrumpetApp(config).envoyEdge.routes;
+      // ops/: one panel per group of the route table, whatever the environment's languages and components.
+      expect(titles(edge)).toEqual(table.backendGroups.map((g) => `Backend saturation: ${g.name}`));
+      // dist/: the groups of the components running there, each panel keeping its ops/ id.
+      const absent = CRUMPET_COMPONENTS.notRunningIn(config);
+      const deployed = JSON.parse((rendered.charts.flatMap((c) => c.objects).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'crumpet-edge') as Obj).data['crumpet-edge.json']);
+      const running = table.backendGroups.filter((g) => !absent.has(g.component));
+      expect(titles(deployed), env).toEqual(running.map((g) => `Backend saturation: ${g.name}`));
+      for (const p of deployed.panels) expect(p.id, `${env} ${p.title}`).toBe(edge.panels.find((q: any) => q.title === p.title).id);
+      for (const g of running) {
+        const panel = deployed.panels.find((p: any) => p.title === `Backend saturation: ${g.name}`);
         const regex = /envoy_cluster_name=~"([^"]+)"/.exec(panel.targets[0].expr)![1]!;
         // Every cluster of the group in this environment, and no other, matches the panel's selector.
         const clusters = table.upstreams.filter((u) => g.clusterRegex === regex && new RegExp(`^${regex}$`).test(u.name)).map((u) => u.name);
@@ -70,7 +77,7 @@ describe('Dashboards | the five of spec section 7.4', () => {
   });
 
   it('GIVEN every panel query THEN it parses and selects only catalogued metrics or recording rules', () => {
-    const model = crumpetObservability([{ name: 'web', clusterRegex: 'web-3000' }]);
+    const model = crumpetObservability([{ name: 'web', clusterRegex: 'web-3000', component: 'web' }]);
     expect(model.check()).toEqual([]);
     const exprs = model.dashboards.flatMap((d) => d.panels.flatMap((p) => p.targets.map((t) => t.expr)));
     expect(exprs.length).toBeGreaterThan(20);
@@ -78,7 +85,7 @@ describe('Dashboards | the five of spec section 7.4', () => {
   });
 
   it('GIVEN every dashboard THEN panels lie inside the 24 columns and never overlap', () => {
-    for (const d of crumpetObservability(['a', 'b', 'c', 'd'].map((name) => ({ name, clusterRegex: `${name}-80` }))).dashboards) {
+    for (const d of crumpetObservability(['a', 'b', 'c', 'd'].map((name) => ({ name, clusterRegex: `${name}-80`, component: name }))).dashboards) {
       const cells = new Set<string>();
       for (const g of d.layout()) {
         expect(g.x + g.w, d.uid).toBeLessThanOrEqual(24);

@@ -25,8 +25,10 @@ import { PROJECT_ROOT } from '../_helpers.ts';
  * synthetic series: every metric of the stack's catalogue, scraped from the targets the
  * environment's committed manifests (dist/) make prometheus-operator scrape, over the last
  * WINDOW_HOURS hours. One Prometheus per environment, as each environment's cluster runs its own;
- * it loads the stack's committed rule file (ops/.../prometheus/alerts.yaml), and its recording
- * rules are backfilled over the window with `promtool tsdb create-blocks-from rules` (rules that
+ * it loads the rules the environment deploys (the groups of its PrometheusRules in dist/), and
+ * judges the dashboards it deploys (its ConfigMaps for Grafana's sidecar): an optional component
+ * that does not run there has neither its alerts nor its dashboards and panels there. The
+ * recording rules are backfilled over the window with `promtool tsdb create-blocks-from rules` (rules that
  * read other rules' series in a later pass, after a restart), so dashboards and alerts reading
  * recorded series see hours of them. Everything is queried at one evaluation time, the end of
  * the window, with `time=`: the data is the backfilled data only.
@@ -48,7 +50,7 @@ const EXPORTER_NAMESPACE = 'monitoring';
 
 /**
  * The observability model of each registered stack: its catalogue says which series to make, its
- * paths where the committed rule file and dashboards are. A stack missing here fails the test.
+ * paths where the committed rule file and dashboards of ops/ are. A stack missing here fails the test.
  */
 const MODELS: Readonly<Record<string, (config: unknown) => ObservabilityModel>> = {
   crumpet: () => crumpetObservability(),
@@ -80,11 +82,10 @@ interface EnvironmentResult {
   readonly grafana: GrafanaEnvironment;
 }
 
-/** What every environment of a stack shares: its model, rules, dashboards and the values its queries select. */
+/** What every environment of a stack shares: its model, the rules and dashboards of ops/, and the values their queries select. */
 interface StackFacts {
   readonly stack: Stack<unknown>;
   readonly model: ObservabilityModel;
-  readonly ruleFile: string;
   readonly rules: readonly RuleQueries[];
   readonly dashboards: readonly Record<string, unknown>[];
   readonly selected: ReadonlyMap<string, readonly string[]>;
@@ -122,8 +123,7 @@ async function stackFacts(stack: Stack<unknown>): Promise<StackFacts> {
   if (!make) throw new Error(`stack ${stack.name}: no observability model in MODELS of ${import.meta.url}`);
   const envs = listEnvironments(stack.model.environmentsDir);
   const model = make(await loadEnvironment(stack.model, envs[0]!));
-  const ruleFile = join(PROJECT_ROOT, model.paths.rules);
-  const rules = ruleQueries(readFileSync(ruleFile, 'utf8'));
+  const rules = ruleQueries(readFileSync(join(PROJECT_ROOT, model.paths.rules), 'utf8'));
   const dashboards = model.dashboards.map((d) => JSON.parse(readFileSync(join(PROJECT_ROOT, model.dashboardPath(d)), 'utf8')) as Record<string, unknown>);
   const exprs = [
     ...rules.map((r) => r.expr),
@@ -135,7 +135,7 @@ async function stackFacts(stack: Stack<unknown>): Promise<StackFacts> {
   }
   const environments = envs.map((env) => ({ env, objects: manifests(stack.distFolder(env)) }));
   const components = new Set(environments.flatMap((e) => environmentPods(e.objects).map((p) => p.labels['app.kubernetes.io/name'] ?? '')));
-  return { stack, model, ruleFile, rules, dashboards, selected, components, environments };
+  return { stack, model, rules, dashboards, selected, components, environments };
 }
 
 const noData = (answer: QueryAnswer): string | undefined => (!answer.ok ? `Prometheus refused it: ${answer.error}` : answer.series.length === 0 ? 'returned no series' : undefined);
@@ -153,8 +153,23 @@ function ruleFileOf(all: string, rules: readonly RuleQueries[]): string {
   return dump({ groups }, { lineWidth: -1 });
 }
 
+/**
+ * What an environment deploys of its stack's observability: the groups of its PrometheusRules as a
+ * rule file, their rules, and the dashboards of its ConfigMaps for Grafana's sidecar. An optional
+ * component that does not run there has neither its alerts nor its dashboards and panels there.
+ */
+function deployedObservability(objects: readonly KubeObject[]): { ruleText: string; rules: RuleQueries[]; dashboards: Record<string, unknown>[] } {
+  const groups = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => (o as KubeObject & { spec: { groups: unknown[] } }).spec.groups);
+  const ruleText = dump({ groups }, { lineWidth: -1 });
+  const dashboards = objects
+    .filter((o) => o.kind === 'ConfigMap' && o.metadata?.labels?.['grafana_dashboard'] === '1')
+    .flatMap((o) => Object.values((o as KubeObject & { data: Record<string, string> }).data).map((json) => JSON.parse(json) as Record<string, unknown>));
+  return { ruleText, rules: ruleQueries(ruleText), dashboards };
+}
+
 async function checkEnvironment(facts: StackFacts, env: string, objects: readonly KubeObject[]): Promise<EnvironmentResult> {
   const began = Date.now();
+  const deployed = deployedObservability(objects);
   const stack = facts.stack.name;
   const dir = join(root, `${stack}-${env}`);
   const data = join(dir, 'data');
@@ -172,10 +187,9 @@ async function checkEnvironment(facts: StackFacts, env: string, objects: readonl
   await createBlocksFromOpenMetrics(openMetrics, data);
   rmSync(openMetrics);
 
-  const ruleText = readFileSync(facts.ruleFile, 'utf8');
-  for (const [i, level] of recordingLevels(facts.rules).entries()) {
+  for (const [i, level] of recordingLevels(deployed.rules).entries()) {
     const file = join(dir, `recording-${i}.yaml`);
-    writeFileSync(file, ruleFileOf(ruleText, level));
+    writeFileSync(file, ruleFileOf(deployed.ruleText, level));
     const backfiller = await started({ dataDir: data });
     try {
       await backfillRecordingRules(backfiller, file, { ...window, interval: EVALUATION_INTERVAL }, data);
@@ -184,13 +198,15 @@ async function checkEnvironment(facts: StackFacts, env: string, objects: readonl
     }
   }
 
-  const server = await started({ dataDir: data, ruleFiles: [facts.ruleFile], evaluationInterval: EVALUATION_INTERVAL });
+  const ruleFile = join(dir, 'rules.yaml');
+  writeFileSync(ruleFile, deployed.ruleText);
+  const server = await started({ dataDir: data, ruleFiles: [ruleFile], evaluationInterval: EVALUATION_INTERVAL });
   const grafana = grafanaOf(server, Math.max(...targets.map((t) => t.interval)), namespace);
   const failures: Failure[] = [];
   const loaded = (await server.rules()).map((r) => r.name).sort();
-  const expected = facts.rules.map((r) => r.name).sort();
-  if (JSON.stringify(loaded) !== JSON.stringify(expected)) failures.push({ subject: `rule file ${facts.model.paths.rules}`, reason: `Prometheus loaded ${loaded.length} rules, the file has ${expected.length}` });
-  const [rules, panels] = await Promise.all([judgeRules(server, facts.rules), judgeDashboards(server, facts.dashboards, grafana)]);
+  const expected = deployed.rules.map((r) => r.name).sort();
+  if (JSON.stringify(loaded) !== JSON.stringify(expected)) failures.push({ subject: `the PrometheusRules of ${env}`, reason: `Prometheus loaded ${loaded.length} rules, they have ${expected.length}` });
+  const [rules, panels] = await Promise.all([judgeRules(server, deployed.rules), judgeDashboards(server, deployed.dashboards, grafana)]);
   failures.push(...rules, ...panels.failures);
   failures.sort((a, b) => (a.subject + a.reason < b.subject + b.reason ? -1 : 1));
   return {
@@ -199,8 +215,8 @@ async function checkEnvironment(facts: StackFacts, env: string, objects: readonl
     failures,
     series: written.series,
     samples: written.samples,
-    rules: facts.rules.length,
-    ruleQueries: facts.rules.reduce((n, r) => n + r.judged.length, 0),
+    rules: deployed.rules.length,
+    ruleQueries: deployed.rules.reduce((n, r) => n + r.judged.length, 0),
     panels: new Set(panels.queries.map((q) => `${q.dashboard}\u0000${q.panel}`)).size,
     panelQueries: panels.queries.length,
     seconds: (Date.now() - began) / 1000,

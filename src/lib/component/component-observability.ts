@@ -22,7 +22,7 @@ export function componentObservability(stack: string, components: readonly Compo
     ),
     runbooks: components.flatMap((c) => (c.alerts ?? []).flatMap((a) => (typeof a.runbook === 'string' ? [] : [a.runbook]))),
     slos: componentSlos(components),
-    dashboards: components.flatMap((c) => (c.dashboard ? [c.dashboard.build(c.dashboard.uid ?? `${stack}-${c.name}`)] : [])),
+    dashboards: components.flatMap((c) => (c.dashboard ? [c.dashboard.build(c.dashboard.uid ?? `${stack}-${c.name}`).about(c.name)] : [])),
   };
 }
 

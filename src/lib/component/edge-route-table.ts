@@ -106,14 +106,15 @@ export class EdgeRouteTable {
     // several), and the clusters it covers: the component's, or each of its shards'.
     const addGroup = (r: RouteConfig, port: number, sharded: boolean): void => {
       const name = props.routes.some((o) => o.backend === r.backend && o.port !== r.port) ? `${r.backend}-${r.port}` : r.backend;
-      this.groups.set(name, { name, clusterRegex: sharded ? `${r.backend}-.+-${port}` : `${r.backend}-${port}` });
+      this.groups.set(name, { name, clusterRegex: sharded ? `${r.backend}-.+-${port}` : `${r.backend}-${port}`, component: r.backend });
     };
     this.routes = props.routes.flatMap((r, i): EdgeRoute[] => {
       const at = `${props.where}[${i}] ("${r.name}")`;
       const placed = props.components.get(r.backend);
       const absent = placed ? undefined : declared.get(r.backend);
       if (absent?.routes?.some((own) => own.name === r.name)) {
-        // Its group stays, so that what reads the groups (the Edge dashboard) is every environment's.
+        // Its group stays, so that what reads the groups (the Edge dashboard of ops/) is every
+        // environment's; the group names its component, which a deployed dashboard leaves out.
         const port = absent.ports[r.port];
         if (port) addGroup(r, port.port, false);
         return [];

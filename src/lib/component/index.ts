@@ -5,4 +5,5 @@ export * from './stateless-component.ts';
 export * from './component-network.ts';
 export * from './component-observability.ts';
 export * from './component-app.ts';
+export * from './component-environments.ts';
 export * from './edge-route-table.ts';

@@ -1,10 +1,7 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { AlertmanagerConfig } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentObservability, componentSlos, withGameDays, type AppLabels } from '../../lib/index.ts';
-import { typedApiObject } from '../../lib/_api-object.ts';
+import { componentEnvironments, componentObservability, componentSlos, GrafanaDashboards, withGameDays, type AppLabels } from '../../lib/index.ts';
 import {
   alertmanagerConfigSpec,
   ObservabilityModel,
@@ -17,7 +14,6 @@ import { GeneratedFile } from '../../render/index.ts';
 import { PLATFORM_FILES_URL } from '../repository.ts';
 import { CHAOS_SCENARIOS, STEADY_STATE_WINDOW } from './chaos-scenarios.ts';
 import type { CrumpetApp } from './crumpet-app.ts';
-import { environmentNamespaces } from '../../config/index.ts';
 import { CRUMPET_COMPONENTS, CRUMPET_MODEL } from './model/index.ts';
 import {
   ALERT_ROUTING,
@@ -55,8 +51,8 @@ export const CRUMPET_TEST_NAMESPACE = 'crumpet';
 /** Name of Crumpet's rule groups and prefix of its SLO recording rules. */
 export const CRUMPET_RULES_NAME = 'crumpet';
 
-/** Crumpet's environments and their namespaces, for the runbooks' commands. */
-export const CRUMPET_ENVIRONMENTS = await environmentNamespaces(CRUMPET_MODEL.environmentsDir);
+/** Crumpet's environments, their namespaces and the components not running there, for the runbooks' commands. */
+export const CRUMPET_ENVIRONMENTS = await componentEnvironments(CRUMPET_MODEL, CRUMPET_COMPONENTS);
 
 /** Crumpet's SLOs: the spec's and those its components declare. */
 export function crumpetSlos(specSlos: readonly SloDefinition[] = SPEC_SLOS): SloDefinition[] {
@@ -91,14 +87,10 @@ export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] =
     dashboards: [...crumpetDashboards({ edgeBackends }), ...components.dashboards],
     routing: ALERT_ROUTING,
     files: telemetryPipelineFiles(),
-    environments: CRUMPET_ENVIRONMENTS,
+    environments: CRUMPET_ENVIRONMENTS(),
     workloads: CRUMPET_COMPONENTS.components.map((c) => c.name),
   });
 }
-
-/** Label and folder annotation the Grafana dashboard sidecar (kiwigrid/k8s-sidecar) looks for. */
-const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
-const GRAFANA_FOLDER_ANNOTATION = { grafana_folder: 'Crumpet' } as const;
 
 /**
  * Observability as code: the rules, routes, dashboards and scrape configs of one environment,
@@ -120,11 +112,11 @@ export class Monitoring extends Construct {
     const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
     const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
     this.node.addValidation({ validate: () => this.model.check() });
-
+    const absent = CRUMPET_COMPONENTS.notRunningIn(app.config);
     new PrometheusRule(this, 'Rules', {
       metadata: metadata('crumpet-rules'),
       spec: {
-        groups: this.model.rules.groupsIn(app.config.namespace, CRUMPET_COMPONENTS.notRunningIn(app.config)).map((g) => ({
+        groups: this.model.rules.groupsIn(app.config.namespace, absent).map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),
@@ -135,15 +127,6 @@ export class Monitoring extends Construct {
     for (const path of this.model.filePaths()) {
       new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => this.model.files().get(path) ?? '' });
     }
-    for (const d of this.model.dashboards) {
-      typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: d.uid, labels: { ...labels.all, ...GRAFANA_DASHBOARD_LABEL }, annotations: { ...GRAFANA_FOLDER_ANNOTATION } },
-        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => this.model.dashboardJson(d) }) as unknown as string },
-      });
-    }
+    new GrafanaDashboards(this, 'Dashboards', { model: this.model, labels: labels.all, folder: 'Crumpet', absent });
   }
-
-
 }

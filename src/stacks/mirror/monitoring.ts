@@ -1,9 +1,6 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import type { AppLabels } from '../../lib/index.ts';
-import { typedApiObject } from '../../lib/_api-object.ts';
+import { GrafanaDashboards, type AppLabels } from '../../lib/index.ts';
 import type { ObservabilityModel } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 
@@ -42,13 +39,6 @@ export class MirrorMonitoring extends Construct {
       },
     });
     for (const path of model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => model.files().get(path) ?? '' });
-    for (const d of model.dashboards) {
-      typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: d.uid, labels: { ...labels.all, grafana_dashboard: '1' }, annotations: { grafana_folder: 'Mirror' } },
-        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => model.dashboardJson(d) }) as unknown as string },
-      });
-    }
+    new GrafanaDashboards(this, 'Dashboards', { model, labels: labels.all, folder: 'Mirror', ...(props.absent ? { absent: props.absent } : {}) });
   }
 }

@@ -1,7 +1,6 @@
-import { componentObservability } from '../../lib/index.ts';
+import { componentEnvironments, componentObservability } from '../../lib/index.ts';
 import { PLATFORM_FILES_URL } from '../repository.ts';
 import { constant, Dashboard, ObservabilityModel, Panel, perSecond, Target, type AlertDefinition, type MetricDefinition, type Runbook } from '../../observability/index.ts';
-import { environmentNamespaces } from '../../config/index.ts';
 import { MIRROR_COMPONENTS, MIRROR_MODEL, type MirrorConfig } from './model/index.ts';
 
 /** kube-state-metrics' view of the sync CronJob: the job exports nothing itself. */
@@ -76,8 +75,8 @@ function overview(config: MirrorConfig): Dashboard {
   );
 }
 
-/** The mirror's environments and their namespaces, for the runbooks' commands. */
-const MIRROR_ENVIRONMENTS = await environmentNamespaces(MIRROR_MODEL.environmentsDir);
+/** The mirror's environments, their namespaces and the components not running there, for the runbooks' commands. */
+const MIRROR_ENVIRONMENTS = await componentEnvironments(MIRROR_MODEL, MIRROR_COMPONENTS);
 
 /** The mirror's observability, under ops/mirror/: from its components and this environment's bound. */
 export function mirrorObservability(config: MirrorConfig): ObservabilityModel {
@@ -91,7 +90,7 @@ export function mirrorObservability(config: MirrorConfig): ObservabilityModel {
     runbooks: [FRESHNESS_RUNBOOK, ...components.runbooks],
     slos: components.slos,
     dashboards: [overview(config), ...components.dashboards],
-    environments: MIRROR_ENVIRONMENTS,
+    environments: MIRROR_ENVIRONMENTS(),
     workloads: MIRROR_COMPONENTS.components.map((c) => c.name),
   });
 }

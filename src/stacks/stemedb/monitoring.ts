@@ -1,13 +1,9 @@
-import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentObservability, type AppLabels } from '../../lib/index.ts';
-import { typedApiObject } from '../../lib/_api-object.ts';
+import { componentEnvironments, componentObservability, GrafanaDashboards, type AppLabels } from '../../lib/index.ts';
 import { ObservabilityModel, type MetricDefinition } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import { PLATFORM_FILES_URL } from '../repository.ts';
-import { environmentNamespaces } from '../../config/index.ts';
 import { STEMEDB_COMPONENTS, STEMEDB_MODEL, type MonitoringConfig } from './model/index.ts';
 
 /** What the rules read beyond the component's own metrics: the scrape itself, kubelet and kube-state-metrics. */
@@ -26,8 +22,8 @@ const PLATFORM_METRICS: readonly MetricDefinition[] = [
   },
 ];
 
-/** StemeDB's environments and their namespaces, for the runbooks' commands. */
-const STEMEDB_ENVIRONMENTS = await environmentNamespaces(STEMEDB_MODEL.environmentsDir);
+/** StemeDB's environments, their namespaces and the components not running there, for the runbooks' commands. */
+const STEMEDB_ENVIRONMENTS = await componentEnvironments(STEMEDB_MODEL, STEMEDB_COMPONENTS);
 
 /** StemeDB's observability model: the same in every environment, rendered under ops/stemedb/. */
 export function stemedbObservability(): ObservabilityModel {
@@ -42,7 +38,7 @@ export function stemedbObservability(): ObservabilityModel {
     slos: components.slos,
     runbooks: components.runbooks,
     dashboards: components.dashboards,
-    environments: STEMEDB_ENVIRONMENTS,
+    environments: STEMEDB_ENVIRONMENTS(),
     workloads: STEMEDB_COMPONENTS.components.map((c) => c.name),
   });
 }
@@ -59,9 +55,6 @@ export interface MonitoringProps {
 
 /** The `app.kubernetes.io/component` of the monitoring objects, which the Helm chart switches by. */
 export const STEMEDB_MONITORING_COMPONENT = 'monitoring';
-
-/** Grafana's dashboard sidecar picks ConfigMaps with this label. */
-const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 
 /**
  * The rules as a PrometheusRule (labelled for the Prometheus that selects them), the dashboards
@@ -86,13 +79,6 @@ export class Monitoring extends Construct {
       },
     });
     for (const path of this.model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => this.model.files().get(path) ?? '' });
-    for (const d of this.model.dashboards) {
-      typedApiObject<IConfigMap>(this, `dashboard-${d.uid}`, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: d.uid, labels: { ...labels.all, ...GRAFANA_DASHBOARD_LABEL } },
-        data: { [`${d.uid}.json`]: Lazy.any({ produce: () => this.model.dashboardJson(d) }) as unknown as string },
-      });
-    }
+    new GrafanaDashboards(this, 'Dashboards', { model: this.model, labels: labels.all, ...(props.absent ? { absent: props.absent } : {}) });
   }
 }

@@ -68,16 +68,20 @@ describe('EnvoyEdge | request routing in prod', () => {
     expect(routeRequest(https, { method: 'GET', path: '/v1/search', host: 'api.crumpet.example.org:443' }).route).toBe('search');
   });
 
-  it('GIVEN the request table, and a request per declared route it lacks, THEN they take every route of the generated config', () => {
+  it('GIVEN the request table, and a request per declared route it lacks, THEN they take every route of the generated config, and none leads to a component not running in prod', async () => {
+    const absent = CRUMPET_COMPONENTS.notRunningIn(await loadEnvironment('prod'));
+    const [running, off] = [false, true].map((out) => CRUMPET_COMPONENTS.components.filter((c) => absent.has(c.name) === out));
+    const all = (https.route_config.virtual_hosts[0].routes as Obj[]).map((r) => r.name);
+    // An optional component's routes are left out where it does not run.
+    for (const r of declaredRoutes(off!)) expect(all, `route ${r.name} of ${r.backend}, not running in prod`).not.toContain(r.name);
     const taken = new Set(table.map(([, r]) => routeRequest(https, r).route));
-    // A route declared by a component the table does not list: a request its declaration matches reaches it.
-    for (const r of declaredRoutes(CRUMPET_COMPONENTS.components).filter((d) => !taken.has(d.name))) {
+    // A route declared by a running component the table does not list: a request its declaration matches reaches it.
+    for (const r of declaredRoutes(running!).filter((d) => !taken.has(d.name))) {
       const path = r.path ?? (r.prefix === undefined ? undefined : `${r.prefix}${r.prefix.endsWith('/') ? '' : '/'}probe`);
       expect(path, `route ${r.name}: a regex route needs a request in the table`).toBeDefined();
       expect(routeRequest(https, get(path!)), `route ${r.name} of ${r.backend}`).toMatchObject({ route: r.name, cluster: `${r.backend}-${CRUMPET_COMPONENTS.get(r.backend).ports[r.port]!.port}` });
       taken.add(r.name);
     }
-    const all = (https.route_config.virtual_hosts[0].routes as Obj[]).map((r) => r.name);
     const cinVariants = all.filter((n) => !taken.has(n));
     // Language variants not in the table are the same route for another language.
     for (const n of cinVariants) expect(n).toMatch(/-(es|de)$/);

@@ -128,8 +128,11 @@ function componentFlows(config: PlatformConfig): Declared[] {
  */
 function declaredFlows(config: PlatformConfig): Declared[] {
   const edgeTo = new Map<string, Set<string>>();
+  // A route to an optional component is left out where it does not run.
+  const absent = CRUMPET_COMPONENTS.notRunningIn(config);
   for (const r of edgeRoutes(config)) {
     const b = backendOf(r);
+    if (absent.has(b.component)) continue;
     edgeTo.set(b.component, new Set([...(edgeTo.get(b.component) ?? []), b.port]));
   }
   const backups = ['config-backup', 'index-snapshot', 'index-volume-snapshots'];

@@ -63,6 +63,7 @@ function edge(inputs: DashboardInputs): Dashboard {
     return new Panel({
       title: `Backend saturation: ${b.name}`,
       type: 'timeseries',
+      component: b.component,
       width: 8,
       description: `Requests in flight to ${b.name} (Envoy clusters ${b.clusterRegex}), and those waiting for a connection.`,
       targets: [
