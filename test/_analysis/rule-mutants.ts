@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { BURN_RATE_WINDOWS, generatedYaml, num, unitTestFile, type AlertingRule, type ObservabilityModel, type RecordingRule, type RuleGroup } from '../../src/observability/index.ts';
 import { promtoolTests } from './promtool.ts';
-import { reads, selectors, written } from './rule-queries.ts';
+import { ruleSlice } from './rule-slices.ts';
 import { durationSeconds } from './prometheus-duration.ts';
 
 /*
@@ -100,26 +100,6 @@ function testCases(text: string): TestCase[] {
 }
 
 /**
- * The rules of `group` an alert's evaluation depends on, in group order: the alert, and every rule
- * writing a series a rule of these can select (test/_analysis/rule-queries.ts), until none is left.
- * The others write nothing the alert reads, so they change nothing of its tests' outcome.
- */
-function ruleSlice(group: RuleGroup, alert: string): RuleGroup {
-  const needed = new Set([group.rules.findIndex((r) => 'alert' in r && r.alert === alert)]);
-  for (let grown = true; grown; ) {
-    grown = false;
-    for (const [j, r] of group.rules.entries()) {
-      const read = [...needed].some((k) => selectors(group.rules[k]!.expr).some((sel) => sel.metric === '' || written(r).some((w) => reads(sel, w))));
-      if (!needed.has(j) && read) {
-        needed.add(j);
-        grown = true;
-      }
-    }
-  }
-  return { ...group, rules: group.rules.filter((_, j) => needed.has(j)) };
-}
-
-/**
  * Runs the model's promtool tests of each mutant's alerts, each alert's against the rules of the
  * mutant's group it depends on (ruleSlice; groups share no rules: each alert reads only
  * recordings of its own group, so the other groups change nothing), and returns whether each
@@ -139,7 +119,7 @@ export async function killed(model: ObservabilityModel, list: readonly Mutant[],
     mkdirSync(join(root, 'tests'), { recursive: true });
     const cases = m.alerts
       .flatMap((a, k) => {
-        const slice = ruleSlice(m.group, a);
+        const slice = ruleSlice(m.group, new Set([a]))!;
         writeFileSync(join(root, `rules-${k}.yaml`), generatedYaml({ groups: [slice] }));
         return testCases(tests.get(unitTestFile(a))!).map((c) => ({ ...c, header: { ...c.header, rule_files: [`../rules-${k}.yaml`] }, rules: slice.rules.length }));
       })

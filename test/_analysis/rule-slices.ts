@@ -11,7 +11,9 @@ import { reads, selectors, written, type Selector } from './rule-queries.ts';
  * evaluate apart and read only the stored series, so a group that reads nothing another group
  * writes gives the same results alone (groupCoupling): a test may then load only the groups it
  * tests, which is several times faster, and gives the same outcome (promtoolTests runs tests so,
- * following slicePlan).
+ * following slicePlan). Within a group, a rule's results depend only on the stored series and on
+ * the rules before it whose series it reads, so of each group a test loads only the rules what
+ * it tests depends on (ruleSlice).
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -40,19 +42,45 @@ export function groupCoupling(groups: readonly RuleGroup[]): string[] {
 }
 
 /**
- * A promtool test file loading only the groups it tests (the group of each alert it names, each
- * group writing a series it queries), each written beside it as `../group-<digest>.yaml` (named
- * by its content, so the copy's bytes are those of the groups it loads); every group when a query
- * has a selector without a metric name.
+ * The rules of `group` that the alerts named `alerts` and the series `queried` depend on, in
+ * group order: those alerts, the rules writing a series a query can select, and every rule writing
+ * a series a rule of these can select, until none is left (a selector without a metric name
+ * could read anything: every rule). The others write nothing these read, so they change nothing
+ * of their results. Undefined when the group holds none of them.
  */
-function sliced(file: any, groups: readonly RuleGroup[], names: readonly string[]): string {
+export function ruleSlice(group: RuleGroup, alerts: ReadonlySet<string>, queried: readonly Selector[] = []): RuleGroup | undefined {
+  const selects = (sel: Selector, r: RuleGroup['rules'][number]): boolean => sel.metric === '' || written(r).some((w) => reads(sel, w));
+  const needed = new Set(group.rules.flatMap((r, j) => (('alert' in r && alerts.has(r.alert)) || queried.some((q) => selects(q, r)) ? [j] : [])));
+  if (needed.size === 0) return undefined;
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [j, r] of group.rules.entries()) {
+      if (!needed.has(j) && [...needed].some((k) => selectors(group.rules[k]!.expr).some((sel) => selects(sel, r)))) {
+        needed.add(j);
+        grown = true;
+      }
+    }
+  }
+  return { ...group, rules: group.rules.filter((_, j) => needed.has(j)) };
+}
+
+/**
+ * A promtool test file loading only the rules it tests (ruleSlice of each group), each group's
+ * slice written into `dir` as `group-<digest>.yaml` (named by its content, so the copy's bytes are
+ * those of the rules it loads, and tests loading the same slice share its file).
+ */
+function sliced(file: any, groups: readonly RuleGroup[], dir: string): string {
   const alerts = new Set<string>(file.tests.flatMap((t: any) => (t.alert_rule_test ?? []).map((c: any) => c.alertname)));
   const queried = file.tests.flatMap((t: any) => (t.promql_expr_test ?? []).flatMap((c: any) => selectors(c.expr))) as Selector[];
-  const writes = groups.map((g) => g.rules.flatMap(written));
-  const needed = groups.flatMap((g, k) =>
-    g.rules.some((r) => 'alert' in r && alerts.has(r.alert)) || queried.some((q) => q.metric === '' || writes[k]!.some((w) => reads(q, w))) ? [k] : [],
-  );
-  return generatedYaml({ ...file, rule_files: needed.map((k) => `../${names[k]}`) });
+  const names = groups.flatMap((g) => {
+    const slice = ruleSlice(g, alerts, queried);
+    if (!slice) return [];
+    const text = generatedYaml({ groups: [slice] });
+    const name = `group-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.yaml`;
+    if (!existsSync(join(dir, name))) writeFileSync(join(dir, name), text);
+    return [name];
+  });
+  return generatedYaml({ ...file, rule_files: names.map((n) => `../${n}`) });
 }
 
 /** How promtoolTests runs a list of test files: the path each one runs from, and which of them also run as written. */
@@ -65,8 +93,8 @@ export interface SlicePlan {
 
 /**
  * The test files `files` (relative to `cwd`), each that loads one rule file of several groups
- * that evaluate apart (groupCoupling) as a copy loading only the groups it tests, written with
- * those groups into a new folder; any other file as it is.
+ * that evaluate apart (groupCoupling) as a copy loading only the rules it tests (ruleSlice),
+ * written with them into a new folder; any other file as it is.
  */
 export function slicePlan(files: readonly string[], cwd: string): SlicePlan {
   const run = [...files];
@@ -85,12 +113,9 @@ export function slicePlan(files: readonly string[], cwd: string): SlicePlan {
     if (groups.length < 2 || groupCoupling(groups).length > 0) continue;
     const dir = tempDir('rule-slices');
     mkdirSync(join(dir, 'tests'));
-    const texts = groups.map((g) => generatedYaml({ groups: [g] }));
-    const names = texts.map((t) => `group-${createHash('sha256').update(t).digest('hex').slice(0, 16)}.yaml`);
-    texts.forEach((t, k) => writeFileSync(join(dir, names[k]!), t));
     for (const i of tests) {
       run[i] = join(dir, 'tests', `${i}-${basename(files[i]!)}`);
-      writeFileSync(run[i], sliced(docs[i], groups, names));
+      writeFileSync(run[i], sliced(docs[i], groups, dir));
     }
     const size = (i: number): number => statSync(join(cwd, files[i]!)).size;
     whole.push(tests.reduce((a, b) => (size(b) < size(a) ? b : a)));
