@@ -78,6 +78,28 @@ describe('slicePlan |', () => {
     expect(loads(join(dir, 'a.yaml'))).toEqual(['shop.slo.checkout, shop.slo.search']);
   });
 
+  it('GIVEN a group of several windows THEN a test loads of it only the rules what it tests reads, in group order, transitively', () => {
+    const group: RuleGroup = {
+      name: 'shop.slo.checkout',
+      rules: [
+        { record: 'shop:errors:rate5m', expr: 'sum(rate(errors_total[5m]))' },
+        { record: 'shop:errors:rate1h', expr: 'sum(rate(errors_total[1h]))' },
+        { record: 'shop:ratio:rate1h', expr: 'shop:errors:rate1h / 1000' },
+        alert('Fast', 'shop:errors:rate5m > 1'),
+        alert('Slow', 'shop:ratio:rate1h > 1'),
+      ],
+    };
+    const rules = (file: string): string[] =>
+      ((yaml.load(readFileSync(file, 'utf8')) as { rule_files: string[] }).rule_files).flatMap((f) =>
+        (yaml.load(readFileSync(join(dirname(file), f), 'utf8')) as { groups: RuleGroup[] }).groups.flatMap((g) => g.rules.map((r) => ('alert' in r ? r.alert : r.record))),
+      );
+    const dir = written([group, slo('search')], { 'fast.yaml': testOf('Fast'), 'slow.yaml': testOf('Slow'), 'ratio.yaml': testOf('searchBurn', 'shop:ratio:rate1h') });
+    const plan = slicePlan(['fast.yaml', 'slow.yaml', 'ratio.yaml'], dir);
+    expect(rules(plan.run[0]!)).toEqual(['shop:errors:rate5m', 'Fast']);
+    expect(rules(plan.run[1]!)).toEqual(['shop:errors:rate1h', 'shop:ratio:rate1h', 'Slow']);
+    expect(rules(plan.run[2]!)).toEqual(['shop:errors:rate1h', 'shop:ratio:rate1h', 'shop:search_error_ratio:rate5m', 'searchBurn']);
+  });
+
   it('GIVEN a group reading what another writes THEN its tests run as written', () => {
     const reader: RuleGroup = { name: 'shop.alerts', rules: [alert('Mixed', 'shop:checkout_error_ratio:rate5m > 1')] };
     const dir = written([slo('checkout'), reader], { 'a.yaml': testOf('Mixed') });
