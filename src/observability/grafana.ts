@@ -310,7 +310,7 @@ export class Dashboard {
     for (const p of panels) {
       if (this.items.some((q) => q.title === p.title)) throw new Error(`dashboard ${this.uid}: panel title "${p.title}" is used twice`);
       this.items.push(p);
-      this.ids.push(this.ids.length + 1);
+      this.ids.push(Math.max(0, ...this.ids) + 1);
     }
     return this;
   }
