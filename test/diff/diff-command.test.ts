@@ -1,31 +1,48 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { runDiff, type Io } from '../../src/cli/index.ts';
 import { parseEnvoy, readCommittedOutputs } from '../../src/diff/index.ts';
+import { GENERATED_ROOTS } from '../../src/render/index.ts';
 import { loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { PROJECT_ROOT } from '../_helpers.ts';
+import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
 
 const parseEnvoyUnits = (text: string): string[] => [...parseEnvoy(text).keys()];
 
-/** Runs the diff command in-process, capturing what it prints. */
+/**
+ * A git repository whose HEAD holds the project's outputs as they are on disk, committed or not:
+ * the diffs below compare a change with what the model synthesizes now (npm run check proves the
+ * two equal), so they hold in a working tree whose fresh outputs are not committed yet, such as
+ * one a new component was just added to.
+ */
+const OUTPUTS = ((): string => {
+  const repo = tempDir('diff-outputs');
+  for (const d of ['dist', ...GENERATED_ROOTS]) cpSync(join(PROJECT_ROOT, d), join(repo, d), { recursive: true });
+  const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.email=test@example.org', '-c', 'user.name=test', '-c', 'core.autocrlf=false', ...args], { cwd: repo, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'the outputs on disk');
+  return repo;
+})();
+
+/** Runs the diff command in-process against OUTPUTS, capturing what it prints. */
 async function diff(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await runDiff(['--out', PROJECT_ROOT, ...argv], io);
+  const code = await runDiff(['--out', OUTPUTS, ...argv], io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-describe('diff CLI | against the committed outputs', () => {
+describe('diff CLI | against the outputs on disk', () => {
   it('GIVEN prod watcher replicas lowered by one THEN exactly spec.replicas of the objects carrying them is reported, and the risk', async () => {
     const current = (await loadEnvironment('prod')).components.watcher.replicas;
     const lowered = current - 1;
     // The objects that carry the model's replicas, read from the committed manifests.
-    const committed = readCommittedOutputs(PROJECT_ROOT, 'HEAD', ['dist']);
+    const committed = readCommittedOutputs(OUTPUTS, 'HEAD', ['dist']);
     const carriers = [...committed]
       .filter(([path]) => path.startsWith('dist/prod/'))
       .flatMap(([, text]) => loadAll(text) as { kind: string; metadata: { name: string; namespace: string }; spec?: { replicas?: number } }[])
@@ -45,7 +62,7 @@ describe('diff CLI | against the committed outputs', () => {
 
   /** The committed objects of prod, by `Kind/namespace/name`. */
   const committedProd = (): string[] =>
-    [...readCommittedOutputs(PROJECT_ROOT, 'HEAD', ['dist'])]
+    [...readCommittedOutputs(OUTPUTS, 'HEAD', ['dist'])]
       .filter(([path]) => path.startsWith('dist/prod/'))
       .flatMap(([, text]) => loadAll(text) as { kind: string; metadata: { name: string; namespace?: string } }[])
       .map((o) => `${o.kind}/${o.metadata.namespace ?? '-'}/${o.metadata.name}`);
@@ -94,7 +111,7 @@ describe('diff CLI | against the committed outputs', () => {
     const objects = committedProd().filter((k) => k.includes(`cin-node-${template.code}`)).map((k) => k.replaceAll(`cin-node-${template.code}`, `cin-node-${code}`)).sort();
     expect(lines(result.out, 'added', 'dist/prod').filter((l) => !l.includes(' -> '))).toEqual(objects);
     // Routes: every route of the template language has a twin for the new one, in every listener.
-    const envoy = readCommittedOutputs(PROJECT_ROOT, 'HEAD', ['ops']).get('ops/envoy/prod/envoy.yaml')!;
+    const envoy = readCommittedOutputs(OUTPUTS, 'HEAD', ['ops']).get('ops/envoy/prod/envoy.yaml')!;
     const templateRoutes = parseEnvoyUnits(envoy).filter((u) => u.startsWith('route:') && u.endsWith(`-${template.code}`));
     expect(templateRoutes.length).toBeGreaterThan(0);
     const addedRoutes = lines(result.out, 'added', 'ops/envoy/prod/envoy.yaml').filter((u) => u.startsWith('route:'));
@@ -148,7 +165,7 @@ describe('diff CLI | as a process', () => {
   it('GIVEN another time zone and locale THEN the markdown is byte-identical to this process\'s', async () => {
     const args = ['--stack', 'crumpet', '--env', 'prod', '--set', 'components.watcher.replicas=1', '--markdown'];
     const here = (await diff(...args)).out;
-    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'diff', '--', ...args], {
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'diff', '--', '--out', OUTPUTS, ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, TZ: 'Pacific/Chatham', LC_ALL: 'tr_TR.UTF-8', LANG: 'tr_TR.UTF-8' },
     });
