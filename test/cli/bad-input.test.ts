@@ -3,7 +3,8 @@ import yaml from 'js-yaml';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSynth, type Io } from '../../src/cli/index.ts';
-import { APP_SECRETS, edgeRoutes, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { listEnvironments } from '../../src/config/index.ts';
+import { APP_SECRETS, CRUMPET_MODEL, edgeRoutes, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { OUTPUT_MARKER, OutputRoot } from '../../src/render/index.ts';
 import { PROJECT_ROOT, tempDir, treeDigest } from '../_helpers.ts';
 
@@ -151,7 +152,7 @@ const CASES: readonly BadCase[] = [
   { name: 'a Date in an environment file', args: () => ['--env-dir', envDir({ 'qa.ts': qa('instance: new Date(0)') })], message: /^\[qa\] config instance: must be a list or a plain map, got a Date$/m },
   { name: 'an environment whose name differs from its file', args: () => ['--env-dir', envDir({ 'qa.ts': qa("name: 'other'") })], message: /^\[qa\] config name: must equal the environment's file name "qa", got "other"$/m },
   // --env
-  { name: '--env unknown', args: () => ['--env', 'qa'], message: /^\[qa\] config --env: unknown environment "qa"; known: prod, staging$/m },
+  { name: '--env unknown', args: () => ['--env', 'retired'], message: new RegExp(`^\\[retired\\] config --env: unknown environment "retired"; known: ${listEnvironments(CRUMPET_MODEL.environmentsDir).join(', ')}$`, 'm') },
   { name: '--env with a path', args: () => ['--env', '../prod'], message: /^\[\.\.\/prod\] config --env: unknown environment "\.\.\/prod"/m },
   // --out
   { name: '--out a device', args: () => ['--out', '/dev/null'], message: /^output root \/dev\/null is not a directory$/m },

@@ -17,24 +17,24 @@ describe('check CLI | drift gate', () => {
     const { root, run } = await synthesizedCopy('check');
     expect(run.code, run.stderr).toBe(0);
     appendFileSync(join(root, 'dist/prod/pin-orchestrator.k8s.yaml'), '# hand edit\n');
-    mkdirSync(join(root, 'dist/qa'));
-    writeFileSync(join(root, 'dist/qa/old.k8s.yaml'), 'kind: Namespace\n');
+    mkdirSync(join(root, 'dist/retired'));
+    writeFileSync(join(root, 'dist/retired/old.k8s.yaml'), 'kind: Namespace\n');
     rmSync(join(root, 'dist/staging/00-cluster.k8s.yaml'));
 
     const result = await runCli('check', ['--out', root]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('differs: dist/prod/pin-orchestrator.k8s.yaml');
-    expect(result.stderr).toContain('stale (synth no longer writes it): dist/qa/old.k8s.yaml');
+    expect(result.stderr).toContain('stale (synth no longer writes it): dist/retired/old.k8s.yaml');
     expect(result.stderr).toContain('missing (synth writes it, not committed): dist/staging/00-cluster.k8s.yaml');
   });
 
   it('GIVEN a synth of all environments WHEN a stale environment folder exists THEN synth removes it', async () => {
     const { root, run } = await synthesizedCopy('stale');
     expect(run.code, run.stderr).toBe(0);
-    mkdirSync(join(root, 'dist/qa'), { recursive: true });
-    writeFileSync(join(root, 'dist/qa/old.k8s.yaml'), 'kind: Namespace\n');
+    mkdirSync(join(root, 'dist/retired'), { recursive: true });
+    writeFileSync(join(root, 'dist/retired/old.k8s.yaml'), 'kind: Namespace\n');
     expect((await runCli('synth', ['--out', root])).code).toBe(0);
-    expect(existsSync(join(root, 'dist/qa'))).toBe(false);
+    expect(existsSync(join(root, 'dist/retired'))).toBe(false);
     expect((await runCli('check', ['--out', root])).code).toBe(0);
   });
 

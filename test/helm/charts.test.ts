@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../src/render/index.ts';
 import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
-import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
+import { CHARTS as CRUMPET_CHARTS, ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
 import { batchableCall, batchedRefusals, batchedTemplate, schemaErrorsByChart, templateChart, type Refusal } from './_batch.ts';
 import { CHARTS, HELMS, normalize, schemaError, type Helm, type HelmResult } from './_helm.ts';
 
@@ -16,7 +16,7 @@ import { CHARTS, HELMS, normalize, schemaError, type Helm, type HelmResult } fro
 type Obj = Record<string, any>;
 
 const charts = [...CRUMPET_CHARTS];
-const environments = ['prod', 'staging'];
+const environments = ENVIRONMENTS;
 
 const chartDirs = charts.map((c) => join(CHARTS, c));
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { FlowModel, formatFlows, KUBE_DNS, loadManifests, type ExternalEndpoint, type KubeObject } from '../_analysis/index.ts';
 import { PROJECT_ROOT } from '../_helpers.ts';
-import { CHARTS as CRUMPET_CHARTS } from '../stacks/crumpet/_output.ts';
+import { CHARTS as CRUMPET_CHARTS, ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
 import { templateChart } from './_batch.ts';
 import { CHARTS, HELMS } from './_helm.ts';
 
@@ -19,7 +19,7 @@ type Obj = Record<string, any>;
 
 const charts = [...CRUMPET_CHARTS];
 const chartDirs = charts.map((c) => join(CHARTS, c));
-const environments = ['prod', 'staging'];
+const environments = ENVIRONMENTS;
 const isHook = (o: KubeObject): boolean => o.metadata?.annotations?.['helm.sh/hook'] !== undefined;
 const monitoring = (name: string): ExternalEndpoint => ({ namespace: 'monitoring', name, podLabels: { 'app.kubernetes.io/name': name } });
 const EXTERNAL = [monitoring('prometheus'), monitoring('tempo'), monitoring('loki')];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CRUMPET_COMPONENTS, CrumpetApp, crumpetObservability, crumpetSlos, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { checkPromql, Dashboard, Panel, sloDashboardUid, Target } from '../../src/observability/index.ts';
 import { renderApp, type KubeObject } from '../../src/render/index.ts';
+import { ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = KubeObject & Record<string, any>;
@@ -53,7 +54,7 @@ describe('Dashboards | the five of spec section 7.4', () => {
   it('GIVEN the Edge dashboard THEN ops/ has one saturation panel per backend the edge routes to in any environment, and each environment deploys those of its running backends, over its clusters in every language', async () => {
     const edge = (await dashboards()).get('crumpet-edge');
     const titles = (d: any): string[] => d.panels.map((p: any) => p.title).filter((t: string) => t.startsWith('Backend saturation: '));
-    for (const env of ['prod', 'staging']) {
+    for (const env of ENVIRONMENTS) {
       const rendered = await render(env);
       const config = await loadEnvironment(env);
       const table = new CrumpetApp(config).envoyEdge.routes;

@@ -9,6 +9,7 @@ import { EnvoyApi } from '../../../src/lib/envoy/index.ts';
 import { renderApp } from '../../../src/render/index.ts';
 import { connectionManager, routeRequest, type EdgeRequest } from '../../_analysis/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
+import { ENVIRONMENTS } from './_output.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -115,7 +116,7 @@ describe('EnvoyEdge | request routing in prod', () => {
 });
 
 describe('EnvoyEdge | listeners, TLS and admin', () => {
-  it.each(['prod', 'staging'])('GIVEN %s THEN HTTP/3 listens on UDP beside TLS on TCP, advertised by alt-svc, with the Certificate secret', async (env) => {
+  it.each(ENVIRONMENTS)('GIVEN %s THEN HTTP/3 listens on UDP beside TLS on TCP, advertised by alt-svc, with the Certificate secret', async (env) => {
     const bootstrap = bootstrapOf(env);
     const listeners = bootstrap.static_resources.listeners as Obj[];
     const tcp = listeners.find((l) => l.name === 'https')!;
@@ -173,7 +174,7 @@ function seconds(duration: string): number {
   return (Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']) / 1000;
 }
 
-describe.each(['prod', 'staging'])('EnvoyEdge | shutdown and sources in %s', async (env) => {
+describe.each(ENVIRONMENTS)('EnvoyEdge | shutdown and sources in %s', async (env) => {
   const config = await loadEnvironment(env);
   const bootstrap = bootstrapOf(env);
   const objects = (await renderApp(new CrumpetApp(config), env)).charts.flatMap((c) => c.objects) as Obj[];
@@ -288,7 +289,7 @@ describe('EnvoyEdge | one route table, many outputs', () => {
 });
 
 describe('EnvoyEdge | validation', () => {
-  it.each(['prod', 'staging'])('GIVEN the committed %s bootstrap THEN it passes the strict validator against Envoy API protos', (env) => {
+  it.each(ENVIRONMENTS)('GIVEN the committed %s bootstrap THEN it passes the strict validator against Envoy API protos', (env) => {
     expect(EnvoyApi.load().validate('envoy.config.bootstrap.v3.Bootstrap', bootstrapOf(env))).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { NO_OVERRIDES } from '../../../src/config/index.ts';
 import { CHART_TOGGLES, CrumpetApp, helmChartFiles, loadEnvironment } from '../../../src/stacks/crumpet/index.ts';
 import { renderApp, type KubeObject } from '../../../src/render/index.ts';
 import { globalSwitches, OBSERVABILITY_PART } from '../../../src/render/helm/index.ts';
-import { CHARTS } from './_output.ts';
+import { CHARTS, ENVIRONMENTS } from './_output.ts';
 
 /* The chart generator's own checks, on the objects synth renders for dist/. */
 
@@ -33,7 +33,7 @@ describe('helmChartFiles | optional parts', async () => {
 });
 
 describe('helmChartFiles |', async () => {
-  const configs = await Promise.all(['prod', 'staging'].map((env) => loadEnvironment(env, NO_OVERRIDES)));
+  const configs = await Promise.all(ENVIRONMENTS.map((env) => loadEnvironment(env, NO_OVERRIDES)));
   const rendered: Rendered = new Map(
     await Promise.all(configs.map(async (c) => [c.name, new Map((await renderApp(new CrumpetApp(c), c.name)).charts.map((ch) => [ch.chart, ch.objects as Obj[]]))] as const)),
   );

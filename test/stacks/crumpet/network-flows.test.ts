@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CRUMPET_COMPONENTS, edgeRoutes, loadEnvironment, type PlatformConfig } from '../../../src/stacks/crumpet/index.ts';
+import { ENVIRONMENTS } from './_output.ts';
 import {
   addressInCidr,
   FlowModel,
@@ -183,7 +184,7 @@ const split = (p: string): [number, Protocol] => {
   return [Number(port), protocol as Protocol];
 };
 
-describe.each(['prod', 'staging'])('NetworkPolicies of %s |', async (env) => {
+describe.each(ENVIRONMENTS)('NetworkPolicies of %s |', async (env) => {
   const config = await loadEnvironment(env);
   const ns = config.namespace;
   const objects = objectsOf(env);

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRestricted, firstViolation, formatViolation, loadManifests, podSpecsOf } from '../../_analysis/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
+import { ENVIRONMENTS } from './_output.ts';
 
 /* Every pod template of dist/ against the Pod Security Standard "restricted" (test/_analysis/pod-security.ts). */
 
-describe.each(['prod', 'staging'])('Pod Security Standard restricted, %s |', (env) => {
+describe.each(ENVIRONMENTS)('Pod Security Standard restricted, %s |', (env) => {
   const dir = join(PROJECT_ROOT, 'dist', env);
   const objects = readdirSync(dir).sort().flatMap((f) => loadManifests(readFileSync(join(dir, f), 'utf8')));
   const withPods = objects.filter((o) => podSpecsOf(o).length > 0);

@@ -182,7 +182,7 @@ describe('Crumpet workloads |', async () => {
     ])).rejects.toThrow(/\[prod\] config components\.cinNode\.instanceOverrides\[0\]\.image\.digest: is required: this environment pins images by digest/);
   });
 
-  it.each(['prod', 'staging'])('GIVEN %s THEN no Secret carries data, and workloads only reference secrets', async (env) => {
+  it.each(ENVIRONMENTS)('GIVEN %s THEN no Secret carries data, and workloads only reference secrets', async (env) => {
     const objs = env === 'prod' ? prod : staging;
     for (const o of objs) {
       if (o.kind === 'Secret') expect(o.data ?? o.stringData, key(o)).toBeUndefined();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSynth, type Io } from '../../../src/cli/index.ts';
-import { ConfigError } from '../../../src/config/index.ts';
+import { ConfigError, listEnvironments } from '../../../src/config/index.ts';
 import { loadEnvironment, MIRROR_MODEL, SYNC_SETTINGS_IMAGE_PATH } from './_mirror.ts';
 import { tempDir } from '../../_helpers.ts';
 
@@ -28,7 +28,7 @@ async function problems(env: string, ...sets: string[]): Promise<string[]> {
 }
 
 describe('Mirror model |', () => {
-  it.each(['prod', 'staging'])('GIVEN environments/%s.ts THEN it loads, its sync image pinned by digest', async (env) => {
+  it.each(listEnvironments(MIRROR_MODEL.environmentsDir))('GIVEN environments/%s.ts THEN it loads, its sync image pinned by digest', async (env) => {
     const config = await loadEnvironment(env);
     expect(config.components.mirrorSync.image).toMatch(/@sha256:[a-f0-9]{64}$/);
   });

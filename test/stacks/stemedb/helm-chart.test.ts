@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment } from '../../../src/stacks/stemedb/model/index.ts';
+import { listEnvironments } from '../../../src/config/index.ts';
+import { loadEnvironment, STEMEDB_MODEL } from '../../../src/stacks/stemedb/model/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
 import { CHARTS, HELMS, normalize } from '../../helm/_helm.ts';
 import { expectMonitoringSwitches } from '../../helm/_monitoring-switches.ts';
@@ -15,7 +16,7 @@ const CHART = join(CHARTS, 'stemedb');
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
 
 
-describe.each(HELMS.flatMap((h) => ['prod', 'staging'].map((env) => ({ h, helm: h.run, env }))))('StemeDB | Helm chart | $h.name | $env', async ({ helm, env }) => {
+describe.each(HELMS.flatMap((h) => listEnvironments(STEMEDB_MODEL.environmentsDir).map((env) => ({ h, helm: h.run, env }))))('StemeDB | Helm chart | $h.name | $env', async ({ helm, env }) => {
   const { namespace } = await loadEnvironment(env);
   const distDir = join(PROJECT_ROOT, 'dist', 'stemedb', env);
 

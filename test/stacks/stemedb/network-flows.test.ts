@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Cidr } from '../../../src/lib/values/index.ts';
-import { loadEnvironment } from '../../../src/stacks/stemedb/model/index.ts';
+import { listEnvironments } from '../../../src/config/index.ts';
+import { loadEnvironment, STEMEDB_MODEL } from '../../../src/stacks/stemedb/model/index.ts';
 import { BACKUP, HTTP_PORT, STEMEDB } from '../../../src/stacks/stemedb/names.ts';
 import { StemedbApp } from '../../../src/stacks/stemedb/stemedb-app.ts';
 import { FlowModel, KUBE_DNS, type ExternalEndpoint, type KubeObject } from '../../_analysis/index.ts';
 
 /* StemeDB's NetworkPolicies evaluated with NetworkPolicy semantics; every peer comes from the model. */
 
-describe.each(['prod', 'staging'])('StemeDB | %s | network flows', async (env) => {
+describe.each(listEnvironments(STEMEDB_MODEL.environmentsDir))('StemeDB | %s | network flows', async (env) => {
   const config = await loadEnvironment(env);
   const objects = new StemedbApp(config).charts.flatMap((c) => c.toJson() as KubeObject[]);
   const net = config.network;
