@@ -54,7 +54,7 @@ export interface RunbookPanel {
 
 /** What the model adds to a runbook when it renders it: its environments, the alerts linking to it and their panel. */
 export interface RunbookContext {
-  /** @default - commands are rendered once, with `<namespace>` left for the reader */
+  /** The environments to give commands for; none, no commands. @default - commands are rendered once, with `<namespace>` left for the reader */
   readonly environments?: readonly RunbookEnvironment[];
   /** The alerts linking to the runbook: name and PromQL. @default - none */
   readonly alerts?: readonly { readonly name: string; readonly expr: string }[];
@@ -156,10 +156,10 @@ export function missingDataRunbook(alert: ModelAlert, watch: MissingDataWatch, w
   };
 }
 
-/** The commands' blocks: one per environment, the namespace filled in. */
-function commandBlocks(commands: readonly string[], environments: readonly RunbookEnvironment[]): string {
+/** The commands' blocks: one per environment, the namespace filled in; one with the placeholder when no environment is known. */
+function commandBlocks(commands: readonly string[], environments: readonly RunbookEnvironment[] | undefined): string {
   const block = (ns?: string): string => '```sh\n' + commands.map((c) => (ns ? c.split(NAMESPACE_PLACEHOLDER).join(ns) : c)).join('\n') + '\n```';
-  if (environments.length === 0) return block();
+  if (environments === undefined) return block();
   return environments.map((e) => `### ${e.name} (namespace \`${e.namespace}\`)\n\n${block(e.namespace)}`).join('\n\n');
 }
 
@@ -180,7 +180,8 @@ export function renderRunbook(r: Runbook, context: RunbookContext = {}): string 
         ]
       : []),
     `## Diagnosis\n\n${list(r.diagnosis)}`,
-    ...(r.commands && r.commands.length > 0 ? [`## Commands\n\n${commandBlocks(r.commands, context.environments ?? [])}`] : []),
+    // No environment left (what the runbook is about runs in none): no commands to give.
+    ...(r.commands && r.commands.length > 0 && context.environments?.length !== 0 ? [`## Commands\n\n${commandBlocks(r.commands, context.environments)}`] : []),
     `## Mitigation\n\n${list(r.mitigation)}`,
     ...(r.verification ? [`## Verification\n\n${list(r.verification)}`] : []),
     `## Escalation\n\n${r.escalation}`,

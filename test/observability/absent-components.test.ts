@@ -95,6 +95,21 @@ describe('Runbooks | components that do not run in an environment', () => {
     for (const [path, md] of about('watcher')) expect(sections(md), path).toEqual(['prod:crumpet', 'staging:crumpet-staging']);
   });
 
+  it('GIVEN pin-orchestrator running in no environment THEN its runbooks give no commands, and the text stays', () => {
+    const model = stack([
+      { name: 'prod', namespace: 'crumpet', absent: ['pin-orchestrator'] },
+      { name: 'staging', namespace: 'crumpet-staging', absent: ['pin-orchestrator'] },
+    ]);
+    const runbooks = [...model.files()].filter(([path]) => path.startsWith('ops/runbooks/'));
+    const about = runbooks.filter(([, md]) => md.includes('pin_jobs_total'));
+    expect(about.length).toBeGreaterThan(0);
+    for (const [path, md] of about) {
+      expect(md, path).not.toContain('## Commands');
+      expect(md, path).toContain('## Mitigation');
+    }
+    for (const [path, md] of runbooks.filter(([, md]) => md.includes('app.kubernetes.io/name=watcher'))) expect(sections(md), path).toEqual(['prod:crumpet', 'staging:crumpet-staging']);
+  });
+
   it('GIVEN the stack\'s environment files THEN each lists the optional components its model turns off, and a file that fails validation is reported when the list is read, not when it is made', async () => {
     const list = await componentEnvironments(CRUMPET_MODEL, CRUMPET_COMPONENTS);
     for (const e of list()) expect(e.absent, e.name).toEqual([...CRUMPET_COMPONENTS.notRunningIn(await loadEnvironment(e.name))].sort());
