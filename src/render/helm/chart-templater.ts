@@ -139,16 +139,22 @@ function templateLines(lines: readonly string[], sentinels: Sentinels): string[]
  * as the same object in dist/ does.
  */
 export function templateObjects(objects: readonly TemplateObject[], sentinels: Sentinels): string {
-  const docs = objects.map(({ object, condition }) => {
-    const lines = yaml
-      .dump(withSyncWave(object as WaveObject), { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' })
-      .trimEnd()
-      .split('\n')
-      .map(setAside);
-    const body = templateLines(expandListItems(lines, sentinels), sentinels)
-      .map(printBraces)
-      .join('\n');
-    return condition ? `{{- if ${condition} }}\n---\n${body}\n{{- end }}` : `---\n${body}`;
-  });
-  return `${docs.join('\n')}\n`;
+  return templateDocuments(objects.map(({ object, condition }) => ({ body: templateObject(object, sentinels), ...(condition ? { condition } : {}) })));
+}
+
+/** One object as the body of a Helm template document (without its `---`): its markers replaced, its sync wave set. */
+export function templateObject(object: unknown, sentinels: Sentinels): string {
+  const lines = yaml
+    .dump(withSyncWave(object as WaveObject), { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' })
+    .trimEnd()
+    .split('\n')
+    .map(setAside);
+  return templateLines(expandListItems(lines, sentinels), sentinels)
+    .map(printBraces)
+    .join('\n');
+}
+
+/** Document bodies (templateObject) as template text, each wrapped in `{{- if }}` when it has a condition. */
+export function templateDocuments(docs: readonly { readonly body: string; readonly condition?: string }[]): string {
+  return `${docs.map(({ body, condition }) => (condition ? `{{- if ${condition} }}\n---\n${body}\n{{- end }}` : `---\n${body}`)).join('\n')}\n`;
 }

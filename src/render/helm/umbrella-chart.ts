@@ -1,5 +1,5 @@
 import type { HelmChartSpec } from './chart-files.ts';
-import { templateObjects, withActions } from './chart-templater.ts';
+import { templateDocuments, templateObject, withActions } from './chart-templater.ts';
 import { TOGGLE_SCHEMA, withHelmLabels } from './component-chart.ts';
 import type { Kube } from './config-files-values.ts';
 import type { Sentinels } from './sentinels.ts';
@@ -76,6 +76,52 @@ function perEnvironment(texts: ReadonlyMap<string, string>): string {
     .join('');
 }
 
+/** A template document: an object's body and the condition it is rendered under. */
+interface Doc {
+  readonly body: string;
+  readonly condition?: string;
+}
+
+/**
+ * The documents of every environment, each once: behind the environments that have it (`eq
+ * .Values.environment`) unless all do, so that an object the same everywhere is written once and
+ * a change to it is one change. Each environment's documents keep their order: those another
+ * environment lacks come before the next document they share, after the earlier environments'
+ * own. Neighbours behind the same condition share one `{{- if }}`.
+ */
+function perObject(environments: readonly string[], docsOf: (env: string) => readonly Doc[]): Doc[] {
+  const merged: { doc: Doc; envs: string[] }[] = [];
+  const key = (d: Doc): string => `${d.condition ?? ''}\u0000${d.body}`;
+  for (const env of environments) {
+    let at = 0;
+    const own: { doc: Doc; envs: string[] }[] = [];
+    for (const doc of docsOf(env)) {
+      const found = merged.findIndex((m, i) => i >= at && key(m.doc) === key(doc) && !m.envs.includes(env));
+      if (found < 0) {
+        own.push({ doc, envs: [env] });
+        continue;
+      }
+      merged.splice(found, 0, ...own.splice(0));
+      at = merged.findIndex((m, i) => i >= found && key(m.doc) === key(doc) && !m.envs.includes(env));
+      merged[at]!.envs.push(env);
+      at += 1;
+    }
+    merged.push(...own);
+  }
+  const docs = merged.map(({ doc, envs }): Doc => {
+    if (envs.length === environments.length) return doc;
+    const only = envs.map((e) => `(eq .Values.environment ${JSON.stringify(e)})`);
+    const where = only.length === 1 ? only[0]!.slice(1, -1) : `or ${only.join(' ')}`;
+    return { body: doc.body, condition: doc.condition ? `and (${where}) ${doc.condition}` : where };
+  });
+  return docs.reduce<Doc[]>((out, d) => {
+    const last = out[out.length - 1];
+    if (last && d.condition !== undefined && last.condition === d.condition) out[out.length - 1] = { body: `${last.body}\n---\n${d.body}`, condition: d.condition };
+    else out.push(d);
+    return out;
+  }, []);
+}
+
 /** The dashboards of `objects`: each ConfigMap file that is a Grafana dashboard (JSON with a uid and a title). */
 function dashboardsOf(objects: readonly Kube[]): { uid: string; title: string }[] {
   return objects
@@ -105,14 +151,15 @@ export function umbrellaChart(props: UmbrellaChartProps, components: readonly He
 
   const templates = new Map<string, string>();
   for (const part of props.parts) {
-    const text = perEnvironment(byEnv((env) => {
-      const objects = partObjects(env, part).map((o) => {
-        const key = kindSwitch(o, part);
-        return { object: withHelmLabels(o as unknown as Record<string, unknown>, s, name), ...(key ? { condition: `.Values.global.${key}.enabled` } : {}) };
-      });
-      return objects.length > 0 ? templateObjects(objects, s) : '';
-    }));
-    if (text !== '') templates.set(`${part.chart}.yaml`, gate(part.switch, text));
+    const docs = perObject(
+      environments,
+      (env) =>
+        partObjects(env, part).map((o) => {
+          const key = kindSwitch(o, part);
+          return { body: templateObject(withHelmLabels(o as unknown as Record<string, unknown>, s, name), s), ...(key ? { condition: `.Values.global.${key}.enabled` } : {}) };
+        }),
+    );
+    if (docs.length > 0) templates.set(`${part.chart}.yaml`, gate(part.switch, templateDocuments(docs)));
   }
 
   // What NOTES.txt says was installed: each part's objects, the dashboards, and the namespace step.
