@@ -102,6 +102,24 @@ function settingsFields(key: string, settings: object): ChartField[] {
   ];
 }
 
+/**
+ * The features the component charts render as the environments' models have them, with no value
+ * to switch them per environment (mesh TLS: the workloads' certificate mounts, the edge's client
+ * certificate). Environments that disagree on one would get charts installing in one of them what
+ * its dist/ does not hold.
+ */
+const UNIFORM_FEATURES = ['mtls'] as const;
+
+/** Throws, one line per feature, when the environments disagree on a feature of UNIFORM_FEATURES. */
+function uniformFeatures(configs: readonly PlatformConfig[]): void {
+  const problems = UNIFORM_FEATURES.flatMap((f) => {
+    if (new Set(configs.map((c) => c.features[f])).size <= 1) return [];
+    const values = configs.map((c) => `${c.name} ${c.features[f]}`).join(', ');
+    return [`features.${f} differs between environments (${values}): the component charts have no value to switch it per environment, so set it the same in every environment`];
+  });
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
 /** The chart of a declared component, from its declaration. */
 function declaredChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<string, readonly Kube[]>, name: string): ComponentChartSpec<PlatformConfig> {
   const c = CRUMPET_COMPONENTS.get(name);
@@ -367,6 +385,7 @@ export function helmChartFiles(
   rendered: ReadonlyMap<string, ReadonlyMap<string, readonly Kube[]>>,
 ): Map<string, string> {
   const sorted = [...configs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  uniformFeatures(sorted);
   const objectsOf = (chart: string) => new Map(sorted.map((c) => [c.name, rendered.get(c.name)?.get(chart) ?? []] as const));
   // The component charts from one marker app; CIN's loops need a marker model of their own.
   const specs = [...CRUMPET_COMPONENTS.components.filter((c) => c.chart).map((c) => declaredChart(sorted, objectsOf(c.name), c.name)), edgeChart(sorted, objectsOf('envoy-edge'))];

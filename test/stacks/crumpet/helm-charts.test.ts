@@ -86,6 +86,13 @@ describe('helmChartFiles |', async () => {
     expect(() => helmChartFiles(configs, tampered('watcher', () => []))).toThrow(/component "watcher" declares a chart but does not run in prod: /);
   });
 
+  it('GIVEN environments that disagree on mesh TLS THEN it throws naming the feature and each environment\'s value, as the charts cannot switch it', () => {
+    const [first, ...others] = configs;
+    const mixed = [{ ...first!, features: { ...first!.features, mtls: !first!.features.mtls } }, ...others];
+    expect(() => helmChartFiles(mixed, rendered)).toThrow(new RegExp(`^features\\.mtls differs between environments \\(${mixed.map((c) => `${c.name} ${c.features.mtls}`).join(', ')}\\): the component charts have no value to switch it`));
+    expect(() => helmChartFiles(configs.map((c) => ({ ...c, features: { ...c.features, mtls: false } })), rendered)).not.toThrow(/features\.mtls/);
+  });
+
   it('GIVEN edge objects without a Certificate THEN it throws', () => {
     const edge = tampered('envoy-edge', (objs) => objs.filter((o) => o.kind !== 'Certificate'));
     expect(() => helmChartFiles(configs, edge)).toThrow(/chart envoy-edge serves the public host names but renders no Certificate/);
