@@ -253,7 +253,8 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
     });
 
     it('GIVEN networkPolicy.enabled=false THEN exactly the NetworkPolicies disappear, and every one selects the chart\'s own pods', async () => {
-      const base = await template('crumpet', chart);
+      // From the policies on: the defaults are an environment's, which may have them off.
+      const base = await template('crumpet', chart, '--set', 'networkPolicy.enabled=true');
       const off = await template('crumpet', chart, '--set', 'networkPolicy.enabled=false');
       const policies = base.filter((o) => o.kind === 'NetworkPolicy');
       expect(policies.length).toBeGreaterThan(0);
@@ -392,8 +393,8 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
   describe('network values', () => {
     it('GIVEN three RPC endpoint CIDRs for the watcher THEN its egress to RPC has one ipBlock per CIDR, and nothing else changes', async () => {
       const cidrs = ['198.51.100.0/28', '198.51.100.64/28', '192.0.2.0/24'];
-      const base = await template('crumpet', 'watcher');
-      const changed = await template('crumpet', 'watcher', '--set', `networkPolicy.rpcEndpointCidrs={${cidrs.join(',')}}`);
+      const base = await template('crumpet', 'watcher', '--set', 'networkPolicy.enabled=true');
+      const changed = await template('crumpet', 'watcher', '--set', 'networkPolicy.enabled=true', '--set', `networkPolicy.rpcEndpointCidrs={${cidrs.join(',')}}`);
       const diffs = objectDiffs(base, changed);
       expect(diffs.every((d) => d.startsWith('NetworkPolicy/crumpet-watcher:spec.egress.'))).toBe(true);
       const egress = changed.find((o) => o.kind === 'NetworkPolicy')!.spec.egress as Obj[];

@@ -89,7 +89,8 @@ describe.each(HELMS)(`${UMBRELLA_CHART} (umbrella) with $name |`, async (h) => {
       const on = await template(env);
       const off = await template(env, '--set', `global.${part}.enabled=false`);
       const gone = partOf(env, part);
-      expect(gone.length).toBeGreaterThan(0);
+      // An environment may have none of a part (its feature off): nothing disappears then, but some environment has it.
+      expect(ENVIRONMENTS.some((e) => partOf(e, part).length > 0), part).toBe(true);
       const offKeys = new Set(off.map(key));
       expect(on.map(key).filter((k) => !offKeys.has(k)).sort()).toEqual(gone.map(key).sort());
       for (const o of off) expect(normalize(o), key(o)).toEqual(normalize(on.find((r) => key(r) === key(o))));
