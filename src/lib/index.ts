@@ -4,6 +4,7 @@ export * from './disruption-budget.ts';
 export * from './horizontal-autoscaler.ts';
 export * from './http-ingress.ts';
 export * from './labels.ts';
+export * from './deployed-observability.ts';
 export * from './grafana-dashboards.ts';
 export * from './metrics-monitor.ts';
 export * from './network-policy-matrix.ts';

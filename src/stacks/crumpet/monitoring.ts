@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { AlertmanagerConfig } from '../../../imports/alertmanagerconfigs-monitoring.coreos.com.ts';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentEnvironments, componentObservability, componentSlos, GrafanaDashboards, withGameDays, type AppLabels } from '../../lib/index.ts';
+import { componentEnvironments, componentObservability, componentSlos, DeployedObservability, withGameDays, type AppLabels } from '../../lib/index.ts';
 import {
   alertmanagerConfigSpec,
   ObservabilityModel,
@@ -112,21 +111,18 @@ export class Monitoring extends Construct {
     const labels = props.labels.withComponent({ name: 'crumpet-monitoring', component: 'monitoring' });
     const metadata = (name: string): { name: string; labels: Record<string, string> } => ({ name, labels: { ...labels.all } });
     this.node.addValidation({ validate: () => this.model.check() });
-    const absent = CRUMPET_COMPONENTS.notRunningIn(app.config);
-    new PrometheusRule(this, 'Rules', {
-      metadata: metadata('crumpet-rules'),
-      spec: {
-        groups: this.model.rules.groupsIn(app.config.namespace, absent).map((g) => ({
-          name: g.name,
-          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
-        })),
-      },
+    new DeployedObservability(this, 'Deployed', {
+      model: this.model,
+      namespace: app.config.namespace,
+      labels: labels.all,
+      rulesName: 'crumpet-rules',
+      dashboardFolder: 'Crumpet',
+      absent: CRUMPET_COMPONENTS.notRunningIn(app.config),
     });
     if (this.model.routing) new AlertmanagerConfig(this, 'Alerting', { metadata: metadata('crumpet-alerting'), spec: alertmanagerConfigSpec(this.model.routing, this.model.scopeLabels) });
 
     for (const path of this.model.filePaths()) {
       new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => this.model.files().get(path) ?? '' });
     }
-    new GrafanaDashboards(this, 'Dashboards', { model: this.model, labels: labels.all, folder: 'Crumpet', absent });
   }
 }

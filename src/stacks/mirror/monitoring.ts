@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { GrafanaDashboards, type AppLabels } from '../../lib/index.ts';
+import { DeployedObservability, type AppLabels } from '../../lib/index.ts';
 import type { ObservabilityModel } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 
@@ -29,16 +28,14 @@ export class MirrorMonitoring extends Construct {
     const { model } = props;
     const labels = props.labels.withComponent({ name: 'mirror-monitoring', component: MIRROR_MONITORING_COMPONENT });
     this.node.addValidation({ validate: () => model.check() });
-    new PrometheusRule(this, 'Rules', {
-      metadata: { name: 'mirror-rules', labels: { ...labels.all } },
-      spec: {
-        groups: model.rules.groupsIn(props.namespace, props.absent).map((g) => ({
-          name: g.name,
-          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
-        })),
-      },
-    });
     for (const path of model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => model.files().get(path) ?? '' });
-    new GrafanaDashboards(this, 'Dashboards', { model, labels: labels.all, folder: 'Mirror', ...(props.absent ? { absent: props.absent } : {}) });
+    new DeployedObservability(this, 'Deployed', {
+      model,
+      namespace: props.namespace,
+      labels: labels.all,
+      rulesName: 'mirror-rules',
+      dashboardFolder: 'Mirror',
+      ...(props.absent ? { absent: props.absent } : {}),
+    });
   }
 }

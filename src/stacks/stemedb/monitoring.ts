@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheusrules-monitoring.coreos.com.ts';
-import { componentEnvironments, componentObservability, GrafanaDashboards, type AppLabels } from '../../lib/index.ts';
+import { componentEnvironments, componentObservability, DeployedObservability, type AppLabels } from '../../lib/index.ts';
 import { ObservabilityModel, type MetricDefinition } from '../../observability/index.ts';
 import { GeneratedFile } from '../../render/index.ts';
 import { PLATFORM_FILES_URL } from '../repository.ts';
@@ -69,16 +68,14 @@ export class Monitoring extends Construct {
     super(scope, id);
     const labels = props.labels.withComponent({ name: 'stemedb-monitoring', component: STEMEDB_MONITORING_COMPONENT });
     this.node.addValidation({ validate: () => this.model.check() });
-    new PrometheusRule(this, 'Rules', {
-      metadata: { name: 'stemedb-alerts', labels: { ...labels.all, ...props.monitoring.selectorLabels } },
-      spec: {
-        groups: this.model.rules.groupsIn(props.namespace, props.absent).map((g) => ({
-          name: g.name,
-          rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
-        })),
-      },
-    });
     for (const path of this.model.filePaths()) new GeneratedFile(this, path.replace(/\//g, '-'), { path, render: () => this.model.files().get(path) ?? '' });
-    new GrafanaDashboards(this, 'Dashboards', { model: this.model, labels: labels.all, ...(props.absent ? { absent: props.absent } : {}) });
+    new DeployedObservability(this, 'Deployed', {
+      model: this.model,
+      namespace: props.namespace,
+      labels: labels.all,
+      rulesName: 'stemedb-alerts',
+      ruleLabels: props.monitoring.selectorLabels,
+      ...(props.absent ? { absent: props.absent } : {}),
+    });
   }
 }
