@@ -170,6 +170,9 @@ function recordInput(inputs, path) {
   return bytes;
 }
 
+/** The records of `inputs` as the manifest and the pack's record keep them: `[path, size, mtime or null, sha256]`, sorted. */
+const recordsOf = (inputs) => [...inputs].map(([path, record]) => [path, ...record]).sort();
+
 /** Records every file esbuild reads, as it reads it. */
 function recordingPlugin(inputs, listings) {
   return {
@@ -231,14 +234,13 @@ export async function buildBundle() {
     unregister();
   }
   for (const self of [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')]) recordInput(inputs, self);
-  const records = [...inputs].map(([path, record]) => [path, ...record]);
   const manifest = {
     format: FORMAT,
     node: process.version,
     root: ROOT,
     bundle: relative(CACHE, join(outdir, 'cli.mjs')),
     pack: relative(CACHE, join(pack.dir, PACK)),
-    inputs: [...records, ...pack.inputs].sort(),
+    inputs: [...recordsOf(inputs), ...pack.inputs].sort(),
     listings,
   };
   const temp = `${MANIFEST}.${process.pid}.tmp`;
@@ -293,7 +295,7 @@ async function packOf(outdir, packages, listings) {
     logLevel: 'silent',
     plugins: [recordingPlugin(inputs, listings)],
   });
-  const record = { format: FORMAT, node: process.version, specifiers, inputs: [...inputs].map(([path, r]) => [path, ...r]).sort() };
+  const record = { format: FORMAT, node: process.version, specifiers, inputs: recordsOf(inputs) };
   writeFileSync(join(dir, PACK_RECORD), JSON.stringify(record));
   return { dir, inputs: record.inputs };
 }

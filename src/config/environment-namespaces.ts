@@ -1,9 +1,11 @@
 import { EnvironmentFileError, importEnvironment, listEnvironments } from './environment-files.ts';
 
-/** An environment of a model and the namespace its file names. */
+/** An environment of a model, the namespace its file names, and the file's value as written. */
 export interface EnvironmentNamespace {
   readonly name: string;
   readonly namespace: string;
+  /** The file's default export as plain data, before defaults, overrides and validation. */
+  readonly value: unknown;
 }
 
 /**
@@ -16,7 +18,7 @@ export async function environmentNamespaces(dir: string): Promise<EnvironmentNam
       const { value } = await importEnvironment(name, dir);
       const namespace = (value as { namespace?: unknown } | undefined)?.namespace;
       if (typeof namespace !== 'string') throw new EnvironmentFileError(name, [`namespace: the environment file must state it as a string, got ${JSON.stringify(namespace)}`]);
-      return { name, namespace };
+      return { name, namespace, value };
     }),
   );
 }

@@ -179,7 +179,7 @@ export class Panel {
     this.description = props.description ?? '';
     this.alerts = props.alerts ?? [];
     this.slos = props.slos ?? [];
-    if (props.component !== undefined) this.component = props.component;
+    this.component = props.component;
     const checks = [
       { bad: this.width < 1 || this.width > GRID_COLUMNS, message: `width must be 1-${GRID_COLUMNS}, got ${this.width}` },
       { bad: this.height < 1, message: `height must be >= 1, got ${this.height}` },
@@ -322,10 +322,7 @@ export class Dashboard {
 
   /** This dashboard about `component` ({@link DashboardProps.component}), with the same panels. */
   public about(component: string): Dashboard {
-    const copy = new Dashboard({ ...this.props, component });
-    copy.items.push(...this.items);
-    copy.ids.push(...this.ids);
-    return copy;
+    return this.copy({ ...this.props, component }, this.items.map((_, i) => i));
   }
 
   /**
@@ -336,10 +333,14 @@ export class Dashboard {
   public without(absent: ReadonlySet<string>): Dashboard | undefined {
     if (this.component !== undefined && absent.has(this.component)) return undefined;
     const kept = this.items.flatMap((p, i) => (p.component !== undefined && absent.has(p.component) ? [] : [i]));
-    if (kept.length === this.items.length) return this;
-    const copy = new Dashboard(this.props);
-    copy.items.push(...kept.map((i) => this.items[i]!));
-    copy.ids.push(...kept.map((i) => this.ids[i]!));
+    return kept.length === this.items.length ? this : this.copy(this.props, kept);
+  }
+
+  /** A dashboard of `props` with the panels at `positions`, each keeping its id. */
+  private copy(props: DashboardProps, positions: readonly number[]): Dashboard {
+    const copy = new Dashboard(props);
+    copy.items.push(...positions.map((i) => this.items[i]!));
+    copy.ids.push(...positions.map((i) => this.ids[i]!));
     return copy;
   }
 

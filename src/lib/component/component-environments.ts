@@ -1,4 +1,4 @@
-import { environmentNamespaces, importEnvironment, validateConfig, type ModelDefinition } from '../../config/index.ts';
+import { environmentNamespaces, validateConfig, type ModelDefinition } from '../../config/index.ts';
 import type { RunbookEnvironment } from '../../observability/index.ts';
 import type { ComponentRegistry } from './registry.ts';
 
@@ -12,10 +12,10 @@ import type { ComponentRegistry } from './registry.ts';
  * import). Only when a component is optional: otherwise every component runs everywhere.
  */
 export async function componentEnvironments<M>(model: ModelDefinition<M>, registry: ComponentRegistry<M>): Promise<() => readonly RunbookEnvironment[]> {
-  const environments = await environmentNamespaces(model.environmentsDir);
+  const files = await environmentNamespaces(model.environmentsDir);
+  const environments = files.map(({ name, namespace }) => ({ name, namespace }));
   if (!registry.components.some((c) => c.enabled)) return () => environments;
-  const files = await Promise.all(environments.map(async (e) => ({ ...e, value: (await importEnvironment(e.name, model.environmentsDir)).value })));
   let listed: readonly RunbookEnvironment[] | undefined;
   return () =>
-    (listed ??= files.map(({ value, ...e }) => ({ ...e, absent: [...registry.notRunningIn(validateConfig(model, e.name, structuredClone(value)))].sort() })));
+    (listed ??= files.map(({ name, namespace, value }) => ({ name, namespace, absent: [...registry.notRunningIn(validateConfig(model, name, structuredClone(value)))].sort() })));
 }

@@ -154,7 +154,14 @@ export function templateObject(object: unknown, sentinels: Sentinels): string {
     .join('\n');
 }
 
-/** Document bodies (templateObject) as template text, each wrapped in `{{- if }}` when it has a condition. */
-export function templateDocuments(docs: readonly { readonly body: string; readonly condition?: string }[]): string {
+/** A document of a template: an object's body (templateObject) and the condition it is rendered under. */
+export interface TemplateDocument {
+  readonly body: string;
+  /** Go template condition. @default - always rendered */
+  readonly condition?: string;
+}
+
+/** Documents as template text, each wrapped in `{{- if }}` when it has a condition. */
+export function templateDocuments(docs: readonly TemplateDocument[]): string {
   return `${docs.map(({ body, condition }) => (condition ? `{{- if ${condition} }}\n---\n${body}\n{{- end }}` : `---\n${body}`)).join('\n')}\n`;
 }

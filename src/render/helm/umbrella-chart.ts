@@ -1,5 +1,5 @@
 import type { HelmChartSpec } from './chart-files.ts';
-import { templateDocuments, templateObject, withActions } from './chart-templater.ts';
+import { templateDocuments, templateObject, withActions, type TemplateDocument } from './chart-templater.ts';
 import { TOGGLE_SCHEMA, withHelmLabels } from './component-chart.ts';
 import type { Kube } from './config-files-values.ts';
 import type { Sentinels } from './sentinels.ts';
@@ -76,12 +76,6 @@ function perEnvironment(texts: ReadonlyMap<string, string>): string {
     .join('');
 }
 
-/** A template document: an object's body and the condition it is rendered under. */
-interface Doc {
-  readonly body: string;
-  readonly condition?: string;
-}
-
 /**
  * The documents of every environment, each once: behind the environments that have it (`eq
  * .Values.environment`) unless all do, so that an object the same everywhere is written once and
@@ -89,32 +83,33 @@ interface Doc {
  * environment lacks come before the next document they share, after the earlier environments'
  * own. Neighbours behind the same condition share one `{{- if }}`.
  */
-function perObject(environments: readonly string[], docsOf: (env: string) => readonly Doc[]): Doc[] {
-  const merged: { doc: Doc; envs: string[] }[] = [];
-  const key = (d: Doc): string => `${d.condition ?? ''}\u0000${d.body}`;
+function perObject(environments: readonly string[], docsOf: (env: string) => readonly TemplateDocument[]): TemplateDocument[] {
+  const merged: { doc: TemplateDocument; key: string; envs: string[] }[] = [];
   for (const env of environments) {
     let at = 0;
-    const own: { doc: Doc; envs: string[] }[] = [];
+    const own: typeof merged = [];
     for (const doc of docsOf(env)) {
-      const found = merged.findIndex((m, i) => i >= at && key(m.doc) === key(doc) && !m.envs.includes(env));
+      const key = `${doc.condition ?? ''}\u0000${doc.body}`;
+      const found = merged.findIndex((m, i) => i >= at && m.key === key && !m.envs.includes(env));
       if (found < 0) {
-        own.push({ doc, envs: [env] });
+        own.push({ doc, key, envs: [env] });
         continue;
       }
+      // This environment's own documents so far go right before the one it shares.
+      at = found + own.length;
       merged.splice(found, 0, ...own.splice(0));
-      at = merged.findIndex((m, i) => i >= found && key(m.doc) === key(doc) && !m.envs.includes(env));
       merged[at]!.envs.push(env);
       at += 1;
     }
     merged.push(...own);
   }
-  const docs = merged.map(({ doc, envs }): Doc => {
+  const docs = merged.map(({ doc, envs }): TemplateDocument => {
     if (envs.length === environments.length) return doc;
     const only = envs.map((e) => `(eq .Values.environment ${JSON.stringify(e)})`);
     const where = only.length === 1 ? only[0]!.slice(1, -1) : `or ${only.join(' ')}`;
     return { body: doc.body, condition: doc.condition ? `and (${where}) ${doc.condition}` : where };
   });
-  return docs.reduce<Doc[]>((out, d) => {
+  return docs.reduce<TemplateDocument[]>((out, d) => {
     const last = out[out.length - 1];
     if (last && d.condition !== undefined && last.condition === d.condition) out[out.length - 1] = { body: `${last.body}\n---\n${d.body}`, condition: d.condition };
     else out.push(d);
