@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,6 +99,14 @@ export function writtenTree(prefix: string, files: Iterable<readonly [string, st
     writeFileSync(join(root, path), content);
   }
   return root;
+}
+
+/** Makes `dir` a git repository whose one commit, `message`, holds every file in it (a test's own identity; no line-ending conversion). */
+export function commitAll(dir: string, message: string): void {
+  const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.email=test@example.org', '-c', 'user.name=test', '-c', 'core.autocrlf=false', ...args], { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', message);
 }
 
 let chartsOutdir: string | undefined;

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,7 @@ import { runDiff, type Io } from '../../src/cli/index.ts';
 import { parseEnvoy, readCommittedOutputs } from '../../src/diff/index.ts';
 import { GENERATED_ROOTS } from '../../src/render/index.ts';
 import { loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
+import { commitAll, PROJECT_ROOT, tempDir } from '../_helpers.ts';
 
 const parseEnvoyUnits = (text: string): string[] => [...parseEnvoy(text).keys()];
 
@@ -21,10 +21,7 @@ const parseEnvoyUnits = (text: string): string[] => [...parseEnvoy(text).keys()]
 const OUTPUTS = ((): string => {
   const repo = tempDir('diff-outputs');
   for (const d of ['dist', ...GENERATED_ROOTS]) cpSync(join(PROJECT_ROOT, d), join(repo, d), { recursive: true });
-  const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.email=test@example.org', '-c', 'user.name=test', '-c', 'core.autocrlf=false', ...args], { cwd: repo, stdio: 'ignore' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'the outputs on disk');
+  commitAll(repo, 'the outputs on disk');
   return repo;
 })();
 

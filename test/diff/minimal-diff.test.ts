@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../../src/stacks/crumpet/index.ts';
-import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
+import { commitAll, PROJECT_ROOT, tempDir } from '../_helpers.ts';
 
 /*
  * One model value changed changes only the lines that depend on it: a copy of the project with
@@ -13,7 +13,6 @@ import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
  */
 
 const run = promisify(execFile);
-const GIT = ['-c', 'user.email=test@example.org', '-c', 'user.name=test', '-c', 'core.autocrlf=false'];
 
 interface Change {
   /** The environment file edited and the statement appended before its `export default`. */
@@ -42,9 +41,7 @@ async function applyChange(change: Change): Promise<Outcome> {
   for (const d of ['src', 'scripts', 'imports', 'dist', 'charts-out', 'ops']) cpSync(join(PROJECT_ROOT, d), join(copy, d), { recursive: true });
   for (const f of ['package.json', 'tsconfig.json', 'cdk8s.yaml']) cpSync(join(PROJECT_ROOT, f), join(copy, f));
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'));
-  await run('git', ['init', '-q'], { cwd: copy });
-  await run('git', [...GIT, 'add', '-A'], { cwd: copy });
-  await run('git', [...GIT, 'commit', '-qm', 'base'], { cwd: copy });
+  commitAll(copy, 'base');
   const file = join(copy, 'src/stacks/crumpet/environments', `${change.env}.ts`);
   const text = readFileSync(file, 'utf8');
   const exported = `export default ${change.env};`;
