@@ -1,27 +1,19 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com.ts';
-import type { ObservabilityModel } from '../observability/index.ts';
-import { GrafanaDashboards } from './grafana-dashboards.ts';
+import { GrafanaDashboards, type GrafanaDashboardsProps } from './grafana-dashboards.ts';
 
-/** Props of {@link DeployedObservability}. */
-export interface DeployedObservabilityProps {
-  readonly model: ObservabilityModel;
+/**
+ * Props of {@link DeployedObservability}: those of its {@link GrafanaDashboards} (the model, the
+ * objects' labels, the dashboards' folder, the absent components, whose alerts and SLOs are left
+ * out of the rules too) and the PrometheusRule's.
+ */
+export interface DeployedObservabilityProps extends GrafanaDashboardsProps {
   /** The environment's namespace, which the rules are rendered for (`RuleSet.groupsIn`). */
   readonly namespace: string;
-  /** The objects' labels. */
-  readonly labels: Readonly<Record<string, string>>;
   /** Name of the PrometheusRule. */
   readonly rulesName: string;
   /** Further labels of the PrometheusRule, such as those its Prometheus selects rules by. @default - none */
   readonly ruleLabels?: Readonly<Record<string, string>>;
-  /** The Grafana folder of the dashboards ({@link GrafanaDashboards}). @default - the sidecar's default folder */
-  readonly dashboardFolder?: string;
-  /**
-   * The stack's components that do not run in this environment (optional ones switched off):
-   * neither their alerts and SLOs nor their dashboards and panels are deployed.
-   * @default - every component runs here
-   */
-  readonly absent?: ReadonlySet<string>;
 }
 
 /**
@@ -32,17 +24,16 @@ export interface DeployedObservabilityProps {
 export class DeployedObservability extends Construct {
   public constructor(scope: Construct, id: string, props: DeployedObservabilityProps) {
     super(scope, id);
-    const { model } = props;
-    const absent = props.absent ?? new Set<string>();
+    const { model, namespace, rulesName, ruleLabels, ...dashboards } = props;
     new PrometheusRule(this, 'Rules', {
-      metadata: { name: props.rulesName, labels: { ...props.labels, ...props.ruleLabels } },
+      metadata: { name: rulesName, labels: { ...props.labels, ...ruleLabels } },
       spec: {
-        groups: model.rules.groupsIn(props.namespace, absent).map((g) => ({
+        groups: model.rules.groupsIn(namespace, props.absent).map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),
       },
     });
-    new GrafanaDashboards(this, 'Dashboards', { model, labels: props.labels, absent, ...(props.dashboardFolder !== undefined ? { folder: props.dashboardFolder } : {}) });
+    new GrafanaDashboards(this, 'Dashboards', { model, ...dashboards });
   }
 }

@@ -16,8 +16,8 @@ export interface GrafanaDashboardsProps {
   /** The Grafana folder the sidecar files them in (its `grafana_folder` annotation). @default - the sidecar's default folder */
   readonly folder?: string;
   /**
-   * The stack's components that do not run in this environment: the dashboards about them, and
-   * their panels in the others, are not deployed (ObservabilityModel.dashboardsIn).
+   * The stack's components that do not run in this environment (optional ones switched off): the
+   * dashboards about them, and their panels in the others, are not deployed (ObservabilityModel.dashboardsIn).
    * @default - every component runs here
    */
   readonly absent?: ReadonlySet<string>;

@@ -116,7 +116,7 @@ export class Monitoring extends Construct {
       namespace: app.config.namespace,
       labels: labels.all,
       rulesName: 'crumpet-rules',
-      dashboardFolder: 'Crumpet',
+      folder: 'Crumpet',
       absent: CRUMPET_COMPONENTS.notRunningIn(app.config),
     });
     if (this.model.routing) new AlertmanagerConfig(this, 'Alerting', { metadata: metadata('crumpet-alerting'), spec: alertmanagerConfigSpec(this.model.routing, this.model.scopeLabels) });

@@ -34,7 +34,7 @@ export class MirrorMonitoring extends Construct {
       namespace: props.namespace,
       labels: labels.all,
       rulesName: 'mirror-rules',
-      dashboardFolder: 'Mirror',
+      folder: 'Mirror',
       ...(props.absent ? { absent: props.absent } : {}),
     });
   }
