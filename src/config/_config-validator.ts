@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import type standaloneCode from 'ajv/dist/standalone/index.js';
 import { requireLater } from '../lib/_require-module.ts';
+import { valueSchemas } from '../lib/values/index.ts';
 import { FORMAT_NAMES } from './_formats.ts';
 import type { ModelDefinition } from './load.ts';
 
@@ -30,8 +31,8 @@ export const VALIDATOR_CACHE = fileURLToPath(new URL('../../node_modules/.cache/
 /**
  * `allErrors`: every problem at once; `verbose`: messages quote the value and the schema's
  * description; `useDefaults`: a field the environment leaves out takes its schema's `default`
- * (a component's declared settings); `formats`: the schema's formats are checked by
- * src/config/_formats.ts, not by ajv.
+ * (a component's declared settings); `formats` and `keywords`: the schema's formats and object
+ * formats are checked by src/config/_formats.ts, not by ajv.
  */
 export const VALIDATOR_OPTIONS = {
   allErrors: true,
@@ -39,6 +40,7 @@ export const VALIDATOR_OPTIONS = {
   strict: true,
   useDefaults: true,
   formats: Object.fromEntries(FORMAT_NAMES.map((name) => [name, true as const])),
+  keywords: [valueSchemas.OBJECT_FORMAT_KEYWORD] as string[],
 } as const;
 
 /** sha256 of a model's schema, which names its cached validator. */

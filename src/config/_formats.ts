@@ -1,4 +1,4 @@
-import { Cidr, CronSchedule, DnsName, Duration, ImageReference, quote, Re2Pattern, ValueError } from '../lib/values/index.ts';
+import { Cidr, CronSchedule, DnsName, Duration, ImageReference, quote, Re2Pattern, resourceRequirementProblems, ValueError, valueSchemas, type ResourceProblem } from '../lib/values/index.ts';
 import type { ConfigIssue } from './load.ts';
 import { formatPath, type PathSegment } from './overrides.ts';
 
@@ -58,9 +58,18 @@ const FORMATS: Readonly<Record<string, (text: string) => void>> = {
 /** The names of the formats, for ajv. */
 export const FORMAT_NAMES: readonly string[] = Object.keys(FORMATS);
 
+/**
+ * Each `objectFormat`'s check, for an object whose fields constrain each other: the problems of
+ * the object, each at a field below it. ajv knows the keyword and checks nothing (VALIDATOR_OPTIONS).
+ */
+const OBJECT_FORMATS: Readonly<Record<string, (value: Readonly<Record<string, unknown>>) => readonly ResourceProblem[]>> = {
+  'resource-requirements': resourceRequirementProblems,
+};
+
 /** The part of a JSON Schema that formatIssues follows. */
 interface SchemaNode {
   readonly format?: string;
+  readonly [valueSchemas.OBJECT_FORMAT_KEYWORD]?: string;
   readonly properties?: Readonly<Record<string, SchemaNode>>;
   readonly additionalProperties?: SchemaNode | boolean;
   readonly propertyNames?: SchemaNode;
@@ -91,6 +100,12 @@ function formatIssue(format: string | undefined, text: unknown, at: readonly Pat
 export function formatIssues(jsonSchema: object, value: unknown, at: readonly PathSegment[] = []): ConfigIssue[] {
   const schema = jsonSchema as SchemaNode;
   const issues = formatIssue(schema.format, value, at);
+  const objectFormat = schema[valueSchemas.OBJECT_FORMAT_KEYWORD];
+  if (isMap(value) && objectFormat !== undefined) {
+    const run = OBJECT_FORMATS[objectFormat];
+    if (!run) throw new Error(`schema ${valueSchemas.OBJECT_FORMAT_KEYWORD} "${objectFormat}" has no check in src/config/_formats.ts`);
+    issues.push(...run(value).map((p) => ({ path: formatPath([...at, ...p.path]), message: p.message })));
+  }
   if (isMap(value)) {
     for (const [key, child] of Object.entries(value)) {
       issues.push(...formatIssue(schema.propertyNames?.format, key, [...at, key]));

@@ -5,6 +5,7 @@ export * from './duration.ts';
 export * from './image-reference.ts';
 export * from './quantity.ts';
 export * from './re2-pattern.ts';
+export * from './resource-requirements.ts';
 export * from './value-error.ts';
 export * as valueSchemas from './schemas.ts';
 export type { ImageSpec, ResourcesSpec } from './schemas.ts';

@@ -6,7 +6,8 @@ import { DnsName } from './dns-name.ts';
  * resources, CIDRs, schedules. Every `pattern` carries a `description`: it is what the user reads
  * when a value does not match. A `format` names a value type of this folder that the model
  * machinery (src/config/_formats.ts) checks in code where a pattern cannot say it (the range of
- * each cron field, the host bits of a CIDR, the length of each DNS label, what RE2 compiles).
+ * each cron field, the host bits of a CIDR, the length of each DNS label, what RE2 compiles); an
+ * `objectFormat` does so for an object whose fields constrain each other (a limit and its request).
  * Patterns stay on those fields as a first, coarse check: Helm charts' values schemas reuse these
  * fragments, and Helm knows none of the formats.
  */
@@ -137,8 +138,13 @@ export const image: JSONSchemaType<ImageSpec> = {
   },
 };
 
+/** The schema keyword naming an object's format (`format` is for strings only). */
+export const OBJECT_FORMAT_KEYWORD = 'objectFormat';
+
 export const resources: JSONSchemaType<ResourcesSpec> = {
   type: 'object',
+  // A limit below its request (resource-requirements.ts), which the API server refuses.
+  [OBJECT_FORMAT_KEYWORD]: 'resource-requirements',
   additionalProperties: false,
   required: ['requests', 'limits'],
   properties: {

@@ -1,13 +1,13 @@
 import { type ConfigIssue } from '../../../config/index.ts';
-import { Cidr, Duration, ImageReference, Quantity, quote } from '../../../lib/values/index.ts';
-import type { EdgeRouteConfig, ImageConfig, PlatformConfig, ResourceConfig } from './types.ts';
+import { Cidr, Duration, ImageReference, quote } from '../../../lib/values/index.ts';
+import type { EdgeRouteConfig, ImageConfig, PlatformConfig } from './types.ts';
 
 /*
  * Crumpet's rules across fields of its model, run once the model has the schema's shape.
  */
 
 /** What the settings of any component may hold that these rules read: its image as the model's map, or as one reference string. */
-type CommonSettings = Partial<{ image: ImageConfig | string; resources: ResourceConfig; replicas: number; maxReplicas: number }>;
+type CommonSettings = Partial<{ image: ImageConfig | string; replicas: number; maxReplicas: number }>;
 
 /** Every component's settings, by model key. */
 const settingsOf = (config: PlatformConfig): [string, CommonSettings][] => Object.entries(config.components) as [string, CommonSettings][];
@@ -31,10 +31,6 @@ function unpinned(reference: string): string | undefined {
     return err.message.replace(/^image reference /, 'is not an image reference: ');
   }
   return `must name a digest: this environment pins images by digest (pinDigests), but ${quote(reference)} has none`;
-}
-
-function resourcesOf(config: PlatformConfig): [string, ResourceConfig][] {
-  return settingsOf(config).flatMap(([name, c]): [string, ResourceConfig][] => (c.resources ? [[`components.${name}.resources`, c.resources]] : []));
 }
 
 /** The longest route timeout: longer ones are mistakes, and Envoy's drain on shutdown must outlast it. */
@@ -213,17 +209,6 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
         issues.push({
           path: `${path}.digest`,
           message: `is required: this environment pins images by digest (pinDigests), but ${image.repository}:${image.tag} has none`,
-        });
-      }
-    }
-  }
-  for (const [path, res] of resourcesOf(config)) {
-    for (const kind of ['cpu', 'memory'] as const) {
-      const limit = res.limits[kind];
-      if (limit !== undefined && Quantity.parse(limit).value < Quantity.parse(res.requests[kind]).value) {
-        issues.push({
-          path: `${path}.limits.${kind}`,
-          message: `must be at least requests.${kind} (${res.requests[kind]}), got ${limit}`,
         });
       }
     }

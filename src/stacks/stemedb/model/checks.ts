@@ -1,5 +1,5 @@
 import type { ConfigIssue } from '../../../config/index.ts';
-import { Cidr, Quantity } from '../../../lib/values/index.ts';
+import { Cidr } from '../../../lib/values/index.ts';
 import type { StemedbConfig } from './types.ts';
 
 /*
@@ -25,11 +25,6 @@ export function stemedbChecks(_env: string, config: StemedbConfig): ConfigIssue[
   }
   if (config.features.podDisruptionBudget && stemedb.replicas < 2) {
     issues.push({ path: 'components.stemedb.replicas', message: `must be at least 2 with features.podDisruptionBudget: a budget of one unavailable member would let a drain stop the only one, got ${stemedb.replicas}` });
-  }
-  const { requests, limits } = stemedb.resources;
-  const [request, limit] = [parsed(Quantity.parse, requests.memory), parsed(Quantity.parse, limits.memory)];
-  if (request && limit && request.value > limit.value) {
-    issues.push({ path: 'components.stemedb.resources.requests.memory', message: `must not exceed limits.memory (${limits.memory}), got ${requests.memory}` });
   }
   config.network.objectStoreCidrs.forEach((text, i) => {
     const cidr = parsed(Cidr.parse, text);
