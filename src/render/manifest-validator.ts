@@ -1,4 +1,5 @@
 import { STANDARD_LABEL_KEYS } from '../lib/index.ts';
+import { apiServerProblems } from './_api-server-rules.ts';
 import { unknownFields } from './_kubernetes-fields.ts';
 import { NO_SCHEMA_ALLOWED, SCHEMAS } from './_schemas.ts';
 
@@ -36,8 +37,9 @@ function schemaMessage(e: SchemaError): string {
 }
 
 /**
- * Checks every object against its kind's Kubernetes schema and the project's naming and
- * labelling rules. Returns one message per problem, each naming kind/name and field path.
+ * Checks every object against its kind's Kubernetes schema, the rules the API server enforces
+ * across fields (_api-server-rules.ts), and the project's naming and labelling rules. Returns one
+ * message per problem, each naming kind/name and field path.
  */
 export async function validateObjects(objects: readonly KubeObject[]): Promise<string[]> {
   const issues: string[] = [];
@@ -59,6 +61,7 @@ export async function validateObjects(objects: readonly KubeObject[]): Promise<s
     } else if (!(obj.kind in NO_SCHEMA_ALLOWED)) {
       issues.push(`${where}: no schema for ${obj.apiVersion} ${obj.kind}; add one to src/render/_schemas.ts or allow-list it with a reason`);
     }
+    issues.push(...apiServerProblems(obj).map((p) => `${where} ${p}`));
     if (name.length > 63 || !DNS_1123_LABEL.test(name)) {
       issues.push(`${where} metadata.name: must be a DNS-1123 label of at most 63 characters`);
     }

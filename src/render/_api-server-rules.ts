@@ -1,0 +1,190 @@
+import { resourceRequirementProblems } from '../lib/values/index.ts';
+
+/*
+ * What the API server refuses (or the kubelet cannot run) beyond the OpenAPI schema the objects
+ * are checked against: rules its validation code enforces across fields (Kubernetes
+ * pkg/apis/core/validation and apps/validation), so that `kubectl apply -f dist/<env>` cannot fail
+ * on an object synth wrote, whichever component or stack made it:
+ *
+ * - label keys and values of the object, its selector and its pod template are label syntax;
+ * - a workload's selector matches its pod template's labels;
+ * - a pod's container names are unique, its volume names too, and each volume mount names one
+ *   (or a StatefulSet's claim template);
+ * - a container's port names are IANA service names, unique in the container; a probe that
+ *   names a port names one of its container's (else the kubelet fails the probe forever);
+ * - a container's limit is at least its request of the same resource;
+ * - a Service with several ports names each, once, and no port and protocol repeats;
+ * - an autoscaler's minReplicas is at most its maxReplicas.
+ */
+
+type Obj = Readonly<Record<string, unknown>>;
+
+const isMap = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isMap) : []);
+const at = (o: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), o);
+
+/** A label value: at most 63 characters, alphanumeric at both ends, `-`, `_` and `.` between. */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** A label key's prefix: a DNS-1123 subdomain of at most 253 characters. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A port name: an IANA service name (at most 15 characters, a letter at least, no `--`). */
+const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return `label key ${JSON.stringify(key)}: its prefix must be a DNS subdomain (lower case) of at most 253 characters`;
+  if (name.length === 0 || name.length > 63 || !LABEL_VALUE.test(name)) return `label key ${JSON.stringify(key)}: its name must be 1 to 63 characters, alphanumeric at both ends, "-", "_" and "." between`;
+  return undefined;
+}
+
+function labelProblems(labels: unknown, path: string): string[] {
+  if (!isMap(labels)) return [];
+  return Object.entries(labels).flatMap(([key, value]) => {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) return [`${path}: ${keyProblem}`];
+    if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
+      return [`${path}.${key}: must be a label value (at most 63 characters, alphanumeric at both ends, "-", "_" and "." between), got ${JSON.stringify(value)}`];
+    }
+    return [];
+  });
+}
+
+function portNameProblem(name: string): string | undefined {
+  if (name.length > 15) return `must be an IANA service name of at most 15 characters, got ${JSON.stringify(name)}`;
+  if (!IANA_SVC_NAME.test(name) || name.includes('--') || !/[a-z]/.test(name)) {
+    return `must be an IANA service name (lower-case letters, digits and single "-", a letter at least), got ${JSON.stringify(name)}`;
+  }
+  return undefined;
+}
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+
+function containerProblems(container: Obj, path: string): string[] {
+  const problems: string[] = [];
+  const names = new Map<string, number>();
+  list(container['ports']).forEach((port, i) => {
+    const name = port['name'];
+    if (typeof name !== 'string') return;
+    const problem = portNameProblem(name);
+    if (problem) problems.push(`${path}.ports[${i}].name: ${problem}`);
+    const first = names.get(name);
+    if (first !== undefined) problems.push(`${path}.ports[${i}].name: duplicate port name ${JSON.stringify(name)} (already at ports[${first}])`);
+    else names.set(name, i);
+  });
+  for (const probe of PROBES) {
+    for (const handler of ['httpGet', 'tcpSocket'] as const) {
+      const port = at(container, probe, handler, 'port');
+      if (typeof port === 'string' && !names.has(port)) {
+        problems.push(`${path}.${probe}.${handler}.port: names no port of the container (${[...names.keys()].join(', ') || 'it has no named port'}), got ${JSON.stringify(port)}`);
+      }
+    }
+  }
+  for (const p of resourceRequirementProblems(container['resources'])) problems.push(`${path}.resources.${p.path.join('.')}: ${p.message}`);
+  return problems;
+}
+
+/** The problems of a pod spec at `path`; `claims` are the volumes a StatefulSet adds from its claim templates. */
+function podSpecProblems(spec: unknown, path: string, claims: readonly string[] = []): string[] {
+  if (!isMap(spec)) return [];
+  const problems: string[] = [];
+  const volumes = new Map<string, number>();
+  list(spec['volumes']).forEach((v, i) => {
+    const name = v['name'];
+    if (typeof name !== 'string') return;
+    const first = volumes.get(name);
+    if (first !== undefined) problems.push(`${path}.volumes[${i}].name: duplicate volume name ${JSON.stringify(name)} (already at volumes[${first}])`);
+    else volumes.set(name, i);
+  });
+  const containers = new Map<string, string>();
+  for (const group of ['initContainers', 'containers'] as const) {
+    list(spec[group]).forEach((c, i) => {
+      const where = `${path}.${group}[${i}]`;
+      const name = c['name'];
+      if (typeof name === 'string') {
+        const first = containers.get(name);
+        if (first !== undefined) problems.push(`${where}.name: duplicate container name ${JSON.stringify(name)} (already at ${first})`);
+        else containers.set(name, where);
+      }
+      const mounts = new Map<string, number>();
+      list(c['volumeMounts']).forEach((m, k) => {
+        if (typeof m['name'] === 'string' && !volumes.has(m['name']) && !claims.includes(m['name'])) problems.push(`${where}.volumeMounts[${k}].name: names no volume of the pod, got ${JSON.stringify(m['name'])}`);
+        const mountPath = m['mountPath'];
+        if (typeof mountPath !== 'string') return;
+        const first = mounts.get(mountPath);
+        if (first !== undefined) problems.push(`${where}.volumeMounts[${k}].mountPath: ${JSON.stringify(mountPath)} is mounted twice (already at volumeMounts[${first}])`);
+        else mounts.set(mountPath, k);
+      });
+      problems.push(...containerProblems(c, where));
+    });
+  }
+  return problems;
+}
+
+/** Where each kind keeps its pod template, as field names from the object. */
+const POD_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Rollout: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** Kinds whose `spec.selector` must select their own pod template. */
+const SELECTING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout']);
+
+function serviceProblems(spec: unknown): string[] {
+  const ports = list(at(spec, 'ports'));
+  const problems: string[] = [];
+  const names = new Map<string, number>();
+  const numbers = new Map<string, number>();
+  ports.forEach((p, i) => {
+    const name = p['name'];
+    if (typeof name !== 'string' || name === '') {
+      if (ports.length > 1) problems.push(`spec.ports[${i}].name: is required when a Service has several ports`);
+    } else {
+      const first = names.get(name);
+      if (first !== undefined) problems.push(`spec.ports[${i}].name: duplicate port name ${JSON.stringify(name)} (already at spec.ports[${first}])`);
+      else names.set(name, i);
+    }
+    const key = `${String(p['port'])}/${typeof p['protocol'] === 'string' ? p['protocol'] : 'TCP'}`;
+    const first = numbers.get(key);
+    if (first !== undefined) problems.push(`spec.ports[${i}].port: ${key} is already spec.ports[${first}]`);
+    else numbers.set(key, i);
+  });
+  return problems;
+}
+
+/** The problems of `obj` the API server or the kubelet would have, each `<field path>: <message>`. */
+export function apiServerProblems(obj: Obj): string[] {
+  const kind = obj['kind'];
+  const problems = labelProblems(at(obj, 'metadata', 'labels'), 'metadata.labels');
+  const templatePath = typeof kind === 'string' ? POD_TEMPLATES[kind] : undefined;
+  if (templatePath) {
+    const template = at(obj, ...templatePath);
+    const path = templatePath.join('.');
+    const labels = at(template, 'metadata', 'labels');
+    const claims = list(at(obj, 'spec', 'volumeClaimTemplates')).flatMap((c) => {
+      const name = at(c, 'metadata', 'name');
+      return typeof name === 'string' ? [name] : [];
+    });
+    problems.push(...labelProblems(labels, `${path}.metadata.labels`), ...podSpecProblems(at(template, 'spec'), `${path}.spec`, claims));
+    if (SELECTING.has(kind as string)) {
+      const selector = at(obj, 'spec', 'selector', 'matchLabels');
+      problems.push(...labelProblems(selector, 'spec.selector.matchLabels'));
+      if (isMap(selector) && isMap(template)) {
+        const missing = Object.entries(selector).filter(([k, v]) => !isMap(labels) || labels[k] !== v);
+        if (missing.length > 0) problems.push(`${path}.metadata.labels: the selector does not match the template's labels (${missing.map(([k, v]) => `${k}=${String(v)}`).join(', ')})`);
+      }
+    }
+  }
+  if (kind === 'Pod') problems.push(...podSpecProblems(obj['spec'], 'spec'));
+  if (kind === 'Service') problems.push(...serviceProblems(obj['spec']));
+  if (kind === 'HorizontalPodAutoscaler') {
+    const [min, max] = [at(obj, 'spec', 'minReplicas'), at(obj, 'spec', 'maxReplicas')];
+    if (typeof min === 'number' && typeof max === 'number' && min > max) problems.push(`spec.maxReplicas: must be at least spec.minReplicas (${min}), got ${max}`);
+  }
+  return problems;
+}
