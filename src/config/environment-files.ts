@@ -85,7 +85,7 @@ export async function importEnvironment(env: string, dir: string): Promise<{ rea
     throw new EnvironmentFileError(env, [`${shown(file)}: reading its default export failed: ${(err as Error).message}`]);
   }
   if (typeof model !== 'object' || model === null || Array.isArray(model)) {
-    throw new EnvironmentFileError(env, [`${shown(file)}: must export the environment's model as its default export (a map), got ${model === undefined ? 'none' : typeof model}`]);
+    throw new EnvironmentFileError(env, [`${shown(file)}: must export the environment's model as its default export (a map), got ${model === undefined ? 'none' : model === null ? 'null' : Array.isArray(model) ? 'a list' : typeof model}`]);
   }
   return toPlainData(model);
 }
