@@ -267,7 +267,7 @@ export const MAX_VALUES_FILE_BYTES = 4 * 1024 * 1024;
 // js-yaml exports its built-in types as `types`; @types/js-yaml does not declare it.
 const VALUES_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 
-/** Reads an `-f` file; it must hold one YAML map of plain data. */
+/** Reads an `-f` file; it must hold one YAML map of plain data, or nothing (only comments), which overrides nothing as in Helm. */
 export function readOverrideFile(file: string): Overrides['files'][number] {
   let text: string;
   try {
@@ -287,6 +287,7 @@ export function readOverrideFile(file: string): Overrides['files'][number] {
     const where = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : '';
     throw new OverrideError(`-f ${file}${where}: ${e.reason ?? e.message.split('\n')[0]}`);
   }
+  if (parsed === undefined || parsed === null) return { file, values: {} };
   if (!isMap(parsed)) throw new OverrideError(`-f ${file}: must hold a YAML map of overrides`);
   const { value, issues } = toPlainData(parsed);
   if (issues.length > 0) throw new OverrideError(issues.map((i) => `-f ${file}: ${i.path.length > 0 ? `${formatPath(i.path)}: ` : ''}${i.message}`).join('\n'));

@@ -98,6 +98,12 @@ describe('overrides | values files', () => {
     });
   });
 
+  it('GIVEN a file with nothing but comments, or empty THEN it overrides nothing, as Helm reads an empty values file; a scalar is refused', () => {
+    expect(readOverrideFile(file('# prod overrides: none yet\n')).values).toEqual({});
+    expect(readOverrideFile(file('')).values).toEqual({});
+    expect(() => readOverrideFile(file('3\n'))).toThrow(/must hold a YAML map of overrides/);
+  });
+
   it('GIVEN aliases expanding past the limit THEN it is refused without expanding them', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`)].join('\n');
     expect(() => readOverrideFile(file(bomb))).toThrow(/holds more than 100000 values once YAML aliases are expanded/);
