@@ -1,4 +1,5 @@
 import type { App } from 'cdk8s';
+import { enforcedViolations } from '../analysis/pod-security.ts';
 import { syncWaveIssues, withSyncWave } from '../lib/index.ts';
 import { compareObjects } from './_kind-order.ts';
 import { GeneratedFile } from './generated-file.ts';
@@ -36,7 +37,10 @@ export interface RenderedEnvironment {
  * Namespace is written as `00-<chart>.k8s.yaml`, so `kubectl apply -f dist/<env>` (which reads
  * files in name order) creates namespaces before what lives in them. Every object carries its
  * Argo CD sync wave (src/lib/gitops/sync-waves.ts), and no object may need one of a later wave.
- * Objects written under `ops/` ({@link ManifestFile}) are validated the same way.
+ * Objects written under `ops/` ({@link ManifestFile}) are checked against their schemas the same
+ * way. No pod template of `dist/` may break the Pod Security level its namespace enforces (a
+ * Namespace of the environment labelled `pod-security.kubernetes.io/enforce`): admission would
+ * refuse its pods.
  * Throws a SynthError listing every problem; nothing is returned half-valid.
  */
 export async function renderApp(app: App, environment: string, folder = `dist/${environment}`): Promise<RenderedEnvironment> {
@@ -50,7 +54,12 @@ export async function renderApp(app: App, environment: string, folder = `dist/${
     const prefix = objects.some((o) => o.kind === 'Namespace') ? '00-' : '';
     charts.push({ chart, file: `${folder}/${prefix}${chart}.k8s.yaml`, objects });
   }
-  issues.push(...syncWaveIssues(charts.flatMap((c) => c.objects)));
+  const objects = charts.flatMap((c) => c.objects);
+  issues.push(...syncWaveIssues(objects));
+  // Pod Security admission would refuse these pods: the workload applies, its pods never start.
+  issues.push(
+    ...enforcedViolations(objects).map((v) => `${v.object} ${v.field}: the namespace ${v.namespace} enforces Pod Security ${v.level}, which refuses it (${v.rule}): ${v.message}`),
+  );
   const generated = new Map<string, string>();
   for (const c of app.node.findAll()) {
     if (!(c instanceof GeneratedFile)) continue;

@@ -4,5 +4,5 @@
  */
 export { loadManifests, type KubeObject, type StringMap } from '../../src/analysis/kube-objects.ts';
 export * from '../../src/analysis/network-flows.ts';
-export * from './pod-security.ts';
+export * from '../../src/analysis/pod-security.ts';
 export * from './envoy-routes.ts';

@@ -1,6 +1,7 @@
 /*
- * The Kubernetes Pod Security Standards, profiles `baseline` and `restricted`, as a test-side
- * checker over parsed manifests.
+ * The Kubernetes Pod Security Standards, profiles `baseline` and `restricted`, as a checker over
+ * rendered or parsed objects: synth refuses a pod template its namespace's enforced level would
+ * reject ({@link enforcedViolations}), and the tests check every output with it.
  *
  * Each control of the published standard is one rule; a rule reports every offending field with
  * its full path inside the object, so a failing assertion points at the line to change. The field
@@ -19,9 +20,9 @@ import {
   type PodSecurityContext,
   type PodTemplate,
   type SecurityContext,
-} from '../../src/analysis/kube-objects.ts';
+} from './kube-objects.ts';
 
-export { podSpecsOf, type KubeObject, type PodSpec, type PodTemplate } from '../../src/analysis/kube-objects.ts';
+export { podSpecsOf, type KubeObject, type PodSpec, type PodTemplate } from './kube-objects.ts';
 
 /** The two enforcing profiles of the standard (`privileged` enforces nothing). */
 export type Level = 'baseline' | 'restricted';
@@ -434,4 +435,31 @@ export function firstViolation(objects: readonly KubeObject[], level: Level = 'r
 /** One line per violation, for assertion messages: `Kind/name field [rule] message`. */
 export function formatViolation(v: Violation): string {
   return `${v.object} ${v.field} [${v.rule}] ${v.message}`;
+}
+
+/** The label whose value is the level Pod Security admission enforces in a namespace. */
+export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
+/** A violation of the level a namespace enforces, and that namespace. */
+export interface EnforcedViolation extends Violation {
+  readonly namespace: string;
+  readonly level: Level;
+}
+
+/**
+ * The violations Pod Security admission would reject among `objects`: each object whose
+ * namespace is one of `objects`' Namespaces enforcing `baseline` or `restricted` is checked at
+ * that level. Objects of other namespaces, and of namespaces enforcing `privileged`, are not.
+ */
+export function enforcedViolations(objects: readonly KubeObject[]): EnforcedViolation[] {
+  const levels = new Map<string, Level>();
+  for (const o of objects) {
+    const level = o.metadata?.labels?.[ENFORCE_LABEL];
+    if (o.kind === 'Namespace' && o.metadata?.name && (level === 'baseline' || level === 'restricted')) levels.set(o.metadata.name, level);
+  }
+  return objects.flatMap((o) => {
+    const namespace = o.metadata?.namespace;
+    const level = namespace === undefined ? undefined : levels.get(namespace);
+    return level === undefined ? [] : check(o, level).map((v) => ({ ...v, namespace: namespace!, level }));
+  });
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/analysis/kube-objects.ts';
 import {
+  enforcedViolations,
+  ENFORCE_LABEL,
   checkBaseline,
   checkRestricted,
   firstViolation,
@@ -9,7 +11,7 @@ import {
   RULES,
   type RuleId,
   type Violation,
-} from './pod-security.ts';
+} from '../../src/analysis/pod-security.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Fixture = Record<string, any>;
@@ -374,5 +376,28 @@ describe('podSpecsOf |', () => {
     ['argoproj.io/v1alpha1', 'Rollout', { spec: { workloadRef: { kind: 'Deployment', name: 'x' } } }],
   ])('GIVEN a %s %s THEN it has no pod template', (apiVersion, kind, body) => {
     expect(podSpecsOf({ apiVersion, kind, ...body })).toEqual([]);
+  });
+});
+
+describe('Pod Security | the level each namespace enforces', () => {
+  const namespace = (name: string, level?: string): Fixture => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: level ? { [ENFORCE_LABEL]: level } : {} } });
+  /** The fixture with its pod made to run as root: restricted refuses it, baseline does not. */
+  const rootPod = (ns: string): Fixture => {
+    const d = deployment();
+    d.metadata.namespace = ns;
+    d.spec.template.spec.securityContext.runAsNonRoot = false;
+    return d;
+  };
+
+  it('GIVEN namespaces enforcing restricted, baseline, privileged and none THEN only the restricted one refuses a root pod, at its own level', () => {
+    const objects = [namespace('strict', 'restricted'), namespace('lax', 'baseline'), namespace('open', 'privileged'), namespace('plain'), ...['strict', 'lax', 'open', 'plain', 'foreign'].map(rootPod)];
+    const found = enforcedViolations(objects);
+    expect(found.map((v) => [v.namespace, v.level, v.rule])).toEqual([['strict', 'restricted', 'restricted/run-as-non-root']]);
+  });
+
+  it('GIVEN a privileged container under baseline THEN baseline refuses it', () => {
+    const d = rootPod('lax');
+    d.spec.template.spec.containers[0].securityContext.privileged = true;
+    expect(enforcedViolations([namespace('lax', 'baseline'), d]).map((v) => v.rule)).toEqual(['baseline/privileged']);
   });
 });
