@@ -140,6 +140,7 @@ export async function runSynth(argv: readonly string[], io: Io = PROCESS_IO): Pr
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) io.out(`  ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`);
     for (const w of warnings) io.err(`synth: warning: ${w}`);
+    for (const e of synthesis.environments) for (const w of e.warnings) io.err(`synth: warning: [${e.environment}] ${w}`);
     const objects = synthesis.environments.reduce((n, e) => n + e.charts.reduce((m, c) => m + c.objects.length, 0), 0);
     io.out(
       `synth: ${plural(synthesis.environments.length, 'environment')}, ${plural(objects, 'object')}, ` +

@@ -14,7 +14,8 @@ import { resourceRequirementProblems } from '../lib/values/index.ts';
  *   names a port names one of its container's (else the kubelet fails the probe forever);
  * - a container's limit is at least its request of the same resource;
  * - a Service with several ports names each, once, and no port and protocol repeats;
- * - an autoscaler's minReplicas is at most its maxReplicas.
+ * - an autoscaler's minReplicas is at most its maxReplicas;
+ * - a ConfigMap's or Secret's data holds at most 1 MiB (keys and values; a Secret's decoded).
  */
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -157,6 +158,21 @@ function serviceProblems(spec: unknown): string[] {
   return problems;
 }
 
+/** The most a ConfigMap's or a Secret's data may hold, keys and values together. */
+const MAX_DATA_BYTES = 1024 * 1024;
+
+/** The bytes of a ConfigMap's or Secret's data as the API server counts them: keys and values, a Secret's `data` base64-decoded. */
+function dataBytes(obj: Obj): number {
+  const maps: [string, (v: string) => number][] =
+    obj['kind'] === 'Secret'
+      ? [['data', (v) => Buffer.from(v, 'base64').length], ['stringData', (v) => Buffer.byteLength(v)]]
+      : [['data', (v) => Buffer.byteLength(v)], ['binaryData', (v) => Buffer.from(v, 'base64').length]];
+  return maps.reduce((n, [field, size]) => {
+    const map = obj[field];
+    return isMap(map) ? Object.entries(map).reduce((m, [k, v]) => m + Buffer.byteLength(k) + (typeof v === 'string' ? size(v) : 0), n) : n;
+  }, 0);
+}
+
 /** The problems of `obj` the API server or the kubelet would have, each `<field path>: <message>`. */
 export function apiServerProblems(obj: Obj): string[] {
   const kind = obj['kind'];
@@ -182,6 +198,10 @@ export function apiServerProblems(obj: Obj): string[] {
   }
   if (kind === 'Pod') problems.push(...podSpecProblems(obj['spec'], 'spec'));
   if (kind === 'Service') problems.push(...serviceProblems(obj['spec']));
+  if (kind === 'ConfigMap' || kind === 'Secret') {
+    const bytes = dataBytes(obj);
+    if (bytes > MAX_DATA_BYTES) problems.push(`data: holds ${bytes} bytes, over the ${MAX_DATA_BYTES} the API server admits in one ${kind}`);
+  }
   if (kind === 'HorizontalPodAutoscaler') {
     const [min, max] = [at(obj, 'spec', 'minReplicas'), at(obj, 'spec', 'maxReplicas')];
     if (typeof min === 'number' && typeof max === 'number' && min > max) problems.push(`spec.maxReplicas: must be at least spec.minReplicas (${min}), got ${max}`);

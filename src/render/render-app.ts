@@ -29,6 +29,27 @@ export interface RenderedEnvironment {
   readonly files: ReadonlyMap<string, string>;
   /** Other generated files (under `ops/`, `charts-out/`) by path relative to the output root. */
   readonly generated: ReadonlyMap<string, string>;
+  /** What the environment's output can be applied with only in part, one line per object (see {@link lastAppliedWarning}). */
+  readonly warnings: readonly string[];
+}
+
+/** The annotation a client-side `kubectl apply` keeps the applied object in. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** The API server's limit on the total size of an object's annotations, keys and values. */
+const ANNOTATIONS_LIMIT = 256 * 1024;
+
+/**
+ * Why a client-side `kubectl apply` would fail on `obj`, when it would: kubectl copies the object
+ * as JSON into its last-applied annotation, and the API server refuses an object whose
+ * annotations total over 256 KiB. The object itself is valid (a ConfigMap may hold 1 MiB), and a
+ * server-side apply (Argo CD's `ServerSideApply=true`, which the Applications set) keeps no such
+ * copy: a warning, not a refusal.
+ */
+function lastAppliedWarning(obj: KubeObject): string | undefined {
+  const annotations = (obj.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+  const size = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), Buffer.byteLength(LAST_APPLIED) + Buffer.byteLength(JSON.stringify(obj)));
+  if (size <= ANNOTATIONS_LIMIT) return undefined;
+  return `${obj.kind}/${obj.metadata.name ?? '(unnamed)'} is too large for a client-side kubectl apply: its copy in the ${LAST_APPLIED} annotation would make its annotations ${size} bytes, over the API server's ${ANNOTATIONS_LIMIT}; apply it with kubectl apply --server-side`;
 }
 
 /**
@@ -73,5 +94,6 @@ export async function renderApp(app: App, environment: string, folder = `dist/${
   }
   if (issues.length > 0) throw new SynthError(environment, issues);
   const files = new Map(charts.map((c) => [c.file, toYamlDocuments(c.objects)]));
-  return { environment, folder, charts, files, generated };
+  const warnings = objects.flatMap((o) => lastAppliedWarning(o) ?? []);
+  return { environment, folder, charts, files, generated, warnings };
 }
