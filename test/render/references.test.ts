@@ -1,0 +1,98 @@
+import { ApiObject } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
+import { renderApp, SynthError } from '../../src/render/index.ts';
+import { referenceProblems } from '../../src/render/_references.ts';
+import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+
+/*
+ * References the API server accepts unresolved, which then fail without an error anywhere (a
+ * Service without endpoints, a budget protecting nothing, an autoscaler or Ingress pointing at
+ * nothing): synth refuses them, naming the referring object and field.
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = Record<string, any>;
+
+const NS = 'shop';
+const labels = Object.fromEntries(STANDARD_LABEL_KEYS.map((k) => [k, 'web']));
+const meta = (name: string) => ({ name, namespace: NS, labels });
+
+/** A Deployment, its Service, budget, autoscaler and Ingress, every reference resolved. */
+function environment(): Obj[] {
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('web'),
+      spec: {
+        selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'web:1', ports: [{ name: 'http', containerPort: 8080 }] }] } },
+      },
+    },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('web'), spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } } },
+    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 3 } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: meta('web'),
+      spec: { rules: [{ host: 'shop.example.org', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }] },
+    },
+  ];
+}
+
+function broken(change: (objects: Obj[]) => void): string[] {
+  const objects = environment();
+  change(objects);
+  return referenceProblems(objects as never);
+}
+
+const find = (objects: Obj[], kind: string): Obj => objects.find((o) => o.kind === kind)!;
+
+describe('References between objects |', () => {
+  it('GIVEN every reference resolved THEN there is no problem; a Service without selector (its own endpoints) is not judged', () => {
+    expect(referenceProblems(environment() as never)).toEqual([]);
+    expect(broken((o) => delete find(o, 'Service').spec.selector)).toEqual([]);
+  });
+
+  it('GIVEN a Service selecting no pod, or targeting a port name no pod declares THEN the Service field is named', () => {
+    expect(broken((o) => (find(o, 'Service').spec.selector = { 'app.kubernetes.io/name': 'api' }))).toEqual([
+      'Service/web spec.selector: selects no pod of the environment (app.kubernetes.io/name=api): the Service has no endpoints',
+    ]);
+    expect(broken((o) => (find(o, 'Service').spec.ports[0].targetPort = 'https'))).toEqual([
+      'Service/web spec.ports[0].targetPort: no pod the Service selects declares a port named "https": the Service has no endpoint on it',
+    ]);
+  });
+
+  it('GIVEN pods of another namespace THEN they are not selected', () => {
+    expect(broken((o) => (find(o, 'Deployment').metadata = { ...meta('web'), namespace: 'other' }))).toEqual([
+      'Service/web spec.selector: selects no pod of the environment (app.kubernetes.io/name=web): the Service has no endpoints',
+      'PodDisruptionBudget/web spec.selector.matchLabels: selects no pod of the environment (app.kubernetes.io/name=web): the budget protects nothing',
+      'HorizontalPodAutoscaler/web spec.scaleTargetRef: names Deployment/web, which the environment does not have in its namespace',
+    ]);
+  });
+
+  it('GIVEN an Ingress backend naming a missing Service, or a port its Service lacks THEN the backend is named', () => {
+    expect(broken((o) => (find(o, 'Ingress').spec.rules[0].http.paths[0].backend.service.name = 'api'))).toEqual([
+      'Ingress/web spec.rules[0].http.paths[0].backend.service.name: names Service/api, which the environment does not have in its namespace',
+    ]);
+    expect(broken((o) => (find(o, 'Ingress').spec.rules[0].http.paths[0].backend.service.port = { number: 8443 }))).toEqual([
+      'Ingress/web spec.rules[0].http.paths[0].backend.service.port: Service/web has no port 8443',
+    ]);
+  });
+
+  it("GIVEN a Service in a stack's chart selecting nothing WHEN synth renders the environment THEN it fails naming the environment, the Service and the field", async () => {
+    const config = await loadEnvironment('staging');
+    const app = new CrumpetApp(config);
+    new ApiObject(app.charts.find((c) => c.node.id === 'web')!, 'Orphan', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'orphan', namespace: config.namespace, labels },
+      spec: { selector: { 'app.kubernetes.io/name': 'no-such-app' }, ports: [{ name: 'http', port: 80 }] },
+    });
+    const err = await renderApp(app, 'staging').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SynthError);
+    expect((err as Error).message).toMatch(/^\[staging\] Service\/orphan spec\.selector: selects no pod of the environment \(app\.kubernetes\.io\/name=no-such-app\): the Service has no endpoints$/m);
+  });
+});
