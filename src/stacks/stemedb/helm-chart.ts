@@ -34,6 +34,7 @@ const FIELDS: readonly ChartField[] = [
   { value: 'ingress.host', path: ['ingress', 'host'], kind: 'string', schema: model.ingress.properties!.host },
   { value: 'ingress.clusterIssuer', path: ['ingress', 'clusterIssuer'], kind: 'string', schema: model.ingress.properties!.clusterIssuer },
   { value: 'secrets.rootApiKeyRemoteKey', path: ['secrets', 'rootApiKeyRemoteKey'], kind: 'string', schema: model.secrets.properties!.rootApiKeyRemoteKey },
+  { value: 'secrets.rcloneConfigRemoteKey', path: ['secrets', 'rcloneConfigRemoteKey'], kind: 'string', schema: model.secrets.properties!.rcloneConfigRemoteKey },
   { value: 'backup.bucket', path: ['backup', 'bucket'], kind: 'string', schema: model.backup.properties!.bucket },
   { value: 'networkPolicy.monitoringNamespace', path: ['network', 'monitoringNamespace'], kind: 'string', schema: model.network.properties.monitoringNamespace, whenUsed: true },
   { value: 'networkPolicy.objectStoreCidrs', path: ['network', 'objectStoreCidrs'], kind: 'list', schema: model.network.properties.objectStoreCidrs, whenUsed: true },

@@ -125,4 +125,5 @@ export const ADDED_OBJECTS: Readonly<Record<string, string>> = {
   'NetworkPolicy/default-deny': 'deny by default',
   'NetworkPolicy/allow-dns': 'every pod may resolve names through kube-dns',
   'ConfigMap/stemedb-overview': 'the StemeDB dashboard for Grafana\'s sidecar',
+  'ExternalSecret/rclone-gcs-config': 'the backup job\'s rclone.conf from the secret store, as the root API key (the seed has the Secret made by hand in the GCP console, so the job would wait on it)',
 };

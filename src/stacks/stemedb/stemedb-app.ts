@@ -50,6 +50,7 @@ export class StemedbApp extends App {
     this.backups = new Backups(backups, 'Backups', {
       labels: labels.withComponent({ name: 'stemedb-backup', component: 'backup' }),
       backup: config.backup,
+      secrets: config.secrets,
       members: config.components.stemedb.replicas,
     });
     if (config.features.networkPolicy) {

@@ -20,7 +20,7 @@ const prod: StemedbConfig = {
     },
   },
   ingress: ingress('stemedb.threesix.ai', 'letsencrypt-prod'),
-  secrets: { store: 'gcp-secret-manager', storeKind: 'ClusterSecretStore', refreshInterval: '1h', rootApiKeyRemoteKey: 'stemedb-root-api-key' },
+  secrets: { store: 'gcp-secret-manager', storeKind: 'ClusterSecretStore', refreshInterval: '1h', rootApiKeyRemoteKey: 'stemedb-root-api-key', rcloneConfigRemoteKey: 'stemedb-rclone-config' },
   backup: backup('stemedb-backups'),
   network: {
     ...TRAEFIK,

@@ -20,7 +20,7 @@ const staging: StemedbConfig = {
     },
   },
   ingress: ingress('stemedb-staging.threesix.ai', 'letsencrypt-staging'),
-  secrets: { store: 'gcp-secret-manager', storeKind: 'ClusterSecretStore', refreshInterval: '1h', rootApiKeyRemoteKey: 'stemedb-staging-root-api-key' },
+  secrets: { store: 'gcp-secret-manager', storeKind: 'ClusterSecretStore', refreshInterval: '1h', rootApiKeyRemoteKey: 'stemedb-staging-root-api-key', rcloneConfigRemoteKey: 'stemedb-staging-rclone-config' },
   backup: backup('stemedb-staging-backups'),
   network: { ...TRAEFIK, monitoringNamespace: 'monitoring', objectStoreCidrs: ['198.51.100.128/28'] },
   monitoring: MONITORING,

@@ -47,12 +47,13 @@ const ingress: JSONSchemaType<IngressConfig> = {
 const secrets: JSONSchemaType<SecretsConfig> = {
   type: 'object',
   additionalProperties: false,
-  required: ['store', 'storeKind', 'refreshInterval', 'rootApiKeyRemoteKey'],
+  required: ['store', 'storeKind', 'refreshInterval', 'rootApiKeyRemoteKey', 'rcloneConfigRemoteKey'],
   properties: {
     store: objectName,
     storeKind: { type: 'string', enum: ['ClusterSecretStore', 'SecretStore'] },
     refreshInterval: duration,
     rootApiKeyRemoteKey: { type: 'string', pattern: '^[A-Za-z0-9_./-]+$', maxLength: 255, description: 'a secret key such as stemedb-root-api-key' },
+    rcloneConfigRemoteKey: { type: 'string', pattern: '^[A-Za-z0-9_./-]+$', maxLength: 255, description: 'a secret key such as stemedb-rclone-config' },
   },
 };
 

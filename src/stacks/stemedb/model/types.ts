@@ -45,13 +45,15 @@ export interface IngressConfig {
   readonly rateLimit: { readonly average: number; readonly burst: number; readonly period: string };
 }
 
-/** Where the root API key comes from: External Secrets Operator. */
+/** Where the root API key and the backup's rclone configuration come from: External Secrets Operator. */
 export interface SecretsConfig {
   readonly store: string;
   readonly storeKind: 'ClusterSecretStore' | 'SecretStore';
   readonly refreshInterval: string;
   /** Key of the root API key in the store. */
   readonly rootApiKeyRemoteKey: string;
+  /** Key of the backup job's `rclone.conf` in the store (the Secret `backup.rcloneConfigSecret`). */
+  readonly rcloneConfigRemoteKey: string;
 }
 
 /** The 6-hourly backup to object storage. */
