@@ -5,8 +5,12 @@ import { objectId, podSpecsOf, type KubeObject, type PodTemplate } from '../anal
  * that then fail without an error anywhere: a Service that selects no pod (no endpoints), or
  * whose named targetPort no pod it selects declares (no endpoint on that port); a
  * PodDisruptionBudget that selects no pod (it protects nothing); an autoscaler whose target does
- * not exist; an Ingress whose backend Service or port does not. Every reference must resolve
- * within the environment's own objects, in the referrer's namespace.
+ * not exist; an Ingress whose backend Service or port does not; a pod's ServiceAccount,
+ * ConfigMaps, Secrets and claims that nothing creates (its pods never start, or start without
+ * the data); a RoleBinding to a Role or for a ServiceAccount that does not exist. Every reference
+ * must resolve within the environment's own objects, in the referrer's namespace. A Secret
+ * resolves to a Secret, or to what makes one: an ExternalSecret, a SealedSecret, a cert-manager
+ * Certificate.
  */
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -45,15 +49,97 @@ function serviceProblems(service: KubeObject, pods: readonly Pods[]): string[] {
   });
 }
 
+/** The ConfigMap every namespace has, which the cluster publishes (the API server's CA). */
+const CLUSTER_CONFIG_MAPS = new Set(['kube-root-ca.crt']);
+
+/** The names of the Secrets `objects` make in `namespace`: their own, and those their controllers write. */
+function secretsMadeIn(objects: readonly KubeObject[], namespace: string | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const o of objects) {
+    if (o.metadata?.namespace !== namespace) continue;
+    const name = o.metadata?.name;
+    if (o.kind === 'Secret' || o.kind === 'SealedSecret') names.add(String(name));
+    if (o.kind === 'ExternalSecret') names.add(String(at(o, 'spec', 'target', 'name') ?? name));
+    if (o.kind === 'Certificate') names.add(String(at(o, 'spec', 'secretName')));
+  }
+  return names;
+}
+
+/** What a pod template refers to by name: `[field path, kind, name]`, optional references left out. */
+function podReferences(template: PodTemplate): [string, 'ServiceAccount' | 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim', string][] {
+  const { spec, path } = template;
+  const refs: [string, 'ServiceAccount' | 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim', string][] = [];
+  const account = spec['serviceAccountName' as keyof typeof spec];
+  if (typeof account === 'string' && account !== 'default') refs.push([`${path}.serviceAccountName`, 'ServiceAccount', account]);
+  const source = (where: string, kind: 'ConfigMap' | 'Secret', ref: unknown, nameKey: string): void => {
+    if (isMap(ref) && typeof ref[nameKey] === 'string' && ref['optional'] !== true) refs.push([`${where}.${nameKey}`, kind, ref[nameKey] as string]);
+  };
+  list(spec.volumes).forEach((v, i) => {
+    const where = `${path}.volumes[${i}]`;
+    source(`${where}.configMap`, 'ConfigMap', v['configMap'], 'name');
+    source(`${where}.secret`, 'Secret', v['secret'], 'secretName');
+    const claim = at(v, 'persistentVolumeClaim', 'claimName');
+    if (typeof claim === 'string') refs.push([`${where}.persistentVolumeClaim.claimName`, 'PersistentVolumeClaim', claim]);
+    list(at(v, 'projected', 'sources')).forEach((s, k) => {
+      source(`${where}.projected.sources[${k}].configMap`, 'ConfigMap', s['configMap'], 'name');
+      source(`${where}.projected.sources[${k}].secret`, 'Secret', s['secret'], 'name');
+    });
+  });
+  for (const group of ['initContainers', 'containers'] as const) {
+    list(spec[group]).forEach((c, i) => {
+      const where = `${path}.${group}[${i}]`;
+      list(c['envFrom']).forEach((e, k) => {
+        source(`${where}.envFrom[${k}].configMapRef`, 'ConfigMap', e['configMapRef'], 'name');
+        source(`${where}.envFrom[${k}].secretRef`, 'Secret', e['secretRef'], 'name');
+      });
+      list(c['env']).forEach((e, k) => {
+        source(`${where}.env[${k}].valueFrom.configMapKeyRef`, 'ConfigMap', at(e, 'valueFrom', 'configMapKeyRef'), 'name');
+        source(`${where}.env[${k}].valueFrom.secretKeyRef`, 'Secret', at(e, 'valueFrom', 'secretKeyRef'), 'name');
+      });
+    });
+  }
+  return refs;
+}
+
+/** The claims a StatefulSet's pods get from its claim templates, `<template>-<set>-<ordinal>`: a pod never names them. */
+const claimTemplates = (o: KubeObject): string[] => list(at(o, 'spec', 'volumeClaimTemplates')).map((c) => String(at(c, 'metadata', 'name')));
+
 /** Each reference problem of `objects` (one environment's), as `Kind/name field: message`. */
 export function referenceProblems(objects: readonly KubeObject[]): string[] {
   const pods: Pods[] = objects.flatMap((o) => podSpecsOf(o).map((template) => ({ namespace: o.metadata?.namespace, template })));
   const exists = (kind: unknown, name: unknown, namespace: string | undefined): boolean =>
     objects.some((o) => o.kind === kind && o.metadata?.name === name && o.metadata?.namespace === namespace);
   const problems: string[] = [];
+  const secrets = new Map<string | undefined, Set<string>>();
+  const provided = (kind: string, name: string, namespace: string | undefined): boolean => {
+    if (kind === 'Secret') {
+      if (!secrets.has(namespace)) secrets.set(namespace, secretsMadeIn(objects, namespace));
+      return secrets.get(namespace)!.has(name);
+    }
+    return (kind === 'ConfigMap' && CLUSTER_CONFIG_MAPS.has(name)) || exists(kind, name, namespace);
+  };
   for (const o of objects) {
     const where = objectId(o);
     const namespace = o.metadata?.namespace;
+    const claims = claimTemplates(o);
+    for (const template of podSpecsOf(o)) {
+      for (const [field, kind, name] of podReferences(template)) {
+        if (kind === 'PersistentVolumeClaim' && claims.includes(name)) continue;
+        if (!provided(kind, name, namespace)) problems.push(`${where} ${field}: names ${kind}/${name}, which nothing in the environment creates in its namespace`);
+      }
+    }
+    if (o.kind === 'RoleBinding') {
+      const role = at(o, 'roleRef') as { kind?: unknown; name?: unknown } | undefined;
+      if (role?.kind === 'Role' && !exists('Role', role.name, namespace)) problems.push(`${where} roleRef: names Role/${String(role.name)}, which the environment does not have in its namespace`);
+    }
+    if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
+      list(at(o, 'subjects')).forEach((s, i) => {
+        const inNamespace = typeof s['namespace'] === 'string' ? s['namespace'] : namespace;
+        if (s['kind'] === 'ServiceAccount' && s['name'] !== 'default' && !exists('ServiceAccount', s['name'], inNamespace)) {
+          problems.push(`${where} subjects[${i}]: names ServiceAccount/${String(s['name'])}, which the environment does not have in namespace ${String(inNamespace)}`);
+        }
+      });
+    }
     if (o.kind === 'Service') problems.push(...serviceProblems(o, pods).map((p) => `${where} ${p}`));
     if (o.kind === 'PodDisruptionBudget') {
       const selector = at(o, 'spec', 'selector', 'matchLabels');

@@ -82,6 +82,57 @@ describe('References between objects |', () => {
     ]);
   });
 
+  it('GIVEN a pod naming a ServiceAccount, ConfigMap, Secret or claim nothing creates THEN each field is named; optional ones and the cluster CA are not', () => {
+    const pod = (o: Obj[]): Obj => find(o, 'Deployment').spec.template.spec;
+    expect(
+      broken((o) => {
+        pod(o).serviceAccountName = 'web';
+        pod(o).volumes = [
+          { name: 'config', configMap: { name: 'web-config' } },
+          { name: 'ca', configMap: { name: 'kube-root-ca.crt' } },
+          { name: 'tls', secret: { secretName: 'web-tls' } },
+          { name: 'extra', secret: { secretName: 'maybe', optional: true } },
+          { name: 'data', persistentVolumeClaim: { claimName: 'web-data' } },
+        ];
+        pod(o).containers[0].env = [{ name: 'KEY', valueFrom: { secretKeyRef: { name: 'web-key', key: 'k' } } }];
+      }),
+    ).toEqual([
+      'Deployment/web spec.template.spec.serviceAccountName: names ServiceAccount/web, which nothing in the environment creates in its namespace',
+      'Deployment/web spec.template.spec.volumes[0].configMap.name: names ConfigMap/web-config, which nothing in the environment creates in its namespace',
+      'Deployment/web spec.template.spec.volumes[2].secret.secretName: names Secret/web-tls, which nothing in the environment creates in its namespace',
+      'Deployment/web spec.template.spec.volumes[4].persistentVolumeClaim.claimName: names PersistentVolumeClaim/web-data, which nothing in the environment creates in its namespace',
+      'Deployment/web spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name: names Secret/web-key, which nothing in the environment creates in its namespace',
+    ]);
+  });
+
+  it('GIVEN Secrets an ExternalSecret, a SealedSecret and a Certificate make THEN they resolve', () => {
+    expect(
+      broken((o) => {
+        find(o, 'Deployment').spec.template.spec.volumes = [
+          { name: 'a', secret: { secretName: 'from-store' } },
+          { name: 'b', secret: { secretName: 'sealed' } },
+          { name: 'c', secret: { secretName: 'web-tls' } },
+        ];
+        o.push(
+          { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: meta('es'), spec: { target: { name: 'from-store' } } },
+          { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: meta('sealed'), spec: {} },
+          { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta('cert'), spec: { secretName: 'web-tls' } },
+        );
+      }),
+    ).toEqual([]);
+  });
+
+  it('GIVEN a RoleBinding to a missing Role or ServiceAccount THEN it is named', () => {
+    expect(
+      broken((o) =>
+        o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('web'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'web' }] }),
+      ),
+    ).toEqual([
+      'RoleBinding/web roleRef: names Role/reader, which the environment does not have in its namespace',
+      `RoleBinding/web subjects[0]: names ServiceAccount/web, which the environment does not have in namespace ${NS}`,
+    ]);
+  });
+
   it("GIVEN a Service in a stack's chart selecting nothing WHEN synth renders the environment THEN it fails naming the environment, the Service and the field", async () => {
     const config = await loadEnvironment('staging');
     const app = new CrumpetApp(config);
