@@ -107,8 +107,9 @@ const claimTemplates = (o: KubeObject): string[] => list(at(o, 'spec', 'volumeCl
 /** Each reference problem of `objects` (one environment's), as `Kind/name field: message`. */
 export function referenceProblems(objects: readonly KubeObject[]): string[] {
   const pods: Pods[] = objects.flatMap((o) => podSpecsOf(o).map((template) => ({ namespace: o.metadata?.namespace, template })));
-  const exists = (kind: unknown, name: unknown, namespace: string | undefined): boolean =>
-    objects.some((o) => o.kind === kind && o.metadata?.name === name && o.metadata?.namespace === namespace);
+  const key = (kind: unknown, name: unknown, namespace: string | undefined): string => JSON.stringify([kind, name, namespace ?? null]);
+  const index = new Set(objects.map((o) => key(o.kind, o.metadata?.name, o.metadata?.namespace)));
+  const exists = (kind: unknown, name: unknown, namespace: string | undefined): boolean => index.has(key(kind, name, namespace));
   const problems: string[] = [];
   const secrets = new Map<string | undefined, Set<string>>();
   const provided = (kind: string, name: string, namespace: string | undefined): boolean => {
