@@ -7,7 +7,9 @@ import { objectId, podSpecsOf, type KubeObject, type PodTemplate } from '../anal
  * PodDisruptionBudget that selects no pod (it protects nothing); an autoscaler whose target does
  * not exist; an Ingress whose backend Service or port does not; a pod's ServiceAccount,
  * ConfigMaps, Secrets and claims that nothing creates (its pods never start, or start without
- * the data); a RoleBinding to a Role or for a ServiceAccount that does not exist. Every reference
+ * the data); a RoleBinding to a Role or for a ServiceAccount that does not exist; a StatefulSet
+ * without its headless governing Service (its members get no DNS names); a NetworkPolicy whose
+ * pod selector selects no pod (the flows it was to allow stay denied). Every reference
  * must resolve within the environment's own objects, in the referrer's namespace. A Secret
  * resolves to a Secret, or to what makes one: an ExternalSecret, a SealedSecret, a cert-manager
  * Certificate.
@@ -142,6 +144,19 @@ export function referenceProblems(objects: readonly KubeObject[]): string[] {
       });
     }
     if (o.kind === 'Service') problems.push(...serviceProblems(o, pods).map((p) => `${where} ${p}`));
+    if (o.kind === 'StatefulSet') {
+      const serviceName = at(o, 'spec', 'serviceName');
+      const governing = objects.find((x) => x.kind === 'Service' && x.metadata?.name === serviceName && x.metadata?.namespace === namespace);
+      if (typeof serviceName === 'string' && (!governing || at(governing, 'spec', 'clusterIP') !== 'None')) {
+        problems.push(`${where} spec.serviceName: names Service/${serviceName}, which the environment does not have as a headless Service in its namespace: the members get no DNS names`);
+      }
+    }
+    if (o.kind === 'NetworkPolicy') {
+      const selector = at(o, 'spec', 'podSelector', 'matchLabels');
+      if (isMap(selector) && Object.keys(selector).length > 0 && selected(pods, namespace, selector).length === 0) {
+        problems.push(`${where} spec.podSelector.matchLabels: selects no pod of the environment (${shown(selector)}): the policy applies to nothing`);
+      }
+    }
     if (o.kind === 'PodDisruptionBudget') {
       const selector = at(o, 'spec', 'selector', 'matchLabels');
       if (isMap(selector) && selected(pods, namespace, selector).length === 0) {

@@ -122,6 +122,29 @@ describe('References between objects |', () => {
     ).toEqual([]);
   });
 
+  it('GIVEN a StatefulSet whose governing Service is missing or not headless THEN its serviceName is named', () => {
+    const asSet = (o: Obj[]): Obj => {
+      const set = find(o, 'Deployment');
+      set.kind = 'StatefulSet';
+      set.spec.serviceName = 'web-members';
+      return set;
+    };
+    const missing = 'StatefulSet/web spec.serviceName: names Service/web-members, which the environment does not have as a headless Service in its namespace: the members get no DNS names';
+    expect(broken((o) => asSet(o))).toEqual([missing, 'HorizontalPodAutoscaler/web spec.scaleTargetRef: names Deployment/web, which the environment does not have in its namespace']);
+    const headless = (clusterIP?: string): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('web-members'), spec: { ...(clusterIP ? { clusterIP } : {}), selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 8080 }] } });
+    const fixed = (o: Obj[]) => (find(o, 'HorizontalPodAutoscaler').spec.scaleTargetRef.kind = 'StatefulSet');
+    expect(broken((o) => (asSet(o), fixed(o), o.push(headless())))).toEqual([missing]);
+    expect(broken((o) => (asSet(o), fixed(o), o.push(headless('None'))))).toEqual([]);
+  });
+
+  it('GIVEN a NetworkPolicy whose pod selector selects no pod THEN it is named; an empty selector (every pod) is fine', () => {
+    const policy = (podSelector: Obj): Obj => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('web-ingress'), spec: { podSelector, policyTypes: ['Ingress'], ingress: [{}] } });
+    expect(broken((o) => o.push(policy({ matchLabels: { 'app.kubernetes.io/name': 'webb' } })))).toEqual([
+      'NetworkPolicy/web-ingress spec.podSelector.matchLabels: selects no pod of the environment (app.kubernetes.io/name=webb): the policy applies to nothing',
+    ]);
+    expect(broken((o) => o.push(policy({})))).toEqual([]);
+  });
+
   it('GIVEN a RoleBinding to a missing Role or ServiceAccount THEN it is named', () => {
     expect(
       broken((o) =>
