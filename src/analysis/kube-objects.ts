@@ -129,8 +129,19 @@ function groupOf(apiVersion: string | undefined): string {
   return slash < 0 ? '' : (apiVersion ?? '').slice(0, slash);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (a map), not an array nor null. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The maps of `value` when it is an array (other items left out), otherwise none: for fields of objects not yet known to be well-formed. */
+export function records(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+/** The field of `value` at `keys`, undefined where a step is not a map. */
+export function fieldAt(value: unknown, ...keys: string[]): unknown {
+  return keys.reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), value);
 }
 
 /** `value` when it is an array, otherwise an empty one, so malformed input never throws. */

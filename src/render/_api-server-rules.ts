@@ -1,3 +1,4 @@
+import { fieldAt as at, isRecord as isMap, podSpecsOf, records as list, type KubeObject } from '../analysis/kube-objects.ts';
 import { resourceRequirementProblems } from '../lib/values/index.ts';
 
 /*
@@ -19,10 +20,6 @@ import { resourceRequirementProblems } from '../lib/values/index.ts';
  */
 
 type Obj = Readonly<Record<string, unknown>>;
-
-const isMap = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isMap) : []);
-const at = (o: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), o);
 
 /** A label value: at most 63 characters, alphanumeric at both ends, `-`, `_` and `.` between. */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -86,7 +83,7 @@ function containerProblems(container: Obj, path: string): string[] {
 }
 
 /** The problems of a pod spec at `path`; `claims` are the volumes a StatefulSet adds from its claim templates. */
-function podSpecProblems(spec: unknown, path: string, claims: readonly string[] = []): string[] {
+function podSpecProblems(spec: unknown, path: string, claims: readonly string[]): string[] {
   if (!isMap(spec)) return [];
   const problems: string[] = [];
   const volumes = new Map<string, number>();
@@ -121,17 +118,6 @@ function podSpecProblems(spec: unknown, path: string, claims: readonly string[] 
   }
   return problems;
 }
-
-/** Where each kind keeps its pod template, as field names from the object. */
-const POD_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Rollout: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
 
 /** Kinds whose `spec.selector` must select their own pod template. */
 const SELECTING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout']);
@@ -174,29 +160,24 @@ function dataBytes(obj: Obj): number {
 }
 
 /** The problems of `obj` the API server or the kubelet would have, each `<field path>: <message>`. */
-export function apiServerProblems(obj: Obj): string[] {
-  const kind = obj['kind'];
-  const problems = labelProblems(at(obj, 'metadata', 'labels'), 'metadata.labels');
-  const templatePath = typeof kind === 'string' ? POD_TEMPLATES[kind] : undefined;
-  if (templatePath) {
-    const template = at(obj, ...templatePath);
-    const path = templatePath.join('.');
-    const labels = at(template, 'metadata', 'labels');
-    const claims = list(at(obj, 'spec', 'volumeClaimTemplates')).flatMap((c) => {
-      const name = at(c, 'metadata', 'name');
-      return typeof name === 'string' ? [name] : [];
-    });
-    problems.push(...labelProblems(labels, `${path}.metadata.labels`), ...podSpecProblems(at(template, 'spec'), `${path}.spec`, claims));
-    if (SELECTING.has(kind as string)) {
-      const selector = at(obj, 'spec', 'selector', 'matchLabels');
-      problems.push(...labelProblems(selector, 'spec.selector.matchLabels'));
-      if (isMap(selector) && isMap(template)) {
-        const missing = Object.entries(selector).filter(([k, v]) => !isMap(labels) || labels[k] !== v);
-        if (missing.length > 0) problems.push(`${path}.metadata.labels: the selector does not match the template's labels (${missing.map(([k, v]) => `${k}=${String(v)}`).join(', ')})`);
-      }
-    }
+export function apiServerProblems(obj: KubeObject): string[] {
+  const kind = obj.kind ?? '';
+  const problems = labelProblems(obj.metadata?.labels, 'metadata.labels');
+  const claims = list(at(obj, 'spec', 'volumeClaimTemplates')).flatMap((c) => {
+    const name = at(c, 'metadata', 'name');
+    return typeof name === 'string' ? [name] : [];
+  });
+  for (const template of podSpecsOf(obj)) {
+    // A Pod's labels are its own, checked above; a template's are at `<template>.metadata.labels`.
+    const labelsPath = template.path === 'spec' ? undefined : template.path.replace(/spec$/, 'metadata.labels');
+    if (labelsPath !== undefined) problems.push(...labelProblems(template.labels, labelsPath));
+    problems.push(...podSpecProblems(template.spec, template.path, claims));
+    if (!SELECTING.has(kind) || labelsPath === undefined) continue;
+    const selector = at(obj, 'spec', 'selector', 'matchLabels');
+    problems.push(...labelProblems(selector, 'spec.selector.matchLabels'));
+    const missing = isMap(selector) ? Object.entries(selector).filter(([k, v]) => template.labels[k] !== v) : [];
+    if (missing.length > 0) problems.push(`${labelsPath}: the selector does not match the template's labels (${missing.map(([k, v]) => `${k}=${String(v)}`).join(', ')})`);
   }
-  if (kind === 'Pod') problems.push(...podSpecProblems(obj['spec'], 'spec'));
   if (kind === 'Service') problems.push(...serviceProblems(obj['spec']));
   if (kind === 'ConfigMap' || kind === 'Secret') {
     const bytes = dataBytes(obj);

@@ -1,4 +1,4 @@
-import { objectId, podSpecsOf, type KubeObject, type PodTemplate } from '../analysis/kube-objects.ts';
+import { fieldAt as at, isRecord as isMap, objectId, podSpecsOf, records as list, type KubeObject, type PodTemplate } from '../analysis/kube-objects.ts';
 
 /*
  * References between the objects of one environment that the API server accepts unresolved and
@@ -17,18 +17,16 @@ import { objectId, podSpecsOf, type KubeObject, type PodTemplate } from '../anal
 
 type Obj = Readonly<Record<string, unknown>>;
 
-const isMap = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isMap) : []);
-const at = (o: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), o);
-
-/** A pod template of the environment, with the namespace its pods run in. */
+/** A pod template of the environment, the object it is in, and the namespace its pods run in. */
 interface Pods {
+  readonly owner: KubeObject;
   readonly namespace: string | undefined;
   readonly template: PodTemplate;
 }
 
 const selects = (selector: Obj, labels: Readonly<Record<string, string>>): boolean => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const shown = (selector: Obj): string => Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+const selectsNothing = (selector: Obj, outcome: string): string => `selects no pod of the environment (${shown(selector)}): ${outcome}`;
 
 /** The pod templates `selector` selects in `namespace`. */
 function selected(pods: readonly Pods[], namespace: string | undefined, selector: Obj): PodTemplate[] {
@@ -43,7 +41,7 @@ function serviceProblems(service: KubeObject, pods: readonly Pods[]): string[] {
   const selector = at(service, 'spec', 'selector');
   if (!isMap(selector) || Object.keys(selector).length === 0 || at(service, 'spec', 'type') === 'ExternalName') return [];
   const templates = selected(pods, service.metadata?.namespace, selector);
-  if (templates.length === 0) return [`spec.selector: selects no pod of the environment (${shown(selector)}): the Service has no endpoints`];
+  if (templates.length === 0) return [`spec.selector: ${selectsNothing(selector, 'the Service has no endpoints')}`];
   return list(at(service, 'spec', 'ports')).flatMap((port, i) => {
     const target = port['targetPort'];
     if (typeof target !== 'string' || templates.some((t) => declaresPort(t, target))) return [];
@@ -106,13 +104,14 @@ function podReferences(template: PodTemplate): [string, 'ServiceAccount' | 'Conf
 /** The claims a StatefulSet's pods get from its claim templates, `<template>-<set>-<ordinal>`: a pod never names them. */
 const claimTemplates = (o: KubeObject): string[] => list(at(o, 'spec', 'volumeClaimTemplates')).map((c) => String(at(c, 'metadata', 'name')));
 
+
 /** Each reference problem of `objects` (one environment's), as `Kind/name field: message`. */
 export function referenceProblems(objects: readonly KubeObject[]): string[] {
-  const pods: Pods[] = objects.flatMap((o) => podSpecsOf(o).map((template) => ({ namespace: o.metadata?.namespace, template })));
+  const pods: Pods[] = objects.flatMap((owner) => podSpecsOf(owner).map((template) => ({ owner, namespace: owner.metadata?.namespace, template })));
   const key = (kind: unknown, name: unknown, namespace: string | undefined): string => JSON.stringify([kind, name, namespace ?? null]);
-  const index = new Set(objects.map((o) => key(o.kind, o.metadata?.name, o.metadata?.namespace)));
-  const exists = (kind: unknown, name: unknown, namespace: string | undefined): boolean => index.has(key(kind, name, namespace));
-  const problems: string[] = [];
+  const index = new Map(objects.map((o) => [key(o.kind, o.metadata?.name, o.metadata?.namespace), o] as const));
+  const find = (kind: unknown, name: unknown, namespace: string | undefined): KubeObject | undefined => index.get(key(kind, name, namespace));
+  const exists = (kind: unknown, name: unknown, namespace: string | undefined): boolean => find(kind, name, namespace) !== undefined;
   const secrets = new Map<string | undefined, Set<string>>();
   const provided = (kind: string, name: string, namespace: string | undefined): boolean => {
     if (kind === 'Secret') {
@@ -121,16 +120,17 @@ export function referenceProblems(objects: readonly KubeObject[]): string[] {
     }
     return (kind === 'ConfigMap' && CLUSTER_CONFIG_MAPS.has(name)) || exists(kind, name, namespace);
   };
+  const problems: string[] = [];
+  for (const { owner, namespace, template } of pods) {
+    const claims = claimTemplates(owner);
+    for (const [field, kind, name] of podReferences(template)) {
+      if (kind === 'PersistentVolumeClaim' && claims.includes(name)) continue;
+      if (!provided(kind, name, namespace)) problems.push(`${objectId(owner)} ${field}: names ${kind}/${name}, which nothing in the environment creates in its namespace`);
+    }
+  }
   for (const o of objects) {
     const where = objectId(o);
     const namespace = o.metadata?.namespace;
-    const claims = claimTemplates(o);
-    for (const template of podSpecsOf(o)) {
-      for (const [field, kind, name] of podReferences(template)) {
-        if (kind === 'PersistentVolumeClaim' && claims.includes(name)) continue;
-        if (!provided(kind, name, namespace)) problems.push(`${where} ${field}: names ${kind}/${name}, which nothing in the environment creates in its namespace`);
-      }
-    }
     if (o.kind === 'RoleBinding') {
       const role = at(o, 'roleRef') as { kind?: unknown; name?: unknown } | undefined;
       if (role?.kind === 'Role' && !exists('Role', role.name, namespace)) problems.push(`${where} roleRef: names Role/${String(role.name)}, which the environment does not have in its namespace`);
@@ -146,7 +146,7 @@ export function referenceProblems(objects: readonly KubeObject[]): string[] {
     if (o.kind === 'Service') problems.push(...serviceProblems(o, pods).map((p) => `${where} ${p}`));
     if (o.kind === 'StatefulSet') {
       const serviceName = at(o, 'spec', 'serviceName');
-      const governing = objects.find((x) => x.kind === 'Service' && x.metadata?.name === serviceName && x.metadata?.namespace === namespace);
+      const governing = find('Service', serviceName, namespace);
       if (typeof serviceName === 'string' && (!governing || at(governing, 'spec', 'clusterIP') !== 'None')) {
         problems.push(`${where} spec.serviceName: names Service/${serviceName}, which the environment does not have as a headless Service in its namespace: the members get no DNS names`);
       }
@@ -154,13 +154,13 @@ export function referenceProblems(objects: readonly KubeObject[]): string[] {
     if (o.kind === 'NetworkPolicy') {
       const selector = at(o, 'spec', 'podSelector', 'matchLabels');
       if (isMap(selector) && Object.keys(selector).length > 0 && selected(pods, namespace, selector).length === 0) {
-        problems.push(`${where} spec.podSelector.matchLabels: selects no pod of the environment (${shown(selector)}): the policy applies to nothing`);
+        problems.push(`${where} spec.podSelector.matchLabels: ${selectsNothing(selector, 'the policy applies to nothing')}`);
       }
     }
     if (o.kind === 'PodDisruptionBudget') {
       const selector = at(o, 'spec', 'selector', 'matchLabels');
       if (isMap(selector) && selected(pods, namespace, selector).length === 0) {
-        problems.push(`${where} spec.selector.matchLabels: selects no pod of the environment (${shown(selector)}): the budget protects nothing`);
+        problems.push(`${where} spec.selector.matchLabels: ${selectsNothing(selector, 'the budget protects nothing')}`);
       }
     }
     if (o.kind === 'HorizontalPodAutoscaler') {
@@ -173,7 +173,7 @@ export function referenceProblems(objects: readonly KubeObject[]): string[] {
           const service = at(path, 'backend', 'service');
           if (!isMap(service)) return;
           const field = `spec.rules[${r}].http.paths[${p}].backend.service`;
-          const target = objects.find((x) => x.kind === 'Service' && x.metadata?.name === service['name'] && x.metadata?.namespace === namespace);
+          const target = find('Service', service['name'], namespace);
           if (!target) return problems.push(`${where} ${field}.name: names Service/${String(service['name'])}, which the environment does not have in its namespace`);
           const { name: portName, number } = (isMap(service['port']) ? service['port'] : {}) as { name?: unknown; number?: unknown };
           const ports = list(at(target, 'spec', 'ports'));
