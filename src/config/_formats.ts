@@ -100,13 +100,13 @@ function formatIssue(format: string | undefined, text: unknown, at: readonly Pat
 export function formatIssues(jsonSchema: object, value: unknown, at: readonly PathSegment[] = []): ConfigIssue[] {
   const schema = jsonSchema as SchemaNode;
   const issues = formatIssue(schema.format, value, at);
-  const objectFormat = schema[valueSchemas.OBJECT_FORMAT_KEYWORD];
-  if (isMap(value) && objectFormat !== undefined) {
-    const run = OBJECT_FORMATS[objectFormat];
-    if (!run) throw new Error(`schema ${valueSchemas.OBJECT_FORMAT_KEYWORD} "${objectFormat}" has no check in src/config/_formats.ts`);
-    issues.push(...run(value).map((p) => ({ path: formatPath([...at, ...p.path]), message: p.message })));
-  }
   if (isMap(value)) {
+    const objectFormat = schema[valueSchemas.OBJECT_FORMAT_KEYWORD];
+    if (objectFormat !== undefined) {
+      const run = OBJECT_FORMATS[objectFormat];
+      if (!run) throw new Error(`schema ${valueSchemas.OBJECT_FORMAT_KEYWORD} "${objectFormat}" has no check in src/config/_formats.ts`);
+      issues.push(...run(value).map((p) => ({ path: formatPath([...at, ...p.path]), message: p.message })));
+    }
     for (const [key, child] of Object.entries(value)) {
       issues.push(...formatIssue(schema.propertyNames?.format, key, [...at, key]));
       const sub =

@@ -59,8 +59,7 @@ function lastAppliedWarning(obj: KubeObject): string | undefined {
  * Namespace is written as `00-<chart>.k8s.yaml`, so `kubectl apply -f dist/<env>` (which reads
  * files in name order) creates namespaces before what lives in them. Every object carries its
  * Argo CD sync wave (src/lib/gitops/sync-waves.ts), and no object may need one of a later wave.
- * Every reference between the environment's objects resolves (_references.ts: a Service's pods
- * and target ports, a budget's pods, an autoscaler's target, an Ingress's backends).
+ * Every reference between the environment's objects resolves in it (_references.ts).
  * Objects written under `ops/` ({@link ManifestFile}) are checked against their schemas the same
  * way. No pod template of `dist/` may break the Pod Security level its namespace enforces (a
  * Namespace of the environment labelled `pod-security.kubernetes.io/enforce`): admission would
