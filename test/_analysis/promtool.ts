@@ -9,10 +9,14 @@ import { slicePlan } from './rule-slices.ts';
 
 const INSTALL_HINT = 'install with: apt-get update && apt-get install -y prometheus prometheus-alertmanager';
 
+/** The tools requireTool found: one installed does not go away during a run. */
+const found = new Set<string>();
+
 /** Fails (never skips) when a tool the acceptance depends on is missing. */
 export function requireTool(tool: string): void {
-  const found = spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-  if (!found) throw new Error(`${tool} is not installed; ${INSTALL_HINT}`);
+  if (found.has(tool)) return;
+  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is not installed; ${INSTALL_HINT}`);
+  found.add(tool);
 }
 
 /** One promtool test file, and what its failure is about. */

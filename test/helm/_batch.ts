@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import yaml from 'js-yaml';
-import { tempDir, treeDigest } from '../_helpers.ts';
+import { tempDir } from '../_helpers.ts';
 import { shared } from '../_run-cache.ts';
-import type { Helm, HelmResult } from './_helm.ts';
+import { folderDigest, type Helm, type HelmResult } from './_helm.ts';
 
 /*
  * `helm template` of several charts in one Helm process, as Helm renders an umbrella's
@@ -107,7 +107,7 @@ function split(stdout: string): Map<string, string> {
 export async function batchedTemplate(h: Helm, call: TemplateCall, chartDirs: readonly string[]): Promise<HelmResult | undefined> {
   const dirs = members(call, chartDirs);
   if (dirs.length < 2 || !dirs.includes(call.chartDir)) return undefined;
-  const key = JSON.stringify({ batch: h.path, call: { ...call, chartDir: undefined }, charts: dirs.map((d) => [d, treeDigest(d)]) });
+  const key = JSON.stringify({ batch: h.path, call: { ...call, chartDir: undefined }, charts: dirs.map((d) => [d, folderDigest(d)]) });
   const dir = await shared(key, async (d) => {
     const { chart, values } = wrapper(dirs, call.valuesFile);
     const namespace = call.namespace === undefined ? [] : ['-n', call.namespace];
@@ -168,7 +168,7 @@ export function schemaErrorsByChart(stderr: string): Map<string, string[]> | und
  */
 export async function batchedRefusals(h: Helm, refusals: readonly Refusal[]): Promise<Map<string, string[]> | undefined> {
   const dirs = [...new Set(refusals.map((r) => r.chartDir))];
-  const key = JSON.stringify({ refusals: h.path, sets: refusals.map((r) => [r.chartDir, r.set]), charts: dirs.map((d) => [d, treeDigest(d)]) });
+  const key = JSON.stringify({ refusals: h.path, sets: refusals.map((r) => [r.chartDir, r.set]), charts: dirs.map((d) => [d, folderDigest(d)]) });
   const dir = await shared(key, async (d) => {
     const { chart, values } = wrapper(dirs);
     const sets = refusals.flatMap((r) => ['--set', `${nameOf(r.chartDir)}.${r.set}`]);
