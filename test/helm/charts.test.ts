@@ -187,20 +187,36 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
     // CIN nodes scale per language (see the cin-node overrides below), the others by replicaCount.
     if (chart !== 'cin-node') {
       const autoscaled = defaults(chart).autoscaling !== undefined;
-      it('GIVEN --set replicaCount=5 THEN only the autoscaler floor changes while autoscaling is enabled, else only the replicas of what runs the pods', async () => {
+      /** The autoscaler's ceiling in the chart's defaults, where it has one. */
+      const ceiling = (): number => defaults(chart).autoscaling.maxReplicas as number;
+      it('GIVEN replicaCount raised (to the autoscaler\'s ceiling where there is one) THEN only the autoscaler floor changes while autoscaling is enabled, else only the replicas of what runs the pods', async () => {
         const runner = ownerKind(chart);
+        const raised = autoscaled ? ceiling() : defaults(chart).replicaCount + 4;
+        expect(raised, 'a replica count other than the default').not.toBe(defaults(chart).replicaCount);
         for (const enabled of autoscaled ? [true, false] : [undefined]) {
           const set = enabled === undefined ? [] : ['--set', `autoscaling.enabled=${enabled}`];
           const base = await template('crumpet', chart, ...set);
-          const changed = await template('crumpet', chart, ...set, '--set', 'replicaCount=5');
+          const changed = await template('crumpet', chart, ...set, '--set', `replicaCount=${raised}`);
           // Without fullnameOverride, names derive from the release: crumpet-<chart>.
           const expected = enabled ? `HorizontalPodAutoscaler/crumpet-${chart}:spec.minReplicas` : `${runner}/crumpet-${chart}:spec.replicas`;
           expect(objectDiffs(base, changed), `autoscaling.enabled=${enabled}`).toEqual([expected]);
           const replicas = changed.find((o) => o.kind === runner)!.spec.replicas;
-          expect(replicas, `spec.replicas of a ${runner} the autoscaler owns must be absent`).toBe(enabled ? undefined : 5);
+          expect(replicas, `spec.replicas of a ${runner} the autoscaler owns must be absent`).toBe(enabled ? undefined : raised);
           // A Deployment a Rollout takes over never sets replicas.
           if (runner === 'Rollout') expect(changed.find((o) => o.kind === 'Deployment')!.spec.replicas).toBeUndefined();
         }
+      });
+
+      if (autoscaled) it('GIVEN replicaCount above autoscaling.maxReplicas THEN Helm refuses it naming both values (the API server would refuse the autoscaler), and renders it with autoscaling off', async () => {
+        const above = ceiling() + 1;
+        const refused = await h.run('template', 'crumpet', join(CHARTS, chart), '--set', `replicaCount=${above}`);
+        expect(refused.code).not.toBe(0);
+        expect(refused.stderr).toContain(`replicaCount (${above}) is above autoscaling.maxReplicas (${ceiling()})`);
+        // The same floor under a ceiling raised with it renders.
+        const raised = await template('crumpet', chart, '--set', `replicaCount=${above}`, '--set', `autoscaling.maxReplicas=${above}`);
+        expect(raised.find((o) => o.kind === 'HorizontalPodAutoscaler')!.spec).toMatchObject({ minReplicas: above, maxReplicas: above });
+        const off = await template('crumpet', chart, '--set', `replicaCount=${above}`, '--set', 'autoscaling.enabled=false');
+        expect(off.find((o) => o.kind === ownerKind(chart))!.spec.replicas).toBe(above);
       });
 
       if (autoscaled) it('GIVEN autoscaling.enabled=false THEN exactly the autoscaler disappears and the Deployment sets replicaCount', async () => {

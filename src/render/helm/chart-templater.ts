@@ -142,6 +142,29 @@ export function templateObjects(objects: readonly TemplateObject[], sentinels: S
   return templateDocuments(objects.map(({ object, condition }) => ({ body: templateObject(object, sentinels), ...(condition ? { condition } : {}) })));
 }
 
+/** An autoscaler's replica bound as its template renders it: a value's expression (`$.Values.replicaCount`) or a number. */
+const REPLICA_BOUND = (field: string): RegExp => new RegExp(`^ {2}${field}: (?:\\{\\{ (\\$\\.Values\\.[\\w.]+) \\}\\}|(\\d+))$`);
+
+/**
+ * Helm's refusal of values that would render an autoscaler whose floor is above its ceiling,
+ * which the API server refuses at install (src/render/_api-server-rules.ts checks the same of
+ * dist/): `fail`, naming both values, ahead of the object, when a value gives either bound.
+ */
+function autoscalerGuard(object: unknown, lines: readonly string[]): string[] {
+  if ((object as { kind?: unknown }).kind !== 'HorizontalPodAutoscaler') return [];
+  const [min, max] = ['minReplicas', 'maxReplicas'].map((field) => {
+    const hit = lines.map((l) => REPLICA_BOUND(field).exec(l)).find((m) => m !== null);
+    return hit ? { expr: hit[1] ?? hit[2]!, name: hit[1]?.slice('$.Values.'.length) ?? `spec.${field}` } : undefined;
+  });
+  if (!min || !max || (!min.expr.startsWith('$') && !max.expr.startsWith('$'))) return [];
+  const message = `${min.name} (%d) is above ${max.name} (%d): the HorizontalPodAutoscaler's minReplicas must not exceed its maxReplicas`;
+  return [
+    `{{- if gt (int ${min.expr}) (int ${max.expr}) }}`,
+    `{{- fail (printf ${JSON.stringify(message)} (int ${min.expr}) (int ${max.expr})) }}`,
+    '{{- end }}',
+  ];
+}
+
 /** One object as the body of a Helm template document (without its `---`): its markers replaced, its sync wave set. */
 export function templateObject(object: unknown, sentinels: Sentinels): string {
   const lines = yaml
@@ -149,9 +172,8 @@ export function templateObject(object: unknown, sentinels: Sentinels): string {
     .trimEnd()
     .split('\n')
     .map(setAside);
-  return templateLines(expandListItems(lines, sentinels), sentinels)
-    .map(printBraces)
-    .join('\n');
+  const templated = templateLines(expandListItems(lines, sentinels), sentinels);
+  return [...autoscalerGuard(object, templated), ...templated].map(printBraces).join('\n');
 }
 
 /** A document of a template: an object's body (templateObject) and the condition it is rendered under. */
