@@ -219,6 +219,14 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
         expect(off.find((o) => o.kind === ownerKind(chart))!.spec.replicas).toBe(above);
       });
 
+      if (autoscaled) it('GIVEN replicaCount=0 THEN Helm refuses it while autoscaling is on (an autoscaler never scales up from 0), and scales what runs the pods to 0 with it off', async () => {
+        const refused = await h.run('template', 'crumpet', join(CHARTS, chart), '--set', 'replicaCount=0');
+        expect(refused.code).not.toBe(0);
+        expect(refused.stderr).toContain('replicaCount (0) must be at least 1 while the HorizontalPodAutoscaler is on');
+        const off = await template('crumpet', chart, '--set', 'replicaCount=0', '--set', 'autoscaling.enabled=false');
+        expect(off.find((o) => o.kind === ownerKind(chart))!.spec.replicas).toBe(0);
+      });
+
       if (autoscaled) it('GIVEN autoscaling.enabled=false THEN exactly the autoscaler disappears and the Deployment sets replicaCount', async () => {
         const on = await template('crumpet', chart, '--set', 'autoscaling.enabled=true');
         const off = await template('crumpet', chart, '--set', 'autoscaling.enabled=false');

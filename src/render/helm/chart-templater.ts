@@ -146,9 +146,10 @@ export function templateObjects(objects: readonly TemplateObject[], sentinels: S
 const REPLICA_BOUND = (field: string): RegExp => new RegExp(`^ {2}${field}: (?:\\{\\{ (\\$\\.Values\\.[\\w.]+) \\}\\}|(\\d+))$`);
 
 /**
- * Helm's refusal of values that would render an autoscaler whose floor is above its ceiling,
- * which the API server refuses at install (src/render/_api-server-rules.ts checks the same of
- * dist/): `fail`, naming both values, ahead of the object, when a value gives either bound.
+ * Helm's refusal of values that would render an autoscaler the API server refuses at install: a
+ * floor below 1 (the model refuses it too: an autoscaler never scales up from 0) or above the
+ * ceiling (src/render/_api-server-rules.ts checks that of dist/). `fail`, naming the values,
+ * ahead of the object, when a value gives either bound.
  */
 function autoscalerGuard(object: unknown, lines: readonly string[]): string[] {
   if ((object as { kind?: unknown }).kind !== 'HorizontalPodAutoscaler') return [];
@@ -157,10 +158,13 @@ function autoscalerGuard(object: unknown, lines: readonly string[]): string[] {
     return hit ? { expr: hit[1] ?? hit[2]!, name: hit[1]?.slice('$.Values.'.length) ?? `spec.${field}` } : undefined;
   });
   if (!min || !max || (!min.expr.startsWith('$') && !max.expr.startsWith('$'))) return [];
-  const message = `${min.name} (%d) is above ${max.name} (%d): the HorizontalPodAutoscaler's minReplicas must not exceed its maxReplicas`;
+  const floor = `${min.name} (%d) must be at least 1 while the HorizontalPodAutoscaler is on: it never scales up from 0`;
+  const order = `${min.name} (%d) is above ${max.name} (%d): the HorizontalPodAutoscaler's minReplicas must not exceed its maxReplicas`;
   return [
-    `{{- if gt (int ${min.expr}) (int ${max.expr}) }}`,
-    `{{- fail (printf ${JSON.stringify(message)} (int ${min.expr}) (int ${max.expr})) }}`,
+    `{{- if lt (int ${min.expr}) 1 }}`,
+    `{{- fail (printf ${JSON.stringify(floor)} (int ${min.expr})) }}`,
+    `{{- else if gt (int ${min.expr}) (int ${max.expr}) }}`,
+    `{{- fail (printf ${JSON.stringify(order)} (int ${min.expr}) (int ${max.expr})) }}`,
     '{{- end }}',
   ];
 }
