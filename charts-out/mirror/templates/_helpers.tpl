@@ -42,3 +42,27 @@ sha256 over "key NUL content NUL" for each key in order. Pods roll when their co
 {{- printf "%s:%s" .repository .tag }}
 {{- end }}
 {{- end }}
+
+{{/*
+A Kubernetes quantity (500m, 0.5, 512Mi, 1.5Gi) as a number of its base unit, for comparisons.
+*/}}
+{{- define "mirror.quantity" -}}
+{{- $text := toString . }}
+{{- $number := regexFind "^[0-9]*\\.?[0-9]*" $text }}
+{{- mulf (float64 $number) (get (dict "" 1 "m" 0.001 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "P" 1000000000000000 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "Pi" 1125899906842624) (trimPrefix $number $text)) }}
+{{- end }}
+
+{{/*
+Fails on a container's resources (list PATH VALUE) with a limit below the request of the same
+resource, which the API server refuses.
+*/}}
+{{- define "mirror.resource-requirements" -}}
+{{- $path := index . 0 }}
+{{- $resources := default (dict) (index . 1) }}
+{{- range $name, $limit := $resources.limits }}
+{{- $request := index (default (dict) $resources.requests) $name }}
+{{- if and $limit $request (lt (float64 (include "mirror.quantity" $limit)) (float64 (include "mirror.quantity" $request))) }}
+{{- fail (printf "%s.limits.%s (%v) is below %s.requests.%s (%v): the API server refuses a limit below its request" $path $name $limit $path $name $request) }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -292,17 +292,18 @@ export function mergeTrees(base: Record<string, unknown>, over: Record<string, u
 }
 
 /**
- * JSON Schema for Helm (draft-07): the model's schema without ajv's `nullable`, `default`s,
- * `format`s or object formats. The model's formats are its own checks (src/config/_formats.ts), and some share a
+ * JSON Schema for Helm (draft-07): the model's schema without ajv's `nullable`, `default`s or
+ * `format`s. The model's formats are its own checks (src/config/_formats.ts), and some share a
  * name with a standard format of another meaning: Helm 4 asserts `duration` as ISO 8601 and would
  * refuse the model's `1h`. A `format` whose value is a schema is a property so named, and stays.
+ * Object formats stay for chartFiles, which writes them as checks (value-checks.ts).
  */
 export function draft07(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(draft07);
   if (typeof schema !== 'object' || schema === null) return schema;
   return Object.fromEntries(
     Object.entries(schema)
-      .filter(([k, v]) => k !== 'nullable' && k !== '$id' && k !== 'default' && !((k === 'format' || k === valueSchemas.OBJECT_FORMAT_KEYWORD) && typeof v === 'string'))
+      .filter(([k, v]) => k !== 'nullable' && k !== '$id' && k !== 'default' && !(k === 'format' && typeof v === 'string'))
       .map(([k, v]) => [k, draft07(v)]),
   );
 }
