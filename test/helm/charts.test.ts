@@ -5,6 +5,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../src/render/index.ts';
 import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
+import { crumpetChecks } from '../../src/stacks/crumpet/model/index.ts';
 import { PROJECT_ROOT, tempDir } from '../_helpers.ts';
 import { CHARTS as CRUMPET_CHARTS, ENVIRONMENTS } from '../stacks/crumpet/_output.ts';
 import { batchableCall, batchedRefusals, batchedTemplate, schemaErrorsByChart, templateChart, type Refusal } from './_batch.ts';
@@ -347,6 +348,34 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       const diffs = Object.keys(base).flatMap((n) => changedPaths(base[n], changed[n]).map((p) => `${n}:${p}`));
       expect(diffs).toEqual(['cin-node-en-1:spec.replicas']);
       expect(changed['cin-node-en-1']!.spec.replicas).toBe(0);
+    });
+
+    it.each([
+      ['an override of a language not configured', ['instanceOverrides[0].language=xx,instanceOverrides[0].instance=0']],
+      ['an override of an instance past the language\'s replicas', ['instanceOverrides[0].language=en,instanceOverrides[0].instance=9']],
+      ['one instance overridden twice', ['instanceOverrides[0].language=en,instanceOverrides[0].instance=1,instanceOverrides[1].language=en,instanceOverrides[1].instance=1']],
+      ['a language twice', ['languages[1].code=en']],
+    ])('GIVEN %s THEN Helm refuses it in the model\'s words, where the loops would ignore it or let the last win', async (_, sets) => {
+      // The model given the same values: prod's CIN settings with the chart's --set applied.
+      const config = await loadEnvironment('prod');
+      const cin = structuredClone(config.components.cinNode) as Obj;
+      for (const set of sets) {
+        for (const assignment of set.split(',')) {
+          const [path, value] = assignment.split('=') as [string, string];
+          const keys = path.split(/[.[\]]+/).filter((k) => k !== '');
+          let at: Obj = cin;
+          for (const [i, k] of keys.slice(0, -1).entries()) at = at[k] ??= /^\d+$/.test(keys[i + 1]!) ? [] : {};
+          at[keys.at(-1)!] = /^\d+$/.test(value) ? Number(value) : value;
+        }
+      }
+      const said = crumpetChecks('prod', { ...config, components: { ...config.components, cinNode: cin as typeof config.components.cinNode } })
+        .filter((i) => i.path.startsWith('components.cinNode.'))
+        // The chart's values are the model's components.cinNode.
+        .map((i) => `${i.path}: ${i.message}`.replaceAll('components.cinNode.', ''));
+      expect(said, 'the model refuses it').toHaveLength(1);
+      const out = await h.run('template', 'crumpet', join(CHARTS, 'cin-node'), '-f', prodValues, ...sets.flatMap((v) => ['--set', v]));
+      expect(out.code).not.toBe(0);
+      expect(out.stderr).toContain(said[0]);
     });
 
     it('GIVEN another image for one instance THEN only that instance runs it', async () => {

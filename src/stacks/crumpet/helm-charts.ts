@@ -246,6 +246,38 @@ function replaceInStrings<T>(value: T, from: string, to: string): T {
 }
 
 /**
+ * What the model refuses of CIN's languages and instance overrides (crumpetChecks), refused by
+ * the chart too, with the same words and the values' paths: a language twice (two sets of the
+ * same names), an override of a language or an instance that does not exist, or of one instance
+ * twice, which the loops below would otherwise ignore or let the last one win, silently.
+ */
+const CIN_VALUE_CHECKS = `{{- $codes := list }}
+{{- $first := dict }}
+{{- $replicas := dict }}
+{{- range $k, $lang := $.Values.languages }}
+{{- if hasKey $first $lang.code }}
+{{- fail (printf "languages[%d].code: duplicate language %q (already at languages[%d])" $k $lang.code (get $first $lang.code)) }}
+{{- end }}
+{{- $codes = append $codes $lang.code }}
+{{- $_ := set $first $lang.code $k }}
+{{- $_ := set $replicas $lang.code (int $lang.replicas) }}
+{{- end }}
+{{- $overridden := dict }}
+{{- range $k, $o := $.Values.instanceOverrides }}
+{{- if not (hasKey $replicas $o.language) }}
+{{- fail (printf "instanceOverrides[%d].language: names no configured language (%s), got %q" $k (join ", " $codes) $o.language) }}
+{{- else if ge (int $o.instance) (get $replicas $o.language) }}
+{{- fail (printf "instanceOverrides[%d].instance: must be below the language's %d replicas, got %d" $k (get $replicas $o.language) (int $o.instance)) }}
+{{- end }}
+{{- $key := printf "%s-%d" $o.language (int $o.instance) }}
+{{- if hasKey $overridden $key }}
+{{- fail (printf "instanceOverrides[%d]: overrides instance %s again (already at instanceOverrides[%d])" $k $key (get $overridden $key)) }}
+{{- end }}
+{{- $_ := set $overridden $key $k }}
+{{- end }}
+`;
+
+/**
  * The cin-node chart. Languages and instances are Helm loops: the objects are rendered for one
  * marker language and one marker instance, then sorted into what exists once, once per language,
  * and once per instance (where `instanceOverrides` may swap the image or scale the set to 0).
@@ -283,6 +315,7 @@ function cinNodeChart(configs: readonly PlatformConfig[], rendered: ReadonlyMap<
   }
 
   const template =
+    CIN_VALUE_CHECKS +
     templateObjects(global, s) +
     '{{- range $lang := $.Values.languages }}\n' +
     templateObjects(perLanguage, s) +
