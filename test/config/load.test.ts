@@ -143,7 +143,7 @@ describe('validateConfig | refuses bad input with one exact line', () => {
     ['an IPv6 CIDR with host bits set is refused, naming the network meant', 'prod', [['network', 'rpcEndpointCidrs'], ['2001:db8::1/32']],
       '[prod] config network.rpcEndpointCidrs[0]: is not an IPv4 or IPv6 CIDR, got "2001:db8::1/32": host bits are set (did you mean 2001:db8::/32?)'],
     ['a CIDR admitting every address is refused in an allow-list', 'staging', [['network', 'ipfsGatewayCidrs'], ['::/0']],
-      '[staging] config network.ipfsGatewayCidrs[0]: admits every address, so the policy would restrict nothing; list the networks, got ::/0'],
+      '[staging] config network.ipfsGatewayCidrs[0]: must be an IPv4 or IPv6 network such as 203.0.113.0/24 or 2001:db8::/32, narrower than every address (a /0 would make the policy restrict nothing), got "::/0"'],
     ['two spellings of one network are a duplicate', 'staging', [['network', 'objectStoreCidrs'], ['2001:db8::/32', '2001:DB8:0::/32']],
       '[staging] config network.objectStoreCidrs[1]: duplicate network 2001:db8::/32 (already at network.objectStoreCidrs[0])'],
     ['an image tag over 128 characters is refused', 'staging', [['components', 'watcher', 'image', 'tag'], long(129, 'v')],

@@ -73,6 +73,10 @@ function refusedValues(h: Helm, chart: string): RefusedValue[] {
   if (chart === 'watcher') {
     refused.push({ test: 'network values', set: 'networkPolicy.rpcEndpointCidrs={10.0.0.0/33}', message: schemaError(h, 'networkPolicy.rpcEndpointCidrs.0', 'Does not match pattern', "'10.0.0.0/33' does not match pattern") });
   }
+  // Every address, which would make the policy restrict nothing: refused as the model refuses it.
+  if (chart === 'pin-orchestrator') {
+    refused.push({ test: 'network values', set: 'networkPolicy.pinningServiceCidrs={0.0.0.0/0}', message: schemaError(h, 'networkPolicy.pinningServiceCidrs.0', 'Does not match pattern', "'0.0.0.0/0' does not match pattern") });
+  }
   return refused;
 }
 
@@ -455,9 +459,12 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       expect(blocks).toContainEqual(cidrs);
     });
 
-    it('GIVEN a malformed CIDR THEN Helm rejects it naming the key', async () => {
-      const { set, message } = refusedValues(h, 'watcher').find((r) => r.test === 'network values')!;
-      const out = await refusal(h, 'watcher', set);
+    it.each([
+      ['a malformed CIDR', 'watcher'],
+      ['a CIDR of every address', 'pin-orchestrator'],
+    ])('GIVEN %s THEN Helm rejects it naming the key', async (_, chart) => {
+      const { set, message } = refusedValues(h, chart).find((r) => r.test === 'network values')!;
+      const out = await refusal(h, chart, set);
       expect(out.code).not.toBe(0);
       expect(out.stderr).toMatch(message);
     });

@@ -79,14 +79,18 @@ export const byteQuantity = {
 
 export const replicas = { type: 'integer', minimum: 0, maximum: 1000 } as const;
 
-/** An IPv4 CIDR exactly, or the shape of an IPv6 one: Helm checks this much, the `cidr` format the rest. */
+/**
+ * A network an allow-list admits: an IPv4 CIDR exactly, or the shape of an IPv6 one (Helm checks
+ * this much, the `cidr` format the rest), narrower than every address. A `/0` would make the
+ * policy that lists it restrict nothing, so the pattern refuses it, in the model as in the charts.
+ */
 export const cidr = {
   type: 'string',
   pattern:
-    '^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])' +
-    '|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$',
+    '^(((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/([1-9]|[12][0-9]|3[0-2])' +
+    '|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*/([1-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$',
   format: 'cidr',
-  description: 'an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32',
+  description: 'an IPv4 or IPv6 network such as 203.0.113.0/24 or 2001:db8::/32, narrower than every address (a /0 would make the policy restrict nothing)',
 } as const;
 
 /** An allow-list of networks; every CIDR list of the model is one. */

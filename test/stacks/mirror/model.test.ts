@@ -53,7 +53,8 @@ describe('Mirror model |', () => {
     ['sync.everyMinutes=7', /^\[prod\] config sync\.everyMinutes: must divide the hour .*got 7$/],
     ['domains[0].maxDownloadRequestsPerHour=1000', /^\[prod\] config domains\[0\]\.maxDownloadRequestsPerHour: must be a multiple of 60 .*got 1000$/],
     ['domains[1].host=mirror-primary.stella-ops.org', /^\[prod\] config domains\[1\]\.host: duplicate host "mirror-primary\.stella-ops\.org" \(already at domains\[0\]\.host\)$/],
-    ['network.upstreamCidrs[0]=203.0.113.0/33', /^\[prod\] config network\.upstreamCidrs\[0\]: must be an IPv4 or IPv6 CIDR/],
+    ['network.upstreamCidrs[0]=203.0.113.0/33', /^\[prod\] config network\.upstreamCidrs\[0\]: must be an IPv4 or IPv6 network/],
+    ['network.upstreamCidrs[0]=0.0.0.0/0', /^\[prod\] config network\.upstreamCidrs\[0\]: must be an IPv4 or IPv6 network .*narrower than every address/],
   ])('GIVEN --set %s THEN loading fails naming the field', async (set, message) => {
     const lines = await problems('prod', set);
     expect(lines).toHaveLength(1);

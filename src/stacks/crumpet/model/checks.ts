@@ -105,8 +105,8 @@ function parsed<T>(parse: (text: string) => T, text: string): T | undefined {
 }
 
 /**
- * Every CIDR list is an allow-list: a /0 would admit every address (the NetworkPolicies would
- * stop nothing), and two spellings of one network are a duplicate.
+ * Every CIDR list is an allow-list: two spellings of one network are a duplicate (a /0, which
+ * would admit every address, the shared schema refuses: valueSchemas.cidr).
  */
 function networkIssues(config: PlatformConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -117,7 +117,6 @@ function networkIssues(config: PlatformConfig): ConfigIssue[] {
       const cidr = parsed(Cidr.parse, text);
       if (!cidr) return;
       const at = `network.${field}[${i}]`;
-      if (cidr.prefixLength === 0) issues.push({ path: at, message: `admits every address, so the policy would restrict nothing; list the networks, got ${text}` });
       const first = seen.get(String(cidr));
       if (first !== undefined) issues.push({ path: at, message: `duplicate network ${cidr} (already at network.${field}[${first}])` });
       else seen.set(String(cidr), i);
