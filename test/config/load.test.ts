@@ -119,7 +119,7 @@ describe('validateConfig | refuses bad input with one exact line', () => {
     ['a DNS label over 63 characters in the ACME e-mail domain is refused', 'staging', [['tls', 'acmeEmail'], `sre@${long(64, 'x')}.org`],
       `[staging] config tls.acmeEmail: is not an e-mail address, got "sre@${long(64, 'x')}.org": domain "${long(38, 'x')}…: label "${long(22, 'x')}… has 64 characters, at most 63`],
     ['an IP address as a public host name is refused', 'prod', [['hostnames', 1], '203.0.113.10'],
-      '[prod] config hostnames[1]: must be a DNS name, not an IP address: the edge certificate (ACME) names hosts, got 203.0.113.10'],
+      '[prod] config hostnames[1]: must be a host name such as www.example.org (lower-case letters, digits, "-" and "."; not an IP address: certificates name hosts), got "203.0.113.10"'],
     ['a duplicate host name is refused', 'prod', [['hostnames'], [...prodModel.hostnames, prodModel.hostnames[0]]],
       `[prod] config hostnames[2]: duplicate "${prodModel.hostnames[0]}" (already at hostnames[0])`],
     ['a Secret name that is not a DNS-1123 subdomain is refused', 'staging', [['secrets'], sealedWith({ Watcher_Key: { 'ed25519.key': 'AgB' } })],

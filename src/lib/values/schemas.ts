@@ -58,6 +58,16 @@ export const dnsName = {
 } as const;
 
 /**
+ * A public host name a certificate names (an edge's, an ingress's): a DNS name whose last label
+ * holds a letter, so never an IP address, which an ACME issuer does not certify.
+ */
+export const hostName = {
+  ...dnsName,
+  pattern: `^(${DnsName.LABEL_SYNTAX}\\.)*([a-z0-9][-a-z0-9]*)?[a-z]([-a-z0-9]*[a-z0-9])?$`,
+  description: 'a host name such as www.example.org (lower-case letters, digits, "-" and "."; not an IP address: certificates name hosts)',
+} as const;
+
+/**
  * The name of an object the platform refers to but does not create (StorageClass,
  * VolumeSnapshotClass, ClusterSecretStore): a DNS-1123 subdomain, dots allowed. Objects the
  * platform creates have DNS-1123 labels (see src/render/manifest-validator.ts).

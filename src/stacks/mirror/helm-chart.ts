@@ -117,7 +117,7 @@ export function mirrorChart(configs: readonly MirrorConfig[], rendered: Readonly
     prepare: releaseModel,
     pinned: (objects) => ({ smokeTest: { host: hostOf.get(objects) } }),
     extraValues: { smokeTest: { host: sorted[sorted.length - 1]!.domains[0]!.host } },
-    extraSchema: { 'smokeTest.host': valueSchemas.dnsName },
+    extraSchema: { 'smokeTest.host': valueSchemas.hostName },
     smokeTest: smokeTest(declaration.chart!.smokeTest.path),
     notes: {
       about: 'Its gateway serves the mirror domains to the CDN; the sync job refreshes the export volumes every few minutes.',

@@ -55,6 +55,7 @@ describe('Mirror model |', () => {
     ['domains[1].host=mirror-primary.stella-ops.org', /^\[prod\] config domains\[1\]\.host: duplicate host "mirror-primary\.stella-ops\.org" \(already at domains\[0\]\.host\)$/],
     ['network.upstreamCidrs[0]=203.0.113.0/33', /^\[prod\] config network\.upstreamCidrs\[0\]: must be an IPv4 or IPv6 network/],
     ['network.upstreamCidrs[0]=0.0.0.0/0', /^\[prod\] config network\.upstreamCidrs\[0\]: must be an IPv4 or IPv6 network .*narrower than every address/],
+    ['domains[1].host=198.51.100.7', /^\[prod\] config domains\[1\]\.host: must be a host name .*not an IP address/],
   ])('GIVEN --set %s THEN loading fails naming the field', async (set, message) => {
     const lines = await problems('prod', set);
     expect(lines).toHaveLength(1);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { listEnvironments } from '../../../src/config/index.ts';
 import { loadEnvironment, STEMEDB_MODEL } from '../../../src/stacks/stemedb/model/index.ts';
 import { PROJECT_ROOT } from '../../_helpers.ts';
-import { CHARTS, HELMS, normalize } from '../../helm/_helm.ts';
+import { CHARTS, HELMS, normalize, schemaError } from '../../helm/_helm.ts';
 import { expectMonitoringSwitches } from '../../helm/_monitoring-switches.ts';
 
 /* charts-out/stemedb rendered and linted by every real Helm binary (a current Helm 3 and Helm 4). */
@@ -44,5 +44,16 @@ describe.each(HELMS.flatMap((h) => listEnvironments(STEMEDB_MODEL.environmentsDi
     const out = await helm('lint', '--strict', CHART, '-f', join(CHART, `values-${env}.yaml`));
     expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).toContain('0 chart(s) failed');
+  });
+});
+
+describe.each(HELMS)('StemeDB | Helm chart | $name | values the model refuses', (h) => {
+  it.each([
+    ['an IP address as the ingress host (its certificate names hosts)', 'ingress.host=203.0.113.10', 'ingress.host', "'203.0.113.10' does not match pattern"],
+    ['a network of every address for the backups (the policy would restrict nothing)', 'networkPolicy.objectStoreCidrs={0.0.0.0/0}', 'networkPolicy.objectStoreCidrs.0', "'0.0.0.0/0' does not match pattern"],
+  ])('GIVEN %s THEN Helm refuses it naming the key', async (_, set, path, helm4) => {
+    const out = await h.run('template', 'stemedb', CHART, '--set', set);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toMatch(schemaError(h, path, 'Does not match pattern', helm4));
   });
 });

@@ -167,11 +167,6 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
       message: `must be the platform's own namespace, not "default" or a "kube-" one (its Pod Security label and default-deny policy would apply to what runs there), got ${config.namespace}`,
     });
   }
-  config.hostnames.forEach((host, i) => {
-    if (/^[0-9.]+$/.test(host)) {
-      issues.push({ path: `hostnames[${i}]`, message: `must be a DNS name, not an IP address: the edge certificate (ACME) names hosts, got ${host}` });
-    }
-  });
   const seen = new Map<string, number>();
   config.components.cinNode.languages.forEach((lang, i) => {
     const first = seen.get(lang.code);

@@ -21,7 +21,7 @@ import {
   cron,
   dns1035Label,
   dnsLabel,
-  dnsName,
+  hostName,
   httpsUrl,
   image,
   objectName,
@@ -288,7 +288,7 @@ export const platformConfigSchema: JSONSchemaType<Omit<PlatformConfig, 'componen
     namespace: dnsLabel,
     instance: dnsLabel,
     pinDigests: { type: 'boolean' },
-    hostnames: { type: 'array', minItems: 1, uniqueItems: true, items: dnsName },
+    hostnames: { type: 'array', minItems: 1, uniqueItems: true, items: hostName },
     storage: {
       type: 'object',
       additionalProperties: false,

@@ -5,7 +5,7 @@ import { DnsName, gitOpsSettingsSchema, valueSchemas } from '../../../lib/index.
  * declares (model/index.ts joins them).
  */
 
-const { cidrList, dnsLabel, dnsName, objectName, byteQuantity } = valueSchemas;
+const { cidrList, dnsLabel, hostName, objectName, byteQuantity } = valueSchemas;
 
 const positive = { type: 'integer', minimum: 1 } as const;
 
@@ -26,7 +26,7 @@ const domain = {
   required: ['id', 'host', 'maxIndexRequestsPerHour', 'maxDownloadRequestsPerHour'],
   properties: {
     id: { ...dnsLabel, maxLength: 20 },
-    host: dnsName,
+    host: hostName,
     maxIndexRequestsPerHour: positive,
     maxDownloadRequestsPerHour: positive,
   },

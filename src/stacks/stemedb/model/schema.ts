@@ -1,6 +1,6 @@
 import type { JSONSchemaType } from 'ajv';
 import { gitOpsSettingsSchema } from '../../../lib/gitops/index.ts';
-import { cidrList, cron, dnsLabel, dnsName, image, objectName, resources } from '../../../lib/values/schemas.ts';
+import { cidrList, cron, dnsLabel, hostName, image, objectName, resources } from '../../../lib/values/schemas.ts';
 import type { BackupConfig, IngressConfig, MonitoringConfig, NetworkConfig, SecretsConfig, StemedbFeatures } from './types.ts';
 
 /*
@@ -30,7 +30,7 @@ const ingress: JSONSchemaType<IngressConfig> = {
   additionalProperties: false,
   required: ['host', 'className', 'entrypoint', 'clusterIssuer', 'tlsSecretName', 'rateLimit'],
   properties: {
-    host: dnsName,
+    host: hostName,
     className: objectName,
     entrypoint: { type: 'string', pattern: '^[a-z][a-z0-9-]*$', description: 'a Traefik entrypoint name such as websecure' },
     clusterIssuer: objectName,
