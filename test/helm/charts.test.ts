@@ -359,6 +359,7 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       ['an override of an instance past the language\'s replicas', ['instanceOverrides[0].language=en,instanceOverrides[0].instance=9']],
       ['one instance overridden twice', ['instanceOverrides[0].language=en,instanceOverrides[0].instance=1,instanceOverrides[1].language=en,instanceOverrides[1].instance=1']],
       ['a language twice', ['languages[1].code=en']],
+      ['a language with no instance', ['languages[1].replicas=0']],
     ])('GIVEN %s THEN Helm refuses it in the model\'s words, where the loops would ignore it or let the last win', async (_, sets) => {
       // The model given the same values: prod's CIN settings with the chart's --set applied.
       const config = await loadEnvironment('prod');

@@ -248,8 +248,9 @@ function replaceInStrings<T>(value: T, from: string, to: string): T {
 /**
  * What the model refuses of CIN's languages and instance overrides (crumpetChecks), refused by
  * the chart too, with the same words and the values' paths: a language twice (two sets of the
- * same names), an override of a language or an instance that does not exist, or of one instance
- * twice, which the loops below would otherwise ignore or let the last one win, silently.
+ * same names) or with no instance (the edge still routes to it), an override of a language or an
+ * instance that does not exist, or of one instance twice, which the loops below would otherwise
+ * ignore or let the last one win, silently.
  */
 const CIN_VALUE_CHECKS = `{{- $codes := list }}
 {{- $first := dict }}
@@ -257,6 +258,9 @@ const CIN_VALUE_CHECKS = `{{- $codes := list }}
 {{- range $k, $lang := $.Values.languages }}
 {{- if hasKey $first $lang.code }}
 {{- fail (printf "languages[%d].code: duplicate language %q (already at languages[%d])" $k $lang.code (get $first $lang.code)) }}
+{{- end }}
+{{- if lt (int $lang.replicas) 1 }}
+{{- fail (printf "languages[%d].replicas: must be at least 1: the edge routes %q to its instances (remove the language to stop serving it, or exclude one instance with instanceOverrides), got %d" $k $lang.code (int $lang.replicas)) }}
 {{- end }}
 {{- $codes = append $codes $lang.code }}
 {{- $_ := set $first $lang.code $k }}
