@@ -1,5 +1,5 @@
-import { type ConfigIssue } from '../../../config/index.ts';
-import { Cidr, Duration, ImageReference, quote } from '../../../lib/values/index.ts';
+import { duplicateNetworks, type ConfigIssue } from '../../../config/index.ts';
+import { Duration, ImageReference, quote } from '../../../lib/values/index.ts';
 import type { EdgeRouteConfig, ImageConfig, PlatformConfig } from './types.ts';
 
 /*
@@ -105,27 +105,6 @@ function parsed<T>(parse: (text: string) => T, text: string): T | undefined {
 }
 
 /**
- * Every CIDR list is an allow-list: two spellings of one network are a duplicate (a /0, which
- * would admit every address, the shared schema refuses: valueSchemas.cidr).
- */
-function networkIssues(config: PlatformConfig): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  for (const [field, list] of Object.entries(config.network)) {
-    if (!Array.isArray(list)) continue;
-    const seen = new Map<string, number>();
-    list.forEach((text: string, i) => {
-      const cidr = parsed(Cidr.parse, text);
-      if (!cidr) return;
-      const at = `network.${field}[${i}]`;
-      const first = seen.get(String(cidr));
-      if (first !== undefined) issues.push({ path: at, message: `duplicate network ${cidr} (already at network.${field}[${first}])` });
-      else seen.set(String(cidr), i);
-    });
-  }
-  return issues;
-}
-
-/**
  * Scaling: with the autoscaler on, its floor is at least 1 (an HPA never scales up from 0), and
  * every CIN language runs at least one instance (the edge routes to it whatever its replicas).
  */
@@ -193,7 +172,7 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
       issues.push({ path: at, message: `overrides instance ${key} again (already at components.cinNode.instanceOverrides[${first}])` });
     } else overridden.set(key, i);
   });
-  issues.push(...scalingIssues(config), ...networkIssues(config), ...edgeIssues(config), ...secretsIssues(config));
+  issues.push(...scalingIssues(config), ...duplicateNetworks(config.network), ...edgeIssues(config), ...secretsIssues(config));
   if (config.pinDigests) {
     for (const [path, image] of imagesOf(config)) {
       if (typeof image === 'string') {

@@ -1,4 +1,4 @@
-import { formatPath, type ConfigIssue } from '../../../config/index.ts';
+import { duplicateNetworks, formatPath, type ConfigIssue } from '../../../config/index.ts';
 import type { MirrorConfig } from './types.ts';
 
 /** A digest-pinned reference: whatever precedes it, it ends in `@sha256:` and 64 hex digits. */
@@ -21,7 +21,7 @@ function duplicates<T>(items: readonly T[], key: (t: T) => string, path: (i: num
 /**
  * The mirror's rules across fields: the sync image pinned by digest, budgets nginx can count,
  * a sync period that divides the hour and a freshness bound that one late run does not break,
- * unique domains and export trees. Each problem at its field path.
+ * unique domains, export trees and networks. Each problem at its field path.
  */
 export function mirrorChecks(_env: string, config: MirrorConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -44,6 +44,7 @@ export function mirrorChecks(_env: string, config: MirrorConfig): ConfigIssue[] 
     ...duplicates(config.domains, (d) => d.host, (i) => formatPath(['domains', i, 'host']), 'host'),
     ...duplicates(config.exports, (e) => e.name, (i) => formatPath(['exports', i, 'name']), 'export tree'),
     ...duplicates(config.exports, (e) => e.urlPrefix, (i) => formatPath(['exports', i, 'urlPrefix']), 'URL prefix'),
+    ...duplicateNetworks(config.network),
   );
   return issues;
 }

@@ -1,4 +1,4 @@
-import type { ConfigIssue } from '../../../config/index.ts';
+import { duplicateNetworks, type ConfigIssue } from '../../../config/index.ts';
 import type { StemedbConfig } from './types.ts';
 
 /*
@@ -17,5 +17,6 @@ export function stemedbChecks(_env: string, config: StemedbConfig): ConfigIssue[
   if (config.features.podDisruptionBudget && stemedb.replicas < 2) {
     issues.push({ path: 'components.stemedb.replicas', message: `must be at least 2 with features.podDisruptionBudget: a budget of one unavailable member would let a drain stop the only one, got ${stemedb.replicas}` });
   }
+  issues.push(...duplicateNetworks(config.network));
   return issues;
 }
