@@ -129,6 +129,37 @@ function groupOf(apiVersion: string | undefined): string {
   return slash < 0 ? '' : (apiVersion ?? '').slice(0, slash);
 }
 
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: string;
+  readonly values?: readonly string[];
+}
+
+/** @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements */
+export interface LabelSelector {
+  readonly matchLabels?: StringMap;
+  readonly matchExpressions?: readonly LabelSelectorRequirement[];
+}
+
+/** Whether `labels` satisfy a label selector: every matchLabels pair and every matchExpressions requirement. */
+export function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[key] !== value) return false;
+  }
+  for (const req of list(selector.matchExpressions)) {
+    const has = Object.prototype.hasOwnProperty.call(labels, req.key);
+    const inValues = has && list(req.values).includes(labels[req.key]!);
+    switch (req.operator) {
+      case 'In': if (!inValues) return false; break;
+      case 'NotIn': if (inValues) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: throw new Error(`unknown label selector operator ${JSON.stringify(req.operator)} for key ${req.key}`);
+    }
+  }
+  return true;
+}
+
 /** A JSON object (a map), not an array nor null. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

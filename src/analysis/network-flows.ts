@@ -20,7 +20,7 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { BlockList, isIP } from 'node:net';
-import { list, podSpecsOf, type KubeObject, type StringMap } from './kube-objects.ts';
+import { list, matchesSelector, podSpecsOf, type KubeObject, type LabelSelector, type StringMap } from './kube-objects.ts';
 
 export type { KubeObject, StringMap } from './kube-objects.ts';
 
@@ -133,18 +133,6 @@ export const KUBE_DNS: ExternalEndpoint = {
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-interface LabelSelectorRequirement {
-  readonly key: string;
-  readonly operator: string;
-  readonly values?: readonly string[];
-}
-
-/** @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements */
-interface LabelSelector {
-  readonly matchLabels?: StringMap;
-  readonly matchExpressions?: readonly LabelSelectorRequirement[];
-}
-
 interface PolicyPeer {
   readonly podSelector?: LabelSelector;
   readonly namespaceSelector?: LabelSelector;
@@ -192,25 +180,6 @@ interface Address {
 
 /** Code-unit order: the same in every locale, so a matrix sorts the same everywhere. */
 const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Whether `labels` satisfy a label selector: every matchLabels pair and every matchExpressions requirement. */
-export function matchesSelector(selector: LabelSelector, labels: StringMap): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const req of list(selector.matchExpressions)) {
-    const has = Object.prototype.hasOwnProperty.call(labels, req.key);
-    const inValues = has && list(req.values).includes(labels[req.key]!);
-    switch (req.operator) {
-      case 'In': if (!inValues) return false; break;
-      case 'NotIn': if (inValues) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: throw new Error(`unknown label selector operator ${JSON.stringify(req.operator)} for key ${req.key}`);
-    }
-  }
-  return true;
-}
 
 /** The family of an address or block base, 0 when `text` is neither (Node's `isIP`). */
 const familyOf = (text: string): 0 | 4 | 6 => isIP(text) as 0 | 4 | 6;

@@ -1,5 +1,6 @@
 import { list, type KubeObject, type StringMap } from '../analysis/kube-objects.ts';
-import { FlowModel, matchesSelector, type ExternalEndpoint, type Protocol } from '../analysis/network-flows.ts';
+import { matchesSelector } from '../analysis/kube-objects.ts';
+import { FlowModel, type ExternalEndpoint, type Protocol } from '../analysis/network-flows.ts';
 import { diffUnits, type UnitChange } from './unit-change.ts';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';

@@ -1,4 +1,4 @@
-import { fieldAt as at, isRecord as isMap, objectId, podSpecsOf, records as list, type KubeObject, type PodTemplate } from '../analysis/kube-objects.ts';
+import { fieldAt as at, isRecord as isMap, matchesSelector, objectId, podSpecsOf, records as list, type KubeObject, type PodTemplate, type StringMap } from '../analysis/kube-objects.ts';
 
 /*
  * References between the objects of one environment that the API server accepts unresolved and
@@ -24,13 +24,12 @@ interface Pods {
   readonly template: PodTemplate;
 }
 
-const selects = (selector: Obj, labels: Readonly<Record<string, string>>): boolean => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const shown = (selector: Obj): string => Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(', ');
 const selectsNothing = (selector: Obj, outcome: string): string => `selects no pod of the environment (${shown(selector)}): ${outcome}`;
 
 /** The pod templates `selector` selects in `namespace`. */
 function selected(pods: readonly Pods[], namespace: string | undefined, selector: Obj): PodTemplate[] {
-  return pods.filter((p) => p.namespace === namespace && selects(selector, p.template.labels)).map((p) => p.template);
+  return pods.filter((p) => p.namespace === namespace && matchesSelector({ matchLabels: selector as StringMap }, p.template.labels)).map((p) => p.template);
 }
 
 function declaresPort(template: PodTemplate, name: string): boolean {
@@ -103,7 +102,6 @@ function podReferences(template: PodTemplate): [string, 'ServiceAccount' | 'Conf
 
 /** The claims a StatefulSet's pods get from its claim templates, `<template>-<set>-<ordinal>`: a pod never names them. */
 const claimTemplates = (o: KubeObject): string[] => list(at(o, 'spec', 'volumeClaimTemplates')).map((c) => String(at(c, 'metadata', 'name')));
-
 
 /** Each reference problem of `objects` (one environment's), as `Kind/name field: message`. */
 export function referenceProblems(objects: readonly KubeObject[]): string[] {
