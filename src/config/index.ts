@@ -2,4 +2,4 @@ export * from './environment-files.ts';
 export * from './environment-namespaces.ts';
 export * from './load.ts';
 export * from './overrides.ts';
-export * from './network-lists.ts';
+export * from './unique-values.ts';

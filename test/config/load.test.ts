@@ -145,7 +145,7 @@ describe('validateConfig | refuses bad input with one exact line', () => {
     ['a CIDR admitting every address is refused in an allow-list', 'staging', [['network', 'ipfsGatewayCidrs'], ['::/0']],
       '[staging] config network.ipfsGatewayCidrs[0]: must be an IPv4 or IPv6 network such as 203.0.113.0/24 or 2001:db8::/32, narrower than every address (a /0 would make the policy restrict nothing), got "::/0"'],
     ['two spellings of one network are a duplicate', 'staging', [['network', 'objectStoreCidrs'], ['2001:db8::/32', '2001:DB8:0::/32']],
-      '[staging] config network.objectStoreCidrs[1]: duplicate network 2001:db8::/32 (already at network.objectStoreCidrs[0])'],
+      '[staging] config network.objectStoreCidrs[1]: duplicate network "2001:db8::/32" (already at network.objectStoreCidrs[0])'],
     ['an image tag over 128 characters is refused', 'staging', [['components', 'watcher', 'image', 'tag'], long(129, 'v')],
       `[staging] config components.watcher.image.tag: must be an image tag such as v0.1.0 (letters, digits, "_", "." and "-", not starting with "." or "-", at most 128), got "${long(78, 'v')}…`],
     ['a CPU quantity of 0 is refused', 'prod', [['components', 'watcher', 'resources', 'requests', 'cpu'], '0'],

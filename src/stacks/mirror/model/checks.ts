@@ -1,22 +1,8 @@
-import { duplicateNetworks, formatPath, type ConfigIssue } from '../../../config/index.ts';
+import { duplicateNetworks, duplicates, formatPath, type ConfigIssue } from '../../../config/index.ts';
 import type { MirrorConfig } from './types.ts';
 
 /** A digest-pinned reference: whatever precedes it, it ends in `@sha256:` and 64 hex digits. */
 const PINNED = /@sha256:[a-f0-9]{64}$/;
-
-/** Values that repeat where each must be unique, each reported at its second occurrence. */
-function duplicates<T>(items: readonly T[], key: (t: T) => string, path: (i: number) => string, what: string): ConfigIssue[] {
-  const seen = new Map<string, number>();
-  return items.flatMap((item, i) => {
-    const k = key(item);
-    const first = seen.get(k);
-    if (first === undefined) {
-      seen.set(k, i);
-      return [];
-    }
-    return [{ path: path(i), message: `duplicate ${what} "${k}" (already at ${path(first)})` }];
-  });
-}
 
 /**
  * The mirror's rules across fields: the sync image pinned by digest, budgets nginx can count,
