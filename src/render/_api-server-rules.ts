@@ -58,18 +58,27 @@ function portNameProblem(name: string): string | undefined {
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
+/** The index of each key's first item (an item without a string key is left out), calling `repeated` for each later one. */
+function firstIndexes(items: readonly Obj[], key: (item: Obj) => unknown, repeated: (i: number, first: number, key: string) => void): Map<string, number> {
+  const first = new Map<string, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (typeof k !== 'string') return;
+    const at = first.get(k);
+    if (at === undefined) first.set(k, i);
+    else repeated(i, at, k);
+  });
+  return first;
+}
+
 function containerProblems(container: Obj, path: string): string[] {
   const problems: string[] = [];
-  const names = new Map<string, number>();
-  list(container['ports']).forEach((port, i) => {
-    const name = port['name'];
-    if (typeof name !== 'string') return;
-    const problem = portNameProblem(name);
+  const ports = list(container['ports']);
+  ports.forEach((port, i) => {
+    const problem = typeof port['name'] === 'string' ? portNameProblem(port['name']) : undefined;
     if (problem) problems.push(`${path}.ports[${i}].name: ${problem}`);
-    const first = names.get(name);
-    if (first !== undefined) problems.push(`${path}.ports[${i}].name: duplicate port name ${JSON.stringify(name)} (already at ports[${first}])`);
-    else names.set(name, i);
   });
+  const names = firstIndexes(ports, (p) => p['name'], (i, first, name) => problems.push(`${path}.ports[${i}].name: duplicate port name ${JSON.stringify(name)} (already at ports[${first}])`));
   for (const probe of PROBES) {
     for (const handler of ['httpGet', 'tcpSocket'] as const) {
       const port = at(container, probe, handler, 'port');
@@ -86,14 +95,7 @@ function containerProblems(container: Obj, path: string): string[] {
 function podSpecProblems(spec: unknown, path: string, claims: readonly string[]): string[] {
   if (!isMap(spec)) return [];
   const problems: string[] = [];
-  const volumes = new Map<string, number>();
-  list(spec['volumes']).forEach((v, i) => {
-    const name = v['name'];
-    if (typeof name !== 'string') return;
-    const first = volumes.get(name);
-    if (first !== undefined) problems.push(`${path}.volumes[${i}].name: duplicate volume name ${JSON.stringify(name)} (already at volumes[${first}])`);
-    else volumes.set(name, i);
-  });
+  const volumes = firstIndexes(list(spec['volumes']), (v) => v['name'], (i, first, name) => problems.push(`${path}.volumes[${i}].name: duplicate volume name ${JSON.stringify(name)} (already at volumes[${first}])`));
   const containers = new Map<string, string>();
   for (const group of ['initContainers', 'containers'] as const) {
     list(spec[group]).forEach((c, i) => {
@@ -104,15 +106,11 @@ function podSpecProblems(spec: unknown, path: string, claims: readonly string[])
         if (first !== undefined) problems.push(`${where}.name: duplicate container name ${JSON.stringify(name)} (already at ${first})`);
         else containers.set(name, where);
       }
-      const mounts = new Map<string, number>();
-      list(c['volumeMounts']).forEach((m, k) => {
+      const mounts = list(c['volumeMounts']);
+      mounts.forEach((m, k) => {
         if (typeof m['name'] === 'string' && !volumes.has(m['name']) && !claims.includes(m['name'])) problems.push(`${where}.volumeMounts[${k}].name: names no volume of the pod, got ${JSON.stringify(m['name'])}`);
-        const mountPath = m['mountPath'];
-        if (typeof mountPath !== 'string') return;
-        const first = mounts.get(mountPath);
-        if (first !== undefined) problems.push(`${where}.volumeMounts[${k}].mountPath: ${JSON.stringify(mountPath)} is mounted twice (already at volumeMounts[${first}])`);
-        else mounts.set(mountPath, k);
       });
+      firstIndexes(mounts, (m) => m['mountPath'], (k, first, mountPath) => problems.push(`${where}.volumeMounts[${k}].mountPath: ${JSON.stringify(mountPath)} is mounted twice (already at volumeMounts[${first}])`));
       problems.push(...containerProblems(c, where));
     });
   }
@@ -125,22 +123,12 @@ const SELECTING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet
 function serviceProblems(spec: unknown): string[] {
   const ports = list(at(spec, 'ports'));
   const problems: string[] = [];
-  const names = new Map<string, number>();
-  const numbers = new Map<string, number>();
   ports.forEach((p, i) => {
-    const name = p['name'];
-    if (typeof name !== 'string' || name === '') {
-      if (ports.length > 1) problems.push(`spec.ports[${i}].name: is required when a Service has several ports`);
-    } else {
-      const first = names.get(name);
-      if (first !== undefined) problems.push(`spec.ports[${i}].name: duplicate port name ${JSON.stringify(name)} (already at spec.ports[${first}])`);
-      else names.set(name, i);
-    }
-    const key = `${String(p['port'])}/${typeof p['protocol'] === 'string' ? p['protocol'] : 'TCP'}`;
-    const first = numbers.get(key);
-    if (first !== undefined) problems.push(`spec.ports[${i}].port: ${key} is already spec.ports[${first}]`);
-    else numbers.set(key, i);
+    if ((typeof p['name'] !== 'string' || p['name'] === '') && ports.length > 1) problems.push(`spec.ports[${i}].name: is required when a Service has several ports`);
   });
+  firstIndexes(ports, (p) => (p['name'] === '' ? undefined : p['name']), (i, first, name) => problems.push(`spec.ports[${i}].name: duplicate port name ${JSON.stringify(name)} (already at spec.ports[${first}])`));
+  const portAndProtocol = (p: Obj): string => `${String(p['port'])}/${typeof p['protocol'] === 'string' ? p['protocol'] : 'TCP'}`;
+  firstIndexes(ports, portAndProtocol, (i, first, key) => problems.push(`spec.ports[${i}].port: ${key} is already spec.ports[${first}]`));
   return problems;
 }
 
