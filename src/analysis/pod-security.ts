@@ -139,6 +139,16 @@ function checkHandlerHost(ctx: RuleContext, handler: HostHandler | undefined, pa
   }
 }
 
+/** Profile types baseline allows, where unset means the runtime's default. */
+const BASELINE_PROFILE_TYPES: ReadonlySet<unknown> = new Set([undefined, ...PROFILE_TYPES]);
+
+/** Reports the pod's and each container's `<profile>.type` that baseline does not allow (AppArmor, seccomp). */
+function requireBaselineProfile(ctx: RuleContext, profile: 'appArmorProfile' | 'seccompProfile', what: string): void {
+  for (const { sc, path } of [{ sc: ctx.podSc, path: ctx.template.path }, ...ctx.containers]) {
+    requireIn(ctx, `${path}.securityContext.${profile}.type`, sc[profile]?.type, BASELINE_PROFILE_TYPES, what);
+  }
+}
+
 const RULES_IMPL: readonly Rule[] = [
   {
     id: 'baseline/host-process',
@@ -215,12 +225,7 @@ const RULES_IMPL: readonly Rule[] = [
     level: 'baseline',
     control: 'AppArmor',
     check(ctx) {
-      const what = 'the default AppArmor profile must not be disabled; allowed: unset, RuntimeDefault, Localhost';
-      const allowed = new Set([undefined, ...PROFILE_TYPES]);
-      requireIn(ctx, `${ctx.template.path}.securityContext.appArmorProfile.type`, ctx.podSc.appArmorProfile?.type, allowed, what);
-      for (const { sc, path } of ctx.containers) {
-        requireIn(ctx, `${path}.securityContext.appArmorProfile.type`, sc.appArmorProfile?.type, allowed, what);
-      }
+      requireBaselineProfile(ctx, 'appArmorProfile', 'the default AppArmor profile must not be disabled; allowed: unset, RuntimeDefault, Localhost');
       // The pre-1.30 annotation still takes effect on older nodes, so it is held to the same rule.
       for (const [key, value] of Object.entries(ctx.template.annotations)) {
         if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
@@ -261,12 +266,7 @@ const RULES_IMPL: readonly Rule[] = [
     level: 'baseline',
     control: 'Seccomp',
     check(ctx) {
-      const what = 'seccomp must not be disabled; allowed: unset, RuntimeDefault, Localhost';
-      const allowed = new Set([undefined, ...PROFILE_TYPES]);
-      requireIn(ctx, `${ctx.template.path}.securityContext.seccompProfile.type`, ctx.podSc.seccompProfile?.type, allowed, what);
-      for (const { sc, path } of ctx.containers) {
-        requireIn(ctx, `${path}.securityContext.seccompProfile.type`, sc.seccompProfile?.type, allowed, what);
-      }
+      requireBaselineProfile(ctx, 'seccompProfile', 'seccomp must not be disabled; allowed: unset, RuntimeDefault, Localhost');
     },
   },
   {
