@@ -8,6 +8,7 @@
  * mistyped value (`privileged: "false"`) is reported rather than silently accepted.
  */
 import { loadAll } from 'js-yaml';
+import { isMap } from '../lib/values/index.ts';
 
 /** Label or annotation map. */
 export type StringMap = Readonly<Record<string, string>>;
@@ -160,19 +161,14 @@ export function matchesSelector(selector: LabelSelector, labels: StringMap): boo
   return true;
 }
 
-/** A JSON object (a map), not an array nor null. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The maps of `value` when it is an array (other items left out), otherwise none: for fields of objects not yet known to be well-formed. */
 export function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
+  return Array.isArray(value) ? value.filter(isMap) : [];
 }
 
 /** The field of `value` at `keys`, undefined where a step is not a map. */
 export function fieldAt(value: unknown, ...keys: string[]): unknown {
-  return keys.reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), value);
+  return keys.reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), value);
 }
 
 /** `value` when it is an array, otherwise an empty one, so malformed input never throws. */
@@ -194,16 +190,16 @@ export function podSpecsOf(obj: KubeObject): PodTemplate[] {
   const segments = TEMPLATE_PATHS[`${groupOf(obj.apiVersion)}/${obj.kind ?? ''}`];
   if (!segments) return [];
   let template: unknown = obj;
-  for (const segment of segments) template = isRecord(template) ? template[segment] : undefined;
-  if (!isRecord(template) || !isRecord(template['spec'])) return [];
-  const metadata = isRecord(template['metadata']) ? (template['metadata'] as ObjectMeta) : {};
+  for (const segment of segments) template = isMap(template) ? template[segment] : undefined;
+  if (!isMap(template) || !isMap(template['spec'])) return [];
+  const metadata = isMap(template['metadata']) ? (template['metadata'] as ObjectMeta) : {};
   const prefix = segments.length === 0 ? '' : `${segments.join('.')}.`;
   return [
     {
       path: `${prefix}spec`,
       spec: template['spec'] as PodSpec,
-      labels: isRecord(metadata.labels) ? metadata.labels : {},
-      annotations: isRecord(metadata.annotations) ? metadata.annotations : {},
+      labels: isMap(metadata.labels) ? metadata.labels : {},
+      annotations: isMap(metadata.annotations) ? metadata.annotations : {},
       annotationsPath: `${prefix}metadata.annotations`,
     },
   ];
@@ -214,5 +210,5 @@ export function podSpecsOf(obj: KubeObject): PodTemplate[] {
  * write fixtures the way the synthesized files look.
  */
 export function loadManifests(yaml: string): KubeObject[] {
-  return loadAll(yaml).filter(isRecord) as KubeObject[];
+  return loadAll(yaml).filter(isMap) as KubeObject[];
 }

@@ -1,4 +1,4 @@
-import { Cidr, CronSchedule, DnsName, Duration, ImageReference, quote, Re2Pattern, resourceRequirementProblems, ValueError, valueSchemas, type ResourceProblem } from '../lib/values/index.ts';
+import { Cidr, CronSchedule, DnsName, Duration, ImageReference, isMap, quote, Re2Pattern, resourceRequirementProblems, ValueError, valueSchemas, type ResourceProblem } from '../lib/values/index.ts';
 import type { ConfigIssue } from './load.ts';
 import { formatPath, type PathSegment } from './overrides.ts';
 
@@ -74,10 +74,6 @@ interface SchemaNode {
   readonly additionalProperties?: SchemaNode | boolean;
   readonly propertyNames?: SchemaNode;
   readonly items?: SchemaNode;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function formatIssue(format: string | undefined, text: unknown, at: readonly PathSegment[]): ConfigIssue[] {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { FORBIDDEN_KEYS, toPlainData } from './_plain-data.ts';
-import { quote } from '../lib/values/index.ts';
+import { isMap, quote } from '../lib/values/index.ts';
 import { formatPath, type PathSegment } from './_path.ts';
 
 export { formatPath, type PathSegment } from './_path.ts';
@@ -142,10 +142,6 @@ export function parsePath(text: string): PathSegment[] {
   } catch (err) {
     throw new OverrideError(`--set path ${quote(text)} is malformed: ${(err as Error).message.replace(/^--set "[^"]*": /, '')}`);
   }
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Sets one value; a problem with the model's shape is reported at the assignment's path. */

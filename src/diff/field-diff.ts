@@ -1,3 +1,4 @@
+import { isMap } from '../lib/values/index.ts';
 import { countLineChanges } from './line-diff.ts';
 
 /** One changed leaf (or subtree) of a document: `spec.replicas: 2 → 3`. */
@@ -13,15 +14,11 @@ export interface FieldChange {
 /** Shown instead of a value that must never reach a terminal or a PR comment. */
 export const REDACTED = '<redacted>';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Deep structural equality of plain YAML/JSON data. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
-  if (isRecord(a) && isRecord(b)) {
+  if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => k in b && sameValue(a[k], b[k]));
   }
@@ -30,7 +27,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /** The item names of a list whose every item is an object with a distinct string `name`, else undefined. */
 function namesOf(list: readonly unknown[]): string[] | undefined {
-  const names = list.map((item) => (isRecord(item) && typeof item['name'] === 'string' ? item['name'] : undefined));
+  const names = list.map((item) => (isMap(item) && typeof item['name'] === 'string' ? item['name'] : undefined));
   if (names.some((n) => n === undefined)) return undefined;
   return new Set(names).size === names.length ? (names as string[]) : undefined;
 }
@@ -43,7 +40,7 @@ function join(path: string, key: string): string {
 
 function walk(path: string, a: unknown, b: unknown, out: FieldChange[]): void {
   if (sameValue(a, b)) return;
-  if (isRecord(a) && isRecord(b)) {
+  if (isMap(a) && isMap(b)) {
     for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       walk(join(path, key), a[key], b[key], out);
     }
@@ -59,7 +56,7 @@ function walk(path: string, a: unknown, b: unknown, out: FieldChange[]): void {
       for (const name of [...new Set([...na, ...nb])].sort()) walk(`${path}[name=${name}]`, ma.get(name), mb.get(name), out);
       return;
     }
-    if (a.every((v) => !isRecord(v) && !Array.isArray(v)) && b.every((v) => !isRecord(v) && !Array.isArray(v))) {
+    if (a.every((v) => !isMap(v) && !Array.isArray(v)) && b.every((v) => !isMap(v) && !Array.isArray(v))) {
       out.push({ path, before: a, after: b });
       return;
     }

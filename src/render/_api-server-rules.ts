@@ -1,5 +1,5 @@
-import { fieldAt as at, isRecord as isMap, podSpecsOf, records as list, type KubeObject } from '../analysis/kube-objects.ts';
-import { resourceRequirementProblems } from '../lib/values/index.ts';
+import { fieldAt as at, podSpecsOf, records as list, type KubeObject } from '../analysis/kube-objects.ts';
+import { isMap, resourceRequirementProblems } from '../lib/values/index.ts';
 
 /*
  * What the API server refuses (or the kubelet cannot run) beyond the OpenAPI schema the objects

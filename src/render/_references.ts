@@ -1,4 +1,5 @@
-import { fieldAt as at, isRecord as isMap, matchesSelector, objectId, podSpecsOf, records as list, type KubeObject, type PodTemplate, type StringMap } from '../analysis/kube-objects.ts';
+import { fieldAt as at, matchesSelector, objectId, podSpecsOf, records as list, type KubeObject, type PodTemplate, type StringMap } from '../analysis/kube-objects.ts';
+import { isMap } from '../lib/values/index.ts';
 
 /*
  * References between the objects of one environment that the API server accepts unresolved and

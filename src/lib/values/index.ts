@@ -3,6 +3,7 @@ export * from './cron-schedule.ts';
 export * from './dns-name.ts';
 export * from './duration.ts';
 export * from './image-reference.ts';
+export * from './is-map.ts';
 export * from './quantity.ts';
 export * from './re2-pattern.ts';
 export * from './resource-requirements.ts';

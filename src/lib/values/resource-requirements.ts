@@ -1,3 +1,4 @@
+import { isMap } from './is-map.ts';
 import { Quantity } from './quantity.ts';
 
 /** A problem of a container's resources: the field below the resources object, and what is wrong. */
@@ -15,8 +16,6 @@ function quantity(value: unknown): Quantity | undefined {
     return undefined;
   }
 }
-
-const isMap = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * What the API server refuses of a container's `resources` (`{ requests, limits }`): a limit

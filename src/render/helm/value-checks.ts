@@ -1,4 +1,4 @@
-import { valueSchemas } from '../../lib/values/index.ts';
+import { isMap, valueSchemas } from '../../lib/values/index.ts';
 
 /*
  * The model's object formats (`objectFormat` in its schemas: rules between an object's fields,
@@ -15,8 +15,6 @@ export interface ValueCheck {
 }
 
 const KEYWORD = valueSchemas.OBJECT_FORMAT_KEYWORD;
-
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * `schema` without its object formats (no draft-07 keyword), and the values each constrains.
