@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { applyOverrides } from '../../src/config/index.ts';
 import { renderApp } from '../../src/render/index.ts';
 import { CRUMPET_COMPONENTS, CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { crumpetChecks } from '../../src/stacks/crumpet/model/index.ts';
@@ -361,19 +362,10 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       ['a language twice', ['languages[1].code=en']],
       ['a language with no instance', ['languages[1].replicas=0']],
     ])('GIVEN %s THEN Helm refuses it in the model\'s words, where the loops would ignore it or let the last win', async (_, sets) => {
-      // The model given the same values: prod's CIN settings with the chart's --set applied.
+      // The model given the same values: prod's CIN settings with the chart's --set applied, as synth's --set applies them.
       const config = await loadEnvironment('prod');
-      const cin = structuredClone(config.components.cinNode) as Obj;
-      for (const set of sets) {
-        for (const assignment of set.split(',')) {
-          const [path, value] = assignment.split('=') as [string, string];
-          const keys = path.split(/[.[\]]+/).filter((k) => k !== '');
-          let at: Obj = cin;
-          for (const [i, k] of keys.slice(0, -1).entries()) at = at[k] ??= /^\d+$/.test(keys[i + 1]!) ? [] : {};
-          at[keys.at(-1)!] = /^\d+$/.test(value) ? Number(value) : value;
-        }
-      }
-      const said = crumpetChecks('prod', { ...config, components: { ...config.components, cinNode: cin as typeof config.components.cinNode } })
+      const cin = applyOverrides(config.components.cinNode, { files: [], sets }) as typeof config.components.cinNode;
+      const said = crumpetChecks('prod', { ...config, components: { ...config.components, cinNode: cin } })
         .filter((i) => i.path.startsWith('components.cinNode.'))
         // The chart's values are the model's components.cinNode.
         .map((i) => `${i.path}: ${i.message}`.replaceAll('components.cinNode.', ''));
