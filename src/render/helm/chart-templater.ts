@@ -154,7 +154,8 @@ const REPLICA_BOUND = (field: string): RegExp => new RegExp(`^ {2}${field}: (?:\
 function autoscalerGuard(object: unknown, lines: readonly string[]): string[] {
   if ((object as { kind?: unknown }).kind !== 'HorizontalPodAutoscaler') return [];
   const [min, max] = ['minReplicas', 'maxReplicas'].map((field) => {
-    const hit = lines.map((l) => REPLICA_BOUND(field).exec(l)).find((m) => m !== null);
+    const bound = REPLICA_BOUND(field);
+    const hit = lines.map((l) => bound.exec(l)).find((m) => m !== null);
     return hit ? { expr: hit[1] ?? hit[2]!, name: hit[1]?.slice('$.Values.'.length) ?? `spec.${field}` } : undefined;
   });
   if (!min || !max || (!min.expr.startsWith('$') && !max.expr.startsWith('$'))) return [];
