@@ -125,7 +125,7 @@ const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> ``). */
-function groupOf(apiVersion: string | undefined): string {
+export function groupOf(apiVersion: string | undefined): string {
   const slash = (apiVersion ?? '').indexOf('/');
   return slash < 0 ? '' : (apiVersion ?? '').slice(0, slash);
 }

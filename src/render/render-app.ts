@@ -2,6 +2,7 @@ import type { App } from 'cdk8s';
 import { enforcedViolations } from '../analysis/pod-security.ts';
 import { syncWaveIssues, withSyncWave } from '../lib/index.ts';
 import { compareObjects } from './_kind-order.ts';
+import { duplicateObjects } from './_object-identity.ts';
 import { referenceProblems } from './_references.ts';
 import { GeneratedFile } from './generated-file.ts';
 import { ManifestFile } from './manifest-file.ts';
@@ -59,7 +60,8 @@ function lastAppliedWarning(obj: KubeObject): string | undefined {
  * Namespace is written as `00-<chart>.k8s.yaml`, so `kubectl apply -f dist/<env>` (which reads
  * files in name order) creates namespaces before what lives in them. Every object carries its
  * Argo CD sync wave (src/lib/gitops/sync-waves.ts), and no object may need one of a later wave.
- * Every reference between the environment's objects resolves in it (_references.ts).
+ * Every reference between the environment's objects resolves in it (_references.ts), and no two
+ * objects share a kind, namespace and name (_object-identity.ts).
  * Objects written under `ops/` ({@link ManifestFile}) are checked against their schemas the same
  * way. No pod template of `dist/` may break the Pod Security level its namespace enforces (a
  * Namespace of the environment labelled `pod-security.kubernetes.io/enforce`): admission would
@@ -78,7 +80,7 @@ export async function renderApp(app: App, environment: string, folder = `dist/${
     charts.push({ chart, file: `${folder}/${prefix}${chart}.k8s.yaml`, objects });
   }
   const objects = charts.flatMap((c) => c.objects);
-  issues.push(...syncWaveIssues(objects), ...referenceProblems(objects));
+  issues.push(...duplicateObjects(charts), ...syncWaveIssues(objects), ...referenceProblems(objects));
   // Pod Security admission would refuse these pods: the workload applies, its pods never start.
   issues.push(
     ...enforcedViolations(objects).map((v) => `${v.object} ${v.field}: the namespace ${v.namespace} enforces Pod Security ${v.level}, which refuses it (${v.rule}): ${v.message}`),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CrumpetApp, loadEnvironment } from '../../src/stacks/crumpet/index.ts';
 import { STANDARD_LABEL_KEYS } from '../../src/lib/index.ts';
 import { renderApp, SynthError } from '../../src/render/index.ts';
+import { duplicateObjects } from '../../src/render/_object-identity.ts';
 
 const labels = Object.fromEntries(STANDARD_LABEL_KEYS.map((k) => [k, 'x']));
 
@@ -61,6 +62,34 @@ describe('renderApp | synth-time validation', () => {
     const message = ((await renderApp(app, 'staging').catch((e: unknown) => e)) as Error).message;
     expect(message).toContain('[staging] ServiceAccount/Bare_Account metadata.name: must be a DNS-1123 label');
     expect(message).toContain('[staging] ServiceAccount/Bare_Account metadata.labels: missing app.kubernetes.io/name');
+  });
+
+  it('GIVEN a second object of a kind, namespace and name another chart renders WHEN rendered THEN synth fails naming it and both charts', async () => {
+    // GIVEN the web chart's own Service, declared again by another chart
+    const app = await stagingApp();
+    const service = chartOf(app, 'web')
+      .toJson()
+      .find((o: { kind: string }) => o.kind === 'Service') as { metadata: { name: string; namespace: string } };
+    new ApiObject(chartOf(app, 'pin-orchestrator'), 'SameService', service as never);
+    // WHEN
+    const message = ((await renderApp(app, 'staging').catch((e: unknown) => e)) as Error).message;
+    // THEN
+    expect(message).toContain(
+      `[staging] Service/${service.metadata.name} metadata.name: two objects of this kind and name in namespace ${service.metadata.namespace} (charts pin-orchestrator and web): kubectl apply keeps only the last one applied`,
+    );
+  });
+
+  it('GIVEN objects alike but for their namespace, API group or version THEN only the version makes the same object', () => {
+    const object = (apiVersion: string, kind: string, namespace?: string) => ({ apiVersion, kind, metadata: { name: 'api', ...(namespace ? { namespace } : {}) } });
+    const charts = (...objects: ReturnType<typeof object>[]) => duplicateObjects(objects.map((o, i) => ({ chart: `c${i}`, objects: [o] })));
+    expect(charts(object('v1', 'Service', 'a'), object('v1', 'Service', 'b'))).toEqual([]);
+    expect(charts(object('cert-manager.io/v1', 'Certificate', 'a'), object('example.org/v1', 'Certificate', 'a'))).toEqual([]);
+    expect(charts(object('autoscaling/v1', 'HorizontalPodAutoscaler', 'a'), object('autoscaling/v2', 'HorizontalPodAutoscaler', 'a'))).toEqual([
+      'HorizontalPodAutoscaler/api metadata.name: two objects of this kind and name in namespace a (charts c0 and c1): kubectl apply keeps only the last one applied',
+    ]);
+    expect(duplicateObjects([{ chart: 'cluster', objects: [object('v1', 'Namespace'), object('v1', 'Namespace')] }])).toEqual([
+      'Namespace/api metadata.name: two objects of this kind and name (twice in chart cluster): kubectl apply keeps only the last one applied',
+    ]);
   });
 
   it('GIVEN a construct validation error WHEN rendered THEN it is reported with the construct path', async () => {
