@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { buildComponents, ComponentRegistry } from '../../src/lib/index.ts';
 import { testChart } from '../_helpers.ts';
@@ -10,6 +11,26 @@ import { api, LABELS, NO_FEATURES, placeAll, SETTINGS, type TestModel } from './
 
 const registry = ComponentRegistry.of<TestModel>([api('first-api', { port: 8080 }), api('second-api', { port: 8080 })]);
 const model: TestModel = { components: { firstApi: SETTINGS, secondApi: SETTINGS } };
+
+describe('buildComponents | monitors', () => {
+  it("GIVEN the stack's monitor labels WHEN components declaring metrics on a Service port and on a pod-only port are built THEN every monitor carries them", () => {
+    // GIVEN
+    const catalogue = [{ name: 'api_requests_total', type: 'counter' as const, labels: [], help: 'Requests answered.' }];
+    const metrics = { port: 'http', path: '/metrics', catalogue };
+    const scraped = ComponentRegistry.of<TestModel>([
+      api('first-api', { port: 8080 }, { metrics }),
+      api('second-api', { port: 8080 }, { metrics: { port: 'admin', catalogue }, ports: { http: { port: 8080, healthPath: '/healthz' }, admin: { port: 9090 } } }),
+    ]);
+    const monitorLabels = { release: 'prometheus', team: 'db' };
+    const chart = testChart();
+    // WHEN
+    buildComponents({ registry: scraped, model, labels: LABELS, features: { ...NO_FEATURES, serviceMonitor: true }, scopeFor: (name) => new Construct(chart, name), monitorLabels });
+    // THEN
+    const monitors = (chart.toJson() as { kind: string; metadata: { name: string; labels: Record<string, string> } }[]).filter((o) => o.kind.endsWith('Monitor'));
+    expect(monitors.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual(['PodMonitor/second-api', 'ServiceMonitor/first-api']);
+    for (const m of monitors) expect(m.metadata.labels, m.metadata.name).toMatchObject(monitorLabels);
+  });
+});
 
 describe('buildComponents | one scope per component', () => {
   it('GIVEN each component its own scope in one chart THEN both are built there, each under its own name', () => {

@@ -17,6 +17,14 @@ export interface BuildComponentsProps<M> {
   readonly scopeFor: (name: string) => Construct;
   /** The mesh's certificates, where the environment turns mTLS on. @default - none: every port serves plaintext */
   readonly mesh?: MeshCertificates;
+  /**
+   * Labels every component's monitor carries: those the stack's Prometheus selects monitors by
+   * (its `serviceMonitorSelector` and `podMonitorSelector`, e.g. `release: prometheus`), so that
+   * a component added to the stack is scraped without saying so. A component's own monitor
+   * labels (`BuiltComponent.monitor.labels`) come on top.
+   * @default - none: the stack's Prometheus selects every monitor
+   */
+  readonly monitorLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -51,6 +59,7 @@ export function buildComponents<M>(props: BuildComponentsProps<M>): PlacedCompon
         ...(c.metrics.path ? { path: c.metrics.path } : {}),
         ...(c.metrics.interval ? { interval: c.metrics.interval } : {}),
         ...built.monitor,
+        labels: { ...props.monitorLabels, ...built.monitor?.labels },
       });
     }
     placed.push({ declaration: c, built });

@@ -44,6 +44,7 @@ export class StemedbApp extends App {
       labels,
       features: { ...config.features, autoscaling: false },
       scopeFor: (name) => new Construct(component, name),
+      monitorLabels: config.monitoring.selectorLabels,
     });
     new PublicEndpoint(edge, 'PublicEndpoint', { labels: labels.withComponent({ name: 'stemedb-edge', component: 'ingress' }), ingress: config.ingress, namespace: config.namespace });
     new RootApiKey(secrets, 'RootApiKey', { labels: labels.withComponent({ name: 'stemedb-secrets', component: 'secrets' }), secrets: config.secrets });

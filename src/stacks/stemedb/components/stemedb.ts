@@ -115,7 +115,7 @@ export default defineComponent<StemedbSettings, StemedbConfig>({
     return {
       workload: members,
       construct: members,
-      monitor: { labels: model.monitoring.selectorLabels, serviceSelector: { ...members.labels.selector, ...role } },
+      monitor: { serviceSelector: { ...members.labels.selector, ...role } },
     };
   },
 });
