@@ -80,7 +80,7 @@ export async function renderApp(app: App, environment: string, folder = `dist/${
     charts.push({ chart, file: `${folder}/${prefix}${chart}.k8s.yaml`, objects });
   }
   const objects = charts.flatMap((c) => c.objects);
-  issues.push(...duplicateObjects(charts), ...syncWaveIssues(objects), ...referenceProblems(objects));
+  issues.push(...duplicateObjects(charts.map((c) => ({ owner: c.chart, objects: c.objects }))), ...syncWaveIssues(objects), ...referenceProblems(objects));
   // Pod Security admission would refuse these pods: the workload applies, its pods never start.
   issues.push(
     ...enforcedViolations(objects).map((v) => `${v.object} ${v.field}: the namespace ${v.namespace} enforces Pod Security ${v.level}, which refuses it (${v.rule}): ${v.message}`),

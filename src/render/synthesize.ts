@@ -1,6 +1,7 @@
 import { ConfigError, EnvironmentFileError, listEnvironments, loadEnvironment, NO_OVERRIDES, overridesFor, type Overrides } from '../config/index.ts';
 import { quote } from '../lib/values/index.ts';
 import { GENERATED_ROOTS } from './generated-file.ts';
+import { sharedObjects } from './_object-identity.ts';
 import { APPLICATIONS_FOLDER, renderApplication } from './gitops-applications.ts';
 import type { OutputSet } from './output-root.ts';
 import { renderApp, type RenderedEnvironment } from './render-app.ts';
@@ -88,7 +89,7 @@ function select(stacks: readonly Stack<unknown>[], request: SynthesisRequest): {
 /**
  * Loads, validates and renders the selected environments of the selected stacks. Every
  * environment is checked before any is rendered, and all problems are reported together in one
- * PlatformError. Only a synth of everything writes ops/ and charts-out/, which hold every
+ * PlatformError. No two environments of the run may render one object (one namespace above all). Only a synth of everything writes ops/ and charts-out/, which hold every
  * environment's files; otherwise each environment's dist/ folder and its Argo CD Application
  * (dist/argocd/<stack>-<env>.k8s.yaml) alone are replaced.
  */
@@ -127,6 +128,9 @@ export async function synthesize(stacks: readonly Stack<unknown>[], request: Syn
     }
   }
   if (errors.length > 0) throw new PlatformError(errors);
+  // Each environment owns what it renders: its namespace, and every object outside it.
+  const shared = sharedObjects(environments.map((e) => ({ owner: e.environment, objects: e.charts.flatMap((c) => c.objects) })));
+  if (shared.size > 0) throw new PlatformError([...shared].map(([env, issues]) => new SynthError(env, issues)));
 
   const files = new Map([...environments, ...applications].flatMap((e) => [...e.files]));
   // A partial synth replaces each selected environment's folder and its Application's file alone.

@@ -81,13 +81,13 @@ describe('renderApp | synth-time validation', () => {
 
   it('GIVEN objects alike but for their namespace, API group or version THEN only the version makes the same object', () => {
     const object = (apiVersion: string, kind: string, namespace?: string) => ({ apiVersion, kind, metadata: { name: 'api', ...(namespace ? { namespace } : {}) } });
-    const charts = (...objects: ReturnType<typeof object>[]) => duplicateObjects(objects.map((o, i) => ({ chart: `c${i}`, objects: [o] })));
+    const charts = (...objects: ReturnType<typeof object>[]) => duplicateObjects(objects.map((o, i) => ({ owner: `c${i}`, objects: [o] })));
     expect(charts(object('v1', 'Service', 'a'), object('v1', 'Service', 'b'))).toEqual([]);
     expect(charts(object('cert-manager.io/v1', 'Certificate', 'a'), object('example.org/v1', 'Certificate', 'a'))).toEqual([]);
     expect(charts(object('autoscaling/v1', 'HorizontalPodAutoscaler', 'a'), object('autoscaling/v2', 'HorizontalPodAutoscaler', 'a'))).toEqual([
       'HorizontalPodAutoscaler/api metadata.name: two objects of this kind and name in namespace a (charts c0 and c1): kubectl apply keeps only the last one applied',
     ]);
-    expect(duplicateObjects([{ chart: 'cluster', objects: [object('v1', 'Namespace'), object('v1', 'Namespace')] }])).toEqual([
+    expect(duplicateObjects([{ owner: 'cluster', objects: [object('v1', 'Namespace'), object('v1', 'Namespace')] }])).toEqual([
       'Namespace/api metadata.name: two objects of this kind and name (twice in chart cluster): kubectl apply keeps only the last one applied',
     ]);
   });
