@@ -13,7 +13,7 @@ import { isMap } from '../lib/values/index.ts';
  * pod selector selects no pod (the flows it was to allow stay denied). Every reference
  * must resolve within the environment's own objects, in the referrer's namespace. A Secret
  * resolves to a Secret, or to what makes one: an ExternalSecret, a SealedSecret, a cert-manager
- * Certificate.
+ * Certificate; and no Secret may have two makers, whose controllers would overwrite each other's data.
  */
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -52,17 +52,65 @@ function serviceProblems(service: KubeObject, pods: readonly Pods[]): string[] {
 /** The ConfigMap every namespace has, which the cluster publishes (the API server's CA). */
 const CLUSTER_CONFIG_MAPS = new Set(['kube-root-ca.crt']);
 
+/** The annotations that have cert-manager make an Ingress's TLS Secrets. @see https://cert-manager.io/docs/usage/ingress/ */
+const ISSUER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
+
+/**
+ * An object that makes a Secret: a Secret or SealedSecret by its name, an ExternalSecret by its
+ * target, a cert-manager Certificate by its secretName, an Ingress cert-manager issues for by
+ * each TLS entry's secretName.
+ */
+interface SecretMaker {
+  readonly maker: KubeObject;
+  /** The field naming the Secret. */
+  readonly field: string;
+  readonly name: string;
+}
+
+function secretMakers(objects: readonly KubeObject[]): SecretMaker[] {
+  return objects.flatMap((o): SecretMaker[] => {
+    const name = o.metadata?.name;
+    if (o.kind === 'Secret' || o.kind === 'SealedSecret') return [{ maker: o, field: 'metadata.name', name: String(name) }];
+    if (o.kind === 'ExternalSecret') {
+      const target = at(o, 'spec', 'target', 'name');
+      return [target === undefined ? { maker: o, field: 'metadata.name', name: String(name) } : { maker: o, field: 'spec.target.name', name: String(target) }];
+    }
+    if (o.kind === 'Certificate') return [{ maker: o, field: 'spec.secretName', name: String(at(o, 'spec', 'secretName')) }];
+    // cert-manager's ingress-shim makes a Certificate for each TLS entry of an annotated Ingress.
+    const annotations = o.metadata?.annotations ?? {};
+    if (o.kind === 'Ingress' && ISSUER_ANNOTATIONS.some((a) => a in annotations)) {
+      return list(at(o, 'spec', 'tls')).flatMap((t, i) => (typeof t['secretName'] === 'string' ? [{ maker: o, field: `spec.tls[${i}].secretName`, name: t['secretName'] }] : []));
+    }
+    return [];
+  });
+}
+
 /** The names of the Secrets `objects` make in `namespace`: their own, and those their controllers write. */
 function secretsMadeIn(objects: readonly KubeObject[], namespace: string | undefined): Set<string> {
-  const names = new Set<string>();
-  for (const o of objects) {
-    if (o.metadata?.namespace !== namespace) continue;
-    const name = o.metadata?.name;
-    if (o.kind === 'Secret' || o.kind === 'SealedSecret') names.add(String(name));
-    if (o.kind === 'ExternalSecret') names.add(String(at(o, 'spec', 'target', 'name') ?? name));
-    if (o.kind === 'Certificate') names.add(String(at(o, 'spec', 'secretName')));
+  return new Set(secretMakers(objects.filter((o) => o.metadata?.namespace === namespace)).map((m) => m.name));
+}
+
+/**
+ * A Secret two objects of the environment make: their controllers (cert-manager, External
+ * Secrets, Sealed Secrets) each write its data in turn, and each overwrites the other's. Two
+ * objects of one kind and name are one duplicate, reported as such (_object-identity.ts).
+ */
+function secretsMadeTwice(objects: readonly KubeObject[]): string[] {
+  const first = new Map<string, SecretMaker>();
+  const problems: string[] = [];
+  // An ExternalSecret merging into a Secret (creationPolicy Merge or None) writes beside its owner, by design.
+  const owners = secretMakers(objects).filter((m) => !['Merge', 'None'].includes(String(at(m.maker, 'spec', 'target', 'creationPolicy'))));
+  for (const m of owners) {
+    const key = JSON.stringify([m.maker.metadata?.namespace ?? null, m.name]);
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, m);
+      continue;
+    }
+    if (objectId(earlier.maker) === objectId(m.maker)) continue;
+    problems.push(`${objectId(m.maker)} ${m.field}: Secret/${m.name} is made by ${objectId(earlier.maker)} (${earlier.field}) too: each overwrites the other's data`);
   }
-  return names;
+  return problems;
 }
 
 /** What a pod template refers to by name: `[field path, kind, name]`, optional references left out. */
@@ -184,5 +232,6 @@ export function referenceProblems(objects: readonly KubeObject[]): string[] {
       );
     }
   }
+  problems.push(...secretsMadeTwice(objects));
   return problems;
 }

@@ -145,6 +145,25 @@ describe('References between objects |', () => {
     expect(broken((o) => o.push(policy({})))).toEqual([]);
   });
 
+  it('GIVEN one Secret two objects make (a Certificate, an ExternalSecret, an Ingress cert-manager issues for) THEN the second maker is named with the first; an ExternalSecret merging into it is not', () => {
+    const external = (name: string, target: object) => ({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: meta(name), spec: { target } });
+    const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta('cert'), spec: { secretName: 'web-tls' } };
+    const issued = (o: Obj[]) => {
+      const ingress = find(o, 'Ingress');
+      ingress.metadata = { ...ingress.metadata, annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } };
+      ingress.spec.tls = [{ hosts: ['shop.example.org'], secretName: 'web-tls' }];
+    };
+    expect(broken((o) => o.push(certificate, external('keys', { name: 'web-tls' })))).toEqual([
+      'ExternalSecret/keys spec.target.name: Secret/web-tls is made by Certificate/cert (spec.secretName) too: each overwrites the other\'s data',
+    ]);
+    expect(broken((o) => (issued(o), o.push(external('keys', { name: 'web-tls' }))))).toEqual([
+      'ExternalSecret/keys spec.target.name: Secret/web-tls is made by Ingress/web (spec.tls[0].secretName) too: each overwrites the other\'s data',
+    ]);
+    expect(broken((o) => (issued(o), o.push(external('keys', { name: 'web-tls', creationPolicy: 'Merge' }))))).toEqual([]);
+    // Without the annotation the Ingress only reads its TLS Secret, which the Certificate makes.
+    expect(broken((o) => ((find(o, 'Ingress').spec.tls = [{ secretName: 'web-tls' }]), o.push(certificate)))).toEqual([]);
+  });
+
   it('GIVEN a RoleBinding to a missing Role or ServiceAccount THEN it is named', () => {
     expect(
       broken((o) =>
