@@ -7,7 +7,8 @@ import { isMap, resourceRequirementProblems } from '../lib/values/index.ts';
  * pkg/apis/core/validation and apps/validation), so that `kubectl apply -f dist/<env>` cannot fail
  * on an object synth wrote, whichever component or stack made it:
  *
- * - label keys and values of the object, its selector and its pod template are label syntax;
+ * - label keys and values of the object, its pod template and every label selector in it (a
+ *   workload's, a Service's, a NetworkPolicy's peers, a monitor's) are label syntax;
  * - a workload's selector matches its pod template's labels;
  * - a pod's container names are unique, its volume names too, and each volume mount names one
  *   (or a StatefulSet's claim template);
@@ -45,6 +46,33 @@ function labelProblems(labels: unknown, path: string): string[] {
       return [`${path}.${key}: must be a label value (at most 63 characters, alphanumeric at both ends, "-", "_" and "." between), got ${JSON.stringify(value)}`];
     }
     return [];
+  });
+}
+
+/**
+ * The label syntax problems of every label selector in `value` (at `path`): each `matchLabels`,
+ * each key and value of `matchExpressions`, wherever they sit (a workload's selector, a
+ * NetworkPolicy's peers, a ServiceMonitor's selector, a pod's affinity and spread constraints).
+ */
+function selectorProblems(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => selectorProblems(v, `${path}[${i}]`));
+  if (!isMap(value)) return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (key === 'matchLabels') return labelProblems(v, at);
+    if (key === 'matchExpressions' && Array.isArray(v)) {
+      return v.flatMap((e: unknown, i) => {
+        if (!isMap(e)) return [];
+        const keyProblem = typeof e['key'] === 'string' ? labelKeyProblem(e['key']) : undefined;
+        const values = Array.isArray(e['values']) ? e['values'].filter((x): x is string => typeof x === 'string') : [];
+        const bad = values.filter((x) => x.length > 63 || !LABEL_VALUE.test(x));
+        return [
+          ...(keyProblem ? [`${at}[${i}].key: ${keyProblem}`] : []),
+          ...bad.map((x) => `${at}[${i}].values: must be label values (at most 63 characters, alphanumeric at both ends, "-", "_" and "." between), got ${JSON.stringify(x)}`),
+        ];
+      });
+    }
+    return selectorProblems(v, at);
   });
 }
 
@@ -151,6 +179,8 @@ function dataBytes(obj: Obj): number {
 export function apiServerProblems(obj: KubeObject): string[] {
   const kind = obj.kind ?? '';
   const problems = labelProblems(obj.metadata?.labels, 'metadata.labels');
+  const { metadata: _metadata, ...fields } = obj;
+  problems.push(...selectorProblems(fields, ''));
   const claims = list(at(obj, 'spec', 'volumeClaimTemplates')).flatMap((c) => {
     const name = at(c, 'metadata', 'name');
     return typeof name === 'string' ? [name] : [];
@@ -162,11 +192,10 @@ export function apiServerProblems(obj: KubeObject): string[] {
     problems.push(...podSpecProblems(template.spec, template.path, claims));
     if (!SELECTING.has(kind) || labelsPath === undefined) continue;
     const selector = at(obj, 'spec', 'selector', 'matchLabels');
-    problems.push(...labelProblems(selector, 'spec.selector.matchLabels'));
     const missing = isMap(selector) ? Object.entries(selector).filter(([k, v]) => template.labels[k] !== v) : [];
     if (missing.length > 0) problems.push(`${labelsPath}: the selector does not match the template's labels (${missing.map(([k, v]) => `${k}=${String(v)}`).join(', ')})`);
   }
-  if (kind === 'Service') problems.push(...serviceProblems(obj['spec']));
+  if (kind === 'Service') problems.push(...labelProblems(at(obj, 'spec', 'selector'), 'spec.selector'), ...serviceProblems(obj['spec']));
   if (kind === 'ConfigMap' || kind === 'Secret') {
     const bytes = dataBytes(obj);
     if (bytes > MAX_DATA_BYTES) problems.push(`data: holds ${bytes} bytes, over the ${MAX_DATA_BYTES} the API server admits in one ${kind}`);

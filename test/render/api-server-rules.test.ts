@@ -88,6 +88,30 @@ describe('API server rules |', () => {
     ]);
   });
 
+  it('GIVEN a label key or value the API server refuses in any selector (a NetworkPolicy peer, a Service, matchExpressions, a spread constraint) THEN the selector field is named', async () => {
+    const policy = (peer: Obj): Obj => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'web', labels },
+      spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } }, ingress: [{ from: [peer] }] },
+    });
+    expect(await problemsOf(policy({ podSelector: { matchLabels: { 'Bad Key!': 'x' } } }))).toEqual([
+      'NetworkPolicy/web spec.ingress[0].from[0].podSelector.matchLabels: label key "Bad Key!": its name must be 1 to 63 characters, alphanumeric at both ends, "-", "_" and "." between',
+    ]);
+    expect(await problemsOf(policy({ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In', values: ['db', 'not ok'] }] } }))).toEqual([
+      'NetworkPolicy/web spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values: must be label values (at most 63 characters, alphanumeric at both ends, "-", "_" and "." between), got "not ok"',
+    ]);
+    expect(await problemsOf(policy({ podSelector: { matchExpressions: [{ key: '-team', operator: 'Exists' }] } }))).toHaveLength(1);
+    expect(await problemsOf({ ...service([{ port: 80 }]), spec: { selector: { 'app.kubernetes.io/name': 'web app' }, ports: [{ port: 80 }] } })).toEqual([
+      'Service/web spec.selector.app.kubernetes.io/name: must be a label value (at most 63 characters, alphanumeric at both ends, "-", "_" and "." between), got "web app"',
+    ]);
+    expect(
+      await broken((d) => (d.spec.template.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { tier: 'a/b' } } }])),
+    ).toEqual([
+      'Deployment/web spec.template.spec.topologySpreadConstraints[0].labelSelector.matchLabels.tier: must be a label value (at most 63 characters, alphanumeric at both ends, "-", "_" and "." between), got "a/b"',
+    ]);
+  });
+
   it('GIVEN a probe naming a port the container does not declare THEN the probe port is named', async () => {
     expect(await broken((d) => (container(d).readinessProbe.httpGet.port = 'healthz'))).toEqual([
       'Deployment/web spec.template.spec.containers[0].readinessProbe.httpGet.port: names no port of the container (http, metrics), got "healthz"',
