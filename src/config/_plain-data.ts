@@ -44,7 +44,8 @@ export function toPlainData(value: unknown, maxValues: number = MAX_VALUES): { r
     if (++count > maxValues) throw new TooLarge();
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
     if (typeof v === 'number') {
-      if (Number.isFinite(v)) return v;
+      // -0 is 0 to every reader but YAML, which writes it -0.0.
+      if (Number.isFinite(v)) return v === 0 ? 0 : v;
       issues.push({ path, message: `must be a finite number, got ${v}` });
       return undefined;
     }
@@ -64,6 +65,8 @@ export function toPlainData(value: unknown, maxValues: number = MAX_VALUES): { r
     ancestors.add(v);
     try {
       if (Array.isArray(v)) {
+        // A sparse array's length costs nothing to make and its holes count no value: count them.
+        if (count + v.length > maxValues) throw new TooLarge();
         const out: unknown[] = [];
         for (let i = 0; i < v.length; i++) {
           const item = read(v, i, [...path, i]);

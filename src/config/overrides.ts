@@ -59,7 +59,8 @@ function typed(text: string): unknown {
   if (text === 'true') return true;
   if (text === 'false') return false;
   if (text === 'null') return null;
-  if (/^-?(0|[1-9][0-9]{0,14})$/.test(text)) return Number(text);
+  // Helm reads `-0` as the integer 0; JavaScript's -0 would be written -0.0.
+  if (/^-?(0|[1-9][0-9]{0,14})$/.test(text)) return Number(text) === 0 ? 0 : Number(text);
   return text;
 }
 
