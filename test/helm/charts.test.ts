@@ -34,6 +34,12 @@ function templater(h: Helm) {
 
 const key = (o: Obj): string => `${o.kind}/${o.metadata.name}`;
 const defaults = (chart: string): Obj => yaml.load(readFileSync(join(CHARTS, chart, 'values.yaml'), 'utf8')) as Obj;
+/** `--set` values excluding every instance of the language with the fewest in `valuesFile`. */
+function excludeEvery(valuesFile: string): string[] {
+  const { languages } = yaml.load(readFileSync(valuesFile, 'utf8')) as { languages: { code: string; replicas: number }[] };
+  const least = [...languages].sort((a, b) => a.replicas - b.replicas)[0]!;
+  return [Array.from({ length: least.replicas }, (_, k) => `instanceOverrides[${k}].language=${least.code},instanceOverrides[${k}].instance=${k},instanceOverrides[${k}].excluded=true`).join(',')];
+}
 const isWorkload = (o: Obj): boolean => o.kind === 'Deployment' || o.kind === 'StatefulSet';
 /** What runs a stateless chart's pods by default: its Rollout where rollout.enabled, else its Deployment. */
 const ownerKind = (chart: string): string => (defaults(chart).rollout?.enabled ? 'Rollout' : 'Deployment');
@@ -361,6 +367,7 @@ describe.each(HELMS)('Helm charts with $name |', async (h) => {
       ['one instance overridden twice', ['instanceOverrides[0].language=en,instanceOverrides[0].instance=1,instanceOverrides[1].language=en,instanceOverrides[1].instance=1']],
       ['a language twice', ['languages[1].code=en']],
       ['a language with no instance', ['languages[1].replicas=0']],
+      ['every instance of a language excluded', excludeEvery(prodValues)],
     ])('GIVEN %s THEN Helm refuses it in the model\'s words, where the loops would ignore it or let the last win', async (_, sets) => {
       // The model given the same values: prod's CIN settings with the chart's --set applied, as synth's --set applies them.
       const config = await loadEnvironment('prod');

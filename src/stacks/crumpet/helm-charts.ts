@@ -267,6 +267,7 @@ const CIN_VALUE_CHECKS = `{{- $codes := list }}
 {{- $_ := set $replicas $lang.code (int $lang.replicas) }}
 {{- end }}
 {{- $overridden := dict }}
+{{- $excluded := dict }}
 {{- range $k, $o := $.Values.instanceOverrides }}
 {{- if not (hasKey $replicas $o.language) }}
 {{- fail (printf "instanceOverrides[%d].language: names no configured language (%s), got %q" $k (join ", " $codes) $o.language) }}
@@ -278,6 +279,12 @@ const CIN_VALUE_CHECKS = `{{- $codes := list }}
 {{- fail (printf "instanceOverrides[%d]: overrides instance %s again (already at instanceOverrides[%d])" $k $key (get $overridden $key)) }}
 {{- end }}
 {{- $_ := set $overridden $key $k }}
+{{- if $o.excluded }}
+{{- $_ := set $excluded $o.language (add1 (get $excluded $o.language | default 0)) }}
+{{- if eq (get $excluded $o.language) (get $replicas $o.language) }}
+{{- fail (printf "instanceOverrides[%d].excluded: excludes the last instance of %q left serving: the edge routes %q to its instances and none would run (remove the language to stop serving it)" $k $o.language $o.language) }}
+{{- end }}
+{{- end }}
 {{- end }}
 `;
 

@@ -172,6 +172,19 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
       issues.push({ path: at, message: `overrides instance ${key} again (already at components.cinNode.instanceOverrides[${first}])` });
     } else overridden.set(key, i);
   });
+  // An instance excluded is scaled to 0; every instance of a language excluded, the edge still routes it to none.
+  const excluded = new Map<string, number[]>();
+  config.components.cinNode.instanceOverrides.forEach((o, i) => {
+    if (o.excluded === true && replicasOf.has(o.language) && o.instance < replicasOf.get(o.language)!) excluded.set(o.language, [...(excluded.get(o.language) ?? []), i]);
+  });
+  for (const [code, at] of excluded) {
+    const instances = new Set(at.map((i) => config.components.cinNode.instanceOverrides[i]!.instance));
+    if (instances.size < replicasOf.get(code)!) continue;
+    issues.push({
+      path: `components.cinNode.instanceOverrides[${at[at.length - 1]}].excluded`,
+      message: `excludes the last instance of "${code}" left serving: the edge routes "${code}" to its instances and none would run (remove the language to stop serving it)`,
+    });
+  }
   issues.push(...scalingIssues(config), ...duplicateNetworks(config.network), ...edgeIssues(config), ...secretsIssues(config));
   if (config.pinDigests) {
     for (const [path, image] of imagesOf(config)) {
