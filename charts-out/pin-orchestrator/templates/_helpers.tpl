@@ -71,10 +71,17 @@ resource, which the API server refuses.
 {{- define "pin-orchestrator.canarySteps" -}}
 {{- $templates := list (dict "templateName" (printf "%s-slo-analysis" (include "pin-orchestrator.fullname" .))) }}
 {{- $steps := list }}
-{{- range .Values.canarySteps }}
+{{- $before := 0 }}
+{{- range $k, $step := .Values.canarySteps }}
+{{- with $step }}
+{{- if and (gt $k 0) (le (int .weight) $before) }}
+{{- fail (printf "canarySteps[%d].weight: must be above the step before's weight (%d): a canary only grows until it is promoted, got %d" $k $before (int .weight)) }}
+{{- end }}
+{{- $before = int .weight }}
 {{- $steps = append $steps (dict "setWeight" .weight) }}
 {{- if .pause }}{{ $steps = append $steps (dict "pause" (dict "duration" .pause)) }}{{ end }}
 {{- if .analysis }}{{ $steps = append $steps (dict "analysis" (dict "templates" $templates)) }}{{ end }}
+{{- end }}
 {{- end }}
 {{- toJson $steps }}
 {{- end }}

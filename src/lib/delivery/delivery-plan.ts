@@ -34,6 +34,26 @@ export interface DeliveryPlan {
   };
 }
 
+/** A problem of a model's canary steps: the field path below the steps, and the message. */
+export interface CanaryStepIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * What the schema cannot see in a canary: each step's weight must be above the one before, as
+ * the canary only grows until it is promoted (a lower weight takes traffic back from the new
+ * version mid-analysis, which Argo Rollouts does without a word). Paths are `[i].weight`, to
+ * be put after the steps' own path.
+ */
+export function canaryStepIssues(steps: readonly CanaryStep[]): CanaryStepIssue[] {
+  return steps.flatMap((step, i) => {
+    const before = steps[i - 1];
+    if (before === undefined || step.weight > before.weight) return [];
+    return [{ path: `[${i}].weight`, message: `must be above the step before's weight (${before.weight}): a canary only grows until it is promoted, got ${step.weight}` }];
+  });
+}
+
 /** JSON Schema of {@link DeliverySettings}, for a stack's model. */
 export const deliverySettingsSchema: JSONSchemaType<DeliverySettings> = {
   type: 'object',

@@ -465,16 +465,24 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
 /**
  * `<chart>.canarySteps`: the Rollout's steps as JSON from `canarySteps` (the model's shape: a
  * weight, then an optional pause and analysis), the analysis being the chart's own template.
+ * Fails on a weight not above the one before, in canaryStepIssues' words.
  */
 function canaryStepsHelper(chart: string): string {
   return `{{/* The canary's Argo Rollouts steps from .Values.canarySteps; the analysis is this release's template. */}}
 {{- define "${chart}.canarySteps" -}}
 {{- $templates := list (dict "templateName" (printf "%s-slo-analysis" (include "${chart}.fullname" .))) }}
 {{- $steps := list }}
-{{- range .Values.canarySteps }}
+{{- $before := 0 }}
+{{- range $k, $step := .Values.canarySteps }}
+{{- with $step }}
+{{- if and (gt $k 0) (le (int .weight) $before) }}
+{{- fail (printf "canarySteps[%d].weight: must be above the step before's weight (%d): a canary only grows until it is promoted, got %d" $k $before (int .weight)) }}
+{{- end }}
+{{- $before = int .weight }}
 {{- $steps = append $steps (dict "setWeight" .weight) }}
 {{- if .pause }}{{ $steps = append $steps (dict "pause" (dict "duration" .pause)) }}{{ end }}
 {{- if .analysis }}{{ $steps = append $steps (dict "analysis" (dict "templates" $templates)) }}{{ end }}
+{{- end }}
 {{- end }}
 {{- toJson $steps }}
 {{- end }}

@@ -1,4 +1,5 @@
 import { duplicateNetworks, type ConfigIssue } from '../../../config/index.ts';
+import { canaryStepIssues } from '../../../lib/delivery/index.ts';
 import { Duration, ImageReference, quote } from '../../../lib/values/index.ts';
 import type { EdgeRouteConfig, ImageConfig, PlatformConfig } from './types.ts';
 
@@ -186,6 +187,7 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
     });
   }
   issues.push(...scalingIssues(config), ...duplicateNetworks(config.network), ...edgeIssues(config), ...secretsIssues(config));
+  issues.push(...canaryStepIssues(config.delivery.canarySteps).map((i) => ({ ...i, path: `delivery.canarySteps${i.path}` })));
   if (config.pinDigests) {
     for (const [path, image] of imagesOf(config)) {
       if (typeof image === 'string') {
