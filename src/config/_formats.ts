@@ -25,6 +25,22 @@ function hostAndPortProblems(hostPort: string): string[] {
   return problems;
 }
 
+/**
+ * What git's check-ref-format refuses in a branch or tag name beyond its characters (which the
+ * schema's pattern keeps to letters, digits, `.`, `_`, `/` and `-`).
+ * @see https://git-scm.com/docs/git-check-ref-format
+ */
+function gitRevisionProblems(text: string): string[] {
+  const problems: string[] = [];
+  if (text.includes('..')) problems.push('has ".."');
+  if (text.includes('//')) problems.push('has "//"');
+  if (text.endsWith('/') || text.endsWith('.')) problems.push('ends with "/" or "."');
+  const parts = text.split('/');
+  if (parts.some((p) => p.startsWith('.'))) problems.push('has a part starting with "."');
+  if (parts.some((p) => p.endsWith('.lock'))) problems.push('has a part ending with ".lock"');
+  return problems;
+}
+
 function check(text: string, expected: string, problems: string[]): void {
   if (problems.length > 0) throw new ValueError(text, expected, problems);
 }
@@ -37,6 +53,9 @@ const FORMATS: Readonly<Record<string, (text: string) => void>> = {
   duration: (text) => void Duration.parse(text),
   re2: (text) => void Re2Pattern.parse(text),
   'https-url': (text) => check(text, 'an https:// URL', hostAndPortProblems(/^https:\/\/([^/]*)/.exec(text)?.[1] ?? '')),
+  'http-url': (text) => check(text, 'an http(s):// URL', hostAndPortProblems(/^https?:\/\/([^/]*)/.exec(text)?.[1] ?? '')),
+  'git-repository': (text) => check(text, 'a Git repository URL', hostAndPortProblems(/^https:\/\/([^/]*)/.exec(text)?.[1] ?? /^git@([^:]*):/.exec(text)?.[1] ?? '')),
+  'git-revision': (text) => check(text, 'a Git branch, tag or commit', gitRevisionProblems(text)),
   'https-origin': (text) => {
     const hostPort = text.slice('https://'.length);
     // Browsers leave the default port out of Origin, so an origin with :443 would never match.

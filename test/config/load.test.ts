@@ -174,6 +174,12 @@ describe('validateConfig | refuses bad input with one exact line', () => {
       '[staging] config telemetry: is required'],
     ['an unknown provider names the allowed ones', 'prod', [['secrets', 'provider'], 'vault'],
       '[prod] config secrets.provider: must be one of "external-secrets", "sealed-secrets", got string "vault"'],
+    ['a Prometheus address with a bad host or port is refused (every AnalysisTemplate queries it)', 'staging', [['delivery', 'prometheusAddress'], 'http://prometheus:99999'],
+      '[staging] config delivery.prometheusAddress: is not an http(s):// URL, got "http://prometheus:99999": port "99999" is not in 1-65535'],
+    ['a GitOps repository with a bad host is refused', 'prod', [['gitops', 'repoURL'], 'https://-git-.example.org/platform.git'],
+      '[prod] config gitops.repoURL: is not a Git repository URL, got "https://-git-.example.org/platform.git": host "-git-.example.org": label "-git-" must be lower-case letters, digits and "-", starting and ending with a letter or digit'],
+    ['a GitOps revision git refuses as a ref name is refused', 'staging', [['gitops', 'targetRevision'], 'release/1..2.lock'],
+      '[staging] config gitops.targetRevision: is not a Git branch, tag or commit, got "release/1..2.lock": has ".."; has a part ending with ".lock"'],
     ['a BigInt is described, not thrown', 'staging', [['components', 'web', 'replicas'], 3n],
       '[staging] config components.web.replicas: must be integer, got bigint "3n"'],
   ])('GIVEN %s THEN exactly that line is reported', (_rule, env, change, line) => {

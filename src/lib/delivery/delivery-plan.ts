@@ -60,7 +60,7 @@ export const deliverySettingsSchema: JSONSchemaType<DeliverySettings> = {
   additionalProperties: false,
   required: ['prometheusAddress', 'canarySteps'],
   properties: {
-    prometheusAddress: { type: 'string', pattern: '^https?://[^\\s/]+(/\\S*)?$', description: 'an http(s) URL such as http://prometheus-operated.monitoring.svc:9090' },
+    prometheusAddress: { type: 'string', pattern: '^https?://[^\\s/]+(/\\S*)?$', format: 'http-url', description: 'an http(s) URL such as http://prometheus-operated.monitoring.svc:9090' },
     canarySteps: {
       type: 'array',
       minItems: 1,

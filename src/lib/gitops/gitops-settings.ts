@@ -39,6 +39,7 @@ export const gitOpsSettingsSchema = {
       type: 'string',
       maxLength: 2048,
       pattern: '^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+)$',
+      format: 'git-repository',
       description: 'a Git repository URL such as https://git.example.org/team/deploy.git or git@git.example.org:team/deploy.git',
     },
     targetRevision: {
@@ -46,6 +47,7 @@ export const gitOpsSettingsSchema = {
       nullable: true,
       maxLength: 255,
       pattern: '^[A-Za-z0-9_][A-Za-z0-9._/-]*$',
+      format: 'git-revision',
       default: GITOPS_DEFAULTS.targetRevision,
       description: 'a Git branch, tag or commit such as main, v1.2.0 or HEAD',
     },
