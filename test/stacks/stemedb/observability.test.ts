@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pascal } from '../../../src/observability/index.ts';
+import { STEMEDB_COMPONENTS } from '../../../src/stacks/stemedb/model/index.ts';
 import { stemedbObservability } from '../../../src/stacks/stemedb/monitoring.ts';
+import { STEMEDB } from '../../../src/stacks/stemedb/names.ts';
 import { promtoolFailures } from '../../_analysis/promtool.ts';
 import { parseSeed, type Obj } from './_seed-compare.ts';
 import { writtenTree } from '../../_helpers.ts';
@@ -20,9 +22,12 @@ describe('StemeDB | observability', () => {
     expect(model.check()).toEqual([]);
   });
 
-  it('GIVEN the seed\'s alert rules THEN the model has exactly those alerts and a missing-data alert per component they read, each with a runbook', () => {
+  it('GIVEN the seed\'s alert rules THEN the database declares exactly those, and the model has every component\'s and a missing-data alert per component they read, each with a runbook', () => {
+    const declared = (name: string): string[] => (STEMEDB_COMPONENTS.get(name).alerts ?? []).map((a) => a.name);
+    expect(declared(STEMEDB).sort()).toEqual([...seedAlerts].sort());
     const missing = model.rules.missingDataWatches.map((w) => `${pascal(w.owner)}DataMissing`);
-    expect(model.rules.alerts.map((a) => a.rule.alert).sort()).toEqual([...seedAlerts, ...missing].sort());
+    const every = STEMEDB_COMPONENTS.components.flatMap((c) => declared(c.name));
+    expect(model.rules.alerts.map((a) => a.rule.alert).sort()).toEqual([...every, ...missing].sort());
     const runbooks = new Set(model.runbooks.map((r) => r.name));
     for (const a of model.rules.alerts) expect(runbooks.has(a.runbook), a.rule.alert).toBe(true);
   });
