@@ -48,7 +48,7 @@ export function api(name: string, port: ComponentPort, more: Partial<StatelessCo
 /** The components of `registry` that run in `model`, each in a scope of its own in one test chart. */
 export function placeAll(registry: ComponentRegistry<TestModel>, model: TestModel, features: ComponentFeatures = NO_FEATURES): { chart: ReturnType<typeof testChart>; placed: PlacedComponent[] } {
   const chart = testChart();
-  return { chart, placed: buildComponents({ registry, model, labels: LABELS, features, scopeFor: (name) => new Construct(chart, name) }) };
+  return { chart, placed: buildComponents({ registry, model, labels: LABELS, features, scopeFor: (name) => new Construct(chart, name), edge: true }) };
 }
 
 /** The edge's table of the routes the registry declares, resolved against `placed`. */

@@ -32,6 +32,16 @@ describe('buildComponents | monitors', () => {
   });
 });
 
+describe('buildComponents | routes', () => {
+  it('GIVEN a component declaring routes in a stack without an edge THEN it is refused naming the component and its routes, not left unrouted', () => {
+    const routed = ComponentRegistry.of<TestModel>([api('first-api', { port: 8080 }, { routes: [{ name: 'first', prefix: '/first/', port: 'http', timeout: '5s' }] })]);
+    const chart = testChart();
+    const place = (edge: boolean) => buildComponents({ registry: routed, model, labels: LABELS, features: NO_FEATURES, scopeFor: (name) => new Construct(chart, `${name}-${edge}`), edge });
+    expect(() => place(false)).toThrow('component "first-api" routes: declares first, but the stack has no edge to serve them; reach the component through the stack\'s own ingress, or leave routes out');
+    expect(place(true).map((p) => p.declaration.name)).toEqual(['first-api']);
+  });
+});
+
 describe('buildComponents | one scope per component', () => {
   it('GIVEN each component its own scope in one chart THEN both are built there, each under its own name', () => {
     const { chart, placed } = placeAll(registry, model);

@@ -39,7 +39,7 @@ function build(mesh: MeshCertificates | undefined) {
     },
   };
   const chart = testChart();
-  const placed = buildComponents({ registry, model, labels: LABELS, features: NO_FEATURES, scopeFor: (name) => new Construct(chart, name), ...(recording ? { mesh: recording } : {}) });
+  const placed = buildComponents({ registry, model, labels: LABELS, features: NO_FEATURES, scopeFor: (name) => new Construct(chart, name), edge: true, ...(recording ? { mesh: recording } : {}) });
   return { objects: chart.toJson() as Obj[], asked, placed };
 }
 

@@ -25,6 +25,11 @@ export interface BuildComponentsProps<M> {
    * @default - none: the stack's Prometheus selects every monitor
    */
   readonly monitorLabels?: Readonly<Record<string, string>>;
+  /**
+   * The stack has an edge that serves its components' declared `routes` (an EdgeRouteTable).
+   * @default false: a component declaring routes is refused, as nothing would route to it
+   */
+  readonly edge?: boolean;
 }
 
 /**
@@ -39,6 +44,9 @@ export function buildComponents<M>(props: BuildComponentsProps<M>): PlacedCompon
   const ordered = [...props.registry.components.filter((c) => c.after !== 'others'), ...props.registry.components.filter((c) => c.after === 'others')];
   for (const c of ordered) {
     if (c.enabled && !c.enabled(model)) continue;
+    if (c.routes?.length && props.edge !== true) {
+      throw new Error(`component "${c.name}" routes: declares ${c.routes.map((r) => r.name).join(', ')}, but the stack has no edge to serve them; reach the component through the stack's own ingress, or leave routes out`);
+    }
     const settings = (model.components as Record<string, { image?: { tag?: string } }>)[settingsKey(c.name)];
     if (settings === undefined) throw new Error(`component "${c.name}": the model has no components.${settingsKey(c.name)}`);
     const scope = props.scopeFor(c.name);

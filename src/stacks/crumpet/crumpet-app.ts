@@ -63,6 +63,7 @@ export class CrumpetApp extends App {
       labels,
       features: { ...config.features, ...(delivery ? { delivery } : {}) },
       scopeFor: (name) => chart(name),
+      edge: true,
       ...(config.features.mtls ? { mesh: meshCertificates(config.namespace) } : {}),
     });
     // The DR runbook covers one environment; its backup CronJobs link to it.
