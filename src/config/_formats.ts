@@ -52,6 +52,17 @@ const FORMATS: Readonly<Record<string, (text: string) => void>> = {
   'cron-schedule': (text) => void CronSchedule.parse(text),
   duration: (text) => void Duration.parse(text),
   re2: (text) => void Re2Pattern.parse(text),
+  // A PCRE (nginx's `location ~`) of the few characters a path regex of the model may hold (no
+  // groups, braces or alternation): there, JavaScript's syntax without flags is PCRE's, and
+  // compiling it costs nothing to load.
+  'path-regex': (text) => {
+    try {
+      new RegExp(text);
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      check(text, 'a regular expression nginx accepts', [err.message.replace(/^Invalid regular expression: \/.*\/: /, '')]);
+    }
+  },
   'https-url': (text) => check(text, 'an https:// URL', hostAndPortProblems(/^https:\/\/([^/]*)/.exec(text)?.[1] ?? '')),
   'http-url': (text) => check(text, 'an http(s):// URL', hostAndPortProblems(/^https?:\/\/([^/]*)/.exec(text)?.[1] ?? '')),
   'git-repository': (text) => check(text, 'a Git repository URL', hostAndPortProblems(/^https:\/\/([^/]*)/.exec(text)?.[1] ?? /^git@([^:]*):/.exec(text)?.[1] ?? '')),

@@ -56,6 +56,8 @@ describe('Mirror model |', () => {
     ['network.upstreamCidrs[0]=203.0.113.0/33', /^\[prod\] config network\.upstreamCidrs\[0\]: must be an IPv4 or IPv6 network/],
     ['network.upstreamCidrs[0]=0.0.0.0/0', /^\[prod\] config network\.upstreamCidrs\[0\]: must be an IPv4 or IPv6 network .*narrower than every address/],
     ['domains[1].host=198.51.100.7', /^\[prod\] config domains\[1\]\.host: must be a host name .*not an IP address/],
+    ['exports[0].indexPattern=^/a**$', /^\[prod\] config exports\[0\]\.indexPattern: is not a regular expression nginx accepts, got "\^\/a\*\*\$": Nothing to repeat$/],
+    ['exports[0].indexPattern=^/exports/[index$', /^\[prod\] config exports\[0\]\.indexPattern: is not a regular expression nginx accepts, .*: Unterminated character class$/],
   ])('GIVEN --set %s THEN loading fails naming the field', async (set, message) => {
     const lines = await problems('prod', set);
     expect(lines).toHaveLength(1);

@@ -48,6 +48,7 @@ const exportTree = {
       type: 'string',
       // Letters, digits and the regex syntax an index path needs; no quote, space or ";" that would break the nginx config.
       pattern: '^\\^/[A-Za-z0-9_./\\\\\\[\\]^+*?-]+\\$$',
+      format: 'path-regex',
       description: 'an anchored path regex such as ^/concelier/exports/index\\.json$ (no quotes, spaces or ";")',
     },
     size: byteQuantity,
