@@ -73,11 +73,18 @@ const FORMATS: Readonly<Record<string, (text: string) => void>> = {
     const defaultPort = hostPort.endsWith(':443') ? ['port 443 is the default: browsers send the origin without it, so this would never match'] : [];
     check(text, 'an origin such as https://app.example.org', [...hostAndPortProblems(hostPort), ...defaultPort]);
   },
+  'bucket-name': (text) => {
+    const ip = /^\d+\.\d+\.\d+\.\d+$/.test(text) ? ['is an IP address'] : [];
+    const reserved = text.startsWith('xn--') || text.endsWith('-s3alias') || text.endsWith('--ol-s3') ? ['starts with "xn--" or ends with "-s3alias" or "--ol-s3", which S3 reserves'] : [];
+    check(text, 'an S3 bucket name', [...ip, ...reserved]);
+  },
   'email-address': (text) => {
     const at = text.lastIndexOf('@');
     const local = text.slice(0, at);
     const long = local.length > 64 ? [`the part before "@" has ${local.length} characters, at most 64`] : [];
-    check(text, 'an e-mail address', [...long, ...hostAndPortProblems(text.slice(at + 1)).map((p) => p.replace(/^host/, 'domain'))]);
+    // A dot-atom: no dot at either end of the part before "@", nor two in a row (RFC 5322).
+    const dots = local.startsWith('.') || local.endsWith('.') || local.includes('..') ? ['the part before "@" has a dot at either end or two in a row'] : [];
+    check(text, 'an e-mail address', [...long, ...dots, ...hostAndPortProblems(text.slice(at + 1)).map((p) => p.replace(/^host/, 'domain'))]);
   },
   'image-repository': (text) => {
     const registry = ImageReference.registryOf(text);

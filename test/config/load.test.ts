@@ -180,6 +180,12 @@ describe('validateConfig | refuses bad input with one exact line', () => {
       '[prod] config gitops.repoURL: is not a Git repository URL, got "https://-git-.example.org/platform.git": host "-git-.example.org": label "-git-" must be lower-case letters, digits and "-", starting and ending with a letter or digit'],
     ['a GitOps revision git refuses as a ref name is refused', 'staging', [['gitops', 'targetRevision'], 'release/1..2.lock'],
       '[staging] config gitops.targetRevision: is not a Git branch, tag or commit, got "release/1..2.lock": has ".."; has a part ending with ".lock"'],
+    ['an S3 bucket name with two dots in a row is refused', 'prod', [['backups', 'bucket'], 'crumpet..backups'],
+      '[prod] config backups.bucket: must be an S3 bucket name such as team-backups (3 to 63 lower-case letters, digits, "-" and single dots), got "crumpet..backups"'],
+    ['an S3 bucket name written as an IP address is refused', 'staging', [['backups', 'bucket'], '10.0.0.1'],
+      '[staging] config backups.bucket: is not an S3 bucket name, got "10.0.0.1": is an IP address'],
+    ['an e-mail address with two dots in a row before "@" is refused', 'staging', [['tls', 'acmeEmail'], 'sre..ops@crumpet.example.org'],
+      '[staging] config tls.acmeEmail: is not an e-mail address, got "sre..ops@crumpet.example.org": the part before "@" has a dot at either end or two in a row'],
     ['a BigInt is described, not thrown', 'staging', [['components', 'web', 'replicas'], 3n],
       '[staging] config components.web.replicas: must be integer, got bigint "3n"'],
   ])('GIVEN %s THEN exactly that line is reported', (_rule, env, change, line) => {

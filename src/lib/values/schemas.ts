@@ -68,6 +68,21 @@ export const hostName = {
 } as const;
 
 /**
+ * An S3 bucket name: 3 to 63 characters, DNS labels joined by single dots (no "..", and a letter
+ * or digit at both ends of each label, as virtual-hosted requests and their certificates need);
+ * the `bucket-name` format refuses what S3 reserves (an IP address, `xn--`, `-s3alias`).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export const bucketName = {
+  type: 'string',
+  minLength: 3,
+  maxLength: 63,
+  pattern: `^${DnsName.LABEL_SYNTAX}(\\.${DnsName.LABEL_SYNTAX})*$`,
+  format: 'bucket-name',
+  description: 'an S3 bucket name such as team-backups (3 to 63 lower-case letters, digits, "-" and single dots)',
+} as const;
+
+/**
  * The name of an object the platform refers to but does not create (StorageClass,
  * VolumeSnapshotClass, ClusterSecretStore): a DNS-1123 subdomain, dots allowed. Objects the
  * platform creates have DNS-1123 labels (see src/render/manifest-validator.ts).

@@ -16,6 +16,7 @@ import type {
   TlsConfig,
 } from './types.ts';
 import {
+  bucketName,
   byteQuantity,
   cidrList,
   cron,
@@ -216,7 +217,7 @@ const backups: JSONSchemaType<BackupConfig> = {
     'volumeSnapshotClassName', 'toolboxImage',
   ],
   properties: {
-    bucket: { ...dnsLabel, minLength: 3, description: 'an S3 bucket name (3 to 63 lower-case letters, digits and "-")' },
+    bucket: bucketName,
     endpoint: httpsUrl,
     indexSnapshotSchedule: cron,
     volumeSnapshotSchedule: cron,

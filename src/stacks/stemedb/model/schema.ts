@@ -1,6 +1,6 @@
 import type { JSONSchemaType } from 'ajv';
 import { gitOpsSettingsSchema } from '../../../lib/gitops/index.ts';
-import { cidrList, cron, dnsLabel, hostName, image, objectName, resources } from '../../../lib/values/schemas.ts';
+import { bucketName, cidrList, cron, dnsLabel, hostName, image, objectName, resources } from '../../../lib/values/schemas.ts';
 import type { BackupConfig, IngressConfig, MonitoringConfig, NetworkConfig, SecretsConfig, StemedbFeatures } from './types.ts';
 
 /*
@@ -64,7 +64,7 @@ const backup: JSONSchemaType<BackupConfig> = {
   properties: {
     schedule: cron,
     image,
-    bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$', description: 'a bucket name such as stemedb-backups' },
+    bucket: bucketName,
     remote: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'an rclone remote name such as gcs' },
     rcloneConfigSecret: dnsLabel,
     exportPath: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*$', description: 'an absolute URL path such as /v1/admin/backup' },
