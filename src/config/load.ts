@@ -103,6 +103,17 @@ export function validateConfig<C>(model: ModelDefinition<C>, env: string, candid
 }
 
 /**
+ * Reads an environment's file as written: its default export as plain data, before defaults,
+ * overrides and validation. Throws an EnvironmentFileError when the module cannot be loaded, or a
+ * ConfigError naming each field that is not data (a BigInt, NaN, a getter that throws ...).
+ */
+export async function readEnvironment(env: string, dir: string): Promise<unknown> {
+  const data = await importEnvironment(env, dir);
+  if (data.issues.length > 0) throw new ConfigError(env, data.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  return data.value;
+}
+
+/**
  * Loads an environment's file (from `dir`, by default the model's folder), applies the overrides
  * and validates the result. Throws a ConfigError listing every problem of the model, or an
  * EnvironmentFileError when the file itself is wrong.
@@ -117,11 +128,9 @@ export async function loadEnvironment<C>(
   if (!known.includes(env)) {
     throw new ConfigError(env, [{ path: '--env', message: `unknown environment ${quote(env)}; known: ${known.join(', ')}` }]);
   }
-  const data = await importEnvironment(env, dir);
-  if (data.issues.length > 0) throw new ConfigError(env, data.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   // The schema's defaults first (a component's declared settings, the declared routes), as Helm
   // puts values.yaml under -f and --set: an override can then change a defaulted value.
-  const defaulted = structuredClone(data.value);
+  const defaulted = structuredClone(await readEnvironment(env, dir));
   modelValidator(model)(defaulted);
   let candidate: unknown;
   try {
