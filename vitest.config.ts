@@ -16,5 +16,8 @@ export default defineConfig({
     isolate: false,
     // The run's shared work (test/_run-cache.ts): a synthesized output, each distinct Helm render.
     globalSetup: ['test/setup/global-setup.ts'],
+    // The stacks read their environment files when a synth needs them, not on import: read them
+    // for the tests that build a stack's apps directly.
+    setupFiles: ['test/setup/stack-environments.ts'],
   },
 });

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import type { ModelDefinition } from '../config/index.ts';
-import type { GitOpsSettings } from '../lib/index.ts';
+import type { ComponentEnvironments, GitOpsSettings } from '../lib/index.ts';
 import type { KubeObject } from './manifest-validator.ts';
 
 /** Each environment's rendered objects by chart, by environment name. */
@@ -28,6 +28,12 @@ export interface Stack<C> {
   gitOps(config: C): GitOpsTarget;
   /** The stack's Helm charts, by path relative to the output root (`charts-out/...`). @default - none */
   charts?(configs: readonly C[], rendered: RenderedObjects): Map<string, string>;
+  /**
+   * Every environment as its file states it, which outputs all environments share list (the
+   * runbooks' commands): the synth loads it for the stacks it renders, before their first
+   * environment, so a run never reads another stack's environment files. @default - none
+   */
+  readonly runbookEnvironments?: ComponentEnvironments;
 }
 
 /** What GitOps needs of one environment of a stack. */

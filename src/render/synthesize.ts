@@ -108,6 +108,14 @@ export async function synthesize(stacks: readonly Stack<unknown>[], request: Syn
     }
   }
   if (errors.length > 0) throw new PlatformError(errors);
+  // Every environment file of each stack rendered (its runbooks name every environment), and of
+  // no other: a bad file of another stack stops no run, and one of these is bad input like any
+  // other. After the selected environments, so that a bad selected one is reported once, as
+  // loading it with its overrides reports it.
+  for (const stack of new Set(selected.map((at) => at.stack))) {
+    for (const err of (await stack.runbookEnvironments?.load()) ?? []) errors.push(relabel(err, environmentLabel(stack, err.environment)));
+  }
+  if (errors.length > 0) throw new PlatformError(errors);
 
   const environments: RenderedEnvironment[] = [];
   const applications: RenderedEnvironment[] = [];

@@ -110,17 +110,22 @@ describe('Runbooks | components that do not run in an environment', () => {
     for (const [path, md] of runbooks.filter(([, md]) => md.includes('app.kubernetes.io/name=watcher'))) expect(sections(md), path).toEqual(['prod:crumpet', 'staging:crumpet-staging']);
   });
 
-  it('GIVEN the stack\'s environment files THEN each lists the optional components its model turns off, and a file that fails validation is reported when the list is read, not when it is made', async () => {
-    const list = await componentEnvironments(CRUMPET_MODEL, CRUMPET_COMPONENTS);
-    for (const e of list()) expect(e.absent, e.name).toEqual([...CRUMPET_COMPONENTS.notRunningIn(await loadEnvironment(e.name))].sort());
+  it('GIVEN the stack\'s environment files THEN each lists the optional components its model turns off, and a file that fails validation is reported when the files are read, not when the list is made', async () => {
+    const list = componentEnvironments(CRUMPET_MODEL, CRUMPET_COMPONENTS);
+    expect(await list.load()).toEqual([]);
+    for (const e of list.list()) expect(e.absent, e.name).toEqual([...CRUMPET_COMPONENTS.notRunningIn(await loadEnvironment(e.name))].sort());
     // An environment folder with one bad file, the same components.
     const dir = tempDir('component-environments');
     writeFileSync(join(dir, 'qa.ts'), `export default { namespace: 'crumpet-qa', features: { kubo: 'yes' } };\n`);
-    const bad = await componentEnvironments({ ...CRUMPET_MODEL, environmentsDir: dir }, CRUMPET_COMPONENTS);
-    expect(bad).toThrow(ConfigError);
-    expect(bad).toThrow(/^\[qa\] config /);
+    const bad = componentEnvironments({ ...CRUMPET_MODEL, environmentsDir: dir }, CRUMPET_COMPONENTS);
+    const problems = await bad.load();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toBeInstanceOf(ConfigError);
+    expect(problems[0]!.message).toMatch(/^\[qa\] config /);
+    expect(() => bad.list()).toThrow(problems[0]!);
     // With no optional component, nothing is validated: every component runs everywhere.
-    const fixed = ComponentRegistry.of(CRUMPET_COMPONENTS.components.filter((c) => c.enabled === undefined));
-    expect((await componentEnvironments({ ...CRUMPET_MODEL, environmentsDir: dir }, fixed))()).toEqual([{ name: 'qa', namespace: 'crumpet-qa' }]);
+    const fixed = componentEnvironments({ ...CRUMPET_MODEL, environmentsDir: dir }, ComponentRegistry.of(CRUMPET_COMPONENTS.components.filter((c) => c.enabled === undefined)));
+    expect(await fixed.load()).toEqual([]);
+    expect(fixed.list()).toEqual([{ name: 'qa', namespace: 'crumpet-qa' }]);
   });
 });

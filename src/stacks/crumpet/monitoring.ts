@@ -50,8 +50,8 @@ export const CRUMPET_TEST_NAMESPACE = 'crumpet';
 /** Name of Crumpet's rule groups and prefix of its SLO recording rules. */
 export const CRUMPET_RULES_NAME = 'crumpet';
 
-/** Crumpet's environments, their namespaces and the components not running there, for the runbooks' commands. */
-export const CRUMPET_ENVIRONMENTS = await componentEnvironments(CRUMPET_MODEL, CRUMPET_COMPONENTS);
+/** Crumpet's environments, their namespaces and the components not running there, for the runbooks' commands: read by the synth of Crumpet (crumpetStack). */
+export const CRUMPET_ENVIRONMENTS = componentEnvironments(CRUMPET_MODEL, CRUMPET_COMPONENTS);
 
 /** Crumpet's SLOs: the spec's and those its components declare. */
 export function crumpetSlos(specSlos: readonly SloDefinition[] = SPEC_SLOS): SloDefinition[] {
@@ -86,7 +86,7 @@ export function crumpetObservability(edgeBackends: readonly EdgeBackendGroup[] =
     dashboards: [...crumpetDashboards({ edgeBackends }), ...components.dashboards],
     routing: ALERT_ROUTING,
     files: telemetryPipelineFiles(),
-    environments: CRUMPET_ENVIRONMENTS(),
+    environments: CRUMPET_ENVIRONMENTS.list(),
     workloads: CRUMPET_COMPONENTS.components.map((c) => c.name),
   });
 }

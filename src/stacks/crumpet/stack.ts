@@ -1,6 +1,7 @@
 import type { Stack } from '../../render/index.ts';
 import { CrumpetApp } from './crumpet-app.ts';
 import { helmChartFiles } from './helm-charts.ts';
+import { CRUMPET_ENVIRONMENTS } from './monitoring.ts';
 import { CRUMPET_MODEL, type PlatformConfig } from './model/index.ts';
 
 /**
@@ -14,4 +15,5 @@ export const crumpetStack: Stack<PlatformConfig> = {
   gitOps: (config) => ({ settings: config.gitops, namespace: config.namespace }),
   app: (config) => new CrumpetApp(config),
   charts: helmChartFiles,
+  runbookEnvironments: CRUMPET_ENVIRONMENTS,
 };

@@ -75,8 +75,8 @@ function overview(config: MirrorConfig): Dashboard {
   );
 }
 
-/** The mirror's environments, their namespaces and the components not running there, for the runbooks' commands. */
-const MIRROR_ENVIRONMENTS = await componentEnvironments(MIRROR_MODEL, MIRROR_COMPONENTS);
+/** The mirror's environments, their namespaces and the components not running there, for the runbooks' commands: read by the synth of the mirror (mirrorStack). */
+export const MIRROR_ENVIRONMENTS = componentEnvironments(MIRROR_MODEL, MIRROR_COMPONENTS);
 
 /** The mirror's observability, under ops/mirror/: from its components and this environment's bound. */
 export function mirrorObservability(config: MirrorConfig): ObservabilityModel {
@@ -90,7 +90,7 @@ export function mirrorObservability(config: MirrorConfig): ObservabilityModel {
     runbooks: [FRESHNESS_RUNBOOK, ...components.runbooks],
     slos: components.slos,
     dashboards: [overview(config), ...components.dashboards],
-    environments: MIRROR_ENVIRONMENTS(),
+    environments: MIRROR_ENVIRONMENTS.list(),
     workloads: MIRROR_COMPONENTS.components.map((c) => c.name),
   });
 }

@@ -21,8 +21,8 @@ const PLATFORM_METRICS: readonly MetricDefinition[] = [
   },
 ];
 
-/** StemeDB's environments, their namespaces and the components not running there, for the runbooks' commands. */
-const STEMEDB_ENVIRONMENTS = await componentEnvironments(STEMEDB_MODEL, STEMEDB_COMPONENTS);
+/** StemeDB's environments, their namespaces and the components not running there, for the runbooks' commands: read by the synth of StemeDB (stemedbStack). */
+export const STEMEDB_ENVIRONMENTS = componentEnvironments(STEMEDB_MODEL, STEMEDB_COMPONENTS);
 
 /** StemeDB's observability model: the same in every environment, rendered under ops/stemedb/. */
 export function stemedbObservability(): ObservabilityModel {
@@ -37,7 +37,7 @@ export function stemedbObservability(): ObservabilityModel {
     slos: components.slos,
     runbooks: components.runbooks,
     dashboards: components.dashboards,
-    environments: STEMEDB_ENVIRONMENTS(),
+    environments: STEMEDB_ENVIRONMENTS.list(),
     workloads: STEMEDB_COMPONENTS.components.map((c) => c.name),
   });
 }

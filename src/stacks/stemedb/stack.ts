@@ -1,6 +1,7 @@
 import type { Stack } from '../../render/index.ts';
 import { stemedbCharts } from './helm-chart.ts';
 import { STEMEDB_MODEL, type StemedbConfig } from './model/index.ts';
+import { STEMEDB_ENVIRONMENTS } from './monitoring.ts';
 import { StemedbApp } from './stemedb-app.ts';
 
 /** StemeDB: manifests in dist/stemedb/<env>/, ops files in ops/stemedb/, its chart in charts-out/stemedb/. */
@@ -11,4 +12,5 @@ export const stemedbStack: Stack<StemedbConfig> = {
   gitOps: (config) => ({ settings: config.gitops, namespace: config.namespace }),
   app: (config) => new StemedbApp(config),
   charts: stemedbCharts,
+  runbookEnvironments: STEMEDB_ENVIRONMENTS,
 };
