@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { relative } from 'node:path';
 import { ConfigError, EnvironmentFileError, OverrideError } from '../config/index.ts';
+import { printable } from '../lib/values/index.ts';
 import { OutputError, OutputRoot, PlatformError, synthesize as synthesizeStacks, type Synthesis } from '../render/index.ts';
 import { STACKS } from '../stacks/index.ts';
 import { parseCliArgs, USAGE, UsageError, type CliOptions } from './parse-args.ts';
@@ -36,13 +37,14 @@ export function reportFailure(command: string, err: unknown, io: Io, outcome = '
     err instanceof OverrideError ||
     err instanceof OutputError
   ) {
-    const lines = err.message.split('\n');
+    // One problem per line, whatever a key or value given held (the errors escape their own lines).
+    const lines = printable(err.message, true).split('\n');
     io.err(`${command}: ${outcome}; ${lines.length === 1 ? '1 problem' : `${lines.length} problems`}:`);
     for (const line of lines) io.err(line);
     return 1;
   }
   const message = err instanceof Error ? err.message : String(err);
-  io.err(`${command}: internal error: ${message.split('\n')[0]} (a bug; run with SYNTH_DEBUG=1 for the stack trace)`);
+  io.err(`${command}: internal error: ${printable(message.split('\n')[0] ?? '')} (a bug; run with SYNTH_DEBUG=1 for the stack trace)`);
   if (process.env['SYNTH_DEBUG'] === '1' && err instanceof Error && err.stack) io.err(err.stack);
   return EXIT_INTERNAL;
 }

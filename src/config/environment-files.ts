@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importModule } from '../lib/_import-module.ts';
+import { printable } from '../lib/values/index.ts';
 import { toPlainData, type DataIssue } from './_plain-data.ts';
 
 /** An environment file name: the environment's name (a DNS-1123 label, it names namespaces) and `.ts`. */
@@ -19,7 +20,7 @@ export class EnvironmentFileError extends Error {
     public readonly environment: string,
     public readonly problems: readonly string[],
   ) {
-    super(problems.map((p) => `[${environment}] ${p}`).join('\n'));
+    super(problems.map((p) => printable(`[${environment}] ${p}`)).join('\n'));
     this.name = 'EnvironmentFileError';
   }
 }

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { quote } from '../lib/values/index.ts';
+import { printable, quote } from '../lib/values/index.ts';
 import { importEnvironment, listEnvironments } from './environment-files.ts';
 import { applyOverrides, formatPath, NO_OVERRIDES, OverrideError, type Overrides, type PathSegment } from './overrides.ts';
 import { modelValidator } from './_config-validator.ts';
@@ -32,7 +32,7 @@ export class ConfigError extends Error {
     public readonly environment: string,
     public readonly issues: readonly ConfigIssue[],
   ) {
-    super(issues.map((i) => `[${environment}] config ${i.path}: ${i.message}`).join('\n'));
+    super(issues.map((i) => printable(`[${environment}] config ${i.path}: ${i.message}`)).join('\n'));
     this.name = 'ConfigError';
   }
 }

@@ -130,6 +130,11 @@ const CASES: readonly BadCase[] = [
   { name: '-f YAML syntax error', args: () => ['-f', values('broken.yaml', 'components:\n  web: [1, 2\n')], message: /^-f .*broken\.yaml:3:1: unexpected end of the stream within a flow collection$/m },
   { name: '-f duplicate key', args: () => ['-f', values('dup.yaml', 'name: a\nname: b\n')], message: /^-f .*dup\.yaml:2:1: duplicated mapping key$/m },
   { name: '-f YAML alias bomb', args: () => ['-f', values('bomb.yaml', ALIAS_BOMB)], message: /^-f .*bomb\.yaml: holds more than 100000 values once YAML aliases are expanded; refusing it$/m },
+  {
+    name: '-f keys holding a line break and a terminal escape (each problem stays one line, escaped)',
+    args: () => ['--env', 'staging', '-f', values('control.yaml', 'components:\n  "bad\\nfield": 1\n  "red\\e[31m": 2\n')],
+    message: /^\[staging\] config components\.bad\\nfield: unknown field .*\n\[staging\] config components\.red\\u001b\\\[31m: unknown field /m,
+  },
   { name: '-f __proto__ key', args: () => ['-f', values('proto.yaml', '__proto__:\n  polluted: 1\n')], message: /^-f .*proto\.yaml: __proto__: is not allowed as a key/m },
   {
     name: '-f an invalid Secret key name in secrets.sealed',
@@ -205,6 +210,8 @@ describe('synth CLI | bad input', () => {
     expect(run.err).toMatch(c.message);
     expect(run.err).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(run.err).not.toMatch(/internal error/);
+    // No control character but the line breaks between problems: nothing a terminal would act on.
+    expect(run.err).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
     if ((c.code ?? 1) === 1) {
       const [head, ...problems] = run.err.split('\n');
       expect(head).toMatch(/^synth: nothing was written; \d+ problems?:$/);
