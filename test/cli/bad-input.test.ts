@@ -141,6 +141,11 @@ const CASES: readonly BadCase[] = [
     args: () => ['--env', 'staging', '-f', sealed({ 'watcher-signing-key': { 'ed25519 key': 'AgB' } })],
     message: /^\[staging\] config secrets\.sealed\.watcher-signing-key\.ed25519 key: must be a Secret key: letters, digits, "-", "_" and "\.", not "\." or starting with "\.\.", at most 253 characters, got "ed25519 key"$/m,
   },
+  {
+    name: '-f a sealed secret no workload reads (a misspelt name)',
+    args: () => ['--env', 'staging', '-f', sealed(), '--set-string', 'secrets.sealed.watcher-signing-kye.ed25519\\.key=AgB'],
+    message: /^\[staging\] \[secrets\/AppSecrets\] secrets\.sealed\.watcher-signing-kye: names no application secret \(.*watcher-signing-key.*\)$/m,
+  },
   { name: '-f a file that does not exist', args: () => ['-f', '/nonexistent/values.yaml'], message: /^-f \/nonexistent\/values\.yaml: cannot read it: ENOENT$/m },
   { name: '-f a folder', args: () => ['-f', tempDir('a-folder')], message: /^-f .*: cannot read it: EISDIR$/m },
   { name: '-f larger than 4 MiB', args: () => ['-f', values('huge.yaml', `name: ${'x'.repeat(5 * 1024 * 1024)}\n`)], message: /^-f .*huge\.yaml: is \d+ bytes; a values file may hold 4194304 at the most$/m },

@@ -30,6 +30,10 @@ export class AppSecrets extends Construct {
     super(scope, id);
     const { secrets } = props.config;
     const labels = props.labels.withComponent({ name: 'app-secrets', component: 'secrets' });
+    // A sealed secret no workload reads (a misspelt name) would be dropped without a word.
+    for (const name of Object.keys(secrets.sealed ?? {})) {
+      if (!(name in APP_SECRETS)) throw new Error(`[${this.node.path}] secrets.sealed.${name}: names no application secret (${Object.keys(APP_SECRETS).join(', ')})`);
+    }
     for (const [name, keys] of Object.entries(APP_SECRETS)) {
       const metadata = { name, labels: { ...labels.all } };
       if (secrets.provider === 'external-secrets') {
