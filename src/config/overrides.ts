@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { FORBIDDEN_KEYS, toPlainData } from './_plain-data.ts';
 import { isMap, quote } from '../lib/values/index.ts';
@@ -265,12 +265,29 @@ export const MAX_VALUES_FILE_BYTES = 4 * 1024 * 1024;
 const VALUES_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 
 /** Reads an `-f` file; it must hold one YAML map of plain data, or nothing (only comments), which overrides nothing as in Helm. */
+/**
+ * The text of `file`, read up to `max` bytes: a pipe or a device (`-f /dev/stdin`) has no size
+ * to check beforehand, and may never end.
+ */
+function readAtMost(file: string, max: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(max + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length <= max; length += n) n = readSync(fd, buffer, length, max + 1 - length, null);
+    if (length > max) throw new OverrideError(`-f ${file}: holds more than ${max} bytes; a values file may hold ${max} at the most`);
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readOverrideFile(file: string): Overrides['files'][number] {
   let text: string;
   try {
     const size = statSync(file).size;
     if (size > MAX_VALUES_FILE_BYTES) throw new OverrideError(`-f ${file}: is ${size} bytes; a values file may hold ${MAX_VALUES_FILE_BYTES} at the most`);
-    text = readFileSync(file, 'utf8');
+    text = readAtMost(file, MAX_VALUES_FILE_BYTES);
   } catch (err) {
     if (err instanceof OverrideError) throw err;
     const e = err as NodeJS.ErrnoException;

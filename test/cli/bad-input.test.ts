@@ -146,6 +146,7 @@ const CASES: readonly BadCase[] = [
     args: () => ['--env', 'staging', '-f', sealed(), '--set-string', 'secrets.sealed.watcher-signing-kye.ed25519\\.key=AgB'],
     message: /^\[staging\] \[secrets\/AppSecrets\] secrets\.sealed\.watcher-signing-kye: names no application secret \(.*watcher-signing-key.*\)$/m,
   },
+  { name: '-f an endless device, which has no size to check beforehand', args: () => ['-f', '/dev/zero'], message: /^-f \/dev\/zero: holds more than 4194304 bytes; a values file may hold 4194304 at the most$/m },
   { name: '-f a file that does not exist', args: () => ['-f', '/nonexistent/values.yaml'], message: /^-f \/nonexistent\/values\.yaml: cannot read it: ENOENT$/m },
   { name: '-f a folder', args: () => ['-f', tempDir('a-folder')], message: /^-f .*: cannot read it: EISDIR$/m },
   { name: '-f larger than 4 MiB', args: () => ['-f', values('huge.yaml', `name: ${'x'.repeat(5 * 1024 * 1024)}\n`)], message: /^-f .*huge\.yaml: is \d+ bytes; a values file may hold 4194304 at the most$/m },
