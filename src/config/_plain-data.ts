@@ -57,18 +57,26 @@ export function toPlainData(value: unknown, maxValues: number = MAX_VALUES): { r
       issues.push({ path, message: 'refers to itself (a cycle)' });
       return undefined;
     }
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
+    // A Proxy may throw from any of these: its shape is then unknown, like a getter's value.
+    let shape: { proto: unknown; list: boolean; length: number; keys: string[] };
+    try {
+      const list = Array.isArray(v);
+      shape = { proto: Object.getPrototypeOf(v) as unknown, list, length: list ? v.length : 0, keys: list ? [] : Object.keys(v) };
+    } catch (err) {
+      issues.push({ path, message: `reading it failed: ${err instanceof Error ? err.message : String(err)}` });
+      return undefined;
+    }
+    if (!shape.list && shape.proto !== Object.prototype && shape.proto !== null) {
       issues.push({ path, message: `must be a list or a plain map, got ${kindOf(v)}` });
       return undefined;
     }
     ancestors.add(v);
     try {
-      if (Array.isArray(v)) {
+      if (shape.list) {
         // A sparse array's length costs nothing to make and its holes count no value: count them.
-        if (count + v.length > maxValues) throw new TooLarge();
+        if (count + shape.length > maxValues) throw new TooLarge();
         const out: unknown[] = [];
-        for (let i = 0; i < v.length; i++) {
+        for (let i = 0; i < shape.length; i++) {
           const item = read(v, i, [...path, i]);
           if (item.ok && item.value === undefined) issues.push({ path: [...path, i], message: 'must not be undefined' });
           else if (item.ok) out.push(copy(item.value, [...path, i]));
@@ -76,7 +84,7 @@ export function toPlainData(value: unknown, maxValues: number = MAX_VALUES): { r
         return out;
       }
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(v)) {
+      for (const key of shape.keys) {
         if (FORBIDDEN_KEYS.has(key)) {
           issues.push({ path: [...path, key], message: `is not allowed as a key (${[...FORBIDDEN_KEYS].join(', ')} could reach a prototype)` });
           continue;

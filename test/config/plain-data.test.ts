@@ -19,4 +19,12 @@ describe('toPlainData | numbers and lists JavaScript makes and data does not hav
     expect(issues).toEqual([{ path: [], message: `holds more than ${MAX_VALUES} values once YAML aliases are expanded; refusing it` }]);
     expect(Date.now() - start).toBeLessThan(1000);
   });
+
+  it('GIVEN a Proxy whose traps throw THEN the field is named with what it threw, as a getter that throws is', () => {
+    const trap = (): never => {
+      throw new Error('proto trap');
+    };
+    const hostile = new Proxy({}, { getPrototypeOf: trap, ownKeys: trap });
+    expect(toPlainData({ components: { web: hostile } }).issues).toEqual([{ path: ['components', 'web'], message: 'reading it failed: proto trap' }]);
+  });
 });
