@@ -19,17 +19,26 @@ export interface StatelessSettings {
   readonly maxReplicas?: number;
 }
 
-/** Props of {@link statelessComponent}: a declaration whose `build` and `settings` are made for it. */
-export interface StatelessComponentProps<M> extends Omit<ComponentDeclaration<StatelessSettings, M>, 'build' | 'settings'> {
+/** Props of {@link statelessComponent}: a declaration whose `build` and `settings` are made for it; `X` its own settings. */
+export interface StatelessComponentProps<M, X extends object = Record<never, never>> extends Omit<ComponentDeclaration<StatelessSettings & X, M>, 'build' | 'settings'> {
   /** What environments need not state: replica count (and ceiling, when it autoscales) and resources. */
   readonly defaults: { readonly replicas: number; readonly maxReplicas?: number; readonly resources: ResourcesSpec };
+  /**
+   * The component's own settings beyond its image, replicas and resources, by name: the JSON
+   * Schema of each (a `default` makes it optional in the environments). They are read in
+   * `container.env` from `ctx.settings`, and each is a value of the component's Helm chart, so
+   * that every environment's overlay renders its own (a value read from the stack's model
+   * instead would be one environment's in every chart render).
+   * @default - none
+   */
+  readonly ownSettings?: { readonly [K in keyof X]-?: object };
   /** What the autoscaler tracks; a component without it never autoscales. @default - no autoscaler */
   readonly autoscaling?: { readonly metrics: readonly ScalingMetric[] };
   /** The main container, beyond its image, ports and resources. */
   readonly container: {
     readonly health: HealthCheck;
     /** @default - none */
-    readonly env?: readonly IEnvVar[] | ((ctx: ComponentContext<StatelessSettings, M>) => readonly IEnvVar[]);
+    readonly env?: readonly IEnvVar[] | ((ctx: ComponentContext<StatelessSettings & X, M>) => readonly IEnvVar[]);
     /** @default - none */
     readonly mounts?: readonly VolumeMount[];
     /** Paths the container writes to, each an emptyDir. @default - none */
@@ -43,17 +52,21 @@ export interface StatelessComponentProps<M> extends Omit<ComponentDeclaration<St
  * The settings schema of a stateless component: an image to state, replicas and resources
  * defaulted, `maxReplicas` with them when it autoscales.
  */
-export function statelessSettingsSchema(props: Pick<StatelessComponentProps<unknown>, 'defaults' | 'autoscaling'>): object {
+export function statelessSettingsSchema(props: Pick<StatelessComponentProps<unknown>, 'defaults' | 'autoscaling'> & { readonly ownSettings?: Readonly<Record<string, object>> }): object {
   const { defaults } = props;
+  const own = props.ownSettings ?? {};
+  const reserved = Object.keys(own).filter((k) => ['image', 'replicas', 'resources', 'maxReplicas'].includes(k));
+  if (reserved.length > 0) throw new Error(`ownSettings: ${reserved.join(', ')} are every stateless component's settings; name the component's own otherwise`);
   return {
     type: 'object',
     additionalProperties: false,
-    required: ['image'],
+    required: ['image', ...Object.entries(own).filter(([, schema]) => !('default' in schema)).map(([k]) => k)],
     properties: {
       image: valueSchemas.image,
       replicas: { ...valueSchemas.replicas, default: defaults.replicas },
       resources: { ...valueSchemas.resources, default: defaults.resources },
       ...(props.autoscaling ? { maxReplicas: { ...valueSchemas.replicas, minimum: 1, default: defaults.maxReplicas ?? defaults.replicas } } : {}),
+      ...own,
     },
   };
 }
@@ -73,13 +86,13 @@ const envPrefix = (port: string): string => port.toUpperCase().replace(/[^A-Z0-9
  * `<PORT>_TLS_KEY_FILE` and `<PORT>_TLS_CLIENT_CA_FILE` (the CA its clients' certificates must
  * chain to).
  */
-export function statelessComponent<M>(props: StatelessComponentProps<M>): ComponentDeclaration<StatelessSettings, M> {
-  const { defaults, autoscaling, container, volumes, ...declaration } = props;
+export function statelessComponent<M, X extends object = Record<never, never>>(props: StatelessComponentProps<M, X>): ComponentDeclaration<StatelessSettings & X, M> {
+  const { defaults, autoscaling, container, volumes, ownSettings, ...declaration } = props;
   const metricsOnly = props.metrics && Object.keys(props.ports).length > 1 ? props.metrics.port : undefined;
   const servicePorts = Object.keys(props.ports).filter((p) => p !== metricsOnly);
   return {
     ...declaration,
-    settings: statelessSettingsSchema({ defaults, ...(autoscaling ? { autoscaling } : {}) }),
+    settings: statelessSettingsSchema({ defaults, ...(autoscaling ? { autoscaling } : {}), ...(ownSettings ? { ownSettings } : {}) }),
     build: (ctx) => {
       const { settings } = ctx;
       const ports = Object.entries(props.ports).map(([name, p]) => ({ name, port: p.port, ...(p.protocol ? { protocol: p.protocol } : {}) }));
