@@ -104,6 +104,22 @@ export class Sentinels {
   }
 }
 
+/** `$.Values.<dotted>`, or `index $.Values.<dotted> "<key>"...`, maybe in parentheses, after `toJson` or before `| quote`. */
+const VALUE_READ = /^(?:toJson )?(\()?(index )?\$\.Values\.([\w.-]+)((?: "[^"\\]*")*)\)?(?: \| quote)?$/;
+
+/**
+ * The value an expression reads as it is, as its path under `.Values` (`$.Values.sync.image |
+ * quote`, `toJson (index $.Values.configFiles "config")`); undefined for any other expression (a
+ * helper, a release field, a condition), whose rendering the values alone do not give.
+ */
+export function valuePathOf(expression: string): string[] | undefined {
+  const m = VALUE_READ.exec(expression);
+  if (!m) return undefined;
+  const [, paren, index, dotted = '', keys = ''] = m;
+  if ((keys !== '') !== (index !== undefined) || (paren !== undefined) !== expression.includes(')')) return undefined;
+  return [...dotted.split('.'), ...[...keys.matchAll(/"([^"]*)"/g)].map((k) => k[1]!)];
+}
+
 const NAMESPACES = 100;
 const PER_NAMESPACE = 10_000;
 const NUMBER_BASE = 987_000_000;
