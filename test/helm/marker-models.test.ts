@@ -51,16 +51,16 @@ describe('combineMarkerModels | one model for several charts', () => {
 });
 
 describe('componentCharts | charts from one render', () => {
+  const deployment = (name: string, replicas: number): Kube => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { replicas } }) as Kube;
   const spec = (name: string, own: 'a' | 'b'): ComponentChartSpec<Model> => ({
     name,
     description: `chart ${name}`,
     version: '1.0.0',
     appVersion: '1.0.0',
-    environments: [{ env: 'prod', config: base, objects: [] }],
+    environments: [{ env: 'prod', config: base, objects: [deployment(name, base.replicas[own])] }],
     fields: [{ value: 'replicaCount', path: ['replicas', own], kind: 'number', schema: { type: 'integer' } }],
     toggles: [],
   });
-  const deployment = (name: string, replicas: number): Kube => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { replicas } }) as Kube;
 
   it('GIVEN two charts rendered by one app WHEN templated THEN each templates its own replicas from its own values', () => {
     let renders = 0;

@@ -1,8 +1,9 @@
-import { valueSchemas } from '../../lib/values/index.ts';
+import { isMap, valueSchemas } from '../../lib/values/index.ts';
 import { at, ChartFieldValues, put, setAt, type ChartField } from './chart-fields.ts';
 import type { ChartSmokeTest, HelmChartSpec } from './chart-files.ts';
 import { templateObjects, type TemplateObject } from './chart-templater.ts';
 import { ConfigFilesAsValues, configFilesOf, proveChecksums, type Kube } from './config-files-values.ts';
+import { proveEnvironments } from './environment-proof.ts';
 import { combineMarkerModels, foreignMarkers, ownMarkers } from './marker-models.ts';
 import { Sentinels } from './sentinels.ts';
 
@@ -279,6 +280,17 @@ export function overlay(values: Record<string, unknown>, defaults: Record<string
   return out;
 }
 
+/** `values` under an overlay as `helm template -f` applies it: maps merged, anything else replaced, a null deleting its key. */
+function withOverlay(values: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    if (v === null) delete out[k];
+    else out[k] = isMap(v) && isMap(b) ? withOverlay(b, v) : v;
+  }
+  return out;
+}
+
 /** Deep merge of maps (later wins, lists replaced), for an environment's values and its pins. */
 export function mergeTrees(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(base);
@@ -410,10 +422,14 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
   const configFiles = new ConfigFilesAsValues(name, objects, s);
   proveChecksums(name, new Map(input.environments.map((e) => [e.env, e.objects])));
 
+  const charted = objects.map((obj) => {
+    const toggle = toggleOf(obj, toggles);
+    return { object: renamed(configFiles.template(obj), rename) as Kube, ...(toggle ? { toggle } : {}) };
+  });
   const byFile = new Map<string, TemplateObject[]>();
-  for (const obj of objects) {
+  for (const { object: obj } of charted) {
     const condition = conditionOf(obj, toggles, '.');
-    const object = withHelmLabels(renamed(configFiles.template(obj), rename) as Record<string, unknown>, s, name);
+    const object = withHelmLabels(obj, s, name);
     const file = `${obj.kind.toLowerCase()}.yaml`;
     byFile.set(file, [...(byFile.get(file) ?? []), { object, ...(condition ? { condition } : {}) }]);
   }
@@ -430,6 +446,7 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
   const { values, overlays } = valuesAndOverlays(
     input.environments.map((e) => [e.env, envValues(e), { fullnameOverride: name, ...input.pinned?.(e.objects) }] as const),
   );
+  proveEnvironments(name, s, charted, input.environments.map((e) => ({ env: e.env, values: withOverlay(values, overlays.get(e.env)!), objects: e.objects })));
   const schema = fields.schema(toggles.map((t) => t.key), { ...Object.fromEntries(imagesOf(input).map((i) => [i.value, valueSchemas.image])), ...input.extraSchema });
   const smoke = input.smokeTest && 'url' in input.smokeTest ? input.smokeTest : input.smokeTest ? serviceSmokeTest(name, input.smokeTest) : undefined;
   return {
