@@ -179,8 +179,8 @@ function dataBytes(obj: Obj): number {
 export function apiServerProblems(obj: KubeObject): string[] {
   const kind = obj.kind ?? '';
   const problems = labelProblems(obj.metadata?.labels, 'metadata.labels');
-  const { metadata: _metadata, ...fields } = obj;
-  problems.push(...selectorProblems(fields, ''));
+  // A ConfigMap's or Secret's data holds no selector: its text is not walked.
+  if (kind !== 'ConfigMap' && kind !== 'Secret') problems.push(...selectorProblems(obj['spec'], 'spec'));
   const claims = list(at(obj, 'spec', 'volumeClaimTemplates')).flatMap((c) => {
     const name = at(c, 'metadata', 'name');
     return typeof name === 'string' ? [name] : [];
