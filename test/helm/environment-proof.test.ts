@@ -66,7 +66,7 @@ function chartOf(env: (model: Model) => { name: string; value: string }[], field
 }
 
 const container = 'Deployment/status spec.template.spec.containers[0]';
-const NO_VALUE = 'the value comes from a model field the chart has no value for: make that field a chart value (a ChartField of the chart) or the same in every environment';
+const NO_VALUE = 'the value comes from a model field the chart has no value for: make it a chart value (a ChartField of the chart, or a setting of the component, as statelessComponent ownSettings makes one) or the same in every environment';
 
 describe('componentChart | the chart renders each environment\'s dist/ objects', () => {
   it('GIVEN an object reading a model field that differs between environments and is no chart value WHEN the chart is generated THEN it is refused, one line naming the environment, object, field, both values and the fix', () => {

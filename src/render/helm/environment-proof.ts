@@ -46,7 +46,7 @@ const ABSENT = Symbol('absent');
 
 /** Why a field differs, and what fixes it. */
 const CAUSES = {
-  model: 'the value comes from a model field the chart has no value for: make that field a chart value (a ChartField of the chart) or the same in every environment',
+  model: 'the value comes from a model field the chart has no value for: make it a chart value (a ChartField of the chart, or a setting of the component, as statelessComponent ownSettings makes one) or the same in every environment',
   value: 'the chart renders it from its values, which do not give what the model gives: make the chart carry the value as the constructs render it',
   object: 'whether it exists comes from a model field the chart has no switch for: make that field a switch (a ChartToggle of the chart) or the same in every environment',
 } as const;
