@@ -564,7 +564,10 @@ export function unitTestFile(alert: string): string {
   return `${kebab(alert)}.yaml`;
 }
 
-/** `SnapshotStale` as `snapshot-stale`, an acronym as one word: `StemeDBOOMKilled` as `steme-db-oom-killed`. */
+/**
+ * `SnapshotStale` as `snapshot-stale`. A run of capitals is one word up to the capital that starts
+ * the next: `StemeDBOOMKilled` is `steme-dboom-killed`, as nothing says where `DB` ends and `OOM` starts.
+ */
 export function kebab(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
