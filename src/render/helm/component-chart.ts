@@ -408,6 +408,39 @@ function markerModel<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels): { 
   return { model, fields };
 }
 
+/** PromQL label matchers: `label="value"` and `label=~"regex"`. */
+const MATCHERS = /[a-z_]+(=~?)"([^"]*)"/g;
+
+/**
+ * The values of the alert rules' label matchers that name the chart's objects as dist/ names
+ * them (an exact value the release renames, a regex holding the chart's name), sorted.
+ */
+function namesInRules(objects: readonly Kube[], chart: string, rename: (name: string) => string | undefined): string[] {
+  const exprs = objects
+    .filter((o) => o.kind === 'PrometheusRule')
+    .flatMap((o) => ((o['spec'] as { groups?: { rules?: { expr?: unknown }[] }[] }).groups ?? []).flatMap((g) => (g.rules ?? []).map((r) => String(r.expr ?? ''))));
+  const named = exprs.flatMap((e) => [...e.matchAll(MATCHERS)].filter(([, op, value]) => (op === '=' ? rename(value!) !== undefined : new RegExp(`(^|[^a-z0-9])${chart}($|[^a-z0-9])`).test(value!))).map(([m]) => m));
+  return [...new Set(named)].sort();
+}
+
+/**
+ * \`templates/name-check.yaml\`: the chart's alert rules name its objects as dist/ does (\`named\`),
+ * which they are only while its fullname is the chart's name (an environment's values file pins
+ * it). Under another release name Helm prefixes every object with it and those alerts would
+ * misfire without a word: the render fails instead, saying how to install it. Only where the
+ * rules render (\`condition\`).
+ */
+function releaseNameCheck(chart: string, named: readonly string[], condition: string | undefined): string {
+  const wrong = `ne (include "${chart}.fullname" $) "${chart}"`;
+  const message = `the alert rules name this chart's objects as ${named.join(', ')}: install it with an environment's values file (fullnameOverride: ${chart}) or as release ${chart}, not with the fullname %q`;
+  return [
+    `{{- if ${condition ? `and (${condition}) (${wrong})` : wrong} }}`,
+    `{{- fail (printf ${JSON.stringify(message)} (include "${chart}.fullname" $)) }}`,
+    '{{- end }}',
+    '',
+  ].join('\n');
+}
+
 /** The chart templated from its objects rendered from its marker model. */
 function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields: ChartFieldValues, raw: Kube[]): HelmChartSpec {
   const { name } = input;
@@ -434,6 +467,9 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
     byFile.set(file, [...(byFile.get(file) ?? []), { object, ...(condition ? { condition } : {}) }]);
   }
   const templates = new Map([...byFile].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, objs]) => [f, templateObjects(objs, s)]));
+  const named = namesInRules(objects, name, toFullname);
+  const rule = objects.find((o) => o.kind === 'PrometheusRule');
+  if (rule && named.length > 0) templates.set('name-check.yaml', releaseNameCheck(name, named, conditionOf(rule, toggles, '$.')));
 
   const envValues = (e: ChartEnvironment<C>): Record<string, unknown> => {
     const switches = Object.fromEntries(toggles.map((t) => [t.key, { enabled: modelSwitch(t, e.config)! }]));
