@@ -62,6 +62,17 @@ describe.each(HELMS)(`${UMBRELLA_CHART} (umbrella) with $name |`, async (h) => {
     return (yaml.load(out.stdout) as { notes: string }).notes;
   };
 
+  it('GIVEN another release name, with or without an environment\'s values file THEN every component keeps its dist/ names, by which the umbrella\'s own objects call it', async () => {
+    const distNames = new Set(ENVIRONMENTS.flatMap((env) => [...distByChart(env).values()].flat().map(key)));
+    for (const args of [[], ...ENVIRONMENTS.map((env) => ['-f', values(env), '-n', namespaces[env]!])]) {
+      const out = await h.run('template', 'another-release', dir, ...args);
+      expect(out.code, out.stderr).toBe(0);
+      const workloads = (yaml.loadAll(out.stdout) as Obj[]).filter((o) => o && ['Service', 'Deployment', 'StatefulSet', 'CronJob'].includes(o.kind));
+      expect(workloads.length).toBeGreaterThan(0);
+      expect(workloads.map(key).filter((k) => !distNames.has(k)), args.join(' ') || 'no values file').toEqual([]);
+    }
+  });
+
   it('GIVEN its file:// dependencies THEN helm dependency build resolves every component chart', () => {
     expect(build.code, build.stderr).toBe(0);
     const deps = (yaml.load(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as Obj).dependencies.map((d: Obj) => d.name);

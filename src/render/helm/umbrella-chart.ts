@@ -210,7 +210,10 @@ export function umbrellaChart(props: UmbrellaChartProps, components: readonly He
     version: props.version,
     appVersion: props.appVersion,
     templates,
-    values: { environment: environments[environments.length - 1]!, global, ...Object.fromEntries(components.map((c) => [c.name, {}])) },
+    // The umbrella's own templates name the components' objects as dist/ does (a backup job calls
+    // cin-node-en, the rules match their claims): each component keeps dist/'s names under any
+    // release name, as each environment's values file pins them too.
+    values: { environment: environments[environments.length - 1]!, global, ...Object.fromEntries(components.map((c) => [c.name, { fullnameOverride: c.name }])) },
     overlays: new Map(environments.map((env) => [env, { environment: env, ...nested((c) => c.overlays.get(env)) }] as const)),
     valuesSchema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
