@@ -66,7 +66,7 @@ const sealed = (changes: Record<string, Record<string, string>> = {}): string =>
     yaml.dump({
       secrets: {
         provider: 'sealed-secrets',
-        sealed: Object.fromEntries(Object.entries(APP_SECRETS).map(([n, keys]) => [n, { ...Object.fromEntries(keys.map((k) => [k, `AgB${k}`])), ...changes[n] }])),
+        sealed: Object.fromEntries(Object.entries(APP_SECRETS).map(([n, keys]) => [n, { ...Object.fromEntries(keys.map((k) => [k, `AgB${Buffer.from(k).toString('base64')}`])), ...changes[n] }])),
       },
     }),
   );
@@ -145,6 +145,11 @@ const CASES: readonly BadCase[] = [
     name: '-f a sealed secret no workload reads (a misspelt name)',
     args: () => ['--env', 'staging', '-f', sealed(), '--set-string', 'secrets.sealed.watcher-signing-kye.ed25519\\.key=AgB'],
     message: /^\[staging\] \[secrets\/AppSecrets\] secrets\.sealed\.watcher-signing-kye: names no application secret \(.*watcher-signing-key.*\)$/m,
+  },
+  {
+    name: '-f a sealed secret value that is not kubeseal ciphertext (a pasted plain value)',
+    args: () => ['--env', 'staging', '-f', sealed({ 'watcher-signing-key': { 'ed25519.key': 'not base64: a plain key' } })],
+    message: /^\[staging\] config secrets\.sealed\.watcher-signing-key\.ed25519\\\.key: must be kubeseal ciphertext \(base64\), got "not base64: a plain key"$/m,
   },
   { name: '-f an endless device, which has no size to check beforehand', args: () => ['-f', '/dev/zero'], message: /^-f \/dev\/zero: holds more than 4194304 bytes; a values file may hold 4194304 at the most$/m },
   { name: '-f a file that does not exist', args: () => ['-f', '/nonexistent/values.yaml'], message: /^-f \/nonexistent\/values\.yaml: cannot read it: ENOENT$/m },

@@ -120,7 +120,8 @@ const secrets: JSONSchemaType<SecretsConfig> = {
           pattern: '^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$',
           description: 'a Secret key: letters, digits, "-", "_" and ".", not "." or starting with "..", at most 253 characters',
         },
-        additionalProperties: { type: 'string', minLength: 1 },
+        // kubeseal writes base64; anything else (a pasted manifest, a plain value) the controller cannot unseal.
+        additionalProperties: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9+/]+={0,2}$', description: 'kubeseal ciphertext (base64)' },
       },
     },
   },
