@@ -432,7 +432,8 @@ function namesInRules(objects: readonly Kube[], chart: string, rename: (name: st
  */
 function releaseNameCheck(chart: string, named: readonly string[], condition: string | undefined): string {
   const wrong = `ne (include "${chart}.fullname" $) "${chart}"`;
-  const message = `the alert rules name this chart's objects as ${named.join(', ')}: install it with an environment's values file (fullnameOverride: ${chart}) or as release ${chart}, not with the fullname %q`;
+  // printf's format: a matcher's own "%" is printed as such.
+  const message = `the alert rules name this chart's objects as ${named.join(', ').replaceAll('%', '%%')}: install it with an environment's values file (fullnameOverride: ${chart}) or as release ${chart}, not with the fullname %q`;
   return [
     `{{- if ${condition ? `and (${condition}) (${wrong})` : wrong} }}`,
     `{{- fail (printf ${JSON.stringify(message)} (include "${chart}.fullname" $)) }}`,
