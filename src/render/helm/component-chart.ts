@@ -1,4 +1,5 @@
-import { isMap, valueSchemas } from '../../lib/values/index.ts';
+import { mergeValues } from '../../config/overrides.ts';
+import { valueSchemas } from '../../lib/values/index.ts';
 import { at, ChartFieldValues, put, setAt, type ChartField } from './chart-fields.ts';
 import type { ChartSmokeTest, HelmChartSpec } from './chart-files.ts';
 import { templateObjects, type TemplateObject } from './chart-templater.ts';
@@ -280,17 +281,6 @@ export function overlay(values: Record<string, unknown>, defaults: Record<string
   return out;
 }
 
-/** `values` under an overlay as `helm template -f` applies it: maps merged, anything else replaced, a null deleting its key. */
-function withOverlay(values: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...values };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    if (v === null) delete out[k];
-    else out[k] = isMap(v) && isMap(b) ? withOverlay(b, v) : v;
-  }
-  return out;
-}
-
 /** Deep merge of maps (later wins, lists replaced), for an environment's values and its pins. */
 export function mergeTrees(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(base);
@@ -483,7 +473,7 @@ function chartOf<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels, fields:
   const { values, overlays } = valuesAndOverlays(
     input.environments.map((e) => [e.env, envValues(e), { fullnameOverride: name, ...input.pinned?.(e.objects) }] as const),
   );
-  proveEnvironments(name, s, charted, input.environments.map((e) => ({ env: e.env, values: withOverlay(values, overlays.get(e.env)!), objects: e.objects })));
+  proveEnvironments(name, s, charted, input.environments.map((e) => ({ env: e.env, values: mergeValues(values, overlays.get(e.env)!) as Record<string, unknown>, objects: e.objects })));
   const schema = fields.schema(toggles.map((t) => t.key), { ...Object.fromEntries(imagesOf(input).map((i) => [i.value, valueSchemas.image])), ...input.extraSchema });
   const smoke = input.smokeTest && 'url' in input.smokeTest ? input.smokeTest : input.smokeTest ? serviceSmokeTest(name, input.smokeTest) : undefined;
   return {

@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+import { objectId } from '../../analysis/kube-objects.ts';
 import { withSyncWave, type WaveObject } from '../../lib/gitops/index.ts';
 import { LABEL_VALUE_PIPELINES } from '../../lib/labels.ts';
 import { isMap } from '../../lib/values/index.ts';
@@ -30,15 +32,6 @@ export interface ProvedEnvironment {
   readonly env: string;
   readonly values: Record<string, unknown>;
   readonly objects: readonly Kube[];
-}
-
-/** Equal as YAML documents are: maps whatever their keys' order. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (!isMap(a) || !isMap(b)) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && same(a[k], b[k]));
 }
 
 /** A field's absence, on either side. */
@@ -116,7 +109,7 @@ class EnvironmentRender {
       }
       return;
     }
-    if (!same(chart, dist)) this.differ(chart, dist, 'model');
+    if (!isDeepStrictEqual(chart, dist)) this.differ(chart, dist, 'model');
   }
 
   private string(chart: string, dist: unknown): void {
@@ -137,7 +130,7 @@ class EnvironmentRender {
     const read = this.read(expression);
     if (read) {
       const rendered = quoted ? printed(read.value) ?? read.value : read.value;
-      if (!same(rendered, dist)) this.differ(rendered, dist, 'value');
+      if (!isDeepStrictEqual(rendered, dist)) this.differ(rendered, dist, 'value');
       return;
     }
     const key = quoted ? `text ${expression}` : `json ${expression}`;
@@ -270,9 +263,6 @@ function shown(value: unknown, other: unknown): string {
   return JSON.stringify(text);
 }
 
-/** `kind/name` of an object. */
-const idOf = (o: Kube): string => `${o.kind}/${o.metadata.name ?? ''}`;
-
 /**
  * Throws, one line per field, unless the chart renders each environment's objects of dist/: the
  * environment, the chart's folder, the object and field, both values and what to change.
@@ -290,10 +280,10 @@ export function proveEnvironments(chart: string, s: Sentinels, objects: readonly
       render.compare(mine, theirs);
       for (const p of render.problems.slice(before)) {
         const what = p.what ?? `the chart renders ${shown(p.chart, p.dist)} where dist/ has ${shown(p.dist, p.chart)}`;
-        lines.push(`${where} ${idOf(theirs)} ${p.path}: ${what}: ${CAUSES[p.cause]}`);
+        lines.push(`${where} ${objectId(theirs)} ${p.path}: ${what}: ${CAUSES[p.cause]}`);
       }
     }
-    for (const o of pairs.missing) lines.push(`${where} ${idOf(o)}: dist/ has it but the chart does not render it: ${CAUSES.object}`);
+    for (const o of pairs.missing) lines.push(`${where} ${objectId(o)}: dist/ has it but the chart does not render it: ${CAUSES.object}`);
     for (const o of pairs.extra) lines.push(`${where} ${o.kind}/${render.text(o.metadata.name ?? '').rendered}: the chart renders it but dist/ does not have it: ${CAUSES.object}`);
   }
   if (lines.length > 0) throw new Error(lines.join('\n'));
