@@ -1,4 +1,6 @@
-import { analysePromql } from './_promql-selectors.ts';
+import { analysePromql, vectorSelectors, type LabelMatcher } from './_promql-selectors.ts';
+
+export type { LabelMatcher } from './_promql-selectors.ts';
 import type { MetricsCatalogue } from './metrics-catalogue.ts';
 
 /** A selector's matcher on `le`: the histogram bucket it reads. */
@@ -64,6 +66,11 @@ function bucketProblems(m: BucketMatcher, catalogue: MetricsCatalogue): string[]
 export function selectedMetrics(expr: string): string[] {
   const { problems, metrics } = parse(expr);
   return problems.length > 0 ? [] : [...new Set(metrics)];
+}
+
+/** Every label matcher of every vector selector of `expr`, in order; empty when it does not parse. */
+export function labelMatchers(expr: string): LabelMatcher[] {
+  return (vectorSelectors(expr) ?? []).flatMap((v) => v.matchers);
 }
 
 /**

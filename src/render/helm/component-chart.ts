@@ -1,5 +1,6 @@
 import { mergeValues } from '../../config/overrides.ts';
 import { valueSchemas } from '../../lib/values/index.ts';
+import { labelMatchers } from '../../observability/index.ts';
 import { at, ChartFieldValues, put, setAt, type ChartField } from './chart-fields.ts';
 import type { ChartSmokeTest, HelmChartSpec } from './chart-files.ts';
 import { templateObjects, type TemplateObject } from './chart-templater.ts';
@@ -398,18 +399,19 @@ function markerModel<C>(input: ComponentChartSpec<C>, base: C, s: Sentinels): { 
   return { model, fields };
 }
 
-/** PromQL label matchers: `label="value"` and `label=~"regex"`. */
-const MATCHERS = /[a-z_]+(=~?)"([^"]*)"/g;
-
 /**
- * The values of the alert rules' label matchers that name the chart's objects as dist/ names
- * them (an exact value the release renames, a regex holding the chart's name), sorted.
+ * The alert rules' label matchers that name the chart's objects as dist/ names them (an exact
+ * value the release renames, a regex holding the chart's name), as PromQL writes them, sorted.
  */
 function namesInRules(objects: readonly Kube[], chart: string, rename: (name: string) => string | undefined): string[] {
+  const holdsChart = new RegExp(`(^|[^a-z0-9])${chart}($|[^a-z0-9])`);
   const exprs = objects
     .filter((o) => o.kind === 'PrometheusRule')
     .flatMap((o) => ((o['spec'] as { groups?: { rules?: { expr?: unknown }[] }[] }).groups ?? []).flatMap((g) => (g.rules ?? []).map((r) => String(r.expr ?? ''))));
-  const named = exprs.flatMap((e) => [...e.matchAll(MATCHERS)].filter(([, op, value]) => (op === '=' ? rename(value!) !== undefined : new RegExp(`(^|[^a-z0-9])${chart}($|[^a-z0-9])`).test(value!))).map(([m]) => m));
+  const named = exprs
+    .flatMap(labelMatchers)
+    .filter((m) => (m.op === '=' ? rename(m.value) !== undefined : m.op === '=~' && holdsChart.test(m.value)))
+    .map((m) => `${m.label}${m.op}${JSON.stringify(m.value)}`);
   return [...new Set(named)].sort();
 }
 
