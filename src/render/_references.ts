@@ -85,21 +85,16 @@ function secretMakers(objects: readonly KubeObject[]): SecretMaker[] {
   });
 }
 
-/** The names of the Secrets `objects` make in `namespace`: their own, and those their controllers write. */
-function secretsMadeIn(objects: readonly KubeObject[], namespace: string | undefined): Set<string> {
-  return new Set(secretMakers(objects.filter((o) => o.metadata?.namespace === namespace)).map((m) => m.name));
-}
-
 /**
  * A Secret two objects of the environment make: their controllers (cert-manager, External
  * Secrets, Sealed Secrets) each write its data in turn, and each overwrites the other's. Two
  * objects of one kind and name are one duplicate, reported as such (_object-identity.ts).
  */
-function secretsMadeTwice(objects: readonly KubeObject[]): string[] {
+function secretsMadeTwice(makers: readonly SecretMaker[]): string[] {
   const first = new Map<string, SecretMaker>();
   const problems: string[] = [];
   // An ExternalSecret merging into a Secret (creationPolicy Merge or None) writes beside its owner, by design.
-  const owners = secretMakers(objects).filter((m) => !['Merge', 'None'].includes(String(at(m.maker, 'spec', 'target', 'creationPolicy'))));
+  const owners = makers.filter((m) => !['Merge', 'None'].includes(String(at(m.maker, 'spec', 'target', 'creationPolicy'))));
   for (const m of owners) {
     const key = JSON.stringify([m.maker.metadata?.namespace ?? null, m.name]);
     const earlier = first.get(key);
@@ -159,12 +154,11 @@ export function referenceProblems(objects: readonly KubeObject[]): string[] {
   const index = new Map(objects.map((o) => [key(o.kind, o.metadata?.name, o.metadata?.namespace), o] as const));
   const find = (kind: unknown, name: unknown, namespace: string | undefined): KubeObject | undefined => index.get(key(kind, name, namespace));
   const exists = (kind: unknown, name: unknown, namespace: string | undefined): boolean => find(kind, name, namespace) !== undefined;
-  const secrets = new Map<string | undefined, Set<string>>();
+  // The Secrets the environment makes, by namespace and name: their own, and those their controllers write.
+  const makers = secretMakers(objects);
+  const secrets = new Set(makers.map((m) => JSON.stringify([m.maker.metadata?.namespace ?? null, m.name])));
   const provided = (kind: string, name: string, namespace: string | undefined): boolean => {
-    if (kind === 'Secret') {
-      if (!secrets.has(namespace)) secrets.set(namespace, secretsMadeIn(objects, namespace));
-      return secrets.get(namespace)!.has(name);
-    }
+    if (kind === 'Secret') return secrets.has(JSON.stringify([namespace ?? null, name]));
     return (kind === 'ConfigMap' && CLUSTER_CONFIG_MAPS.has(name)) || exists(kind, name, namespace);
   };
   const problems: string[] = [];
@@ -232,6 +226,6 @@ export function referenceProblems(objects: readonly KubeObject[]): string[] {
       );
     }
   }
-  problems.push(...secretsMadeTwice(objects));
+  problems.push(...secretsMadeTwice(makers));
   return problems;
 }

@@ -89,8 +89,9 @@ function select(stacks: readonly Stack<unknown>[], request: SynthesisRequest): {
 /**
  * Loads, validates and renders the selected environments of the selected stacks. Every
  * environment is checked before any is rendered, and all problems are reported together in one
- * PlatformError. No two environments of the run may render one object (one namespace above all). Only a synth of everything writes ops/ and charts-out/, which hold every
- * environment's files; otherwise each environment's dist/ folder and its Argo CD Application
+ * PlatformError. No two environments of the run may render one object (one namespace above
+ * all). Only a synth of everything writes ops/ and charts-out/, which hold every environment's
+ * files; otherwise each environment's dist/ folder and its Argo CD Application
  * (dist/argocd/<stack>-<env>.k8s.yaml) alone are replaced.
  */
 export async function synthesize(stacks: readonly Stack<unknown>[], request: SynthesisRequest = {}): Promise<Synthesis> {
