@@ -159,6 +159,8 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
   });
   const replicasOf = new Map(config.components.cinNode.languages.map((l) => [l.code, l.replicas]));
   const overridden = new Map<string, number>();
+  // An instance excluded is scaled to 0; every instance of a language excluded, the edge still routes it to none.
+  const excluded = new Map<string, Set<number>>();
   config.components.cinNode.instanceOverrides.forEach((o, i) => {
     const at = `components.cinNode.instanceOverrides[${i}]`;
     const replicas = replicasOf.get(o.language);
@@ -172,20 +174,16 @@ export function crumpetChecks(env: string, config: PlatformConfig): ConfigIssue[
     if (first !== undefined) {
       issues.push({ path: at, message: `overrides instance ${key} again (already at components.cinNode.instanceOverrides[${first}])` });
     } else overridden.set(key, i);
+    if (o.excluded !== true || replicas === undefined || o.instance >= replicas) return;
+    const gone = excluded.get(o.language) ?? new Set<number>();
+    excluded.set(o.language, gone.add(o.instance));
+    if (gone.size === replicas && first === undefined) {
+      issues.push({
+        path: `${at}.excluded`,
+        message: `excludes the last instance of "${o.language}" left serving: the edge routes "${o.language}" to its instances and none would run (remove the language to stop serving it)`,
+      });
+    }
   });
-  // An instance excluded is scaled to 0; every instance of a language excluded, the edge still routes it to none.
-  const excluded = new Map<string, number[]>();
-  config.components.cinNode.instanceOverrides.forEach((o, i) => {
-    if (o.excluded === true && replicasOf.has(o.language) && o.instance < replicasOf.get(o.language)!) excluded.set(o.language, [...(excluded.get(o.language) ?? []), i]);
-  });
-  for (const [code, at] of excluded) {
-    const instances = new Set(at.map((i) => config.components.cinNode.instanceOverrides[i]!.instance));
-    if (instances.size < replicasOf.get(code)!) continue;
-    issues.push({
-      path: `components.cinNode.instanceOverrides[${at[at.length - 1]}].excluded`,
-      message: `excludes the last instance of "${code}" left serving: the edge routes "${code}" to its instances and none would run (remove the language to stop serving it)`,
-    });
-  }
   issues.push(...scalingIssues(config), ...duplicateNetworks(config.network), ...edgeIssues(config), ...secretsIssues(config));
   issues.push(...canaryStepIssues(config.delivery.canarySteps).map((i) => ({ ...i, path: `delivery.canarySteps${i.path}` })));
   if (config.pinDigests) {
