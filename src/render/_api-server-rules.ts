@@ -24,6 +24,9 @@ type Obj = Readonly<Record<string, unknown>>;
 
 /** A label value: at most 63 characters, alphanumeric at both ends, `-`, `_` and `.` between. */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** What a label value may be, as messages say it. */
+const LABEL_VALUE_RULE = '(at most 63 characters, alphanumeric at both ends, "-", "_" and "." between)';
+const isLabelValue = (value: string): boolean => value.length <= 63 && LABEL_VALUE.test(value);
 /** A label key's prefix: a DNS-1123 subdomain of at most 253 characters. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A port name: an IANA service name (at most 15 characters, a letter at least, no `--`). */
@@ -42,9 +45,7 @@ function labelProblems(labels: unknown, path: string): string[] {
   return Object.entries(labels).flatMap(([key, value]) => {
     const keyProblem = labelKeyProblem(key);
     if (keyProblem) return [`${path}: ${keyProblem}`];
-    if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
-      return [`${path}.${key}: must be a label value (at most 63 characters, alphanumeric at both ends, "-", "_" and "." between), got ${JSON.stringify(value)}`];
-    }
+    if (typeof value === 'string' && !isLabelValue(value)) return [`${path}.${key}: must be a label value ${LABEL_VALUE_RULE}, got ${JSON.stringify(value)}`];
     return [];
   });
 }
@@ -58,17 +59,17 @@ function selectorProblems(value: unknown, path: string): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => selectorProblems(v, `${path}[${i}]`));
   if (!isMap(value)) return [];
   return Object.entries(value).flatMap(([key, v]) => {
-    const at = path === '' ? key : `${path}.${key}`;
+    const at = `${path}.${key}`;
     if (key === 'matchLabels') return labelProblems(v, at);
     if (key === 'matchExpressions' && Array.isArray(v)) {
       return v.flatMap((e: unknown, i) => {
         if (!isMap(e)) return [];
         const keyProblem = typeof e['key'] === 'string' ? labelKeyProblem(e['key']) : undefined;
         const values = Array.isArray(e['values']) ? e['values'].filter((x): x is string => typeof x === 'string') : [];
-        const bad = values.filter((x) => x.length > 63 || !LABEL_VALUE.test(x));
+        const bad = values.filter((x) => !isLabelValue(x));
         return [
           ...(keyProblem ? [`${at}[${i}].key: ${keyProblem}`] : []),
-          ...bad.map((x) => `${at}[${i}].values: must be label values (at most 63 characters, alphanumeric at both ends, "-", "_" and "." between), got ${JSON.stringify(x)}`),
+          ...bad.map((x) => `${at}[${i}].values: must be label values ${LABEL_VALUE_RULE}, got ${JSON.stringify(x)}`),
         ];
       });
     }
